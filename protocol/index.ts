@@ -1,0 +1,7 @@
+export * from './topics.js';
+export * from './metrics.js';
+export * from './schemas/common.js';
+export * from './schemas/messages.js';
+export * from './schemas/gateway-config.js';
+export * from './schemas/drone.js';
+export { payloadSchemaFor, decodePayload, type DecodeResult } from './decode.js';

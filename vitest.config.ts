@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['{protocol,lib,edge,cloud,simulators,cli,flows,test}/**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'data/**', 'cloud/web/dist/**'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // integration suites start their own servers on free ports; two cores
+    maxWorkers: 2,
+    pool: 'forks',
+    reporters: process.env.CI ? ['default'] : ['default'],
+  },
+});
