@@ -3,10 +3,12 @@ import { parseTopic, type ParsedTopic } from './topics.js';
 import { ConfigAck, CommandAck, Command, GatewayEvent, GatewayState, Telemetry } from './schemas/messages.js';
 import { GatewayConfig } from './schemas/gateway-config.js';
 import { DroneTelemetry } from './schemas/drone.js';
+import { MissionStatus } from './schemas/mission.js';
 
 /** The schema of the payload on a topic. */
 export function payloadSchemaFor(t: ParsedTopic): z.ZodType {
   if (t.kind === 'drone') return DroneTelemetry;
+  if (t.kind === 'mission') return MissionStatus;
   switch (t.channel) {
     case 'state': return GatewayState;
     case 'telemetry': return Telemetry;

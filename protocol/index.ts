@@ -4,4 +4,5 @@ export * from './schemas/common.js';
 export * from './schemas/messages.js';
 export * from './schemas/gateway-config.js';
 export * from './schemas/drone.js';
+export * from './schemas/mission.js';
 export { payloadSchemaFor, decodePayload, type DecodeResult } from './decode.js';

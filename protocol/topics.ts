@@ -10,6 +10,7 @@
  *   ruongso/v1/gw/{gatewayId}/cmd          cloud → edge
  *   ruongso/v1/gw/{gatewayId}/cmd/ack      edge → cloud
  *   ruongso/v1/drone/{droneId}/telemetry   as-applied log
+ *   ruongso/v1/mission/{missionId}/status  spray mission status (approved → neighbour notices)
  */
 export const ROOT = 'ruongso/v1';
 
@@ -20,10 +21,13 @@ export const GATEWAY_CHANNELS = ['state', 'telemetry', 'event', 'config', 'confi
 export type GatewayChannel = (typeof GATEWAY_CHANNELS)[number];
 export const DRONE_CHANNELS = ['telemetry'] as const;
 export type DroneChannel = (typeof DRONE_CHANNELS)[number];
+export const MISSION_CHANNELS = ['status'] as const;
+export type MissionChannel = (typeof MISSION_CHANNELS)[number];
 
 export type ParsedTopic =
   | { kind: 'gw'; gatewayId: string; channel: GatewayChannel }
-  | { kind: 'drone'; droneId: string; channel: DroneChannel };
+  | { kind: 'drone'; droneId: string; channel: DroneChannel }
+  | { kind: 'mission'; missionId: string; channel: MissionChannel };
 
 function checkId(id: string, what: string): string {
   if (!ID_PATTERN.test(id)) {
@@ -40,6 +44,10 @@ export function droneTopic(droneId: string, channel: DroneChannel = 'telemetry')
   return `${ROOT}/drone/${checkId(droneId, 'drone id')}/${channel}`;
 }
 
+export function missionTopic(missionId: string, channel: MissionChannel = 'status'): string {
+  return `${ROOT}/mission/${checkId(missionId, 'mission id')}/${channel}`;
+}
+
 export const topics = {
   state: (gw: string) => gatewayTopic(gw, 'state'),
   telemetry: (gw: string) => gatewayTopic(gw, 'telemetry'),
@@ -49,6 +57,7 @@ export const topics = {
   cmd: (gw: string) => gatewayTopic(gw, 'cmd'),
   cmdAck: (gw: string) => gatewayTopic(gw, 'cmd/ack'),
   drone: (drone: string) => droneTopic(drone, 'telemetry'),
+  missionStatus: (mission: string) => missionTopic(mission, 'status'),
 } as const;
 
 /** Subscription filters. */
@@ -58,6 +67,7 @@ export const filters = {
   /** edge → cloud channels, one filter each (what the cloud ingest subscribes to) */
   gatewayUplink: ['state', 'telemetry', 'event', 'config/ack', 'cmd/ack'].map((c) => `${ROOT}/gw/+/${c}`),
   allDrones: `${ROOT}/drone/+/telemetry`,
+  allMissionStatus: `${ROOT}/mission/+/status`,
   /** what one gateway subscribes to */
   gatewayDownlink: (gw: string) => [gatewayTopic(gw, 'config'), gatewayTopic(gw, 'cmd')],
   /** the only subtree a gateway's credentials may touch (broker ACL) */
@@ -82,6 +92,9 @@ export function parseTopic(topic: string): ParsedTopic | null {
   }
   if (kind === 'drone' && (DRONE_CHANNELS as readonly string[]).includes(channel)) {
     return { kind: 'drone', droneId: id, channel: channel as DroneChannel };
+  }
+  if (kind === 'mission' && (MISSION_CHANNELS as readonly string[]).includes(channel)) {
+    return { kind: 'mission', missionId: id, channel: channel as MissionChannel };
   }
   return null;
 }
