@@ -1,0 +1,27 @@
+import type { FastifyInstance } from 'fastify';
+import { authPlugin } from './plugin.js';
+import type { AuthService } from './service.js';
+import { authRoutes, type AuthRoutesOptions } from '../routes/auth/index.js';
+import { usersRoutes } from '../routes/users/index.js';
+import { auditRoutes } from '../routes/audit/index.js';
+import { controlRoutes } from '../routes/control/index.js';
+import type { ControlService } from '../routes/control/service.js';
+
+export interface AccountsAndControl {
+  auth: AuthService;
+  control: ControlService;
+  authRoutes?: AuthRoutesOptions;
+}
+
+/**
+ * Registers accounts, users, audit and the farmer's control API on an app that already has the
+ * zod validator/serializer compilers set (and @fastify/swagger, if the routes should appear in
+ * the OpenAPI document: register swagger first).
+ */
+export async function registerAccountsAndControl(app: FastifyInstance, o: AccountsAndControl): Promise<void> {
+  await app.register(authPlugin, { service: o.auth });
+  await app.register(authRoutes, o.authRoutes ?? {});
+  await app.register(usersRoutes);
+  await app.register(auditRoutes);
+  await app.register(controlRoutes, { control: o.control });
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { currentUser, errorHandler, requireRole } from '../../auth/plugin.js';
+import { errorResponses } from '../../auth/http.js';
+
+const Entry = z.object({
+  id: z.number().optional(), ts: z.number(), actor: z.string(), role: z.string(), action: z.string(), target: z.string(),
+  farmId: z.string().optional(), old: z.unknown().optional(), new: z.unknown().optional(),
+});
+
+/** GET /api/v1/audit — who changed what, when, old → new. Technicians see their cooperative's. */
+export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.setErrorHandler(errorHandler);
+  app.get('/api/v1/audit', {
+    preHandler: requireRole('technician', 'admin'),
+    schema: {
+      tags: ['audit'], summary: 'Audit log, newest first',
+      querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), target: z.string().max(200).optional() }),
+      response: { 200: z.object({ entries: z.array(Entry) }), ...errorResponses },
+    },
+  }, async (req) => {
+    const me = currentUser(req);
+    const filter = { limit: req.query.limit, ...(req.query.target ? { target: req.query.target } : {}),
+      ...(me.role === 'technician' ? { cooperativeId: me.cooperativeId ?? '\u0000none' } : {}) };
+    const entries = await app.auth.audit.list(filter);
+    return { entries: entries.map((e) => ({ ...e, farmId: e.farmId ?? undefined })) };
+  });
+};

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyRequest } from 'fastify';
+import { currentUser, errorHandler, requireRole } from '../../auth/plugin.js';
+import { errorResponses } from '../../auth/http.js';
+import { AuthError } from '../../auth/errors.js';
+import { assertFarmAccess, visibleFarms, type Access } from '../../auth/scope.js';
+import type { FarmInfo } from '../../auth/types.js';
+import { Alert, alertsFor } from './alerts.js';
+import { CommandBody, CommandView, ConfigRecordSchema, ConfigView, EventsView, FarmView, GatewayParams, LiveView, PutConfigBody } from './schemas.js';
+import type { ControlService } from './service.js';
+import { streamRoute } from './stream.js';
+
+export interface ControlRoutesOptions { control: ControlService }
+
+const CONTROL_ROLES = ['farmer', 'technician', 'admin'] as const;
+
+/**
+ * The farmer's control API under /api/v1: farms, config (versioned, pending → applied),
+ * commands with acks, live state, events, alerts, and the SSE stream. Officers get 403 on all.
+ */
+export const controlRoutes: FastifyPluginAsyncZod<ControlRoutesOptions> = async (app, { control }) => {
+  app.setErrorHandler(errorHandler);
+  const auth = app.auth;
+  const guard = requireRole(...CONTROL_ROLES);
+
+  async function gatewayFarm(req: FastifyRequest, gw: string, access: Access): Promise<FarmInfo> {
+    const user = currentUser(req);
+    const farm = await auth.farms.farmOfGateway(gw);
+    if (!farm && user.role === 'admin') throw new AuthError('NOT_FOUND', `no gateway "${gw}" in any farm`);
+    return assertFarmAccess(user, farm, access);
+  }
+
+  app.get('/api/v1/my/farms', {
+    preHandler: guard,
+    schema: { tags: ['control'], summary: 'Farms I may see, with their gateways', response: { 200: z.object({ farms: z.array(FarmView) }), ...errorResponses } },
+  }, async (req) => {
+    const farms = visibleFarms(currentUser(req), await auth.farms.listFarms());
+    return {
+      farms: farms.map((f) => ({
+        id: f.id, name: f.name, commune: f.commune, cooperativeId: f.cooperativeId,
+        gateways: f.gatewayIds.map((id) => { const l = control.liveOf(id); return { id, online: l.online, lastSeen: l.lastSeen }; }),
+      })),
+    };
+  });
+
+  app.get('/api/v1/gateways/:id/config', {
+    preHandler: guard,
+    schema: { tags: ['control'], summary: 'Zones and thresholds: the newest version and whether the gateway applied it', params: GatewayParams, response: { 200: ConfigView, ...errorResponses } },
+  }, async (req) => {
+    await gatewayFarm(req, req.params.id, 'read');
+    const desired = await control.d.configs.latest(req.params.id);
+    const applied = await control.d.configs.applied(req.params.id);
+    return { gatewayId: req.params.id, desired: desired ?? null, appliedVersion: applied?.version ?? null };
+  });
+
+  app.put('/api/v1/gateways/:id/config', {
+    preHandler: guard,
+    schema: {
+      tags: ['control'], summary: 'Store a new config version and publish it (retained); status stays "pending" until the gateway acks',
+      params: GatewayParams, body: PutConfigBody, response: { 202: ConfigRecordSchema, ...errorResponses },
+    },
+  }, async (req, reply) => {
+    const farm = await gatewayFarm(req, req.params.id, 'control');
+    const rec = await control.putConfig(currentUser(req), req.params.id, farm.id, farm.cooperativeId, req.body);
+    return reply.status(202).send(rec);
+  });
+
+  app.post('/api/v1/gateways/:id/commands', {
+    preHandler: guard,
+    schema: {
+      tags: ['control'], summary: 'Open a valve N minutes, close it, or stop all; the ack arrives later',
+      params: GatewayParams, body: CommandBody, response: { 202: CommandView, ...errorResponses },
+    },
+  }, async (req, reply) => {
+    const farm = await gatewayFarm(req, req.params.id, 'control');
+    const command = await control.sendCommand(currentUser(req), req.params.id, farm.id, farm.cooperativeId, req.body);
+    return reply.status(202).send({ gatewayId: req.params.id, command, outcome: 'sent' as const });
+  });
+
+  app.get('/api/v1/gateways/:id/commands/:cmdId', {
+    preHandler: guard,
+    schema: {
+      tags: ['control'], summary: 'A command and its outcome', params: GatewayParams.extend({ cmdId: z.string().min(1).max(64) }),
+      response: { 200: CommandView, ...errorResponses },
+    },
+  }, async (req) => {
+    await gatewayFarm(req, req.params.id, 'read');
+    const rec = await control.d.commands.get(req.params.cmdId);
+    if (!rec || rec.gatewayId !== req.params.id) throw new AuthError('NOT_FOUND', 'no such command on this gateway');
+    return rec;
+  });
+
+  app.get('/api/v1/gateways/:id/live', {
+    preHandler: guard,
+    schema: { tags: ['control'], summary: 'Latest value per sensor, valve/pump state, faults', params: GatewayParams, response: { 200: LiveView, ...errorResponses } },
+  }, async (req) => {
+    await gatewayFarm(req, req.params.id, 'read');
+    const l = control.liveOf(req.params.id);
+    return { gatewayId: req.params.id, online: l.online, lastSeen: l.lastSeen, readings: Object.values(l.latest), actuators: l.actuators, faults: l.faults };
+  });
+
+  app.get('/api/v1/gateways/:id/events', {
+    preHandler: guard,
+    schema: {
+      tags: ['control'], summary: 'Recent decisions with their reasons, newest first', params: GatewayParams,
+      querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
+      response: { 200: EventsView, ...errorResponses },
+    },
+  }, async (req) => {
+    await gatewayFarm(req, req.params.id, 'read');
+    return { events: await control.d.events.recent(req.params.id, req.query.limit) };
+  });
+
+  app.get('/api/v1/alerts', {
+    preHandler: guard,
+    schema: {
+      tags: ['control'], summary: 'Open alerts of my gateways: offline, sensor fault, salinity interlock, water level out of bounds',
+      querystring: z.object({ gateway: z.string().max(64).optional() }),
+      response: { 200: z.object({ alerts: z.array(Alert) }), ...errorResponses },
+    },
+  }, async (req) => {
+    const farms = visibleFarms(currentUser(req), await auth.farms.listFarms());
+    const alerts: Alert[] = [];
+    for (const f of farms) {
+      for (const gw of f.gatewayIds) {
+        if (!req.query.gateway || req.query.gateway === gw) alerts.push(...(await alertsFor(control, gw, f.id)));
+      }
+    }
+    return { alerts };
+  });
+
+  await streamRoute(app, control);
+};

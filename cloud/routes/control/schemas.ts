@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { GatewayConfig, GatewayEvent, Command, Reading, Zone, PumpRule } from '../../../protocol/index.js';
+
+export const GatewayParams = z.object({ id: z.string().min(1).max(64) });
+
+export const ConfigRecordSchema = z.object({
+  gatewayId: z.string(),
+  version: z.number(),
+  config: GatewayConfig,
+  status: z.enum(['pending', 'applied', 'rejected']),
+  reasons: z.array(z.string()),
+  issuedAt: z.number(),
+  issuedBy: z.string(),
+  ackAt: z.number().optional(),
+});
+
+export const ConfigView = z.object({
+  gatewayId: z.string(),
+  /** the newest version issued, with its status on the gateway */
+  desired: ConfigRecordSchema.nullable(),
+  /** the newest version the gateway applied */
+  appliedVersion: z.number().nullable(),
+});
+
+export const PutConfigBody = z.object({
+  zones: z.array(Zone).max(64),
+  pumps: z.array(PumpRule).max(16).optional(),
+  timezone: z.string().max(64).optional(),
+  /** the version the edit started from: a concurrent save answers 409 */
+  baseVersion: z.number().int().min(0).optional(),
+});
+
+export const CommandBody = z.object({
+  kind: z.enum(['open', 'close', 'stop-all']),
+  zone: z.string().max(64).optional(),
+  valve: z.string().max(64).optional(),
+  minutes: z.number().positive().max(24 * 60).optional(),
+  expiresInSeconds: z.number().int().min(10).max(3600).default(120),
+}).refine((c) => c.kind !== 'open' || c.minutes !== undefined, { message: 'open needs minutes', path: ['minutes'] })
+  .refine((c) => c.kind === 'stop-all' || c.zone || c.valve, { message: 'name a zone or a valve', path: ['valve'] });
+
+export const CommandView = z.object({
+  gatewayId: z.string(),
+  command: Command,
+  outcome: z.enum(['sent', 'done', 'rejected', 'expired', 'duplicate']),
+  reason: z.string().optional(),
+  ackAt: z.number().optional(),
+});
+
+export const LiveView = z.object({
+  gatewayId: z.string(),
+  online: z.boolean().nullable(),
+  lastSeen: z.number().nullable(),
+  readings: z.array(Reading),
+  actuators: z.record(z.string(), z.boolean()),
+  faults: z.record(z.string(), z.string()),
+});
+
+export const EventsView = z.object({ events: z.array(GatewayEvent) });
+
+export const FarmView = z.object({
+  id: z.string(), name: z.string(), commune: z.string(), cooperativeId: z.string(),
+  gateways: z.array(z.object({ id: z.string(), online: z.boolean().nullable(), lastSeen: z.number().nullable() })),
+});

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { currentUser, requireRole } from '../../auth/plugin.js';
+import { errorResponses } from '../../auth/http.js';
+import { visibleFarms } from '../../auth/scope.js';
+import type { ControlService } from './service.js';
+import type { LiveEvent } from './bus.js';
+
+// proxies and phone carriers drop idle connections; a comment line every 20 s keeps it open
+const HEARTBEAT_MS = 20_000;
+
+/**
+ * GET /api/v1/stream — Server-Sent Events of the gateways the user may see: `telemetry`,
+ * `state`, `event`, `config`, `cmd`. EventSource reconnects by itself when the link drops.
+ */
+export async function streamRoute(app: FastifyInstance, control: ControlService): Promise<void> {
+  app.withTypeProvider<ZodTypeProvider>().get('/api/v1/stream', {
+    preHandler: requireRole('farmer', 'technician', 'admin'),
+    schema: {
+      tags: ['control'], summary: 'Live updates (text/event-stream) of my gateways',
+      querystring: z.object({ gateway: z.string().max(64).optional() }),
+      response: { 200: z.string().describe('text/event-stream'), ...errorResponses },
+    },
+  }, async (req, reply) => {
+    const user = currentUser(req);
+    const allowed = new Set(visibleFarms(user, await app.auth.farms.listFarms()).flatMap((f) => f.gatewayIds));
+    const only = req.query.gateway;
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    res.write(`retry: 3000\n: connected\n\n`);
+    const send = (e: LiveEvent) => {
+      if (!allowed.has(e.gatewayId) || (only && only !== e.gatewayId)) return;
+      res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+    };
+    const unsubscribe = control.d.bus.subscribe(send);
+    const beat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+    const stop = () => { clearInterval(beat); unsubscribe(); };
+    req.raw.on('close', stop);
+    res.on('error', stop);
+  });
+}
