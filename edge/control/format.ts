@@ -1,0 +1,15 @@
+/** Numbers in reasons: a real minus sign (−15, not -15), as the farmer's app shows them. */
+export function num(n: number, decimals?: number): string {
+  const s = decimals === undefined ? String(Math.round(n * 100) / 100) : n.toFixed(decimals);
+  return s.startsWith('-') ? `−${s.slice(1)}` : s;
+}
+
+export const cm = (n: number, decimals?: number) => `${num(n, decimals)} cm`;
+export const ppt = (n: number) => `${num(n, 1)}‰`;
+export const pct = (n: number, decimals?: number) => `${num(n, decimals)} %`;
+export const mins = (ms: number) => `${Math.round(ms / 60_000)} min`;
+
+/** "06:30" in the zone's timezone, for "held until" reasons. */
+export function clock(ts: number, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ts);
+}

@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { GatewayConfig, type Command } from '../../protocol/index.js';
+import { minutes } from '../../lib/time.js';
+import { executeCommand } from './commands.js';
+import { step } from './step.js';
+import { initialState } from './state.js';
+import { T0, level, paddyConfig, reading, salinity } from './testing.js';
+
+const cfg = paddyConfig();
+const boot = (ppt = 1, cm = -10) => step(initialState(), [level(cm, T0), salinity(ppt, T0)], cfg, T0).state;
+
+describe('salinity interlock', () => {
+  it('keeps the intake closed while salinity is above the limit, with one blocked event', () => {
+    let s = boot(3.4);
+    const first = step(s, [level(-16.2, T0 + 1000)], cfg, T0 + 1000);
+    expect(first.commands).toEqual([]);
+    expect(first.events).toEqual([expect.objectContaining({ kind: 'blocked', valve: 'v1', reason: 'blocked: intake salinity 3.4‰ > 2.0‰' })]);
+    s = first.state;
+    for (let i = 2; i < 10; i++) {
+      const r = step(s, [level(-16.2, T0 + i * 1000), salinity(3 + i / 10, T0 + i * 1000)], cfg, T0 + i * 1000);
+      expect(r.events).toEqual([]);
+      s = r.state;
+    }
+    const fresh = step(s, [salinity(1.2, T0 + 20_000)], cfg, T0 + 20_000);
+    expect(fresh.commands.map((c) => c.actuator)).toEqual(['v1', 'p1']);
+  });
+
+  it('closes an open intake when salinity rises above the limit', () => {
+    const open = step(boot(), [level(-16, T0 + 1000)], cfg, T0 + 1000).state;
+    const r = step(open, [salinity(2.5, T0 + 2000)], cfg, T0 + 2000);
+    expect(r.commands.map((c) => `${c.actuator}:${c.on}`)).toEqual(['p1:false', 'v1:false']);
+    expect(r.events.map((e) => e.kind)).toEqual(['blocked', 'interlock', 'valve_closed', 'pump_off']);
+    expect(r.events.find((e) => e.kind === 'valve_closed')?.reason).toBe('closed: intake salinity 2.5‰ > 2.0‰');
+  });
+
+  it.each([
+    { name: 'no salinity reading yet', readings: [] },
+    { name: 'a bad salinity reading', readings: [reading('sal1', 'salinity', null, T0, 'timeout')] },
+    { name: 'a salinity value outside the sensor range', readings: [salinity(75, T0)] },
+  ])('does not open the intake with unknown salinity: $name', ({ readings }) => {
+    const r = step(initialState(), [level(-20, T0), ...readings], cfg, T0);
+    expect(r.state.valves.v1!.open).toBe(false);
+    expect(r.events.find((e) => e.kind === 'blocked')?.reason).toMatch(/^blocked: intake salinity unknown/);
+  });
+
+  it('does not let a manual open through either', () => {
+    const cmd: Command = { id: 'c1', kind: 'open', zone: 'z1', minutes: 20, issuedAt: T0, expiresAt: T0 + minutes(5), by: 'farmer-an' };
+    const r = executeCommand(boot(4.1), cmd, cfg, T0 + 1000);
+    expect(r.outcome).toBe('rejected');
+    expect(r.reason).toBe('blocked: intake salinity 4.1‰ > 2.0‰');
+    expect(r.state.overrides).toEqual({});
+  });
+});
+
+describe('max run time', () => {
+  const short = paddyConfig({ maxRunMinutes: 30 });
+  it('closes a valve at its max run time and locks it out before it may reopen', () => {
+    let s = step(initialState(), [level(-16, T0), salinity(1, T0)], short, T0).state;
+    expect(s.valves.v1!.open).toBe(true);
+    const at = (m: number) => T0 + minutes(m);
+    let r = step(s, [level(-14, at(29)), salinity(1, at(29))], short, at(29));
+    expect(r.commands).toEqual([]);
+    r = step(r.state, [level(-13, at(30)), salinity(1, at(30))], short, at(30));
+    expect(r.commands.map((c) => `${c.actuator}:${c.on}`)).toEqual(['p1:false', 'v1:false']);
+    expect(r.events.find((e) => e.kind === 'max_run_time')?.reason).toBe('closed: v1 open 30 min ≥ max run time 30 min, locked out until 07:00');
+    r = step(r.state, [level(-16, at(31)), salinity(1, at(31))], short, at(31));
+    expect(r.state.valves.v1!.open).toBe(false);
+    expect(r.events.find((e) => e.kind === 'blocked')?.reason).toBe('blocked: v1 locked out after max run time until 07:00');
+    r = step(r.state, [level(-16, at(60)), salinity(1, at(60))], short, at(60));
+    expect(r.state.valves.v1!.open).toBe(true);
+    s = r.state;
+  });
+
+  it('also ends a manual open that asks for longer than the max run time', () => {
+    const cmd: Command = { id: 'c2', kind: 'open', valve: 'v1', minutes: 120, issuedAt: T0, expiresAt: T0 + minutes(5) };
+    const s = step(initialState(), [level(0, T0), salinity(1, T0)], short, T0).state;
+    const r = executeCommand(s, cmd, short, T0);
+    expect(r.outcome).toBe('done');
+    const later = step(r.state, [level(0, T0 + minutes(30)), salinity(1, T0 + minutes(30))], short, T0 + minutes(30));
+    expect(later.state.valves.v1!.open).toBe(false);
+    expect(later.state.overrides.v1).toBeUndefined();
+  });
+});
+
+describe('pump interlock', () => {
+  const two = GatewayConfig.parse({
+    version: 1,
+    zones: ['a', 'b', 'c'].map((id) => ({ id, mode: 'schedule', valves: [`v${id}`], schedule: { windows: [{ start: '00:00', end: '00:00' }] } })),
+    pumps: [{ pump: 'p1', valves: ['va', 'vb', 'vc'], maxOpenValves: 2 }],
+  });
+  it('opens at most maxOpenValves of a pump at once and blocks the rest', () => {
+    const r = step(initialState(), [], two, T0);
+    const open = Object.entries(r.state.valves).filter(([, v]) => v.open).map(([k]) => k);
+    expect(open).toEqual(['va', 'vb']);
+    expect(r.state.pumps.p1!.on).toBe(true);
+    expect(r.events.find((e) => e.kind === 'blocked')).toMatchObject({ valve: 'vc', reason: 'blocked: pump p1 already feeds 2 of at most 2 open valves' });
+  });
+
+  it('stops the pump when its last valve closes', () => {
+    const on = step(initialState(), [], two, T0).state;
+    const off = GatewayConfig.parse({ ...two, zones: two.zones.map((z) => ({ ...z, mode: 'off' })) });
+    const r = step(on, [], off, T0 + 1000);
+    expect(r.commands[0]).toMatchObject({ actuator: 'p1', on: false });
+    expect(r.state.pumps.p1!.on).toBe(false);
+  });
+});
+
+describe('stale and bad data', () => {
+  it.each([
+    { name: 'stale', r: level(-20, T0 - minutes(6)) },
+    { name: 'bad (CRC)', r: reading('wl1', 'water_level', null, T0, 'crc') },
+    { name: 'out of range', r: level(-140, T0) },
+  ])('never opens a valve on $name data', ({ r }) => {
+    const out = step(initialState(), [r, salinity(1, T0)], cfg, T0);
+    expect(out.state.valves.v1!.open).toBe(false);
+    expect(out.events.some((e) => e.kind === 'sensor_fault')).toBe(true);
+  });
+
+  it('closes a valve that is open when its data goes stale, and reopens when the sensor recovers', () => {
+    const open = step(boot(), [level(-16, T0 + 1000)], cfg, T0 + 1000).state;
+    const t = T0 + 1000 + minutes(5) + 1000;
+    const r = step(open, [salinity(1, t)], cfg, t);
+    expect(r.commands.map((c) => `${c.actuator}:${c.on}`)).toEqual(['p1:false', 'v1:false']);
+    expect(r.events.find((e) => e.kind === 'valve_closed')?.reason).toBe('closed: water level unknown, sensor wl1 is stale: last reading 5 min ago');
+    expect(r.events.find((e) => e.kind === 'sensor_fault')?.sensor).toBe('wl1');
+    const back = step(r.state, [level(-12, t + 1000), salinity(1, t + 1000)], cfg, t + 1000);
+    expect(back.state.valves.v1!.open).toBe(true);
+    expect(back.events.map((e) => e.kind)).toContain('sensor_recovered');
+  });
+});
+
+describe('commands', () => {
+  const base = { issuedAt: T0, expiresAt: T0 + minutes(5) };
+  it('opens for N minutes then hands back to the automatic mode', () => {
+    const s = boot(1, -5);
+    const r = executeCommand(s, { ...base, id: 'c1', kind: 'open', zone: 'z1', minutes: 20, by: 'farmer-an' }, cfg, T0 + 1000);
+    expect(r.outcome).toBe('done');
+    expect(r.commands.map((c) => `${c.actuator}:${c.on}`)).toEqual(['v1:true', 'p1:true']);
+    expect(r.events.at(-1)).toMatchObject({ kind: 'cmd_executed', reason: 'command c1 by farmer-an: open v1 for 20 min' });
+    const t = T0 + 1000 + minutes(20);
+    const end = step(r.state, [level(-4, t), salinity(1, t)], cfg, t);
+    expect(end.commands.find((c) => c.actuator === 'v1')?.reason).toBe('closed: manual time ended, back to automatic (water level −4.0 cm > −15 cm, no water needed)');
+  });
+
+  it('close holds the valve closed against the automatic mode', () => {
+    const open = step(boot(), [level(-16, T0 + 1000)], cfg, T0 + 1000).state;
+    const r = executeCommand(open, { ...base, id: 'c3', kind: 'close', valve: 'v1' }, cfg, T0 + 2000);
+    expect(r.outcome).toBe('done');
+    expect(r.state.valves.v1!.open).toBe(false);
+    const later = step(r.state, [level(-17, T0 + minutes(30)), salinity(1, T0 + minutes(30))], cfg, T0 + minutes(30));
+    expect(later.state.valves.v1!.open).toBe(false);
+  });
+
+  it('stop-all closes everything, and an open command can still override it', () => {
+    const open = step(boot(), [level(-16, T0 + 1000)], cfg, T0 + 1000).state;
+    const r = executeCommand(open, { ...base, id: 'c4', kind: 'stop-all' }, cfg, T0 + 2000);
+    expect(r.state.valves.v1!.open).toBe(false);
+    expect(r.state.pumps.p1!.on).toBe(false);
+    const o = executeCommand(r.state, { ...base, id: 'c5', kind: 'open', valve: 'v1', minutes: 5 }, cfg, T0 + 3000);
+    expect(o.state.valves.v1!.open).toBe(true);
+  });
+
+  it.each([
+    { cmd: { id: 'x', kind: 'open', valve: 'v9', minutes: 5 }, outcome: 'rejected', reason: 'unknown valve "v9" in config v1' },
+    { cmd: { id: 'x', kind: 'close', zone: 'z9' }, outcome: 'rejected', reason: 'unknown zone "z9" in config v1' },
+  ] as const)('rejects $reason', ({ cmd, outcome, reason }) => {
+    const r = executeCommand(boot(), { ...base, ...cmd } as Command, cfg, T0 + 1000);
+    expect(r).toMatchObject({ outcome, reason });
+  });
+
+  it('does not execute an expired command', () => {
+    const r = executeCommand(boot(), { ...base, id: 'x', kind: 'stop-all' }, cfg, T0 + minutes(6));
+    expect(r.outcome).toBe('expired');
+    expect(r.state.overrides).toEqual({});
+  });
+});

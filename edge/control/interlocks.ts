@@ -1,0 +1,90 @@
+import type { GatewayConfig, Zone } from '../../protocol/index.js';
+import { clock, mins, num, ppt } from './format.js';
+import type { Desire } from './modes.js';
+import { viewSensor } from './sensors.js';
+import type { ControlEvent, LoopOptions, LoopState } from './types.js';
+
+/** A valve's final wish after the override and interlocks; `interlock` = a safety rule closed it. */
+export interface ValveDecision extends Desire {
+  zone: string;
+  interlock?: 'salinity' | 'max_run_time' | 'pump_capacity';
+}
+
+/**
+ * Intake salinity above the zone's limit keeps the intake closed and closes it if open.
+ * Unknown salinity (no sensor, stale, bad) counts as too salty: canal water is only let in
+ * when it is known to be fresh enough.
+ */
+export function salinityInterlock(zone: Zone, valve: string, d: ValveDecision, state: LoopState, now: number): ValveDecision {
+  if (!d.open || valve !== zone.intakeValve) return d;
+  const limit = zone.salinityLimitPpt;
+  const ref = zone.sensors.intakeSalinity;
+  const s = ref ? viewSensor(state, ref, zone.staleAfterSeconds, now) : { ok: false as const, why: 'no intake salinity sensor is configured' };
+  if (!s.ok) {
+    const why = `intake salinity unknown, ${s.why}`;
+    return { ...d, open: false, reason: `closed: ${why}`, interlock: 'salinity', severity: 'warning',
+      block: { key: 'salinity_unknown', reason: `blocked: ${why}` } };
+  }
+  if (s.value <= limit) return d;
+  const cmp = `intake salinity ${ppt(s.value)} > ${ppt(limit)}`;
+  return { ...d, open: false, reason: `closed: ${cmp}`, interlock: 'salinity', severity: 'warning',
+    data: { ...d.data, salinityPpt: Math.round(s.value * 10) / 10, limitPpt: limit },
+    block: { key: 'salinity', reason: `blocked: ${cmp}` } };
+}
+
+/** Every valve has a maximum run time; after it, a lock-out so it does not reopen at once. */
+export function maxRunTimeInterlock(
+  zone: Zone, valve: string, d: ValveDecision, state: LoopState, now: number, opts: LoopOptions, tz: string, events: ControlEvent[],
+): ValveDecision {
+  const vs = state.valves[valve];
+  if (!vs) return d;
+  const maxMs = zone.maxRunMinutes * 60_000;
+  if (vs.open && d.open && now - vs.since >= maxMs) {
+    const rest = Math.max(opts.lockoutMinutes, zone.threshold?.minOffMinutes ?? 0) * 60_000;
+    vs.lockedUntil = now + rest;
+    delete state.overrides[valve];
+    const reason = `closed: ${valve} open ${mins(now - vs.since)} ≥ max run time ${num(zone.maxRunMinutes)} min, locked out until ${clock(vs.lockedUntil, tz)}`;
+    events.push({ ts: now, kind: 'max_run_time', zone: zone.id, valve, severity: 'warning', reason,
+      data: { maxRunMinutes: zone.maxRunMinutes, lockedUntil: vs.lockedUntil } });
+    return { ...d, open: false, reason, interlock: 'max_run_time', severity: 'warning' };
+  }
+  if (d.open && vs.lockedUntil !== undefined && now < vs.lockedUntil) {
+    const why = `${valve} locked out after max run time until ${clock(vs.lockedUntil, tz)}`;
+    return { ...d, open: false, reason: `closed: ${why}`, block: { key: 'lockout', reason: `blocked: ${why}` } };
+  }
+  if (vs.lockedUntil !== undefined && now >= vs.lockedUntil) delete vs.lockedUntil;
+  return d;
+}
+
+export interface PumpRuleResolved {
+  pump: string;
+  valves: string[];
+  maxOpenValves: number;
+}
+
+/** Pump rules from config.pumps plus each zone's `pump`, merged per pump. */
+export function pumpRules(config: GatewayConfig): PumpRuleResolved[] {
+  const rules = new Map<string, PumpRuleResolved>();
+  for (const p of config.pumps) rules.set(p.pump, { pump: p.pump, valves: [...p.valves], maxOpenValves: p.maxOpenValves });
+  for (const z of config.zones) {
+    if (!z.pump) continue;
+    const r = rules.get(z.pump) ?? { pump: z.pump, valves: [], maxOpenValves: 4 };
+    for (const v of z.valves) if (!r.valves.includes(v)) r.valves.push(v);
+    rules.set(z.pump, r);
+  }
+  return [...rules.values()];
+}
+
+/** At most maxOpenValves of a pump's valves open at once: valves already open keep their place. */
+export function pumpCapacityInterlock(rules: PumpRuleResolved[], decisions: Map<string, ValveDecision>, state: LoopState): void {
+  for (const rule of rules) {
+    const wanting = rule.valves.filter((v) => decisions.get(v)?.open);
+    wanting.sort((a, b) => Number(!!state.valves[b]?.open) - Number(!!state.valves[a]?.open));
+    for (const v of wanting.slice(rule.maxOpenValves)) {
+      const d = decisions.get(v)!;
+      const why = `pump ${rule.pump} already feeds ${rule.maxOpenValves} of at most ${rule.maxOpenValves} open valves`;
+      decisions.set(v, { ...d, open: false, reason: `closed: ${why}`, interlock: 'pump_capacity',
+        block: { key: 'pump_capacity', reason: `blocked: ${why}` } });
+    }
+  }
+}
