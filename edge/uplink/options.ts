@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { Id, Inventory } from '../../protocol/index.js';
+import { MAX_READINGS_PER_MESSAGE } from '../../protocol/index.js';
+import type { Clock } from '../../lib/time.js';
+import type { Logger } from '../../lib/log.js';
+import { UplinkError } from './errors.js';
+
+// 7 days × 24 h × 60 min × 32 sensors, one reading per sensor per minute
+export const SEVEN_DAYS_OF_32_SENSORS = 7 * 24 * 60 * 32;
+
+export const UplinkSettings = z.object({
+  gatewayId: Id,
+  /** mqtt://host:1883, mqtts://…, ws://… */
+  url: z.string().min(1),
+  username: z.string().optional(),
+  password: z.string().optional(),
+  /** where the queue lives: a directory on persistent storage */
+  dataDir: z.string().min(1),
+  /** firmware / software version sent in the birth message */
+  fw: z.string().max(64),
+  batch: z.object({
+    /** a telemetry message closes at this many readings… */
+    maxReadings: z.number().int().min(1).max(MAX_READINGS_PER_MESSAGE).default(500),
+    /** …or this long after its first reading, whichever comes first (only while connected) */
+    maxDelayMs: z.number().int().min(0).default(5000),
+  }).default({ maxReadings: 500, maxDelayMs: 5000 }),
+  queue: z.object({
+    /** bound of the on-disk queue in readings (events and acks count one each) */
+    capacityReadings: z.number().int().min(1).default(SEVEN_DAYS_OF_32_SENSORS),
+    /** backlog messages sent per second after a reconnect; fresh data is not capped */
+    drainPerSecond: z.number().positive().default(5),
+    /** messages awaiting PUBACK at once */
+    maxInflight: z.number().int().min(1).max(1000).default(32),
+    /** at most one queue_dropped event per this interval (drops in between are summed) */
+    dropReportIntervalMs: z.number().int().min(0).default(60_000),
+  }).default({ capacityReadings: SEVEN_DAYS_OF_32_SENSORS, drainPerSecond: 5, maxInflight: 32, dropReportIntervalMs: 60_000 }),
+  reconnect: z.object({
+    minMs: z.number().int().min(10).default(1000),
+    maxMs: z.number().int().min(10).default(60_000),
+  }).default({ minMs: 1000, maxMs: 60_000 }),
+  keepaliveSeconds: z.number().int().min(5).max(3600).default(30),
+  inventory: Inventory.optional(),
+  /** the config version the gateway has applied and persisted (sent in the birth) */
+  configVersion: z.number().int().nonnegative().default(0),
+});
+export type UplinkSettings = z.infer<typeof UplinkSettings>;
+
+export type UplinkOptions = z.input<typeof UplinkSettings> & { clock?: Clock; log?: Logger };
+
+export function parseUplinkOptions(opts: UplinkOptions): UplinkSettings {
+  const { clock: _c, log: _l, ...rest } = opts;
+  const r = UplinkSettings.safeParse(rest);
+  if (!r.success) {
+    const why = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new UplinkError('UPLINK_OPTIONS_INVALID', `uplink options are invalid: ${why}`);
+  }
+  return r.data;
+}

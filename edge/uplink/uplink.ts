@@ -1,0 +1,300 @@
+import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import mqtt, { type MqttClient } from 'mqtt';
+import { z } from 'zod';
+import {
+  GatewayEvent, Reading, gatewayTopic, topics,
+  type CommandAck, type ConfigAck, type GatewayState, type Telemetry,
+} from '../../protocol/index.js';
+import { systemClock, type Clock } from '../../lib/time.js';
+import { log as rootLog, type Logger } from '../../lib/log.js';
+import { errorMessage } from '../../lib/errors.js';
+import { DiskQueue, type DropReport } from './disk-queue.js';
+import { Forwarder } from './forwarder.js';
+import { Downlink, type CommandHandler, type ConfigHandler } from './downlink.js';
+import { UplinkError } from './errors.js';
+import { parseUplinkOptions, type UplinkOptions, type UplinkSettings } from './options.js';
+
+export type EventInput = Omit<z.input<typeof GatewayEvent>, 'bootId' | 'seq' | 'ts'> & { ts?: number };
+
+export interface UplinkStats {
+  connected: boolean;
+  /** readings waiting on disk (sealed or not) */
+  queued: number;
+  queuedMessages: number;
+  /** readings dropped because the queue was full, since the queue was created */
+  dropped: number;
+  droppedMessages: number;
+  /** messages acknowledged by the broker in this process */
+  sent: number;
+  sentReadings: number;
+  inflight: number;
+  bootId: string;
+  /** next telemetry seq of this boot */
+  seq: number;
+  configVersion: number;
+}
+
+const ReadingList = z.array(Reading);
+const STOP_TIMEOUT_MS = 3000;
+
+/**
+ * The gateway's MQTT link to the cloud: telemetry and events through a bounded on-disk queue
+ * (QoS 1, deleted only after PUBACK), birth and last will on the retained state topic, and the
+ * retained config and commands coming down.
+ */
+export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
+  readonly settings: UplinkSettings;
+  readonly bootId = randomBytes(9).toString('base64url');
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private queue: DiskQueue | undefined;
+  private forwarder: Forwarder | undefined;
+  private downlink: Downlink | undefined;
+  private client: MqttClient | undefined;
+  private connected = false;
+  private everConnected = false;
+  private seq = 0;
+  private eventSeq = 0;
+  private configVersion: number;
+  private configHandler: ConfigHandler | undefined;
+  private commandHandler: CommandHandler | undefined;
+  private batchTimer: NodeJS.Timeout | undefined;
+  private lastDropReport = Number.NEGATIVE_INFINITY;
+  private attempts = 0;
+
+  constructor(opts: UplinkOptions) {
+    super();
+    this.settings = parseUplinkOptions(opts);
+    this.clock = opts.clock ?? systemClock;
+    this.log = (opts.log ?? rootLog).child({ mod: 'uplink', gatewayId: this.settings.gatewayId });
+    this.configVersion = this.settings.configVersion;
+  }
+
+  /**
+   * One client id per gateway, stable across restarts: the broker keys the persistent session
+   * (subscriptions, commands queued while offline) by it. A random suffix would orphan that
+   * session at every boot. Two processes cannot share it because each gateway has its own
+   * credentials and the ACL confines them to its own subtree.
+   */
+  get clientId(): string {
+    return `gw-${this.settings.gatewayId}`;
+  }
+
+  onConfig(handler: ConfigHandler): void {
+    this.configHandler = handler;
+    if (this.downlink) this.downlink.configHandler = handler;
+  }
+
+  onCommand(handler: CommandHandler): void {
+    this.commandHandler = handler;
+    if (this.downlink) this.downlink.commandHandler = handler;
+  }
+
+  /** The config version the gateway has in force (from its own persisted config). */
+  setConfigVersion(v: number): void {
+    this.configVersion = v;
+    if (this.downlink) this.downlink.appliedVersion = v;
+  }
+
+  start(): void {
+    if (this.queue) return;
+    const s = this.settings;
+    const queue = new DiskQueue(s.dataDir, { capacityReadings: s.queue.capacityReadings });
+    this.queue = queue;
+    this.forwarder = new Forwarder(queue, (m, done) => this.send(m.channel, m.payload, done),
+      { maxInflight: s.queue.maxInflight, drainPerSecond: s.queue.drainPerSecond }, this.log);
+    this.downlink = new Downlink(queue, (ch, p) => this.enqueueAck(ch, p), this.clock, this.log);
+    this.downlink.configHandler = this.configHandler;
+    this.downlink.commandHandler = this.commandHandler;
+    this.downlink.appliedVersion = this.configVersion;
+    // readings accepted by a previous process but never sealed get this boot's bootId
+    this.seal();
+    const stateTopic = topics.state(s.gatewayId);
+    const client = mqtt.connect(s.url, {
+      clientId: this.clientId,
+      clean: false,
+      username: s.username,
+      password: s.password,
+      keepalive: s.keepaliveSeconds,
+      reconnectPeriod: s.reconnect.minMs,
+      reconnectOnConnackError: true,
+      connectTimeout: 10_000,
+      resubscribe: true,
+      will: { topic: stateTopic, payload: Buffer.from(JSON.stringify({ online: false, bootId: this.bootId } satisfies GatewayState)), qos: 1, retain: true },
+    });
+    this.client = client;
+    client.on('connect', (connack) => this.onConnected(connack.sessionPresent));
+    client.on('close', () => this.onClosed());
+    client.on('reconnect', () => this.backoff());
+    client.on('error', (err) => this.log.warn({ err: errorMessage(err) }, 'MQTT connection error'));
+    client.on('message', (topic, payload) => {
+      if (topic === topics.config(s.gatewayId)) void this.downlink?.handle('config', payload);
+      else if (topic === topics.cmd(s.gatewayId)) void this.downlink?.handle('cmd', payload);
+    });
+    this.log.info({ bootId: this.bootId, queued: queue.stats().messages }, 'uplink started');
+  }
+
+  private onConnected(sessionPresent: boolean): void {
+    const client = this.client;
+    if (!client) return;
+    this.connected = true;
+    this.attempts = 0;
+    client.options.reconnectPeriod = this.settings.reconnect.minMs;
+    if (!this.everConnected) {
+      // once per process; afterwards mqtt.js (≥ 5.9) resubscribes if the broker lost the session.
+      // This subscribe also makes the broker resend the retained config.
+      client.subscribe(topics.config(this.settings.gatewayId), { qos: 1 });
+      client.subscribe(topics.cmd(this.settings.gatewayId), { qos: 1 });
+    }
+    this.everConnected = true;
+    const birth: GatewayState = {
+      online: true, bootId: this.bootId, fw: this.settings.fw, ts: this.clock.now(),
+      configVersion: this.downlink?.appliedVersion ?? this.configVersion,
+      ...(this.settings.inventory ? { inventory: this.settings.inventory } : {}),
+    };
+    client.publish(topics.state(this.settings.gatewayId), JSON.stringify(birth), { qos: 1, retain: true });
+    this.seal();
+    this.maybeReportDrops();
+    this.forwarder?.onConnect();
+    this.log.info({ sessionPresent, queued: this.queue?.stats().messages }, 'connected');
+    this.emit('connected');
+  }
+
+  private onClosed(): void {
+    clearTimeout(this.batchTimer);
+    this.batchTimer = undefined;
+    if (!this.connected) return;
+    this.connected = false;
+    this.forwarder?.onDisconnect();
+    this.log.warn({}, 'disconnected; queueing on disk');
+    this.emit('disconnected');
+  }
+
+  private backoff(): void {
+    const { minMs, maxMs } = this.settings.reconnect;
+    this.attempts++;
+    const base = Math.min(maxMs, minMs * 2 ** Math.min(this.attempts, 20));
+    // jitter so a district of gateways does not reconnect in lockstep after a broker restart
+    if (this.client) this.client.options.reconnectPeriod = Math.round(base / 2 + (Math.random() * base) / 2);
+  }
+
+  private send(channel: string, payload: string, done: (err?: Error) => void): void {
+    if (!this.client) { done(new Error('uplink stopped')); return; }
+    this.client.publish(gatewayTopic(this.settings.gatewayId, channel as 'telemetry'), payload, { qos: 1 }, (err) => done(err ?? undefined));
+  }
+
+  private requireQueue(): DiskQueue {
+    if (!this.queue) throw new UplinkError('UPLINK_NOT_STARTED', 'call start() on the uplink before publishing');
+    return this.queue;
+  }
+
+  /**
+   * Accepts readings; they are on disk when this returns (a kill -9 right after loses none).
+   * They are sealed into telemetry messages by count, or by time while connected.
+   */
+  publishReadings(readings: readonly z.input<typeof Reading>[]): void {
+    const queue = this.requireQueue();
+    const parsed = ReadingList.safeParse(readings);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0];
+      throw new UplinkError('UPLINK_READING_INVALID', `reading rejected: ${i?.path.join('.')}: ${i?.message}`);
+    }
+    if (parsed.data.length === 0) return;
+    const pending = queue.addPending(parsed.data, this.clock.now());
+    if (pending >= this.settings.batch.maxReadings) { this.flush(); return; }
+    if (this.connected && !this.batchTimer) {
+      this.batchTimer = setTimeout(() => { this.batchTimer = undefined; this.flush(); }, this.settings.batch.maxDelayMs);
+    }
+  }
+
+  /** Seals pending readings into messages now and lets the forwarder send them. */
+  flush(): void {
+    clearTimeout(this.batchTimer);
+    this.batchTimer = undefined;
+    this.seal();
+    this.maybeReportDrops();
+    this.forwarder?.pump();
+  }
+
+  private seal(): void {
+    this.queue?.sealPending(this.settings.batch.maxReadings, (readings) =>
+      JSON.stringify({ bootId: this.bootId, seq: this.seq++, ts: this.clock.now(), readings } satisfies Telemetry));
+  }
+
+  /** Queues an event (QoS 1, survives outages like telemetry). */
+  publishEvent(e: EventInput): void {
+    const queue = this.requireQueue();
+    const parsed = GatewayEvent.safeParse({ ts: this.clock.now(), ...e, bootId: this.bootId, seq: this.eventSeq });
+    if (!parsed.success) {
+      const i = parsed.error.issues[0];
+      throw new UplinkError('UPLINK_EVENT_INVALID', `event rejected: ${i?.path.join('.')}: ${i?.message}`);
+    }
+    this.eventSeq++;
+    queue.enqueue('event', JSON.stringify(parsed.data), 1, 0);
+    this.maybeReportDrops();
+    this.forwarder?.pump();
+  }
+
+  private enqueueAck(channel: 'config/ack' | 'cmd/ack', payload: ConfigAck | CommandAck): void {
+    if (!this.queue) return;
+    this.queue.enqueue(channel, JSON.stringify(payload), 1, 0);
+    if (channel === 'config/ack' && 'status' in payload && payload.status === 'applied') this.configVersion = payload.version;
+    this.forwarder?.pump();
+  }
+
+  private maybeReportDrops(): void {
+    const now = this.clock.now();
+    if (!this.queue || now - this.lastDropReport < this.settings.queue.dropReportIntervalMs) return;
+    const capacity = this.settings.queue.capacityReadings;
+    const reported = this.queue.reportDrops((u: DropReport, total: DropReport) => JSON.stringify(GatewayEvent.parse({
+      bootId: this.bootId, seq: this.eventSeq++, ts: now, kind: 'queue_dropped', severity: 'warning',
+      reason: `uplink queue full (${capacity} readings): dropped the ${u.readings} oldest readings and ${u.events} events (${u.messages} messages)`,
+      data: { droppedReadings: u.readings, droppedEvents: u.events, droppedMessages: u.messages,
+        droppedReadingsTotal: total.readings, droppedMessagesTotal: total.messages, capacityReadings: capacity },
+    })));
+    if (reported) {
+      this.lastDropReport = now;
+      this.log.warn({ ...reported }, 'uplink queue full: oldest dropped');
+    }
+  }
+
+  stats(): UplinkStats {
+    const q = this.queue?.stats();
+    return {
+      connected: this.connected, queued: q?.readings ?? 0, queuedMessages: q?.messages ?? 0,
+      dropped: q?.droppedReadings ?? 0, droppedMessages: q?.droppedMessages ?? 0,
+      sent: this.forwarder?.sentMessages ?? 0, sentReadings: this.forwarder?.sentReadings ?? 0,
+      inflight: this.forwarder?.inflightCount ?? 0, bootId: this.bootId, seq: this.seq,
+      configVersion: this.downlink?.appliedVersion ?? this.configVersion,
+    };
+  }
+
+  /** Seals what is pending, says "offline" on the state topic, waits briefly for PUBACKs, closes. */
+  async stop(): Promise<void> {
+    const client = this.client;
+    const queue = this.queue;
+    if (!client || !queue) return;
+    clearTimeout(this.batchTimer);
+    this.seal();
+    if (this.connected) {
+      const offline: GatewayState = { online: false, bootId: this.bootId, ts: this.clock.now() };
+      await withTimeout(client.publishAsync(topics.state(this.settings.gatewayId), JSON.stringify(offline), { qos: 1, retain: true }), STOP_TIMEOUT_MS).catch(() => undefined);
+    }
+    const ended = await withTimeout(client.endAsync(false), STOP_TIMEOUT_MS).then(() => true, () => false);
+    if (!ended) await client.endAsync(true);
+    this.forwarder?.stop();
+    this.connected = false;
+    this.client = undefined;
+    queue.close();
+    this.queue = undefined;
+    this.log.info({}, 'uplink stopped');
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('timeout')), ms);
+    p.then((v) => { clearTimeout(t); resolve(v); }, (e) => { clearTimeout(t); reject(e); });
+  });
+}
