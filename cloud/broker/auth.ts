@@ -1,0 +1,69 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { parseTopic, ROOT, ID_PATTERN } from '../../protocol/index.js';
+import { verifyPassword } from '../registry/password.js';
+
+/**
+ * Who is on the broker and what they may touch. The cloud's own users (ingest, Node-RED) may
+ * touch everything under the namespace; a gateway logs in with its id as username and the secret
+ * issued at provisioning (scrypt hash in the registry), publishes only its own uplink channels and
+ * receives only its own config and commands — the same rules as deploy/mosquitto/acl.
+ */
+export type BrokerIdentity = { kind: 'cloud'; username: string } | { kind: 'gateway'; gatewayId: string };
+
+export interface BrokerAuthOptions {
+  /** username → password of the cloud's own clients */
+  cloudUsers: Record<string, string>;
+  /** the stored scrypt hash of a gateway's broker secret, or null when it has none */
+  gatewayCredentialHash(gatewayId: string): Promise<string | null>;
+}
+
+const UPLINK = new Set(['state', 'telemetry', 'event', 'config/ack', 'cmd/ack']);
+const DOWNLINK = new Set(['config', 'cmd']);
+const sha = (s: string) => createHash('sha256').update(s).digest();
+
+function sameSecret(a: string, b: string): boolean {
+  return timingSafeEqual(sha(a), sha(b));
+}
+
+export class BrokerAuth {
+  // scrypt is slow on purpose; after a broker restart thousands of gateways reconnect at once,
+  // so a verified (hash, password digest) pair is remembered until the hash changes
+  #verified = new Map<string, { hash: string; digest: Buffer }>();
+
+  constructor(private readonly opts: BrokerAuthOptions) {}
+
+  async authenticate(username: string | undefined, password: string | undefined): Promise<BrokerIdentity | null> {
+    if (!username || password === undefined) return null;
+    const cloudPass = this.opts.cloudUsers[username];
+    if (cloudPass !== undefined) return sameSecret(cloudPass, password) ? { kind: 'cloud', username } : null;
+    if (!ID_PATTERN.test(username)) return null;
+    const hash = await this.opts.gatewayCredentialHash(username);
+    if (!hash) return null;
+    const seen = this.#verified.get(username);
+    if (seen && seen.hash === hash && timingSafeEqual(seen.digest, sha(password))) return { kind: 'gateway', gatewayId: username };
+    if (!(await verifyPassword(password, hash))) return null;
+    this.#verified.set(username, { hash, digest: sha(password) });
+    return { kind: 'gateway', gatewayId: username };
+  }
+
+  canPublish(who: BrokerIdentity, topic: string): boolean {
+    if (topic.startsWith('$')) return false;
+    if (who.kind === 'cloud') return topic.startsWith(`${ROOT}/`);
+    const t = parseTopic(topic);
+    return t?.kind === 'gw' && t.gatewayId === who.gatewayId && UPLINK.has(t.channel);
+  }
+
+  canSubscribe(who: BrokerIdentity, filter: string): boolean {
+    if (who.kind === 'cloud') return filter.startsWith(`${ROOT}/`) || filter.startsWith('$share/') || filter.startsWith('$SYS/');
+    // a gateway may only look inside its own subtree (and gets only its downlink from there)
+    const own = `${ROOT}/gw/${who.gatewayId}/`;
+    return filter.startsWith(own) && !filter.slice(0, own.length).includes('+');
+  }
+
+  /** checked per delivered message: a gateway never sees another's traffic, nor its own uplink */
+  canReceive(who: BrokerIdentity, topic: string): boolean {
+    if (who.kind === 'cloud') return true;
+    const t = parseTopic(topic);
+    return t?.kind === 'gw' && t.gatewayId === who.gatewayId && DOWNLINK.has(t.channel);
+  }
+}

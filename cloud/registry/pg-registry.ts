@@ -1,0 +1,9 @@
+import { openPgDb } from './pg-db.js';
+import { SqlRegistry } from './sql-registry.js';
+
+/** The registry in PostgreSQL (DATABASE_URL; schema from `?schema=` or the option, default public). */
+export function createPgRegistry(url: string, opts: { schema?: string } = {}): SqlRegistry {
+  const safe = new URL(url);
+  safe.password = '';
+  return new SqlRegistry(openPgDb(url, opts), `PostgreSQL ${safe.host}${safe.pathname}`);
+}

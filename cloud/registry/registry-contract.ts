@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixture } from '../../protocol/fixtures/index.js';
+import { GatewayEvent, type CommandAck, type ConfigAck, type GatewayState } from '../../protocol/index.js';
+import { RegistryError } from './errors.js';
+import type { Registry } from './registry.js';
+import { EVENTS_KEPT_PER_GATEWAY } from './registry.js';
+
+/**
+ * The one test suite every registry adapter passes. `make` returns a fresh, migrated-or-not
+ * registry and a cleanup that removes what it created.
+ */
+export function registryContract(name: string, make: () => Promise<{ registry: Registry; cleanup: () => Promise<void> }>) {
+  describe(`registry contract: ${name}`, () => {
+    let r: Registry;
+    let cleanup: () => Promise<void>;
+    const T0 = 1_764_288_000_000;
+    const birth = fixture<GatewayState>('state-birth');
+    const will = fixture<GatewayState>('state-will');
+
+    beforeAll(async () => {
+      ({ registry: r, cleanup } = await make());
+      await r.init();
+      await r.upsertUnit({ id: 'ct', parentId: null, level: 'province', name: 'Cần Thơ' }, 'test');
+      await r.upsertUnit({ id: 'ct-tn', parentId: 'ct', level: 'district', name: 'Thới Lai' }, 'test');
+      await r.upsertUnit({ id: 'dai-an-2', parentId: 'ct-tn', level: 'commune', name: 'Đại Ân 2' }, 'test');
+      await r.upsertUnit({ id: 'dai-an-2-a', parentId: 'dai-an-2', level: 'hamlet', name: 'Ấp Phú Giao' }, 'test');
+      await r.upsertFarm({ id: 'farm-a', name: 'Ruộng ông Tư', owner: 'Nguyễn Văn Tư', unitId: 'dai-an-2-a', cooperativeId: null, areaHa: 2.5 }, 'test');
+      await r.upsertGateway({ id: 'gw-a', farmId: 'farm-a', name: 'Cống A' }, 'test');
+    });
+    afterAll(async () => { await r?.close(); await cleanup?.(); });
+
+    it('migrates twice without harm', async () => {
+      await r.init();
+      expect((await r.listUnitLevels()).map((l) => l.level)).toEqual(['province', 'district', 'commune', 'hamlet']);
+    });
+
+    it('reports itself healthy', async () => {
+      expect(await r.health()).toMatchObject({ ok: true, kind: r.kind });
+    });
+
+    it('shows a gateway with its farm and the units above it, nearest first', async () => {
+      const gw = await r.getGateway('gw-a');
+      expect(gw).toMatchObject({ id: 'gw-a', name: 'Cống A', online: false, farm: { id: 'farm-a', name: 'Ruộng ông Tư', areaHa: 2.5 } });
+      expect(gw!.units.map((u) => u.level)).toEqual(['hamlet', 'commune', 'district', 'province']);
+      expect(await r.getGateway('nope')).toBeNull();
+    });
+
+    it('refuses a farm in a unit that does not exist, and keeps nothing of it', async () => {
+      await expect(r.upsertFarm({ id: 'farm-x', name: 'x', owner: null, unitId: 'no-such-unit', cooperativeId: null, areaHa: null }, 'test'))
+        .rejects.toMatchObject({ code: 'CONFLICT' });
+      expect(await r.getFarm('farm-x')).toBeNull();
+      expect((await r.listAudit({ entity: 'farm', entityId: 'farm-x' }))).toEqual([]);
+    });
+
+    it('counts one state change per outage, however often the state repeats', async () => {
+      expect(await r.recordState('gw-a', birth, T0)).toEqual({ changed: true, online: true });
+      expect(await r.recordState('gw-a', birth, T0 + 5)).toEqual({ changed: false, online: true });
+      expect(await r.recordState('gw-a', will, T0 + 10)).toEqual({ changed: true, online: false });
+      expect(await r.recordState('gw-a', will, T0 + 11)).toEqual({ changed: false, online: false });
+      const gw = (await r.getGateway('gw-a'))!;
+      expect(gw).toMatchObject({ online: false, onlineChangedAt: T0 + 10, bootId: birth.bootId, fw: birth.fw, appliedConfigVersion: 3 });
+      expect(gw.inventory?.valves).toEqual(birth.inventory?.valves);
+    });
+
+    it('ignores a birth older than the last one', async () => {
+      await r.recordState('gw-a', { ...birth, ts: T0 + 100 }, T0 + 100);
+      expect(await r.recordState('gw-a', { ...birth, online: false, ts: T0 + 50 }, T0 + 101)).toEqual({ changed: false, online: true });
+    });
+
+    it('registers an unknown gateway on first contact, unassigned', async () => {
+      await r.recordTelemetry('gw-new', { bootId: 'boot0001', seq: 0 }, T0);
+      expect(await r.getGateway('gw-new')).toMatchObject({ id: 'gw-new', farm: null, lastSeq: 0, lastSeen: T0 });
+    });
+
+    it('counts seq gaps and duplicates within a boot, and starts over on a new boot', async () => {
+      const id = 'gw-seq';
+      expect(await r.recordTelemetry(id, { bootId: 'boot-one', seq: 5 }, T0)).toEqual({ gap: 0, duplicate: false, newBoot: true });
+      expect(await r.recordTelemetry(id, { bootId: 'boot-one', seq: 6 }, T0 + 1)).toEqual({ gap: 0, duplicate: false, newBoot: false });
+      expect(await r.recordTelemetry(id, { bootId: 'boot-one', seq: 9 }, T0 + 2)).toEqual({ gap: 2, duplicate: false, newBoot: false });
+      expect(await r.recordTelemetry(id, { bootId: 'boot-one', seq: 9 }, T0 + 3)).toEqual({ gap: 0, duplicate: true, newBoot: false });
+      expect(await r.recordTelemetry(id, { bootId: 'boot-two', seq: 0 }, T0 + 4)).toEqual({ gap: 0, duplicate: false, newBoot: true });
+      expect(await r.getGateway(id)).toMatchObject({ seqGaps: 2, seqDups: 1, lastSeq: 0, bootId: 'boot-two', lastSeen: T0 + 4 });
+    });
+
+    it('versions desired configs and records the gateway\'s applied or rejected answer', async () => {
+      const v1 = await r.putDesiredConfig('gw-a', { zones: [] }, 'tech1', T0);
+      const v2 = await r.putDesiredConfig('gw-a', { zones: [{ id: 'z1' }] }, 'tech1', T0 + 1);
+      expect(v2.version).toBe(v1.version + 1);
+      const rejected = fixture<ConfigAck>('config-ack-rejected');
+      expect(await r.recordConfigAck('gw-a', { ...rejected, version: v2.version }, T0 + 2)).toEqual({ known: true });
+      const [latest, older] = await r.listConfigs('gw-a');
+      expect(latest).toMatchObject({ version: v2.version, status: 'rejected', reasons: rejected.reasons, createdBy: 'tech1' });
+      expect(older).toMatchObject({ version: v1.version, status: 'superseded' });
+      await r.recordConfigAck('gw-a', { version: v1.version, status: 'applied', ts: T0 + 3 }, T0 + 3);
+      expect(await r.getGateway('gw-a')).toMatchObject({ desiredConfigVersion: v2.version, appliedConfigVersion: v1.version });
+      const audit = await r.listAudit({ entity: 'gateway', entityId: 'gw-a' });
+      expect(audit[0]).toMatchObject({ actor: 'tech1', action: 'config', before: { zones: [] }, after: { zones: [{ id: 'z1' }] } });
+    });
+
+    it('refuses a config for a gateway it does not know', async () => {
+      await expect(r.putDesiredConfig('gw-ghost', {}, 'tech1', T0)).rejects.toBeInstanceOf(RegistryError);
+    });
+
+    it('keeps commands with their acknowledged outcome and refuses a reused id', async () => {
+      const cmd = { id: `cmd-${r.kind}`, gatewayId: 'gw-a', kind: 'open', payload: { valve: 'v1', minutes: 10 }, expiresAt: T0 + 60_000 };
+      await r.createCommand(cmd, 'farmer1', T0);
+      await expect(r.createCommand(cmd, 'farmer1', T0)).rejects.toMatchObject({ code: 'CONFLICT' });
+      const ack = { ...fixture<CommandAck>('cmd-ack'), id: cmd.id };
+      expect(await r.recordCommandAck('gw-a', ack, T0 + 1)).toEqual({ known: true });
+      expect(await r.recordCommandAck('gw-seq', ack, T0 + 1)).toEqual({ known: false });
+      expect(await r.getCommand(cmd.id)).toMatchObject({ status: 'done', ackedAt: ack.ts, createdBy: 'farmer1', payload: cmd.payload });
+      expect((await r.listCommands('gw-a')).map((c) => c.id)).toContain(cmd.id);
+    });
+
+    it('stores an event once however often it is redelivered, and keeps only the last ones', async () => {
+      const ev = GatewayEvent.parse(fixture('event-opened'));
+      expect(await r.recordEvent('gw-ev', ev, T0)).toEqual({ stored: true });
+      expect(await r.recordEvent('gw-ev', ev, T0 + 1)).toEqual({ stored: false });
+      for (let i = 1; i <= EVENTS_KEPT_PER_GATEWAY + 5; i++) await r.recordEvent('gw-ev', { ...ev, ts: ev.ts + i, seq: i }, T0 + i);
+      const events = await r.listEvents('gw-ev', 1000);
+      expect(events).toHaveLength(EVENTS_KEPT_PER_GATEWAY);
+      expect(events[0]).toMatchObject({ gatewayId: 'gw-ev', kind: 'valve_opened', reason: ev.reason, seq: EVENTS_KEPT_PER_GATEWAY + 5 });
+    });
+
+    it('keeps users with a role and scope, found by username or phone, and never a second with one phone', async () => {
+      const u = await r.createUser({ username: 'tu', phone: '0901234567', role: 'farmer', farmId: 'farm-a', passwordHash: 'scrypt$x' }, 'admin', T0);
+      expect(u).toMatchObject({ username: 'tu', role: 'farmer', farmId: 'farm-a', disabled: false });
+      expect((await r.findUserForLogin('0901234567'))?.user.id).toBe(u.id);
+      expect((await r.findUserForLogin('tu'))?.passwordHash).toBe('scrypt$x');
+      await expect(r.createUser({ username: 'tu2', phone: '0901234567', role: 'farmer', passwordHash: 'h' }, 'admin', T0)).rejects.toMatchObject({ code: 'CONFLICT' });
+      await expect(r.createUser({ username: 'bad', role: 'king' as 'admin', passwordHash: 'h' }, 'admin', T0)).rejects.toBeTruthy();
+      expect((await r.listUsers()).map((x) => x.username)).toEqual(['tu']);
+    });
+
+    it('stores a gateway credential hash and audits that it was issued, not what it is', async () => {
+      await r.setGatewayCredential('gw-a', 'scrypt$hash', 'tech1');
+      expect(await r.getGatewayCredentialHash('gw-a')).toBe('scrypt$hash');
+      expect(JSON.stringify(await r.listAudit({ entityId: 'gw-a' }))).not.toContain('scrypt$hash');
+      await expect(r.setGatewayCredential('gw-ghost', 'h', 'tech1')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    });
+  });
+}

@@ -1,0 +1,182 @@
+import type { CommandAck, ConfigAck, GatewayEvent, GatewayState } from '../../protocol/index.js';
+
+/**
+ * Registry port: administrative units, farms, gateways and their configs, commands and events,
+ * users and the audit log. Adapters: SQLite (embedded default) and PostgreSQL, both built on one
+ * SQL implementation (sql-registry.ts) over a small dialect layer; one shared contract suite
+ * (registry-contract.ts) runs against both.
+ *
+ * Times are milliseconds since the Unix epoch. Every write is one transaction, audit row included.
+ */
+
+/** Who made a change, for the audit log: a username, or a system actor like `ingest`. */
+export type Actor = string;
+
+export interface UnitLevel { level: string; rank: number; nameVi: string; nameEn: string }
+export interface Unit { id: string; parentId: string | null; level: string; name: string }
+export interface Cooperative { id: string; name: string; unitId: string | null }
+
+export interface Farm {
+  id: string;
+  name: string;
+  owner: string | null;
+  unitId: string | null;
+  cooperativeId: string | null;
+  areaHa: number | null;
+}
+
+export interface Inventory {
+  sensors: { sensor: string; metric: string; unit: string }[];
+  valves: { valve: string; kind: 'valve' | 'intake' | 'pump' }[];
+}
+
+export interface Gateway {
+  id: string;
+  farmId: string | null;
+  name: string | null;
+  online: boolean;
+  /** when `online` last flipped */
+  onlineChangedAt: number | null;
+  lastSeen: number | null;
+  bootId: string | null;
+  lastSeq: number | null;
+  /** messages missing / received twice, counted from seq within a boot */
+  seqGaps: number;
+  seqDups: number;
+  fw: string | null;
+  inventory: Inventory | null;
+  desiredConfigVersion: number | null;
+  appliedConfigVersion: number | null;
+  createdAt: number;
+}
+
+/** A gateway with its farm and the units above the farm (nearest first). */
+export interface GatewayView extends Gateway {
+  farm: { id: string; name: string; areaHa: number | null } | null;
+  units: Unit[];
+}
+
+export type ConfigStatus = 'pending' | 'applied' | 'rejected' | 'superseded';
+export interface GatewayConfigVersion {
+  gatewayId: string;
+  version: number;
+  config: unknown;
+  status: ConfigStatus;
+  reasons: string[];
+  createdBy: Actor;
+  createdAt: number;
+  ackedAt: number | null;
+}
+
+export type CommandStatus = 'pending' | 'done' | 'rejected' | 'expired' | 'duplicate';
+export interface CommandRecord {
+  id: string;
+  gatewayId: string;
+  kind: string;
+  payload: unknown;
+  status: CommandStatus;
+  reason: string | null;
+  createdBy: Actor;
+  createdAt: number;
+  expiresAt: number;
+  ackedAt: number | null;
+}
+
+export interface StoredEvent extends GatewayEvent { id: number; gatewayId: string; receivedAt: number }
+
+export const ROLES = ['farmer', 'technician', 'officer', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export interface User {
+  id: number;
+  username: string;
+  phone: string | null;
+  displayName: string | null;
+  role: Role;
+  farmId: string | null;
+  cooperativeId: string | null;
+  unitId: string | null;
+  disabled: boolean;
+  createdAt: number;
+}
+export interface NewUser {
+  username: string;
+  phone?: string | null;
+  displayName?: string | null;
+  role: Role;
+  farmId?: string | null;
+  cooperativeId?: string | null;
+  unitId?: string | null;
+  /** from hashPassword() in password.ts, never the password itself */
+  passwordHash: string;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: number;
+  actor: Actor;
+  action: string;
+  entity: string;
+  entityId: string;
+  before: unknown;
+  after: unknown;
+}
+
+/** Result of a state (birth / last will) message. */
+export interface StateChange { changed: boolean; online: boolean }
+/** Result of a telemetry message's (bootId, seq). */
+export interface SeqResult { gap: number; duplicate: boolean; newBoot: boolean }
+
+export interface RegistryHealth { ok: boolean; kind: 'sqlite' | 'postgres'; detail?: string }
+
+export interface Registry {
+  readonly kind: 'sqlite' | 'postgres';
+  /** runs pending migrations */
+  init(): Promise<void>;
+  health(): Promise<RegistryHealth>;
+  close(): Promise<void>;
+
+  // administrative units: a tree whose levels are data
+  listUnitLevels(): Promise<UnitLevel[]>;
+  upsertUnitLevel(level: UnitLevel, actor: Actor): Promise<void>;
+  upsertUnit(unit: Unit, actor: Actor): Promise<void>;
+  listUnits(): Promise<Unit[]>;
+  upsertCooperative(coop: Cooperative, actor: Actor): Promise<void>;
+
+  upsertFarm(farm: Farm, actor: Actor): Promise<void>;
+  getFarm(id: string): Promise<Farm | null>;
+  listFarms(): Promise<Farm[]>;
+
+  /** registers or updates a gateway's name and farm (state columns are left alone) */
+  upsertGateway(gw: { id: string; farmId: string | null; name: string | null }, actor: Actor): Promise<void>;
+  getGateway(id: string): Promise<GatewayView | null>;
+  listGateways(opts?: { limit?: number; offset?: number }): Promise<GatewayView[]>;
+  setGatewayCredential(id: string, credentialHash: string, actor: Actor): Promise<void>;
+  getGatewayCredentialHash(id: string): Promise<string | null>;
+
+  // what the ingest learns (unknown gateways are registered unassigned on first contact)
+  recordState(id: string, state: GatewayState, receivedAt: number): Promise<StateChange>;
+  recordTelemetry(id: string, meta: { bootId: string; seq: number }, receivedAt: number): Promise<SeqResult>;
+  recordEvent(id: string, event: GatewayEvent, receivedAt: number): Promise<{ stored: boolean }>;
+  recordConfigAck(id: string, ack: ConfigAck, receivedAt: number): Promise<{ known: boolean }>;
+  recordCommandAck(id: string, ack: CommandAck, receivedAt: number): Promise<{ known: boolean }>;
+
+  /** stores a new desired config; its version is one above the last; older pending ones are superseded */
+  putDesiredConfig(id: string, config: unknown, actor: Actor, at: number): Promise<GatewayConfigVersion>;
+  listConfigs(id: string, limit?: number): Promise<GatewayConfigVersion[]>;
+
+  createCommand(cmd: { id: string; gatewayId: string; kind: string; payload: unknown; expiresAt: number }, actor: Actor, at: number): Promise<CommandRecord>;
+  getCommand(id: string): Promise<CommandRecord | null>;
+  listCommands(gatewayId: string, limit?: number): Promise<CommandRecord[]>;
+
+  listEvents(gatewayId: string, limit?: number): Promise<StoredEvent[]>;
+
+  createUser(user: NewUser, actor: Actor, at: number): Promise<User>;
+  /** by username or phone number */
+  findUserForLogin(login: string): Promise<{ user: User; passwordHash: string } | null>;
+  listUsers(): Promise<User[]>;
+
+  listAudit(opts?: { entity?: string; entityId?: string; limit?: number }): Promise<AuditEntry[]>;
+}
+
+/** Events kept per gateway for the UI; older ones are pruned on insert. */
+export const EVENTS_KEPT_PER_GATEWAY = 200;
