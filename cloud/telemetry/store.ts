@@ -1,4 +1,5 @@
 import type { Reading } from '../../protocol/index.js';
+import { RuongSoError } from '../../lib/errors.js';
 
 /**
  * Telemetry store port. Adapters: SQLite (embedded default) and InfluxDB (1.x and 2.x).
@@ -22,9 +23,13 @@ export interface RangeQuery {
   to: number;
   /** bucket width in ms; absent = raw points */
   everyMs?: number;
-  /** default: mean, min and max per bucket */
 }
 
+/**
+ * Aggregates (and raw points) cover readings of quality 'good' only; 'bad' readings are stored
+ * with their fault and show in latest(). Buckets start at multiples of everyMs since the epoch;
+ * empty buckets are left out. Without everyMs each point has mean = min = max = value, count 1.
+ */
 export interface SeriesPoint {
   ts: number;
   mean: number | null;
@@ -57,11 +62,28 @@ export interface StoreHealth {
   detail?: string;
 }
 
+export interface WriteResult {
+  /** points the store accepted */
+  written: number;
+  /** points the store refused for good (e.g. a field type conflict); retrying cannot help */
+  rejected: number;
+  /** the store's own words about the refused points (InfluxDB names the bad line) */
+  rejectedDetail?: string;
+}
+
+export type StoreErrorCode = 'STORE_UNAVAILABLE' | 'STORE_REJECTED' | 'STORE_QUERY' | 'STORE_CONFIG';
+
+export class StoreError extends RuongSoError<StoreErrorCode> {}
+
 export interface TelemetryStore {
   readonly kind: 'sqlite' | 'influx';
   init(): Promise<void>;
-  /** durably stores a batch, or throws (nothing of a failed batch is counted as stored) */
-  write(points: StoredReading[]): Promise<void>;
+  /**
+   * Durably stores a batch (after the adapter's own bounded retries), or throws a StoreError
+   * `STORE_UNAVAILABLE` — then nothing of the batch may be counted as stored and the caller
+   * spools it. Points refused for good are reported in the result, never thrown.
+   */
+  write(points: StoredReading[]): Promise<WriteResult>;
   query(q: RangeQuery): Promise<Series[]>;
   latest(gatewayId: string): Promise<LatestReading[]>;
   health(): Promise<StoreHealth>;

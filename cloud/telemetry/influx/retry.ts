@@ -1,0 +1,56 @@
+/**
+ * Retry with exponential backoff and full jitter, bounded by attempts and by total time.
+ * The delay a server asks for (Retry-After, in SECONDS per RFC 9110 — influxdb-client reads
+ * it as milliseconds) wins over the backoff when it is longer.
+ */
+export interface RetryOptions {
+  /** retries after the first attempt */
+  maxRetries: number;
+  minDelayMs: number;
+  maxDelayMs: number;
+  /** give up when the next wait would end later than this after the first attempt */
+  maxTotalMs: number;
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+export const DEFAULT_RETRY: RetryOptions = { maxRetries: 5, minDelayMs: 100, maxDelayMs: 5_000, maxTotalMs: 10_000 };
+
+/** An error a retry may help with; `retryAfterMs` is what the server asked for, if anything. */
+export interface RetryDecision {
+  retry: boolean;
+  retryAfterMs?: number;
+}
+
+export function backoffDelay(attempt: number, opts: Pick<RetryOptions, 'minDelayMs' | 'maxDelayMs' | 'random'>): number {
+  const cap = Math.min(opts.maxDelayMs, opts.minDelayMs * 2 ** attempt);
+  // full jitter: many writers retrying at once do not hit the server in step
+  return Math.round(opts.minDelayMs / 2 + (cap - opts.minDelayMs / 2) * (opts.random ?? Math.random)());
+}
+
+/** Parses a Retry-After header: delta-seconds or an HTTP date; null when absent or unreadable. */
+export function parseRetryAfter(header: string | null | undefined, now = Date.now()): number | null {
+  if (!header) return null;
+  const trimmed = header.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? null : Math.max(0, date - now);
+}
+
+export async function withRetry<T>(fn: () => Promise<T>, classify: (err: unknown) => RetryDecision, opts: RetryOptions = DEFAULT_RETRY): Promise<T> {
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const now = opts.now ?? Date.now;
+  const started = now();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const decision = classify(err);
+      if (!decision.retry || attempt >= opts.maxRetries) throw err;
+      const wait = Math.max(backoffDelay(attempt, opts), decision.retryAfterMs ?? 0);
+      if (now() + wait - started > opts.maxTotalMs) throw err;
+      await sleep(wait);
+    }
+  }
+}
