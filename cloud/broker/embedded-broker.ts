@@ -1,0 +1,98 @@
+import net from 'node:net';
+import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { log as rootLog, type Logger } from '../../lib/log.js';
+import type { BrokerAuth, BrokerIdentity } from './auth.js';
+import { portInUse, BrokerError } from './errors.js';
+
+export interface EmbeddedBrokerOptions {
+  port: number;
+  host?: string;
+  /** without it every client may do anything (tests of other parts only) */
+  auth?: BrokerAuth;
+  log?: Logger;
+}
+
+export interface EmbeddedBroker {
+  readonly url: string;
+  readonly port: number;
+  readonly aedes: Aedes;
+  close(): Promise<void>;
+}
+
+/**
+ * Aedes on a TCP port, for the one-command demo. Persistence is Aedes' default, in memory:
+ * retained messages, queued QoS 1 messages and sessions die with the process. Production runs
+ * Mosquitto (MQTT_URL) with persistence on. Aedes speaks MQTT 3.1.1 and has no shared
+ * subscriptions: the ingest subscribes without `$share/` here (one cloud instance anyway).
+ */
+export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+  const log = (opts.log ?? rootLog).child({ mod: 'broker' });
+  const host = opts.host ?? '0.0.0.0';
+  const who = new WeakMap<Client, BrokerIdentity>();
+  const auth = opts.auth;
+  const deny = (msg: string) => Object.assign(new Error(msg), { returnCode: 5 }) as AuthenticateError;
+
+  const aedes = await Aedes.createBroker({
+    drainTimeout: 30_000,
+    ...(auth ? {
+      authenticate: (client, username, password, done) => {
+        auth.authenticate(username, password?.toString('utf8')).then((id) => {
+          if (!id) {
+            log.warn({ clientId: client.id, username }, 'broker login refused');
+            return done(Object.assign(new Error('bad username or password'), { returnCode: 4 }) as AuthenticateError, false);
+          }
+          who.set(client, id);
+          done(null, true);
+        }, (err: unknown) => {
+          log.error({ err, username }, 'broker login check failed');
+          done(Object.assign(new Error('server unavailable'), { returnCode: 3 }) as AuthenticateError, false);
+        });
+      },
+      authorizePublish: (client, packet, cb) => {
+        // client is null only when Aedes publishes a stored last will of a client long gone
+        if (!client) return cb(null);
+        const id = who.get(client);
+        if (id && auth.canPublish(id, packet.topic)) return cb(null);
+        log.warn({ clientId: client.id, topic: packet.topic }, 'publish refused');
+        cb(deny(`not allowed to publish to ${packet.topic}`));
+      },
+      authorizeSubscribe: (client, sub, cb) => {
+        const id = who.get(client);
+        if (id && auth.canSubscribe(id, sub.topic)) return cb(null, sub);
+        log.warn({ clientId: client.id, filter: sub.topic }, 'subscription refused');
+        cb(null, null); // SUBACK 0x80 for this filter, the connection stays
+      },
+      authorizeForward: (client, packet) => {
+        const id = who.get(client);
+        return id && auth.canReceive(id, packet.topic) ? packet : null;
+      },
+    } : {}),
+  });
+  aedes.on('clientError', (client, err) => log.debug({ clientId: client.id, err: err.message }, 'client error'));
+
+  const server = net.createServer(aedes.handle);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port, host, () => { server.off('error', reject); resolve(); });
+    });
+  } catch (err) {
+    await new Promise<void>((r) => aedes.close(() => r()));
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw portInUse('MQTT_PORT', opts.port, 'MQTT_URL to use that broker');
+    throw new BrokerError('BROKER_LISTEN', `the embedded broker cannot listen on ${host}:${opts.port}: ${(err as Error).message}`, { cause: err });
+  }
+  const port = (server.address() as net.AddressInfo).port;
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  log.info({ port }, 'embedded MQTT broker listening (in-memory persistence)');
+  let closing: Promise<void> | undefined;
+  return {
+    url: `mqtt://${urlHost}:${port}`,
+    port,
+    aedes,
+    close: () => (closing ??= (async () => {
+      await new Promise<void>((r) => aedes.close(() => r()));
+      await new Promise<void>((r) => server.close(() => r()));
+    })()),
+  };
+}
