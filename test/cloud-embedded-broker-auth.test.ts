@@ -88,7 +88,7 @@ describe('embedded broker with per-gateway credentials from the registry', () =>
     const cloud = await open('cloud', 'cloud-pass');
     await cloud.subscribeAsync(filters.gatewayUplink, { qos: 1 });
     const a = await open(gw1, `secret-${gw1}`);
-    const closed = new Promise((r) => a.once('close', r));
+    const closed = new Promise<void>((r) => a.once('close', () => r()));
     const got = nextMessage(cloud, 700);
     a.publish(topics.telemetry(gw2), '{"spoof":1}', { qos: 0 });
     await closed;
