@@ -1,0 +1,222 @@
+import os from 'node:os';
+import path from 'node:path';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import {
+  decodePayload, filters, sharedFilter,
+  type CommandAck, type ConfigAck, type DroneTelemetry, type GatewayEvent, type GatewayState, type ParsedTopic, type Telemetry,
+} from '../../protocol/index.js';
+import { RuongSoError } from '../../lib/errors.js';
+import { log as rootLog, type Logger } from '../../lib/log.js';
+import { systemClock, type Clock } from '../../lib/time.js';
+import { ingestRejectedTotal, mqttMessagesTotal, readingsBadQualityTotal } from '../metrics.js';
+import type { StoredReading, TelemetryStore } from '../telemetry/store.js';
+import { AckGate } from './ack-gate.js';
+import { detectSharedSubscriptions } from './broker-probe.js';
+import { RejectLog } from './reject-log.js';
+import { SeqTracker, type GatewaySeqStats } from './seq-tracker.js';
+import type { IngestSink } from './sink.js';
+import { DiskSpool } from './spool.js';
+import { TelemetryWriter } from './telemetry-writer.js';
+
+export interface IngestOptions {
+  store: TelemetryStore;
+  sink?: IngestSink;
+  /** broker URL (mqtt://host:port) and the cloud's credentials */
+  mqttUrl: string;
+  username?: string;
+  password?: string;
+  /** instead of mqtt.connect (tests, custom transports); gets our options, must not change clientId/clean */
+  connect?: (url: string, opts: IClientOptions) => MqttClient;
+  /** stable per cloud instance: the persistent session (clientId) hangs on it. Default: host name */
+  instanceId?: string;
+  /** MQTT_SHARE_GROUP; instances in one group split the messages */
+  shareGroup?: string;
+  /** 'auto' asks $SYS/broker/version: Mosquitto ≥ 1.6 yes, anything silent no */
+  shared?: boolean | 'auto';
+  /** where the spool lives: `${dataDir}/spool/telemetry` */
+  dataDir: string;
+  spoolMaxBytes?: number;
+  /** a batch is written when it holds this many readings… */
+  batchMaxReadings?: number;
+  /** …or this long after its first message */
+  flushMs?: number;
+  subscribeDrones?: boolean;
+  clock?: Clock;
+  log?: Logger;
+}
+
+export class IngestError extends RuongSoError<'INGEST_SUBSCRIBE' | 'INGEST_CONNECT'> {}
+
+interface Pending { points: StoredReading[]; after: Array<() => Promise<void> | void>; acks: Array<[number, number]> }
+
+const emptyBatch = (): Pending => ({ points: [], after: [], acks: [] });
+
+/**
+ * The cloud's MQTT ingest: validates every uplink message with the protocol schemas, writes
+ * readings in batches (store, or disk spool while the store is down) and acknowledges each
+ * QoS 1 message only after that — so a crash anywhere before leaves it with the broker.
+ */
+export class Ingest {
+  readonly seq = new SeqTracker();
+  private client: MqttClient | undefined;
+  private gate: AckGate | undefined;
+  private writer: TelemetryWriter | undefined;
+  private batch: Pending = emptyBatch();
+  private timer: NodeJS.Timeout | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private readonly log: Logger;
+  private readonly clock: Clock;
+  private readonly rejects: RejectLog;
+  private sharedInUse = false;
+
+  constructor(private readonly opts: IngestOptions) {
+    this.log = (opts.log ?? rootLog).child({ mod: 'ingest' });
+    this.clock = opts.clock ?? systemClock;
+    this.rejects = new RejectLog(this.log, this.clock);
+  }
+
+  get clientId(): string {
+    const id = (this.opts.instanceId ?? os.hostname()).replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40);
+    return `ruongso-ingest-${id}`;
+  }
+
+  async start(): Promise<void> {
+    const spool = new DiskSpool(path.join(this.opts.dataDir, 'spool', 'telemetry'), this.opts.spoolMaxBytes ?? 512 * 1024 * 1024);
+    await spool.open();
+    this.writer = new TelemetryWriter({ store: this.opts.store, spool, log: this.opts.log });
+    this.writer.start();
+    const connect = this.opts.connect ?? ((url: string, o: IClientOptions) => mqtt.connect(url, o));
+    const client = connect(this.opts.mqttUrl, {
+      clientId: this.clientId, clean: false, protocolVersion: 4, reconnectPeriod: 1000, connectTimeout: 10_000,
+      username: this.opts.username, password: this.opts.password, resubscribe: true,
+    });
+    this.client = client;
+    this.gate = new AckGate(client);
+    client.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet.messageId));
+    client.on('error', (err) => this.log.warn({ err: err.message }, 'MQTT error'));
+    client.on('offline', () => this.log.warn({ url: this.opts.mqttUrl }, 'MQTT broker unreachable; retrying'));
+    await new Promise<void>((resolve, reject) => {
+      const fail = (err: Error) => {
+        client.removeListener('connect', ok);
+        client.end(true);
+        reject(new IngestError('INGEST_CONNECT', `cannot connect the ingest to ${this.opts.mqttUrl}: ${err.message}`, { cause: err }));
+      };
+      const ok = () => { client.removeListener('error', fail); resolve(); };
+      client.once('connect', ok);
+      client.once('error', fail);
+    });
+    this.sharedInUse = this.opts.shared === 'auto' || this.opts.shared === undefined
+      ? await detectSharedSubscriptions(client)
+      : this.opts.shared;
+    const granted = await client.subscribeAsync(Object.fromEntries(this.filters().map((f) => [f, { qos: 1 as const }])));
+    const refused = granted.filter((g) => g.qos === 128).map((g) => g.topic);
+    if (refused.length) throw new IngestError('INGEST_SUBSCRIBE', `broker ${this.opts.mqttUrl} refused the subscription(s) ${refused.join(', ')}: check the cloud user's ACL`);
+    this.log.info({ clientId: this.clientId, shared: this.sharedInUse, group: this.opts.shareGroup ?? 'ingest' }, 'ingest subscribed');
+  }
+
+  /** Uplink filters; state stays unshared: brokers do not send retained messages to shared subscriptions. */
+  filters(): string[] {
+    const group = this.opts.shareGroup ?? 'ingest';
+    const uplink = [...filters.gatewayUplink, ...(this.opts.subscribeDrones === false ? [] : [filters.allDrones])];
+    return uplink.map((f) => (this.sharedInUse && !f.endsWith('/state') ? sharedFilter(group, f) : f));
+  }
+
+  get sharedSubscriptions(): boolean {
+    return this.sharedInUse;
+  }
+
+  /** Seq gaps and duplicates this instance has seen for a gateway (for the API). */
+  seqStats(gatewayId: string): GatewaySeqStats | undefined {
+    return this.seq.stats(gatewayId);
+  }
+
+  status(): { connected: boolean; shared: boolean; spool: { batches: number; bytes: number; maxBytes: number } | null; heldAcks: number } {
+    return { connected: !!this.client?.connected, shared: this.sharedInUse, spool: this.writer?.spool.size ?? null, heldAcks: this.gate?.pending ?? 0 };
+  }
+
+  /** Flushes what is pending, sends its acks, disconnects. The spool stays for the next start. */
+  async stop(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    this.flush();
+    await this.chain;
+    await this.writer?.stop();
+    await client.endAsync();
+    this.client = undefined;
+  }
+
+  private onMessage(topic: string, payload: Buffer, messageId: number | undefined): void {
+    const gen = messageId === undefined ? -1 : this.gate!.defer(messageId);
+    const ack = () => { if (messageId !== undefined) this.gate!.release(messageId, gen); };
+    const decoded = decodePayload(topic, payload);
+    if (!decoded.ok) {
+      mqttMessagesTotal.inc({ channel: channelOf(decoded.topic) });
+      ingestRejectedTotal.inc({ reason: decoded.reason });
+      this.rejects.report(decoded.topic, decoded.reason, decoded.message);
+      // it can never succeed: acknowledge it so the broker does not redeliver it forever
+      ack();
+      return;
+    }
+    const t = decoded.topic;
+    mqttMessagesTotal.inc({ channel: channelOf(t) });
+    if (t.kind === 'gw' && t.channel === 'telemetry') this.addTelemetry(t.gatewayId, decoded.payload as Telemetry);
+    else this.batch.after.push(() => this.toSink(t, decoded.payload));
+    if (messageId !== undefined) this.batch.acks.push([messageId, gen]);
+    if (this.batch.points.length >= (this.opts.batchMaxReadings ?? 5000)) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.opts.flushMs ?? 50);
+  }
+
+  private addTelemetry(gatewayId: string, msg: Telemetry): void {
+    for (const r of msg.readings) {
+      if (r.quality === 'bad') readingsBadQualityTotal.inc();
+      this.batch.points.push({ gatewayId, ...r });
+    }
+    const info = { bootId: msg.bootId, seq: msg.seq, count: msg.readings.length, ts: msg.ts ?? this.clock.now() };
+    this.batch.after.push(() => {
+      this.seq.observe(gatewayId, msg.bootId, msg.seq, this.clock.now());
+      return this.opts.sink?.onTelemetry(gatewayId, info);
+    });
+  }
+
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const b = this.batch;
+    if (!b.acks.length && !b.after.length && !b.points.length) return;
+    this.batch = emptyBatch();
+    // one batch at a time: acks leave in the order the messages came
+    this.chain = this.chain.then(() => this.commit(b));
+  }
+
+  private async commit(b: Pending): Promise<void> {
+    if (b.points.length) await this.writer!.persist(b.points);
+    for (const fn of b.after) {
+      try {
+        await fn();
+      } catch (err) {
+        ingestRejectedTotal.inc({ reason: 'sink' });
+        this.log.error({ err }, 'ingest sink failed on a message; acknowledged anyway');
+      }
+    }
+    for (const [id, gen] of b.acks) this.gate!.release(id, gen);
+  }
+
+  private async toSink(t: ParsedTopic, payload: unknown): Promise<void> {
+    const sink = this.opts.sink;
+    if (!sink) return;
+    if (t.kind === 'drone') return sink.onDroneTelemetry?.(t.droneId, payload as DroneTelemetry);
+    if (t.kind !== 'gw') return undefined;
+    switch (t.channel) {
+      case 'state': return sink.onState(t.gatewayId, payload as GatewayState, this.clock.now());
+      case 'event': return sink.onEvent(t.gatewayId, payload as GatewayEvent);
+      case 'config/ack': return sink.onConfigAck(t.gatewayId, payload as ConfigAck);
+      case 'cmd/ack': return sink.onCmdAck(t.gatewayId, payload as CommandAck);
+      default: return undefined;
+    }
+  }
+}
+
+function channelOf(t: ParsedTopic | null): string {
+  if (!t) return 'unknown';
+  return t.kind === 'gw' ? t.channel : t.kind;
+}
