@@ -1,0 +1,42 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { t } from '../i18n.js';
+
+export interface MapField { id: string; name: string; boundary: { type: 'Polygon'; coordinates: number[][][] } }
+export interface MapLine { coordinates: number[][]; kind: string }
+
+/**
+ * Fields (and a planned route) on a Leaflet map. The tile URL comes from /ui-config.json; when
+ * no tile loads the map keeps a plain background and says so. Leaflet loads on first use.
+ */
+export function FieldMap({ fields, lines = [], tileUrl }: { fields: MapField[]; lines?: MapLine[]; tileUrl: string }) {
+  const box = useRef<HTMLDivElement>(null);
+  const [tilesDown, setTilesDown] = useState(false);
+  useEffect(() => {
+    let map: { remove(): void } | undefined;
+    let cancelled = false;
+    Promise.all([import('leaflet'), import('leaflet/dist/leaflet.css')]).then(([mod]) => {
+      if (cancelled || !box.current) return;
+      const L = mod.default;
+      const m = L.map(box.current, { attributionControl: true });
+      map = m;
+      let loaded = false;
+      if (tileUrl) {
+        const layer = L.tileLayer(tileUrl, { maxZoom: 19, attribution: '© OpenStreetMap' }).addTo(m);
+        layer.on('tileload', () => { loaded = true; setTilesDown(false); });
+        layer.on('tileerror', () => { if (!loaded) setTilesDown(true); });
+      } else setTilesDown(true);
+      const group = L.featureGroup().addTo(m);
+      for (const f of fields) L.geoJSON(f.boundary as never, { style: { color: '#1f6f3f', weight: 2 } }).bindTooltip(f.name).addTo(group);
+      for (const l of lines) L.polyline(l.coordinates.map(([lon, lat]) => [lat!, lon!] as [number, number]), { color: l.kind === 'spray' ? '#c0392b' : '#555', weight: l.kind === 'spray' ? 2 : 1, dashArray: l.kind === 'spray' ? undefined : '4' }).addTo(group);
+      const b = group.getBounds();
+      if (b.isValid()) m.fitBounds(b, { padding: [10, 10] }); else m.setView([9.6, 106.0], 10);
+    }, () => setTilesDown(true));
+    return () => { cancelled = true; map?.remove(); };
+  }, [fields, lines, tileUrl]);
+  return (
+    <div>
+      <div ref={box} class="map" role="img" aria-label={t('fieldsMap')} />
+      {tilesDown && <p class="muted" role="status">{t('mapOffline')}</p>}
+    </div>
+  );
+}

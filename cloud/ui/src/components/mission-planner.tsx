@@ -1,0 +1,75 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { fmtNumber, t } from '../i18n.js';
+import { FieldMap, type MapField, type MapLine } from './field-map.js';
+
+interface Options { drones: Array<{ id: string; name: string }>; products: Array<{ id: string; name: string; rateLPerHa: number }> }
+interface Mission {
+  id: string; status: string; warnings: string[];
+  metrics: { sprayableAreaHa: number; pathLengthM: number; litres: number; sorties: number; coverage: number };
+  legs: MapLine[];
+}
+
+/** Pick a field, a drone and a product; plan; see route and metrics; approve; download. */
+export function MissionPlanner({ fields, tileUrl }: { fields: MapField[]; tileUrl: string }) {
+  const [opts, setOpts] = useState<Options | null>(null);
+  const [unavailable, setUnavailable] = useState(false);
+  const [fieldId, setFieldId] = useState('');
+  const [droneId, setDroneId] = useState('');
+  const [productId, setProductId] = useState('');
+  const [rate, setRate] = useState('');
+  const [mission, setMission] = useState<Mission | null>(null);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    api<Options>('GET', '/api/v1/missions/options').then((o) => {
+      setOpts(o); setDroneId(o.drones[0]?.id ?? ''); setProductId(o.products[0]?.id ?? ''); setRate(String(o.products[0]?.rateLPerHa ?? 15));
+    }, () => setUnavailable(true));
+  }, []);
+  useEffect(() => { if (!fieldId && fields[0]) setFieldId(fields[0].id); }, [fields]);
+  if (unavailable) return <section class="card"><h2>{t('missions')}</h2><p class="muted">{t('missionsUnavailable')}</p></section>;
+  if (!opts) return null;
+  const plan = async (e: Event) => {
+    e.preventDefault(); setError(''); setMission(null);
+    try { setMission(await api<Mission>('POST', '/api/v1/missions', { fieldId, droneId, productId, rateLPerHa: Number(rate) })); } catch (err) { setError((err as Error).message); }
+  };
+  const approve = async () => {
+    if (!mission) return;
+    try { setMission(await api<Mission>('POST', `/api/v1/missions/${mission.id}/approve`)); } catch (err) { setError((err as Error).message); }
+  };
+  const m = mission?.metrics;
+  return (
+    <section class="card" aria-labelledby="mis-h">
+      <h2 id="mis-h">{t('missions')}</h2>
+      <form onSubmit={plan} class="row">
+        <div class="field"><label for="mis-field">{t('field')}</label>
+          <select id="mis-field" value={fieldId} onChange={(e) => setFieldId((e.target as HTMLSelectElement).value)}>{fields.map((f) => <option key={f.id} value={f.id}>{f.name}</option>)}</select></div>
+        <div class="field"><label for="mis-drone">{t('drone')}</label>
+          <select id="mis-drone" value={droneId} onChange={(e) => setDroneId((e.target as HTMLSelectElement).value)}>{opts.drones.map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}</select></div>
+        <div class="field"><label for="mis-product">{t('product')}</label>
+          <select id="mis-product" value={productId} onChange={(e) => setProductId((e.target as HTMLSelectElement).value)}>{opts.products.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}</select></div>
+        <div class="field"><label for="mis-rate">{t('rateLha')}</label>
+          <input id="mis-rate" type="number" step="0.5" min="1" max="200" value={rate} onInput={(e) => setRate((e.target as HTMLInputElement).value)} /></div>
+        <button type="submit" class="primary">{t('planMission')}</button>
+      </form>
+      {error && <p class="error" role="alert">{error}</p>}
+      {mission && m && (
+        <div data-testid="mission">
+          <dl class="values">
+            <div><dt>{t('area')}</dt><dd>{fmtNumber(m.sprayableAreaHa, 2)} ha</dd></div>
+            <div><dt>{t('pathLength')}</dt><dd>{fmtNumber(m.pathLengthM / 1000, 2)} km</dd></div>
+            <div><dt>{t('litres')}</dt><dd>{fmtNumber(m.litres, 1)} L</dd></div>
+            <div><dt>{t('sorties')}</dt><dd>{m.sorties}</dd></div>
+            <div><dt>{t('coverage')}</dt><dd>{fmtNumber(m.coverage * 100, 1)} %</dd></div>
+          </dl>
+          {mission.warnings.length > 0 && <div class="status wait"><strong>{t('warnings')}</strong><ul>{mission.warnings.map((w) => <li key={w}>{w}</li>)}</ul></div>}
+          <FieldMap fields={fields.filter((f) => f.id === fieldId)} lines={mission.legs} tileUrl={tileUrl} />
+          <div class="row">
+            {mission.status === 'approved' ? <span class="pill on" data-testid="mission-approved">{t('approved')}</span>
+              : <button type="button" onClick={approve}>{t('approve')}</button>}
+            {(['geojson', 'kml', 'plan'] as const).map((f) => <a key={f} class="button" download href={`/api/v1/missions/${mission.id}/export.${f}`}>{t('download')} .{f}</a>)}
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,75 @@
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api, linkUp, me, type Me } from './api.js';
+import { locale, setLocale, t } from './i18n.js';
+import { useSignal } from './state.js';
+import { Login } from './pages/login.js';
+import { FarmerPage } from './pages/farmer.js';
+import { TechnicianPage } from './pages/technician.js';
+import { OfficerPage } from './pages/officer.js';
+import { AuditPage } from './pages/audit.js';
+import { AccountPage } from './pages/account.js';
+
+type Route = 'home' | 'audit' | 'account';
+const routeOf = (): Route => (location.hash === '#/audit' ? 'audit' : location.hash === '#/account' ? 'account' : 'home');
+
+function LinkBanner() {
+  const up = useSignal(linkUp);
+  if (up) return null;
+  return (
+    <div class="banner" role="alert">
+      {t('linkDown')} <button type="button" onClick={() => location.reload()}>{t('retry')}</button>
+    </div>
+  );
+}
+
+function Header({ user }: { user: Me }) {
+  const loc = useSignal(locale);
+  const logout = async () => { await api('POST', '/api/v1/auth/logout').catch(() => undefined); me.value = null; };
+  return (
+    <header class="top">
+      <a href="#/" class="brand">{t('appName')}</a>
+      <nav aria-label="menu">
+        {(user.role === 'technician' || user.role === 'admin') && <a href="#/audit">{t('audit')}</a>}
+        <a href="#/account" data-testid="who">{user.name}{user.demo && <span class="badge" title="demo">{t('demoBadge')}</span>}</a>
+        <label class="sr" for="lang">{t('language')}</label>
+        <select id="lang" value={loc} onChange={(e) => setLocale((e.target as HTMLSelectElement).value as 'vi' | 'en')}>
+          <option value="vi">Tiếng Việt</option><option value="en">English</option>
+        </select>
+        <button type="button" onClick={logout}>{t('logout')}</button>
+      </nav>
+    </header>
+  );
+}
+
+function Home({ user }: { user: Me }) {
+  if (user.role === 'farmer') return <FarmerPage />;
+  if (user.role === 'officer') return <OfficerPage />;
+  return <TechnicianPage user={user} />;
+}
+
+function App() {
+  const user = useSignal(me);
+  useSignal(locale);
+  const [route, setRoute] = useState<Route>(routeOf());
+  useEffect(() => {
+    const on = () => setRoute(routeOf());
+    addEventListener('hashchange', on);
+    api<Me>('GET', '/api/v1/auth/me').then((u) => { me.value = u; }, () => { me.value = null; });
+    return () => removeEventListener('hashchange', on);
+  }, []);
+  if (user === undefined) return <p class="pad">{t('loading')}</p>;
+  if (user === null) return <><LinkBanner /><Login /></>;
+  return (
+    <>
+      <Header user={user} />
+      <LinkBanner />
+      <main id="main">
+        {route === 'audit' ? <AuditPage user={user} /> : route === 'account' ? <AccountPage /> : <Home user={user} />}
+      </main>
+    </>
+  );
+}
+
+document.documentElement.lang = locale.value;
+render(<App />, document.getElementById('app')!);

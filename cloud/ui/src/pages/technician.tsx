@@ -1,0 +1,71 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, type Me } from '../api.js';
+import { fmtTime, t } from '../i18n.js';
+import { FieldMap, type MapField } from '../components/field-map.js';
+import { MissionPlanner } from '../components/mission-planner.js';
+
+interface Farm { id: string; name: string; commune: string; gateways: Array<{ id: string; online: boolean | null; lastSeen: number | null }> }
+interface UiConfig { tileUrl: string }
+
+function Provision({ farms }: { farms: Farm[] }) {
+  const [id, setId] = useState('');
+  const [farmId, setFarmId] = useState(farms[0]?.id ?? '');
+  const [cred, setCred] = useState<{ username: string; password: string; url?: string } | null>(null);
+  const [error, setError] = useState('');
+  const submit = async (e: Event) => {
+    e.preventDefault(); setError(''); setCred(null);
+    try { setCred(await api('POST', '/api/v1/provision/gateways', { gatewayId: id, farmId })); } catch (err) { setError((err as Error).message); }
+  };
+  return (
+    <section class="card" aria-labelledby="prov-h">
+      <h2 id="prov-h">{t('provisioning')}</h2>
+      <form onSubmit={submit} class="row">
+        <div class="field"><label for="prov-id">{t('gatewayId')}</label>
+          <input id="prov-id" required pattern="[a-z0-9][a-z0-9_-]{0,63}" value={id} onInput={(e) => setId((e.target as HTMLInputElement).value)} /></div>
+        <div class="field"><label for="prov-farm">{t('farmId')}</label>
+          <select id="prov-farm" value={farmId} onChange={(e) => setFarmId((e.target as HTMLSelectElement).value)}>
+            {farms.map((f) => <option key={f.id} value={f.id}>{f.name}</option>)}
+          </select></div>
+        <button type="submit" class="primary">{t('register')}</button>
+      </form>
+      {cred && <div class="status ok" role="status" data-testid="credentials"><p>{t('credentialsOnce')}</p>
+        <code>username: {cred.username}</code><br /><code>password: {cred.password}</code></div>}
+      {error && <p class="error" role="alert">{error}</p>}
+    </section>
+  );
+}
+
+/** Technician (and admin): gateways and their health, fields map, provisioning, missions. */
+export function TechnicianPage({ user }: { user: Me }) {
+  const [farms, setFarms] = useState<Farm[] | null>(null);
+  const [fields, setFields] = useState<MapField[]>([]);
+  const [ui, setUi] = useState<UiConfig>({ tileUrl: '' });
+  useEffect(() => {
+    api<{ farms: Farm[] }>('GET', '/api/v1/my/farms').then((r) => setFarms(r.farms), () => setFarms([]));
+    api<UiConfig>('GET', '/ui-config.json').then(setUi, () => undefined);
+    api<{ fields: MapField[] }>('GET', '/api/v1/fields').then((r) => setFields(r.fields), () => setFields([]));
+  }, [user.id]);
+  if (!farms) return <p>{t('loading')}</p>;
+  return (
+    <div class="tech">
+      <h1>{t('technician')}</h1>
+      <section class="card" aria-labelledby="gw-h">
+        <h2 id="gw-h">{t('gateways')}</h2>
+        <div class="scroll"><table>
+          <thead><tr><th>{t('farm')}</th><th>{t('gateway')}</th><th>{t('online')}</th></tr></thead>
+          <tbody>{farms.flatMap((f) => f.gateways.map((g) => (
+            <tr key={g.id}><td>{f.name} <small>({f.commune})</small></td><td>{g.id}</td>
+              <td><span class={`pill ${g.online ? 'on' : g.online === false ? 'off' : ''}`}>{g.online ? t('online') : g.online === false ? t('offline') : t('unknown')}</span>
+                {g.lastSeen && <small> {fmtTime(g.lastSeen)}</small>}</td></tr>
+          )))}</tbody>
+        </table></div>
+      </section>
+      <section class="card" aria-labelledby="map-h">
+        <h2 id="map-h">{t('fieldsMap')}</h2>
+        <FieldMap fields={fields} tileUrl={ui.tileUrl} />
+      </section>
+      <MissionPlanner fields={fields} tileUrl={ui.tileUrl} />
+      <Provision farms={farms} />
+    </div>
+  );
+}

@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { services } from './support/services.js';
+import { startBrowser } from './support/browser.js';
+import { startWebChain, initialConfigZones } from './support/web-chain.js';
+import { bearer } from '../cloud/auth/testing.js';
+import { DEMO_PASSWORD } from '../cloud/auth/seed.js';
+import type { Page } from 'playwright-core';
+
+const ok = (await services.chromium()) && (await services.mosquitto());
+
+async function waitFor(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function login(page: Page, url: string, user: string): Promise<void> {
+  await page.context().clearCookies();
+  await page.goto(url);
+  await page.getByLabel('Tên đăng nhập hoặc số điện thoại').fill(user);
+  await page.getByLabel('Mật khẩu').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
+}
+
+describe.skipIf(!ok)('browser: farmer, officer and pages at 360 px and 1280 px (real Mosquitto, real edge uplink)', () => {
+  let chain: Awaited<ReturnType<typeof startWebChain>>;
+  let browser: Awaited<ReturnType<typeof startBrowser>>;
+
+  beforeAll(async () => {
+    chain = await startWebChain();
+    browser = await startBrowser({ width: 360, height: 740 });
+    // the technician sets the gateway's first config; the gateway applies it over MQTT
+    const tech = await bearer(chain.app, 'kythuat');
+    const put = await chain.app.inject({ method: 'PUT', url: `/api/v1/gateways/${chain.gw}/config`, headers: tech, payload: { zones: initialConfigZones() } });
+    expect(put.statusCode).toBe(202);
+    await waitFor(() => chain.applied.length === 1);
+    await waitFor(async () => (await chain.control.d.configs.latest(chain.gw))?.status === 'applied');
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await chain?.stop();
+  });
+
+  it('lets a farmer change the AWD re-flood level on a phone and shows it applied by the gateway', async () => {
+    const { page } = browser;
+    await login(page, chain.url, 'nongdan');
+    chain.uplink.publishReadings([{ sensor: 'wl1', metric: 'water_level', value: -7.5, unit: 'cm', ts: Date.now() }]);
+    await expect.poll(() => page.getByTestId('v-z1-waterLevel').textContent(), { timeout: 10_000 }).toMatch(/-7,5 cm|−7,5 cm/);
+    await expect.poll(() => page.getByTestId('config-status').textContent()).toContain('Đã áp dụng (phiên bản 1)');
+    await browser.screenshot('farmer-zones-360');
+    await page.getByText('Chế độ và ngưỡng').click();
+    await page.getByLabel('Bơm lại khi mực nước xuống (cm)').fill('10');
+    await page.getByRole('button', { name: 'Lưu và gửi xuống ruộng' }).click();
+    // client-side validation with the gateway's own Zone schema: nothing is sent
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/refloodCm/);
+    expect(chain.applied).toHaveLength(1);
+    await page.getByLabel('Bơm lại khi mực nước xuống (cm)').fill('-12');
+    await page.getByRole('button', { name: 'Lưu và gửi xuống ruộng' }).click();
+    await expect.poll(() => page.getByTestId('config-status').textContent(), { timeout: 10_000 }).toContain('Đã áp dụng (phiên bản 2)');
+    expect(chain.applied.at(-1)?.zones[0]?.awd?.refloodCm).toBe(-12);
+    await browser.screenshot('farmer-applied-360');
+  });
+
+  it('opens a valve for N minutes and shows the gateway\'s acknowledgement', async () => {
+    const { page } = browser;
+    await page.getByLabel('Mở van trong (phút)').fill('5');
+    await page.getByRole('button', { name: 'Mở van' }).click();
+    await expect.poll(() => page.getByTestId('cmd-status').textContent(), { timeout: 10_000 }).toContain('Bộ điều khiển đã thực hiện');
+  });
+
+  it('switches to English and renders at 1280 px', async () => {
+    const { page } = browser;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByLabel('Ngôn ngữ').first().selectOption('en');
+    await page.getByRole('heading', { name: 'My zones' }).waitFor();
+    await browser.screenshot('farmer-zones-1280-en');
+    await page.getByLabel('Language').first().selectOption('vi');
+    await page.setViewportSize({ width: 360, height: 740 });
+  });
+
+  it('keeps an officer away from a farmer\'s controls: no controls in the page, 403 from the API', async () => {
+    const { page } = browser;
+    await login(page, chain.url, 'canbo');
+    await page.getByTestId('officer-page').waitFor();
+    expect(await page.getByText('Lưu và gửi xuống ruộng').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Dừng tất cả' }).count()).toBe(0);
+    const status = await page.evaluate(async (gw) => (await fetch(`/api/v1/gateways/${gw}/config`)).status, chain.gw);
+    expect(status).toBe(403);
+    const cmd = await page.evaluate(async (gw) => (await fetch(`/api/v1/gateways/${gw}/commands`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'stop-all' }) })).status, chain.gw);
+    expect(cmd).toBe(403);
+    await browser.screenshot('officer-360');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await browser.screenshot('officer-1280');
+    await page.setViewportSize({ width: 360, height: 740 });
+  });
+
+  it('shows a usable banner when the link to the server drops', async () => {
+    const { page } = browser;
+    await login(page, chain.url, 'nongdan');
+    await page.context().setOffline(true);
+    await page.getByLabel('Mở van trong (phút)').fill('3');
+    await page.getByRole('button', { name: 'Mở van' }).click();
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('Mất kết nối với máy chủ');
+    await browser.screenshot('farmer-link-down-360');
+    await page.context().setOffline(false);
+    expect(browser.errors).toEqual([]);
+  });
+});
