@@ -1,6 +1,7 @@
 import type { Command, GatewayConfig } from '../../protocol/index.js';
 import { num } from './format.js';
 import { step } from './step.js';
+import { cloneState } from './state.js';
 import { DEFAULT_LOOP_OPTIONS, type LoopOptions, type LoopState, type StepResult } from './types.js';
 
 export interface CommandOutcome {
@@ -31,7 +32,7 @@ export function executeCommand(
   const t = targets(cmd, config);
   if (t === null) return noop('rejected', `unknown ${'valve' in cmd && cmd.valve ? `valve "${cmd.valve}"` : `zone "${'zone' in cmd ? cmd.zone : ''}"`} in config v${config.version}`);
   const valves = t === 'all' ? config.zones.flatMap((z) => z.valves) : t;
-  const state = structuredClone(prev);
+  const state = cloneState(prev);
   const holdMin = cmd.kind === 'stop-all' ? opts.stopAllHoldMinutes : opts.closeHoldMinutes;
   const minutes = cmd.kind === 'open' ? cmd.minutes : holdMin;
   for (const v of valves) {

@@ -1,3 +1,5 @@
+import { localTime } from './local-time.js';
+
 /** Numbers in reasons: a real minus sign (−15, not -15), as the farmer's app shows them. */
 export function num(n: number, decimals?: number): string {
   const s = decimals === undefined ? String(Math.round(n * 100) / 100) : n.toFixed(decimals);
@@ -11,5 +13,6 @@ export const mins = (ms: number) => `${Math.round(ms / 60_000)} min`;
 
 /** "06:30" in the zone's timezone, for "held until" reasons. */
 export function clock(ts: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ts);
+  const m = localTime(ts, timeZone).minute;
+  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 }

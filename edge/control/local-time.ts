@@ -25,13 +25,35 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-export function localTime(ts: number, timeZone: string): LocalTime {
+function viaIntl(ts: number, timeZone: string): LocalTime {
   const parts: Record<string, string> = {};
   for (const p of formatter(timeZone).formatToParts(ts)) parts[p.type] = p.value;
   return {
     date: `${parts.year}-${parts.month}-${parts.day}`,
     weekday: WEEKDAYS.indexOf(parts.weekday ?? ''),
     minute: Number(parts.hour) * 60 + Number(parts.minute),
+  };
+}
+
+const HOUR = 3_600_000;
+// zone offsets change at most on the hour (DST, and Asia/Ho_Chi_Minh has none): ask Intl once
+// per hour and zone, then do arithmetic — a simulated month is ~40k steps
+const offsets = new Map<string, { hour: number; offsetMs: number }>();
+
+export function localTime(ts: number, timeZone: string): LocalTime {
+  const hour = Math.floor(ts / HOUR);
+  let o = offsets.get(timeZone);
+  if (!o || o.hour !== hour) {
+    const l = viaIntl(hour * HOUR, timeZone);
+    const asUtc = Date.parse(`${l.date}T00:00:00Z`) + l.minute * 60_000;
+    o = { hour, offsetMs: asUtc - hour * HOUR };
+    offsets.set(timeZone, o);
+  }
+  const local = new Date(ts + o.offsetMs);
+  return {
+    date: local.toISOString().slice(0, 10),
+    weekday: local.getUTCDay(),
+    minute: local.getUTCHours() * 60 + local.getUTCMinutes(),
   };
 }
 

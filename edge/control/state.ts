@@ -10,7 +10,7 @@ export function initialState(): LoopState {
  * the sensor memory kept — all of them can only keep water off, never turn it on.
  */
 export function restoreState(saved: LoopState, now: number): LoopState {
-  const s = structuredClone(saved);
+  const s = cloneState(saved);
   s.started = false;
   for (const [id, v] of Object.entries(s.valves)) {
     s.valves[id] = { open: false, since: now, ...(v.lockedUntil !== undefined ? { lockedUntil: v.lockedUntil } : {}) };
@@ -27,4 +27,17 @@ export function openActuators(state: LoopState): string[] {
     ...Object.entries(state.valves).filter(([, v]) => v.open).map(([id]) => id),
     ...Object.entries(state.pumps).filter(([, p]) => p.on).map(([id]) => id),
   ];
+}
+
+/** A deep copy, by hand: structuredClone is ~10× slower and a simulated month is ~40k steps. */
+export function cloneState(s: LoopState): LoopState {
+  const map = <T extends object>(r: Record<string, T>) => {
+    const out: Record<string, T> = {};
+    for (const k in r) out[k] = { ...r[k]! };
+    return out;
+  };
+  return {
+    ...s, latest: map(s.latest), valves: map(s.valves), pumps: map(s.pumps), zones: map(s.zones),
+    overrides: map(s.overrides), faults: { ...s.faults },
+  };
 }

@@ -3,6 +3,7 @@ import { clock } from './format.js';
 import { maxRunTimeInterlock, pumpCapacityInterlock, pumpRules, salinityInterlock, type ValveDecision } from './interlocks.js';
 import { localTime } from './local-time.js';
 import { zoneDesire, type Desire } from './modes.js';
+import { cloneState } from './state.js';
 import { mergeReadings, sensorKey, viewSensor } from './sensors.js';
 import { DEFAULT_LOOP_OPTIONS, type ActuatorCommand, type ControlEvent, type LoopOptions, type LoopState, type StepResult } from './types.js';
 
@@ -14,7 +15,7 @@ import { DEFAULT_LOOP_OPTIONS, type ActuatorCommand, type ControlEvent, type Loo
 export function step(
   prev: LoopState, readings: readonly Reading[], config: GatewayConfig, now: number, opts: LoopOptions = DEFAULT_LOOP_OPTIONS,
 ): StepResult {
-  const state = structuredClone(prev);
+  const state = cloneState(prev);
   const commands: ActuatorCommand[] = [];
   const events: ControlEvent[] = [];
   mergeReadings(state.latest, readings);
