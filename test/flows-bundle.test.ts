@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error plain ESM build script without types
+import { bundle } from '../flows/nodes/build.mjs';
+
+describe('the committed Node-RED bundle', () => {
+  it('is what build.mjs makes from protocol/ and flows/nodes/src/ now (run `node flows/nodes/build.mjs` when this fails)', async () => {
+    const committed = readFileSync(new URL('../flows/nodes/lib/ruongso.cjs', import.meta.url), 'utf8');
+    expect(committed === (await bundle())).toBe(true);
+  });
+
+  it('declares in the package every npm module the bundle and the node files require', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../flows/nodes/package.json', import.meta.url), 'utf8'));
+    const sources = ['lib/ruongso.cjs', 'broker.js', 'gateway-in.js', 'gateway-out.js', 'notify.js', 'neighbours.js']
+      .map((f) => readFileSync(new URL(`../flows/nodes/${f}`, import.meta.url), 'utf8')).join('\n');
+    const required = new Set([...sources.matchAll(/require\("([^".][^"]*)"\)|require\('([^'.][^']*)'\)/g)].map((m) => m[1] ?? m[2]));
+    const external = [...required].filter((m) => !m!.startsWith('node:'));
+    expect(external.sort()).toEqual(Object.keys(pkg.dependencies).sort());
+  });
+});
