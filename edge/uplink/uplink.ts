@@ -277,6 +277,8 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     if (!client || !queue) return;
     clearTimeout(this.batchTimer);
     this.seal();
+    // send nothing new; what is on the wire gets its PUBACK below or is resent next start
+    this.forwarder?.onDisconnect();
     if (this.connected) {
       const offline: GatewayState = { online: false, bootId: this.bootId, ts: this.clock.now() };
       await withTimeout(client.publishAsync(topics.state(this.settings.gatewayId), JSON.stringify(offline), { qos: 1, retain: true }), STOP_TIMEOUT_MS).catch(() => undefined);
