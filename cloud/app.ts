@@ -1,0 +1,76 @@
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { Registry as PromRegistry } from 'prom-client';
+import { log as rootLog, type Logger } from '../lib/log.js';
+import { systemClock, type Clock } from '../lib/time.js';
+import { metricsRegistry } from './metrics.js';
+import type { Registry } from './registry/registry.js';
+import { makeErrorHandler } from './routes/errors.js';
+import { gatewayRoutes } from './routes/gateways/index.js';
+import { healthRoutes, type HealthCheck } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
+import type { TelemetryStore } from './telemetry/store.js';
+import { webRoutes } from './web/page.js';
+
+export interface AppOptions {
+  registry: Registry;
+  store: TelemetryStore;
+  /** broker link health: the ingest's connection, or the embedded broker */
+  brokerHealth: HealthCheck;
+  /** Prometheus registry served at /metrics; default cloud/metrics.ts's metricsRegistry */
+  metrics?: PromRegistry;
+  clock?: Clock;
+  /** further route plugins (auth, control, …), registered after the core routes inside the app */
+  plugins?: { plugin: FastifyPluginAsync<any>; options?: Record<string, unknown> }[];
+}
+
+/**
+ * The cloud's HTTP app as a plugin (fastify/demo style): zod type provider, OpenAPI at /docs/json
+ * with the UI at /docs, one error handler, the routes per feature. server.ts only listens.
+ */
+export async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
+  const clock = opts.clock ?? systemClock;
+  fastify.setValidatorCompiler(validatorCompiler);
+  fastify.setSerializerCompiler(serializerCompiler);
+  fastify.setErrorHandler(makeErrorHandler(fastify.log as Logger));
+  fastify.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'NOT_FOUND', message: `no such page or API route: ${req.method} ${req.url.split('?')[0]}` }));
+
+  await fastify.register(swagger, {
+    openapi: {
+      info: { title: 'Ruộng Số API', version: '1', description: 'Gateways, telemetry and control of Ruộng Số. Times are milliseconds since 1970 UTC unless named ISO.' },
+      tags: [{ name: 'health' }, { name: 'gateways' }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await fastify.register(swaggerUi, { routePrefix: '/docs' });
+
+  const z = fastify.withTypeProvider<ZodTypeProvider>();
+  await z.register(healthRoutes, {
+    registry: () => opts.registry.health(),
+    telemetry: () => opts.store.health(),
+    broker: opts.brokerHealth,
+  });
+  await z.register(metricsRoutes, { registry: opts.metrics ?? metricsRegistry });
+  await z.register(gatewayRoutes, { registry: opts.registry, store: opts.store, clock });
+  await z.register(webRoutes, { registry: opts.registry, store: opts.store, clock });
+  for (const p of opts.plugins ?? []) await z.register(p.plugin, p.options ?? {});
+}
+
+export interface BuildOptions {
+  log?: Logger;
+  trustProxy?: boolean;
+}
+
+/** A Fastify instance with the app registered and ready (for server.ts and for app.inject() in tests). */
+export async function buildApp(opts: AppOptions, build: BuildOptions = {}): Promise<FastifyInstance> {
+  const fastify = Fastify({
+    loggerInstance: (build.log ?? rootLog).child({ mod: 'http' }),
+    disableRequestLogging: true,
+    trustProxy: build.trustProxy ?? false,
+  }) as unknown as FastifyInstance;
+  await fastify.register(app, opts);
+  await fastify.ready();
+  return fastify;
+}

@@ -1,0 +1,99 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { hours, type Clock } from '../../../lib/time.js';
+import type { GatewayView, Registry } from '../../registry/registry.js';
+import type { LatestReading, TelemetryStore } from '../../telemetry/store.js';
+import { BadRequestError, errorResponses, NotFoundError } from '../errors.js';
+import { GatewayDetail, GatewayParams, GatewaySummary, LatestValue, ListQuery, ReadingsOut, ReadingsQuery } from './schemas.js';
+import { autoEvery, MAX_POINTS_PER_SERIES, parseEvery, parseTime } from './time-params.js';
+
+export interface GatewayRoutesOptions { registry: Registry; store: TelemetryStore; clock: Clock }
+
+const commune = (g: GatewayView) => g.units.find((u) => u.level === 'commune') ?? null;
+const unitRef = (u: { id: string; name: string; level: string }) => ({ id: u.id, name: u.name, level: u.level });
+const latestOut = (rows: LatestReading[]) => rows.map((r) => ({ sensor: r.sensor, metric: r.metric, unit: r.unit, value: r.value, quality: r.quality, ts: r.ts }));
+
+function summary(g: GatewayView, latest: LatestReading[] | null): z.infer<typeof GatewaySummary> {
+  const c = commune(g);
+  return {
+    id: g.id, name: g.name, farm: g.farm, commune: c ? unitRef(c) : null, online: g.online, onlineChangedAt: g.onlineChangedAt,
+    lastSeen: g.lastSeen, lastSeq: g.lastSeq, bootId: g.bootId, fw: g.fw, seqGaps: g.seqGaps, seqDups: g.seqDups,
+    desiredConfigVersion: g.desiredConfigVersion, appliedConfigVersion: g.appliedConfigVersion,
+    latest: latest ? latestOut(latest) : null,
+  };
+}
+
+/** GET /api/v1/gateways, /:id, /:id/latest, /:id/readings */
+export const gatewayRoutes: FastifyPluginAsyncZod<GatewayRoutesOptions> = async (app, { registry, store, clock }) => {
+  // the gateway list survives a telemetry store outage: its readings are then null
+  const latestOrNull = (id: string) => store.latest(id).catch((err: unknown) => {
+    app.log.warn({ err, gatewayId: id }, 'latest readings unavailable');
+    return null;
+  });
+  const mustGet = async (id: string) => {
+    const g = await registry.getGateway(id);
+    if (!g) throw new NotFoundError(`gateway ${id} is not registered`);
+    return g;
+  };
+
+  app.get('/api/v1/gateways', {
+    schema: {
+      tags: ['gateways'], summary: 'Gateways with their farm, commune, online state and latest readings',
+      querystring: ListQuery,
+      response: { 200: z.object({ gateways: z.array(GatewaySummary) }), ...errorResponses },
+    },
+  }, async (req) => {
+    const list = await registry.listGateways(req.query);
+    const latest = await Promise.all(list.map((g) => latestOrNull(g.id)));
+    return { gateways: list.map((g, i) => summary(g, latest[i] ?? null)) };
+  });
+
+  app.get('/api/v1/gateways/:id', {
+    schema: {
+      tags: ['gateways'], summary: 'One gateway: state, units, inventory, latest readings, recent events',
+      params: GatewayParams,
+      response: { 200: GatewayDetail, ...errorResponses },
+    },
+  }, async (req) => {
+    const g = await mustGet(req.params.id);
+    const [latest, events] = await Promise.all([latestOrNull(g.id), registry.listEvents(g.id, 20)]);
+    return {
+      ...summary(g, latest),
+      units: g.units.map(unitRef),
+      inventory: g.inventory,
+      events: events.map((e) => ({ ts: e.ts, kind: e.kind, severity: e.severity ?? 'info', reason: e.reason, zone: e.zone, valve: e.valve, sensor: e.sensor })),
+    };
+  });
+
+  app.get('/api/v1/gateways/:id/latest', {
+    schema: {
+      tags: ['gateways'], summary: 'Latest value per sensor and metric',
+      params: GatewayParams,
+      response: { 200: z.object({ gatewayId: z.string(), latest: z.array(LatestValue) }), ...errorResponses },
+    },
+  }, async (req) => {
+    const g = await mustGet(req.params.id);
+    return { gatewayId: g.id, latest: latestOut(await store.latest(g.id)) };
+  });
+
+  app.get('/api/v1/gateways/:id/readings', {
+    schema: {
+      tags: ['gateways'], summary: 'Time series per sensor and metric, mean/min/max per bucket (default: last 24 h, all metrics)',
+      params: GatewayParams, querystring: ReadingsQuery,
+      response: { 200: ReadingsOut, ...errorResponses },
+    },
+  }, async (req) => {
+    const q = req.query;
+    const to = q.to ? parseTime(q.to)! : clock.now();
+    const from = q.from ? parseTime(q.from)! : to - hours(24);
+    if (from >= to) throw new BadRequestError(`from (${new Date(from).toISOString()}) must be before to (${new Date(to).toISOString()})`);
+    const step = q.every ? { every: q.every, everyMs: parseEvery(q.every)! } : autoEvery(to - from);
+    const buckets = Math.ceil((to - from) / step.everyMs);
+    if (buckets > MAX_POINTS_PER_SERIES) {
+      throw new BadRequestError(`every=${step.every} over this range gives ${buckets} points per series, more than ${MAX_POINTS_PER_SERIES}: choose a larger every or a shorter range`);
+    }
+    const g = await mustGet(req.params.id);
+    const series = await store.query({ gatewayId: g.id, metric: q.metric, sensor: q.sensor, from, to, everyMs: step.everyMs });
+    return { gatewayId: g.id, from, to, ...step, series: series.map((s) => ({ sensor: s.sensor, metric: s.metric, unit: s.unit, points: s.points })) };
+  });
+};

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { EVENT_KINDS, Id, Metric } from '../../../protocol/index.js';
+import { EVERY_PATTERN, parseTime } from './time-params.js';
+
+/** Response and request schemas of /api/v1/gateways (also the OpenAPI document). */
+const ms = z.number().int().describe('milliseconds since 1970-01-01 UTC');
+
+export const LatestValue = z.object({
+  sensor: z.string(), metric: z.string(), unit: z.string(),
+  value: z.number().nullable(), quality: z.enum(['good', 'bad']), ts: ms,
+});
+
+const UnitRef = z.object({ id: z.string(), name: z.string(), level: z.string() });
+
+export const GatewaySummary = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  farm: z.object({ id: z.string(), name: z.string(), areaHa: z.number().nullable() }).nullable(),
+  commune: UnitRef.nullable(),
+  online: z.boolean(),
+  onlineChangedAt: ms.nullable(),
+  lastSeen: ms.nullable(),
+  lastSeq: z.number().int().nullable(),
+  bootId: z.string().nullable(),
+  fw: z.string().nullable(),
+  seqGaps: z.number().int(),
+  seqDups: z.number().int(),
+  desiredConfigVersion: z.number().int().nullable(),
+  appliedConfigVersion: z.number().int().nullable(),
+  latest: z.array(LatestValue).nullable().describe('latest value per sensor and metric; null when the telemetry store did not answer'),
+});
+
+export const GatewayDetail = GatewaySummary.extend({
+  units: z.array(UnitRef).describe('administrative units above the farm, nearest first'),
+  inventory: z.object({
+    sensors: z.array(z.object({ sensor: z.string(), metric: z.string(), unit: z.string() })),
+    valves: z.array(z.object({ valve: z.string(), kind: z.string() })),
+  }).nullable(),
+  events: z.array(z.object({
+    ts: ms, kind: z.enum(EVENT_KINDS), severity: z.string(), reason: z.string(),
+    zone: z.string().optional(), valve: z.string().optional(), sensor: z.string().optional(),
+  })).describe('the most recent events, newest first'),
+});
+
+export const GatewayParams = z.object({ id: Id.describe('gateway id') });
+
+export const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1, 'limit must be 1 or more').max(1000, 'limit must be at most 1000').default(500),
+  offset: z.coerce.number().int().min(0, 'offset must be 0 or more').default(0),
+});
+
+const time = (name: string) => z.string()
+  .refine((s) => parseTime(s) !== null, { message: `${name} must be an ISO 8601 time like 2026-11-28T07:00:00+07:00, or milliseconds since 1970` })
+  .optional()
+  .describe(`${name === 'from' ? 'start (inclusive), default: to − 24 h' : 'end (exclusive), default: now'}; ISO 8601 or ms since 1970`);
+
+export const ReadingsQuery = z.object({
+  metric: Metric.optional().describe('one metric, e.g. water_level; default: all'),
+  sensor: Id.optional().describe('one sensor id; default: all'),
+  from: time('from'),
+  to: time('to'),
+  every: z.string().regex(EVERY_PATTERN, 'every must be a count and a unit: 30s, 5m, 1h or 1d').optional()
+    .describe('bucket width (mean/min/max per bucket); default: chosen to give about 300 points'),
+});
+
+export const SeriesOut = z.object({
+  sensor: z.string(), metric: z.string(), unit: z.string(),
+  points: z.array(z.object({ ts: ms, mean: z.number().nullable(), min: z.number().nullable(), max: z.number().nullable(), count: z.number().int() })),
+});
+
+export const ReadingsOut = z.object({
+  gatewayId: z.string(), from: ms, to: ms, every: z.string(), everyMs: z.number().int(), series: z.array(SeriesOut),
+});
