@@ -129,3 +129,19 @@ describe('DiskQueue', () => {
     expect(all).toEqual([...Array(all.length).keys()]);
   });
 });
+
+describe('DiskQueue sealing full messages only', () => {
+  it('keeps a remainder smaller than a message pending', () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'dq-'));
+    dirs.push(d);
+    const q = new DiskQueue(d, { capacityReadings: 1000 });
+    queues.push(q);
+    q.addPending([r(0), r(1), r(2)], 1);
+    expect(q.sealPending(2, (rs) => JSON.stringify(rs.map((x) => x.value)), true)).toBe(1);
+    expect(q.pendingReadings).toBe(1);
+    q.addPending([r(3)], 2);
+    expect(q.sealPending(2, (rs) => JSON.stringify(rs.map((x) => x.value)), true)).toBe(1);
+    expect(q.next(0, null, 10).map((m) => JSON.parse(m.payload))).toEqual([[0, 1], [2, 3]]);
+    expect(q.stats()).toMatchObject({ pendingReadings: 0, readings: 4 });
+  });
+});

@@ -113,24 +113,32 @@ export class DiskQueue {
   }
 
   /**
-   * Moves all pending readings into telemetry messages of at most `maxPerMessage` readings, in one
-   * transaction: a crash leaves them either all pending or all sealed, never both.
+   * Moves pending readings into telemetry messages of `maxPerMessage` readings, in one
+   * transaction: a crash leaves them either pending or sealed, never both. With `fullOnly` a
+   * remainder smaller than a message stays pending (so an outage builds full messages).
    */
-  sealPending(maxPerMessage: number, build: (readings: Reading[]) => string): number {
-    if (this.pendingN === 0) return 0;
+  sealPending(maxPerMessage: number, build: (readings: Reading[]) => string, fullOnly = false): number {
+    if (this.pendingN === 0 || (fullOnly && this.pendingN < maxPerMessage)) return 0;
     let sealed = 0;
+    let left = 0;
     this.db.transaction(() => {
-      const rows = this.db.prepare('SELECT readings FROM pending ORDER BY id').all() as { readings: string }[];
+      const rows = this.db.prepare('SELECT readings, created FROM pending ORDER BY id').all() as { readings: string; created: number }[];
       const all = rows.flatMap((r) => JSON.parse(r.readings) as Reading[]);
-      for (let i = 0; i < all.length; i += maxPerMessage) {
-        const chunk = all.slice(i, i + maxPerMessage);
+      const end = fullOnly ? all.length - (all.length % maxPerMessage) : all.length;
+      for (let i = 0; i < end; i += maxPerMessage) {
+        const chunk = all.slice(i, Math.min(i + maxPerMessage, end));
         this.insert('telemetry', build(chunk), chunk.length, chunk.length);
         sealed++;
       }
       this.db.prepare('DELETE FROM pending').run();
+      if (end < all.length) {
+        const rest = all.slice(end);
+        this.db.prepare('INSERT INTO pending (readings, n, created) VALUES (?, ?, ?)').run(JSON.stringify(rest), rest.length, rows.at(-1)!.created);
+        left = rest.length;
+      }
       this.evictOverflow();
     })();
-    this.pendingN = 0;
+    this.pendingN = left;
     return sealed;
   }
 

@@ -202,8 +202,13 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     }
     if (parsed.data.length === 0) return;
     const pending = queue.addPending(parsed.data, this.clock.now());
-    if (pending >= this.settings.batch.maxReadings) { this.flush(); return; }
-    if (this.connected && !this.batchTimer) {
+    if (pending >= this.settings.batch.maxReadings) {
+      // full messages now; while connected the remainder follows by time, offline it waits to fill
+      this.seal(true);
+      this.maybeReportDrops();
+      this.forwarder?.pump();
+    }
+    if (this.connected && !this.batchTimer && queue.pendingReadings > 0) {
       this.batchTimer = setTimeout(() => { this.batchTimer = undefined; this.flush(); }, this.settings.batch.maxDelayMs);
     }
   }
@@ -217,9 +222,9 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     this.forwarder?.pump();
   }
 
-  private seal(): void {
+  private seal(fullOnly = false): void {
     this.queue?.sealPending(this.settings.batch.maxReadings, (readings) =>
-      JSON.stringify({ bootId: this.bootId, seq: this.seq++, ts: this.clock.now(), readings } satisfies Telemetry));
+      JSON.stringify({ bootId: this.bootId, seq: this.seq++, ts: this.clock.now(), readings } satisfies Telemetry), fullOnly);
   }
 
   /** Queues an event (QoS 1, survives outages like telemetry). */

@@ -8,6 +8,8 @@ export interface Seen {
   retain: boolean;
   /** the broker marked this delivery as its own retransmission to us (broker → subscriber leg) */
   dup: boolean;
+  /** Date.now() at arrival */
+  at: number;
 }
 
 /** A plain mqtt.js subscriber that records everything on one gateway's subtree. */
@@ -24,7 +26,7 @@ export class Watcher {
     client.on('message', (topic, payload, packet) => {
       let parsed: unknown = null;
       try { parsed = payload.length ? JSON.parse(payload.toString()) : null; } catch { parsed = payload.toString(); }
-      w.seen.push({ topic, payload: parsed, retain: packet.retain, dup: packet.dup });
+      w.seen.push({ topic, payload: parsed, retain: packet.retain, dup: packet.dup, at: Date.now() });
     });
     await client.subscribeAsync(filters.gatewaySubtree(gatewayId), { qos: 1 });
     return w;
