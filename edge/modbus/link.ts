@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import modbusSerial from 'modbus-serial';
 import type { BusAddress } from './bus-url.js';
 
@@ -24,12 +25,17 @@ export interface ModbusLink {
 export const ModbusClient = modbusSerial.default;
 export type ModbusClient = InstanceType<typeof ModbusClient>;
 
+// modbus-serial's own CRC-16 (untyped CommonJS file)
+const crc16 = createRequire(import.meta.url)('modbus-serial/utils/crc16.js') as (buf: Buffer) => number;
+
 export type LinkFactory = (address: BusAddress) => ModbusLink;
 
 /** The production link, on modbus-serial: TCP, or the buffered RTU connection on serialport. */
 export class ModbusSerialLink implements ModbusLink {
   private client: ModbusClient | undefined;
   private dropCb: ((err?: unknown) => void) | undefined;
+  /** raw bytes heard since the last request (RTU), to tell a wrong-unit reply from silence */
+  private heard = Buffer.alloc(0);
 
   constructor(private readonly address: BusAddress) {}
 
@@ -58,6 +64,7 @@ export class ModbusSerialLink implements ModbusLink {
       dropped = true;
       this.dropCb?.(err);
     };
+    if (a.kind === 'rtu') this.listenRaw(client);
     client.on('close', () => drop());
     client.on('error', (err: unknown) => drop(err));
     this.client = client;
@@ -83,7 +90,21 @@ export class ModbusSerialLink implements ModbusLink {
     if (!client || !client.isOpen) throw Object.assign(new Error('Port Not Open'), { errno: 'ECONNREFUSED' });
     client.setID(req.unitId);
     client.setTimeout(timeoutMs);
-    if (this.address.kind === 'rtu') discardStaleBytes(client);
+    if (this.address.kind === 'rtu') {
+      discardStaleBytes(client);
+      this.heard = Buffer.alloc(0);
+    }
+    try {
+      return await this.send(client, req);
+    } catch (err) {
+      const other = this.address.kind === 'rtu' ? replyFromOtherUnit(this.heard, req) : undefined;
+      // the buffered RTU port skips frames of other units, so a wrong-unit reply looks like silence
+      if (other !== undefined) throw new Error(`Unexpected data error, expected address ${req.unitId} got ${other}`, { cause: err });
+      throw err;
+    }
+  }
+
+  private async send(client: ModbusClient, req: ModbusRequest): Promise<number[]> {
     switch (req.fc) {
       case 1: return bits((await client.readCoils(req.address, req.length)).data, req.length);
       case 2: return bits((await client.readDiscreteInputs(req.address, req.length)).data, req.length);
@@ -93,6 +114,26 @@ export class ModbusSerialLink implements ModbusLink {
       case 15: await client.writeCoils(req.address, req.values); return req.values.map((v) => (v ? 1 : 0));
     }
   }
+
+  private listenRaw(client: ModbusClient): void {
+    const serial = (client as unknown as { _port?: { _client?: { on(ev: 'data', cb: (b: Buffer) => void): void } } })._port?._client;
+    serial?.on('data', (chunk: Buffer) => {
+      if (this.heard.length < 512) this.heard = Buffer.concat([this.heard, chunk]);
+    });
+  }
+}
+
+/** The unit id of a well-formed reply to `req` that came from another unit, if any was heard. */
+export function replyFromOtherUnit(heard: Buffer, req: ModbusRequest): number | undefined {
+  for (let i = 0; i + 5 <= heard.length; i++) {
+    const unit = heard[i]!;
+    const fc = heard[i + 1]!;
+    if (unit === req.unitId || (fc & 0x7f) !== req.fc) continue;
+    for (let end = i + 5; end <= heard.length; end++) {
+      if (crc16(heard.subarray(i, end - 2)) === heard.readUInt16LE(end - 2)) return unit;
+    }
+  }
+  return undefined;
 }
 
 function bits(data: boolean[], length: number): number[] {
