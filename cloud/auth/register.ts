@@ -6,11 +6,17 @@ import { usersRoutes } from '../routes/users/index.js';
 import { auditRoutes } from '../routes/audit/index.js';
 import { controlRoutes } from '../routes/control/index.js';
 import type { ControlService } from '../routes/control/service.js';
+import type { GatewayProvisioner } from '../routes/control/provision.js';
+import { missionRoutes, type MissionRoutesOptions } from '../routes/missions/index.js';
 
 export interface AccountsAndControl {
   auth: AuthService;
   control: ControlService;
   authRoutes?: AuthRoutesOptions;
+  provisioner?: GatewayProvisioner;
+  mqttPublicUrl?: string;
+  /** spray mission routes; left out when absent */
+  missions?: MissionRoutesOptions;
 }
 
 /**
@@ -23,5 +29,6 @@ export async function registerAccountsAndControl(app: FastifyInstance, o: Accoun
   await app.register(authRoutes, o.authRoutes ?? {});
   await app.register(usersRoutes);
   await app.register(auditRoutes);
-  await app.register(controlRoutes, { control: o.control });
+  await app.register(controlRoutes, { control: o.control, ...(o.provisioner ? { provisioner: o.provisioner } : {}), ...(o.mqttPublicUrl ? { mqttPublicUrl: o.mqttPublicUrl } : {}) });
+  if (o.missions) await app.register(missionRoutes, o.missions);
 }

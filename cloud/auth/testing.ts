@@ -10,6 +10,13 @@ import { registerAccountsAndControl } from './register.js';
 import { ControlService, type PublishFn } from '../routes/control/service.js';
 import { MemoryCommandStore, MemoryConfigStore, MemoryEventStore } from '../routes/control/stores.js';
 import { MemoryLiveBus } from '../routes/control/bus.js';
+import { MemoryProvisioner } from '../routes/control/provision.js';
+import { DEMO_DRONES, DEMO_PRODUCTS, MemoryFieldStore, MemoryMissionStore, demoRectangle, type FieldRecord } from '../routes/missions/catalog.js';
+
+/** One paddy of about 200 m × 100 m per farm, a few hundred metres apart, near Đại Ân 2. */
+export function demoFields(farms: FarmInfo[]): FieldRecord[] {
+  return farms.map((f, i) => ({ id: `field-${f.id}`, farmId: f.id, name: `${f.name} — thửa 1`, boundary: demoRectangle(106.15 + i * 0.004, 9.55, 200, 100) }));
+}
 
 export const DEMO_FARMS: FarmInfo[] = [
   { id: 'farm-dai-an-1', name: 'Ruộng ông Ba', commune: 'Đại Ân 2', cooperativeId: 'htx-dai-an', gatewayIds: ['gw-dai-an-1'] },
@@ -43,10 +50,12 @@ export async function buildMemoryApp(o: MemoryAppOptions = {}) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(swagger, { openapi: { info: { title: 'Ruộng Số', version: '1' } }, transform: jsonSchemaTransform });
-  await registerAccountsAndControl(app, { auth, control, authRoutes: { loginMax: o.loginMax ?? 1000 } });
+  const missions = { fields: new MemoryFieldStore(demoFields(farms)), missions: new MemoryMissionStore(), drones: DEMO_DRONES, products: DEMO_PRODUCTS, ...(o.clock ? { clock: o.clock } : {}) };
+  const provisioner = new MemoryProvisioner();
+  await registerAccountsAndControl(app, { auth, control, authRoutes: { loginMax: o.loginMax ?? 1000 }, missions, provisioner });
   if (o.extend) await o.extend(app);
   await app.ready();
-  return { app, auth, control, bus, users, published, demoLogins, password: DEMO_PASSWORD };
+  return { app, auth, control, bus, users, published, demoLogins, provisioner, password: DEMO_PASSWORD };
 }
 
 /** Logs in through the API and returns the bearer header. */

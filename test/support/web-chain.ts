@@ -5,6 +5,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { freePort } from '../../lib/ports.js';
+import type { z } from 'zod';
 import { topics, type GatewayConfig, type Inventory } from '../../protocol/index.js';
 import { Uplink } from '../../edge/uplink/index.js';
 import { buildMemoryApp } from '../../cloud/auth/testing.js';
@@ -19,7 +20,7 @@ export function ensureUiBuilt(): void {
   execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
 }
 
-export const GATEWAY_INVENTORY: Inventory = {
+export const GATEWAY_INVENTORY: z.infer<typeof Inventory> = {
   sensors: [{ sensor: 'wl1', metric: 'water_level', unit: 'cm' }, { sensor: 'sal1', metric: 'salinity', unit: 'ppt' }],
   valves: [{ valve: 'v1', kind: 'intake' }, { valve: 'p1', kind: 'pump' }],
 };

@@ -146,3 +146,22 @@ describe('live state, events and alerts', () => {
     ctrl.abort();
   });
 });
+
+describe('gateway provisioning', () => {
+  it('gives a technician the new gateway\'s broker credentials once and keeps other roles out', async () => {
+    const t = await setup();
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/provision/gateways', headers: t.tech, payload: { gatewayId: 'gw-new-1', farmId: 'farm-dai-an-2' } });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ gatewayId: 'gw-new-1', username: 'gw-new-1' });
+    expect(res.json().password).toHaveLength(24);
+    expect(t.provisioner.gateways.get('gw-new-1')?.password).toBe(res.json().password);
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/provision/gateways', headers: t.tech, payload: { gatewayId: 'gw-new-1', farmId: 'farm-dai-an-2' } })).statusCode).toBe(409);
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/provision/gateways', headers: t.tech, payload: { gatewayId: 'GW NEW', farmId: 'farm-dai-an-2' } })).statusCode).toBe(400);
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/provision/gateways', headers: t.tech, payload: { gatewayId: 'gw-new-2', farmId: 'farm-lich-hoi-1' } })).statusCode).toBe(403);
+    for (const h of [t.farmer, t.officer]) {
+      expect((await t.app.inject({ method: 'POST', url: '/api/v1/provision/gateways', headers: h, payload: { gatewayId: 'gw-new-3', farmId: 'farm-dai-an-1' } })).statusCode).toBe(403);
+    }
+    const audit = (await t.app.inject({ url: '/api/v1/audit', headers: t.tech })).json().entries;
+    expect(JSON.stringify(audit)).not.toContain(res.json().password);
+  });
+});

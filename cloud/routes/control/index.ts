@@ -10,8 +10,15 @@ import { Alert, alertsFor } from './alerts.js';
 import { CommandBody, CommandView, ConfigRecordSchema, ConfigView, EventsView, FarmView, GatewayParams, LiveView, PutConfigBody } from './schemas.js';
 import type { ControlService } from './service.js';
 import { streamRoute } from './stream.js';
+import { provisionRoute, type GatewayProvisioner } from './provision.js';
 
-export interface ControlRoutesOptions { control: ControlService }
+export interface ControlRoutesOptions {
+  control: ControlService;
+  /** enables POST /api/v1/provision/gateways */
+  provisioner?: GatewayProvisioner;
+  /** broker URL shown to the technician with new credentials */
+  mqttPublicUrl?: string;
+}
 
 const CONTROL_ROLES = ['farmer', 'technician', 'admin'] as const;
 
@@ -19,7 +26,7 @@ const CONTROL_ROLES = ['farmer', 'technician', 'admin'] as const;
  * The farmer's control API under /api/v1: farms, config (versioned, pending → applied),
  * commands with acks, live state, events, alerts, and the SSE stream. Officers get 403 on all.
  */
-export const controlRoutes: FastifyPluginAsyncZod<ControlRoutesOptions> = async (app, { control }) => {
+export const controlRoutes: FastifyPluginAsyncZod<ControlRoutesOptions> = async (app, { control, provisioner, mqttPublicUrl }) => {
   app.setErrorHandler(errorHandler);
   const auth = app.auth;
   const guard = requireRole(...CONTROL_ROLES);
@@ -131,4 +138,5 @@ export const controlRoutes: FastifyPluginAsyncZod<ControlRoutesOptions> = async 
   });
 
   await streamRoute(app, control);
+  if (provisioner) await provisionRoute(app, provisioner, mqttPublicUrl);
 };

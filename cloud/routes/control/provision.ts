@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { ID_PATTERN } from '../../../protocol/index.js';
+import { currentUser, requireRole } from '../../auth/plugin.js';
+import { errorResponses } from '../../auth/http.js';
+import { assertFarmAccess } from '../../auth/scope.js';
+import { AuthError } from '../../auth/errors.js';
+import { generatePassword } from '../../auth/password.js';
+
+/**
+ * Registers a gateway on a farm with a fresh broker password. The registry stores only a hash
+ * (the adapter hashes); the password is in this one response and nowhere else.
+ */
+export interface GatewayProvisioner {
+  /** false when the gateway id is already taken */
+  provision(gatewayId: string, farmId: string, password: string, actor: string): Promise<boolean>;
+}
+
+export class MemoryProvisioner implements GatewayProvisioner {
+  readonly gateways = new Map<string, { farmId: string; password: string }>();
+  async provision(id: string, farmId: string, password: string) {
+    if (this.gateways.has(id)) return false;
+    this.gateways.set(id, { farmId, password });
+    return true;
+  }
+}
+
+export async function provisionRoute(app: FastifyInstance, provisioner: GatewayProvisioner, mqttUrl?: string): Promise<void> {
+  app.withTypeProvider<ZodTypeProvider>().post('/api/v1/provision/gateways', {
+    preHandler: requireRole('technician', 'admin'),
+    schema: {
+      tags: ['control'], summary: 'Register a gateway on a farm and get its broker credentials (shown once)',
+      body: z.object({ gatewayId: z.string().regex(ID_PATTERN, 'gateway id: 1–64 of a-z, 0-9, "-" or "_"'), farmId: z.string().min(1).max(64) }),
+      response: { 201: z.object({ gatewayId: z.string(), username: z.string(), password: z.string(), url: z.string().optional() }), ...errorResponses },
+    },
+  }, async (req, reply) => {
+    const user = currentUser(req);
+    const farm = (await app.auth.farms.listFarms()).find((f) => f.id === req.body.farmId);
+    assertFarmAccess(user, farm, 'control');
+    const password = generatePassword(24);
+    if (!(await provisioner.provision(req.body.gatewayId, req.body.farmId, password, user.username))) {
+      throw new AuthError('CONFLICT', `gateway "${req.body.gatewayId}" is already registered`);
+    }
+    await app.auth.record(user, 'gateway.provision', `gateway:${req.body.gatewayId}`, undefined, { farmId: req.body.farmId }, { farmId: req.body.farmId, cooperativeId: farm?.cooperativeId });
+    return reply.status(201).send({ gatewayId: req.body.gatewayId, username: req.body.gatewayId, password, ...(mqttUrl ? { url: mqttUrl } : {}) });
+  });
+}
