@@ -1,0 +1,292 @@
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { GatewayConfig, type Command, type Reading } from '../protocol/index.js';
+import { log } from '../lib/log.js';
+import { errorMessage } from '../lib/errors.js';
+import { systemClock, type Clock } from '../lib/time.js';
+import { executeCommand, initialState, restoreState, step, type ControlEvent, type LoopOptions, type LoopState, type StepResult } from './control/index.js';
+import { hardwareOf, zonesAgainstHardware, type GatewayFile } from './config.js';
+import { GatewayError } from './errors.js';
+import { modbusHardware, type Hardware } from './hardware.js';
+import { readJson, writeJsonAtomic } from './persist.js';
+import { createUplink, type UplinkPort } from './uplink-port.js';
+
+const logger = log.child({ mod: 'gateway' });
+
+export type ConfigResult = { status: 'applied' } | { status: 'rejected'; reasons: string[] };
+export type CommandResult = { status: 'done' } | { status: 'rejected'; reason: string };
+
+export interface GatewayOptions {
+  clock?: Clock;
+  /** default: Modbus buses, poller and relay board from the file */
+  hardware?: Hardware;
+  /** default: the MQTT uplink from the file; null runs the gateway without a cloud */
+  uplink?: UplinkPort | null;
+  fw?: string;
+}
+
+/** Nothing configured yet: the loop runs with no zones (and every valve closed). */
+const NO_ZONES = { version: 0, timezone: 'Asia/Ho_Chi_Minh', zones: [], pumps: [] } as unknown as GatewayConfig;
+const PERSIST_EVERY_MS = 60_000;
+
+/**
+ * The gateway process: polls sensors, steps the control loop on every reading batch and on a
+ * timer, drives the relays, and talks to the cloud through the uplink. One step at a time (a
+ * promise chain), so commands, configs and readings never interleave. Fails closed: start,
+ * stop and any unexpected error command every actuator off.
+ */
+export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepResult] }> {
+  readonly file: GatewayFile;
+  private readonly clock: Clock;
+  private readonly hw: Hardware;
+  private readonly uplink: UplinkPort | null;
+  private readonly loopOpts: LoopOptions;
+  private readonly configFile: string;
+  private readonly stateFile: string;
+  private cfg: GatewayConfig = NO_ZONES;
+  private loop: LoopState = initialState();
+  private chain: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private lastPersist = 0;
+  private running = false;
+  /** actuators that failed to switch off: retried before every step */
+  private readonly retryClose = new Set<string>();
+  /** actuators whose failure was already reported (one alarm per failure streak) */
+  private readonly failing = new Set<string>();
+
+  constructor(file: GatewayFile, opts: GatewayOptions = {}) {
+    super();
+    this.file = file;
+    this.clock = opts.clock ?? systemClock;
+    this.hw = opts.hardware ?? modbusHardware(file);
+    const { intervalMs: _i, ...loopOpts } = file.loop;
+    this.loopOpts = loopOpts;
+    this.configFile = path.join(file.dataDir, 'config.json');
+    this.stateFile = path.join(file.dataDir, 'loop-state.json');
+    this.uplink = opts.uplink === undefined ? createUplink(file, opts.fw ?? 'ruongso-edge/0.1.0', this.clock) : opts.uplink;
+  }
+
+  get config(): GatewayConfig { return this.cfg; }
+  get state(): LoopState { return this.loop; }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    mkdirSync(this.file.dataDir, { recursive: true });
+    await this.hw.start();
+    // fail closed before anything else: whatever the relays did before this boot, now they are off
+    await this.closeEverything('start-up');
+    const cloudVersion = this.loadConfig();
+    this.loadState();
+    if (this.uplink) {
+      this.uplink.onConfig((c) => this.applyConfig(c));
+      this.uplink.onCommand(async (c) => {
+        const r = await this.command(c);
+        return r.outcome === 'done' ? { status: 'done' } : { status: 'rejected', reason: r.reason ?? r.outcome };
+      });
+      this.uplink.setConfigVersion(cloudVersion);
+      this.uplink.start();
+    }
+    await this.enqueue(() => this.runStep([]));
+    this.unsubscribe = this.hw.sensors.onReadings((readings) => { void this.enqueue(() => this.onReadings(readings)); });
+    this.hw.sensors.start();
+    this.timer = setInterval(() => { void this.enqueue(() => this.runStep([])); }, this.file.loop.intervalMs);
+    logger.info({ gatewayId: this.file.gatewayId, configVersion: this.cfg.version, zones: this.cfg.zones.length }, 'gateway started');
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    clearInterval(this.timer);
+    this.unsubscribe?.();
+    await this.hw.sensors.stop();
+    await this.chain.catch(() => undefined);
+    await this.closeEverything('stopping');
+    this.loop = restoreState(this.loop, this.clock.now());
+    this.persistState(true);
+    await this.uplink?.stop();
+    await this.hw.stop();
+    logger.info({ gatewayId: this.file.gatewayId }, 'gateway stopped');
+  }
+
+  /** A person's command, from the cloud (through the uplink) or local. */
+  command(cmd: Command): Promise<{ outcome: 'done' | 'rejected' | 'expired'; reason?: string }> {
+    return this.enqueue(async () => {
+      const r = executeCommand(this.loop, cmd, this.cfg, this.clock.now(), this.loopOpts);
+      await this.commit(r);
+      if (r.outcome !== 'done') {
+        this.publishEvent({ ts: this.clock.now(), kind: 'cmd_rejected', severity: 'info', reason: `command ${cmd.id} ${r.outcome}: ${r.reason ?? ''}`, data: { cmdId: cmd.id } });
+      }
+      return { outcome: r.outcome, ...(r.reason ? { reason: r.reason } : {}) };
+    });
+  }
+
+  /** Validates against this gateway's hardware, persists, then swaps atomically; or keeps the old one. */
+  applyConfig(cfg: GatewayConfig): Promise<ConfigResult> {
+    return this.enqueue(async () => {
+      const parsed = GatewayConfig.safeParse(cfg);
+      const reasons = parsed.success
+        ? zonesAgainstHardware(parsed.data, hardwareOf(this.file))
+        : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+      const now = this.clock.now();
+      if (!parsed.success || reasons.length) {
+        this.publishEvent({ ts: now, kind: 'config_rejected', severity: 'warning', reason: `config v${cfg.version} rejected, v${this.cfg.version} stays: ${reasons.join('; ')}`.slice(0, 500) });
+        return { status: 'rejected', reasons };
+      }
+      writeJsonAtomic(this.configFile, parsed.data);
+      const old = this.cfg.version;
+      this.cfg = parsed.data;
+      this.publishEvent({ ts: now, kind: 'config_applied', severity: 'info', reason: `config v${parsed.data.version} applied (was v${old}): ${parsed.data.zones.length} zones`, data: { version: parsed.data.version } });
+      await this.runStep([]);
+      return { status: 'applied' };
+    });
+  }
+
+  /** One step now, through the queue (tests, and the CLI's status). */
+  tick(readings: Reading[] = []): Promise<void> {
+    return this.enqueue(() => this.runStep(readings));
+  }
+
+  private enqueue<T>(fn: () => Promise<T> | T): Promise<T> {
+    const p = this.chain.then(fn);
+    this.chain = p.catch(() => undefined);
+    return p;
+  }
+
+  private async onReadings(readings: Reading[]): Promise<void> {
+    try {
+      this.uplink?.publishReadings(readings);
+    } catch (err) {
+      logger.warn({ err: errorMessage(err) }, 'readings not queued for the uplink');
+    }
+    await this.runStep(readings);
+  }
+
+  private async runStep(readings: Reading[]): Promise<void> {
+    if (!this.running) return;
+    try {
+      await this.retryCloses();
+      await this.commit(step(this.loop, readings, this.cfg, this.clock.now(), this.loopOpts));
+    } catch (err) {
+      // a bug must never leave water running: everything off, state reset to closed
+      logger.error({ err }, 'control step failed; closing every actuator');
+      this.publishEvent({ ts: this.clock.now(), kind: 'alarm', severity: 'critical', reason: `control loop error, every valve closed: ${errorMessage(err)}`.slice(0, 500) });
+      await this.closeEverything('loop error');
+      this.loop = restoreState(this.loop, this.clock.now());
+    }
+  }
+
+  /** Applies a step's commands in order, then its events; what could not be switched is undone in the state. */
+  private async commit(r: StepResult): Promise<void> {
+    this.loop = r.state;
+    const switched: Reading[] = [];
+    for (const c of r.commands) {
+      const ok = await this.switch(c.actuator, c.on, c.reason);
+      if (ok) switched.push(this.actuatorReading(c.actuator, c.on));
+    }
+    for (const e of r.events) this.publishEvent(e);
+    if (switched.length) {
+      try { this.uplink?.publishReadings(switched); } catch (err) { logger.warn({ err: errorMessage(err) }, 'actuator states not queued'); }
+    }
+    this.emit('step', r);
+    this.persistState(r.commands.length > 0 || r.events.length > 0);
+  }
+
+  private async switch(id: string, on: boolean, reason: string): Promise<boolean> {
+    try {
+      await this.hw.actuators.set(id, on);
+      this.failing.delete(id);
+      if (!on) this.retryClose.delete(id);
+      logger.info({ actuator: id, on, reason }, 'actuator switched');
+      return true;
+    } catch (err) {
+      // the loop must not believe in a relay it could not switch: an open becomes closed
+      // (and is retried by the next step), a close is retried before every step
+      if (on) {
+        const v = this.loop.valves[id];
+        if (v) v.open = false;
+        const p = this.loop.pumps[id];
+        if (p) p.on = false;
+        await this.hw.actuators.set(id, false).catch(() => this.retryClose.add(id));
+      } else {
+        this.retryClose.add(id);
+      }
+      if (!this.failing.has(id)) {
+        this.failing.add(id);
+        this.publishEvent({ ts: this.clock.now(), kind: 'alarm', valve: id, severity: 'critical', reason: `could not switch ${id} ${on ? 'on' : 'off'}: ${errorMessage(err)}`.slice(0, 500) });
+      }
+      return false;
+    }
+  }
+
+  private async retryCloses(): Promise<void> {
+    for (const id of [...this.retryClose]) await this.switch(id, false, 'retrying a failed close');
+  }
+
+  private async closeEverything(why: string): Promise<void> {
+    const { failed } = await this.hw.actuators.closeAll();
+    for (const f of failed) {
+      this.retryClose.add(f.id);
+      this.failing.add(f.id);
+      this.publishEvent({ ts: this.clock.now(), kind: 'alarm', valve: f.id, severity: 'critical', reason: `${why}: could not close ${f.id}: ${errorMessage(f.error)}`.slice(0, 500) });
+    }
+  }
+
+  private actuatorReading(id: string, on: boolean): Reading {
+    const pump = this.file.actuators.find((a) => a.id === id)?.kind === 'pump';
+    return { sensor: id, metric: pump ? 'pump_on' : 'valve_open', value: on ? 1 : 0, unit: 'bool', ts: this.clock.now(), quality: 'good' };
+  }
+
+  private publishEvent(e: ControlEvent): void {
+    this.emit('event', e);
+    if (!this.uplink) return;
+    try {
+      this.uplink.publishEvent(e);
+    } catch (err) {
+      logger.warn({ err: errorMessage(err), kind: e.kind }, 'event not queued for the uplink');
+    }
+  }
+
+  /** Last applied cloud config, else the file's initial config; returns the cloud version (0 = none). */
+  private loadConfig(): number {
+    const initial = this.file.initialConfig;
+    let saved: GatewayConfig | undefined;
+    try {
+      const raw = readJson(this.configFile);
+      if (raw !== undefined) saved = GatewayConfig.parse(raw);
+    } catch (err) {
+      logger.error({ err: errorMessage(err), file: this.configFile }, 'saved config unreadable; using the initial config');
+    }
+    const usable = saved && zonesAgainstHardware(saved, hardwareOf(this.file)).length === 0 ? saved : undefined;
+    if (usable && usable.version >= (initial?.version ?? 0)) {
+      this.cfg = usable;
+      return usable.version;
+    }
+    this.cfg = initial ?? NO_ZONES;
+    return usable?.version ?? 0;
+  }
+
+  private loadState(): void {
+    try {
+      const raw = readJson(this.stateFile) as LoopState | undefined;
+      if (raw && typeof raw === 'object' && raw.valves && raw.latest) this.loop = restoreState(raw, this.clock.now());
+    } catch (err) {
+      logger.error({ err: errorMessage(err), file: this.stateFile }, 'saved loop state unreadable; starting fresh (all closed)');
+    }
+  }
+
+  private persistState(changed: boolean): void {
+    const now = this.clock.now();
+    if (!changed && now - this.lastPersist < PERSIST_EVERY_MS) return;
+    try {
+      writeJsonAtomic(this.stateFile, this.loop);
+      this.lastPersist = now;
+    } catch (err) {
+      logger.error({ err: errorMessage(err), file: this.stateFile }, 'could not save the loop state');
+    }
+  }
+}
+
+export { GatewayError };

@@ -1,0 +1,53 @@
+import { DevicePoller, ModbusBus, RelayBoard, type ActuatorConfig } from './modbus/index.js';
+import type { Reading } from '../protocol/index.js';
+import type { Clock } from '../lib/time.js';
+import type { GatewayFile } from './config.js';
+
+/** Where readings come from (DevicePoller in production, a fake in unit tests). */
+export interface SensorSource {
+  onReadings(cb: (readings: Reading[]) => void): () => void;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** What switches valves and pumps (RelayBoard in production). */
+export interface ActuatorDriver {
+  ids(): string[];
+  set(id: string, on: boolean): Promise<void>;
+  closeAll(): Promise<{ closed: string[]; failed: { id: string; error: Error }[] }>;
+}
+
+export interface Hardware {
+  sensors: SensorSource;
+  actuators: ActuatorDriver;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Buses, the poller and the relay board of a gateway file, built on edge/modbus. */
+export function modbusHardware(file: GatewayFile, clock?: Clock): Hardware {
+  const buses = new Map(file.buses.map((b) => [b.id, new ModbusBus({
+    url: b.url, name: b.id, timeoutMs: b.timeoutMs, retries: b.retries, ...(clock ? { clock } : {}),
+  })]));
+  const devices = new Map(file.devices.map((d) => [d.id, d]));
+  const poller = new DevicePoller({
+    buses,
+    devices: file.devices.filter((d) => d.poll).map((d) => ({
+      id: d.id, bus: d.bus, unitId: d.unitId, profile: d.profile, ...(d.pollSeconds ? { pollSeconds: d.pollSeconds } : {}),
+    })),
+    ...(clock ? { clock } : {}),
+  });
+  const board = new RelayBoard({
+    buses,
+    actuators: file.actuators.map((a): ActuatorConfig => {
+      const d = devices.get(a.device)!;
+      return { id: a.id, kind: a.kind, bus: d.bus, unitId: d.unitId, coil: a.coil, profile: d.profile };
+    }),
+  });
+  return {
+    sensors: { onReadings: (cb) => poller.onReadings((r) => cb(r)), start: () => poller.start(), stop: () => poller.stop() },
+    actuators: board,
+    start: async () => { await Promise.all([...buses.values()].map((b) => b.start())); },
+    stop: async () => { await Promise.all([...buses.values()].map((b) => b.stop())); },
+  };
+}
