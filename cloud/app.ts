@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -67,7 +67,8 @@ export interface BuildOptions {
 export async function buildApp(opts: AppOptions, build: BuildOptions = {}): Promise<FastifyInstance> {
   const fastify = Fastify({
     loggerInstance: (build.log ?? rootLog).child({ mod: 'http' }),
-    disableRequestLogging: true,
+    // one line per request is noise at info level; errors are logged by the error handler
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: build.trustProxy ?? false,
   }) as unknown as FastifyInstance;
   await fastify.register(app, opts);

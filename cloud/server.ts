@@ -1,0 +1,182 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import type { FastifyInstance } from 'fastify';
+import { log as rootLog, type Logger } from '../lib/log.js';
+import { systemClock, type Clock } from '../lib/time.js';
+import { buildApp, type AppOptions } from './app.js';
+import { BrokerAuth } from './broker/auth.js';
+import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.js';
+import { portInUse } from './broker/errors.js';
+import { loadConfig, type CloudConfig } from './config.js';
+import { Ingest, type IngestOptions } from './ingest/ingest.js';
+import { createRegistry } from './registry/create-registry.js';
+import { RegistryIngestSink, type GatewayOnlineChange } from './registry/ingest-sink.js';
+import type { Registry } from './registry/registry.js';
+import { createTelemetryStore } from './telemetry/index.js';
+import type { TelemetryStore } from './telemetry/store.js';
+import type { ComponentHealth } from './routes/health.js';
+
+export interface CloudServiceOptions {
+  /** default: loadConfig(env) */
+  config?: CloudConfig;
+  env?: NodeJS.ProcessEnv;
+  clock?: Clock;
+  log?: Logger;
+  /** PostgreSQL schema of the registry (tests); default `?schema=` of DATABASE_URL, else public */
+  pgSchema?: string;
+  /** use these instead of building them from the config (they are still init()ed and closed) */
+  registry?: Registry;
+  store?: TelemetryStore;
+  /** more route plugins for the app (auth, control, …) */
+  plugins?: AppOptions['plugins'];
+  /** stable per instance: the ingest's persistent MQTT session hangs on it; default host name */
+  instanceId?: string;
+  /** ingest tuning (flushMs, batchMaxReadings, …) */
+  ingest?: Partial<Omit<IngestOptions, 'store' | 'sink' | 'mqttUrl' | 'dataDir'>>;
+  /** hears each real online/offline flip of a gateway */
+  onlineChanged?: (c: GatewayOnlineChange) => void;
+}
+
+/**
+ * The cloud in one object: config → registry → telemetry store → broker (MQTT_URL, else embedded
+ * Aedes on MQTT_PORT) → ingest → HTTP app on PORT. start() brings them up in that order and
+ * takes down what it started if a step fails; stop() closes in reverse: HTTP first (no new
+ * requests), the ingest flushes and acks, then broker, store, registry.
+ */
+export class CloudService {
+  readonly config: CloudConfig;
+  readonly registry: Registry;
+  readonly store: TelemetryStore;
+  readonly log: Logger;
+  /** set by start() */
+  ingest!: Ingest;
+  app!: FastifyInstance;
+  broker: EmbeddedBroker | undefined;
+  brokerUrl = '';
+  /** the cloud's own login on the broker */
+  readonly cloudCredentials: { username: string; password: string } | undefined;
+  #clock: Clock;
+  #started: Array<() => Promise<void>> = [];
+  #stopping: Promise<void> | undefined;
+
+  constructor(private readonly opts: CloudServiceOptions = {}) {
+    this.config = opts.config ?? loadConfig(opts.env ?? process.env);
+    this.log = (opts.log ?? rootLog).child({ mod: 'cloud' });
+    this.#clock = opts.clock ?? systemClock;
+    this.registry = opts.registry ?? createRegistry(this.config, { pgSchema: opts.pgSchema });
+    this.store = opts.store ?? createTelemetryStore(this.config, { dataDir: this.config.DATA_DIR, log: opts.log });
+    const c = this.config;
+    // on the embedded broker the cloud logs in like anyone else; without configured credentials it
+    // gets a random password per start (nobody else needs it)
+    this.cloudCredentials = c.MQTT_USERNAME && c.MQTT_PASSWORD
+      ? { username: c.MQTT_USERNAME, password: c.MQTT_PASSWORD }
+      : c.MQTT_URL ? undefined : { username: 'cloud', password: randomBytes(18).toString('base64url') };
+  }
+
+  /** where people open the web app */
+  get webUrl(): string {
+    return this.config.PUBLIC_URL ?? `http://localhost:${this.port}`;
+  }
+
+  get port(): number {
+    const a = this.app?.server.address();
+    return a && typeof a === 'object' ? a.port : this.config.PORT;
+  }
+
+  async start(): Promise<void> {
+    try {
+      await this.#start();
+    } catch (err) {
+      await this.stop().catch((e: unknown) => this.log.error({ err: e }, 'cleanup after a failed start'));
+      throw err;
+    }
+  }
+
+  async #start(): Promise<void> {
+    const c = this.config;
+    await this.registry.init();
+    this.#started.push(() => this.registry.close());
+    await this.store.init();
+    this.#started.push(() => this.store.close());
+
+    if (c.MQTT_URL) {
+      this.brokerUrl = c.MQTT_URL;
+    } else {
+      const auth = new BrokerAuth({
+        cloudUsers: { [this.cloudCredentials!.username]: this.cloudCredentials!.password },
+        gatewayCredentialHash: (id) => this.registry.getGatewayCredentialHash(id),
+      });
+      const broker = await startEmbeddedBroker({ port: c.MQTT_PORT, host: c.HOST, auth, log: this.opts.log });
+      this.broker = broker;
+      this.brokerUrl = broker.url;
+      this.#started.push(() => broker.close());
+    }
+
+    const sink = new RegistryIngestSink(this.registry, { clock: this.#clock, log: this.opts.log, onlineChanged: this.opts.onlineChanged });
+    const ingest = new Ingest({
+      ...this.opts.ingest,
+      store: this.store, sink, mqttUrl: this.brokerUrl,
+      username: this.cloudCredentials?.username, password: this.cloudCredentials?.password,
+      instanceId: this.opts.instanceId ?? os.hostname(),
+      shareGroup: c.MQTT_SHARE_GROUP,
+      // Aedes has no $share/: one subscriber per instance there; an external broker is asked
+      shared: this.broker ? false : (this.opts.ingest?.shared ?? 'auto'),
+      dataDir: c.DATA_DIR,
+      spoolMaxBytes: c.SPOOL_MAX_MB * 1024 * 1024,
+      clock: this.#clock,
+      log: this.opts.log,
+    });
+    this.ingest = ingest;
+    await ingest.start();
+    this.#started.push(() => ingest.stop());
+
+    this.app = await buildApp({
+      registry: this.registry, store: this.store, clock: this.#clock, plugins: this.opts.plugins,
+      brokerHealth: () => this.#brokerHealth(),
+    }, { log: this.opts.log, trustProxy: c.TRUST_PROXY });
+    this.#started.push(() => this.app.close());
+    try {
+      await this.app.listen({ port: c.PORT, host: c.HOST });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw portInUse('PORT', c.PORT);
+      throw err;
+    }
+    this.log.info({ url: this.webUrl, broker: this.brokerUrl, registry: this.registry.kind, telemetry: this.store.kind }, 'Ruộng Số cloud is up');
+  }
+
+  #brokerHealth(): ComponentHealth {
+    const s = this.ingest.status();
+    const kind = this.broker ? 'embedded' : 'external';
+    if (this.broker && this.broker.aedes.closed) return { ok: false, kind, detail: 'embedded broker closed' };
+    return s.connected ? { ok: true, kind, detail: this.brokerUrl.replace(/\/\/[^@/]*@/, '//') } : { ok: false, kind, detail: `ingest not connected to ${this.brokerUrl.replace(/\/\/[^@/]*@/, '//')}` };
+  }
+
+  /** Closes everything started, newest first; safe to call twice. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      for (const close of this.#started.reverse()) {
+        await close().catch((err: unknown) => this.log.error({ err }, 'error while shutting down'));
+      }
+      this.#started = [];
+    })();
+    return this.#stopping;
+  }
+}
+
+/**
+ * Runs a CloudService until SIGINT/SIGTERM, then stops it (flush, close) and exits.
+ * A second signal exits at once.
+ */
+export async function runUntilSignal(service: CloudService, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+  await service.start();
+  out.write(`Ruộng Số cloud: ${service.webUrl}  (API docs ${service.webUrl}/docs, broker ${service.brokerUrl})\n`);
+  await new Promise<void>((resolve) => {
+    const onSignal = (sig: NodeJS.Signals) => {
+      process.once(sig, () => process.exit(130));
+      service.log.info({ signal: sig }, 'shutting down');
+      service.stop().finally(resolve);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+}
