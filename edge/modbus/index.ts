@@ -9,4 +9,4 @@ export {
 export { planReads, type ReadBlock } from './read-plan.js';
 export { DevicePoller, DeviceConfigSchema, type DeviceConfig, type PollerOptions, type SensorFault, type SensorRecovery } from './poller.js';
 export { RelayBoard, ActuatorConfigSchema, type ActuatorConfig, type RelayBoardOptions } from './relay-board.js';
-export { ModbusSerialLink, defaultLinkFactory, type ModbusLink, type LinkFactory, type ModbusRequest } from './link.js';
+export { ModbusSerialLink, ModbusClient, defaultLinkFactory, type ModbusLink, type LinkFactory, type ModbusRequest } from './link.js';
