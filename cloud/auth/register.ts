@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { uiPlugin, type UiPluginOptions } from '../ui/plugin.js';
 import { authPlugin } from './plugin.js';
 import type { AuthService } from './service.js';
 import { authRoutes, type AuthRoutesOptions } from '../routes/auth/index.js';
@@ -32,3 +33,17 @@ export async function registerAccountsAndControl(app: FastifyInstance, o: Accoun
   await app.register(controlRoutes, { control: o.control, ...(o.provisioner ? { provisioner: o.provisioner } : {}), ...(o.mqttPublicUrl ? { mqttPublicUrl: o.mqttPublicUrl } : {}) });
   if (o.missions) await app.register(missionRoutes, o.missions);
 }
+
+export interface WebAppPluginOptions extends AccountsAndControl {
+  /** serve the built web app (cloud/ui/dist) with SPA fallback; false = API only */
+  ui?: UiPluginOptions | false;
+}
+
+/**
+ * Everything of accounts, control, missions and the web app as one plugin, for the shell's
+ * `buildApp({ plugins: [{ plugin: webAppPlugin, options }] })`.
+ */
+export const webAppPlugin: FastifyPluginAsync<WebAppPluginOptions> = async (app, o) => {
+  await registerAccountsAndControl(app, o);
+  if (o.ui !== false) await app.register(uiPlugin, o.ui ?? {});
+};

@@ -36,10 +36,12 @@ export const uiPlugin: FastifyPluginAsync<UiPluginOptions> = async (app, opts) =
       res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
-  app.setNotFoundHandler((req, reply) => {
-    if (req.method !== 'GET' || req.url.startsWith('/api/') || req.url.startsWith('/docs')) {
+  // a wildcard route, not a not-found handler: the app shell owns the 404 handler, and exact
+  // routes (API, assets, /docs/*) always win over a wildcard in the router
+  app.get('/*', { schema: { hide: true } }, (req, reply) => {
+    if (req.url.startsWith('/api/')) {
       return reply.status(404).send({ error: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` });
     }
-    return reply.type('text/html; charset=utf-8').sendFile('index.html');
+    return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').sendFile('index.html');
   });
 };

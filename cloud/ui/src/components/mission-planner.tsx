@@ -1,11 +1,11 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { fmtNumber, t } from '../i18n.js';
 import { FieldMap, type MapField, type MapLine } from './field-map.js';
 
 interface Options { drones: Array<{ id: string; name: string }>; products: Array<{ id: string; name: string; rateLPerHa: number }> }
 interface Mission {
-  id: string; status: string; warnings: string[];
+  id: string; fieldId: string; status: string; warnings: string[];
   metrics: { sprayableAreaHa: number; pathLengthM: number; litres: number; sorties: number; coverage: number };
   legs: MapLine[];
 }
@@ -26,6 +26,7 @@ export function MissionPlanner({ fields, tileUrl }: { fields: MapField[]; tileUr
     }, () => setUnavailable(true));
   }, []);
   useEffect(() => { if (!fieldId && fields[0]) setFieldId(fields[0].id); }, [fields]);
+  const picked = useMemo(() => fields.filter((f) => f.id === mission?.fieldId), [fields, mission?.fieldId]);
   if (unavailable) return <section class="card"><h2>{t('missions')}</h2><p class="muted">{t('missionsUnavailable')}</p></section>;
   if (!opts) return null;
   const plan = async (e: Event) => {
@@ -62,7 +63,7 @@ export function MissionPlanner({ fields, tileUrl }: { fields: MapField[]; tileUr
             <div><dt>{t('coverage')}</dt><dd>{fmtNumber(m.coverage * 100, 1)} %</dd></div>
           </dl>
           {mission.warnings.length > 0 && <div class="status wait"><strong>{t('warnings')}</strong><ul>{mission.warnings.map((w) => <li key={w}>{w}</li>)}</ul></div>}
-          <FieldMap fields={fields.filter((f) => f.id === fieldId)} lines={mission.legs} tileUrl={tileUrl} />
+          <FieldMap fields={picked} lines={mission.legs} tileUrl={tileUrl} />
           <div class="row">
             {mission.status === 'approved' ? <span class="pill on" data-testid="mission-approved">{t('approved')}</span>
               : <button type="button" onClick={approve}>{t('approve')}</button>}
