@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type ISubscriptionMap, type MqttClient } from 'mqtt';
 import {
   decodePayload, filters, sharedFilter,
   type CommandAck, type ConfigAck, type DroneTelemetry, type GatewayEvent, type GatewayState, type ParsedTopic, type Telemetry,
@@ -41,6 +41,10 @@ export interface IngestOptions {
   /** …or this long after its first message */
   flushMs?: number;
   subscribeDrones?: boolean;
+  /** between reconnect attempts; short, so the ingest is back before the gateways after a broker restart */
+  reconnectPeriodMs?: number;
+  /** longest wait between spool replay attempts while the store stays down (default 5 s) */
+  replayMaxDelayMs?: number;
   clock?: Clock;
   log?: Logger;
 }
@@ -83,11 +87,11 @@ export class Ingest {
   async start(): Promise<void> {
     const spool = new DiskSpool(path.join(this.opts.dataDir, 'spool', 'telemetry'), this.opts.spoolMaxBytes ?? 512 * 1024 * 1024);
     await spool.open();
-    this.writer = new TelemetryWriter({ store: this.opts.store, spool, log: this.opts.log });
+    this.writer = new TelemetryWriter({ store: this.opts.store, spool, log: this.opts.log, replayMaxDelayMs: this.opts.replayMaxDelayMs });
     this.writer.start();
     const connect = this.opts.connect ?? ((url: string, o: IClientOptions) => mqtt.connect(url, o));
     const client = connect(this.opts.mqttUrl, {
-      clientId: this.clientId, clean: false, protocolVersion: 4, reconnectPeriod: 1000, connectTimeout: 10_000,
+      clientId: this.clientId, clean: false, protocolVersion: 4, reconnectPeriod: this.opts.reconnectPeriodMs ?? 250, connectTimeout: 10_000,
       username: this.opts.username, password: this.opts.password, resubscribe: true,
     });
     this.client = client;
@@ -108,10 +112,24 @@ export class Ingest {
     this.sharedInUse = this.opts.shared === 'auto' || this.opts.shared === undefined
       ? await detectSharedSubscriptions(client)
       : this.opts.shared;
-    const granted = await client.subscribeAsync(Object.fromEntries(this.filters().map((f) => [f, { qos: 1 as const }])));
+    await this.subscribe(client);
+    // Mosquitto 2.0.11 restores a persistent session after a restart but not its $share
+    // subscriptions (measured here), and mqtt.js does not resubscribe when the session is
+    // present: subscribe again on every reconnect (idempotent for a restored subscription).
+    // A message published between the broker's start and this SUBSCRIBE has no subscriber
+    // and the broker drops it: reconnectPeriodMs is short so the ingest is back first.
+    client.on('connect', () => {
+      this.subscribe(client).catch((err) => this.log.error({ err }, 'resubscribe after reconnect failed'));
+    });
+    this.log.info({ clientId: this.clientId, shared: this.sharedInUse, group: this.opts.shareGroup ?? 'ingest' }, 'ingest subscribed');
+  }
+
+  private async subscribe(client: MqttClient): Promise<void> {
+    const map: ISubscriptionMap = Object.fromEntries(this.filters().map((f) => [f, { qos: 1 as const }]));
+    // `resubscribe: true` makes mqtt.js send filters it believes are still subscribed
+    const granted = await client.subscribeAsync({ ...map, resubscribe: true } as ISubscriptionMap);
     const refused = granted.filter((g) => g.qos === 128).map((g) => g.topic);
     if (refused.length) throw new IngestError('INGEST_SUBSCRIBE', `broker ${this.opts.mqttUrl} refused the subscription(s) ${refused.join(', ')}: check the cloud user's ACL`);
-    this.log.info({ clientId: this.clientId, shared: this.sharedInUse, group: this.opts.shareGroup ?? 'ingest' }, 'ingest subscribed');
   }
 
   /** Uplink filters; state stays unshared: brokers do not send retained messages to shared subscriptions. */
