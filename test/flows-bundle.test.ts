@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../protocol/fixtures/index.js';
 // @ts-expect-error plain ESM build script without types
 import { bundle } from '../flows/nodes/build.mjs';
 
@@ -16,5 +18,14 @@ describe('the committed Node-RED bundle', () => {
     const required = new Set([...sources.matchAll(/require\("([^".][^"]*)"\)|require\('([^'.][^']*)'\)/g)].map((m) => m[1] ?? m[2]));
     const external = [...required].filter((m) => !m!.startsWith('node:'));
     expect(external.sort()).toEqual(Object.keys(pkg.dependencies).sort());
+  });
+
+  it('runs under require as Node-RED loads it: contract, geometry and texts work from the CommonJS bundle', () => {
+    const R = createRequire(import.meta.url)('../flows/nodes/lib/ruongso.cjs');
+    const mission = fixture<{ field: unknown }>('mission-approved');
+    expect(R.distanceToField(mission.field, 105.7876, 10.0312)).toBeGreaterThan(400);
+    expect(R.topics.config('gw-1')).toBe('ruongso/v1/gw/gw-1/config');
+    expect(R.decodePayload(R.topics.event('gw-1'), JSON.stringify(fixture('event-interlock'))).ok).toBe(true);
+    expect(R.numVi(3.4)).toBe('3,4');
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import pointToPolygonDistance from '@turf/point-to-polygon-distance';
+import { pointToPolygonDistance } from '@turf/point-to-polygon-distance';
 import { point } from '@turf/helpers';
 import type { MissionStatus } from '../../../protocol/index.js';
 import { dateVi, numVi, timeVi } from './format.js';
