@@ -22,6 +22,11 @@ export interface AppOptions {
   /** Prometheus registry served at /metrics; default cloud/metrics.ts's metricsRegistry */
   metrics?: PromRegistry;
   clock?: Clock;
+  /**
+   * where the first server-rendered page lives; default '/'. Set another path (or false) when
+   * the full web app (cloud/ui) is registered through `plugins` and serves '/'.
+   */
+  page?: string | false;
   /** further route plugins (auth, control, …), registered after the core routes inside the app */
   plugins?: { plugin: FastifyPluginAsync<any>; options?: Record<string, unknown> }[];
 }
@@ -54,7 +59,7 @@ export async function app(fastify: FastifyInstance, opts: AppOptions): Promise<v
   });
   await z.register(metricsRoutes, { registry: opts.metrics ?? metricsRegistry });
   await z.register(gatewayRoutes, { registry: opts.registry, store: opts.store, clock });
-  await z.register(webRoutes, { registry: opts.registry, store: opts.store, clock });
+  if (opts.page !== false) await z.register(webRoutes, { registry: opts.registry, store: opts.store, clock, path: opts.page ?? '/' });
   for (const p of opts.plugins ?? []) await z.register(p.plugin, p.options ?? {});
 }
 

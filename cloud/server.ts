@@ -27,8 +27,10 @@ export interface CloudServiceOptions {
   /** use these instead of building them from the config (they are still init()ed and closed) */
   registry?: Registry;
   store?: TelemetryStore;
-  /** more route plugins for the app (auth, control, …) */
+  /** more route plugins for the app (auth, control, web app, …) */
   plugins?: AppOptions['plugins'];
+  /** path of the first server-rendered page, or false (see AppOptions.page) */
+  page?: AppOptions['page'];
   /** stable per instance: the ingest's persistent MQTT session hangs on it; default host name */
   instanceId?: string;
   /** ingest tuning (flushMs, batchMaxReadings, …) */
@@ -131,7 +133,7 @@ export class CloudService {
     this.#started.push(() => ingest.stop());
 
     this.app = await buildApp({
-      registry: this.registry, store: this.store, clock: this.#clock, plugins: this.opts.plugins,
+      registry: this.registry, store: this.store, clock: this.#clock, plugins: this.opts.plugins, page: this.opts.page,
       brokerHealth: () => this.#brokerHealth(),
     }, { log: this.opts.log, trustProxy: c.TRUST_PROXY });
     this.#started.push(() => this.app.close());

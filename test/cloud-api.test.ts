@@ -191,6 +191,28 @@ describe('cloud API when something breaks inside', () => {
       expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(503);
     } finally {
       await app.close();
+      await store.close();
+      await registry.close();
+    }
+  });
+});
+
+describe('cloud API beside the full web app', () => {
+  it('moves the first page off "/" when asked, and registers further plugins', async () => {
+    const registry = createSqliteRegistry(':memory:');
+    await registry.init();
+    const store = new SqliteTelemetryStore({ file: ':memory:' });
+    await store.init();
+    const app = await buildApp({
+      registry, store, brokerHealth: () => ({ ok: true }), page: '/status',
+      plugins: [{ plugin: async (f) => { f.get('/', { schema: { hide: true } }, async () => 'full web app'); } }],
+    });
+    try {
+      expect((await app.inject({ method: 'GET', url: '/' })).body).toBe('full web app');
+      expect((await app.inject({ method: 'GET', url: '/status?lang=en' })).body).toContain('No gateways yet.');
+    } finally {
+      await app.close();
+      await store.close();
       await registry.close();
     }
   });

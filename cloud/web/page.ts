@@ -64,10 +64,10 @@ ${rows.length ? `<table><thead><tr><th>${t.gateway}</th><th>${t.farm}</th><th>${
 </body></html>`;
 }
 
-export interface WebOptions { registry: Registry; store: TelemetryStore; clock: Clock }
+export interface WebOptions { registry: Registry; store: TelemetryStore; clock: Clock; path?: string }
 
-export const webRoutes: FastifyPluginAsyncZod<WebOptions> = async (app, { registry, store, clock }) => {
-  app.get('/', {
+export const webRoutes: FastifyPluginAsyncZod<WebOptions> = async (app, { registry, store, clock, path = '/' }) => {
+  app.get(path, {
     schema: {
       hide: true,
       querystring: z.object({ lang: z.enum(LOCALES).optional() }),
