@@ -191,7 +191,6 @@ describe('cloud API when something breaks inside', () => {
       expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(503);
     } finally {
       await app.close();
-      await store.close();
       await registry.close();
     }
   });
