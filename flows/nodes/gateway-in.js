@@ -17,13 +17,22 @@ function listen(RED, node, config, filterFor, onValid) {
   let ids;
   try { ids = idFilter(node, config); } catch (err) { node.error(err.message); node.status({ fill: 'red', shape: 'ring', text: 'bad gateway filter' }); return; }
   node.broker.register(node);
+  // one warning a minute at most, with the count: a misbehaving gateway must not flood the log
+  let invalid = 0;
+  let lastWarn = 0;
+  const rejected = (topic, r) => {
+    invalid++;
+    if (Date.now() - lastWarn < 60_000) return;
+    lastWarn = Date.now();
+    node.warn(`${topic}: ${r.reason} invalid (${invalid} rejected so far): ${r.message}`);
+  };
   const off = node.broker.subscribe(filterFor(ids.one), (topic, bytes) => {
     if (bytes.length === 0) return; // a cleared retained message
     const parsed = R.parseTopic(topic);
     const id = parsed && (parsed.gatewayId || parsed.missionId);
     if (!id || !ids.accept(id)) return;
     const r = R.decodePayload(topic, bytes);
-    if (!r.ok) { node.warn(`${topic}: ${r.reason} invalid: ${r.message}`); return; }
+    if (!r.ok) { rejected(topic, r); return; }
     onValid(id, r.payload, topic);
   });
   node.on('close', () => { off(); node.broker.deregister(node); });
