@@ -5,7 +5,7 @@ import { GatewayConfig, type Command, type Reading } from '../protocol/index.js'
 import { log } from '../lib/log.js';
 import { errorMessage } from '../lib/errors.js';
 import { systemClock, type Clock } from '../lib/time.js';
-import { executeCommand, initialState, restoreState, step, type ControlEvent, type LoopOptions, type LoopState, type StepResult } from './control/index.js';
+import { executeCommand, initialState, pumpRules, restoreState, step, type ControlEvent, type LoopOptions, type LoopState, type StepResult } from './control/index.js';
 import { hardwareOf, zonesAgainstHardware, type GatewayFile } from './config.js';
 import { GatewayError } from './errors.js';
 import { modbusHardware, type Hardware } from './hardware.js';
@@ -182,11 +182,22 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
   private async commit(r: StepResult): Promise<void> {
     this.loop = r.state;
     const switched: Reading[] = [];
+    const notOn = new Set<string>();
     for (const c of r.commands) {
+      if (c.on && this.pumpWithoutValve(c.actuator)) {
+        // its valve did not open after all: never run a pump against shut valves
+        this.loop.pumps[c.actuator]!.on = false;
+        notOn.add(c.actuator);
+        continue;
+      }
       const ok = await this.switch(c.actuator, c.on, c.reason);
       if (ok) switched.push(this.actuatorReading(c.actuator, c.on));
+      else if (c.on) notOn.add(c.actuator);
     }
-    for (const e of r.events) this.publishEvent(e);
+    for (const e of r.events) {
+      if ((e.kind === 'valve_opened' || e.kind === 'pump_on') && e.valve && notOn.has(e.valve)) continue;
+      this.publishEvent(e);
+    }
     if (switched.length) {
       try { this.uplink?.publishReadings(switched); } catch (err) { logger.warn({ err: errorMessage(err) }, 'actuator states not queued'); }
     }
@@ -219,6 +230,12 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
       }
       return false;
     }
+  }
+
+  private pumpWithoutValve(id: string): boolean {
+    if (!this.loop.pumps[id]) return false;
+    const rule = pumpRules(this.cfg).find((p) => p.pump === id);
+    return !rule || !rule.valves.some((v) => this.loop.valves[v]?.open);
   }
 
   private async retryCloses(): Promise<void> {
