@@ -45,8 +45,13 @@ describe.skipIf(!ok)('gateway killed with kill -9 mid-stream and restarted', () 
     await second.until(() => second.produced >= 100, 20_000, 'second run traffic');
     await second.kill('SIGTERM'); // clean stop: seals what is pending, waits for PUBACKs, says offline
     expect(await second.exited).toBe(0);
+    await watch.until(() => watch.on('state').some((st) => st.payload?.online === false && st.payload?.bootId === second.bootId), 10_000, 'offline state of the clean stop');
+    // what the clean stop did not get out stays on disk for the next start to send
+    const third = UplinkChild.spawn({ ...common, tsBase: RUN2 + 1_000_000_000, tickMs: 1_000_000 });
+    children.push(third);
     const expected = [...producedIds([...Array(acceptedBeforeKill + 1).keys()], SENSORS, RUN1), ...producedIds([...Array(second.produced + 1).keys()], SENSORS, RUN2)];
-    await watch.until(() => { const t = tally(watch.seen); return expected.every((id) => t.readings.has(id)); }, 20_000, 'every accepted reading');
+    await watch.until(() => { const t = tally(watch.seen); return expected.every((id) => t.readings.has(id)); }, 40_000, 'every accepted reading');
+    await third.kill('SIGTERM');
     await watch.close();
 
     const t = tally(watch.seen);
@@ -54,7 +59,6 @@ describe.skipIf(!ok)('gateway killed with kill -9 mid-stream and restarted', () 
     // every boot's seq runs 0..max without a gap
     for (const g of t.seqGaps) expect(g.missing).toEqual([]);
     expect(t.bootSeqs.has(first.bootId) && t.bootSeqs.has(second.bootId)).toBe(true);
-    expect(watch.on('state').at(-1)?.payload).toMatchObject({ online: false, bootId: second.bootId });
     // a reading seen twice only ever arrives inside a replayed message (same bootId and seq,
     // same content): the killed process had sent it but not yet deleted it after its PUBACK
     const copies = new Map<string, string[]>();
@@ -66,9 +70,10 @@ describe.skipIf(!ok)('gateway killed with kill -9 mid-stream and restarted', () 
     for (const [, c] of replayed) expect(new Set(c).size).toBe(1);
     const readingsInReplays = replayed.reduce((n, [, c]) => n + (c.length - 1) * JSON.parse(c[0]!).readings.length, 0);
     expect(t.duplicateReadings).toBe(readingsInReplays);
-    expect(replayed.every(([key]) => key.startsWith(`${first.bootId}:`))).toBe(true);
+    // (a clean stop waits up to 3 s for its PUBACKs, so on a loaded machine its in-flight may replay too)
+    expect(replayed.every(([key]) => key.startsWith(`${first.bootId}:`) || key.startsWith(`${second.bootId}:`))).toBe(true);
     // bounded by what can be unacknowledged-on-disk at a kill: the in-flight window + one delete batch
     expect(replayed.length).toBeLessThanOrEqual(32 + 256);
     console.info(`kill -9: ${acceptedBeforeKill + 1} ticks accepted before the kill, ${replayed.length} messages replayed after restart`);
-  }, 60_000);
+  }, 90_000);
 });

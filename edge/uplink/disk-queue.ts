@@ -41,9 +41,10 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS outbox (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   channel TEXT NOT NULL,
-  payload TEXT NOT NULL,
   weight INTEGER NOT NULL,
-  readings INTEGER NOT NULL
+  readings INTEGER NOT NULL,
+  -- last: counting and evicting must not read a payload's overflow pages
+  payload TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS pending (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -73,6 +74,8 @@ export class DiskQueue {
   private readonly db: Database.Database;
   private readonly capacity: number;
   private weightInUse = 0;
+  private messagesN = 0;
+  private readingsN = 0;
   private pendingN = 0;
   /** ids the sender has on the wire: eviction skips them (they may be acked any moment) */
   protect: (id: number) => boolean = () => false;
@@ -86,11 +89,16 @@ export class DiskQueue {
       this.db.pragma('journal_mode = WAL');
       // FULL: a committed row survives power loss, not only a killed process
       this.db.pragma('synchronous = FULL');
+      // a week's backlog drained leaves a large WAL behind otherwise
+      this.db.pragma('journal_size_limit = 8388608');
       this.db.exec(SCHEMA);
     } catch (err) {
       throw new UplinkError('UPLINK_QUEUE_OPEN_FAILED', `cannot open the uplink queue at ${this.file}: check the data directory is writable and not full`, { cause: err });
     }
-    this.weightInUse = (this.db.prepare('SELECT COALESCE(SUM(weight), 0) AS w FROM outbox').get() as { w: number }).w;
+    const sums = this.db.prepare('SELECT COUNT(*) AS m, COALESCE(SUM(weight), 0) AS w, COALESCE(SUM(readings), 0) AS r FROM outbox').get() as { m: number; w: number; r: number };
+    this.weightInUse = sums.w;
+    this.messagesN = sums.m;
+    this.readingsN = sums.r;
     this.pendingN = (this.db.prepare('SELECT COALESCE(SUM(n), 0) AS n FROM pending').get() as { n: number }).n;
   }
 
@@ -154,6 +162,8 @@ export class DiskQueue {
   private insert(channel: OutChannel, payload: string, weight: number, readings: number): number {
     const r = this.db.prepare('INSERT INTO outbox (channel, payload, weight, readings) VALUES (?, ?, ?, ?)').run(channel, payload, weight, readings);
     this.weightInUse += weight;
+    this.messagesN += 1;
+    this.readingsN += readings;
     return Number(r.lastInsertRowid);
   }
 
@@ -171,6 +181,8 @@ export class DiskQueue {
         if (this.protect(row.id)) continue;
         del.run(row.id);
         this.weightInUse -= row.weight;
+        this.messagesN -= 1;
+        this.readingsN -= row.readings;
         const isEvent = row.channel !== 'telemetry';
         this.bump({ dropped_readings: row.readings, dropped_events: isEvent ? 1 : 0, dropped_messages: 1,
           unreported_readings: row.readings, unreported_events: isEvent ? 1 : 0, unreported_messages: 1 });
@@ -221,16 +233,15 @@ export class DiskQueue {
     this.db.transaction(() => {
       for (const id of ids) {
         const row = del.get(id) as { weight: number; readings: number } | undefined;
-        if (row) { this.weightInUse -= row.weight; readings += row.readings; }
+        if (row) { this.weightInUse -= row.weight; this.messagesN -= 1; this.readingsN -= row.readings; readings += row.readings; }
       }
     })();
     return readings;
   }
 
   stats(): QueueStats {
-    const s = this.db.prepare('SELECT COUNT(*) AS m, COALESCE(SUM(readings), 0) AS r FROM outbox').get() as { m: number; r: number };
     return {
-      messages: s.m, readings: s.r + this.pendingN, pendingReadings: this.pendingN, weight: this.weightInUse,
+      messages: this.messagesN, readings: this.readingsN + this.pendingN, pendingReadings: this.pendingN, weight: this.weightInUse,
       droppedReadings: this.counter('dropped_readings'), droppedEvents: this.counter('dropped_events'), droppedMessages: this.counter('dropped_messages'),
     };
   }

@@ -97,16 +97,15 @@ export class Forwarder {
     this.lastRefill = now;
     while (this.connected && this.backlogCursor < this.boundary && this.room() > 0 && this.tokens >= 1) {
       const want = Math.min(this.room(), Math.floor(this.tokens));
-      const rows = this.queue.next(this.backlogCursor, this.boundary, want + this.inflight.size + this.acked.length);
+      // payloads are large: read only as many rows as may be sent now
+      const rows = this.queue.next(this.backlogCursor, this.boundary, want);
       if (rows.length === 0) { this.backlogCursor = this.boundary; break; }
-      let sentNow = 0;
       for (const row of rows) {
-        if (sentNow >= want) break;
         this.backlogCursor = row.id;
+        // still on the wire from before the reconnect: mqtt.js resends it itself
         if (this.inflight.has(row.id) || this.acked.includes(row.id)) continue;
         this.dispatch(row);
         this.tokens -= 1;
-        sentNow++;
       }
     }
     if (this.connected && this.backlogCursor < this.boundary && this.tokens < 1 && !this.drainTimer) {

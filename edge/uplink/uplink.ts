@@ -62,6 +62,7 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
   private batchTimer: NodeJS.Timeout | undefined;
   private lastDropReport = Number.NEGATIVE_INFINITY;
   private attempts = 0;
+  private stopping = false;
 
   constructor(opts: UplinkOptions) {
     super();
@@ -167,7 +168,7 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     if (!this.connected) return;
     this.connected = false;
     this.forwarder?.onDisconnect();
-    this.log.warn({}, 'disconnected; queueing on disk');
+    if (!this.stopping) this.log.warn({}, 'disconnected; queueing on disk');
     this.emit('disconnected');
   }
 
@@ -280,6 +281,7 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     const client = this.client;
     const queue = this.queue;
     if (!client || !queue) return;
+    this.stopping = true;
     clearTimeout(this.batchTimer);
     this.seal();
     // send nothing new; what is on the wire gets its PUBACK below or is resent next start
@@ -295,6 +297,7 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     this.client = undefined;
     queue.close();
     this.queue = undefined;
+    this.stopping = false;
     this.log.info({}, 'uplink stopped');
   }
 }

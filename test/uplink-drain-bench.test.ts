@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { benchmarkDrain } from '../edge/uplink/index.js';
+import { services } from './support/services.js';
+
+const ok = await services.mosquitto();
+
+describe.skipIf(!ok)('drain benchmark helper', () => {
+  it('fills a backlog of the requested size and reports its drain rate once every reading is acknowledged', async () => {
+    const r = await benchmarkDrain({ url: 'mqtt://127.0.0.1:1883', days: 0.25, sensors: 32, readingsPerMessage: 500 });
+    expect(r.readings).toBe(6 * 60 * 32);
+    expect(r.messages).toBe(Math.ceil(r.readings / 500));
+    expect(r.diskBytes).toBeGreaterThan(0);
+    expect(r.diskBytes / r.readings).toBeLessThan(400); // bytes per queued reading
+    expect(r.drainReadingsPerSec).toBeGreaterThan(0);
+    expect(r.drainReadingsPerSec).toBeCloseTo(r.readings / (r.drainMs / 1000), -3);
+  });
+});
