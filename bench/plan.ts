@@ -1,0 +1,48 @@
+// `npm run bench plan [-- --smoke]`: plans the generated fields and prints time and quality.
+// Last line: {"fields":[{"name","ms","coverage","overspray","pathRatio","turns"}]} (fractions).
+import { makeField } from '../cloud/missions/field.js';
+import { generatedFields, type GeneratedFieldName } from '../cloud/missions/fixtures/fields.js';
+import { planMission, type PlanRequest } from '../cloud/missions/planner.js';
+
+const smoke = process.argv.includes('--smoke');
+const runs = smoke ? 1 : 7;
+
+// a typical 40 L spray drone (swath 6 m at 3 m height), 15 L/ha
+const drone = { swathM: 6, tankL: 40, maxFlowLpm: 16, speedMps: 6, enduranceMin: 18 };
+const product = { name: 'fungicide', rateLPerHa: 15, maxWindMps: 5 };
+
+const cases: Array<{ name: string; field: GeneratedFieldName; convex: boolean; targetMs?: number }> = [
+  { name: 'rotated-rectangle', field: 'rotatedRectangle', convex: true },
+  { name: 'l-shape', field: 'lShape', convex: false },
+  { name: 'strip-30x600', field: 'strip', convex: true },
+  { name: 'irregular-60-holes', field: 'irregular60', convex: false },
+  { name: '50ha-200-vertices-3-holes', field: 'big50ha', convex: false, targetMs: 200 },
+];
+
+const results = [];
+for (const c of cases) {
+  const req: PlanRequest = { field: makeField({ boundary: generatedFields[c.field]() }), drone, product };
+  planMission(req); // warm-up: JIT and module init are not planning time
+  const times: number[] = [];
+  let plan = planMission(req);
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    plan = planMission(req);
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  const ms = Math.round(times[Math.floor(times.length / 2)]! * 10) / 10;
+  const m = plan.metrics;
+  const ferryM = plan.legs.filter((l) => l.kind === 'ferry').reduce((s, l) => s + l.lengthM, 0);
+  const checks = [
+    m.coverage >= 0.995 ? 'coverage ok' : 'COVERAGE < 99.5 %',
+    m.overspray <= 0.01 ? 'overspray ok' : 'OVERSPRAY > 1 %',
+    c.convex ? (m.pathRatio <= 1.1 ? 'path ok' : 'PATH > 1.10 × LB') : '',
+    c.targetMs ? (ms < c.targetMs ? `< ${c.targetMs} ms ok` : `SLOWER THAN ${c.targetMs} ms`) : '',
+  ].filter(Boolean).join(', ');
+  console.log(`${c.name.padEnd(28)} ${String(ms).padStart(7)} ms  ${m.fieldAreaHa.toFixed(2).padStart(6)} ha  coverage ${(m.coverage * 100).toFixed(2)} %  `
+    + `overspray ${(m.overspray * 100).toFixed(2)} %  path ${m.pathRatio.toFixed(3)}× LB (${(m.pathLengthM / m.lowerBoundM).toFixed(3)}× with ${(ferryM / 1000).toFixed(2)} km of refill ferries)  `
+    + `turns ${m.turns}  sorties ${m.sorties}  — ${checks}`);
+  results.push({ name: c.name, ms, coverage: m.coverage, overspray: m.overspray, pathRatio: m.pathRatio, turns: m.turns });
+}
+console.log(JSON.stringify({ fields: results }));

@@ -1,0 +1,98 @@
+import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { MissionError } from '../../cloud/missions/errors.js';
+import { exportPlan, type ExportFormat } from '../../cloud/missions/export.js';
+import { parseFieldFile } from '../../cloud/missions/field-import.js';
+import { planMission } from '../../cloud/missions/planner.js';
+import { FIRMWARE } from '../../cloud/missions/qgc-plan.js';
+
+const num = (what: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError(`${what} must be a number`);
+  return n;
+};
+
+const heading = (v: string): 'auto' | number => (v === 'auto' ? 'auto' : num('heading')(v));
+
+function lonLat(v: string): [number, number] {
+  const [a, b] = v.split(',').map(Number);
+  if (!Number.isFinite(a) || !Number.isFinite(b)) throw new InvalidArgumentError('home must be "lon,lat"');
+  return [a!, b!];
+}
+
+/** Writes every file to a temporary name first, then renames: all or nothing. */
+function writeAtomically(files: Array<{ path: string; text: string }>): void {
+  const tmps = files.map((f) => ({ ...f, tmp: join(dirname(f.path), `.${basename(f.path)}.${process.pid}.tmp`) }));
+  try {
+    for (const f of tmps) writeFileSync(f.tmp, f.text);
+  } catch (err) {
+    for (const f of tmps) try { unlinkSync(f.tmp); } catch { /* never written */ }
+    throw err;
+  }
+  for (const f of tmps) renameSync(f.tmp, f.path);
+}
+
+interface PlanOpts {
+  swath: number; rate: number; tank: number; flow: number; speed: number; endurance: number; altitude: number;
+  buffer: number; holeBuffer?: number; heading: 'auto' | number; home?: [number, number]; product: string; maxWind: number;
+  format: ExportFormat; out?: string; sortie?: number; firmware: 'px4' | 'ardupilot';
+}
+
+export function register(program: Command): void {
+  program.command('plan')
+    .description('plan a drone spray mission over a field (GeoJSON or KML) and export it')
+    .argument('<field>', 'field boundary: .geojson / .json (Polygon, Feature or FeatureCollection) or .kml')
+    .requiredOption('--swath <m>', 'effective swath width, m', num('swath'))
+    .option('--rate <L/ha>', 'application rate', num('rate'), 15)
+    .option('--tank <L>', 'tank volume', num('tank'), 30)
+    .option('--flow <L/min>', 'maximum pump flow', num('flow'), 10)
+    .option('--speed <m/s>', 'spray speed', num('speed'), 5)
+    .option('--endurance <min>', 'flight time per battery', num('endurance'), 15)
+    .option('--altitude <m>', 'spray height above take-off', num('altitude'), 3)
+    .option('--buffer <m>', 'no-spray buffer inward from the boundary', num('buffer'), 0)
+    .option('--hole-buffer <m>', 'no-spray buffer around holes (default: --buffer)', num('hole buffer'))
+    .option('--heading <auto|deg>', 'pass direction, ° from north, or auto (fewest turns)', heading, 'auto')
+    .option('--home <lon,lat>', 'refill / take-off point (default: from the file, else the southernmost corner)', lonLat)
+    .option('--product <name>', 'product name', 'product')
+    .option('--max-wind <m/s>', "product's wind limit", num('max wind'), 5)
+    .addOption(new Option('--format <format>', 'output format').choices(['geojson', 'kml', 'qgc']).default('geojson'))
+    .option('--out <file>', 'write here (atomically) instead of stdout; qgc with several sorties writes FILE.sN.plan each')
+    .option('--sortie <n>', 'qgc: only this sortie', num('sortie'))
+    .addOption(new Option('--firmware <fw>', 'qgc firmware type').choices(['px4', 'ardupilot']).default('px4'))
+    .action((file: string, o: PlanOpts) => runPlan(file, o));
+}
+
+function runPlan(file: string, o: PlanOpts): void {
+  let data: Buffer;
+  try {
+    data = readFileSync(file);
+  } catch (err) {
+    throw new MissionError('FIELD_PARSE_ERROR', `cannot read ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  const field = parseFieldFile(data, { filename: file });
+  const plan = planMission({
+    field,
+    drone: { swathM: o.swath, tankL: o.tank, maxFlowLpm: o.flow, speedMps: o.speed, enduranceMin: o.endurance, altitudeM: o.altitude },
+    product: { name: o.product, rateLPerHa: o.rate, maxWindMps: o.maxWind },
+    buffers: { boundaryM: o.buffer, holeM: o.holeBuffer ?? o.buffer },
+    heading: o.heading,
+    home: o.home,
+  });
+  const m = plan.metrics;
+  process.stderr.write(`${m.fieldAreaHa} ha field, ${m.sprayableAreaHa} ha sprayable, heading ${m.headingDeg}°, ${m.sorties} sortie(s), `
+    + `${m.litres} L, ${(m.pathLengthM / 1000).toFixed(2)} km (${m.pathRatio}× lower bound), ${m.turns} turns, `
+    + `coverage ${(m.coverage * 100).toFixed(2)} %, overspray ${(m.overspray * 100).toFixed(2)} %, flow ${m.flowLpm} L/min\n`);
+  const qgc = { firmwareType: o.firmware === 'ardupilot' ? FIRMWARE.ARDUPILOT : FIRMWARE.PX4, fence: field.boundary.coordinates[0] as Array<[number, number]> };
+  if (o.format === 'qgc' && o.sortie === undefined && m.sorties > 1) {
+    if (!o.out) throw new MissionError('EXPORT_INVALID', `the plan has ${m.sorties} sorties and a .plan holds one: give --sortie N, or --out FILE to write one file per sortie`);
+    const base = o.out.slice(0, o.out.length - extname(o.out).length);
+    const files = plan.sorties.map((s) => ({ path: `${base}.s${s.sortie}.plan`, text: exportPlan(plan, 'qgc', { ...qgc, sortie: s.sortie }) }));
+    writeAtomically(files);
+    process.stderr.write(`wrote ${files.map((f) => f.path).join(', ')}\n`);
+    return;
+  }
+  const text = exportPlan(plan, o.format, { ...qgc, sortie: o.sortie });
+  if (o.out) writeAtomically([{ path: o.out, text }]);
+  else process.stdout.write(text);
+}

@@ -1,0 +1,93 @@
+import type { LocalMulti, XY } from './geo/local-frame.js';
+import { EdgeIndex, bboxOf, edgesOf, intervalsLength, mergeIntervals, overlapLength, rotate, rotateMulti } from './geo/scanline.js';
+
+export interface CoverageResult {
+  /** share of the sprayable area under at least one swath */
+  coverage: number;
+  /** area sprayed outside the sprayable area, as a share of the sprayable area */
+  overspray: number;
+  sprayableM2: number;
+  coveredM2: number;
+  outsideM2: number;
+}
+
+type Shape = { kind: 'quad'; pts: XY[] } | { kind: 'disk'; c: XY; r: number };
+
+function shapesOf(sprayLines: XY[][], halfW: number, cos: number, sin: number): Shape[] {
+  const shapes: Shape[] = [];
+  for (const line of sprayLines) {
+    const pts = line.map((p) => rotate(p, cos, sin));
+    for (let i = 1; i < pts.length; i++) {
+      const a = pts[i - 1]!, b = pts[i]!;
+      const len = Math.hypot(b[0] - a[0], b[1] - a[1]);
+      if (len < 1e-9) continue;
+      const nx = (-(b[1] - a[1]) / len) * halfW, ny = ((b[0] - a[0]) / len) * halfW;
+      shapes.push({ kind: 'quad', pts: [[a[0] + nx, a[1] + ny], [b[0] + nx, b[1] + ny], [b[0] - nx, b[1] - ny], [a[0] - nx, a[1] - ny]] });
+      // the boom sweeps a disc where the drone turns on a polyline (round join)
+      if (i < pts.length - 1) shapes.push({ kind: 'disk', c: b, r: halfW });
+    }
+  }
+  return shapes;
+}
+
+function shapeY(s: Shape): [number, number] {
+  if (s.kind === 'disk') return [s.c[1] - s.r, s.c[1] + s.r];
+  const ys = s.pts.map((p) => p[1]);
+  return [Math.min(...ys), Math.max(...ys)];
+}
+
+function shapeInterval(s: Shape, y: number): [number, number] | null {
+  if (s.kind === 'disk') {
+    const dy = y - s.c[1];
+    if (Math.abs(dy) >= s.r) return null;
+    const h = Math.sqrt(s.r * s.r - dy * dy);
+    return [s.c[0] - h, s.c[0] + h];
+  }
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < 4; i++) {
+    const p = s.pts[i]!, q = s.pts[(i + 1) % 4]!;
+    if ((p[1] <= y && y < q[1]) || (q[1] <= y && y < p[1])) {
+      const x = p[0] + ((y - p[1]) * (q[0] - p[0])) / (q[1] - p[1]);
+      lo = Math.min(lo, x); hi = Math.max(hi, x);
+    }
+  }
+  return hi > lo ? [lo, hi] : null;
+}
+
+/**
+ * Coverage and overspray of swaths (spray lines widened to the swath, round joins) against
+ * the sprayable area, measured by integrating exact scanline intervals over fine rows in the
+ * heading-aligned frame (where interior swaths are axis-aligned, so rows lose nothing there).
+ */
+export function measureCoverage(sprayLines: XY[][], sprayable: LocalMulti, swathM: number, cos = 1, sin = 0, maxRows = 4_000): CoverageResult {
+  const area = rotateMulti(sprayable, cos, sin);
+  const shapes = shapesOf(sprayLines, swathM / 2, cos, sin);
+  const bb = bboxOf(area);
+  let y0 = bb.minY, y1 = bb.maxY;
+  for (const s of shapes) { const [a, b] = shapeY(s); y0 = Math.min(y0, a); y1 = Math.max(y1, b); }
+  const step = Math.max(0.02, (y1 - y0) / maxRows);
+  // rows fall between, never on, swath edges: offset by an irrational share of a step
+  const rows = Math.ceil((y1 - y0) / step);
+  const buckets: number[][] = Array.from({ length: rows }, () => []);
+  shapes.forEach((s, i) => {
+    const [a, b] = shapeY(s);
+    const lo = Math.max(0, Math.floor((a - y0) / step)), hi = Math.min(rows - 1, Math.floor((b - y0) / step));
+    for (let k = lo; k <= hi; k++) buckets[k]!.push(i);
+  });
+  const index = new EdgeIndex(edgesOf(area), y0, y1, Math.max(step, 1));
+  let inside = 0, covered = 0, outside = 0;
+  for (let k = 0; k < rows; k++) {
+    const y = y0 + (k + 0.5 + 0.0123) * step;
+    const s = index.intervals(y);
+    const c = mergeIntervals(buckets[k]!.map((i) => shapeInterval(shapes[i]!, y)).filter((v): v is [number, number] => v !== null));
+    const inS = overlapLength(s, c);
+    inside += intervalsLength(s) * step;
+    covered += inS * step;
+    outside += (intervalsLength(c) - inS) * step;
+  }
+  return {
+    coverage: inside > 0 ? covered / inside : 0,
+    overspray: inside > 0 ? outside / inside : 0,
+    sprayableM2: inside, coveredM2: covered, outsideM2: outside,
+  };
+}

@@ -1,0 +1,173 @@
+import { area, booleanWithin, kinks, polygon as turfPolygon } from '@turf/turf';
+import type { Polygon } from 'geojson';
+import { MissionError, type FieldIssue } from './errors.js';
+import type { LonLat } from './geo/local-frame.js';
+
+/** A no-spray area inside or beside a field (canal, shrimp pond, house) with its own buffer. */
+export interface Exclusion {
+  name?: string;
+  polygon: Polygon;
+  /** no-spray distance around it, m */
+  bufferM: number;
+}
+
+/** A field ready to plan: a valid WGS84 polygon (holes = ponds, houses, graves). */
+export interface Field {
+  name?: string;
+  boundary: Polygon;
+  exclusions: Exclusion[];
+  /** refill / take-off point, if the file carried one */
+  home?: LonLat;
+  areaM2: number;
+}
+
+/** Where fields are expected: used to tell a swapped lon/lat pair from a field elsewhere. */
+export interface Region { minLon: number; maxLon: number; minLat: number; maxLat: number }
+
+export interface FieldLimits {
+  maxFileBytes: number;
+  maxVertices: number;
+  minAreaM2: number;
+  maxAreaM2: number;
+  region: Region;
+}
+
+export const DEFAULT_FIELD_LIMITS: FieldLimits = {
+  maxFileBytes: 2_000_000,
+  maxVertices: 5_000,
+  minAreaM2: 100,
+  maxAreaM2: 1_000 * 10_000,
+  // Viet Nam with a margin; the Mekong Delta itself is lat 8.5–11, lon 104.5–107
+  region: { minLon: 102, maxLon: 110, minLat: 7, maxLat: 24 },
+};
+
+const RING_NAME = (i: number) => (i === 0 ? 'the boundary' : `hole ${i}`);
+
+function inRegion(lon: number, lat: number, r: Region): boolean {
+  return lon >= r.minLon && lon <= r.maxLon && lat >= r.minLat && lat <= r.maxLat;
+}
+
+function ringShapeIssues(rings: unknown, out: FieldIssue[]): rings is number[][][] {
+  if (!Array.isArray(rings) || rings.length === 0) {
+    out.push({ code: 'FIELD_NOT_POLYGON', message: 'the field has no rings: a Polygon needs coordinates [[[lon, lat], …]]' });
+    return false;
+  }
+  for (const [i, ring] of rings.entries()) {
+    const bad = !Array.isArray(ring) || ring.some((p) => !Array.isArray(p) || p.length < 2
+      || !Number.isFinite(p[0]) || !Number.isFinite(p[1]));
+    if (bad) {
+      out.push({ code: 'FIELD_COORD_INVALID', ring: i, message: `${RING_NAME(i)} has a position that is not a pair of numbers [lon, lat]` });
+      return false;
+    }
+  }
+  return true;
+}
+
+function closureIssues(rings: number[][][], out: FieldIssue[]): void {
+  for (const [i, ring] of rings.entries()) {
+    const distinct = new Set(ring.map((p) => `${p[0]},${p[1]}`)).size;
+    if (distinct < 3) {
+      out.push({ code: 'FIELD_TOO_FEW_POINTS', ring: i, message: `${RING_NAME(i)} has ${distinct} distinct point(s); a polygon needs at least 3` });
+      continue;
+    }
+    const a = ring[0]!, b = ring[ring.length - 1]!;
+    if (a[0] !== b[0] || a[1] !== b[1]) {
+      out.push({ code: 'FIELD_RING_NOT_CLOSED', ring: i, message: `${RING_NAME(i)} is not closed: its last point must repeat the first (${a[0]}, ${a[1]})` });
+    }
+  }
+}
+
+function swapIssues(rings: number[][][], region: Region, out: FieldIssue[]): void {
+  const pts = rings.flat();
+  if (pts.some((p) => Math.abs(p[1]!) > 90 || Math.abs(p[0]!) > 180)) {
+    const swappedOk = pts.every((p) => Math.abs(p[0]!) <= 90 && Math.abs(p[1]!) <= 180);
+    out.push(swappedOk
+      ? { code: 'FIELD_LONLAT_SWAPPED', message: 'latitude outside ±90°: the positions look like [lat, lon]; GeoJSON wants [lon, lat]' }
+      : { code: 'FIELD_COORD_INVALID', message: 'positions outside the range of longitude (±180°) and latitude (±90°)' });
+    return;
+  }
+  const n = pts.length;
+  const lon = pts.reduce((s, p) => s + p[0]!, 0) / n;
+  const lat = pts.reduce((s, p) => s + p[1]!, 0) / n;
+  if (!inRegion(lon, lat, region) && inRegion(lat, lon, region)) {
+    out.push({ code: 'FIELD_LONLAT_SWAPPED', message: `the field lies at lon ${lon.toFixed(3)}, lat ${lat.toFixed(3)}, outside the service region, but swapped it lands inside: the positions look like [lat, lon]; GeoJSON wants [lon, lat]` });
+  }
+}
+
+function topologyIssues(rings: number[][][], limits: FieldLimits, out: FieldIssue[]): void {
+  const vertices = rings.reduce((s, r) => s + r.length - 1, 0);
+  if (vertices > limits.maxVertices) {
+    out.push({ code: 'FIELD_TOO_MANY_VERTICES', message: `the field has ${vertices} vertices; the limit is ${limits.maxVertices} (simplify it first)` });
+    return;
+  }
+  for (const [i, ring] of rings.entries()) {
+    const k = kinks(turfPolygon([ring])).features[0];
+    if (k) {
+      const [x, y] = k.geometry.coordinates;
+      out.push({ code: 'FIELD_SELF_INTERSECTION', ring: i, message: `${RING_NAME(i)} crosses itself near lon ${x!.toFixed(6)}, lat ${y!.toFixed(6)}` });
+    }
+  }
+  if (out.length > 0) return;
+  const shell = turfPolygon([rings[0]!]);
+  for (let i = 1; i < rings.length; i++) {
+    if (!booleanWithin(turfPolygon([rings[i]!]), shell)) {
+      out.push({ code: 'FIELD_HOLE_OUTSIDE', ring: i, message: `hole ${i} is not inside the boundary: holes must lie wholly within the field` });
+    }
+  }
+}
+
+function sizeIssues(rings: number[][][], limits: FieldLimits, out: FieldIssue[]): number {
+  const m2 = area(turfPolygon(rings));
+  if (m2 < limits.minAreaM2) {
+    out.push({ code: 'FIELD_TOO_SMALL', message: `the field is ${m2.toFixed(1)} m²; the smallest plannable field is ${limits.minAreaM2} m² (are the coordinates in degrees?)` });
+  } else if (m2 > limits.maxAreaM2) {
+    out.push({ code: 'FIELD_TOO_LARGE', message: `the field is ${(m2 / 10_000).toFixed(1)} ha; the limit is ${limits.maxAreaM2 / 10_000} ha (split it into blocks)` });
+  }
+  return m2;
+}
+
+/**
+ * Checks a polygon's coordinates and returns every problem found, most basic first
+ * (later checks are skipped when an earlier one makes them meaningless).
+ */
+export function fieldIssues(coordinates: unknown, limits: FieldLimits = DEFAULT_FIELD_LIMITS): { issues: FieldIssue[]; areaM2: number } {
+  const issues: FieldIssue[] = [];
+  if (!ringShapeIssues(coordinates, issues)) return { issues, areaM2: 0 };
+  closureIssues(coordinates, issues);
+  if (issues.length) return { issues, areaM2: 0 };
+  swapIssues(coordinates, limits.region, issues);
+  if (issues.length) return { issues, areaM2: 0 };
+  topologyIssues(coordinates, limits, issues);
+  if (issues.length) return { issues, areaM2: 0 };
+  const areaM2 = sizeIssues(coordinates, limits, issues);
+  return { issues, areaM2 };
+}
+
+/** Throws MissionError with the first issue's code; all issues are in `context.issues`. */
+export function throwIssues(issues: FieldIssue[], what = 'field'): never {
+  const first = issues[0]!;
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem(s))` : '';
+  throw new MissionError(first.code, `${what}: ${first.message}${more}`, { context: { issues } });
+}
+
+export function validateBoundary(boundary: Polygon, limits: FieldLimits = DEFAULT_FIELD_LIMITS): number {
+  const { issues, areaM2 } = fieldIssues(boundary.coordinates, limits);
+  if (issues.length) throwIssues(issues);
+  return areaM2;
+}
+
+/** Exclusions are checked like fields but may be tiny (a grave, a pump house). */
+export function validateExclusion(e: Exclusion, limits: FieldLimits = DEFAULT_FIELD_LIMITS): void {
+  const { issues } = fieldIssues(e.polygon.coordinates, { ...limits, minAreaM2: 0.5 });
+  if (issues.length) throwIssues(issues, `exclusion${e.name ? ` "${e.name}"` : ''}`);
+  if (!(e.bufferM >= 0 && e.bufferM <= 500)) {
+    throw new MissionError('FIELD_COORD_INVALID', `exclusion${e.name ? ` "${e.name}"` : ''}: bufferM must be 0–500 m, got ${e.bufferM}`);
+  }
+}
+
+export function makeField(input: { boundary: Polygon; exclusions?: Exclusion[]; home?: LonLat; name?: string }, limits: FieldLimits = DEFAULT_FIELD_LIMITS): Field {
+  const areaM2 = validateBoundary(input.boundary, limits);
+  const exclusions = input.exclusions ?? [];
+  for (const e of exclusions) validateExclusion(e, limits);
+  return { name: input.name, boundary: input.boundary, exclusions, home: input.home, areaM2 };
+}

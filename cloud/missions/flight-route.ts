@@ -1,0 +1,16 @@
+import type { LonLat } from './geo/local-frame.js';
+
+/**
+ * What a drone flies: the common shape of a plan of ours, a re-read GeoJSON export and an
+ * imported QGroundControl mission. A `Plan` is a FlightRoute.
+ */
+export interface FlightRoute {
+  home: LonLat;
+  altitudeM: number;
+  speedMps: number;
+  swathM: number;
+  /** nominal pump flow while spraying, L/min */
+  flowLpm: number;
+  rateLPerHa?: number;
+  legs: Array<{ sortie: number; spray: boolean; coordinates: LonLat[] }>;
+}

@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import { MissionError } from './errors.js';
+import type { Field } from './field.js';
+import { frameFor, type LocalFrame, type LocalMulti, type LonLat, type XY } from './geo/local-frame.js';
+import { bufferLocal, differenceLocal, multiArea, unionLocal } from './geo/ops.js';
+import { rotateMulti } from './geo/scanline.js';
+import { chooseHeading, headingRotation } from './heading.js';
+import { measureCoverage } from './coverage.js';
+import { buildCells, interiorPasses } from './passes.js';
+import { cellsToLocal, orderRoute, type LocalLeg } from './route.js';
+import { TransitRouter, polylineLength } from './router.js';
+import { splitSorties } from './sorties.js';
+import { DroneProfile, Heading, PlanBuffers, Product, type Plan, type PlanLeg, type PlanMetrics, type SortieSummary } from './types.js';
+
+export interface PlanRequest {
+  field: Field;
+  drone: z.input<typeof DroneProfile>;
+  product: z.input<typeof Product>;
+  buffers?: z.input<typeof PlanBuffers>;
+  heading?: Heading;
+  /** refill / take-off point; default: the field file's home point, else the boundary's southernmost corner */
+  home?: LonLat;
+}
+
+/** L/min a drone must pump to lay `rate` L/ha over a swath at a speed. */
+export const requiredFlowLpm = (rateLPerHa: number, swathM: number, speedMps: number) => rateLPerHa * swathM * speedMps * 0.006;
+
+const RESERVE = 0.1; // endurance kept back for the way home
+const TURN_S = 2; // decelerate, yaw and accelerate at a pass end
+const TURN_DEG = 30; // a direction change above this counts as a turn
+
+function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new MissionError('PLAN_INVALID_INPUT', `${what}: ${i.path.join('.') || 'value'} ${i.message}`, { context: { issues: r.error.issues } });
+  }
+  return r.data;
+}
+
+function checkFlow(drone: DroneProfile, product: Product): number {
+  const flow = requiredFlowLpm(product.rateLPerHa, drone.swathM, drone.speedMps);
+  if (flow > drone.maxFlowLpm + 1e-9) {
+    const maxSpeed = drone.maxFlowLpm / (product.rateLPerHa * drone.swathM * 0.006);
+    const maxRate = drone.maxFlowLpm / (drone.swathM * drone.speedMps * 0.006);
+    throw new MissionError('PLAN_FLOW_EXCEEDED',
+      `${product.rateLPerHa} L/ha over a ${drone.swathM} m swath at ${drone.speedMps} m/s needs ${flow.toFixed(2)} L/min, over the drone's max flow of ${drone.maxFlowLpm} L/min: fly at most ${maxSpeed.toFixed(2)} m/s, or apply at most ${maxRate.toFixed(1)} L/ha at this speed`,
+      { context: { flowLpm: flow, maxFlowLpm: drone.maxFlowLpm, maxSpeedMps: maxSpeed, maxRateLPerHa: maxRate } });
+  }
+  return flow;
+}
+
+/** Field, allowed ground and sprayable area in the local frame. */
+export function fieldAreas(field: Field, frame: LocalFrame, buffers: PlanBuffers) {
+  const rings = field.boundary.coordinates.map((r) => frame.ringToLocal(r));
+  const shell: LocalMulti = [[rings[0]!]];
+  const holes: LocalMulti = rings.slice(1).map((r) => [r]);
+  const excl = field.exclusions.map((e) => ({ poly: [frame.polygonToLocal(e.polygon.coordinates)] as LocalMulti, d: e.bufferM }));
+  const allowed = differenceLocal([rings], ...excl.map((e) => e.poly));
+  const noSpray = unionLocal([bufferLocal(holes, buffers.holeM), ...excl.map((e) => bufferLocal(e.poly, e.d))]);
+  const sprayable = differenceLocal(bufferLocal(shell, -buffers.boundaryM), noSpray);
+  return { allowed, sprayable };
+}
+
+function defaultHome(field: Field): LonLat {
+  const ring = field.boundary.coordinates[0]!;
+  const s = ring.reduce((a, b) => (b[1]! < a[1]! ? b : a));
+  return [s[0]!, s[1]!];
+}
+
+function countTurns(legs: LocalLeg[]): number {
+  let turns = 0;
+  let prevDir: number | null = null;
+  let sortie = -1;
+  for (const leg of legs) {
+    if (leg.sortie !== sortie) { prevDir = null; sortie = leg.sortie!; }
+    for (let i = 1; i < leg.pts.length; i++) {
+      const a = leg.pts[i - 1]!, b = leg.pts[i]!;
+      if (Math.hypot(b[0] - a[0], b[1] - a[1]) < 0.05) continue;
+      const dir = Math.atan2(b[1] - a[1], b[0] - a[0]);
+      if (prevDir !== null) {
+        let d = Math.abs(dir - prevDir) * (180 / Math.PI);
+        if (d > 180) d = 360 - d;
+        if (d > TURN_DEG) turns++;
+      }
+      prevDir = dir;
+    }
+  }
+  return turns;
+}
+
+/**
+ * Plans a spray mission: headland loops one swath wide around the sprayable area (and around
+ * every hole and exclusion), back-and-forth passes over the rest at the heading needing the
+ * fewest turns, ordered greedily, joined by transits that stay on allowed ground, cut into
+ * sorties by tank and endurance. Pure and deterministic.
+ */
+export function planMission(req: PlanRequest): Plan {
+  const drone = parse(DroneProfile, req.drone, 'drone profile');
+  const product = parse(Product, req.product, 'product');
+  const buffers = parse(PlanBuffers, req.buffers ?? {}, 'buffers');
+  const heading = parse(Heading, req.heading ?? 'auto', 'heading');
+  const flowLpm = checkFlow(drone, product);
+  const w = drone.swathM;
+  const frame = frameFor(req.field.boundary.coordinates[0]!);
+  const { allowed, sprayable } = fieldAreas(req.field, frame, buffers);
+  if (multiArea(sprayable) < 1) {
+    throw new MissionError('PLAN_NOTHING_TO_SPRAY', 'nothing is left to spray once the buffers are taken out: reduce the buffers');
+  }
+  const headland = bufferLocal(sprayable, -w / 2);
+  if (headland.length === 0) {
+    throw new MissionError('PLAN_NOTHING_TO_SPRAY', `the sprayable area is nowhere wider than one ${w} m swath: reduce the buffers or use a narrower swath`);
+  }
+  const inner = bufferLocal(sprayable, -w);
+  const headingDeg = heading === 'auto' ? chooseHeading(sprayable, inner, w) : heading % 180;
+  const { cos, sin } = headingRotation(headingDeg);
+  const cells = cellsToLocal(buildCells(interiorPasses(rotateMulti(inner, cos, sin), w)), cos, sin);
+  const loops = headland.flatMap((poly) => poly.map((ring, i) => ({ ring, hole: i > 0 })));
+  const router = new TransitRouter(allowed, loops);
+  const home = req.home ?? req.field.home ?? defaultHome(req.field);
+  const homeXY = frame.toLocal(home);
+  const route = orderRoute(loops.map((l) => l.ring), cells, homeXY, router);
+  const litresPerM = (product.rateLPerHa * w) / 10_000;
+  const legs = splitSorties(route, homeXY, router, {
+    litresPerM, tankL: drone.tankL, speedMps: drone.speedMps, enduranceS: drone.enduranceMin * 60, reserve: RESERVE,
+  });
+  const cov = measureCoverage(legs.filter((l) => l.kind === 'spray').map((l) => l.pts), sprayable, w, cos, sin);
+  const metrics = planMetrics(req.field, legs, sprayable, { w, litresPerM, flowLpm, headingDeg, speed: drone.speedMps, cov });
+  return {
+    kind: 'ruongso-spray-plan', version: 1, fieldName: req.field.name, home,
+    altitudeM: drone.altitudeM, speedMps: drone.speedMps, swathM: w, rateLPerHa: product.rateLPerHa, flowLpm,
+    product, drone,
+    legs: legs.map((l): PlanLeg => ({
+      sortie: l.sortie!, kind: l.kind, spray: l.kind === 'spray',
+      coordinates: frame.ringToLonLat(l.pts), lengthM: round2(polylineLength(l.pts)),
+    })),
+    sorties: sortieSummaries(legs, litresPerM, drone.speedMps),
+    metrics,
+    sprayable: { type: 'MultiPolygon', coordinates: sprayable.map((p) => p.map((r) => frame.ringToLonLat(r as XY[]))) },
+  };
+}
+
+const round2 = (v: number) => Math.round(v * 100) / 100;
+
+function sortieSummaries(legs: LocalLeg[], litresPerM: number, speed: number): SortieSummary[] {
+  const by = new Map<number, SortieSummary>();
+  for (const l of legs) {
+    const s = by.get(l.sortie!) ?? { sortie: l.sortie!, litres: 0, sprayM: 0, lengthM: 0, timeS: 0 };
+    const len = polylineLength(l.pts);
+    s.lengthM += len;
+    if (l.kind === 'spray') s.sprayM += len;
+    by.set(l.sortie!, s);
+  }
+  return [...by.values()].map((s) => ({
+    sortie: s.sortie, litres: round2(s.sprayM * litresPerM), sprayM: round2(s.sprayM), lengthM: round2(s.lengthM), timeS: Math.round(s.lengthM / speed),
+  }));
+}
+
+function planMetrics(field: Field, legs: LocalLeg[], sprayable: LocalMulti, p: {
+  w: number; litresPerM: number; flowLpm: number; headingDeg: number; speed: number; cov: ReturnType<typeof measureCoverage>;
+}): PlanMetrics {
+  const pathLengthM = legs.reduce((s, l) => s + polylineLength(l.pts), 0);
+  const ferryLengthM = legs.filter((l) => l.kind === 'ferry').reduce((s, l) => s + polylineLength(l.pts), 0);
+  const sprayLengthM = legs.filter((l) => l.kind === 'spray').reduce((s, l) => s + polylineLength(l.pts), 0);
+  const sprayM2 = multiArea(sprayable);
+  const lowerBoundM = sprayM2 / p.w;
+  const turns = countTurns(legs);
+  return {
+    fieldAreaHa: round4(field.areaM2 / 10_000),
+    sprayableAreaHa: round4(sprayM2 / 10_000),
+    pathLengthM: round2(pathLengthM),
+    lowerBoundM: round2(lowerBoundM),
+    ferryLengthM: round2(ferryLengthM),
+    // the refill point is wherever the truck parks: its ferries are reported, not held against the pattern
+    pathRatio: round4((pathLengthM - ferryLengthM) / lowerBoundM),
+    sprayLengthM: round2(sprayLengthM),
+    turns,
+    sprayTimeS: Math.round(sprayLengthM / p.speed),
+    totalTimeS: Math.round(pathLengthM / p.speed + turns * TURN_S),
+    litres: round2(sprayLengthM * p.litresPerM),
+    sorties: new Set(legs.map((l) => l.sortie)).size,
+    coverage: round4(p.cov.coverage),
+    overspray: round4(p.cov.overspray),
+    flowLpm: round2(p.flowLpm),
+    headingDeg: p.headingDeg,
+  };
+}
+
+const round4 = (v: number) => Math.round(v * 10_000) / 10_000;

@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import { MissionError } from './errors.js';
+import type { FlightRoute } from './flight-route.js';
+import type { LonLat } from './geo/local-frame.js';
+import type { Plan } from './types.js';
+
+/** MAVLink commands we write and read (MAV_CMD_*). */
+export const MAV_CMD = {
+  NAV_WAYPOINT: 16, NAV_LOITER_TIME: 19, NAV_RETURN_TO_LAUNCH: 20, NAV_LAND: 21, NAV_TAKEOFF: 22,
+  DO_CHANGE_SPEED: 178, DO_SET_ROI_LOCATION: 195, DO_SET_ROI_NONE: 197, DO_SPRAYER: 216,
+} as const;
+
+/** Names of common commands we do not fly, so a rejection can say what it found. */
+const OTHER_CMD_NAMES: Record<number, string> = {
+  17: 'NAV_LOITER_UNLIM', 18: 'NAV_LOITER_TURNS', 31: 'NAV_LOITER_TO_ALT', 82: 'NAV_SPLINE_WAYPOINT', 84: 'NAV_VTOL_TAKEOFF',
+  85: 'NAV_VTOL_LAND', 93: 'NAV_DELAY', 177: 'DO_JUMP', 181: 'DO_SET_RELAY', 183: 'DO_SET_SERVO', 201: 'DO_SET_ROI',
+  203: 'DO_DIGICAM_CONTROL', 205: 'DO_MOUNT_CONTROL', 206: 'DO_SET_CAM_TRIGG_DIST', 2000: 'IMAGE_START_CAPTURE',
+  2001: 'IMAGE_STOP_CAPTURE', 2500: 'VIDEO_START_CAPTURE', 3000: 'DO_VTOL_TRANSITION',
+};
+const SUPPORTED = new Set<number>(Object.values(MAV_CMD));
+const cmdName = (c: number) => Object.entries(MAV_CMD).find(([, v]) => v === c)?.[0] ?? OTHER_CMD_NAMES[c] ?? 'unknown';
+
+export const FRAME = { GLOBAL: 0, MISSION: 2, GLOBAL_RELATIVE_ALT: 3, GLOBAL_TERRAIN_ALT: 10 } as const;
+export const FIRMWARE = { ARDUPILOT: 3, PX4: 12 } as const;
+const VEHICLE_QUADROTOR = 2;
+
+export interface QgcOptions { firmwareType?: number; vehicleType?: number; sortie?: number; fence?: LonLat[] }
+
+type Item = Record<string, unknown>;
+
+function navItem(id: number, command: number, p: LonLat, alt: number, p1 = 0): Item {
+  return {
+    AMSLAltAboveTerrain: null, Altitude: alt, AltitudeMode: 1, autoContinue: true, command, doJumpId: id,
+    frame: FRAME.GLOBAL_RELATIVE_ALT, params: [p1, 0, 0, null, p[1], p[0], alt], type: 'SimpleItem',
+  };
+}
+
+function doItem(id: number, command: number, params: number[]): Item {
+  return { autoContinue: true, command, doJumpId: id, frame: FRAME.MISSION, params, type: 'SimpleItem' };
+}
+
+/**
+ * One sortie as a QGroundControl `.plan` (Plan File Format, mission version 2): take-off at
+ * the refill point, spray speed, waypoints, MAV_CMD_DO_SPRAYER on at each pass start and
+ * off at its end, return to launch. One file per sortie: the drone lands to refill between.
+ */
+export function planToQgc(plan: Plan, opts: QgcOptions = {}): Record<string, unknown> {
+  const sortie = opts.sortie ?? 1;
+  const legs = plan.legs.filter((l) => l.sortie === sortie);
+  if (legs.length === 0) throw new MissionError('EXPORT_INVALID', `the plan has no sortie ${sortie} (it has ${plan.metrics.sorties})`);
+  const alt = plan.altitudeM;
+  const items: Item[] = [];
+  const id = () => items.length + 1;
+  items.push(navItem(id(), MAV_CMD.NAV_TAKEOFF, plan.home, alt));
+  items.push(doItem(id(), MAV_CMD.DO_CHANGE_SPEED, [1, plan.speedMps, -1, 0, 0, 0, 0]));
+  let last: LonLat | undefined;
+  for (const leg of legs) {
+    for (const [i, p] of leg.coordinates.entries()) {
+      if (!(last && last[0] === p[0] && last[1] === p[1])) items.push(navItem(id(), MAV_CMD.NAV_WAYPOINT, p, alt));
+      last = p;
+      if (leg.spray && i === 0) items.push(doItem(id(), MAV_CMD.DO_SPRAYER, [1, 0, 0, 0, 0, 0, 0]));
+    }
+    if (leg.spray) items.push(doItem(id(), MAV_CMD.DO_SPRAYER, [0, 0, 0, 0, 0, 0, 0]));
+  }
+  items.push(doItem(id(), MAV_CMD.NAV_RETURN_TO_LAUNCH, [0, 0, 0, 0, 0, 0, 0]));
+  return {
+    fileType: 'Plan',
+    geoFence: {
+      circles: [],
+      polygons: opts.fence ? [{ inclusion: true, polygon: opts.fence.slice(0, -1).map(([lon, lat]) => [lat, lon]), version: 1 }] : [],
+      version: 2,
+    },
+    groundStation: 'QGroundControl',
+    mission: {
+      cruiseSpeed: plan.speedMps, firmwareType: opts.firmwareType ?? FIRMWARE.PX4, globalPlanAltitudeMode: 1,
+      hoverSpeed: plan.speedMps, items, plannedHomePosition: [plan.home[1], plan.home[0], 0],
+      vehicleType: opts.vehicleType ?? VEHICLE_QUADROTOR, version: 2,
+    },
+    rallyPoints: { points: [], version: 2 },
+    version: 1,
+  };
+}
+
+const Param = z.number().nullable();
+const SimpleItem = z.object({
+  type: z.literal('SimpleItem'), command: z.number().int(), frame: z.number().int(),
+  params: z.array(Param).length(7), doJumpId: z.number().int().optional(), autoContinue: z.boolean().optional(),
+}).passthrough();
+const QgcFile = z.object({
+  fileType: z.string(), version: z.number(), groundStation: z.string().optional(),
+  mission: z.object({
+    version: z.number(), firmwareType: z.number().optional(), vehicleType: z.number().optional(),
+    cruiseSpeed: z.number().optional(), hoverSpeed: z.number().optional(),
+    plannedHomePosition: z.array(z.number().nullable()).min(2),
+    items: z.array(z.object({ type: z.string() }).passthrough()),
+  }),
+});
+
+export interface QgcImportOptions { swathM?: number; flowLpm?: number; speedMps?: number }
+
+function checkItems(items: Array<Record<string, unknown>>): Array<z.infer<typeof SimpleItem>> {
+  return items.map((it, i) => {
+    if (it.type !== 'SimpleItem') {
+      const kind = typeof it.complexItemType === 'string' ? it.complexItemType : String(it.type);
+      throw new MissionError('QGC_UNSUPPORTED_ITEM', `mission item ${i + 1} is a ${it.type} "${kind}": only SimpleItem missions are supported (flatten surveys into waypoints in QGroundControl first)`);
+    }
+    const r = SimpleItem.safeParse(it);
+    if (!r.success) throw new MissionError('QGC_PARSE_ERROR', `mission item ${i + 1}: ${r.error.issues[0]!.path.join('.')} ${r.error.issues[0]!.message}`);
+    if (!SUPPORTED.has(r.data.command)) {
+      throw new MissionError('QGC_UNSUPPORTED_COMMAND', `mission item ${i + 1} (doJumpId ${r.data.doJumpId ?? '?'}) uses MAVLink command ${r.data.command} (${cmdName(r.data.command)}), which we do not fly; supported: ${[...SUPPORTED].map((c) => `${c} ${cmdName(c)}`).join(', ')}`);
+    }
+    return r.data;
+  });
+}
+
+/** Reads a QGroundControl `.plan`; one sortie per return-to-launch or landing. */
+export function routeFromQgc(json: unknown, opts: QgcImportOptions = {}): FlightRoute {
+  const parsed = QgcFile.safeParse(json);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new MissionError('QGC_PARSE_ERROR', `not a QGroundControl plan: ${i.path.join('.')} ${i.message}`);
+  }
+  const f = parsed.data;
+  if (f.fileType !== 'Plan') throw new MissionError('QGC_UNSUPPORTED_VERSION', `fileType "${f.fileType}" is not "Plan"`);
+  if (f.version !== 1) throw new MissionError('QGC_UNSUPPORTED_VERSION', `plan file version ${f.version} is not supported (only 1)`);
+  if (f.mission.version !== 2) throw new MissionError('QGC_UNSUPPORTED_VERSION', `mission version ${f.mission.version} is not supported (only 2)`);
+  const items = checkItems(f.mission.items);
+  const [hLat, hLon] = f.mission.plannedHomePosition;
+  const home: LonLat = [hLon ?? 0, hLat ?? 0];
+  let speed = opts.speedMps ?? f.mission.hoverSpeed ?? f.mission.cruiseSpeed ?? 5;
+  let spray = false, sortie = 1, pos: LonLat = home, alt = 0;
+  const legs: FlightRoute['legs'] = [];
+  const moveTo = (p: LonLat) => {
+    if (p[0] === pos[0] && p[1] === pos[1]) return;
+    const cur = legs.at(-1);
+    if (cur && cur.spray === spray && cur.sortie === sortie) cur.coordinates.push(p);
+    else legs.push({ sortie, spray, coordinates: [pos, p] });
+    pos = p;
+  };
+  for (const it of items) {
+    const [p1, p2, , , lat, lon, a] = it.params;
+    const at: LonLat | null = lat && lon ? [lon, lat] : null;
+    switch (it.command) {
+      case MAV_CMD.DO_SPRAYER: spray = p1 === 1; break;
+      case MAV_CMD.DO_CHANGE_SPEED: if (p2 && p2 > 0) speed = p2; break;
+      case MAV_CMD.NAV_RETURN_TO_LAUNCH: moveTo(home); spray = false; sortie++; break;
+      case MAV_CMD.NAV_LAND: if (at) moveTo(at); spray = false; sortie++; break;
+      case MAV_CMD.DO_SET_ROI_LOCATION: case MAV_CMD.DO_SET_ROI_NONE: break;
+      default: if (at) moveTo(at); if (typeof a === 'number' && it.frame !== FRAME.GLOBAL) alt = Math.max(alt, a);
+    }
+  }
+  if (legs.length === 0) throw new MissionError('QGC_EMPTY_MISSION', 'the plan has no waypoint to fly');
+  const sortieOf = new Map<number, number>();
+  for (const l of legs) if (!sortieOf.has(l.sortie)) sortieOf.set(l.sortie, sortieOf.size + 1);
+  return {
+    home, altitudeM: alt || 3, speedMps: speed, swathM: opts.swathM ?? 5, flowLpm: opts.flowLpm ?? 0,
+    legs: legs.map((l) => ({ ...l, sortie: sortieOf.get(l.sortie)! })),
+  };
+}

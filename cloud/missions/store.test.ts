@@ -1,0 +1,7 @@
+import { describe } from 'vitest';
+import { MemoryMissionStore } from './store.js';
+import { missionStoreSuite } from './store-suite.js';
+
+describe('MemoryMissionStore', () => {
+  missionStoreSuite(() => new MemoryMissionStore());
+});

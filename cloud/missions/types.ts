@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import type { MultiPolygon } from 'geojson';
+import type { LonLat } from './geo/local-frame.js';
+import type { LegKind } from './route.js';
+
+export const DroneProfile = z.object({
+  swathM: z.number().min(1).max(50).describe('effective swath width, m'),
+  tankL: z.number().positive().max(500).describe('spray tank, litres'),
+  maxFlowLpm: z.number().positive().max(100).describe('pump limit, L/min'),
+  speedMps: z.number().min(0.5).max(20).describe('cruise / spray speed, m/s'),
+  enduranceMin: z.number().min(1).max(120).describe('flight time per battery, min'),
+  altitudeM: z.number().min(1).max(30).default(3).describe('spray height above take-off, m'),
+});
+export type DroneProfile = z.infer<typeof DroneProfile>;
+
+export const Product = z.object({
+  name: z.string().min(1).max(120),
+  rateLPerHa: z.number().min(1).max(200).describe('application rate, L/ha (drones: typically 10–20)'),
+  maxWindMps: z.number().positive().max(20).describe('label limit on wind, m/s'),
+});
+export type Product = z.infer<typeof Product>;
+
+export const PlanBuffers = z.object({
+  boundaryM: z.number().min(0).max(100).default(0).describe('no-spray distance inward from the boundary'),
+  holeM: z.number().min(0).max(100).default(0).describe('no-spray distance around holes'),
+});
+export type PlanBuffers = z.infer<typeof PlanBuffers>;
+
+export const Heading = z.union([z.literal('auto'), z.number().min(0).max(360)]);
+export type Heading = z.infer<typeof Heading>;
+
+export interface PlanLeg {
+  sortie: number;
+  kind: LegKind;
+  spray: boolean;
+  coordinates: LonLat[];
+  lengthM: number;
+}
+
+export interface SortieSummary { sortie: number; litres: number; sprayM: number; lengthM: number; timeS: number }
+
+export interface PlanMetrics {
+  fieldAreaHa: number;
+  sprayableAreaHa: number;
+  pathLengthM: number;
+  /** sprayable area ÷ swath: no route can be shorter */
+  lowerBoundM: number;
+  /** flights between the refill point and the field, included in pathLengthM */
+  ferryLengthM: number;
+  /** (path − ferries) ÷ lower bound */
+  pathRatio: number;
+  sprayLengthM: number;
+  turns: number;
+  sprayTimeS: number;
+  totalTimeS: number;
+  litres: number;
+  sorties: number;
+  /** fractions of the sprayable area */
+  coverage: number;
+  overspray: number;
+  flowLpm: number;
+  headingDeg: number;
+}
+
+/** A spray plan: pure data, JSON-serialisable, WGS84 coordinates. */
+export interface Plan {
+  kind: 'ruongso-spray-plan';
+  version: 1;
+  fieldName?: string;
+  home: LonLat;
+  altitudeM: number;
+  speedMps: number;
+  swathM: number;
+  rateLPerHa: number;
+  flowLpm: number;
+  product: Product;
+  drone: DroneProfile;
+  legs: PlanLeg[];
+  sorties: SortieSummary[];
+  metrics: PlanMetrics;
+  sprayable: MultiPolygon;
+}
