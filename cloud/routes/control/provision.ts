@@ -13,16 +13,17 @@ import { generatePassword } from '../../auth/password.js';
  * (the adapter hashes); the password is in this one response and nowhere else.
  */
 export interface GatewayProvisioner {
-  /** false when the gateway id is already taken */
-  provision(gatewayId: string, farmId: string, password: string, actor: string): Promise<boolean>;
+  /** the new broker credentials, or null when the gateway id already has credentials */
+  provision(gatewayId: string, farmId: string, actor: string): Promise<{ username: string; password: string } | null>;
 }
 
 export class MemoryProvisioner implements GatewayProvisioner {
   readonly gateways = new Map<string, { farmId: string; password: string }>();
-  async provision(id: string, farmId: string, password: string) {
-    if (this.gateways.has(id)) return false;
+  async provision(id: string, farmId: string) {
+    if (this.gateways.has(id)) return null;
+    const password = generatePassword(24);
     this.gateways.set(id, { farmId, password });
-    return true;
+    return { username: id, password };
   }
 }
 
@@ -38,11 +39,9 @@ export async function provisionRoute(app: FastifyInstance, provisioner: GatewayP
     const user = currentUser(req);
     const farm = (await app.auth.farms.listFarms()).find((f) => f.id === req.body.farmId);
     assertFarmAccess(user, farm, 'control');
-    const password = generatePassword(24);
-    if (!(await provisioner.provision(req.body.gatewayId, req.body.farmId, password, user.username))) {
-      throw new AuthError('CONFLICT', `gateway "${req.body.gatewayId}" is already registered`);
-    }
+    const cred = await provisioner.provision(req.body.gatewayId, req.body.farmId, user.username);
+    if (!cred) throw new AuthError('CONFLICT', `gateway "${req.body.gatewayId}" is already registered`);
     await app.auth.record(user, 'gateway.provision', `gateway:${req.body.gatewayId}`, undefined, { farmId: req.body.farmId }, { farmId: req.body.farmId, cooperativeId: farm?.cooperativeId });
-    return reply.status(201).send({ gatewayId: req.body.gatewayId, username: req.body.gatewayId, password, ...(mqttUrl ? { url: mqttUrl } : {}) });
+    return reply.status(201).send({ gatewayId: req.body.gatewayId, username: cred.username, password: cred.password, ...(mqttUrl ? { url: mqttUrl } : {}) });
   });
 }
