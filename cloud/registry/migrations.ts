@@ -130,6 +130,26 @@ CREATE TABLE reg_audit (
 CREATE INDEX reg_audit_entity ON reg_audit(entity, entity_id, id);
 `,
   },
+  {
+    version: 2,
+    name: 'sessions, user scopes over several farms and units',
+    sql: `
+CREATE TABLE reg_sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES reg_users(id) ON DELETE CASCADE,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX reg_sessions_user ON reg_sessions(user_id);
+-- a farmer may own several farms, an officer report on several communes
+CREATE TABLE reg_user_scopes (
+  user_id BIGINT NOT NULL REFERENCES reg_users(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (kind IN ('farm', 'unit')),
+  ref TEXT NOT NULL,
+  PRIMARY KEY (user_id, kind, ref)
+);
+`,
+  },
 ];
 
 const ID = { sqlite: 'INTEGER PRIMARY KEY AUTOINCREMENT', postgres: 'BIGSERIAL PRIMARY KEY' } as const;

@@ -129,7 +129,36 @@ export function registryContract(name: string, make: () => Promise<{ registry: R
       expect((await r.findUserForLogin('tu'))?.passwordHash).toBe('scrypt$x');
       await expect(r.createUser({ username: 'tu2', phone: '0901234567', role: 'farmer', passwordHash: 'h' }, 'admin', T0)).rejects.toMatchObject({ code: 'CONFLICT' });
       await expect(r.createUser({ username: 'bad', role: 'king' as 'admin', passwordHash: 'h' }, 'admin', T0)).rejects.toBeTruthy();
-      expect((await r.listUsers()).map((x) => x.username)).toEqual(['tu']);
+      expect((await r.listUsers()).map((x) => x.username)).toContain('tu');
+    });
+
+    it('scopes a user to several farms and units', async () => {
+      await r.upsertFarm({ id: 'farm-a2', name: 'Ruộng thứ hai', owner: null, unitId: 'dai-an-2', cooperativeId: null, areaHa: 1 }, 'test');
+      const u = await r.createUser({ username: 'nam', role: 'farmer', farmIds: ['farm-a', 'farm-a2'], unitIds: ['dai-an-2', 'ct-tn'], passwordHash: 'h' }, 'admin', T0);
+      expect(u).toMatchObject({ farmId: 'farm-a', farmIds: ['farm-a', 'farm-a2'], unitIds: ['dai-an-2', 'ct-tn'] });
+      expect((await r.getUser(u.id))?.farmIds).toEqual(['farm-a', 'farm-a2']);
+      await expect(r.createUser({ username: 'ghost', role: 'farmer', farmIds: ['farm-nowhere'], passwordHash: 'h' }, 'admin', T0)).rejects.toMatchObject({ code: 'CONFLICT' });
+      expect(await r.findUserForLogin('ghost')).toBeNull();
+    });
+
+    it('keeps sessions by token hash, ends them on a password change, and prunes expired ones', async () => {
+      const u = (await r.findUserForLogin('tu'))!.user;
+      await r.putSession({ tokenHash: 'th-1', userId: u.id, createdAt: T0, expiresAt: T0 + 1000 });
+      await r.putSession({ tokenHash: 'th-2', userId: u.id, createdAt: T0, expiresAt: T0 + 10 });
+      expect(await r.getSession('th-1')).toEqual({ tokenHash: 'th-1', userId: u.id, createdAt: T0, expiresAt: T0 + 1000 });
+      expect(await r.pruneSessions(T0 + 100)).toBe(1);
+      expect(await r.getSession('th-2')).toBeNull();
+      await r.setUserPassword(u.id, 'scrypt$new', 'tu');
+      expect(await r.getSession('th-1')).toBeNull();
+      expect((await r.findUserForLogin('tu'))?.passwordHash).toBe('scrypt$new');
+      expect((await r.listAudit({ entity: 'user', entityId: String(u.id) }))[0]).toMatchObject({ action: 'password', before: null, after: null });
+      await expect(r.setUserPassword(999_999, 'h', 'x')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(r.putSession({ tokenHash: 'th-3', userId: 999_999, createdAt: T0, expiresAt: T0 + 1 })).rejects.toMatchObject({ code: 'CONFLICT' });
+    });
+
+    it('takes audit rows for changes made elsewhere', async () => {
+      await r.appendAudit({ at: T0, actor: 'tech1', action: 'approve', entity: 'mission', entityId: 'm-1', before: { status: 'draft' }, after: { status: 'approved' } });
+      expect((await r.listAudit({ entity: 'mission', entityId: 'm-1' }))[0]).toMatchObject({ actor: 'tech1', before: { status: 'draft' }, after: { status: 'approved' } });
     });
 
     it('stores a gateway credential hash and audits that it was issued, not what it is', async () => {

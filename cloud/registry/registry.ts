@@ -95,6 +95,10 @@ export interface User {
   farmId: string | null;
   cooperativeId: string | null;
   unitId: string | null;
+  /** every farm the user is scoped to (farmId first when set) */
+  farmIds: string[];
+  /** every administrative unit the user is scoped to (unitId first when set) */
+  unitIds: string[];
   disabled: boolean;
   createdAt: number;
 }
@@ -106,9 +110,14 @@ export interface NewUser {
   farmId?: string | null;
   cooperativeId?: string | null;
   unitId?: string | null;
+  /** further farms / units in scope, beside farmId / unitId */
+  farmIds?: string[];
+  unitIds?: string[];
   /** from hashPassword() in password.ts, never the password itself */
   passwordHash: string;
 }
+
+export interface Session { tokenHash: string; userId: number; createdAt: number; expiresAt: number }
 
 export interface AuditEntry {
   id: number;
@@ -174,6 +183,20 @@ export interface Registry {
   /** by username or phone number */
   findUserForLogin(login: string): Promise<{ user: User; passwordHash: string } | null>;
   listUsers(): Promise<User[]>;
+  getUser(id: number): Promise<User | null>;
+  /** audited as a password change, never with the hash */
+  setUserPassword(id: number, passwordHash: string, actor: Actor): Promise<void>;
+
+  // sessions: the token's hash only, never the token
+  putSession(s: Session): Promise<void>;
+  getSession(tokenHash: string): Promise<Session | null>;
+  deleteSession(tokenHash: string): Promise<void>;
+  deleteSessionsForUser(userId: number): Promise<void>;
+  /** removes expired sessions; returns how many */
+  pruneSessions(now: number): Promise<number>;
+
+  /** an audit row for a change made outside the registry (a mission approved, a login policy …) */
+  appendAudit(e: Omit<AuditEntry, 'id'>): Promise<void>;
 
   listAudit(opts?: { entity?: string; entityId?: string; limit?: number }): Promise<AuditEntry[]>;
 }

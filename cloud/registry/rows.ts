@@ -53,7 +53,8 @@ export const eventOf = (r: Row): StoredEvent => ({
 export const userOf = (r: Row): User => ({
   id: Number(r.id), username: String(r.username), phone: str(r.phone), displayName: str(r.display_name),
   role: String(r.role) as Role, farmId: str(r.farm_id), cooperativeId: str(r.cooperative_id),
-  unitId: str(r.unit_id), disabled: Number(r.disabled) === 1, createdAt: Number(r.created_at),
+  unitId: str(r.unit_id), farmIds: r.farm_id ? [String(r.farm_id)] : [], unitIds: r.unit_id ? [String(r.unit_id)] : [],
+  disabled: Number(r.disabled) === 1, createdAt: Number(r.created_at),
 });
 
 export const auditOf = (r: Row): AuditEntry => ({

@@ -3,10 +3,11 @@ import { RegistryError } from './errors.js';
 import { migrate } from './migrations.js';
 import type {
   Actor, AuditEntry, CommandRecord, Cooperative, Farm, GatewayConfigVersion, GatewayView, NewUser, Registry,
-  RegistryHealth, SeqResult, StateChange, StoredEvent, Unit, UnitLevel, User,
+  RegistryHealth, SeqResult, Session, StateChange, StoredEvent, Unit, UnitLevel, User,
 } from './registry.js';
 import { EVENTS_KEPT_PER_GATEWAY } from './registry.js';
-import { auditOf, commandOf, configOf, eventOf, farmOf, gatewayOf, toJson, unitOf, userOf } from './rows.js';
+import { auditOf, commandOf, configOf, eventOf, farmOf, gatewayOf, toJson, unitOf } from './rows.js';
+import { SqlUsers, rethrowConstraint, writeAudit } from './sql-users.js';
 import type { SqlDb, SqlRunner } from './sql.js';
 
 type Row = Record<string, unknown>;
@@ -16,9 +17,11 @@ export class SqlRegistry implements Registry {
   readonly kind: 'sqlite' | 'postgres';
   #db: SqlDb;
   #describe: string;
+  #users: SqlUsers;
 
   constructor(db: SqlDb, describe: string) {
     this.#db = db;
+    this.#users = new SqlUsers(db);
     this.kind = db.dialect;
     this.#describe = describe;
   }
@@ -43,12 +46,6 @@ export class SqlRegistry implements Registry {
 
   close(): Promise<void> { return this.#db.close(); }
 
-  // ---- audit: always written inside the transaction of the change it describes
-  async #audit(q: SqlRunner, a: { actor: Actor; action: string; entity: string; entityId: string; before?: unknown; after?: unknown; at?: number }) {
-    await q.run('INSERT INTO reg_audit (at, actor, action, entity, entity_id, before_json, after_json) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      [a.at ?? Date.now(), a.actor, a.action, a.entity, a.entityId, toJson(a.before), toJson(a.after)]);
-  }
-
   async #upsert<T extends object>(table: string, entity: string, key: string, row: Row, domain: T, before: (q: SqlRunner) => Promise<unknown>, actor: Actor) {
     const cols = Object.keys(row);
     const sql = `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
@@ -56,7 +53,7 @@ export class SqlRegistry implements Registry {
     await this.#db.tx(async (q) => {
       const old = await before(q);
       await q.run(sql, Object.values(row) as (string | number | null)[]);
-      await this.#audit(q, { actor, action: old ? 'update' : 'create', entity, entityId: String(row[key]), before: old, after: domain });
+      await writeAudit(q, { actor, action: old ? 'update' : 'create', entity, entityId: String(row[key]), before: old, after: domain });
     });
   }
 
@@ -105,7 +102,7 @@ export class SqlRegistry implements Registry {
       const old = (await q.query<Row>('SELECT id, farm_id, name FROM reg_gateways WHERE id = ?', [gw.id]))[0];
       await q.run(`INSERT INTO reg_gateways (id, farm_id, name, created_at) VALUES (?, ?, ?, ?)
         ON CONFLICT (id) DO UPDATE SET farm_id = excluded.farm_id, name = excluded.name`, [gw.id, gw.farmId, gw.name, Date.now()]);
-      await this.#audit(q, { actor, action: old ? 'update' : 'create', entity: 'gateway', entityId: gw.id,
+      await writeAudit(q, { actor, action: old ? 'update' : 'create', entity: 'gateway', entityId: gw.id,
         before: old ? { farmId: old.farm_id ?? null, name: old.name ?? null } : undefined, after: { farmId: gw.farmId, name: gw.name } });
     }).catch(rethrowConstraint(`gateway ${gw.id}: farm ${gw.farmId} does not exist`));
   }
@@ -136,7 +133,7 @@ export class SqlRegistry implements Registry {
       const n = await q.run('UPDATE reg_gateways SET credential_hash = ? WHERE id = ?', [hash, id]);
       if (!n) throw new RegistryError('NOT_FOUND', `gateway ${id} is not registered`);
       // the audit row says a credential was issued, never what it is
-      await this.#audit(q, { actor, action: 'credential', entity: 'gateway', entityId: id });
+      await writeAudit(q, { actor, action: 'credential', entity: 'gateway', entityId: id });
     });
   }
 
@@ -239,7 +236,7 @@ export class SqlRegistry implements Registry {
       await q.run('INSERT INTO reg_gateway_configs (gateway_id, version, config, created_by, created_at) VALUES (?, ?, ?, ?, ?)',
         [id, version, JSON.stringify(config), actor, at]);
       await q.run('UPDATE reg_gateways SET desired_config_version = ? WHERE id = ?', [version, id]);
-      await this.#audit(q, { actor, action: 'config', entity: 'gateway', entityId: id, before, after: config, at });
+      await writeAudit(q, { actor, action: 'config', entity: 'gateway', entityId: id, before, after: config, at });
       return { gatewayId: id, version, config, status: 'pending', reasons: [], createdBy: actor, createdAt: at, ackedAt: null };
     });
   }
@@ -255,7 +252,7 @@ export class SqlRegistry implements Registry {
       const n = await q.run(`INSERT INTO reg_commands (id, gateway_id, kind, payload, created_by, created_at, expires_at)
         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`, [cmd.id, cmd.gatewayId, cmd.kind, JSON.stringify(cmd.payload), actor, at, cmd.expiresAt]);
       if (!n) throw new RegistryError('CONFLICT', `command id ${cmd.id} is already used`);
-      await this.#audit(q, { actor, action: 'command', entity: 'gateway', entityId: cmd.gatewayId, after: cmd.payload, at });
+      await writeAudit(q, { actor, action: 'command', entity: 'gateway', entityId: cmd.gatewayId, after: cmd.payload, at });
       return { ...cmd, status: 'pending', reason: null, createdBy: actor, createdAt: at, ackedAt: null };
     });
   }
@@ -268,24 +265,20 @@ export class SqlRegistry implements Registry {
     return (await this.#db.query<Row>('SELECT * FROM reg_commands WHERE gateway_id = ? ORDER BY created_at DESC, id LIMIT ?', [gatewayId, limit])).map(commandOf);
   }
 
-  createUser(u: NewUser, actor: Actor, at: number): Promise<User> {
-    return this.#db.tx(async (q) => {
-      const rows = await q.query<Row>(`INSERT INTO reg_users (username, phone, display_name, role, farm_id, cooperative_id, unit_id, password_hash, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-      [u.username, u.phone ?? null, u.displayName ?? null, u.role, u.farmId ?? null, u.cooperativeId ?? null, u.unitId ?? null, u.passwordHash, at]);
-      const user = userOf(rows[0]!);
-      await this.#audit(q, { actor, action: 'create', entity: 'user', entityId: String(user.id), after: user, at });
-      return user;
-    }).catch(rethrowConstraint(`user ${u.username}: username or phone already taken, or its farm/cooperative/unit does not exist`));
-  }
+  // ---- users and sessions live in sql-users.ts
+  createUser(u: NewUser, actor: Actor, at: number): Promise<User> { return this.#users.create(u, actor, at); }
+  findUserForLogin(login: string) { return this.#users.findForLogin(login); }
+  listUsers(): Promise<User[]> { return this.#users.list(); }
+  getUser(id: number): Promise<User | null> { return this.#users.get(id); }
+  setUserPassword(id: number, hash: string, actor: Actor): Promise<void> { return this.#users.setPassword(id, hash, actor); }
+  putSession(x: Session): Promise<void> { return this.#users.putSession(x); }
+  getSession(tokenHash: string): Promise<Session | null> { return this.#users.getSession(tokenHash); }
+  deleteSession(tokenHash: string): Promise<void> { return this.#users.deleteSession(tokenHash); }
+  deleteSessionsForUser(userId: number): Promise<void> { return this.#users.deleteSessionsForUser(userId); }
+  pruneSessions(now: number): Promise<number> { return this.#users.pruneSessions(now); }
 
-  async findUserForLogin(login: string): Promise<{ user: User; passwordHash: string } | null> {
-    const r = (await this.#db.query<Row>('SELECT * FROM reg_users WHERE username = ? OR phone = ? ORDER BY id LIMIT 1', [login, login]))[0];
-    return r ? { user: userOf(r), passwordHash: String(r.password_hash) } : null;
-  }
-
-  async listUsers(): Promise<User[]> {
-    return (await this.#db.query<Row>('SELECT * FROM reg_users ORDER BY id')).map(userOf);
+  async appendAudit(e: Omit<AuditEntry, 'id'>): Promise<void> {
+    await this.#db.tx((q) => writeAudit(q, e));
   }
 
   async listAudit(opts: { entity?: string; entityId?: string; limit?: number } = {}): Promise<AuditEntry[]> {
@@ -296,17 +289,4 @@ export class SqlRegistry implements Registry {
     params.push(opts.limit ?? 100);
     return (await this.#db.query<Row>(`SELECT * FROM reg_audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`, params)).map(auditOf);
   }
-}
-
-/** Foreign-key and unique violations become a CONFLICT a person can act on. */
-function rethrowConstraint(message: string) {
-  return (err: unknown): never => {
-    if (err instanceof RegistryError) throw err;
-    const e = err as { code?: string; message?: string };
-    // SQLite: SQLITE_CONSTRAINT_*; PostgreSQL: class 23 (integrity constraint violation)
-    if ((typeof e.code === 'string' && (e.code.startsWith('SQLITE_CONSTRAINT') || e.code.startsWith('23')))) {
-      throw new RegistryError('CONFLICT', message, { cause: err });
-    }
-    throw err;
-  };
 }

@@ -1,0 +1,106 @@
+import { RegistryError } from './errors.js';
+import type { Actor, AuditEntry, NewUser, Session, User } from './registry.js';
+import { toJson, userOf } from './rows.js';
+import type { SqlDb, SqlRunner } from './sql.js';
+
+type Row = Record<string, unknown>;
+
+/** One audit row, inside the transaction of the change it describes. */
+export async function writeAudit(q: SqlRunner, a: { actor: Actor; action: string; entity: string; entityId: string; before?: unknown; after?: unknown; at?: number }) {
+  await q.run('INSERT INTO reg_audit (at, actor, action, entity, entity_id, before_json, after_json) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    [a.at ?? Date.now(), a.actor, a.action, a.entity, a.entityId, toJson(a.before), toJson(a.after)]);
+}
+
+/** Foreign-key and unique violations become a CONFLICT a person can act on. */
+export function rethrowConstraint(message: string) {
+  return (err: unknown): never => {
+    if (err instanceof RegistryError) throw err;
+    const e = err as { code?: string };
+    // SQLite: SQLITE_CONSTRAINT_*; PostgreSQL: class 23 (integrity constraint violation)
+    if (typeof e.code === 'string' && (e.code.startsWith('SQLITE_CONSTRAINT') || e.code.startsWith('23'))) {
+      throw new RegistryError('CONFLICT', message, { cause: err });
+    }
+    throw err;
+  };
+}
+
+const uniq = (xs: (string | null | undefined)[]) => [...new Set(xs.filter((x): x is string => !!x))];
+
+/** Users with their scopes, and login sessions (token hashes only). */
+export class SqlUsers {
+  constructor(private readonly db: SqlDb) {}
+
+  async #withScopes(q: SqlRunner, rows: Row[]): Promise<User[]> {
+    if (!rows.length) return [];
+    const users = rows.map(userOf);
+    const scopes = await q.query<Row>(`SELECT user_id, kind, ref FROM reg_user_scopes WHERE user_id IN (${users.map(() => '?').join(', ')}) ORDER BY ref`, users.map((u) => u.id));
+    for (const u of users) {
+      const mine = scopes.filter((s) => Number(s.user_id) === u.id);
+      u.farmIds = uniq([u.farmId, ...mine.filter((s) => s.kind === 'farm').map((s) => String(s.ref))]);
+      u.unitIds = uniq([u.unitId, ...mine.filter((s) => s.kind === 'unit').map((s) => String(s.ref))]);
+    }
+    return users;
+  }
+
+  create(u: NewUser, actor: Actor, at: number): Promise<User> {
+    const farmIds = uniq([u.farmId, ...(u.farmIds ?? [])]);
+    const unitIds = uniq([u.unitId, ...(u.unitIds ?? [])]);
+    return this.db.tx(async (q) => {
+      const rows = await q.query<Row>(`INSERT INTO reg_users (username, phone, display_name, role, farm_id, cooperative_id, unit_id, password_hash, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      [u.username, u.phone ?? null, u.displayName ?? null, u.role, farmIds[0] ?? null, u.cooperativeId ?? null, unitIds[0] ?? null, u.passwordHash, at]);
+      const id = Number(rows[0]!.id);
+      for (const f of farmIds) {
+        if (!(await q.query('SELECT 1 FROM reg_farms WHERE id = ?', [f])).length) throw new RegistryError('CONFLICT', `user ${u.username}: farm ${f} does not exist`);
+        await q.run("INSERT INTO reg_user_scopes (user_id, kind, ref) VALUES (?, 'farm', ?)", [id, f]);
+      }
+      for (const un of unitIds) {
+        if (!(await q.query('SELECT 1 FROM reg_units WHERE id = ?', [un])).length) throw new RegistryError('CONFLICT', `user ${u.username}: unit ${un} does not exist`);
+        await q.run("INSERT INTO reg_user_scopes (user_id, kind, ref) VALUES (?, 'unit', ?)", [id, un]);
+      }
+      const [user] = await this.#withScopes(q, rows);
+      await writeAudit(q, { actor, action: 'create', entity: 'user', entityId: String(id), after: user, at });
+      return user!;
+    }).catch(rethrowConstraint(`user ${u.username}: username or phone already taken, or its farm/cooperative/unit does not exist`));
+  }
+
+  async findForLogin(login: string): Promise<{ user: User; passwordHash: string } | null> {
+    const r = await this.db.query<Row>('SELECT * FROM reg_users WHERE username = ? OR phone = ? ORDER BY id LIMIT 1', [login, login]);
+    if (!r.length) return null;
+    const [user] = await this.#withScopes(this.db, r);
+    return { user: user!, passwordHash: String(r[0]!.password_hash) };
+  }
+
+  async list(): Promise<User[]> {
+    return this.#withScopes(this.db, await this.db.query<Row>('SELECT * FROM reg_users ORDER BY id'));
+  }
+
+  async get(id: number): Promise<User | null> {
+    return (await this.#withScopes(this.db, await this.db.query<Row>('SELECT * FROM reg_users WHERE id = ?', [id])))[0] ?? null;
+  }
+
+  async setPassword(id: number, hash: string, actor: Actor): Promise<void> {
+    await this.db.tx(async (q) => {
+      if (!(await q.run('UPDATE reg_users SET password_hash = ? WHERE id = ?', [hash, id]))) throw new RegistryError('NOT_FOUND', `user ${id} does not exist`);
+      // a new password ends every session of the user
+      await q.run('DELETE FROM reg_sessions WHERE user_id = ?', [id]);
+      await writeAudit(q, { actor, action: 'password', entity: 'user', entityId: String(id) });
+    });
+  }
+
+  async putSession(s: Session): Promise<void> {
+    await this.db.run('INSERT INTO reg_sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [s.tokenHash, s.userId, s.createdAt, s.expiresAt])
+      .catch(rethrowConstraint(`session for user ${s.userId}: the user does not exist or the token is reused`));
+  }
+
+  async getSession(tokenHash: string): Promise<Session | null> {
+    const r = (await this.db.query<Row>('SELECT * FROM reg_sessions WHERE token_hash = ?', [tokenHash]))[0];
+    return r ? { tokenHash: String(r.token_hash), userId: Number(r.user_id), createdAt: Number(r.created_at), expiresAt: Number(r.expires_at) } : null;
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> { await this.db.run('DELETE FROM reg_sessions WHERE token_hash = ?', [tokenHash]); }
+  async deleteSessionsForUser(userId: number): Promise<void> { await this.db.run('DELETE FROM reg_sessions WHERE user_id = ?', [userId]); }
+  pruneSessions(now: number): Promise<number> { return this.db.run('DELETE FROM reg_sessions WHERE expires_at <= ?', [now]); }
+}
+
+export type { AuditEntry };
