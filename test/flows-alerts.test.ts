@@ -29,7 +29,7 @@ describe.skipIf(!ok)('alerts flow in a real Node-RED on the real Mosquitto', () 
   beforeAll(async () => {
     receiver = await startHttpReceiver();
     Object.assign(process.env, {
-      MQTT_URL: 'mqtt://127.0.0.1:1883',
+      RUONGSO_MQTT_URL: 'mqtt://127.0.0.1:1883',
       // the flows subscribe with + wildcards on a shared broker: only this run's gateways count
       RUONGSO_GATEWAY_PATTERN: `^t-fa-${run}-`,
       ALERT_WEBHOOK_URL: `${receiver.url}/alert`,

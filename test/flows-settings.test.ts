@@ -41,18 +41,18 @@ describe.skipIf(!ok)('production settings (flows/settings.js) in a real node-red
     children.push(nr.child);
     expect(await nr.exited).not.toBe(0);
     expect(nr.output()).toContain('NODE_RED_ADMIN_HASH is not set');
-  });
+  }, 60_000);
 
   it('starts with the shipped flows and nodes, and its admin API needs the login', async () => {
     const userDir = tempDir();
     const port = await freePort();
     const nr = startNodeRed(userDir, {
       NODE_ENV: 'production', NODE_RED_ADMIN_USER: 'can-bo', NODE_RED_ADMIN_HASH: bcrypt.hashSync('mat-khau-dai', 8),
-      NODE_RED_CREDENTIAL_SECRET: 'y'.repeat(32), MQTT_URL: 'mqtt://127.0.0.1:1883', RUONGSO_GATEWAY_PATTERN: '^no-such-gateway$',
+      NODE_RED_CREDENTIAL_SECRET: 'y'.repeat(32), RUONGSO_MQTT_URL: 'mqtt://127.0.0.1:1883', RUONGSO_GATEWAY_PATTERN: '^no-such-gateway$',
       RUONGSO_MISSION_PATTERN: '^no-such-mission$',
     }, port);
     children.push(nr.child);
-    await Promise.race([waitForPort(port, '127.0.0.1', 40_000), nr.exited.then(() => { throw new Error(nr.output()); })]);
+    await Promise.race([waitForPort(port, '127.0.0.1', 80_000), nr.exited.then(() => { throw new Error(nr.output()); })]);
     const base = `http://127.0.0.1:${port}`;
     expect((await fetch(`${base}/flows`)).status).toBe(401);
     const bad = await fetch(`${base}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' },
@@ -73,5 +73,5 @@ describe.skipIf(!ok)('production settings (flows/settings.js) in a real node-red
     expect(ours.every((n) => n.enabled && !n.err)).toBe(true);
     expect(existsSync(path.join(userDir, 'flows.json'))).toBe(true); // seeded from the shipped flows
     expect(nr.output()).not.toMatch(/Error loading|missing types|Waiting for missing/i);
-  });
+  }, 90_000); // a whole node-red process on two busy cores
 });

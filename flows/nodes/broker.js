@@ -19,8 +19,9 @@ module.exports = function (RED) {
     RED.nodes.createNode(this, config);
     const node = this;
     const creds = node.credentials || {};
-    node.url = configured(config.url) || process.env.MQTT_URL || 'mqtt://127.0.0.1:1883';
-    const fixedId = configured(config.clientId);
+    const env = (name) => configured(process.env[`RUONGSO_${name}`]) || configured(process.env[name]);
+    node.url = configured(config.url) || env('MQTT_URL') || 'mqtt://127.0.0.1:1883';
+    const fixedId = configured(config.clientId) || env('MQTT_CLIENT_ID');
     const users = new Set();
     const handlers = new Map(); // filter -> Set<fn(topic, payload)>
     const pending = new Set(); // subscribe promises not yet acknowledged
@@ -40,8 +41,8 @@ module.exports = function (RED) {
         // a fixed client id keeps a persistent session (events queued while Node-RED restarts)
         clientId: fixedId || `ruongso-nr-${randomBytes(6).toString('hex')}`,
         clean: !fixedId,
-        username: creds.username || process.env.MQTT_USERNAME || undefined,
-        password: creds.password || process.env.MQTT_PASSWORD || undefined,
+        username: creds.username || env('MQTT_USERNAME') || undefined,
+        password: creds.password || env('MQTT_PASSWORD') || undefined,
         reconnectPeriod: 2000,
         connectTimeout: 10_000,
       });
