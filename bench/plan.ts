@@ -22,14 +22,15 @@ const cases: Array<{ name: string; field: GeneratedFieldName; convex: boolean; t
 const results = [];
 for (const c of cases) {
   const req: PlanRequest = { field: makeField({ boundary: generatedFields[c.field]() }), drone, product };
-  planMission(req); // warm-up: JIT and module init are not planning time
+  if (!smoke) planMission(req); // warm-up: JIT and module init are not planning time
   const times: number[] = [];
-  let plan = planMission(req);
+  let plan: ReturnType<typeof planMission> | undefined;
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
     plan = planMission(req);
     times.push(performance.now() - t);
   }
+  if (!plan) throw new Error('no run');
   times.sort((a, b) => a - b);
   const ms = Math.round(times[Math.floor(times.length / 2)]! * 10) / 10;
   const m = plan.metrics;

@@ -1,0 +1,23 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+
+describe('npm run bench plan -- --smoke', () => {
+  it('plans every generated field and ends with one JSON line of results', async () => {
+    const bench = new URL('../bench/plan.ts', import.meta.url).pathname;
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', bench, '--smoke'], { timeout: 60_000 });
+    const last = stdout.trim().split('\n').at(-1)!;
+    const { fields } = JSON.parse(last) as { fields: Array<Record<string, number | string>> };
+    expect(fields.map((f) => f.name)).toEqual(['rotated-rectangle', 'l-shape', 'strip-30x600', 'irregular-60-holes', '50ha-200-vertices-3-holes']);
+    for (const f of fields) {
+      expect(f.coverage).toBeGreaterThanOrEqual(0.995);
+      expect(f.overspray).toBeLessThanOrEqual(0.01);
+      expect(f.ms).toBeGreaterThan(0);
+      expect(f.turns).toBeGreaterThan(0);
+    }
+    expect(fields[0]!.pathRatio).toBeLessThanOrEqual(1.1);
+    expect(fields[2]!.pathRatio).toBeLessThanOrEqual(1.1);
+  }, 90_000);
+});
