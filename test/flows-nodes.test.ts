@@ -100,9 +100,13 @@ describe.skipIf(!ok)('ruongso nodes in a real Node-RED on the real Mosquitto', (
     expect(GatewayConfig.parse(on(topics.config(id)).at(-1)!.payload)).toMatchObject({ version: 5 });
   });
 
-  it('set-threshold builds version 1 for a gateway without a config', async () => {
+  it('set-threshold builds version 1 from a full config for a gateway without one, and refuses a mere patch there', async () => {
     const id = gw('new');
-    red.getNode('tn-set').receive({ gatewayId: id, payload: { zone: 'z9', mode: 'off', valves: ['v9'] }, by: 'ktv-hoa' });
+    const n = receiver.on('/caught').length;
+    red.getNode('tn-set').receive({ gatewayId: id, payload: { zone: 'z9', salinityLimitPpt: 2.5 } });
+    const [err] = (await caught(n + 1)).slice(n);
+    expect(body(err!).message).toMatch(/no current config/);
+    red.getNode('tn-set').receive({ gatewayId: id, payload: { zones: [{ id: 'z9', mode: 'off', valves: ['v9'] }] }, by: 'ktv-hoa' });
     await until(() => on(topics.config(id)).length === 1);
     expect(GatewayConfig.parse(on(topics.config(id))[0]!.payload)).toMatchObject({ version: 1, issuedBy: 'ktv-hoa', zones: [{ id: 'z9', salinityLimitPpt: 2 }] });
   });

@@ -750,11 +750,12 @@ function nextGatewayConfig(current, input, now, by) {
     draft = { ...input };
     if (typeof input.version === "number" && input.version > version) version = input.version;
   } else if (typeof input.zone === "string") {
+    if (!current) return { ok: false, message: 'no current config of this gateway was found (none retained, or the broker did not answer in time): send a full config with "zones"' };
     const { zone: zoneId, ...patch } = input;
-    const zones = current?.zones ?? [];
+    const zones = current.zones;
     const existing = zones.find((z9) => z9.id === zoneId);
     const merged = existing ? mergeZone(existing, patch) : { id: zoneId, ...patch };
-    draft = { ...current ?? {}, zones: existing ? zones.map((z9) => z9 === existing ? merged : z9) : [...zones, merged] };
+    draft = { ...current, zones: existing ? zones.map((z9) => z9 === existing ? merged : z9) : [...zones, merged] };
   } else {
     return { ok: false, message: 'msg.payload needs "zones" (full config) or "zone" (the zone to change)' };
   }

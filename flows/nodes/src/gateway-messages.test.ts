@@ -21,6 +21,16 @@ describe('gateway messages', () => {
     expect(nextGatewayConfig(current, { valves: [] }, now).ok).toBe(false);
   });
 
+  it('refuses a zone patch when the current config is unknown, since it would drop the other zones', () => {
+    const r = nextGatewayConfig(null, { zone: 'z1', salinityLimitPpt: 2.5 }, now);
+    expect(!r.ok && r.message).toMatch(/no current config/);
+  });
+
+  it('adds a zone the config lacks', () => {
+    const r = nextGatewayConfig(current, { zone: 'z3', mode: 'off', valves: ['v3'] }, now);
+    expect(r.ok && r.value.zones.map((z) => z.id)).toEqual(['z1', 'z2', 'z3']);
+  });
+
   it('never lowers the version of a full config', () => {
     const r = nextGatewayConfig(null, { version: 9, zones: [] }, now);
     expect(r.ok && r.value.version).toBe(9);

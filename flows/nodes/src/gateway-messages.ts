@@ -18,7 +18,8 @@ function mergeZone(current: Record<string, unknown>, patch: Record<string, unkno
 
 /**
  * The next config of a gateway: either a full config (`zones` given) or a patch of one zone
- * (`{ zone: 'z1', awd: { refloodCm: -12 } }`) applied to the current retained config.
+ * (`{ zone: 'z1', awd: { refloodCm: -12 } }`) applied to the current retained config; a patch of
+ * a zone the config lacks adds that zone.
  * The version is always one above the current one, so the edge can tell new from replayed.
  */
 export function nextGatewayConfig(current: GatewayConfig | null, input: unknown, now: number, by?: string): Built<GatewayConfig> {
@@ -30,11 +31,13 @@ export function nextGatewayConfig(current: GatewayConfig | null, input: unknown,
     // no retained config (e.g. cleared): a caller that knows the version may go higher, never lower
     if (typeof input.version === 'number' && input.version > version) version = input.version;
   } else if (typeof input.zone === 'string') {
+    // without the current config a patch would replace every other zone: refuse, never guess
+    if (!current) return { ok: false, message: 'no current config of this gateway was found (none retained, or the broker did not answer in time): send a full config with "zones"' };
     const { zone: zoneId, ...patch } = input;
-    const zones = (current?.zones ?? []) as unknown as Record<string, unknown>[];
+    const zones = current.zones as unknown as Record<string, unknown>[];
     const existing = zones.find((z) => z.id === zoneId);
     const merged = existing ? mergeZone(existing, patch) : { id: zoneId, ...patch };
-    draft = { ...(current ?? {}), zones: existing ? zones.map((z) => (z === existing ? merged : z)) : [...zones, merged] };
+    draft = { ...current, zones: existing ? zones.map((z) => (z === existing ? merged : z)) : [...zones, merged] };
   } else {
     return { ok: false, message: 'msg.payload needs "zones" (full config) or "zone" (the zone to change)' };
   }
