@@ -75,6 +75,8 @@ describe.skipIf(!ok)('spray notice and broadcast flows in a real Node-RED on the
       window: { start, end: start + 7_200_000 } };
     await pub.publishAsync(topics.missionStatus(id('planned')), JSON.stringify({ ...mission, missionId: id('planned'), status: 'planned' }), { qos: 1 });
     await pub.publishAsync(topics.missionStatus(mission.missionId), JSON.stringify(mission), { qos: 1 });
+    // the cloud republishes the same approval (or QoS 1 redelivers it): nobody hears it twice
+    await pub.publishAsync(topics.missionStatus(mission.missionId), JSON.stringify({ ...mission, ts: mission.ts + 1 }), { qos: 1 });
     const [speaker] = await receiver.waitFor((r) => r.path === '/loudspeaker' && body(r).missionId === mission.missionId);
     const farms = await receiver.waitFor((r) => r.path === '/notify' && body(r).missionId === mission.missionId, 2);
     await sleep(300);
@@ -90,6 +92,7 @@ describe.skipIf(!ok)('spray notice and broadcast flows in a real Node-RED on the
     expect(Date.parse(call.playAt)).toBe(start - 3_600_000);
     expect(call.text).toContain('trong bán kính 2,0 km');
     expect(receiver.requests.some((r) => body(r)?.missionId === id('planned'))).toBe(false);
+    expect(receiver.on('/loudspeaker').filter((r) => body(r).missionId === mission.missionId)).toHaveLength(1);
   });
 
   it('composes the canal salinity bulletin of each cluster from the latest readings when its schedule fires', async () => {
