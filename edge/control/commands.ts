@@ -42,7 +42,7 @@ export function executeCommand(
   const head = cmd.kind === 'open' ? `open ${valves.join(', ')} for ${num(minutes)} min`
     : `${cmd.kind === 'stop-all' ? 'stop all' : `close ${valves.join(', ')}`}, held closed ${num(minutes)} min`;
   if (cmd.kind === 'open' && !valves.some((v) => result.state.valves[v]?.open)) {
-    const why = result.events.filter((e) => e.kind === 'blocked').map((e) => e.reason);
+    const why = valves.map((v) => result.state.valves[v]?.blockReason).filter((r): r is string => !!r);
     const reason = why.length ? why.join('; ') : valves.map((v) => `${v} could not open`).join('; ');
     return { ...noop('rejected', reason) };
   }

@@ -33,8 +33,16 @@ describe('salinity interlock', () => {
     expect(r.events.find((e) => e.kind === 'valve_closed')?.reason).toBe('closed: intake salinity 2.5‰ > 2.0‰');
   });
 
+  it('waits quietly for the first salinity reading after start, then says it is blocked', () => {
+    const r = step(initialState(), [level(-20, T0)], cfg, T0);
+    expect(r.state.valves.v1!.open).toBe(false);
+    expect(r.events.filter((e) => e.kind === 'blocked')).toEqual([]);
+    const later = step(r.state, [level(-20, T0 + minutes(6))], cfg, T0 + minutes(6));
+    expect(later.state.valves.v1!.open).toBe(false);
+    expect(later.events.find((e) => e.kind === 'blocked')?.reason).toBe('blocked: intake salinity unknown, sensor sal1 has no reading yet');
+  });
+
   it.each([
-    { name: 'no salinity reading yet', readings: [] },
     { name: 'a bad salinity reading', readings: [reading('sal1', 'salinity', null, T0, 'timeout')] },
     { name: 'a salinity value outside the sensor range', readings: [salinity(75, T0)] },
   ])('does not open the intake with unknown salinity: $name', ({ readings }) => {

@@ -1,7 +1,7 @@
 import type { GatewayConfig, Zone } from '../../protocol/index.js';
 import { clock, mins, num, ppt } from './format.js';
 import type { Desire } from './modes.js';
-import { viewSensor } from './sensors.js';
+import { sensorKey, viewSensor } from './sensors.js';
 import type { ControlEvent, LoopOptions, LoopState } from './types.js';
 
 /** A valve's final wish after the override and interlocks; `interlock` = a safety rule closed it. */
@@ -22,8 +22,10 @@ export function salinityInterlock(zone: Zone, valve: string, d: ValveDecision, s
   const s = ref ? viewSensor(state, ref, zone.staleAfterSeconds, now) : { ok: false as const, why: 'no intake salinity sensor is configured' };
   if (!s.ok) {
     const why = `intake salinity unknown, ${s.why}`;
+    // right after start the probe has simply not been polled yet: wait quietly (still closed)
+    const waiting = ref && !state.latest[sensorKey(ref)] && now - (state.startedAt ?? now) <= zone.staleAfterSeconds * 1000;
     return { ...d, open: false, reason: `closed: ${why}`, interlock: 'salinity', severity: 'warning',
-      block: { key: 'salinity_unknown', reason: `blocked: ${why}` } };
+      block: { key: waiting ? 'salinity_waiting' : 'salinity_unknown', reason: `blocked: ${why}`, ...(waiting ? { quiet: true } : {}) } };
   }
   if (s.value <= limit) return d;
   const cmp = `intake salinity ${ppt(s.value)} > ${ppt(limit)}`;

@@ -8,7 +8,8 @@ import type { LoopState, ZoneState } from './types.js';
 export interface Desire {
   open: boolean;
   reason: string;
-  block?: { key: string; reason: string };
+  /** quiet: recorded (so a later change is noticed) but not worth an event */
+  block?: { key: string; reason: string; quiet?: boolean };
   data?: Record<string, number | string | boolean | null>;
   severity?: 'info' | 'warning' | 'critical';
 }

@@ -78,9 +78,14 @@ function noteBlock(state: LoopState, valve: string, d: ValveDecision, now: numbe
   const vs = state.valves[valve]!;
   const key = d.block?.key;
   if (key === vs.block) return;
-  if (key) vs.block = key;
-  else delete vs.block;
-  if (d.block) {
+  if (key) {
+    vs.block = key;
+    vs.blockReason = d.block!.reason;
+  } else {
+    delete vs.block;
+    delete vs.blockReason;
+  }
+  if (d.block && !d.block.quiet) {
     const severity = key === 'salinity' || key === 'salinity_unknown' ? 'warning' : 'info';
     events.push({ ts: now, kind: 'blocked', zone: d.zone, valve, severity, reason: d.block.reason, ...(d.data ? { data: d.data } : {}) });
   }

@@ -27,6 +27,7 @@ export interface ValveState {
   lockedUntil?: number;
   /** key of what currently keeps it from opening, for "blocked" events on change only */
   block?: string;
+  blockReason?: string;
 }
 
 /** A person's word on a valve: open for N minutes, or hold closed. */
