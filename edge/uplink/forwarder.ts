@@ -60,7 +60,7 @@ export class Forwarder {
     return this.inflight.size;
   }
 
-  /** Backlog messages not yet sent in this connection (an estimate for stats). */
+  /** True while the backlog of this connection is still going out. */
   get draining(): boolean {
     return this.connected && this.backlogCursor < this.boundary;
   }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { z } from 'zod';
 import {
-  GatewayEvent, Reading, gatewayTopic, topics,
+  GatewayEvent, Reading, filters, gatewayTopic, topics,
   type CommandAck, type ConfigAck, type GatewayState, type Telemetry,
 } from '../../protocol/index.js';
 import { systemClock, type Clock } from '../../lib/time.js';
@@ -29,6 +29,8 @@ export interface UplinkStats {
   sent: number;
   sentReadings: number;
   inflight: number;
+  /** the backlog from before the last reconnect is still going out */
+  draining: boolean;
   bootId: string;
   /** next telemetry seq of this boot */
   seq: number;
@@ -63,6 +65,8 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
   private lastDropReport = Number.NEGATIVE_INFINITY;
   private attempts = 0;
   private stopping = false;
+  private connectedAt = 0;
+  private shortSessions = 0;
 
   constructor(opts: UplinkOptions) {
     super();
@@ -140,13 +144,15 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     const client = this.client;
     if (!client) return;
     this.connected = true;
+    this.connectedAt = Date.now();
     this.attempts = 0;
     client.options.reconnectPeriod = this.settings.reconnect.minMs;
+    let subscribed: Promise<unknown> = Promise.resolve();
     if (!this.everConnected) {
       // once per process; afterwards mqtt.js (≥ 5.9) resubscribes if the broker lost the session.
       // This subscribe also makes the broker resend the retained config.
-      client.subscribe(topics.config(this.settings.gatewayId), { qos: 1 });
-      client.subscribe(topics.cmd(this.settings.gatewayId), { qos: 1 });
+      subscribed = client.subscribeAsync(filters.gatewayDownlink(this.settings.gatewayId), { qos: 1 })
+        .catch((err) => this.log.error({ err: errorMessage(err) }, 'subscribing to config and commands failed'));
     }
     this.everConnected = true;
     const birth: GatewayState = {
@@ -159,7 +165,8 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     this.maybeReportDrops();
     this.forwarder?.onConnect();
     this.log.info({ sessionPresent, queued: this.queue?.stats().messages }, 'connected');
-    this.emit('connected');
+    // 'connected' means the downlink is listening too
+    void subscribed.then(() => { if (this.connected) this.emit('connected'); });
   }
 
   private onClosed(): void {
@@ -168,7 +175,14 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     if (!this.connected) return;
     this.connected = false;
     this.forwarder?.onDisconnect();
-    if (!this.stopping) this.log.warn({}, 'disconnected; queueing on disk');
+    if (this.stopping) { this.emit('disconnected'); return; }
+    this.log.warn({}, 'disconnected; queueing on disk');
+    // a broker drops the older of two connections with one client id: if ours keeps dying right
+    // after connecting, another process is running with this gateway's id and credentials
+    this.shortSessions = Date.now() - this.connectedAt < 2000 ? this.shortSessions + 1 : 0;
+    if (this.shortSessions >= 3) {
+      this.log.error({ clientId: this.clientId }, 'connection keeps being taken over: is a second process running with this gateway id and credentials?');
+    }
     this.emit('disconnected');
   }
 
@@ -271,7 +285,7 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
       connected: this.connected, queued: q?.readings ?? 0, queuedMessages: q?.messages ?? 0,
       dropped: q?.droppedReadings ?? 0, droppedMessages: q?.droppedMessages ?? 0,
       sent: this.forwarder?.sentMessages ?? 0, sentReadings: this.forwarder?.sentReadings ?? 0,
-      inflight: this.forwarder?.inflightCount ?? 0, bootId: this.bootId, seq: this.seq,
+      inflight: this.forwarder?.inflightCount ?? 0, draining: this.forwarder?.draining ?? false, bootId: this.bootId, seq: this.seq,
       configVersion: this.downlink?.appliedVersion ?? this.configVersion,
     };
   }
