@@ -11,6 +11,7 @@ import { makeErrorHandler } from './routes/errors.js';
 import { gatewayRoutes } from './routes/gateways/index.js';
 import { healthRoutes, type HealthCheck } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { unitRoutes } from './routes/units/index.js';
 import type { TelemetryStore } from './telemetry/store.js';
 import { webRoutes } from './web/page.js';
 
@@ -45,7 +46,7 @@ export async function app(fastify: FastifyInstance, opts: AppOptions): Promise<v
   await fastify.register(swagger, {
     openapi: {
       info: { title: 'Ruộng Số API', version: '1', description: 'Gateways, telemetry and control of Ruộng Số. Times are milliseconds since 1970 UTC unless named ISO.' },
-      tags: [{ name: 'health' }, { name: 'gateways' }],
+      tags: [{ name: 'health' }, { name: 'gateways' }, { name: 'units' }],
     },
     transform: jsonSchemaTransform,
   });
@@ -59,6 +60,7 @@ export async function app(fastify: FastifyInstance, opts: AppOptions): Promise<v
   });
   await z.register(metricsRoutes, { registry: opts.metrics ?? metricsRegistry });
   await z.register(gatewayRoutes, { registry: opts.registry, store: opts.store, clock });
+  await z.register(unitRoutes, { registry: opts.registry });
   if (opts.page !== false) await z.register(webRoutes, { registry: opts.registry, store: opts.store, clock, path: opts.page ?? '/' });
   for (const p of opts.plugins ?? []) await z.register(p.plugin, p.options ?? {});
 }

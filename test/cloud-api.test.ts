@@ -9,7 +9,7 @@ import type { Registry } from '../cloud/registry/registry.js';
 import { SqliteTelemetryStore } from '../cloud/telemetry/sqlite-store.js';
 import type { TelemetryStore } from '../cloud/telemetry/store.js';
 import { fixture } from '../protocol/fixtures/index.js';
-import { Telemetry } from '../protocol/index.js';
+import { GatewayEvent, Telemetry } from '../protocol/index.js';
 
 const telemetry = Telemetry.parse(fixture('telemetry'));
 const T = telemetry.ts!;
@@ -124,6 +124,25 @@ describe('cloud API on SQLite', () => {
     expect(res.json()).toMatchObject({ error: 'BAD_REQUEST', message: expect.stringMatching(message) });
   });
 
+  it('lists a gateway\'s recent events, newest first, and refuses a limit past what is kept', async () => {
+    const ev = GatewayEvent.parse(fixture('event-opened'));
+    await registry.recordEvent('gw-b', ev, T);
+    await registry.recordEvent('gw-b', { ...ev, ts: ev.ts + 1, kind: 'valve_closed', reason: 'closed: water level +5 cm reached' }, T + 1);
+    const res = await get('/api/v1/gateways/gw-b/events?limit=2');
+    expect(res.statusCode).toBe(200);
+    expect(res.json().events.map((e: { kind: string }) => e.kind)).toEqual(['valve_closed', 'valve_opened']);
+    expect((await get('/api/v1/gateways/gw-b')).json().events[0]).toMatchObject({ kind: 'valve_closed', reason: 'closed: water level +5 cm reached' });
+    const bad = await get('/api/v1/gateways/gw-b/events?limit=500');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toMatch(/^querystring\.limit: limit must be at most 200/);
+  });
+
+  it('gives the administrative tree with its levels', async () => {
+    const body = (await get('/api/v1/units')).json();
+    expect(body.levels.map((l: { level: string }) => l.level)).toEqual(['province', 'district', 'commune', 'hamlet']);
+    expect(body.units).toContainEqual({ id: 'lich-hoi-thuong', parentId: null, level: 'commune', name: 'Lịch Hội Thượng' });
+  });
+
   it('answers 404 for the readings of an unknown gateway', async () => {
     expect((await get('/api/v1/gateways/gw-nowhere/readings')).statusCode).toBe(404);
   });
@@ -139,7 +158,7 @@ describe('cloud API on SQLite', () => {
   it('documents every API route in the OpenAPI document, with the UI at /docs', async () => {
     const doc = (await get('/docs/json')).json();
     expect(doc.openapi).toMatch(/^3\./);
-    for (const p of ['/healthz', '/metrics', '/api/v1/gateways', '/api/v1/gateways/{id}', '/api/v1/gateways/{id}/latest', '/api/v1/gateways/{id}/readings']) {
+    for (const p of ['/healthz', '/metrics', '/api/v1/units', '/api/v1/gateways', '/api/v1/gateways/{id}', '/api/v1/gateways/{id}/latest', '/api/v1/gateways/{id}/events', '/api/v1/gateways/{id}/readings']) {
       expect(doc.paths[p]?.get, p).toBeDefined();
     }
     const params = doc.paths['/api/v1/gateways/{id}/readings'].get.parameters.map((x: { name: string }) => x.name);

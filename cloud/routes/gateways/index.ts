@@ -1,16 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { hours, type Clock } from '../../../lib/time.js';
-import type { GatewayView, Registry } from '../../registry/registry.js';
+import type { GatewayView, Registry, StoredEvent } from '../../registry/registry.js';
 import type { LatestReading, TelemetryStore } from '../../telemetry/store.js';
 import { BadRequestError, errorResponses, NotFoundError } from '../errors.js';
-import { GatewayDetail, GatewayParams, GatewaySummary, LatestValue, ListQuery, ReadingsOut, ReadingsQuery } from './schemas.js';
+import { EventsOut, GatewayDetail, GatewayParams, GatewaySummary, LatestValue, ListQuery, ReadingsOut, ReadingsQuery } from './schemas.js';
 import { autoEvery, MAX_POINTS_PER_SERIES, parseEvery, parseTime } from './time-params.js';
 
 export interface GatewayRoutesOptions { registry: Registry; store: TelemetryStore; clock: Clock }
 
 const commune = (g: GatewayView) => g.units.find((u) => u.level === 'commune') ?? null;
 const unitRef = (u: { id: string; name: string; level: string }) => ({ id: u.id, name: u.name, level: u.level });
+const eventOut = (e: StoredEvent) => ({ ts: e.ts, kind: e.kind, severity: e.severity ?? 'info', reason: e.reason, zone: e.zone, valve: e.valve, sensor: e.sensor });
 const latestOut = (rows: LatestReading[]) => rows.map((r) => ({ sensor: r.sensor, metric: r.metric, unit: r.unit, value: r.value, quality: r.quality, ts: r.ts }));
 
 function summary(g: GatewayView, latest: LatestReading[] | null): z.infer<typeof GatewaySummary> {
@@ -61,7 +62,7 @@ export const gatewayRoutes: FastifyPluginAsyncZod<GatewayRoutesOptions> = async 
       ...summary(g, latest),
       units: g.units.map(unitRef),
       inventory: g.inventory,
-      events: events.map((e) => ({ ts: e.ts, kind: e.kind, severity: e.severity ?? 'info', reason: e.reason, zone: e.zone, valve: e.valve, sensor: e.sensor })),
+      events: events.map(eventOut),
     };
   });
 
@@ -74,6 +75,18 @@ export const gatewayRoutes: FastifyPluginAsyncZod<GatewayRoutesOptions> = async 
   }, async (req) => {
     const g = await mustGet(req.params.id);
     return { gatewayId: g.id, latest: latestOut(await store.latest(g.id)) };
+  });
+
+  app.get('/api/v1/gateways/:id/events', {
+    schema: {
+      tags: ['gateways'], summary: 'Recent events of a gateway (valve decisions with reasons, faults, interlocks), newest first',
+      params: GatewayParams,
+      querystring: z.object({ limit: z.coerce.number().int().min(1, 'limit must be 1 or more').max(200, 'limit must be at most 200 (the registry keeps the last 200)').default(50) }),
+      response: { 200: z.object({ gatewayId: z.string(), events: EventsOut }), ...errorResponses },
+    },
+  }, async (req) => {
+    const g = await mustGet(req.params.id);
+    return { gatewayId: g.id, events: (await registry.listEvents(g.id, req.query.limit)).map(eventOut) };
   });
 
   app.get('/api/v1/gateways/:id/readings', {

@@ -30,16 +30,18 @@ export const GatewaySummary = z.object({
   latest: z.array(LatestValue).nullable().describe('latest value per sensor and metric; null when the telemetry store did not answer'),
 });
 
+export const EventsOut = z.array(z.object({
+  ts: ms, kind: z.enum(EVENT_KINDS), severity: z.string(), reason: z.string(),
+  zone: z.string().optional(), valve: z.string().optional(), sensor: z.string().optional(),
+}));
+
 export const GatewayDetail = GatewaySummary.extend({
   units: z.array(UnitRef).describe('administrative units above the farm, nearest first'),
   inventory: z.object({
     sensors: z.array(z.object({ sensor: z.string(), metric: z.string(), unit: z.string() })),
     valves: z.array(z.object({ valve: z.string(), kind: z.string() })),
   }).nullable(),
-  events: z.array(z.object({
-    ts: ms, kind: z.enum(EVENT_KINDS), severity: z.string(), reason: z.string(),
-    zone: z.string().optional(), valve: z.string().optional(), sensor: z.string().optional(),
-  })).describe('the most recent events, newest first'),
+  events: EventsOut.describe('the 20 most recent events, newest first'),
 });
 
 export const GatewayParams = z.object({ id: Id.describe('gateway id') });
