@@ -18,7 +18,7 @@ export function planToGeoJson(plan: Plan): PlanFeatureCollection {
     metrics: plan.metrics,
     plan: {
       home: plan.home, altitudeM: plan.altitudeM, speedMps: plan.speedMps, swathM: plan.swathM,
-      flowLpm: plan.flowLpm, rateLPerHa: plan.rateLPerHa, product: plan.product, fieldName: plan.fieldName,
+      flowLpm: plan.flowLpm, rateLPerHa: plan.rateLPerHa, tankL: plan.tankL, product: plan.product, fieldName: plan.fieldName,
     },
     features: plan.legs.map((l, i): Feature<LineString> => ({
       type: 'Feature',
@@ -33,7 +33,7 @@ const GeoJsonPlan = z.object({
   type: z.literal('FeatureCollection'),
   plan: z.object({
     home: Position, altitudeM: z.number(), speedMps: z.number().positive(), swathM: z.number().positive(),
-    flowLpm: z.number().nonnegative(), rateLPerHa: z.number().optional(),
+    flowLpm: z.number().nonnegative(), rateLPerHa: z.number().optional(), tankL: z.number().positive().optional(),
   }),
   features: z.array(z.object({
     properties: z.object({ spray: z.boolean(), sortie: z.number().int().min(1) }),
@@ -51,7 +51,7 @@ export function routeFromGeoJson(json: unknown): FlightRoute {
   const p = r.data.plan;
   const pos = (c: number[]): LonLat => [c[0]!, c[1]!];
   return {
-    home: pos(p.home), altitudeM: p.altitudeM, speedMps: p.speedMps, swathM: p.swathM, flowLpm: p.flowLpm, rateLPerHa: p.rateLPerHa,
+    home: pos(p.home), altitudeM: p.altitudeM, speedMps: p.speedMps, swathM: p.swathM, flowLpm: p.flowLpm, rateLPerHa: p.rateLPerHa, tankL: p.tankL,
     legs: r.data.features.map((f) => ({ sortie: f.properties.sortie, spray: f.properties.spray, coordinates: f.geometry.coordinates.map(pos) })),
   };
 }

@@ -12,5 +12,7 @@ export interface FlightRoute {
   /** nominal pump flow while spraying, L/min */
   flowLpm: number;
   rateLPerHa?: number;
+  /** tank at take-off, L */
+  tankL?: number;
   legs: Array<{ sortie: number; spray: boolean; coordinates: LonLat[] }>;
 }

@@ -128,7 +128,7 @@ export function planMission(req: PlanRequest): Plan {
   const metrics = planMetrics(req.field, legs, sprayable, { w, litresPerM, flowLpm, headingDeg, speed: drone.speedMps, cov });
   return {
     kind: 'ruongso-spray-plan', version: 1, fieldName: req.field.name, home,
-    altitudeM: drone.altitudeM, speedMps: drone.speedMps, swathM: w, rateLPerHa: product.rateLPerHa, flowLpm,
+    altitudeM: drone.altitudeM, speedMps: drone.speedMps, swathM: w, rateLPerHa: product.rateLPerHa, flowLpm, tankL: drone.tankL,
     product, drone,
     legs: legs.map((l): PlanLeg => ({
       sortie: l.sortie!, kind: l.kind, spray: l.kind === 'spray',

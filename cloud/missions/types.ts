@@ -73,6 +73,7 @@ export interface Plan {
   swathM: number;
   rateLPerHa: number;
   flowLpm: number;
+  tankL: number;
   product: Product;
   drone: DroneProfile;
   legs: PlanLeg[];

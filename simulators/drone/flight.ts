@@ -14,7 +14,7 @@ export interface FlightOptions {
   windFromDeg?: number;
   /** σ of the pump flow around the nominal, as a share */
   flowJitter?: number;
-  /** tank at take-off, L (default: what the sortie needs plus 5 %) */
+  /** tank at take-off, L (default: the route's tank, else what the sortie needs plus 5 %) */
   tankL?: number;
   /** nozzles blocked for this stretch of a sortie: the test of a gap in the as-applied log */
   nozzleFailure?: { sortie: number; fromS: number; toS: number };
@@ -72,7 +72,7 @@ export function simulateFlight(route: FlightRoute, opts: FlightOptions): SortieL
   for (const sortie of sorties) {
     const segs = segmentsOf(route, frame, sortie);
     const sprayM = segs.filter((s) => s.spray).reduce((s, g) => s + g.len, 0);
-    let tank = opts.tankL ?? (route.flowLpm / 60) * (sprayM / route.speedMps) * 1.05;
+    let tank = opts.tankL ?? route.tankL ?? (route.flowLpm / 60) * (sprayM / route.speedMps) * 1.05;
     const samples: AsAppliedSample[] = [];
     const total = segs.reduce((s, g) => s + g.len, 0);
     let noise: XY = [0, 0];
