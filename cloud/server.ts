@@ -35,6 +35,11 @@ export interface CloudServiceOptions {
   instanceId?: string;
   /** ingest tuning (flushMs, batchMaxReadings, …) */
   ingest?: Partial<Omit<IngestOptions, 'store' | 'sink' | 'mqttUrl' | 'dataDir'>>;
+  /**
+   * further logins on the embedded broker: `cloud` users may touch the whole namespace (Node-RED),
+   * `drones` publish only their own as-applied log (username = drone id)
+   */
+  brokerUsers?: { cloud?: Record<string, string>; drones?: Record<string, string> };
   /** hears each real online/offline flip of a gateway */
   onlineChanged?: (c: GatewayOnlineChange) => void;
 }
@@ -105,7 +110,8 @@ export class CloudService {
       this.brokerUrl = c.MQTT_URL;
     } else {
       const auth = new BrokerAuth({
-        cloudUsers: { [this.cloudCredentials!.username]: this.cloudCredentials!.password },
+        cloudUsers: { ...this.opts.brokerUsers?.cloud, [this.cloudCredentials!.username]: this.cloudCredentials!.password },
+        drones: this.opts.brokerUsers?.drones,
         gatewayCredentialHash: (id) => this.registry.getGatewayCredentialHash(id),
       });
       const broker = await startEmbeddedBroker({ port: c.MQTT_PORT, host: c.HOST, auth, log: this.opts.log });

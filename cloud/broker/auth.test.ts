@@ -10,6 +10,7 @@ describe('BrokerAuth', async () => {
   let lookups = 0;
   const auth = new BrokerAuth({
     cloudUsers: { cloud: 'cloud-secret' },
+    drones: { 'drone-1': 'drone-secret' },
     gatewayCredentialHash: async (id) => { lookups++; return id === 'gw1' ? hash : null; },
   });
   const gw = { kind: 'gateway', gatewayId: 'gw1' } as const;
@@ -47,6 +48,16 @@ describe('BrokerAuth', async () => {
     expect(auth.canReceive(gw, topics.telemetry('gw1'))).toBe(false);
     expect(auth.canReceive(gw, topics.cmd('gw2'))).toBe(false);
     expect(auth.canSubscribe(cloud, filters.allGateways)).toBe(true);
+  });
+
+  it('lets a drone in with its password to publish only its own as-applied log', async () => {
+    const drone = await auth.authenticate('drone-1', 'drone-secret');
+    expect(drone).toEqual({ kind: 'drone', droneId: 'drone-1' });
+    expect(await auth.authenticate('drone-1', 'x')).toBeNull();
+    expect(auth.canPublish(drone!, topics.drone('drone-1'))).toBe(true);
+    expect(auth.canPublish(drone!, topics.drone('drone-2'))).toBe(false);
+    expect(auth.canPublish(drone!, topics.telemetry('gw1'))).toBe(false);
+    expect(auth.canSubscribe(drone!, filters.allDrones)).toBe(false);
   });
 
   it('checks a gateway secret with scrypt once and remembers it until the hash changes', async () => {

@@ -8,11 +8,13 @@ import { verifyPassword } from '../registry/password.js';
  * issued at provisioning (scrypt hash in the registry), publishes only its own uplink channels and
  * receives only its own config and commands — the same rules as deploy/mosquitto/acl.
  */
-export type BrokerIdentity = { kind: 'cloud'; username: string } | { kind: 'gateway'; gatewayId: string };
+export type BrokerIdentity = { kind: 'cloud'; username: string } | { kind: 'gateway'; gatewayId: string } | { kind: 'drone'; droneId: string };
 
 export interface BrokerAuthOptions {
   /** username → password of the cloud's own clients */
   cloudUsers: Record<string, string>;
+  /** drone id → password: a drone may only publish its own as-applied log */
+  drones?: Record<string, string>;
   /** the stored scrypt hash of a gateway's broker secret, or null when it has none */
   gatewayCredentialHash(gatewayId: string): Promise<string | null>;
 }
@@ -36,6 +38,8 @@ export class BrokerAuth {
     if (!username || password === undefined) return null;
     const cloudPass = this.opts.cloudUsers[username];
     if (cloudPass !== undefined) return sameSecret(cloudPass, password) ? { kind: 'cloud', username } : null;
+    const dronePass = this.opts.drones?.[username];
+    if (dronePass !== undefined) return sameSecret(dronePass, password) ? { kind: 'drone', droneId: username } : null;
     if (!ID_PATTERN.test(username)) return null;
     const hash = await this.opts.gatewayCredentialHash(username);
     if (!hash) return null;
@@ -50,11 +54,13 @@ export class BrokerAuth {
     if (topic.startsWith('$')) return false;
     if (who.kind === 'cloud') return topic.startsWith(`${ROOT}/`);
     const t = parseTopic(topic);
+    if (who.kind === 'drone') return t?.kind === 'drone' && t.droneId === who.droneId;
     return t?.kind === 'gw' && t.gatewayId === who.gatewayId && UPLINK.has(t.channel);
   }
 
   canSubscribe(who: BrokerIdentity, filter: string): boolean {
     if (who.kind === 'cloud') return filter.startsWith(`${ROOT}/`) || filter.startsWith('$share/') || filter.startsWith('$SYS/');
+    if (who.kind === 'drone') return false;
     // a gateway may only look inside its own subtree (and gets only its downlink from there)
     const own = `${ROOT}/gw/${who.gatewayId}/`;
     return filter.startsWith(own) && !filter.slice(0, own.length).includes('+');
@@ -63,6 +69,7 @@ export class BrokerAuth {
   /** checked per delivered message: a gateway never sees another's traffic, nor its own uplink */
   canReceive(who: BrokerIdentity, topic: string): boolean {
     if (who.kind === 'cloud') return true;
+    if (who.kind === 'drone') return false;
     const t = parseTopic(topic);
     return t?.kind === 'gw' && t.gatewayId === who.gatewayId && DOWNLINK.has(t.channel);
   }
