@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { services } from './support/services.js';
 import { startBrowser } from './support/browser.js';
-import { startWebChain, initialConfigZones } from './support/web-chain.js';
+import { startWebChain } from './support/web-chain.js';
 import { bearer } from '../cloud/auth/testing.js';
 import { DEMO_PASSWORD } from '../cloud/auth/seed.js';
 import type { Page } from 'playwright-core';
@@ -25,7 +25,7 @@ async function login(page: Page, url: string, user: string): Promise<void> {
   await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
 }
 
-describe.skipIf(!ok)('browser: farmer, officer and pages at 360 px and 1280 px (real Mosquitto, real edge uplink)', () => {
+describe.skipIf(!ok)('browser: farmer, officer and pages at 360 px and 1280 px (real Mosquitto, real gateway on a simulated paddy)', () => {
   let chain: Awaited<ReturnType<typeof startWebChain>>;
   let browser: Awaited<ReturnType<typeof startBrowser>>;
 
@@ -34,10 +34,10 @@ describe.skipIf(!ok)('browser: farmer, officer and pages at 360 px and 1280 px (
     browser = await startBrowser({ width: 360, height: 740 });
     // the technician sets the gateway's first config; the gateway applies it over MQTT
     const tech = await bearer(chain.app, 'kythuat');
-    const put = await chain.app.inject({ method: 'PUT', url: `/api/v1/gateways/${chain.gw}/config`, headers: tech, payload: { zones: initialConfigZones() } });
+    const site = chain.site.zoneConfig(1);
+    const put = await chain.app.inject({ method: 'PUT', url: `/api/v1/gateways/${chain.gw}/config`, headers: tech, payload: { zones: site.zones, pumps: site.pumps } });
     expect(put.statusCode).toBe(202);
-    await waitFor(() => chain.applied.length === 1);
-    await waitFor(async () => (await chain.control.d.configs.latest(chain.gw))?.status === 'applied');
+    await waitFor(async () => (await chain.control.d.configs.latest(chain.gw))?.status === 'applied', 20_000);
   }, 60_000);
 
   afterAll(async () => {
@@ -48,20 +48,23 @@ describe.skipIf(!ok)('browser: farmer, officer and pages at 360 px and 1280 px (
   it('lets a farmer change the AWD re-flood level on a phone and shows it applied by the gateway', async () => {
     const { page } = browser;
     await login(page, chain.url, 'nongdan');
-    chain.uplink.publishReadings([{ sensor: 'wl1', metric: 'water_level', value: -7.5, unit: 'cm', ts: Date.now() }]);
-    await expect.poll(() => page.getByTestId('v-z1-waterLevel').textContent(), { timeout: 10_000 }).toMatch(/-7,5 cm|−7,5 cm/);
+    // the gateway's own water-level reading, live over SSE, in Vietnamese number format
+    await expect.poll(() => page.getByTestId('v-z1-waterLevel').textContent(), { timeout: 15_000 }).toMatch(/^-?\d+(,\d)? cm$/);
     await expect.poll(() => page.getByTestId('config-status').textContent()).toContain('Đã áp dụng (phiên bản 1)');
     await browser.screenshot('farmer-zones-360');
-    await page.getByText('Chế độ và ngưỡng').click();
-    await page.getByLabel('Bơm lại khi mực nước xuống (cm)').fill('10');
-    await page.getByRole('button', { name: 'Lưu và gửi xuống ruộng' }).click();
+    const z1 = page.getByTestId('zone-z1');
+    await z1.getByText('Chế độ và ngưỡng').click();
+    await z1.getByLabel('Bơm lại khi mực nước xuống (cm)').fill('10');
+    await z1.getByRole('button', { name: 'Lưu và gửi xuống ruộng' }).click();
     // client-side validation with the gateway's own Zone schema: nothing is sent
-    await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/refloodCm/);
-    expect(chain.applied).toHaveLength(1);
-    await page.getByLabel('Bơm lại khi mực nước xuống (cm)').fill('-12');
-    await page.getByRole('button', { name: 'Lưu và gửi xuống ruộng' }).click();
+    await expect.poll(() => z1.getByRole('alert').first().textContent()).toMatch(/refloodCm/);
+    expect(chain.gateway.config.version).toBe(1);
+    await z1.getByLabel('Bơm lại khi mực nước xuống (cm)').fill('-12');
+    await z1.getByRole('button', { name: 'Lưu và gửi xuống ruộng' }).click();
     await expect.poll(() => page.getByTestId('config-status').textContent(), { timeout: 10_000 }).toContain('Đã áp dụng (phiên bản 2)');
-    expect(chain.applied.at(-1)?.zones[0]?.awd?.refloodCm).toBe(-12);
+    // the running gateway has the new level in force
+    expect(chain.gateway.config.version).toBe(2);
+    expect(chain.gateway.config.zones.find((z) => z.id === 'z1')?.awd?.refloodCm).toBe(-12);
     await browser.screenshot('farmer-applied-360');
   });
 

@@ -5,9 +5,10 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { freePort } from '../../lib/ports.js';
-import type { z } from 'zod';
-import { topics, type GatewayConfig, type Inventory } from '../../protocol/index.js';
-import { Uplink } from '../../edge/uplink/index.js';
+import { topics, type GatewayConfig } from '../../protocol/index.js';
+import { Gateway } from '../../edge/gateway.js';
+import { parseGatewayFile } from '../../edge/config.js';
+import { gatewayFileFor, startPaddySite } from '../../simulators/paddy-site.js';
 import { buildMemoryApp } from '../../cloud/auth/testing.js';
 import { uiPlugin, UI_DIST } from '../../cloud/ui/plugin.js';
 import { bridgeControlToMqtt, mqttPublisher } from '../../cloud/routes/control/mqtt-bridge.js';
@@ -20,11 +21,7 @@ export function ensureUiBuilt(): void {
   execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
 }
 
-export const GATEWAY_INVENTORY: z.infer<typeof Inventory> = {
-  sensors: [{ sensor: 'wl1', metric: 'water_level', unit: 'cm' }, { sensor: 'sal1', metric: 'salinity', unit: 'ppt' }],
-  valves: [{ valve: 'v1', kind: 'intake' }, { valve: 'p1', kind: 'pump' }],
-};
-
+/** The zones of the simulated paddy site (same ids and hardware as its gateway file). */
 export function initialConfigZones(): GatewayConfig['zones'] {
   return [{
     id: 'z1', name: 'Ruộng 1', mode: 'awd', valves: ['v1'], intakeValve: 'v1', pump: 'p1',
@@ -35,9 +32,8 @@ export function initialConfigZones(): GatewayConfig['zones'] {
 
 /**
  * The chain the browser tests drive: the web app and API (memory stores) on a free port, a
- * cloud MQTT client on the real Mosquitto feeding the control service, and a gateway speaking
- * through the real edge uplink (disk queue, birth/will, config and command acks). The gateway's
- * control loop is not wired: it applies a config whose valves it has and rejects others.
+ * cloud MQTT client on the real Mosquitto feeding the control service, and a real gateway
+ * process on a simulated paddy over Modbus TCP, talking to the cloud through that Mosquitto.
  */
 export async function startWebChain(mqttUrl = 'mqtt://127.0.0.1:1883') {
   ensureUiBuilt();
@@ -57,23 +53,20 @@ export async function startWebChain(mqttUrl = 'mqtt://127.0.0.1:1883') {
   const port = await freePort();
   await built.app.listen({ port, host: '127.0.0.1' });
 
+  // a real gateway process (edge/gateway.ts) on a simulated paddy over Modbus TCP: it polls,
+  // runs the control loop, validates and applies configs and executes commands
+  const site = await startPaddySite({ seed: 3, initialLevelCm: -8, paddy: { rain: false },
+    salinity: { monthlyBasePpt: Array(12).fill(0.6), spikeChanceDry: 0, spikeChanceWet: 0 } });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'rs-gw-'));
-  const uplink = new Uplink({ gatewayId: gw, url: mqttUrl, dataDir, fw: 'web-test', inventory: GATEWAY_INVENTORY, batch: { maxReadings: 50, maxDelayMs: 100 } });
-  const valves = new Set(GATEWAY_INVENTORY.valves.map((v) => v.valve));
-  const applied: GatewayConfig[] = [];
-  uplink.onConfig((cfg) => {
-    const missing = cfg.zones.flatMap((z) => z.valves).filter((v) => !valves.has(v));
-    if (missing.length) return { status: 'rejected', reasons: missing.map((v) => `valve "${v}" does not exist on this gateway`) };
-    applied.push(cfg);
-    return { status: 'applied' };
-  });
-  uplink.onCommand(() => ({ status: 'done' }));
-  uplink.start();
+  const file = parseGatewayFile(gatewayFileFor(site, { gatewayId: gw, mqttUrl, dataDir, pollSeconds: 1, loopIntervalMs: 500 }), 'web-test', dataDir, {});
+  const gateway = new Gateway(file, {});
+  await gateway.start();
 
   return {
-    ...built, app: app!, gw, farms, url: `http://127.0.0.1:${port}`, uplink, applied, cloudClient,
+    ...built, app: app!, gw, farms, url: `http://127.0.0.1:${port}`, gateway, site, cloudClient,
     async stop() {
-      await uplink.stop().catch(() => undefined);
+      await gateway.stop().catch(() => undefined);
+      await site.stop().catch(() => undefined);
       // the retained config must not outlive the test on the shared broker
       await cloudClient.publishAsync(topics.config(gw), '', { qos: 1, retain: true }).catch(() => undefined);
       await cloudClient.publishAsync(topics.state(gw), '', { qos: 1, retain: true }).catch(() => undefined);
