@@ -82,6 +82,16 @@ export function registryContract(name: string, make: () => Promise<{ registry: R
       expect(await r.getGateway(id)).toMatchObject({ seqGaps: 2, seqDups: 1, lastSeq: 0, bootId: 'boot-two', lastSeen: T0 + 4 });
     });
 
+    it('loses no update when many messages of one gateway land at once', async () => {
+      const id = 'gw-burst';
+      await Promise.all(Array.from({ length: 20 }, (_, seq) => r.recordTelemetry(id, { bootId: 'boot-burst', seq }, T0 + seq)));
+      const gw = (await r.getGateway(id))!;
+      expect(gw.lastSeq).toBe(19);
+      expect(gw.lastSeen).toBe(T0 + 19);
+      await Promise.all([1, 2, 3].map((v) => r.putDesiredConfig(id, { v }, 'tech', T0)));
+      expect((await r.listConfigs(id)).map((c) => c.version)).toEqual([3, 2, 1]);
+    });
+
     it('versions desired configs and records the gateway\'s applied or rejected answer', async () => {
       const v1 = await r.putDesiredConfig('gw-a', { zones: [] }, 'tech1', T0);
       const v2 = await r.putDesiredConfig('gw-a', { zones: [{ id: 'z1' }] }, 'tech1', T0 + 1);
