@@ -90,7 +90,10 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
       this.uplink.start();
     }
     await this.enqueue(() => this.runStep([]));
-    this.unsubscribe = this.hw.sensors.onReadings((readings) => { void this.enqueue(() => this.onReadings(readings)); });
+    this.unsubscribe = this.hw.sensors.onReadings((readings) => {
+      const arrived = performance.now();
+      void this.enqueue(() => this.onReadings(readings, arrived));
+    });
     this.hw.sensors.start();
     this.timer = setInterval(() => { void this.enqueue(() => this.runStep([])); }, this.file.loop.intervalMs);
     logger.info({ gatewayId: this.file.gatewayId, configVersion: this.cfg.version, zones: this.cfg.zones.length }, 'gateway started');
@@ -155,20 +158,35 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
     return p;
   }
 
-  private async onReadings(readings: Reading[]): Promise<void> {
+  private async onReadings(readings: Reading[], arrived: number): Promise<void> {
     try {
       this.uplink?.publishReadings(readings);
     } catch (err) {
       logger.warn({ err: errorMessage(err) }, 'readings not queued for the uplink');
     }
-    await this.runStep(readings);
+    await this.runStep(readings, arrived);
   }
 
-  private async runStep(readings: Reading[]): Promise<void> {
+  /** Steps so far, and how long a reading batch took from arrival to its first relay command. */
+  stats(): { steps: number; decisions: number; lastDecisionMs: number; maxDecisionMs: number } {
+    return { ...this.counters };
+  }
+
+  private readonly counters = { steps: 0, decisions: 0, lastDecisionMs: 0, maxDecisionMs: 0 };
+
+  private async runStep(readings: Reading[], arrived?: number): Promise<void> {
     if (!this.running) return;
     try {
       await this.retryCloses();
-      await this.commit(step(this.loop, readings, this.cfg, this.clock.now(), this.loopOpts));
+      const r = step(this.loop, readings, this.cfg, this.clock.now(), this.loopOpts);
+      this.counters.steps++;
+      if (arrived !== undefined && r.commands.length > 0) {
+        const ms = performance.now() - arrived;
+        this.counters.decisions++;
+        this.counters.lastDecisionMs = ms;
+        this.counters.maxDecisionMs = Math.max(this.counters.maxDecisionMs, ms);
+      }
+      await this.commit(r);
     } catch (err) {
       // a bug must never leave water running: everything off, state reset to closed
       logger.error({ err }, 'control step failed; closing every actuator');
