@@ -152,18 +152,33 @@ export class Ingest {
     return { connected: !!this.client?.connected, shared: this.sharedInUse, spool: this.writer?.spool.size ?? null, heldAcks: this.gate?.pending ?? 0 };
   }
 
-  /** Flushes what is pending, sends its acks, disconnects. The spool stays for the next start. */
-  async stop(): Promise<void> {
+  /**
+   * Flushes what is pending, sends its acks, disconnects. The session stays with the broker
+   * (messages queue for this instance id until it returns) and the spool stays on disk.
+   * `retire: true` is for an instance that will not come back: it unsubscribes first, so a
+   * shared group stops handing this session its share (Mosquitto counts offline persistent
+   * sessions in the round-robin), and ends the session.
+   */
+  async stop(opts: { retire?: boolean } = {}): Promise<void> {
     const client = this.client;
     if (!client) return;
+    if (opts.retire && client.connected) await client.unsubscribeAsync(this.filters()).catch(() => undefined);
     this.flush();
     await this.chain;
     await this.writer?.stop();
     await client.endAsync();
     this.client = undefined;
+    if (opts.retire) {
+      const connect = this.opts.connect ?? ((url: string, o: IClientOptions) => mqtt.connect(url, o));
+      const c = connect(this.opts.mqttUrl, { clientId: this.clientId, clean: true, username: this.opts.username, password: this.opts.password, reconnectPeriod: 0 });
+      await new Promise<void>((resolve) => { c.once('connect', () => resolve()); c.once('error', () => resolve()); });
+      await c.endAsync();
+    }
   }
 
   private onMessage(topic: string, payload: Buffer, messageId: number | undefined): void {
+    // the broker probe's own subscription, QoS 0: not ours to count
+    if (topic.startsWith('$SYS/')) return;
     const gen = messageId === undefined ? -1 : this.gate!.defer(messageId);
     const ack = () => { if (messageId !== undefined) this.gate!.release(messageId, gen); };
     const decoded = decodePayload(topic, payload);

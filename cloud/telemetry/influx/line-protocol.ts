@@ -9,7 +9,8 @@ import type { StoredReading } from '../store.js';
  */
 export const MEASUREMENT = 'reading';
 
-export function toLine(p: StoredReading): string {
+/** The same point through the client library's Point (the reference toLine is checked against). */
+export function toLineWithPoint(p: StoredReading): string {
   const point = new Point(MEASUREMENT)
     .tag('gateway', p.gatewayId)
     .tag('metric', p.metric)
@@ -23,6 +24,25 @@ export function toLine(p: StoredReading): string {
   }
   if (p.fault) point.stringField('fault', p.fault);
   return point.toLineProtocol() as string;
+}
+
+// line protocol escaping: tag values escape comma, equals sign and space; string field values
+// escape double quote and backslash (the same rules Point applies)
+const tagEsc = (v: string) => (/[,= \n\r\t]/.test(v) ? v.replace(/([,= ])/g, '\\$1').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') : v);
+const strEsc = (v: string) => (/["\\]/.test(v) ? v.replace(/(["\\])/g, '\\$1') : v);
+
+/**
+ * One reading as a line, fields in Point's (sorted) order. Point allocates an object per point
+ * and costs about a fifth of the ingest's CPU at 100k readings/s; this template is several
+ * times faster and a unit test holds it byte-identical to Point's output.
+ */
+export function toLine(p: StoredReading): string {
+  const quality = p.quality ?? 'good';
+  let fields = p.fault ? `fault="${strEsc(p.fault)}",quality="${quality}"` : `quality="${quality}"`;
+  if (p.value !== null && quality !== 'good') fields += `,raw=${p.value}`;
+  fields += `,unit="${strEsc(p.unit)}"`;
+  if (p.value !== null && quality === 'good') fields += `,value=${p.value}`;
+  return `${MEASUREMENT},gateway=${tagEsc(p.gatewayId)},metric=${tagEsc(p.metric)},sensor=${tagEsc(p.sensor)} ${fields} ${p.ts}`;
 }
 
 export function toLines(points: StoredReading[]): string {

@@ -1,0 +1,160 @@
+/**
+ * `npm run bench ingest [-- --smoke]`: the cloud ingest against a bare pass-through subscriber,
+ * side by side in one run, on a private Mosquitto (project config) and a real InfluxDB 1.x.
+ * Load comes from simulated gateways in a separate process. Last line printed: one JSON object.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { StoredReading, TelemetryStore, WriteResult } from '../cloud/telemetry/store.js';
+import type { InfluxServer } from '../test/support/influx.js';
+import type { MosquittoServer } from '../test/support/mosquitto.js';
+
+// the root logger reads LOG_LEVEL when first imported: keep info lines off the result
+process.env.LOG_LEVEL ??= 'warn';
+const { benchmarkDrain } = await import('../edge/uplink/index.js');
+const { Ingest } = await import('../cloud/ingest/ingest.js');
+const { BaselineSubscriber } = await import('../cloud/ingest/testing/baseline-subscriber.js');
+const { InfluxTelemetryStore } = await import('../cloud/telemetry/influx/influx-store.js');
+const { startInflux } = await import('../test/support/influx.js');
+const { startMosquitto } = await import('../test/support/mosquitto.js');
+
+const args = process.argv.slice(2);
+const smoke = args.includes('--smoke');
+const opt = (name: string, def: number) => { const i = args.indexOf(`--${name}`); return i >= 0 ? Number(args[i + 1]) : def; };
+const GATEWAYS = opt('gateways', smoke ? 4 : 50);
+const PER_MESSAGE = opt('per-message', 200);
+const THROUGHPUT_MS = opt('seconds', smoke ? 1 : 10) * 1000;
+const LATENCY_MS = opt('latency-seconds', smoke ? 1 : 8) * 1000;
+const LATENCY_RATE = opt('latency-rate', 10_000);
+const DRAIN_DAYS = opt('drain-days', smoke ? 0.1 : 7);
+const GENERATOR = fileURLToPath(new URL('../cloud/ingest/testing/load-generator.ts', import.meta.url));
+const USERS = { cloud: 'cloud-secret', bench: 'bench-secret' };
+const ACL = 'user cloud\ntopic readwrite ruongso/v1/#\ntopic read $SYS/#\nuser bench\ntopic readwrite ruongso/v1/#\n';
+
+interface Phase { readings: number; stored: number; readingsPerSec: number; p50LatencyMs: number; p99LatencyMs: number }
+const say = (s: string) => process.stderr.write(`${s}\n`);
+
+/** Collects publish → stored latency (readings carry their publish time as ts). */
+class Meter {
+  lat: number[] = [];
+  stored = 0;
+  first = 0;
+  last = 0;
+  record(ts: number[], at: number): void {
+    if (!this.first) this.first = at;
+    this.last = at;
+    this.stored += ts.length;
+    // one in 10 readings is plenty for percentiles and keeps memory small
+    for (let i = 0; i < ts.length; i += 10) this.lat.push(at - ts[i]!);
+  }
+  pct(p: number): number {
+    const s = [...this.lat].sort((a, b) => a - b);
+    return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;
+  }
+}
+
+class MeteredStore implements TelemetryStore {
+  readonly kind = 'influx' as const;
+  constructor(private readonly inner: TelemetryStore, private readonly meter: Meter) {}
+  init() { return this.inner.init(); }
+  async write(points: StoredReading[]): Promise<WriteResult> {
+    const res = await this.inner.write(points);
+    this.meter.record(points.map((p) => p.ts), Date.now());
+    return res;
+  }
+  query = (...a: Parameters<TelemetryStore['query']>) => this.inner.query(...a);
+  latest = (g: string) => this.inner.latest(g);
+  health = () => this.inner.health();
+  close = () => this.inner.close();
+}
+
+function generate(mq: MosquittoServer, durationMs: number, ratePerSec: number, prefix: string): Promise<{ messages: number; readings: number; ms: number; start: number }> {
+  const cfg = { url: mq.url, username: 'bench', password: USERS.bench, prefix, gateways: GATEWAYS, perMessage: PER_MESSAGE, durationMs, ratePerSec };
+  const child = spawn(process.execPath, ['--import', 'tsx', GENERATOR, JSON.stringify(cfg)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  return new Promise((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`load generator exited ${code}`)))));
+}
+
+async function waitStored(meter: Meter | { stored: number }, total: number, ms = 120_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (meter.stored < total && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+}
+
+async function runOurs(mq: MosquittoServer, influx: InfluxServer, durationMs: number, rate: number, dataDir: string): Promise<Phase> {
+  const meter = new Meter();
+  const store = new MeteredStore(new InfluxTelemetryStore({ url: influx.url, db: `ours_${randomBytes(3).toString('hex')}` }), meter);
+  await store.init();
+  const ingest = new Ingest({ store, mqttUrl: mq.url, username: 'cloud', password: USERS.cloud, instanceId: `bench-${randomBytes(3).toString('hex')}`, dataDir, subscribeDrones: false });
+  await ingest.start();
+  const gen = await generate(mq, durationMs, rate, `o${randomBytes(2).toString('hex')}-`);
+  await waitStored(meter, gen.readings);
+  await ingest.stop({ retire: true });
+  return phase(gen.readings, meter, gen.start);
+}
+
+async function runBaseline(mq: MosquittoServer, influx: InfluxServer, durationMs: number, rate: number): Promise<Phase> {
+  const meter = new Meter();
+  const db = `base_${randomBytes(3).toString('hex')}`;
+  await influx.createDb(db);
+  const sub = new BaselineSubscriber({ mqttUrl: mq.url, username: 'cloud', password: USERS.cloud, influxUrl: influx.url, db, onWritten: (ts, at) => meter.record(ts, at) });
+  await sub.start();
+  const gen = await generate(mq, durationMs, rate, `b${randomBytes(2).toString('hex')}-`);
+  await waitStored(meter, gen.readings);
+  await sub.stop();
+  return phase(gen.readings, meter, gen.start);
+}
+
+function phase(readings: number, m: Meter, started: number): Phase {
+  return { readings, stored: m.stored, readingsPerSec: Math.round(m.stored / ((m.last - started) / 1000)), p50LatencyMs: m.pct(50), p99LatencyMs: m.pct(99) };
+}
+
+async function runDrain(mq: MosquittoServer, influx: InfluxServer, dataDir: string) {
+  let stored = 0;
+  const meter = { stored: 0, record: (ts: number[]) => { stored += ts.length; meter.stored = stored; } };
+  const store = new MeteredStore(new InfluxTelemetryStore({ url: influx.url, db: `drain_${randomBytes(3).toString('hex')}` }), meter as unknown as Meter);
+  await store.init();
+  const ingest = new Ingest({ store, mqttUrl: mq.url, username: 'cloud', password: USERS.cloud, instanceId: `drain-${randomBytes(3).toString('hex')}`, dataDir, subscribeDrones: false });
+  await ingest.start();
+  const t0 = Date.now();
+  const edge = await benchmarkDrain({ url: mq.url, username: 'bench', password: USERS.bench, days: DRAIN_DAYS });
+  const drainStart = t0 + edge.fillMs;
+  await waitStored(meter, edge.readings);
+  const endToEndMs = Date.now() - drainStart;
+  await ingest.stop({ retire: true });
+  return { readings: edge.readings, edgeToBrokerReadingsPerSec: edge.drainReadingsPerSec, endToEndMs, drainReadingsPerSec: Math.round(edge.readings / (endToEndMs / 1000)), stored };
+}
+
+async function main(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruongso-bench-'));
+  const [mq, influx] = await Promise.all([startMosquitto({ users: USERS, acl: ACL }), startInflux()]);
+  try {
+    say(`ingest bench: ${GATEWAYS} gateways × ${PER_MESSAGE} readings/message, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}`);
+    const ours = await runOurs(mq, influx, THROUGHPUT_MS, 0, dataDir);
+    say(`ours      max: ${JSON.stringify(ours)}`);
+    const base = await runBaseline(mq, influx, THROUGHPUT_MS, 0);
+    say(`baseline  max: ${JSON.stringify(base)}`);
+    const oursLat = await runOurs(mq, influx, LATENCY_MS, LATENCY_RATE, dataDir);
+    say(`ours      at ${LATENCY_RATE}/s: ${JSON.stringify(oursLat)}`);
+    const baseLat = await runBaseline(mq, influx, LATENCY_MS, LATENCY_RATE);
+    say(`baseline  at ${LATENCY_RATE}/s: ${JSON.stringify(baseLat)}`);
+    const drain = await runDrain(mq, influx, dataDir);
+    say(`drain ${DRAIN_DAYS} d backlog of 32 sensors: ${JSON.stringify(drain)}`);
+    process.stdout.write(`${JSON.stringify({
+      readingsPerSec: ours.readingsPerSec, baselineReadingsPerSec: base.readingsPerSec,
+      ratio: Math.round((ours.readingsPerSec / base.readingsPerSec) * 100) / 100,
+      p50LatencyMs: oursLat.p50LatencyMs, p99LatencyMs: oursLat.p99LatencyMs,
+      baselineP99LatencyMs: baseLat.p99LatencyMs, drainReadingsPerSec: drain.drainReadingsPerSec,
+    })}\n`);
+  } finally {
+    await Promise.all([mq.destroy(), influx.destroy()]);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
+process.exit(0);
