@@ -57,7 +57,13 @@ export function fieldAreas(field: Field, frame: LocalFrame, buffers: PlanBuffers
   const holes: LocalMulti = rings.slice(1).map((r) => [r]);
   const excl = field.exclusions.map((e) => ({ poly: [frame.polygonToLocal(e.polygon.coordinates)] as LocalMulti, d: e.bufferM }));
   const allowed = differenceLocal([rings], ...excl.map((e) => e.poly));
-  const noSpray = unionLocal([bufferLocal(holes, buffers.holeM), ...excl.map((e) => bufferLocal(e.poly, e.d))]);
+  const exclusions = excl.map((e) => bufferLocal(e.poly, e.d));
+  if (buffers.holeM === buffers.boundaryM) {
+    // one distance for both: shrinking the polygon with its holes grows the holes by the same
+    // distance, so JTS's buffer does it in one pass and the clipper only cuts exclusions
+    return { allowed, sprayable: differenceLocal(bufferLocal([rings], -buffers.boundaryM), unionLocal(exclusions)) };
+  }
+  const noSpray = unionLocal([bufferLocal(holes, buffers.holeM), ...exclusions]);
   const sprayable = differenceLocal(bufferLocal(shell, -buffers.boundaryM), noSpray);
   return { allowed, sprayable };
 }

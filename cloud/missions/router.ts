@@ -33,7 +33,10 @@ export class TransitRouter {
       for (let i = 1; i < ring.length; i++) this.edges.push([ring[i - 1]!, ring[i]!]);
     }
     this.nodes = headlandLoops.flatMap((l) => reflexCorners(l.ring, l.hole));
+    this.grid = new EdgeGrid(this.edges);
   }
+
+  private readonly grid: EdgeGrid;
 
   /** True when the straight segment a→b stays on allowed ground. */
   clear(a: XY, b: XY): boolean {
@@ -61,7 +64,7 @@ export class TransitRouter {
   private noCrossing(a: XY, b: XY): boolean {
     const minX = Math.min(a[0], b[0]), maxX = Math.max(a[0], b[0]);
     const minY = Math.min(a[1], b[1]), maxY = Math.max(a[1], b[1]);
-    for (const [c, d] of this.edges) {
+    for (const [c, d] of this.grid.near(minX, minY, maxX, maxY)) {
       if (Math.max(c[0], d[0]) < minX || Math.min(c[0], d[0]) > maxX) continue;
       if (Math.max(c[1], d[1]) < minY || Math.min(c[1], d[1]) > maxY) continue;
       const o1 = orient(a, b, c), o2 = orient(a, b, d), o3 = orient(c, d, a), o4 = orient(c, d, b);
@@ -121,4 +124,50 @@ function reflexCorners(ring: XY[], hole: boolean): XY[] {
     if ((freeLeft && turn < -1e-9) || (!freeLeft && turn > 1e-9)) out.push(c);
   }
   return out;
+}
+
+/** Boundary edges bucketed on a coarse grid, so a crossing test looks only at nearby edges. */
+class EdgeGrid {
+  private readonly cells: Seg[][];
+  private readonly x0: number; private readonly y0: number;
+  private readonly size: number; private readonly n: number;
+  private readonly stamp: Uint32Array;
+  private readonly index = new Map<Seg, number>();
+  private tick = 0;
+
+  constructor(private readonly edges: Seg[]) {
+    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    for (const [a, b] of edges) for (const p of [a, b]) {
+      minX = Math.min(minX, p[0]); maxX = Math.max(maxX, p[0]); minY = Math.min(minY, p[1]); maxY = Math.max(maxY, p[1]);
+    }
+    this.n = 32;
+    this.x0 = minX; this.y0 = minY;
+    this.size = Math.max(maxX - minX, maxY - minY, 1) / this.n + 1e-9;
+    this.cells = Array.from({ length: this.n * this.n }, () => []);
+    this.stamp = new Uint32Array(edges.length);
+    edges.forEach((e, i) => {
+      this.index.set(e, i);
+      const [c0, r0, c1, r1] = this.range(Math.min(e[0][0], e[1][0]), Math.min(e[0][1], e[1][1]), Math.max(e[0][0], e[1][0]), Math.max(e[0][1], e[1][1]));
+      for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) this.cells[r * this.n + c]!.push(e);
+    });
+  }
+
+  private range(minX: number, minY: number, maxX: number, maxY: number): [number, number, number, number] {
+    const clamp = (v: number) => Math.max(0, Math.min(this.n - 1, Math.floor(v)));
+    return [clamp((minX - this.x0) / this.size), clamp((minY - this.y0) / this.size), clamp((maxX - this.x0) / this.size), clamp((maxY - this.y0) / this.size)];
+  }
+
+  /** Edges whose cells meet the box, each once. */
+  near(minX: number, minY: number, maxX: number, maxY: number): Seg[] {
+    const out: Seg[] = [];
+    this.tick++;
+    const [c0, r0, c1, r1] = this.range(minX, minY, maxX, maxY);
+    for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) {
+      for (const e of this.cells[r * this.n + c]!) {
+        const i = this.index.get(e)!;
+        if (this.stamp[i] !== this.tick) { this.stamp[i] = this.tick; out.push(e); }
+      }
+    }
+    return out;
+  }
 }
