@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { Aedes, type AedesOptions, type AuthenticateError, type Client } from 'aedes';
 import { log as rootLog, type Logger } from '../../lib/log.js';
 import type { BrokerAuth, BrokerIdentity } from './auth.js';
 import { portInUse, BrokerError } from './errors.js';
@@ -19,6 +19,46 @@ export interface EmbeddedBroker {
   close(): Promise<void>;
 }
 
+const refusal = (msg: string, returnCode: number) => Object.assign(new Error(msg), { returnCode }) as AuthenticateError;
+
+/** Aedes' auth hooks on BrokerAuth; who a client is stays with its connection. */
+function authHooks(auth: BrokerAuth, log: Logger): AedesOptions {
+  const who = new WeakMap<Client, BrokerIdentity>();
+  return {
+    authenticate: (client, username, password, done) => {
+      auth.authenticate(username, password?.toString('utf8')).then((id) => {
+        if (!id) {
+          log.warn({ clientId: client.id, username }, 'broker login refused');
+          return done(refusal('bad username or password', 4), false);
+        }
+        who.set(client, id);
+        done(null, true);
+      }, (err: unknown) => {
+        log.error({ err, username }, 'broker login check failed');
+        done(refusal('server unavailable', 3), false);
+      });
+    },
+    authorizePublish: (client, packet, cb) => {
+      // client is null only when Aedes publishes a stored last will of a client long gone
+      if (!client) return cb(null);
+      const id = who.get(client);
+      if (id && auth.canPublish(id, packet.topic)) return cb(null);
+      log.warn({ clientId: client.id, topic: packet.topic }, 'publish refused');
+      cb(refusal(`not allowed to publish to ${packet.topic}`, 5));
+    },
+    authorizeSubscribe: (client, sub, cb) => {
+      const id = who.get(client);
+      if (id && auth.canSubscribe(id, sub.topic)) return cb(null, sub);
+      log.warn({ clientId: client.id, filter: sub.topic }, 'subscription refused');
+      cb(null, null); // SUBACK 0x80 for this filter, the connection stays
+    },
+    authorizeForward: (client, packet) => {
+      const id = who.get(client);
+      return id && auth.canReceive(id, packet.topic) ? packet : null;
+    },
+  };
+}
+
 /**
  * Aedes on a TCP port, for the one-command demo. Persistence is Aedes' default, in memory:
  * retained messages, queued QoS 1 messages and sessions die with the process. Production runs
@@ -28,46 +68,7 @@ export interface EmbeddedBroker {
 export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const log = (opts.log ?? rootLog).child({ mod: 'broker' });
   const host = opts.host ?? '0.0.0.0';
-  const who = new WeakMap<Client, BrokerIdentity>();
-  const auth = opts.auth;
-  const deny = (msg: string) => Object.assign(new Error(msg), { returnCode: 5 }) as AuthenticateError;
-
-  const aedes = await Aedes.createBroker({
-    drainTimeout: 30_000,
-    ...(auth ? {
-      authenticate: (client, username, password, done) => {
-        auth.authenticate(username, password?.toString('utf8')).then((id) => {
-          if (!id) {
-            log.warn({ clientId: client.id, username }, 'broker login refused');
-            return done(Object.assign(new Error('bad username or password'), { returnCode: 4 }) as AuthenticateError, false);
-          }
-          who.set(client, id);
-          done(null, true);
-        }, (err: unknown) => {
-          log.error({ err, username }, 'broker login check failed');
-          done(Object.assign(new Error('server unavailable'), { returnCode: 3 }) as AuthenticateError, false);
-        });
-      },
-      authorizePublish: (client, packet, cb) => {
-        // client is null only when Aedes publishes a stored last will of a client long gone
-        if (!client) return cb(null);
-        const id = who.get(client);
-        if (id && auth.canPublish(id, packet.topic)) return cb(null);
-        log.warn({ clientId: client.id, topic: packet.topic }, 'publish refused');
-        cb(deny(`not allowed to publish to ${packet.topic}`));
-      },
-      authorizeSubscribe: (client, sub, cb) => {
-        const id = who.get(client);
-        if (id && auth.canSubscribe(id, sub.topic)) return cb(null, sub);
-        log.warn({ clientId: client.id, filter: sub.topic }, 'subscription refused');
-        cb(null, null); // SUBACK 0x80 for this filter, the connection stays
-      },
-      authorizeForward: (client, packet) => {
-        const id = who.get(client);
-        return id && auth.canReceive(id, packet.topic) ? packet : null;
-      },
-    } : {}),
-  });
+  const aedes = await Aedes.createBroker({ drainTimeout: 30_000, ...(opts.auth ? authHooks(opts.auth, log) : {}) });
   aedes.on('clientError', (client, err) => log.debug({ clientId: client.id, err: err.message }, 'client error'));
 
   const server = net.createServer(aedes.handle);
