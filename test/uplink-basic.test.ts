@@ -92,3 +92,18 @@ describe.skipIf(!ok)('uplink against the system Mosquitto', () => {
     expect(() => up.publishReadings([{ ...reading(1), ts: 1_764_288_000 }])).toThrow(/ts/);
   });
 });
+
+describe('uplink with a broken disk', () => {
+  it('reports a queue it cannot write as UPLINK_QUEUE_WRITE_FAILED and keeps running', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'uplink-ro-'));
+    const up = new Uplink({ gatewayId: `t-ro-${randomBytes(3).toString('hex')}`, url: 'mqtt://127.0.0.1:1', dataDir, fw: 'test/1', reconnect: { minMs: 5000, maxMs: 5000 } });
+    up.start();
+    // simulate the queue failing underneath (disk full, card removed)
+    (up as unknown as { queue: { addPending: () => never } }).queue.addPending = () => { throw new Error('SQLITE_FULL: database or disk is full'); };
+    expect(() => up.publishReadings([reading(1)])).toThrow(expect.objectContaining({ code: 'UPLINK_QUEUE_WRITE_FAILED' }));
+    up.publishEvent({ kind: 'alarm', reason: 'still works for events' });
+    expect(up.stats().queuedMessages).toBe(1);
+    await up.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+});

@@ -5,6 +5,7 @@ export type UplinkErrorCode =
   | 'UPLINK_READING_INVALID'
   | 'UPLINK_EVENT_INVALID'
   | 'UPLINK_QUEUE_OPEN_FAILED'
+  | 'UPLINK_QUEUE_WRITE_FAILED'
   | 'UPLINK_NOT_STARTED';
 
 /** Errors of the edge → cloud link. */

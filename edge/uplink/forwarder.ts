@@ -71,6 +71,9 @@ export class Forwarder {
     try {
       this.sendFresh();
       this.sendBacklog();
+    } catch (err) {
+      // a queue read failed (disk error): the next pump or reconnect tries again
+      this.log.error({ err }, 'cannot read the uplink queue');
     } finally {
       this.pumping = false;
     }
@@ -142,8 +145,14 @@ export class Forwarder {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     if (this.acked.length === 0) return;
-    const ids = this.acked.splice(0, this.acked.length);
-    this.sentReadings += this.queue.remove(ids);
+    try {
+      this.sentReadings += this.queue.remove(this.acked);
+      this.acked.length = 0;
+    } catch (err) {
+      // keep the ids and try again later; at worst they are resent after a restart
+      this.log.error({ err, ids: this.acked.length }, 'cannot delete acknowledged messages from the uplink queue');
+      if (!this.stopped) this.flushTimer = setTimeout(() => this.flushAcked(), 1000);
+    }
   }
 
   stop(): void {

@@ -114,7 +114,7 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     this.downlink.commandHandler = this.commandHandler;
     this.downlink.appliedVersion = this.configVersion;
     // readings accepted by a previous process but never sealed get this boot's bootId
-    this.seal();
+    this.write(() => this.seal());
     const stateTopic = topics.state(s.gatewayId);
     const client = mqtt.connect(s.url, {
       clientId: this.clientId,
@@ -161,8 +161,7 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
       ...(this.settings.inventory ? { inventory: this.settings.inventory } : {}),
     };
     client.publish(topics.state(this.settings.gatewayId), JSON.stringify(birth), { qos: 1, retain: true });
-    this.seal();
-    this.maybeReportDrops();
+    this.safely('sealing at connect', () => { this.seal(); this.maybeReportDrops(); });
     this.forwarder?.onConnect();
     this.log.info({ sessionPresent, queued: this.queue?.stats().messages }, 'connected');
     // 'connected' means the downlink is listening too
@@ -216,15 +215,32 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
       throw new UplinkError('UPLINK_READING_INVALID', `reading rejected: ${i?.path.join('.')}: ${i?.message}`);
     }
     if (parsed.data.length === 0) return;
-    const pending = queue.addPending(parsed.data, this.clock.now());
+    const pending = this.write(() => queue.addPending(parsed.data, this.clock.now()));
     if (pending >= this.settings.batch.maxReadings) {
-      // full messages now; while connected the remainder follows by time, offline it waits to fill
-      this.seal(true);
-      this.maybeReportDrops();
+      // full messages now; while connected the remainder follows by time, offline it waits to fill.
+      // The readings are already on disk: a failure here only delays sealing them
+      this.safely('sealing', () => { this.seal(true); this.maybeReportDrops(); });
       this.forwarder?.pump();
     }
     if (this.connected && !this.batchTimer && queue.pendingReadings > 0) {
-      this.batchTimer = setTimeout(() => { this.batchTimer = undefined; this.flush(); }, this.settings.batch.maxDelayMs);
+      this.batchTimer = setTimeout(() => { this.batchTimer = undefined; this.safely('batch', () => this.flush()); }, this.settings.batch.maxDelayMs);
+    }
+  }
+
+  private write<T>(op: () => T): T {
+    try {
+      return op();
+    } catch (err) {
+      throw new UplinkError('UPLINK_QUEUE_WRITE_FAILED', `cannot write to the uplink queue in ${this.settings.dataDir}: is the disk full or read-only?`, { cause: err });
+    }
+  }
+
+  /** Runs housekeeping from a timer or an MQTT event: a disk error is logged, never thrown there. */
+  private safely(what: string, op: () => void): void {
+    try {
+      op();
+    } catch (err) {
+      this.log.error({ err }, `uplink ${what} failed; retried on the next reading or reconnect`);
     }
   }
 
@@ -232,8 +248,7 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
   flush(): void {
     clearTimeout(this.batchTimer);
     this.batchTimer = undefined;
-    this.seal();
-    this.maybeReportDrops();
+    this.write(() => { this.seal(); this.maybeReportDrops(); });
     this.forwarder?.pump();
   }
 
@@ -250,15 +265,16 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
       const i = parsed.error.issues[0];
       throw new UplinkError('UPLINK_EVENT_INVALID', `event rejected: ${i?.path.join('.')}: ${i?.message}`);
     }
+    this.write(() => queue.enqueue('event', JSON.stringify(parsed.data), 1, 0));
     this.eventSeq++;
-    queue.enqueue('event', JSON.stringify(parsed.data), 1, 0);
     this.maybeReportDrops();
     this.forwarder?.pump();
   }
 
   private enqueueAck(channel: 'config/ack' | 'cmd/ack', payload: ConfigAck | CommandAck): void {
     if (!this.queue) return;
-    this.queue.enqueue(channel, JSON.stringify(payload), 1, 0);
+    const queue = this.queue;
+    this.write(() => queue.enqueue(channel, JSON.stringify(payload), 1, 0));
     if (channel === 'config/ack' && 'status' in payload && payload.status === 'applied') this.configVersion = payload.version;
     this.forwarder?.pump();
   }
@@ -297,7 +313,7 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     if (!client || !queue) return;
     this.stopping = true;
     clearTimeout(this.batchTimer);
-    this.seal();
+    this.safely('sealing at stop', () => this.seal());
     // send nothing new; what is on the wire gets its PUBACK below or is resent next start
     this.forwarder?.onDisconnect();
     if (this.connected) {
