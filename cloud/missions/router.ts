@@ -75,10 +75,9 @@ export class TransitRouter {
 
   /** Polyline from a to b on allowed ground; straight when no path exists (e.g. home outside the field). */
   route(a: XY, b: XY): XY[] {
-    if (dist(a, b) < 1e-6) return [a, b];
+    if (dist(a, b) < 1e-6 || this.clear(a, b)) return [a, b];
     // a refill point off the field has no path on field ground: its ferry is flown straight
     if (!this.inside(a) || !this.inside(b)) return [a, b];
-    if (this.clearFromInside(a, b)) return [a, b];
     return this.astar(a, b) ?? [a, b];
   }
 
