@@ -48,10 +48,13 @@ describe('paddy water balance', () => {
     expect(gain(AUG)).toBeGreaterThan(gain(MAR) + 10);
   });
 
-  it('simulates a week in a few milliseconds', () => {
-    const t = performance.now();
+  it('simulates a week in a few milliseconds of CPU', () => {
+    advancePaddy({ ts: MAR, levelCm: 0 }, MAR + days(1), { intakeOpen: false }); // warm up the JIT
+    // CPU time, not wall time: the machine is shared and a busy neighbour must not fail this
+    const before = process.cpuUsage();
     advancePaddy({ ts: MAR, levelCm: 0 }, MAR + days(7), { intakeOpen: false });
-    expect(performance.now() - t).toBeLessThan(50);
+    const used = process.cpuUsage(before);
+    expect((used.user + used.system) / 1000).toBeLessThan(50);
   });
 });
 
