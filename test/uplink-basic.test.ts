@@ -5,7 +5,8 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import mqtt from 'mqtt';
 import { Uplink } from '../edge/uplink/index.js';
-import { GatewayEvent, GatewayState, Telemetry, topics } from '../protocol/index.js';
+import { GatewayEvent, GatewayState, Telemetry, topics, type GatewayConfig } from '../protocol/index.js';
+import { fixture } from '../protocol/fixtures/index.js';
 import { services } from './support/services.js';
 import { Watcher } from './support/uplink-watch.js';
 
@@ -105,5 +106,25 @@ describe('uplink with a broken disk', () => {
     expect(up.stats().queuedMessages).toBe(1);
     await up.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+});
+
+describe.skipIf(!ok)('uplink restarted in the same process', () => {
+  it('subscribes again after stop() and start(): the retained config is confirmed anew', async () => {
+    const { gatewayId, dataDir } = newGateway();
+    const watch = await Watcher.open(URL, gatewayId);
+    cleanups.push(() => watch.close());
+    const c = await mqtt.connectAsync(URL);
+    cleanups.push(async () => { await c.publishAsync(topics.config(gatewayId), '', { retain: true, qos: 1 }); await c.endAsync(); });
+    await c.publishAsync(topics.config(gatewayId), JSON.stringify({ ...fixture<GatewayConfig>('config'), version: 1 }), { retain: true, qos: 1 });
+    const up = new Uplink({ gatewayId, url: URL, dataDir, fw: 'test/1' });
+    up.onConfig(() => ({ status: 'applied' }));
+    up.start();
+    await watch.until(() => watch.on('config/ack').length === 1, 5000, 'first ack');
+    await up.stop();
+    up.start();
+    cleanups.push(() => up.stop());
+    await watch.until(() => watch.on('config/ack').length === 2, 5000, 'ack after restart');
+    expect(watch.on('config/ack').map((s) => s.payload.status)).toEqual(['applied', 'applied']);
   });
 });

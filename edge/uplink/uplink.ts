@@ -328,6 +328,7 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     queue.close();
     this.queue = undefined;
     this.stopping = false;
+    this.everConnected = false; // a new client after start() must subscribe again
     this.log.info({}, 'uplink stopped');
   }
 }
