@@ -51,6 +51,8 @@ describe.skipIf(!ok)('link down for a simulated day, then back', () => {
     }
     expect(up.stats().queued).toBe(produced);
     expect(up.stats().dropped).toBe(0);
+    const diskBytes = up.stats().diskBytes;
+    expect(diskBytes).toBeLessThan(20 * 1024 * 1024); // a day of 32 sensors: ~5 MB of JSON plus the WAL
 
     await broker.start();
     await new Promise<void>((r) => up.once('connected', r));
@@ -80,7 +82,7 @@ describe.skipIf(!ok)('link down for a simulated day, then back', () => {
     // fresh data was not starved: some arrived while the backlog was still draining
     const firstFresh = arrivals.find((s) => s.payload.seq >= backlogSeqs);
     expect(firstFresh!.at).toBeLessThan(backlog.at(-1)!.at);
-    console.info(`a day offline: ${backlogSeqs} messages (${24 * 60 * SENSORS} readings) drained in ${drainMs} ms at ≤ ${DRAIN_PER_SECOND} msg/s`);
+    console.info(`a day offline: ${backlogSeqs} messages (${24 * 60 * SENSORS} readings) drained in ${drainMs} ms at ≤ ${DRAIN_PER_SECOND} msg/s; ${(diskBytes / 1e6).toFixed(1)} MB on disk`);
     await up.stop();
     await watch.close();
   }, 60_000);

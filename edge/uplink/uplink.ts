@@ -31,6 +31,8 @@ export interface UplinkStats {
   inflight: number;
   /** the backlog from before the last reconnect is still going out */
   draining: boolean;
+  /** bytes of the queue on disk (database + WAL) */
+  diskBytes: number;
   bootId: string;
   /** next telemetry seq of this boot */
   seq: number;
@@ -301,7 +303,8 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
       connected: this.connected, queued: q?.readings ?? 0, queuedMessages: q?.messages ?? 0,
       dropped: q?.droppedReadings ?? 0, droppedMessages: q?.droppedMessages ?? 0,
       sent: this.forwarder?.sentMessages ?? 0, sentReadings: this.forwarder?.sentReadings ?? 0,
-      inflight: this.forwarder?.inflightCount ?? 0, draining: this.forwarder?.draining ?? false, bootId: this.bootId, seq: this.seq,
+      inflight: this.forwarder?.inflightCount ?? 0, draining: this.forwarder?.draining ?? false,
+      diskBytes: this.queue?.diskBytes() ?? 0, bootId: this.bootId, seq: this.seq,
       configVersion: this.downlink?.appliedVersion ?? this.configVersion,
     };
   }
