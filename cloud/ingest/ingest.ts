@@ -181,6 +181,8 @@ export class Ingest {
     if (topic.startsWith('$SYS/')) return;
     const gen = messageId === undefined ? -1 : this.gate!.defer(messageId);
     const ack = () => { if (messageId !== undefined) this.gate!.release(messageId, gen); };
+    // an empty retained payload is how a retained state is cleared (a gateway removed): not an error
+    if (payload.length === 0 && topic.endsWith('/state')) { ack(); return; }
     const decoded = decodePayload(topic, payload);
     if (!decoded.ok) {
       mqttMessagesTotal.inc({ channel: channelOf(decoded.topic) });
@@ -200,9 +202,12 @@ export class Ingest {
   }
 
   private addTelemetry(gatewayId: string, msg: Telemetry): void {
-    for (const r of msg.readings) {
+    const points = this.batch.points;
+    for (const r of msg.readings as StoredReading[]) {
       if (r.quality === 'bad') readingsBadQualityTotal.inc();
-      this.batch.points.push({ gatewayId, ...r });
+      // the schema's output is a fresh object of ours: tag it instead of copying it (GC pressure)
+      r.gatewayId = gatewayId;
+      points.push(r);
     }
     const info = { bootId: msg.bootId, seq: msg.seq, count: msg.readings.length, ts: msg.ts ?? this.clock.now() };
     this.batch.after.push(() => {
