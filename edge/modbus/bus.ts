@@ -82,6 +82,8 @@ export class ModbusBus extends EventEmitter {
   private readonly slaves = new Map<number, SlaveState>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private busy = false;
+  private guardTimer: NodeJS.Timeout | undefined;
+  private onGuard: (() => void) | undefined;
   private inFlight = 0;
   private running = false;
   private connecting = false;
@@ -120,6 +122,8 @@ export class ModbusBus extends EventEmitter {
     this.running = false;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    clearTimeout(this.guardTimer);
+    this.guardTimer = undefined;
     this.failQueued(new ModbusError('MODBUS_BUS_STOPPED', `bus ${this.name} was stopped`, { context: { bus: this.name } }));
     const link = this.link;
     this.link = undefined;
@@ -198,7 +202,7 @@ export class ModbusBus extends EventEmitter {
     let data: number[] | undefined;
     let error: ModbusError | undefined;
     try {
-      data = await this.withGuard(link.exec(req, this.opts.timeoutMs));
+      data = await this.guarded(link.exec(req, this.opts.timeoutMs));
     } catch (err) {
       error = classifyError(err, { bus: this.name, unitId: req.unitId, fc: req.fc, address: req.address });
     } finally {
@@ -245,12 +249,31 @@ export class ModbusBus extends EventEmitter {
     if (s.failures === 1) logger.warn({ bus: this.name, unitId, code: error.code }, 'unit not answering; backing off');
   }
 
-  /** modbus-serial can leave a promise pending when the port dies mid-request. */
-  private withGuard<T>(p: Promise<T>): Promise<T> {
+  /**
+   * modbus-serial can leave a promise pending when the port dies mid-request. One refreshable
+   * timer per bus watches the request on the wire (a timer per request costs throughput).
+   */
+  private guarded<T>(p: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const t = setTimeout(() => reject(Object.assign(new Error('Timed out'), { errno: 'ETIMEDOUT' })),
-        this.opts.timeoutMs + 500);
-      p.then((v) => { clearTimeout(t); resolve(v); }, (e) => { clearTimeout(t); reject(e); });
+      let settled = false;
+      const fail = (e: unknown) => {
+        if (settled) return;
+        settled = true;
+        this.onGuard = undefined;
+        reject(e);
+      };
+      this.onGuard = () => fail(Object.assign(new Error('Timed out'), { errno: 'ETIMEDOUT' }));
+      if (this.guardTimer) this.guardTimer.refresh();
+      else {
+        this.guardTimer = setTimeout(() => this.onGuard?.(), this.opts.timeoutMs + 500);
+        this.guardTimer.unref();
+      }
+      p.then((v) => {
+        if (settled) return;
+        settled = true;
+        this.onGuard = undefined;
+        resolve(v);
+      }, fail);
     });
   }
 
