@@ -62,15 +62,7 @@ export class TransitRouter {
   }
 
   private noCrossing(a: XY, b: XY): boolean {
-    const minX = Math.min(a[0], b[0]), maxX = Math.max(a[0], b[0]);
-    const minY = Math.min(a[1], b[1]), maxY = Math.max(a[1], b[1]);
-    for (const [c, d] of this.grid.near(minX, minY, maxX, maxY)) {
-      if (Math.max(c[0], d[0]) < minX || Math.min(c[0], d[0]) > maxX) continue;
-      if (Math.max(c[1], d[1]) < minY || Math.min(c[1], d[1]) > maxY) continue;
-      const o1 = orient(a, b, c), o2 = orient(a, b, d), o3 = orient(c, d, a), o4 = orient(c, d, b);
-      if (((o1 > 0 && o2 < 0) || (o1 < 0 && o2 > 0)) && ((o3 > 0 && o4 < 0) || (o3 < 0 && o4 > 0))) return false;
-    }
-    return true;
+    return this.grid.noCrossing(a, b);
   }
 
   /** Polyline from a to b on allowed ground; straight when no path exists (e.g. home outside the field). */
@@ -127,46 +119,56 @@ function reflexCorners(ring: XY[], hole: boolean): XY[] {
 
 /** Boundary edges bucketed on a coarse grid, so a crossing test looks only at nearby edges. */
 class EdgeGrid {
-  private readonly cells: Seg[][];
+  private readonly cells: number[][];
+  private readonly xy: Float64Array; // x1, y1, x2, y2 per edge
   private readonly x0: number; private readonly y0: number;
-  private readonly size: number; private readonly n: number;
+  private readonly size: number; private readonly n = 32;
   private readonly stamp: Uint32Array;
-  private readonly index = new Map<Seg, number>();
   private tick = 0;
 
-  constructor(private readonly edges: Seg[]) {
+  constructor(edges: Seg[]) {
     let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-    for (const [a, b] of edges) for (const p of [a, b]) {
-      minX = Math.min(minX, p[0]); maxX = Math.max(maxX, p[0]); minY = Math.min(minY, p[1]); maxY = Math.max(maxY, p[1]);
-    }
-    this.n = 32;
+    this.xy = new Float64Array(edges.length * 4);
+    edges.forEach(([a, b], i) => {
+      this.xy.set([a[0], a[1], b[0], b[1]], i * 4);
+      minX = Math.min(minX, a[0], b[0]); maxX = Math.max(maxX, a[0], b[0]);
+      minY = Math.min(minY, a[1], b[1]); maxY = Math.max(maxY, a[1], b[1]);
+    });
     this.x0 = minX; this.y0 = minY;
     this.size = Math.max(maxX - minX, maxY - minY, 1) / this.n + 1e-9;
     this.cells = Array.from({ length: this.n * this.n }, () => []);
     this.stamp = new Uint32Array(edges.length);
-    edges.forEach((e, i) => {
-      this.index.set(e, i);
-      const [c0, r0, c1, r1] = this.range(Math.min(e[0][0], e[1][0]), Math.min(e[0][1], e[1][1]), Math.max(e[0][0], e[1][0]), Math.max(e[0][1], e[1][1]));
-      for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) this.cells[r * this.n + c]!.push(e);
+    edges.forEach(([a, b], i) => {
+      const c0 = this.col(Math.min(a[0], b[0])), c1 = this.col(Math.max(a[0], b[0]));
+      const r0 = this.row(Math.min(a[1], b[1])), r1 = this.row(Math.max(a[1], b[1]));
+      for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) this.cells[r * this.n + c]!.push(i);
     });
   }
 
-  private range(minX: number, minY: number, maxX: number, maxY: number): [number, number, number, number] {
-    const clamp = (v: number) => Math.max(0, Math.min(this.n - 1, Math.floor(v)));
-    return [clamp((minX - this.x0) / this.size), clamp((minY - this.y0) / this.size), clamp((maxX - this.x0) / this.size), clamp((maxY - this.y0) / this.size)];
-  }
+  private col(x: number): number { return Math.max(0, Math.min(this.n - 1, Math.floor((x - this.x0) / this.size))); }
+  private row(y: number): number { return Math.max(0, Math.min(this.n - 1, Math.floor((y - this.y0) / this.size))); }
 
-  /** Edges whose cells meet the box, each once. */
-  near(minX: number, minY: number, maxX: number, maxY: number): Seg[] {
-    const out: Seg[] = [];
-    this.tick++;
-    const [c0, r0, c1, r1] = this.range(minX, minY, maxX, maxY);
-    for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) {
-      for (const e of this.cells[r * this.n + c]!) {
-        const i = this.index.get(e)!;
-        if (this.stamp[i] !== this.tick) { this.stamp[i] = this.tick; out.push(e); }
+  /** True when the segment a→b properly crosses no edge near it. */
+  noCrossing(a: XY, b: XY): boolean {
+    const minX = Math.min(a[0], b[0]), maxX = Math.max(a[0], b[0]);
+    const minY = Math.min(a[1], b[1]), maxY = Math.max(a[1], b[1]);
+    const t = ++this.tick, xy = this.xy;
+    for (let r = this.row(minY), r1 = this.row(maxY); r <= r1; r++) {
+      for (let c = this.col(minX), c1 = this.col(maxX); c <= c1; c++) {
+        for (const i of this.cells[r * this.n + c]!) {
+          if (this.stamp[i] === t) continue;
+          this.stamp[i] = t;
+          const cx = xy[i * 4]!, cy = xy[i * 4 + 1]!, dx = xy[i * 4 + 2]!, dy = xy[i * 4 + 3]!;
+          if (Math.max(cx, dx) < minX || Math.min(cx, dx) > maxX || Math.max(cy, dy) < minY || Math.min(cy, dy) > maxY) continue;
+          const o1 = (b[0] - a[0]) * (cy - a[1]) - (b[1] - a[1]) * (cx - a[0]);
+          const o2 = (b[0] - a[0]) * (dy - a[1]) - (b[1] - a[1]) * (dx - a[0]);
+          if (!((o1 > 0 && o2 < 0) || (o1 < 0 && o2 > 0))) continue;
+          const o3 = (dx - cx) * (a[1] - cy) - (dy - cy) * (a[0] - cx);
+          const o4 = (dx - cx) * (b[1] - cy) - (dy - cy) * (b[0] - cx);
+          if ((o3 > 0 && o4 < 0) || (o3 < 0 && o4 > 0)) return false;
+        }
       }
     }
-    return out;
+    return true;
   }
 }
