@@ -38,9 +38,10 @@ describe('the chain on embedded defaults: Aedes with gateway credentials, SQLite
 
     const base = service.webUrl;
     const listed = await eventually(async () => {
-      const body = await (await fetch(`${base}/api/v1/gateways`)).json() as { gateways: { id: string; online: boolean; latest: unknown[] | null }[] };
+      const body = await (await fetch(`${base}/api/v1/gateways`)).json() as { gateways: { id: string; online: boolean; lastSeq: number | null; latest: unknown[] | null }[] };
       const g = body.gateways.find((x) => x.id === gatewayId);
-      return g?.online && g.latest?.length ? g : undefined;
+      // readings are stored before the registry hears of the message: wait for both
+      return g?.online && g.latest?.length && g.lastSeq === 42 ? g : undefined;
     });
     expect(listed).toMatchObject({ name: 'Cống thử', lastSeq: 42, bootId: 'b7f3c2a1' });
     const readings = await (await fetch(`${base}/api/v1/gateways/${gatewayId}/readings?metric=water_level`)).json() as { series: { sensor: string; points: { mean: number }[] }[] };

@@ -62,9 +62,10 @@ describe.skipIf(!ok)('the chain against the real servers: Mosquitto 1883, Postgr
 
     const base = service.webUrl;
     const listed = await eventually(async () => {
-      const body = await (await fetch(`${base}/api/v1/gateways`)).json() as { gateways: { id: string; online: boolean; latest: unknown[] | null }[] };
+      const body = await (await fetch(`${base}/api/v1/gateways`)).json() as { gateways: { id: string; online: boolean; lastSeq: number | null; latest: unknown[] | null }[] };
       const g = body.gateways.find((x) => x.id === gatewayId);
-      return g?.online && g.latest?.length ? g : undefined;
+      // readings are stored before the registry hears of the message: wait for both
+      return g?.online && g.latest?.length && g.lastSeq === 42 ? g : undefined;
     });
     expect(listed).toMatchObject({ lastSeq: 42, bootId: 'b7f3c2a1', fw: 'ruongso-edge/0.1.0' });
     const readings = await (await fetch(`${base}/api/v1/gateways/${gatewayId}/readings?sensor=sal1`)).json() as { series: { metric: string; points: { mean: number }[] }[] };
