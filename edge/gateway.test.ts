@@ -66,18 +66,21 @@ function fileIn(dir: string) {
   }, 'test', dir, {});
 }
 
+type FaultCb = (f: { sensor: string; reason: string; fault: string }) => void;
+
 async function boot(dir = mkdtempSync(path.join(tmpdir(), 'gwu-')), relays = new FakeRelays()) {
   if (!dirs.includes(dir)) dirs.push(dir);
   const clock = { t: T0, now() { return this.t; } };
+  const faults: FaultCb[] = [];
   const hardware: Hardware = {
-    sensors: { onReadings: () => () => undefined, start() {}, async stop() {} },
+    sensors: { onReadings: () => () => undefined, onFault: (cb: FaultCb) => { faults.push(cb); return () => undefined; }, start() {}, async stop() {} },
     actuators: relays, async start() {}, async stop() {},
   };
   const uplink = fakeUplink();
   const gw = new Gateway(fileIn(dir), { clock, hardware, uplink: uplink as unknown as UplinkPort });
   gateways.push(gw);
   await gw.start();
-  return { gw, relays, uplink, clock, dir };
+  return { gw, relays, uplink, clock, dir, faults };
 }
 
 describe('Gateway', () => {
@@ -155,5 +158,14 @@ describe('Gateway', () => {
     relays.broken.delete('v1');
     await gw.tick([level(-16, T0 + 2000), salinity(1, T0 + 2000)]);
     expect(relays.on.get('v1')).toBe(true);
+  });
+
+  it('reports bus faults of sensors no zone uses, and leaves the used ones to the loop', async () => {
+    const { uplink, faults } = await boot();
+    faults[0]!({ sensor: 'wl1', reason: 'no reply from unit 1 on bus b', fault: 'timeout' });
+    faults[0]!({ sensor: 'soil9', reason: 'no reply from unit 3 on bus b', fault: 'timeout' });
+    expect(uplink.events.filter((e) => e.kind === 'sensor_fault')).toEqual([
+      expect.objectContaining({ sensor: 'soil9', reason: 'sensor fault: no reply from unit 3 on bus b' }),
+    ]);
   });
 });

@@ -94,6 +94,7 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
       const arrived = performance.now();
       void this.enqueue(() => this.onReadings(readings, arrived));
     });
+    this.watchUnusedSensors();
     this.hw.sensors.start();
     this.timer = setInterval(() => { void this.enqueue(() => this.runStep([])); }, this.file.loop.intervalMs);
     logger.info({ gatewayId: this.file.gatewayId, configVersion: this.cfg.version, zones: this.cfg.zones.length }, 'gateway started');
@@ -254,6 +255,24 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
     if (!this.loop.pumps[id]) return false;
     const rule = pumpRules(this.cfg).find((p) => p.pump === id);
     return !rule || !rule.valves.some((v) => this.loop.valves[v]?.open);
+  }
+
+  /**
+   * Faults of sensors no zone uses still matter to a technician; those a zone uses are reported
+   * by the loop itself (with what it means for the valve), so they are not doubled here.
+   */
+  private watchUnusedSensors(): void {
+    const used = () => new Set(this.cfg.zones.flatMap((z) => Object.values(z.sensors).map((r) => r?.sensor)));
+    const offs = [
+      this.hw.sensors.onFault?.((f) => {
+        if (!used().has(f.sensor)) this.publishEvent({ ts: this.clock.now(), kind: 'sensor_fault', sensor: f.sensor, severity: 'warning', reason: `sensor fault: ${f.reason}`.slice(0, 500), data: { fault: f.fault } });
+      }),
+      this.hw.sensors.onRecovered?.((r) => {
+        if (!used().has(r.sensor)) this.publishEvent({ ts: this.clock.now(), kind: 'sensor_recovered', sensor: r.sensor, severity: 'info', reason: `sensor recovered: ${r.sensor} answers again after ${Math.round(r.downMs / 1000)} s` });
+      }),
+    ];
+    const prev = this.unsubscribe;
+    this.unsubscribe = () => { prev?.(); for (const off of offs) off?.(); };
   }
 
   private async retryCloses(): Promise<void> {

@@ -6,6 +6,9 @@ import type { GatewayFile } from './config.js';
 /** Where readings come from (DevicePoller in production, a fake in unit tests). */
 export interface SensorSource {
   onReadings(cb: (readings: Reading[]) => void): () => void;
+  /** a device went bad / came back (one call per change), with a reason a person can act on */
+  onFault?(cb: (f: { sensor: string; reason: string; fault: string }) => void): () => void;
+  onRecovered?(cb: (r: { sensor: string; downMs: number }) => void): () => void;
   start(): void;
   stop(): Promise<void>;
 }
@@ -45,7 +48,13 @@ export function modbusHardware(file: GatewayFile, clock?: Clock): Hardware {
     }),
   });
   return {
-    sensors: { onReadings: (cb) => poller.onReadings((r) => cb(r)), start: () => poller.start(), stop: () => poller.stop() },
+    sensors: {
+      onReadings: (cb) => poller.onReadings((r) => cb(r)),
+      onFault: (cb) => poller.onFault((f) => cb({ sensor: f.sensor, reason: f.reason, fault: f.fault })),
+      onRecovered: (cb) => poller.onRecovered((r) => cb({ sensor: r.sensor, downMs: r.downMs })),
+      start: () => poller.start(),
+      stop: () => poller.stop(),
+    },
     actuators: board,
     start: async () => { await Promise.all([...buses.values()].map((b) => b.start())); },
     stop: async () => { await Promise.all([...buses.values()].map((b) => b.stop())); },
