@@ -7,7 +7,8 @@ import { dayOf } from './months.js';
  * current online state only and prunes events to the last 200 per gateway, so a year of uptime
  * and valve running time needs its own rows. Tables start with `rpt_`, have their own migration
  * table, and hold no foreign keys into `reg_*`, so they can live on their own connection to the
- * registry's database (SQLite file or PostgreSQL schema). Every insert is idempotent.
+ * registry's database (SQLite file or PostgreSQL schema). Every insert is idempotent; times are
+ * whole milliseconds (BIGINT in PostgreSQL).
  */
 interface Migration { version: number; name: string; sql: string }
 
@@ -74,7 +75,7 @@ export class ReportFacts {
   close(): Promise<void> { return this.db.close(); }
 
   async recordState(gatewayId: string, online: boolean, at: number): Promise<void> {
-    await this.db.run('INSERT INTO rpt_gateway_states (gateway_id, at, online) VALUES (?, ?, ?) ON CONFLICT (gateway_id, at) DO NOTHING', [gatewayId, at, online ? 1 : 0]);
+    await this.db.run('INSERT INTO rpt_gateway_states (gateway_id, at, online) VALUES (?, ?, ?) ON CONFLICT (gateway_id, at) DO NOTHING', [gatewayId, Math.round(at), online ? 1 : 0]);
   }
 
   /** valve_opened starts a run; valve_closed ends the newest open run of that valve. */
@@ -82,22 +83,22 @@ export class ReportFacts {
     if (!e.valve) return;
     if (e.kind === 'valve_opened') {
       await this.db.run(`INSERT INTO rpt_valve_runs (gateway_id, zone, valve, opened_at) VALUES (?, ?, ?, ?)
-        ON CONFLICT (gateway_id, valve, opened_at) DO NOTHING`, [gatewayId, e.zone ?? null, e.valve, e.ts]);
+        ON CONFLICT (gateway_id, valve, opened_at) DO NOTHING`, [gatewayId, e.zone ?? null, e.valve, Math.round(e.ts)]);
     } else if (e.kind === 'valve_closed') {
-      await this.db.tx((q) => closeRun(q, gatewayId, e.valve!, e.ts));
+      await this.db.tx((q) => closeRun(q, gatewayId, e.valve!, Math.round(e.ts)));
     }
   }
 
   /** A whole run at once (history import): idempotent on (gateway, valve, openedAt). */
   async recordRun(r: ValveRunFact): Promise<void> {
     await this.db.run(`INSERT INTO rpt_valve_runs (gateway_id, zone, valve, opened_at, closed_at) VALUES (?, ?, ?, ?, ?)
-      ON CONFLICT (gateway_id, valve, opened_at) DO NOTHING`, [r.gatewayId, r.zone, r.valve, r.openedAt, r.closedAt]);
+      ON CONFLICT (gateway_id, valve, opened_at) DO NOTHING`, [r.gatewayId, r.zone, r.valve, Math.round(r.openedAt), r.closedAt === null ? null : Math.round(r.closedAt)]);
   }
 
   async recordMission(m: MissionFact): Promise<void> {
     await this.db.run(`INSERT INTO rpt_missions (mission_id, farm_id, flown_at, area_ha, litres) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (mission_id) DO UPDATE SET farm_id = excluded.farm_id, flown_at = excluded.flown_at, area_ha = excluded.area_ha, litres = excluded.litres`,
-    [m.missionId, m.farmId, m.flownAt, m.areaHa, m.litres]);
+    [m.missionId, m.farmId, Math.round(m.flownAt), m.areaHa, m.litres]);
   }
 
   /** One row per user and calendar day (Vietnam time): enough for "active in the last 30 days". */
