@@ -40,8 +40,14 @@ export class Watcher {
     const deadline = Date.now() + timeoutMs;
     while (!cond()) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 20));
+      // conditions may scan everything received: poll gently, this process is also the gateway
+      await new Promise((r) => setTimeout(r, 100));
     }
+  }
+
+  /** Distinct (bootId, seq) telemetry messages received so far, cheaply. */
+  telemetryKeys(): Set<string> {
+    return new Set(this.on('telemetry').map((s) => `${s.payload.bootId}:${s.payload.seq}`));
   }
 
   async close(): Promise<void> {
