@@ -1,11 +1,89 @@
-import { t } from '../i18n.js';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { api, ApiError } from '../api.js';
+import { locale } from '../i18n.js';
+import { tr, type ReportMsgKey } from '../i18n-reports.js';
+import { useSignal } from '../state.js';
+import { Choropleth } from './officer/choropleth.js';
+import { MonthTable } from './officer/month-table.js';
+import { TrendChart } from './officer/trend-chart.js';
+import { KPIS, type AdoptionReport } from './officer/types.js';
 
-/** Placeholder: the reports work fills this with per-commune tables and charts. No controls here. */
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/**
+ * Agriculture officer: adoption of the communes they report on (the API scopes the rows), month
+ * by month — per-commune tables, a trend chart and a shaded unit × month table of one KPI, and the
+ * exports (CSV, Excel, printable monthly report). Read-only: no controls of any farm here.
+ */
 export function OfficerPage() {
+  const lang = useSignal(locale);
+  const [range, setRange] = useState<{ from?: string; to?: string }>({});
+  const [report, setReport] = useState<AdoptionReport | null>(null);
+  const [error, setError] = useState('');
+  const [kpi, setKpi] = useState<ReportMsgKey>('automatedHa');
+  const [month, setMonth] = useState('');
+  const query = new URLSearchParams(Object.entries(range).filter(([, v]) => v) as [string, string][]).toString();
+
+  useEffect(() => {
+    let gone = false;
+    setError('');
+    api<AdoptionReport>('GET', `/api/v1/reports/adoption${query ? `?${query}` : ''}`).then((r) => {
+      if (gone) return;
+      setReport(r);
+      setMonth(r.to);
+    }, (err) => { if (!gone) setError(err instanceof ApiError && err.status === 403 ? tr('forbidden') : (err as Error).message); });
+    return () => { gone = true; };
+  }, [query]);
+
+  const months = useMemo(() => [...new Set(report?.rows.map((r) => r.month) ?? [])], [report]);
+  const communes = useMemo(() => report?.units.filter((u) => u.level === 'commune') ?? [], [report]);
+  const tops = communes.length ? communes : (report?.units.filter((u) => u.parentId === null) ?? []);
+  const exportQuery = `${query ? `${query}&` : ''}lang=${lang}`;
+  const submit = (e: Event) => {
+    e.preventDefault();
+    const f = new FormData(e.target as HTMLFormElement);
+    const from = String(f.get('from') ?? '');
+    const to = String(f.get('to') ?? '');
+    setRange({ ...(MONTH.test(from) ? { from } : {}), ...(MONTH.test(to) ? { to } : {}) });
+  };
+
   return (
     <section class="card" data-testid="officer-page">
-      <h1>{t('adoption')}</h1>
-      <p>{t('adoptionSoon')}</p>
+      <h1>{tr('title')}</h1>
+      <form class="row" onSubmit={submit}>
+        <div class="field"><label for="rep-from">{tr('from')}</label><input id="rep-from" name="from" type="month" value={range.from ?? report?.from ?? ''} /></div>
+        <div class="field"><label for="rep-to">{tr('to')}</label><input id="rep-to" name="to" type="month" value={range.to ?? report?.to ?? ''} /></div>
+        <button type="submit">{tr('show')}</button>
+        <a class="button" href={`/api/v1/reports/adoption.csv?${exportQuery}`} download data-testid="export-csv">{tr('exportCsv')}</a>
+        <a class="button" href={`/api/v1/reports/adoption.xlsx?${exportQuery}`} download data-testid="export-xlsx">{tr('exportXlsx')}</a>
+      </form>
+      {error && <p class="error" role="alert">{error}</p>}
+      {!report && !error && <p class="muted">{tr('loading')}</p>}
+      {report && report.rows.length === 0 && <p class="muted">{tr('noRows')}</p>}
+      {report && report.rows.length > 0 && (
+        <>
+          <div class="row">
+            <div class="field"><label for="rep-kpi">{tr('kpi')}</label>
+              <select id="rep-kpi" value={kpi} onChange={(e) => setKpi((e.target as HTMLSelectElement).value as ReportMsgKey)}>
+                {KPIS.map((k) => <option key={k} value={k}>{tr(k)}</option>)}
+              </select></div>
+            <div class="field"><label for="rep-month">{tr('month')}</label>
+              <select id="rep-month" value={month} onChange={(e) => setMonth((e.target as HTMLSelectElement).value)}>
+                {months.map((m) => <option key={m} value={m}>{m}</option>)}
+              </select></div>
+          </div>
+          <TrendChart units={tops} months={months} rows={report.rows} kpi={kpi} />
+          <h2>{tr('map')} — {tr(kpi)}</h2>
+          <Choropleth units={report.units.filter((u) => u.level === 'commune' || u.level === 'hamlet' || !communes.length)} months={months} rows={report.rows} kpi={kpi} />
+          {tops.map((c) => (
+            <div key={c.id}>
+              <MonthTable commune={c} units={report.units} rows={report.rows} month={month} />
+              <p><a href={`/api/v1/reports/monthly/${encodeURIComponent(c.id)}/${month}?lang=${lang}`} target="_blank" rel="noopener" data-testid={`print-${c.id}`}>
+                {tr('printable', { m: month })}</a></p>
+            </div>
+          ))}
+        </>
+      )}
     </section>
   );
 }
