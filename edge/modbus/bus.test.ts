@@ -73,6 +73,19 @@ describe('ModbusBus', () => {
     expect(link.calls.map((c) => c.address)).toEqual(Array.from({ length: 30 }, (_, i) => i));
   });
 
+  it('puts valve commands ahead of queued polls', async () => {
+    bus = make();
+    await bus.start();
+    const polls = Array.from({ length: 5 }, (_, i) => bus.read(1, 3, i, 1));
+    const command = bus.writeCoil(9, 0, true);
+    const readBack = bus.read(9, 1, 0, 1, { urgent: true });
+    await vi.advanceTimersByTimeAsync(200);
+    await Promise.all([...polls, command, readBack]);
+    // the first poll was already on the wire; the command and its read-back come right after it
+    expect(link.calls.map((c) => `${c.unitId}:${c.fc}`)).toEqual(['1:3', '9:5', '9:1', '1:3', '1:3', '1:3', '1:3']);
+    expect(link.maxInFlight).toBe(1);
+  });
+
   it('turns a silent unit into a timeout after retrying once', async () => {
     bus = make();
     await bus.start();

@@ -44,6 +44,8 @@ export const BUS_DEFAULTS = {
 
 interface Job {
   req: ModbusRequest;
+  /** actuator commands go ahead of queued polls */
+  urgent: boolean;
   attempt: number;
   resolve: (data: number[]) => void;
   reject: (err: ModbusError) => void;
@@ -130,17 +132,21 @@ export class ModbusBus extends EventEmitter {
     await link?.close();
   }
 
-  /** Read `length` registers (fc 3/4) or bits as 0/1 (fc 1/2) from one unit. */
-  read(unitId: number, fc: 1 | 2 | 3 | 4, address: number, length: number): Promise<number[]> {
-    return this.request({ fc, unitId, address, length });
+  /**
+   * Read `length` registers (fc 3/4) or bits as 0/1 (fc 1/2) from one unit. `urgent` puts the
+   * request ahead of queued ones (a relay read-back after a valve command).
+   */
+  read(unitId: number, fc: 1 | 2 | 3 | 4, address: number, length: number, opts: { urgent?: boolean } = {}): Promise<number[]> {
+    return this.request({ fc, unitId, address, length }, opts);
   }
 
+  /** Coil writes are valve and pump commands: they go ahead of queued polls. */
   async writeCoil(unitId: number, address: number, on: boolean): Promise<void> {
-    await this.request({ fc: 5, unitId, address, value: on });
+    await this.request({ fc: 5, unitId, address, value: on }, { urgent: true });
   }
 
   async writeCoils(unitId: number, address: number, values: boolean[]): Promise<void> {
-    await this.request({ fc: 15, unitId, address, values });
+    await this.request({ fc: 15, unitId, address, values }, { urgent: true });
   }
 
   stats(): BusStats {
@@ -153,13 +159,24 @@ export class ModbusBus extends EventEmitter {
     return s && s.until > this.clock.now() ? s.until : 0;
   }
 
-  request(req: ModbusRequest): Promise<number[]> {
+  request(req: ModbusRequest, opts: { urgent?: boolean } = {}): Promise<number[]> {
     return new Promise<number[]>((resolve, reject) => {
       const refusal = this.refuse(req);
       if (refusal) return reject(refusal);
-      this.queue.push({ req, attempt: 0, resolve, reject });
+      this.enqueue({ req, urgent: opts.urgent === true, attempt: 0, resolve, reject });
       this.pump();
     });
+  }
+
+  private enqueue(job: Job): void {
+    if (!job.urgent) {
+      this.queue.push(job);
+      return;
+    }
+    // behind earlier urgent jobs, ahead of every poll
+    const i = this.queue.findIndex((j) => !j.urgent);
+    if (i === -1) this.queue.push(job);
+    else this.queue.splice(i, 0, job);
   }
 
   private refuse(req: ModbusRequest): ModbusError | undefined {
@@ -228,7 +245,7 @@ export class ModbusBus extends EventEmitter {
       this.later(this.opts.retryDelayMs * 2 ** (job.attempt - 1), () => {
         const refusal = this.refuse(job.req);
         if (refusal) return job.reject(refusal);
-        this.queue.push(job);
+        this.enqueue(job);
         this.pump();
       });
       return;

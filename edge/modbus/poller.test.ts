@@ -80,6 +80,15 @@ describe('DevicePoller', () => {
       reason: 'soil_moisture 150 %VWC outside 0…100' })]);
   });
 
+  it('never hands out NaN: a float register holding NaN is an out-of-range reading without a value', async () => {
+    const { bus, units } = fakeBus();
+    units.set(1, [0, 1000, 0x7fc0, 0x0000, 250]);
+    const poller = new DevicePoller({ buses: { b: bus }, devices: [{ id: 'intake-1', bus: 'b', unitId: 1, profile: 'intake-salinity' }] });
+    const p = poller.pollOnce();
+    await vi.advanceTimersByTimeAsync(10);
+    expect((await p).find((r) => r.metric === 'salinity')).toMatchObject({ value: null, quality: 'bad', fault: 'out_of_range' });
+  });
+
   it('emits a fault once per change and a recovery once, with how long it was down', async () => {
     const { bus, units } = fakeBus();
     const poller = new DevicePoller({ buses: { b: bus }, devices: [{ id: 'tube-1', bus: 'b', unitId: 1, profile: 'paddy-water-level', pollSeconds: 60 }] });

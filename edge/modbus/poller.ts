@@ -173,8 +173,10 @@ export class DevicePoller {
       const ts = this.clock.now();
       return {
         readings: b.points.map(({ point, offset }) => {
-          const value = decodeValue(words.slice(offset, offset + 2), point);
-          const ok = value >= point.range.min && value <= point.range.max;
+          const decoded = decodeValue(words.slice(offset, offset + 2), point);
+          // a float register can hold NaN or ∞, which no reading may carry
+          const value = Number.isFinite(decoded) ? decoded : null;
+          const ok = value !== null && value >= point.range.min && value <= point.range.max;
           return ok
             ? { sensor, metric: point.metric, value, unit: point.unit, ts, quality: 'good' as const }
             : { sensor, metric: point.metric, value, unit: point.unit, ts, quality: 'bad' as const, fault: 'out_of_range' as const };

@@ -67,7 +67,7 @@ export class RelayBoard {
   async set(id: string, on: boolean): Promise<void> {
     const a = this.get_(id);
     await a.bus.writeCoil(a.unitId, a.coil, on);
-    const [state] = await a.bus.read(a.unitId, 1, a.coil, 1);
+    const [state] = await a.bus.read(a.unitId, 1, a.coil, 1, { urgent: true });
     if ((state === 1) !== on) {
       throw new ModbusError('MODBUS_RELAY_MISMATCH',
         `${id}: relay ${a.coil} on unit ${a.unitId} reads ${state === 1 ? 'on' : 'off'} after being set ${on ? 'on' : 'off'}: check the board`,
