@@ -1,7 +1,7 @@
 import { GatewayConfig } from '../../protocol/index.js';
 import type { Registry } from '../registry/registry.js';
 import type { ReportFacts } from '../reports/facts.js';
-import { addMonths, DAY_MS, monthOf, monthSpan } from '../reports/months.js';
+import { addMonths, DAY_MS, monthOf, monthSpan, VN_OFFSET_MS } from '../reports/months.js';
 import { DEMO_FARMS, DEMO_UNITS, seedDemoDistrict } from './seed.js';
 
 /**
@@ -15,8 +15,11 @@ import { DEMO_FARMS, DEMO_UNITS, seedDemoDistrict } from './seed.js';
  */
 export const HISTORY_ACTOR = 'demo-history';
 
-/** Two crops: Đông Xuân (Dec → mid-March) and Hè Thu (late April → early August). */
-const SEASONS = [{ from: [-1, 11, 5], to: [0, 2, 15] }, { from: [0, 3, 25], to: [0, 7, 5] }, { from: [0, 11, 5], to: [1, 2, 15] }] as const;
+/**
+ * Two crops: Đông Xuân (5 Dec → 15 March) and Hè Thu (25 April → 1 August, when the field is
+ * drained for harvest and irrigation stops), dates in Vietnam time.
+ */
+const SEASONS = [{ from: [-1, 11, 5], to: [0, 2, 15] }, { from: [0, 3, 25], to: [0, 7, 1] }, { from: [0, 11, 5], to: [1, 2, 15] }] as const;
 /** pump flow per hectare of paddy, m³/h (a 6-inch axial-flow pump serves ~2.5 ha) */
 const FLOW_M3_PER_HA_HOUR = 60;
 /** AWD uses about this share of the continuous-flooding water (IRRI: 15–30 % saved) */
@@ -42,8 +45,8 @@ function seasonsBetween(from: number, to: number): { start: number; end: number 
   const out: { start: number; end: number }[] = [];
   for (const yy of [y - 1, y]) {
     for (const s of SEASONS) {
-      const start = Date.UTC(yy + s.from[0], s.from[1], s.from[2]);
-      const end = Date.UTC(yy + s.to[0], s.to[1], s.to[2]);
+      const start = Date.UTC(yy + s.from[0], s.from[1], s.from[2]) - VN_OFFSET_MS;
+      const end = Date.UTC(yy + s.to[0], s.to[1], s.to[2]) - VN_OFFSET_MS;
       // the Dec → Mar crop is listed under both years: keep it once
       if (end > from && start < to && !out.some((o) => o.start === Math.max(start, from))) out.push({ start: Math.max(start, from), end: Math.min(end, to) });
     }
@@ -67,8 +70,9 @@ function config(version: number, farmHa: number, riceMode: string, garden: boole
 
 async function applyConfig(registry: Registry, gw: string, at: number, farmHa: number, mode: string, garden: boolean) {
   const last = (await registry.listConfigs(gw, 1))[0]?.version ?? 0;
-  const v = await registry.putDesiredConfig(gw, config(last + 1, farmHa, mode, garden), HISTORY_ACTOR, at);
-  await registry.recordConfigAck(gw, { version: v.version, status: 'applied', ts: at + 60_000 }, at + 60_000);
+  // sent a minute earlier, so the gateway has it in force from `at` exactly
+  const v = await registry.putDesiredConfig(gw, config(last + 1, farmHa, mode, garden), HISTORY_ACTOR, at - 60_000);
+  await registry.recordConfigAck(gw, { version: v.version, status: 'applied', ts: at }, at);
 }
 
 async function seedFarm(registry: Registry, facts: ReportFacts, p: FarmPlan, now: number) {
