@@ -134,14 +134,16 @@ async function main(): Promise<void> {
   const [mq, influx] = await Promise.all([startMosquitto({ users: USERS, acl: ACL }), startInflux()]);
   try {
     say(`ingest bench: ${GATEWAYS} gateways × ${PER_MESSAGE} readings/message, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}`);
+    // latency first: a full-speed phase leaves InfluxDB compacting for a while, which would
+    // slow whichever latency phase came right after it
+    const baseLat = await runBaseline(mq, influx, LATENCY_MS, LATENCY_RATE);
+    say(`baseline  at ${LATENCY_RATE}/s: ${JSON.stringify(baseLat)}`);
+    const oursLat = await runOurs(mq, influx, LATENCY_MS, LATENCY_RATE, dataDir);
+    say(`ours      at ${LATENCY_RATE}/s: ${JSON.stringify(oursLat)}`);
     const ours = await runOurs(mq, influx, THROUGHPUT_MS, 0, dataDir);
     say(`ours      max: ${JSON.stringify(ours)}`);
     const base = await runBaseline(mq, influx, THROUGHPUT_MS, 0);
     say(`baseline  max: ${JSON.stringify(base)}`);
-    const oursLat = await runOurs(mq, influx, LATENCY_MS, LATENCY_RATE, dataDir);
-    say(`ours      at ${LATENCY_RATE}/s: ${JSON.stringify(oursLat)}`);
-    const baseLat = await runBaseline(mq, influx, LATENCY_MS, LATENCY_RATE);
-    say(`baseline  at ${LATENCY_RATE}/s: ${JSON.stringify(baseLat)}`);
     const drain = await runDrain(mq, influx, dataDir);
     say(`drain ${DRAIN_DAYS} d backlog of 32 sensors: ${JSON.stringify(drain)}`);
     process.stdout.write(`${JSON.stringify({
