@@ -82,9 +82,11 @@ describe.skipIf(!ok)('browser: the officer sees adoption of their communes', () 
     await page.getByLabel('Chỉ tiêu').selectOption('waterSavedPct');
     await expect.poll(() => page.getByTestId('trend-chart').textContent()).toContain('Nước tiết kiệm (%)');
     await page.getByTestId('trend-chart').locator('canvas').waitFor();
-    const csv = await page.evaluate(async (href) => (await fetch(href)).text(), await page.getByTestId('export-csv').getAttribute('href'));
+    const csvHref = (await page.getByTestId('export-csv').getAttribute('href'))!;
+    const csv = await page.evaluate(async (href) => (await fetch(href)).text(), csvHref);
     expect(csv).toContain('Đại Ân 2');
-    const xlsx = await page.evaluate(async (href) => (await fetch(href)).headers.get('content-type'), await page.getByTestId('export-xlsx').getAttribute('href'));
+    const xlsxHref = (await page.getByTestId('export-xlsx').getAttribute('href'))!;
+    const xlsx = await page.evaluate(async (href) => (await fetch(href)).headers.get('content-type'), xlsxHref);
     expect(xlsx).toMatch(/spreadsheetml/);
     await browser.screenshot('officer-adoption-1280');
     await page.getByLabel('Ngôn ngữ').first().selectOption('en');
