@@ -27,7 +27,10 @@ export type MissionErrorCode =
   | 'WEATHER_REFUSED'
   | 'MISSION_INVALID_TRANSITION'
   | 'MISSION_NOT_FOUND'
-  | 'MISSION_CONFLICT';
+  | 'MISSION_CONFLICT'
+  | 'MISSION_STORE'
+  | 'FIELD_NOT_FOUND'
+  | 'VERIFY_NO_LOG';
 
 export class MissionError extends RuongSoError<MissionErrorCode> {}
 

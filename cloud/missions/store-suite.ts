@@ -37,4 +37,19 @@ export function missionStoreSuite(make: () => MissionStore | Promise<MissionStor
     await expect(store.update(mid, 1, { ...rest, updatedAt: 3 })).rejects.toMatchObject({ code: 'MISSION_CONFLICT' });
     await expect(store.create({ ...rest, id: mid })).rejects.toBeInstanceOf(MissionError);
   });
+
+  it('lists by farm, newest first, and keeps the drone that flew it', async () => {
+    const store = await make();
+    const farm = `farm-${id()}`;
+    const a = await createMission(store, { id: id(), plan, params: {}, by: 'lan', at: 10, farmId: farm });
+    const b = await createMission(store, { id: id(), plan, params: {}, by: 'lan', at: 20, farmId: farm });
+    await createMission(store, { id: id(), plan, params: {}, by: 'lan', at: 30, farmId: `${farm}-other` });
+    expect((await store.list({ farmIds: [farm] })).map((r) => r.id)).toEqual([b.id, a.id]);
+    expect(await store.list({ farmIds: [] })).toEqual([]);
+    await actOnMission(store, a.id, 'approve', { by: 'minh', at: 21, weather: checkWeather({ windMps: 1 }, { name: 'p', maxWindMps: 5 }) });
+    await actOnMission(store, a.id, 'fly', { by: 'minh', at: 22, droneId: 'd-7' });
+    const back = await store.get(a.id);
+    expect(back).toMatchObject({ droneId: 'd-7', farmId: farm, version: 3 });
+    expect(back!.lifecycle.history.map((e) => [e.action, e.by])).toEqual([['create', 'lan'], ['approve', 'minh'], ['fly', 'minh']]);
+  });
 }

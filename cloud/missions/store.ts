@@ -7,6 +7,8 @@ import type { VerificationReport } from './verify.js';
 export interface MissionRecord {
   id: string;
   fieldId?: string;
+  /** the farm the mission sprays: who may see and act on it */
+  farmId?: string;
   name?: string;
   /** the request that produced the plan: re-planning uses it */
   params: Record<string, unknown>;
@@ -20,7 +22,7 @@ export interface MissionRecord {
   updatedAt: number;
 }
 
-export interface MissionFilter { state?: MissionLifecycle['state']; fieldId?: string; limit?: number }
+export interface MissionFilter { state?: MissionLifecycle['state']; fieldId?: string; farmIds?: string[]; limit?: number }
 
 /**
  * Mission persistence port. Adapters (SQLite, PostgreSQL) implement it and must pass the
@@ -52,7 +54,8 @@ export class MemoryMissionStore implements MissionStore {
 
   async list(filter: MissionFilter = {}): Promise<MissionRecord[]> {
     return [...this.rows.values()]
-      .filter((r) => (!filter.state || r.lifecycle.state === filter.state) && (!filter.fieldId || r.fieldId === filter.fieldId))
+      .filter((r) => (!filter.state || r.lifecycle.state === filter.state) && (!filter.fieldId || r.fieldId === filter.fieldId)
+        && (!filter.farmIds || (r.farmId !== undefined && filter.farmIds.includes(r.farmId))))
       .sort((a, b) => b.createdAt - a.createdAt || a.id.localeCompare(b.id))
       .slice(0, filter.limit ?? 100)
       .map((r) => structuredClone(r));
