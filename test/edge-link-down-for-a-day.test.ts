@@ -54,9 +54,10 @@ describe.skipIf(!ok)('link down for a simulated day, then back', () => {
     const diskBytes = up.stats().diskBytes;
     expect(diskBytes).toBeLessThan(20 * 1024 * 1024); // a day of 32 sensors: ~5 MB of JSON plus the WAL
 
+    // listen before the broker is up: the uplink may reconnect at once
+    const back = new Promise<number>((r) => up.once('connected', () => r(Date.now())));
     await broker.start();
-    await new Promise<void>((r) => up.once('connected', r));
-    const reconnectedAt = Date.now();
+    const reconnectedAt = await back;
     const backlogSeqs = up.stats().seq; // the outage's messages are seq 0 … backlogSeqs-1
     // fresh data keeps flowing while the backlog drains
     const fresh = setInterval(() => { now += minutes(1); up.publishReadings(minuteOfReadings()); produced += SENSORS; }, 50);

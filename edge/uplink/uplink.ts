@@ -154,7 +154,14 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
       // once per process; afterwards mqtt.js (≥ 5.9) resubscribes if the broker lost the session.
       // This subscribe also makes the broker resend the retained config.
       subscribed = client.subscribeAsync(filters.gatewayDownlink(this.settings.gatewayId), { qos: 1 })
-        .catch((err) => this.log.error({ err: errorMessage(err) }, 'subscribing to config and commands failed'));
+        .then((granted) => {
+          // 128 = refused by the broker, usually the ACL: the credentials do not match this gateway id
+          if (granted.some((g) => g.qos === 128)) this.log.error({ granted }, 'broker refused the config/cmd subscription: check the ACL and that the username is the gateway id');
+        })
+        .catch((err) => {
+          this.everConnected = false; // try again on the next connect
+          this.log.error({ err: errorMessage(err) }, 'subscribing to config and commands failed');
+        });
     }
     this.everConnected = true;
     const birth: GatewayState = {
