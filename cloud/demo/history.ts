@@ -38,6 +38,9 @@ function rng(seed: string): () => number {
   };
 }
 
+/** facts collected in memory, written in one transaction */
+type Batch = Required<Parameters<ReportFacts['recordMany']>[0]>;
+
 interface FarmPlan { farm: (typeof DEMO_FARMS)[number]; joinAt: number; firstMode: 'awd' | 'schedule'; drones: number }
 
 function seasonsBetween(from: number, to: number): { start: number; end: number }[] {
@@ -75,19 +78,18 @@ async function applyConfig(registry: Registry, gw: string, at: number, farmHa: n
   await registry.recordConfigAck(gw, { version: v.version, status: 'applied', ts: at }, at);
 }
 
-async function seedFarm(registry: Registry, facts: ReportFacts, p: FarmPlan, now: number) {
+async function seedFarm(registry: Registry, facts: Batch, p: FarmPlan, now: number) {
   const { farm } = p;
   const gw = farm.gatewayId;
   const r = rng(farm.id);
   const garden = farm.id === DEMO_FARMS[0].id;
   await registry.appendAudit({ at: p.joinAt - 10 * DAY_MS, actor: HISTORY_ACTOR, action: 'create', entity: 'farm', entityId: farm.id, before: null, after: { id: farm.id, name: farm.name } });
   // gateway states: up at install, outages of 1–30 h, twice as often in the rainy season (May–Nov)
-  await facts.recordState(gw, true, p.joinAt);
+  facts.states.push({ gatewayId: gw, at: p.joinAt, online: true });
   for (let t = p.joinAt + 5 * DAY_MS; t < now - DAY_MS;) {
     const month = new Date(t).getUTCMonth();
     const down = Math.round((1 + r() * 29) * 3_600_000);
-    await facts.recordState(gw, false, t);
-    await facts.recordState(gw, true, t + down);
+    facts.states.push({ gatewayId: gw, at: t, online: false }, { gatewayId: gw, at: t + down, online: true });
     t += down + ((month >= 4 && month <= 10 ? 6 : 12) + r() * 10) * DAY_MS;
   }
   await applyConfig(registry, gw, p.joinAt, farm.areaHa, 'off', garden);
@@ -102,41 +104,41 @@ async function seedFarm(registry: Registry, facts: ReportFacts, p: FarmPlan, now
   if (garden) {
     for (let t = p.joinAt + DAY_MS; t < now - DAY_MS; t += 2 * DAY_MS) {
       const at = t + 6 * 3_600_000;
-      await facts.recordRun({ gatewayId: gw, zone: 'z2', valve: 'v2', openedAt: at, closedAt: at + (15 + r() * 10) * 60_000 });
+      facts.runs.push({ gatewayId: gw, zone: 'z2', valve: 'v2', openedAt: at, closedAt: at + (15 + r() * 10) * 60_000 });
     }
   }
 }
 
 /** AWD: one re-flood every 5–7 days sized to ~72 % of the flooding baseline; schedule: daily. */
-async function seedRuns(facts: ReportFacts, gw: string, s: { start: number; end: number }, mode: string, ha: number, flow: number, r: () => number) {
+async function seedRuns(facts: Batch, gw: string, s: { start: number; end: number }, mode: string, ha: number, flow: number, r: () => number) {
   for (let t = s.start + DAY_MS; t < s.end - DAY_MS;) {
     const gap = mode === 'awd' ? 5 + Math.floor(r() * 3) : 1;
     const share = mode === 'awd' ? AWD_SHARE : SCHEDULE_SHARE;
     const hours = Math.min(8, (share * 80 * ha * gap * (0.85 + r() * 0.3)) / flow);
     const at = t + 5 * 3_600_000;
-    await facts.recordRun({ gatewayId: gw, zone: 'z1', valve: 'v1', openedAt: at, closedAt: at + Math.round(hours * 3_600_000) });
+    facts.runs.push({ gatewayId: gw, zone: 'z1', valve: 'v1', openedAt: at, closedAt: at + Math.round(hours * 3_600_000) });
     t += gap * DAY_MS;
   }
 }
 
 /** sprays at tillering, panicle initiation and heading: ~15 L/ha by drone */
-async function seedMissions(facts: ReportFacts, farmId: string, s: { start: number; end: number }, ha: number, r: () => number) {
+async function seedMissions(facts: Batch, farmId: string, s: { start: number; end: number }, ha: number, r: () => number) {
   for (const day of [20, 45, 70]) {
     const at = s.start + day * DAY_MS + 7 * 3_600_000;
     if (at >= s.end) continue;
     const area = Math.round(ha * (0.93 + r() * 0.05) * 100) / 100;
-    await facts.recordMission({ missionId: `hist-${farmId}-${at}`, farmId, flownAt: at, areaHa: area, litres: Math.round(area * (14 + r() * 2) * 10) / 10 });
+    facts.missions.push({ missionId: `hist-${farmId}-${at}`, farmId, flownAt: at, areaHa: area, litres: Math.round(area * (14 + r() * 2) * 10) / 10 });
   }
 }
 
-async function seedActivity(registry: Registry, facts: ReportFacts, from: number, now: number) {
+async function seedActivity(registry: Registry, facts: Batch, from: number, now: number) {
   const units = new Set<string>(DEMO_UNITS.map((u) => u.id));
   const farms = new Set<string>(DEMO_FARMS.map((f) => f.id));
   for (const u of await registry.listUsers()) {
     if (!(u.farmId && farms.has(u.farmId)) && !(u.unitId && units.has(u.unitId)) && u.role !== 'admin') continue;
     const r = rng(`user-${u.username}`);
     const every = u.role === 'farmer' ? 2.5 : u.role === 'technician' ? 2 : 7;
-    for (let t = from; t < now; t += (every * (0.6 + r() * 0.8)) * DAY_MS) await facts.recordUserActive(String(u.id), t);
+    for (let t = from; t < now; t += (every * (0.6 + r() * 0.8)) * DAY_MS) facts.activity.push({ userId: String(u.id), at: t });
   }
 }
 
@@ -154,7 +156,9 @@ export async function seedDemoHistory(registry: Registry, facts: ReportFacts, op
     { farm: DEMO_FARMS[1], joinAt: monthSpan(addMonths(monthOf(start), 2)).start + 3 * DAY_MS, firstMode: 'schedule', drones: 9 },
     { farm: DEMO_FARMS[2], joinAt: monthSpan(addMonths(monthOf(start), 5)).start + 8 * DAY_MS, firstMode: 'awd', drones: 1 },
   ];
-  for (const p of plans) await seedFarm(registry, facts, p, now);
-  await seedActivity(registry, facts, start, now);
+  const batch: Batch = { states: [], runs: [], missions: [], activity: [] };
+  for (const p of plans) await seedFarm(registry, batch, p, now);
+  await seedActivity(registry, batch, start, now);
+  await facts.recordMany(batch);
   return { created: true, counts: await facts.counts() };
 }

@@ -52,6 +52,21 @@ describe('recording report facts on the way into the registry', () => {
     await app.close();
   });
 
+  it('writes a batch of facts idempotently', async () => {
+    const facts = new ReportFacts(openSqliteDb(':memory:'));
+    await facts.init();
+    const batch = {
+      states: [{ gatewayId: 'g', at: 1.4, online: true }, { gatewayId: 'g', at: 2, online: false }],
+      runs: [{ gatewayId: 'g', zone: 'z1', valve: 'v1', openedAt: 10, closedAt: 20 }],
+      missions: [{ missionId: 'm', farmId: 'f', flownAt: 5, areaHa: 1, litres: 15 }],
+      activity: [{ userId: '1', at: 0 }, { userId: '1', at: 1000 }],
+    };
+    await facts.recordMany(batch);
+    await facts.recordMany(batch);
+    expect(await facts.counts()).toEqual({ states: 2, runs: 1, missions: 1, activity: 1 });
+    expect((await facts.states(100))[0]!.at).toBe(1);
+  });
+
   it('takes a flown mission\'s area and litres from its verification, else from its plan', () => {
     const plan = { metrics: { sprayableAreaHa: 2, coverage: 0.98, litres: 30 } } as never;
     expect(missionFlownFact({ missionId: 'm', farmId: 'f', flownAt: 1, plan })).toMatchObject({ areaHa: 1.96, litres: 30 });
