@@ -42,7 +42,7 @@ export class RegistryUserStore implements UserStore {
   async create(user: StoredUser) {
     await this.reg.createUser({
       username: user.username, phone: user.phone ?? null, displayName: user.name, role: user.role,
-      farmId: user.farmIds[0] ?? null, cooperativeId: user.cooperativeId ?? null, passwordHash: user.passwordHash,
+      farmId: user.farmIds[0] ?? null, cooperativeId: user.cooperativeId || null, passwordHash: user.passwordHash,
     }, 'auth', Date.now());
   }
   async setPasswordHash(id: string, hash: string) {

@@ -69,7 +69,7 @@ describe('config', () => {
       expect((await t.app.inject({ method: 'PUT', url: `/api/v1/gateways/${GW}/config`, headers: h, payload: { zones } })).statusCode).toBe(code);
       expect((await t.app.inject({ method: 'POST', url: `/api/v1/gateways/${GW}/commands`, headers: h, payload: { kind: 'stop-all' } })).statusCode).toBe(code);
       expect((await t.app.inject({ url: `/api/v1/gateways/${GW}/live`, headers: h })).statusCode).toBe(code);
-      expect((await t.app.inject({ url: `/api/v1/gateways/${GW}/events`, headers: h })).statusCode).toBe(code);
+      expect((await t.app.inject({ url: `/api/v1/gateways/${GW}/decisions`, headers: h })).statusCode).toBe(code);
       expect((await t.app.inject({ url: `/api/v1/gateways/${GW}/commands/x`, headers: h })).statusCode).toBe(code);
     }
     for (const url of ['/api/v1/my/farms', '/api/v1/alerts', '/api/v1/stream']) {
@@ -100,7 +100,7 @@ describe('commands', () => {
     for (const payload of [{ kind: 'open', valve: 'v1' }, { kind: 'close' }, { kind: 'explode' }, { kind: 'open', valve: 'v1', minutes: -1 }]) {
       expect((await t.app.inject({ method: 'POST', url: `/api/v1/gateways/${GW}/commands`, headers: t.farmer, payload })).statusCode).toBe(400);
     }
-    expect((await t.app.inject({ url: `/api/v1/gateways/${GW}/events?limit=nope`, headers: t.farmer })).statusCode).toBe(400);
+    expect((await t.app.inject({ url: `/api/v1/gateways/${GW}/decisions?limit=nope`, headers: t.farmer })).statusCode).toBe(400);
   });
 });
 
@@ -121,7 +121,7 @@ describe('live state, events and alerts', () => {
     t.control.onState(GW, { online: false });
     const live = (await t.app.inject({ url: `/api/v1/gateways/${GW}/live`, headers: t.farmer })).json();
     expect(live).toMatchObject({ online: false, actuators: { v1: true }, faults: { s9: 'timeout' } });
-    const events = (await t.app.inject({ url: `/api/v1/gateways/${GW}/events?limit=2`, headers: t.farmer })).json().events;
+    const events = (await t.app.inject({ url: `/api/v1/gateways/${GW}/decisions?limit=2`, headers: t.farmer })).json().events;
     expect(events[0].kind).toBe('sensor_fault');
     const alerts = (await t.app.inject({ url: '/api/v1/alerts', headers: t.farmer })).json().alerts;
     expect(alerts.map((a: { kind: string }) => a.kind).sort()).toEqual(['gateway_offline', 'salinity_interlock', 'sensor_fault', 'water_level']);

@@ -107,7 +107,7 @@ export const controlRoutes: FastifyPluginAsyncZod<ControlRoutesOptions> = async 
     return { gatewayId: req.params.id, online: l.online, lastSeen: l.lastSeen, readings: Object.values(l.latest), actuators: l.actuators, faults: l.faults };
   });
 
-  app.get('/api/v1/gateways/:id/events', {
+  app.get('/api/v1/gateways/:id/decisions', {
     preHandler: guard,
     schema: {
       tags: ['control'], summary: 'Recent decisions with their reasons, newest first', params: GatewayParams,

@@ -5,9 +5,8 @@ import type { CommandRecord, CommandStore, ConfigRecord, ConfigStore, EventStore
 import type { GatewayProvisioner } from './provision.js';
 
 /**
- * The control plane's stores on the registry's tables. Acks and events are written by the
- * ingest's registry sink (recordConfigAck / recordCommandAck / recordEvent), so the write
- * methods for them here do nothing: the control service only reads them back.
+ * The control plane's stores on the registry's tables. Events are written by the ingest's
+ * registry sink (recordEvent); acks by both the sink and this store (idempotent).
  */
 function toConfig(v: GatewayConfigVersion): ConfigRecord {
   return {
@@ -29,7 +28,12 @@ export class RegistryConfigStore implements ConfigStore {
     const v = await this.reg.putDesiredConfig(rec.gatewayId, rec.config, rec.issuedBy, rec.issuedAt);
     return v.version === rec.version;
   }
-  async setStatus() { /* recorded by the ingest sink */ }
+  // the ingest's sink records acks too; writing here as well keeps the control plane correct
+  // when it hears an ack first (same row, same values: idempotent)
+  async setStatus(gw: string, version: number, status: 'pending' | 'applied' | 'rejected', reasons: string[], ackAt: number) {
+    if (status === 'pending') return;
+    await this.reg.recordConfigAck(gw, { version, status, reasons, ts: ackAt }, Date.now());
+  }
 }
 
 function toCommand(c: RegCommand): CommandRecord {
@@ -46,7 +50,10 @@ export class RegistryCommandStore implements CommandStore {
       rec.command.by ?? 'control', rec.command.issuedAt);
   }
   async get(id: string) { const c = await this.reg.getCommand(id); return c ? toCommand(c) : undefined; }
-  async setOutcome(_id: string, _ack: CommandAck) { /* recorded by the ingest sink */ }
+  async setOutcome(id: string, ack: CommandAck) {
+    const c = await this.reg.getCommand(id);
+    if (c) await this.reg.recordCommandAck(c.gatewayId, ack, Date.now());
+  }
   async recent(gw: string, limit: number) { return (await this.reg.listCommands(gw, limit)).map(toCommand); }
 }
 

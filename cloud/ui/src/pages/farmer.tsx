@@ -72,7 +72,7 @@ export function FarmerPage() {
     const base = `/api/v1/gateways/${encodeURIComponent(id)}`;
     const [c, l, ev, al] = await Promise.all([
       api<ConfigView>('GET', `${base}/config`), api<Live>('GET', `${base}/live`),
-      api<{ events: GwEvent[] }>('GET', `${base}/events?limit=20`), api<{ alerts: Alert[] }>('GET', `/api/v1/alerts?gateway=${encodeURIComponent(id)}`),
+      api<{ events: GwEvent[] }>('GET', `${base}/decisions?limit=20`), api<{ alerts: Alert[] }>('GET', `/api/v1/alerts?gateway=${encodeURIComponent(id)}`),
     ]);
     setCfg(c); setLive(l); setEvents(ev.events); setAlerts(al.alerts);
   };

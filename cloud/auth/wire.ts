@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import mqtt from 'mqtt';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Registry } from '../registry/registry.js';
+import { log } from '../../lib/log.js';
+import { systemClock, type Clock } from '../../lib/time.js';
+import { AuthService } from './service.js';
+import { MemorySessionStore } from './memory-stores.js';
+import { RegistryAuditLog, RegistryFarmDirectory, RegistryUserStore } from './registry-adapters.js';
+import { seedUsers, formatDemoLogins, type DemoLogin } from './seed.js';
+import { webAppPlugin } from './register.js';
+import { ControlService } from '../routes/control/service.js';
+import { MemoryLiveBus, type LiveBus } from '../routes/control/bus.js';
+import { RegistryCommandStore, RegistryConfigStore, RegistryEventStore, RegistryProvisioner } from '../routes/control/registry-stores.js';
+import { bridgeControlToMqtt, mqttPublisher } from '../routes/control/mqtt-bridge.js';
+import { DEMO_DRONES, DEMO_PRODUCTS, MemoryFieldStore, MemoryMissionStore, demoRectangle } from '../routes/missions/catalog.js';
+
+const logger = log.child({ mod: 'web-app' });
+const DEMO_USERNAMES = new Set(['admin', 'nongdan', 'nongdan2', 'kythuat', 'canbo']);
+
+export interface RegistryWebAppOptions {
+  registry: Registry;
+  mode: 'demo' | 'production';
+  adminPassword?: string | undefined;
+  /** the broker the control plane publishes to and hears acks from; read when the app starts */
+  mqtt: () => { url: string; username?: string | undefined; password?: string | undefined };
+  /** Leaflet tile template for the web app; '' = plain background */
+  tileUrl?: string;
+  /** broker URL shown with new gateway credentials */
+  mqttPublicUrl?: string;
+  /** live events (SSE); pass one to publish into it from elsewhere too */
+  bus?: LiveBus;
+  clock?: Clock;
+  /** called once with the demo logins (demo mode), e.g. to print them */
+  onDemoLogins?: (logins: DemoLogin[], text: string) => void;
+  secureCookie?: boolean;
+}
+
+/**
+ * Accounts, control, missions and the web app on the registry, as one plugin for
+ * `CloudService({ plugins: [{ plugin: registryWebAppPlugin, options }] })`: seeds the users
+ * (production refuses a default admin password), connects its own MQTT client for publishing
+ * configs/commands and hearing acks, events, states and telemetry, and closes it with the app.
+ */
+export const registryWebAppPlugin: FastifyPluginAsync<RegistryWebAppOptions> = async (app, o) => {
+  const clock = o.clock ?? systemClock;
+  const farms = new RegistryFarmDirectory(o.registry);
+  const users = new RegistryUserStore(o.registry, o.mode === 'demo' ? DEMO_USERNAMES : new Set());
+  const auth = new AuthService({ users, sessions: new MemorySessionStore(), audit: new RegistryAuditLog(o.registry, farms), farms, clock });
+  const farmList = await farms.listFarms();
+  const logins = await seedUsers(users, { mode: o.mode, adminPassword: o.adminPassword, farms: farmList });
+  if (logins.length) o.onDemoLogins?.(logins, formatDemoLogins(logins));
+
+  const m = o.mqtt();
+  const client = await mqtt.connectAsync(m.url, {
+    clientId: `ruongso-web-${randomBytes(4).toString('hex')}`, clean: true, reconnectPeriod: 2000,
+    ...(m.username ? { username: m.username, password: m.password } : {}),
+  });
+  const control = new ControlService({
+    configs: new RegistryConfigStore(o.registry), commands: new RegistryCommandStore(o.registry), events: new RegistryEventStore(o.registry),
+    bus: o.bus ?? new MemoryLiveBus(), publish: mqttPublisher(client), auth, clock,
+  });
+  const unbridge = await bridgeControlToMqtt(client, control);
+  app.addHook('onClose', async () => {
+    await unbridge().catch((err: unknown) => logger.warn({ err }, 'unsubscribe failed'));
+    await client.endAsync();
+  });
+
+  const fields = farmList.map((f, i) => ({ id: `field-${f.id}`, farmId: f.id, name: `${f.name} — thửa 1`, boundary: demoRectangle(106.15 + i * 0.004, 9.55, 200, 100) }));
+  await app.register(webAppPlugin, {
+    auth, control, provisioner: new RegistryProvisioner(o.registry),
+    ...(o.mqttPublicUrl ? { mqttPublicUrl: o.mqttPublicUrl } : {}),
+    authRoutes: { secureCookie: o.secureCookie ?? o.mode === 'production' },
+    missions: { fields: new MemoryFieldStore(o.mode === 'demo' ? fields : []), missions: new MemoryMissionStore(), drones: DEMO_DRONES, products: DEMO_PRODUCTS, clock },
+    ui: o.tileUrl === undefined ? {} : { tileUrl: o.tileUrl },
+  });
+};
