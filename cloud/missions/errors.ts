@@ -30,7 +30,8 @@ export type MissionErrorCode =
   | 'MISSION_CONFLICT'
   | 'MISSION_STORE'
   | 'FIELD_NOT_FOUND'
-  | 'VERIFY_NO_LOG';
+  | 'VERIFY_NO_LOG'
+  | 'WEATHER_WARNINGS';
 
 export class MissionError extends RuongSoError<MissionErrorCode> {}
 

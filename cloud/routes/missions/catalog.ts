@@ -1,37 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Polygon } from 'geojson';
-import type { Plan } from '../../missions/types.js';
 
-/** Fields, drones and products the mission routes plan with; memory here, registry later. */
-export interface FieldRecord { id: string; farmId: string; name: string; boundary: Polygon }
+/** Drones and products the mission routes plan with; fields and missions live in cloud/missions stores. */
+export { MemoryFieldStore, type FieldRecord, type FieldStore } from '../../missions/field-store.js';
+export { MemoryMissionStore, type MissionRecord, type MissionStore } from '../../missions/store.js';
 export interface DroneRecord { id: string; name: string; swathM: number; tankL: number; maxFlowLpm: number; speedMps: number; enduranceMin: number; altitudeM?: number }
 export interface ProductRecord { id: string; name: string; rateLPerHa: number; maxWindMps: number }
-
-export type MissionStatus = 'planned' | 'approved';
-export interface MissionRecord {
-  id: string; fieldId: string; farmId: string; status: MissionStatus; plan: Plan; warnings: string[];
-  createdBy: string; createdAt: number; approvedBy?: string | undefined; approvedAt?: number | undefined;
-}
-
-export interface FieldStore { list(): Promise<FieldRecord[]>; get(id: string): Promise<FieldRecord | undefined> }
-export interface MissionStore {
-  insert(m: MissionRecord): Promise<void>;
-  get(id: string): Promise<MissionRecord | undefined>;
-  update(m: MissionRecord): Promise<void>;
-}
-
-export class MemoryFieldStore implements FieldStore {
-  constructor(private readonly fields: FieldRecord[]) {}
-  async list() { return [...this.fields]; }
-  async get(id: string) { return this.fields.find((f) => f.id === id); }
-}
-
-export class MemoryMissionStore implements MissionStore {
-  private readonly m = new Map<string, MissionRecord>();
-  async insert(r: MissionRecord) { this.m.set(r.id, r); }
-  async get(id: string) { return this.m.get(id); }
-  async update(r: MissionRecord) { this.m.set(r.id, r); }
-}
 
 export const newMissionId = () => randomUUID();
 

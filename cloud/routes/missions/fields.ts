@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { currentUser, requireRole } from '../../auth/plugin.js';
+import { AuthError } from '../../auth/errors.js';
+import { importField } from '../../missions/field-store.js';
+import type { MissionCtx } from './context.js';
+import { FieldBody, FieldView, IdParams, fieldView, missionErrors } from './schemas.js';
+
+/** A field file may be 2 MB (FIELD_FILE_TOO_LARGE past it): room for that inside JSON. */
+const FIELD_BODY_LIMIT = 5 * 1024 * 1024;
+
+/** Fields of the technician's cooperative: list, read, import from GeoJSON or KML. */
+export const fieldRoutes: FastifyPluginAsyncZod<{ ctx: MissionCtx }> = async (app, { ctx }) => {
+  const guard = requireRole('technician', 'admin');
+
+  app.get('/api/v1/fields', {
+    preValidation: guard,
+    schema: { tags: ['missions'], summary: 'Fields of my cooperative\'s farms', response: { 200: z.object({ fields: z.array(FieldView) }), ...missionErrors } },
+  }, async (req) => {
+    const farmIds = await ctx.farmIdsOf(currentUser(req));
+    return { fields: (await ctx.o.fields.list({ farmIds })).filter((f) => farmIds.includes(f.farmId)).map(fieldView) };
+  });
+
+  app.get('/api/v1/fields/:id', {
+    preValidation: guard,
+    schema: { tags: ['missions'], summary: 'One field with its boundary, holes and exclusions', params: IdParams, response: { 200: FieldView, ...missionErrors } },
+  }, async (req) => fieldView(await ctx.fieldFor(currentUser(req), req.params.id)));
+
+  app.post('/api/v1/fields', {
+    preValidation: guard,
+    bodyLimit: FIELD_BODY_LIMIT,
+    schema: {
+      tags: ['missions'], summary: 'Register a field from GeoJSON or a KML/GeoJSON file (validated: 400 with every issue)',
+      body: FieldBody, response: { 201: FieldView, ...missionErrors },
+    },
+  }, async (req, reply) => {
+    const user = currentUser(req);
+    const b = req.body;
+    if (!(await ctx.farmIdsOf(user)).includes(b.farmId)) throw new AuthError('NOT_FOUND', `no farm "${b.farmId}" among your cooperative's farms`);
+    const rec = importField(
+      { data: b.file ?? b.geojson!, ...(b.format ? { format: b.format } : {}), ...(b.filename ? { filename: b.filename } : {}) },
+      { farmId: b.farmId, ...(b.name ? { name: b.name } : {}), by: user.username, at: ctx.clock.now() },
+    );
+    const saved = await ctx.o.fields.create(rec);
+    await app.auth.record(user, 'field.create', `field:${saved.id}`, undefined, { name: saved.name, areaHa: saved.areaHa },
+      { farmId: saved.farmId, cooperativeId: await ctx.cooperativeOf(saved.farmId) });
+    return reply.status(201).send(fieldView(saved));
+  });
+};

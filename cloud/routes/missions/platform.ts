@@ -1,0 +1,38 @@
+import type { SqlDb } from '../../registry/sql.js';
+import { SqlFieldStore, type FieldRecord } from '../../missions/field-store.js';
+import { SqlMissionStore } from '../../missions/sql-store.js';
+import type { TelemetryStore } from '../../telemetry/store.js';
+import type { PublishFn } from '../control/service.js';
+import type { Clock } from '../../../lib/time.js';
+import { DEMO_DRONES, DEMO_PRODUCTS } from './catalog.js';
+import type { MissionRoutesOptions } from './context.js';
+
+export interface MissionPlatformDeps {
+  /** the registry database (openMissionDb); its msn_* migrations run here */
+  db: SqlDb;
+  /** the cloud's telemetry store, where the as-applied log lands (verify reads it) */
+  telemetry?: TelemetryStore;
+  /** MissionStatus on approval, e.g. mqttPublisher(client) */
+  publish?: PublishFn;
+  clock?: Clock;
+  /** demo fields, created once if missing */
+  seedFields?: FieldRecord[];
+  requireWeather?: boolean;
+  weather?: MissionRoutesOptions['weather'];
+}
+
+/** Mission route options on the SQL stores: what the web app plugin registers in production. */
+export async function missionPlatform(d: MissionPlatformDeps): Promise<MissionRoutesOptions> {
+  const fields = new SqlFieldStore(d.db);
+  const missions = new SqlMissionStore(d.db);
+  await fields.init();
+  await missions.init();
+  for (const f of d.seedFields ?? []) {
+    if (!(await fields.get(f.id))) await fields.create({ createdBy: 'demo', createdAt: d.clock?.now() ?? Date.now(), ...f });
+  }
+  return {
+    fields, missions, drones: DEMO_DRONES, products: DEMO_PRODUCTS,
+    ...(d.clock ? { clock: d.clock } : {}), ...(d.telemetry ? { telemetry: d.telemetry } : {}), ...(d.publish ? { publish: d.publish } : {}),
+    ...(d.requireWeather !== undefined ? { requireWeather: d.requireWeather } : {}), ...(d.weather ? { weather: d.weather } : {}),
+  };
+}

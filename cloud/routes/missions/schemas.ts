@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { ErrorBody, errorResponses } from '../../auth/http.js';
+import { allowedActions } from '../../missions/lifecycle.js';
+import type { MissionRecord } from '../../missions/store.js';
+import type { FieldRecord } from '../../missions/field-store.js';
+import type { Plan } from '../../missions/types.js';
+import { WeatherInput } from '../../missions/weather.js';
+
+/** Request and response schemas of the mission routes (zod → validation and OpenAPI). */
+const Ring = z.array(z.array(z.number()));
+export const PolygonGeom = z.object({ type: z.literal('Polygon'), coordinates: z.array(Ring) });
+const Exclusion = z.object({ name: z.string().optional(), polygon: PolygonGeom, bufferM: z.number() });
+
+export const FieldView = z.object({
+  id: z.string(), farmId: z.string(), name: z.string(), boundary: PolygonGeom,
+  exclusions: z.array(Exclusion).optional(), home: z.array(z.number()).optional(), areaHa: z.number().optional(),
+  createdBy: z.string().optional(), createdAt: z.number().optional(),
+});
+
+export const FieldBody = z.object({
+  farmId: z.string().min(1).max(64),
+  name: z.string().min(1).max(100).optional(),
+  geojson: z.record(z.string(), z.unknown()).optional().describe('a GeoJSON Polygon, Feature or FeatureCollection (roles field / exclusion / home)'),
+  file: z.string().max(4_000_000).optional().describe('the text of a .geojson or .kml file'),
+  format: z.enum(['geojson', 'kml']).optional(),
+  filename: z.string().max(200).optional(),
+}).refine((b) => (b.geojson === undefined) !== (b.file === undefined), { message: 'send exactly one of geojson (an object) or file (GeoJSON or KML text)' });
+
+const Issue = z.object({ code: z.string(), message: z.string(), ring: z.number().optional() });
+const Finding = z.object({ level: z.enum(['warn', 'refuse']), code: z.string(), message: z.string() });
+/** error bodies that carry what was wrong: field issues, weather findings */
+export const MissionErrorBody = ErrorBody.extend({ issues: z.array(Issue).optional(), findings: z.array(Finding).optional() });
+export const missionErrors = { ...errorResponses, 400: MissionErrorBody, 409: MissionErrorBody, 422: MissionErrorBody, 500: ErrorBody };
+
+const Metrics = z.object({
+  fieldAreaHa: z.number(), sprayableAreaHa: z.number(), pathLengthM: z.number(), litres: z.number(), sorties: z.number(),
+  coverage: z.number(), overspray: z.number(), sprayTimeS: z.number(), totalTimeS: z.number(),
+  lowerBoundM: z.number().optional(), ferryLengthM: z.number().optional(), pathRatio: z.number().optional(), sprayLengthM: z.number().optional(),
+  turns: z.number().optional(), flowLpm: z.number().optional(), headingDeg: z.number().optional(),
+});
+const Weather = z.object({ verdict: z.enum(['ok', 'warn', 'refuse']), findings: z.array(Finding), checked: z.record(z.string(), z.unknown()) });
+const HistoryEvent = z.object({
+  action: z.string(), from: z.string().nullable(), to: z.string(), by: z.string(), at: z.number(), note: z.string().optional(), weather: Weather.optional(),
+});
+export const States = ['draft', 'approved', 'flown', 'verified'] as const;
+const VerificationSummary = z.object({
+  targetLPerHa: z.number(), cellM: z.number(), sprayableM2: z.number(), inTolerance: z.number(), missedM2: z.number(),
+  underM2: z.number(), overM2: z.number(), oversprayM2: z.number(), litresUsed: z.number(), litresPlanned: z.number().nullable(), samples: z.number(),
+});
+
+const missionBase = {
+  id: z.string(), fieldId: z.string(), farmId: z.string().optional(), name: z.string().optional(),
+  /** `planned` is the draft state, kept for the web app written against it */
+  status: z.enum(['planned', 'approved', 'flown', 'verified']),
+  state: z.enum(States), allowedActions: z.array(z.string()), warnings: z.array(z.string()),
+  metrics: Metrics, product: z.string(), droneId: z.string().optional(),
+  createdBy: z.string(), createdAt: z.number(), approvedBy: z.string().optional(),
+  history: z.array(HistoryEvent),
+  verification: VerificationSummary.optional(),
+};
+export const MissionSummary = z.object(missionBase);
+export const MissionView = z.object({
+  ...missionBase,
+  legs: z.array(z.object({ kind: z.string(), sortie: z.number(), coordinates: z.array(z.array(z.number())) })),
+  noticePublished: z.boolean().optional(),
+});
+
+export const PlanBody = z.object({
+  fieldId: z.string().min(1).max(64), droneId: z.string().min(1).max(64), productId: z.string().min(1).max(64),
+  rateLPerHa: z.number().min(1).max(200).optional(),
+  bufferM: z.number().min(0).max(100).default(0),
+  holeBufferM: z.number().min(0).max(100).optional(),
+  heading: z.union([z.literal('auto'), z.number().min(0).max(360)]).optional(),
+  name: z.string().min(1).max(100).optional(),
+  qgcPlan: z.union([z.string().max(2_000_000), z.record(z.string(), z.unknown())]).optional()
+    .describe('a QGroundControl .plan (text or object) to fly as uploaded instead of planning one'),
+});
+
+export const ApproveBody = WeatherInput.extend({
+  acceptWarnings: z.boolean().default(false),
+  note: z.string().max(500).optional(),
+  window: z.object({ start: z.number().int().positive(), end: z.number().int().positive() })
+    .refine((w) => w.end > w.start, { message: 'window end must be after its start' }).optional(),
+}).nullish();
+export const FlyBody = z.object({ droneId: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i).optional(), note: z.string().max(500).optional() }).nullish();
+export const VerifyBody = z.object({
+  cellM: z.number().min(0.5).max(20).optional(), tolerance: z.number().min(0.01).max(1).optional(),
+}).nullish();
+export const ListQuery = z.object({
+  state: z.enum(States).optional(), fieldId: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+export const IdParams = z.object({ id: z.string().min(1).max(64) });
+export const VerificationView = z.object({
+  missionId: z.string(), report: VerificationSummary,
+  layer: z.object({ type: z.literal('FeatureCollection'), features: z.array(z.unknown()) }),
+});
+
+export function warningsOf(plan: Plan): string[] {
+  const w: string[] = [];
+  if (plan.metrics.coverage < 0.95) w.push(`coverage ${(plan.metrics.coverage * 100).toFixed(1)} % < 95 %: corners or narrow strips stay unsprayed`);
+  if (plan.metrics.overspray > 0.1) w.push(`overspray ${(plan.metrics.overspray * 100).toFixed(1)} % of the sprayable area`);
+  w.push(`fly only with wind below ${plan.product.maxWindMps} m/s and no rain forecast`);
+  return w;
+}
+
+export function fieldView(f: FieldRecord): z.infer<typeof FieldView> {
+  return f as z.infer<typeof FieldView>;
+}
+
+export function summaryView(m: MissionRecord): z.infer<typeof MissionSummary> {
+  const created = m.lifecycle.history[0];
+  const approval = [...m.lifecycle.history].reverse().find((e) => e.action === 'approve');
+  const state = m.lifecycle.state;
+  const { grid: _g, ...verification } = m.verification ?? { grid: undefined };
+  return {
+    id: m.id, fieldId: m.fieldId ?? '', farmId: m.farmId, name: m.name, status: state === 'draft' ? 'planned' : state, state,
+    allowedActions: allowedActions(state), warnings: warningsOf(m.plan), metrics: m.plan.metrics, product: m.plan.product.name,
+    droneId: m.droneId, createdBy: created?.by ?? '', createdAt: m.createdAt, approvedBy: state === 'draft' ? undefined : approval?.by,
+    history: m.lifecycle.history as z.infer<typeof HistoryEvent>[],
+    verification: m.verification ? verification as z.infer<typeof VerificationSummary> : undefined,
+  };
+}
+
+export function missionView(m: MissionRecord, extra: { noticePublished?: boolean } = {}): z.infer<typeof MissionView> {
+  return { ...summaryView(m), legs: m.plan.legs.map((l) => ({ kind: l.kind, sortie: l.sortie, coordinates: l.coordinates })), ...extra };
+}
