@@ -14,3 +14,9 @@ export { MemoryMissionStore, type MissionStore, type MissionRecord, type Mission
 export { createMission, actOnMission } from './missions.js';
 export { verifyAsApplied, gridToGeoJson, type VerificationReport, type CompactGrid, type VerifyTarget } from './verify.js';
 export { exportPlan, type ExportFormat } from './export.js';
+export { SqlMissionStore } from './sql-store.js';
+export { MemoryFieldStore, SqlFieldStore, importField, fieldOf, type FieldRecord, type FieldStore, type FieldFilter } from './field-store.js';
+export { migrateMissions, MISSION_MIGRATIONS } from './sql-migrations.js';
+export { openMissionDb } from './mission-db.js';
+export { planFromRoute } from './plan-from-route.js';
+export { asAppliedPoints, loadAsApplied, withAsAppliedLog, AsAppliedRecorder, droneLogKey, type AsAppliedQuery } from './as-applied.js';
