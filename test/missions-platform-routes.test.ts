@@ -182,10 +182,24 @@ describe('mission platform routes', () => {
     expect(strict.json().error).toBe('WEATHER_REFUSED');
   });
 
+  it('reopens an approved mission to draft and tells the neighbours it is cancelled', async () => {
+    built = await build();
+    const tech = await bearer(built.app, 'kythuat');
+    const id = (await post(built, '/api/v1/missions', tech, { fieldId: 'field-farm-dai-an-1', droneId: 'drone-30l', productId: 'tricyclazole' })).json().id as string;
+    expect((await post(built, `/api/v1/missions/${id}/reopen`, tech)).statusCode).toBe(409);
+    // the first web app approves without weather values: recorded as a warning
+    const approved = (await post(built, `/api/v1/missions/${id}/approve`, tech)).json();
+    expect(approved.history[1].weather.findings[0].code).toBe('WEATHER_NOT_ENTERED');
+    const reopened = await post(built, `/api/v1/missions/${id}/reopen`, tech, { note: 'mưa chiều' });
+    expect(reopened.json()).toMatchObject({ state: 'draft', status: 'planned', allowedActions: ['approve'], noticePublished: true });
+    expect(built.published.map((p) => MissionStatus.parse(JSON.parse(p.payload)).status)).toEqual(['approved', 'cancelled']);
+    expect((await post(built, `/api/v1/missions/${id}/approve`, tech, { windMps: 1 })).json().state).toBe('approved');
+  });
+
   it('documents the new routes in OpenAPI', async () => {
     built = await build();
     const doc = built.app.swagger() as { paths: Record<string, Record<string, unknown>> };
-    for (const p of ['/api/v1/fields', '/api/v1/fields/{id}', '/api/v1/missions/{id}', '/api/v1/missions/{id}/approve', '/api/v1/missions/{id}/fly', '/api/v1/missions/{id}/verify', '/api/v1/missions/{id}/verification']) {
+    for (const p of ['/api/v1/fields', '/api/v1/fields/{id}', '/api/v1/missions/{id}', '/api/v1/missions/{id}/approve', '/api/v1/missions/{id}/fly', '/api/v1/missions/{id}/reopen', '/api/v1/missions/{id}/verify', '/api/v1/missions/{id}/verification']) {
       expect(doc.paths[p], p).toBeDefined();
     }
     expect(doc.paths['/api/v1/fields']!.post).toBeDefined();

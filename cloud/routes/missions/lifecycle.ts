@@ -33,13 +33,13 @@ export const lifecycleRoutes: FastifyPluginAsyncZod<{ ctx: MissionCtx }> = async
     return { verdict: 'warn', checked: { windMps: 0 }, findings: [{ level: 'warn', code: 'WEATHER_NOT_ENTERED', message: `no wind or rain values were entered: the approver vouches that wind stays under ${m.plan.product.maxWindMps} m/s and no rain falls` }] };
   }
 
-  async function publishApproval(m: MissionRecord, user: StoredUser, window: { start: number; end: number } | undefined): Promise<boolean> {
+  async function publishStatus(m: MissionRecord, user: StoredUser, status: 'approved' | 'cancelled', window: { start: number; end: number } | undefined): Promise<boolean> {
     if (!o.publish) return false;
     const field = m.fieldId ? await o.fields.get(m.fieldId) : undefined;
     if (!field) return false;
     const now = ctx.clock.now();
     const msg = MissionStatus.parse({
-      missionId: m.id, status: 'approved', ts: now, fieldName: field.name.slice(0, 100), farmId: m.farmId, field: field.boundary,
+      missionId: m.id, status, ts: now, fieldName: field.name.slice(0, 100), farmId: m.farmId, field: field.boundary,
       product: m.plan.product.name.slice(0, 100), window: window ?? { start: now, end: now + (o.sprayWindowMs ?? 4 * 3_600_000) }, by: user.username,
     });
     try {
@@ -69,7 +69,18 @@ export const lifecycleRoutes: FastifyPluginAsyncZod<{ ctx: MissionCtx }> = async
     }
     const next = await actOnMission(o.missions, m.id, 'approve', { by: user.username, at: ctx.clock.now(), weather, acceptWarnings: acceptWarnings || lenient, ...(note ? { note } : {}) });
     await audit(user, 'mission.approve', m, next, { weather: weather.verdict });
-    return missionView(next, { noticePublished: await publishApproval(next, user, window) });
+    return missionView(next, { noticePublished: await publishStatus(next, user, 'approved', window) });
+  });
+
+  app.post('/api/v1/missions/:id/reopen', {
+    preValidation: guard,
+    schema: { tags: ['missions'], summary: 'Take an approved mission back to draft (its window passed); neighbours hear it is cancelled', params: IdParams, body: FlyBody, response: { 200: MissionView, ...missionErrors } },
+  }, async (req) => {
+    const user = currentUser(req);
+    const m = await ctx.missionFor(user, req.params.id);
+    const next = await actOnMission(o.missions, m.id, 'reopen', { by: user.username, at: ctx.clock.now(), ...(req.body?.note ? { note: req.body.note } : {}) });
+    await audit(user, 'mission.reopen', m, next);
+    return missionView(next, { noticePublished: await publishStatus(next, user, 'cancelled', undefined) });
   });
 
   app.post('/api/v1/missions/:id/fly', {
