@@ -28,7 +28,9 @@ export interface AppOptions {
    * the full web app (cloud/ui) is registered through `plugins` and serves '/'.
    */
   page?: string | false;
-  /** further route plugins (auth, control, …), registered after the core routes inside the app */
+  /** gateways and units need a session and are scoped by role and farm (set with the accounts plugin) */
+  scoped?: boolean;
+  /** further route plugins (accounts, control, …), registered before the gateway routes inside the app */
   plugins?: { plugin: FastifyPluginAsync<any>; options?: Record<string, unknown> }[];
 }
 
@@ -46,7 +48,7 @@ export async function app(fastify: FastifyInstance, opts: AppOptions): Promise<v
   await fastify.register(swagger, {
     openapi: {
       info: { title: 'Ruộng Số API', version: '1', description: 'Gateways, telemetry and control of Ruộng Số. Times are milliseconds since 1970 UTC unless named ISO.' },
-      tags: [{ name: 'health' }, { name: 'gateways' }, { name: 'units' }],
+      tags: [{ name: 'health' }, { name: 'gateways' }, { name: 'units' }, { name: 'reports' }],
     },
     transform: jsonSchemaTransform,
   });
@@ -59,10 +61,12 @@ export async function app(fastify: FastifyInstance, opts: AppOptions): Promise<v
     broker: opts.brokerHealth,
   });
   await z.register(metricsRoutes, { registry: opts.metrics ?? metricsRegistry });
-  await z.register(gatewayRoutes, { registry: opts.registry, store: opts.store, clock });
-  await z.register(unitRoutes, { registry: opts.registry });
-  if (opts.page !== false) await z.register(webRoutes, { registry: opts.registry, store: opts.store, clock, path: opts.page ?? '/' });
+  // before the gateway routes: a non-encapsulated plugin (accounts) must add its session hook
+  // to this context before the route contexts that rely on it are created
   for (const p of opts.plugins ?? []) await z.register(p.plugin, p.options ?? {});
+  await z.register(gatewayRoutes, { registry: opts.registry, store: opts.store, clock, scoped: opts.scoped });
+  await z.register(unitRoutes, { registry: opts.registry, scoped: opts.scoped });
+  if (opts.page !== false) await z.register(webRoutes, { registry: opts.registry, store: opts.store, clock, path: opts.page ?? '/' });
 }
 
 export interface BuildOptions {

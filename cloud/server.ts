@@ -15,6 +15,9 @@ import type { Registry } from './registry/registry.js';
 import { createTelemetryStore } from './telemetry/index.js';
 import type { TelemetryStore } from './telemetry/store.js';
 import type { ComponentHealth } from './routes/health.js';
+import { registryWebAppPlugin } from './auth/wire.js';
+import type { ReportFacts } from './reports/facts.js';
+import { createReportFacts, recordingRegistry } from './reports/recording.js';
 
 export interface CloudServiceOptions {
   /** default: loadConfig(env) */
@@ -40,6 +43,14 @@ export interface CloudServiceOptions {
    * `drones` publish only their own as-applied log (username = drone id)
    */
   brokerUsers?: { cloud?: Record<string, string>; drones?: Record<string, string> };
+  /**
+   * the whole product: accounts and roles, the farmer's control API, missions, reports and the
+   * web app at '/', with every gateway route scoped to the user's farms. Off = the bare API
+   * shell (open, for tests of the shell itself).
+   */
+  webApp?: boolean | { tileUrl?: string };
+  /** runs once the registry is ready, before anything reads it (the demo seeds its district here) */
+  seed?: (registry: Registry) => Promise<void>;
   /** hears each real online/offline flip of a gateway */
   onlineChanged?: (c: GatewayOnlineChange) => void;
 }
@@ -60,6 +71,10 @@ export class CloudService {
   app!: FastifyInstance;
   broker: EmbeddedBroker | undefined;
   brokerUrl = '';
+  /** facts the adoption reports count (state changes, valve runs, missions, activity) */
+  facts: ReportFacts | undefined;
+  /** the demo logins seeded at start (demo mode), as printable text */
+  demoLogins = '';
   /** the cloud's own login on the broker */
   readonly cloudCredentials: { username: string; password: string } | undefined;
   #clock: Clock;
@@ -103,8 +118,13 @@ export class CloudService {
     const c = this.config;
     await this.registry.init();
     this.#started.push(() => this.registry.close());
+    await this.opts.seed?.(this.registry);
     await this.store.init();
     this.#started.push(() => this.store.close());
+    const facts = createReportFacts(c, { pgSchema: this.opts.pgSchema });
+    await facts.init();
+    this.facts = facts;
+    this.#started.push(() => facts.close());
 
     if (c.MQTT_URL) {
       this.brokerUrl = c.MQTT_URL;
@@ -120,7 +140,7 @@ export class CloudService {
       this.#started.push(() => broker.close());
     }
 
-    const sink = new RegistryIngestSink(this.registry, { clock: this.#clock, log: this.opts.log, onlineChanged: this.opts.onlineChanged });
+    const sink = new RegistryIngestSink(recordingRegistry(this.registry, facts), { clock: this.#clock, log: this.opts.log, onlineChanged: this.opts.onlineChanged });
     const ingest = new Ingest({
       ...this.opts.ingest,
       store: this.store, sink, mqttUrl: this.brokerUrl,
@@ -138,8 +158,19 @@ export class CloudService {
     await ingest.start();
     this.#started.push(() => ingest.stop());
 
+    const web = this.opts.webApp;
+    const plugins = [...(this.opts.plugins ?? [])];
+    if (web) {
+      plugins.unshift({ plugin: registryWebAppPlugin, options: {
+        registry: this.registry, mode: c.RUONGSO_MODE, adminPassword: c.ADMIN_PASSWORD, reports: facts, clock: this.#clock,
+        mqtt: () => ({ url: this.brokerUrl, username: this.cloudCredentials?.username, password: this.cloudCredentials?.password }),
+        ...(typeof web === 'object' && web.tileUrl !== undefined ? { tileUrl: web.tileUrl } : {}),
+        onDemoLogins: (_logins: unknown, text: string) => { this.demoLogins = text; },
+      } });
+    }
     this.app = await buildApp({
-      registry: this.registry, store: this.store, clock: this.#clock, plugins: this.opts.plugins, page: this.opts.page,
+      registry: this.registry, store: this.store, clock: this.#clock, plugins,
+      scoped: !!web, page: web ? false : this.opts.page,
       brokerHealth: () => this.#brokerHealth(),
     }, { log: this.opts.log, trustProxy: c.TRUST_PROXY });
     this.#started.push(() => this.app.close());
@@ -178,6 +209,7 @@ export class CloudService {
 export async function runUntilSignal(service: CloudService, out: NodeJS.WritableStream = process.stdout): Promise<void> {
   await service.start();
   out.write(`Ruộng Số cloud: ${service.webUrl}  (API docs ${service.webUrl}/docs, broker ${service.brokerUrl})\n`);
+  if (service.demoLogins) out.write(`${service.demoLogins}\n`);
   await new Promise<void>((resolve) => {
     const onSignal = (sig: NodeJS.Signals) => {
       process.once(sig, () => process.exit(130));

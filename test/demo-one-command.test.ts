@@ -40,7 +40,17 @@ function exited(proc: ChildProcess): Promise<number | null> {
   return proc.exitCode !== null ? Promise.resolve(proc.exitCode) : new Promise((r) => proc.once('exit', (code) => r(code)));
 }
 
-interface GatewayRow { id: string; online: boolean; lastSeq: number | null; commune: { name: string } | null; latest: { metric: string }[] }
+interface GatewayRow {
+  id: string; online: boolean; lastSeq: number | null; commune: { name: string } | null; latest: { metric: string }[];
+  desiredConfigVersion: number | null; appliedConfigVersion: number | null;
+}
+
+async function login(base: string, user: string): Promise<RequestInit> {
+  const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: user, password: 'demo-ruongso' }) });
+  if (r.status !== 200) throw new Error(`login ${user}: ${r.status}`);
+  const { token } = await r.json() as { token: string };
+  return { headers: { authorization: `Bearer ${token}` } };
+}
 
 describe('ruongso demo (npm start)', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruongso-demo-'));
@@ -64,15 +74,23 @@ describe('ruongso demo (npm start)', () => {
     }, 90_000);
     expect(health.telemetry!.ok && health.registry!.ok && health.broker!.ok).toBe(true);
 
+    // every gateway route needs a session: the demo prints its accounts
+    expect((await fetch(`${base}/api/v1/gateways`)).status).toBe(401);
+    const auth = await login(base, 'admin');
     const gateways = await until('3 gateways online with readings', async () => {
-      const body = await (await fetch(`${base}/api/v1/gateways`)).json() as { gateways: GatewayRow[] };
+      const body = await (await fetch(`${base}/api/v1/gateways`, auth)).json() as { gateways: GatewayRow[] };
       const ready = body.gateways.filter((g) => g.online && g.latest.some((l) => l.metric === 'water_level'));
       return ready.length === 3 ? body.gateways : undefined;
     }, 60_000);
     expect(new Set(gateways.map((g) => g.commune?.name))).toEqual(new Set(['Đại Ân 2', 'Lịch Hội Thượng']));
     await until('the URL printed', async () => (first.out().includes(`http://localhost:${port}`) ? true : undefined), 30_000);
+    expect(first.out()).toMatch(/DEMO farmer +nongdan .*password: demo-ruongso/);
     const page = await (await fetch(`${base}/`)).text();
-    expect(page).toMatch(/gw-dai-an-01|Trần Văn An/);
+    expect(page).toMatch(/<html lang="vi"/);
+    // the farmer sees only their farm, the officer no farm's gateway
+    const farmer = await (await fetch(`${base}/api/v1/gateways`, await login(base, 'nongdan'))).json() as { gateways: GatewayRow[] };
+    expect(farmer.gateways).toHaveLength(1);
+    expect((await fetch(`${base}/api/v1/gateways`, await login(base, 'canbo'))).status).toBe(403);
 
     const seqBefore = Math.max(...gateways.map((g) => g.lastSeq ?? 0));
     first.proc.kill('SIGINT');
@@ -82,12 +100,14 @@ describe('ruongso demo (npm start)', () => {
     const second = startDemo(env);
     running.push(second.proc);
     const again = await until('the demo back up', async () => {
-      const r = await fetch(`${base}/api/v1/gateways/gw-dai-an-01/readings?metric=water_level`).catch(() => undefined);
+      const r = await fetch(`${base}/api/v1/gateways/gw-dai-an-01/readings?metric=water_level`, await login(base, 'admin')).catch(() => undefined);
       return r?.status === 200 ? r.json() as Promise<{ series: { points: unknown[] }[] }> : undefined;
     }, 90_000);
     expect(again.series[0]!.points.length).toBeGreaterThan(0);
-    const body = await (await fetch(`${base}/api/v1/gateways`)).json() as { gateways: GatewayRow[] };
+    const body = await (await fetch(`${base}/api/v1/gateways`, await login(base, 'admin'))).json() as { gateways: GatewayRow[] };
     expect(body.gateways).toHaveLength(3);
+    // the zone config the cloud sent is the one the gateways run
+    for (const g of body.gateways) expect(g.appliedConfigVersion).toBe(g.desiredConfigVersion);
     expect(seqBefore).toBeGreaterThanOrEqual(0);
     second.proc.kill('SIGTERM');
     expect(await exited(second.proc)).toBe(0);

@@ -15,6 +15,6 @@ export function register(program: Command): void {
       const { loadConfig } = await import('../../cloud/config.js');
       const { CloudService, runUntilSignal } = await import('../../cloud/server.js');
       const config = loadConfig(process.env, { PORT: o.port, MQTT_PORT: o.mqttPort, DATA_DIR: o.dataDir });
-      await runUntilSignal(new CloudService({ config }));
+      await runUntilSignal(new CloudService({ config, webApp: true }));
     });
 }

@@ -26,7 +26,8 @@ export interface AccountsAndControl {
  * the OpenAPI document: register swagger first).
  */
 export async function registerAccountsAndControl(app: FastifyInstance, o: AccountsAndControl): Promise<void> {
-  await app.register(authPlugin, { service: o.auth });
+  // a host that resolves sessions at its root (registryWebAppPlugin) has registered it already
+  if (!app.hasPlugin('ruongso-auth')) await app.register(authPlugin, { service: o.auth });
   await app.register(authRoutes, o.authRoutes ?? {});
   await app.register(usersRoutes);
   await app.register(auditRoutes);

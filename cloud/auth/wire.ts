@@ -9,11 +9,17 @@ import { MemorySessionStore } from './memory-stores.js';
 import { RegistryAuditLog, RegistryFarmDirectory, RegistryUserStore } from './registry-adapters.js';
 import { seedUsers, formatDemoLogins, type DemoLogin } from './seed.js';
 import { webAppPlugin } from './register.js';
+import { authPlugin } from './plugin.js';
 import { ControlService } from '../routes/control/service.js';
 import { MemoryLiveBus, type LiveBus } from '../routes/control/bus.js';
 import { RegistryCommandStore, RegistryConfigStore, RegistryEventStore, RegistryProvisioner } from '../routes/control/registry-stores.js';
 import { bridgeControlToMqtt, mqttPublisher } from '../routes/control/mqtt-bridge.js';
 import { DEMO_DRONES, DEMO_PRODUCTS, MemoryFieldStore, MemoryMissionStore, demoRectangle } from '../routes/missions/catalog.js';
+import fp from 'fastify-plugin';
+import { reportRoutes } from '../routes/reports/index.js';
+import { ReportService } from '../reports/service.js';
+import { userActivityPlugin } from '../reports/recording.js';
+import type { ReportFacts } from '../reports/facts.js';
 
 const logger = log.child({ mod: 'web-app' });
 const DEMO_USERNAMES = new Set(['admin', 'nongdan', 'nongdan2', 'kythuat', 'canbo']);
@@ -34,6 +40,8 @@ export interface RegistryWebAppOptions {
   /** called once with the demo logins (demo mode), e.g. to print them */
   onDemoLogins?: (logins: DemoLogin[], text: string) => void;
   secureCookie?: boolean;
+  /** adoption reports for officers (and the activity they count); left out when absent */
+  reports?: ReportFacts;
 }
 
 /**
@@ -42,7 +50,7 @@ export interface RegistryWebAppOptions {
  * (production refuses a default admin password), connects its own MQTT client for publishing
  * configs/commands and hearing acks, events, states and telemetry, and closes it with the app.
  */
-export const registryWebAppPlugin: FastifyPluginAsync<RegistryWebAppOptions> = async (app, o) => {
+const registryWebApp: FastifyPluginAsync<RegistryWebAppOptions> = async (app, o) => {
   const clock = o.clock ?? systemClock;
   const farms = new RegistryFarmDirectory(o.registry);
   const users = new RegistryUserStore(o.registry, o.mode === 'demo' ? DEMO_USERNAMES : new Set());
@@ -67,6 +75,7 @@ export const registryWebAppPlugin: FastifyPluginAsync<RegistryWebAppOptions> = a
   });
 
   const fields = farmList.map((f, i) => ({ id: `field-${f.id}`, farmId: f.id, name: `${f.name} — thửa 1`, boundary: demoRectangle(106.15 + i * 0.004, 9.55, 200, 100) }));
+  await app.register(authPlugin, { service: auth });
   await app.register(webAppPlugin, {
     auth, control, provisioner: new RegistryProvisioner(o.registry),
     ...(o.mqttPublicUrl ? { mqttPublicUrl: o.mqttPublicUrl } : {}),
@@ -74,4 +83,14 @@ export const registryWebAppPlugin: FastifyPluginAsync<RegistryWebAppOptions> = a
     missions: { fields: new MemoryFieldStore(o.mode === 'demo' ? fields : []), missions: new MemoryMissionStore(), drones: DEMO_DRONES, products: DEMO_PRODUCTS, clock },
     ui: o.tileUrl === undefined ? {} : { tileUrl: o.tileUrl },
   });
+  if (o.reports) {
+    await app.register(userActivityPlugin, { facts: o.reports, clock });
+    await app.register(reportRoutes, { reports: new ReportService(o.registry, o.reports, { clock }), clock });
+  }
 };
+
+/**
+ * Not encapsulated: the session of every request is resolved at the root, so the shell's own
+ * routes (gateways, readings, units) can check roles and farms too.
+ */
+export const registryWebAppPlugin = fp(registryWebApp, { name: 'ruongso-web-app', fastify: '5.x' });

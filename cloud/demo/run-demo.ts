@@ -2,6 +2,11 @@ import { loadConfig } from '../config.js';
 import { CloudService } from '../server.js';
 import { provisionGateway } from '../registry/provision.js';
 import { startDemoFleet } from '../../simulators/demo-fleet.js';
+import mqtt from 'mqtt';
+import { GatewayConfig, topics } from '../../protocol/index.js';
+import type { FleetMember } from '../../simulators/demo-fleet.js';
+import type { Registry } from '../registry/registry.js';
+import { seedDemoHistory } from './history.js';
 import { DEMO_ACTOR, DEMO_FARMS, seedDemoDistrict } from './seed.js';
 
 export interface DemoOptions {
@@ -23,11 +28,13 @@ export interface RunningDemo {
 /** Starts cloud + fleet; returns once everything is up. */
 export async function startDemo(o: DemoOptions = {}): Promise<RunningDemo> {
   const config = loadConfig(o.env ?? process.env, { PORT: o.port, MQTT_PORT: o.mqttPort, DATA_DIR: o.dataDir });
-  const cloud = new CloudService({ config });
+  // the district first: the web app binds the demo farmers to its farms when it seeds them
+  const cloud = new CloudService({ config, webApp: true, seed: async (registry) => { await seedDemoDistrict(registry); } });
   await cloud.start();
   let fleet: Awaited<ReturnType<typeof startDemoFleet>> | undefined;
   try {
-    await seedDemoDistrict(cloud.registry);
+    // a year of history for the officer's reports; after the demo users exist (the web app seeds them)
+    await seedDemoHistory(cloud.registry, cloud.facts!);
     // new broker credentials every start: the demo gateways live in this process
     const gateways = [];
     for (const f of DEMO_FARMS) {
@@ -37,6 +44,7 @@ export async function startDemo(o: DemoOptions = {}): Promise<RunningDemo> {
     fleet = await startDemoFleet({
       gateways, mqttUrl: cloud.brokerUrl, dataDir: config.DATA_DIR, speed: o.speed,
     });
+    await publishLiveConfigs(cloud, fleet.members);
   } catch (err) {
     await cloud.stop();
     throw err;
@@ -49,6 +57,38 @@ export async function startDemo(o: DemoOptions = {}): Promise<RunningDemo> {
       await cloud.stop();
     },
   };
+}
+
+/**
+ * Each demo gateway gets a zone config from the cloud that fits its hardware, published retained:
+ * the newest stored one when it fits (a farmer's last change), else a new version of the site's
+ * default zones. The embedded broker keeps nothing across restarts, so this runs at every start.
+ */
+async function publishLiveConfigs(cloud: CloudService, members: FleetMember[]): Promise<void> {
+  const cred = cloud.cloudCredentials;
+  const client = await mqtt.connectAsync(cloud.brokerUrl, {
+    clientId: `ruongso-demo-${process.pid}`, reconnectPeriod: 0, ...(cred ? { username: cred.username, password: cred.password } : {}),
+  });
+  try {
+    for (const m of members) {
+      const config = await liveConfig(cloud.registry, m);
+      await client.publishAsync(topics.config(m.gatewayId), JSON.stringify(config), { qos: 1, retain: true });
+    }
+  } finally {
+    await client.endAsync();
+  }
+}
+
+async function liveConfig(registry: Registry, m: FleetMember): Promise<GatewayConfig> {
+  const actuators = new Set(m.site.actuators.map((a) => a.id));
+  const [latest] = await registry.listConfigs(m.gatewayId, 1);
+  const stored = latest ? GatewayConfig.safeParse(latest.config) : undefined;
+  if (stored?.success && stored.data.version === latest!.version && stored.data.zones.length > 0
+    && stored.data.zones.every((z) => z.valves.every((v) => actuators.has(v)))) return stored.data;
+  const version = (latest?.version ?? 0) + 1;
+  const config = GatewayConfig.parse({ ...m.site.zoneConfig(version), issuedAt: Date.now(), issuedBy: DEMO_ACTOR });
+  await registry.putDesiredConfig(m.gatewayId, config, DEMO_ACTOR, Date.now());
+  return config;
 }
 
 /** `ruongso demo`: start, print where to look, run until SIGINT/SIGTERM (also one during start-up). */
@@ -72,6 +112,7 @@ export async function runDemo(o: DemoOptions = {}): Promise<void> {
     `  API docs: ${url}/docs   health: ${url}/healthz   metrics: ${url}/metrics`,
     `  MQTT broker: ${demo.cloud.brokerUrl}   data: ${demo.cloud.config.DATA_DIR}`,
     `  Farms: ${DEMO_FARMS.map((f) => `${f.name} (${f.gatewayId})`).join('; ')}`,
+    demo.cloud.demoLogins,
     '  Ctrl-C stops everything cleanly.',
     '',
   ].join('\n') + '\n');

@@ -1,4 +1,8 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { AuthError } from '../../auth/errors.js';
+import { requireRole } from '../../auth/plugin.js';
+import { canAccessFarm } from '../../auth/scope.js';
 import { z } from 'zod';
 import { hours, type Clock } from '../../../lib/time.js';
 import type { GatewayView, Registry, StoredEvent } from '../../registry/registry.js';
@@ -7,7 +11,16 @@ import { BadRequestError, errorResponses, NotFoundError } from '../errors.js';
 import { EventsOut, GatewayDetail, GatewayParams, GatewaySummary, LatestValue, ListQuery, ReadingsOut, ReadingsQuery } from './schemas.js';
 import { autoEvery, MAX_POINTS_PER_SERIES, parseEvery, parseTime } from './time-params.js';
 
-export interface GatewayRoutesOptions { registry: Registry; store: TelemetryStore; clock: Clock }
+export interface GatewayRoutesOptions {
+  registry: Registry;
+  store: TelemetryStore;
+  clock: Clock;
+  /**
+   * with accounts (the full cloud): a session is required and each user sees only the gateways
+   * of the farms their role allows; without (the bare shell in tests): open
+   */
+  scoped?: boolean;
+}
 
 const commune = (g: GatewayView) => g.units.find((u) => u.level === 'commune') ?? null;
 const unitRef = (u: { id: string; name: string; level: string }) => ({ id: u.id, name: u.name, level: u.level });
@@ -25,15 +38,24 @@ function summary(g: GatewayView, latest: LatestReading[] | null): z.infer<typeof
 }
 
 /** GET /api/v1/gateways, /:id, /:id/latest, /:id/readings */
-export const gatewayRoutes: FastifyPluginAsyncZod<GatewayRoutesOptions> = async (app, { registry, store, clock }) => {
+export const gatewayRoutes: FastifyPluginAsyncZod<GatewayRoutesOptions> = async (app, { registry, store, clock, scoped }) => {
+  // officers see aggregates (reports), never one farm's gateway
+  if (scoped) app.addHook('preHandler', requireRole('farmer', 'technician', 'admin'));
+  const canRead = async (req: FastifyRequest, g: GatewayView): Promise<boolean> => {
+    if (!scoped || req.user?.role === 'admin') return true;
+    const farm = g.farmId ? await registry.getFarm(g.farmId) : null;
+    if (!farm || !req.user) return false;
+    return canAccessFarm(req.user, { id: farm.id, name: farm.name, commune: '', cooperativeId: farm.cooperativeId ?? '', gatewayIds: [g.id] }, 'read');
+  };
   // the gateway list survives a telemetry store outage: its readings are then null
   const latestOrNull = (id: string) => store.latest(id).catch((err: unknown) => {
     app.log.warn({ err, gatewayId: id }, 'latest readings unavailable');
     return null;
   });
-  const mustGet = async (id: string) => {
+  const mustGet = async (req: FastifyRequest, id: string) => {
     const g = await registry.getGateway(id);
     if (!g) throw new NotFoundError(`gateway ${id} is not registered`);
+    if (!(await canRead(req, g))) throw new AuthError('AUTH_FORBIDDEN', `gateway ${id} is not on one of your farms`);
     return g;
   };
 
@@ -44,7 +66,9 @@ export const gatewayRoutes: FastifyPluginAsyncZod<GatewayRoutesOptions> = async 
       response: { 200: z.object({ gateways: z.array(GatewaySummary) }), ...errorResponses },
     },
   }, async (req) => {
-    const list = await registry.listGateways(req.query);
+    const all = await registry.listGateways(req.query);
+    const visible = await Promise.all(all.map((g) => canRead(req, g)));
+    const list = all.filter((_, i) => visible[i]);
     const latest = await Promise.all(list.map((g) => latestOrNull(g.id)));
     return { gateways: list.map((g, i) => summary(g, latest[i] ?? null)) };
   });
@@ -56,7 +80,7 @@ export const gatewayRoutes: FastifyPluginAsyncZod<GatewayRoutesOptions> = async 
       response: { 200: GatewayDetail, ...errorResponses },
     },
   }, async (req) => {
-    const g = await mustGet(req.params.id);
+    const g = await mustGet(req, req.params.id);
     const [latest, events] = await Promise.all([latestOrNull(g.id), registry.listEvents(g.id, 20)]);
     return {
       ...summary(g, latest),
@@ -73,7 +97,7 @@ export const gatewayRoutes: FastifyPluginAsyncZod<GatewayRoutesOptions> = async 
       response: { 200: z.object({ gatewayId: z.string(), latest: z.array(LatestValue) }), ...errorResponses },
     },
   }, async (req) => {
-    const g = await mustGet(req.params.id);
+    const g = await mustGet(req, req.params.id);
     return { gatewayId: g.id, latest: latestOut(await store.latest(g.id)) };
   });
 
@@ -85,7 +109,7 @@ export const gatewayRoutes: FastifyPluginAsyncZod<GatewayRoutesOptions> = async 
       response: { 200: z.object({ gatewayId: z.string(), events: EventsOut }), ...errorResponses },
     },
   }, async (req) => {
-    const g = await mustGet(req.params.id);
+    const g = await mustGet(req, req.params.id);
     return { gatewayId: g.id, events: (await registry.listEvents(g.id, req.query.limit)).map(eventOut) };
   });
 
@@ -105,7 +129,7 @@ export const gatewayRoutes: FastifyPluginAsyncZod<GatewayRoutesOptions> = async 
     if (buckets > MAX_POINTS_PER_SERIES) {
       throw new BadRequestError(`every=${step.every} over this range gives ${buckets} points per series, more than ${MAX_POINTS_PER_SERIES}: choose a larger every or a shorter range`);
     }
-    const g = await mustGet(req.params.id);
+    const g = await mustGet(req, req.params.id);
     const series = await store.query({ gatewayId: g.id, metric: q.metric, sensor: q.sensor, from, to, everyMs: step.everyMs });
     return { gatewayId: g.id, from, to, ...step, series: series.map((s) => ({ sensor: s.sensor, metric: s.metric, unit: s.unit, points: s.points })) };
   });
