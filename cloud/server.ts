@@ -16,6 +16,8 @@ import { createTelemetryStore } from './telemetry/index.js';
 import type { TelemetryStore } from './telemetry/store.js';
 import type { ComponentHealth } from './routes/health.js';
 import { registryWebAppPlugin } from './auth/wire.js';
+import { withAsAppliedLog } from './missions/as-applied.js';
+import { openMissionDb } from './missions/mission-db.js';
 import type { ReportFacts } from './reports/facts.js';
 import { createReportFacts, recordingRegistry } from './reports/recording.js';
 
@@ -140,7 +142,8 @@ export class CloudService {
       this.#started.push(() => broker.close());
     }
 
-    const sink = new RegistryIngestSink(recordingRegistry(this.registry, facts), { clock: this.#clock, log: this.opts.log, onlineChanged: this.opts.onlineChanged });
+    // drones' as-applied logs go to the telemetry store beside the gateways' readings
+    const sink = withAsAppliedLog(new RegistryIngestSink(recordingRegistry(this.registry, facts), { clock: this.#clock, log: this.opts.log, onlineChanged: this.opts.onlineChanged }), this.store, { log: this.opts.log });
     const ingest = new Ingest({
       ...this.opts.ingest,
       store: this.store, sink, mqttUrl: this.brokerUrl,
@@ -163,6 +166,7 @@ export class CloudService {
     if (web) {
       plugins.unshift({ plugin: registryWebAppPlugin, options: {
         registry: this.registry, mode: c.RUONGSO_MODE, adminPassword: c.ADMIN_PASSWORD, reports: facts, clock: this.#clock,
+        missionDb: () => openMissionDb(c, { pgSchema: this.opts.pgSchema }), telemetry: () => this.store,
         mqtt: () => ({ url: this.brokerUrl, username: this.cloudCredentials?.username, password: this.cloudCredentials?.password }),
         ...(typeof web === 'object' && web.tileUrl !== undefined ? { tileUrl: web.tileUrl } : {}),
         onDemoLogins: (_logins: unknown, text: string) => { this.demoLogins = text; },

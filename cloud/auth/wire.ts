@@ -16,6 +16,9 @@ import { RegistryCommandStore, RegistryConfigStore, RegistryEventStore, Registry
 import { bridgeControlToMqtt, mqttPublisher } from '../routes/control/mqtt-bridge.js';
 import { DEMO_DRONES, DEMO_PRODUCTS, MemoryFieldStore, MemoryMissionStore, demoRectangle } from '../routes/missions/catalog.js';
 import fp from 'fastify-plugin';
+import { missionPlatform } from '../routes/missions/platform.js';
+import type { SqlDb } from '../registry/sql.js';
+import type { TelemetryStore } from '../telemetry/store.js';
 import { reportRoutes } from '../routes/reports/index.js';
 import { ReportService } from '../reports/service.js';
 import { userActivityPlugin } from '../reports/recording.js';
@@ -40,6 +43,10 @@ export interface RegistryWebAppOptions {
   /** called once with the demo logins (demo mode), e.g. to print them */
   onDemoLogins?: (logins: DemoLogin[], text: string) => void;
   secureCookie?: boolean;
+  /** where fields and missions are kept (registry database); absent = in memory */
+  missionDb?: () => SqlDb;
+  /** the telemetry store, where drones' as-applied logs are read for verification */
+  telemetry?: () => TelemetryStore;
   /** adoption reports for officers (and the activity they count); left out when absent */
   reports?: ReportFacts;
 }
@@ -75,12 +82,19 @@ const registryWebApp: FastifyPluginAsync<RegistryWebAppOptions> = async (app, o)
   });
 
   const fields = farmList.map((f, i) => ({ id: `field-${f.id}`, farmId: f.id, name: `${f.name} — thửa 1`, boundary: demoRectangle(106.15 + i * 0.004, 9.55, 200, 100) }));
+  const missionDb = o.missionDb?.();
+  if (missionDb) app.addHook('onClose', () => missionDb.close());
+  const telemetry = o.telemetry?.();
+  const publish = mqttPublisher(client);
+  const missions = missionDb
+    ? await missionPlatform({ db: missionDb, publish, clock, seedFields: o.mode === 'demo' ? fields : [], ...(telemetry ? { telemetry } : {}) })
+    : { fields: new MemoryFieldStore(o.mode === 'demo' ? fields : []), missions: new MemoryMissionStore(), drones: DEMO_DRONES, products: DEMO_PRODUCTS, clock, publish, ...(telemetry ? { telemetry } : {}) };
   await app.register(authPlugin, { service: auth });
   await app.register(webAppPlugin, {
     auth, control, provisioner: new RegistryProvisioner(o.registry),
     ...(o.mqttPublicUrl ? { mqttPublicUrl: o.mqttPublicUrl } : {}),
     authRoutes: { secureCookie: o.secureCookie ?? o.mode === 'production' },
-    missions: { fields: new MemoryFieldStore(o.mode === 'demo' ? fields : []), missions: new MemoryMissionStore(), drones: DEMO_DRONES, products: DEMO_PRODUCTS, clock },
+    missions,
     ui: o.tileUrl === undefined ? {} : { tileUrl: o.tileUrl },
   });
   if (o.reports) {

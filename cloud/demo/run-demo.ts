@@ -9,6 +9,8 @@ import type { Registry } from '../registry/registry.js';
 import { seedDemoHistory } from './history.js';
 import { DEMO_ACTOR, DEMO_FARMS, seedDemoDistrict } from './seed.js';
 
+export const DEMO_DRONE = { id: 'drone-demo-1', password: 'demo-drone' } as const;
+
 export interface DemoOptions {
   port?: string;
   mqttPort?: string;
@@ -29,7 +31,11 @@ export interface RunningDemo {
 export async function startDemo(o: DemoOptions = {}): Promise<RunningDemo> {
   const config = loadConfig(o.env ?? process.env, { PORT: o.port, MQTT_PORT: o.mqttPort, DATA_DIR: o.dataDir });
   // the district first: the web app binds the demo farmers to its farms when it seeds them
-  const cloud = new CloudService({ config, webApp: true, seed: async (registry) => { await seedDemoDistrict(registry); } });
+  const cloud = new CloudService({
+    config, webApp: true, seed: async (registry) => { await seedDemoDistrict(registry); },
+    // the simulated spray drone logs in with a demo secret (embedded broker only)
+    brokerUsers: { drones: { [DEMO_DRONE.id]: DEMO_DRONE.password } },
+  });
   await cloud.start();
   let fleet: Awaited<ReturnType<typeof startDemoFleet>> | undefined;
   try {
@@ -113,6 +119,8 @@ export async function runDemo(o: DemoOptions = {}): Promise<void> {
     `  MQTT broker: ${demo.cloud.brokerUrl}   data: ${demo.cloud.config.DATA_DIR}`,
     `  Farms: ${DEMO_FARMS.map((f) => `${f.name} (${f.gatewayId})`).join('; ')}`,
     demo.cloud.demoLogins,
+    `  Spray drone: approve a mission as kythuat, download its .plan, then fly it (as-applied log → verify):`,
+    `    ruongso sim drone --drone ${DEMO_DRONE.id} --mqtt ${demo.cloud.brokerUrl.replace('mqtt://', `mqtt://${DEMO_DRONE.id}:${DEMO_DRONE.password}@`)} --mission FILE.plan --mission-id ID --swath 5 --flow 2 --speedup 30`,
     '  Ctrl-C stops everything cleanly.',
     '',
   ].join('\n') + '\n');
