@@ -33,6 +33,19 @@ describe.skipIf(!ok)('browser: a technician plans a spray mission and downloads 
     await page.getByRole('button', { name: 'Lập kế hoạch' }).click();
     await page.getByTestId('mission').waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('mission').textContent()).toMatch(/Số chuyến/);
+    // the first product's label allows 5 m/s: 6 is refused, 4.5 warns, both with the reasons shown
+    await page.getByLabel('Gió trung bình (m/s)').fill('6');
+    await page.getByRole('button', { name: 'Duyệt' }).click();
+    await page.getByText('Không được duyệt vì thời tiết:').waitFor();
+    expect(await page.getByTestId('weather-findings').textContent()).toMatch(/over .*limit of 5 m\/s/);
+    expect(await page.getByRole('button', { name: 'Duyệt' }).isDisabled()).toBe(true);
+    await page.getByLabel('Gió trung bình (m/s)').fill('4.5');
+    await page.getByLabel('Khả năng mưa (%)').fill('40');
+    await page.getByRole('button', { name: 'Duyệt' }).click();
+    await page.getByText('Thời tiết cần lưu ý:').waitFor();
+    expect(await page.getByTestId('weather-findings').textContent()).toMatch(/close to .*limit.*40 % chance of rain/s);
+    expect(await page.getByRole('button', { name: 'Duyệt' }).isDisabled()).toBe(true);
+    await page.getByLabel('Tôi đã xem các lưu ý và vẫn duyệt').check();
     await page.getByRole('button', { name: 'Duyệt' }).click();
     await page.getByTestId('mission-approved').waitFor();
     await browser.screenshot('technician-mission-1280');

@@ -7,8 +7,14 @@ export interface Me { id: string; username: string; name: string; role: Role; de
 export const linkUp = signal(true);
 export const me = signal<Me | null | undefined>(undefined);
 
+/** what an error body may carry beside code and message: field issues, weather findings */
+export interface ErrorDetails {
+  issues?: Array<{ code: string; message: string; ring?: number }>;
+  findings?: Array<{ level: 'warn' | 'refuse'; code: string; message: string }>;
+}
+
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) { super(message); }
+  constructor(readonly status: number, readonly code: string, message: string, readonly details: ErrorDetails = {}) { super(message); }
 }
 
 export async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
@@ -27,8 +33,8 @@ export async function api<T>(method: string, url: string, body?: unknown): Promi
   const data = res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text();
   if (!res.ok) {
     if (res.status === 401 && !url.endsWith('/login')) me.value = null;
-    const d = data as { error?: string; message?: string };
-    throw new ApiError(res.status, d?.error ?? 'HTTP', d?.message ?? String(res.status));
+    const d = data as { error?: string; message?: string } & ErrorDetails;
+    throw new ApiError(res.status, d?.error ?? 'HTTP', d?.message ?? String(res.status), { issues: d?.issues, findings: d?.findings });
   }
   return data as T;
 }

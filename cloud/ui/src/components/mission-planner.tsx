@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { fmtNumber, t } from '../i18n.js';
 import { FieldMap, type MapField, type MapLine } from './field-map.js';
+import { WeatherApproval } from './weather-approval.js';
 
 interface Options { drones: Array<{ id: string; name: string }>; products: Array<{ id: string; name: string; rateLPerHa: number }> }
 interface Mission {
@@ -33,10 +34,6 @@ export function MissionPlanner({ fields, tileUrl }: { fields: MapField[]; tileUr
     e.preventDefault(); setError(''); setMission(null);
     try { setMission(await api<Mission>('POST', '/api/v1/missions', { fieldId, droneId, productId, rateLPerHa: Number(rate) })); } catch (err) { setError((err as Error).message); }
   };
-  const approve = async () => {
-    if (!mission) return;
-    try { setMission(await api<Mission>('POST', `/api/v1/missions/${mission.id}/approve`)); } catch (err) { setError((err as Error).message); }
-  };
   const m = mission?.metrics;
   return (
     <section class="card" aria-labelledby="mis-h">
@@ -64,9 +61,9 @@ export function MissionPlanner({ fields, tileUrl }: { fields: MapField[]; tileUr
           </dl>
           {mission.warnings.length > 0 && <div class="status wait"><strong>{t('warnings')}</strong><ul>{mission.warnings.map((w) => <li key={w}>{w}</li>)}</ul></div>}
           <FieldMap fields={picked} lines={mission.legs} tileUrl={tileUrl} />
+          {mission.status === 'planned' && <WeatherApproval<Mission> missionId={mission.id} onApproved={setMission} />}
           <div class="row">
-            {mission.status === 'approved' ? <span class="pill on" data-testid="mission-approved">{t('approved')}</span>
-              : <button type="button" onClick={approve}>{t('approve')}</button>}
+            {mission.status !== 'planned' && <span class="pill on" data-testid="mission-approved">{t(mission.status === 'verified' ? 'verified' : mission.status === 'flown' ? 'flown' : 'approved')}</span>}
             {(['geojson', 'kml', 'plan'] as const).map((f) => <a key={f} class="button" download href={`/api/v1/missions/${mission.id}/export.${f}`}>{t('download')} .{f}</a>)}
           </div>
         </div>
