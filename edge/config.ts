@@ -47,6 +47,17 @@ const Loop = z.object({
   stopAllHoldMinutes: z.number().min(0).max(7 * 24 * 60).default(12 * 60),
 }).strict();
 
+/** the local control endpoint (edge/local-control.ts): loopback only, it has no authentication */
+const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|localhost)$/;
+export const LOCAL_CONTROL_DEFAULT = { host: '127.0.0.1', port: 8787 } as const;
+const Local = z.union([
+  z.literal(false),
+  z.object({
+    host: z.string().regex(LOOPBACK, 'local.host must be a loopback address (127.0.0.1, ::1 or localhost): the endpoint has no authentication').default(LOCAL_CONTROL_DEFAULT.host),
+    port: z.number().int().min(1).max(65_535).default(LOCAL_CONTROL_DEFAULT.port),
+  }).strict(),
+]);
+
 export const GatewayFileSchema = z.object({
   gatewayId: Id,
   mqtt: z.object({
@@ -68,6 +79,8 @@ export const GatewayFileSchema = z.object({
     maxReadings: z.number().int().min(1).max(5000).default(500),
     maxDelayMs: z.number().int().min(0).default(5000),
   }).strict().default({ maxReadings: 500, maxDelayMs: 5000 }),
+  /** local control endpoint for people on site (`ruongso gateway cmd …`); false turns it off */
+  local: Local.default({ ...LOCAL_CONTROL_DEFAULT }),
 }).strict().superRefine((f, ctx) => {
   const issue = (p: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path: p, message });
   const dup = (list: { id: string }[], key: string) => {

@@ -70,6 +70,12 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
 
   get config(): GatewayConfig { return this.cfg; }
   get state(): LoopState { return this.loop; }
+  /** whether the uplink has the broker now; null when the gateway runs without a cloud */
+  get uplinkConnected(): boolean | null {
+    if (!this.uplink) return null;
+    const u = this.uplink as UplinkPort & { stats?: () => { connected: boolean } };
+    return u.stats?.().connected ?? false;
+  }
 
   async start(): Promise<void> {
     if (this.running) return;
