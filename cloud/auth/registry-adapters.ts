@@ -2,7 +2,7 @@ import type { Registry, User as RegUser, AuditEntry as RegAudit } from '../regis
 import { log } from '../../lib/log.js';
 import { AuthError } from './errors.js';
 import { MemoryAuditLog } from './memory-stores.js';
-import type { AuditEntry, AuditLog, FarmDirectory, FarmInfo, StoredUser, User, UserStore } from './types.js';
+import type { AuditEntry, AuditLog, FarmDirectory, FarmInfo, Session, SessionStore, StoredUser, User, UserStore } from './types.js';
 
 const logger = log.child({ mod: 'auth-registry' });
 
@@ -102,3 +102,15 @@ export class RegistryAuditLog implements AuditLog {
 }
 
 export type { User };
+
+/** Sessions in the registry database: they survive a restart and are shared by cloud instances. */
+export class RegistrySessionStore implements SessionStore {
+  constructor(private readonly reg: Registry) {}
+  async put(s: Session) { await this.reg.putSession({ ...s, userId: Number(s.userId) }); }
+  async get(tokenHash: string) {
+    const s = await this.reg.getSession(tokenHash);
+    return s ? { ...s, userId: String(s.userId) } : undefined;
+  }
+  async delete(tokenHash: string) { await this.reg.deleteSession(tokenHash); }
+  async deleteForUser(userId: string) { await this.reg.deleteSessionsForUser(Number(userId)); }
+}

@@ -5,8 +5,7 @@ import type { Registry } from '../registry/registry.js';
 import { log } from '../../lib/log.js';
 import { systemClock, type Clock } from '../../lib/time.js';
 import { AuthService } from './service.js';
-import { MemorySessionStore } from './memory-stores.js';
-import { RegistryAuditLog, RegistryFarmDirectory, RegistryUserStore } from './registry-adapters.js';
+import { RegistryAuditLog, RegistryFarmDirectory, RegistrySessionStore, RegistryUserStore } from './registry-adapters.js';
 import { seedUsers, formatDemoLogins, type DemoLogin } from './seed.js';
 import { webAppPlugin } from './register.js';
 import { authPlugin } from './plugin.js';
@@ -61,7 +60,7 @@ const registryWebApp: FastifyPluginAsync<RegistryWebAppOptions> = async (app, o)
   const clock = o.clock ?? systemClock;
   const farms = new RegistryFarmDirectory(o.registry);
   const users = new RegistryUserStore(o.registry, o.mode === 'demo' ? DEMO_USERNAMES : new Set());
-  const auth = new AuthService({ users, sessions: new MemorySessionStore(), audit: new RegistryAuditLog(o.registry, farms), farms, clock });
+  const auth = new AuthService({ users, sessions: new RegistrySessionStore(o.registry), audit: new RegistryAuditLog(o.registry, farms), farms, clock });
   const farmList = await farms.listFarms();
   const logins = await seedUsers(users, { mode: o.mode, adminPassword: o.adminPassword, farms: farmList });
   if (logins.length) o.onDemoLogins?.(logins, formatDemoLogins(logins));
