@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { services } from './support/services.js';
 import { startBrowser } from './support/browser.js';
 import { startWebChain } from './support/web-chain.js';
 import { DEMO_PASSWORD } from '../cloud/auth/seed.js';
 
+const fixture = (name: string) => path.join(import.meta.dirname, '../cloud/missions/fixtures', name);
 const ok = (await services.chromium()) && (await services.mosquitto());
 
 describe.skipIf(!ok)('browser: a technician plans a spray mission and downloads the .plan', () => {
@@ -54,6 +56,26 @@ describe.skipIf(!ok)('browser: a technician plans a spray mission and downloads 
     const plan = JSON.parse(readFileSync((await download.path())!, 'utf8'));
     expect(plan.fileType).toBe('Plan');
     expect(plan.mission.items.length).toBeGreaterThan(3);
+  });
+
+  it('uploads field boundaries: a broken file shows every issue the API found, a KML lands on the map and in the planner', async () => {
+    const { page } = browser;
+    const fieldPaths = page.locator('section[aria-labelledby="map-h"] path.leaflet-interactive');
+    await expect.poll(() => fieldPaths.count()).toBeGreaterThan(0);
+    const before = await fieldPaths.count();
+    await page.getByLabel('Tệp ranh giới (GeoJSON hoặc KML)').setInputFiles(fixture('self-intersecting.geojson'));
+    await page.getByRole('button', { name: 'Tải lên' }).click();
+    await page.getByTestId('field-errors').waitFor();
+    expect(await page.getByTestId('field-errors').textContent()).toMatch(/FIELD_SELF_INTERSECTION.*crosses itself/);
+    expect(await fieldPaths.count()).toBe(before);
+
+    await page.getByLabel('Tên thửa (không bắt buộc)').fill('Thửa tải lên từ KML');
+    await page.getByLabel('Tệp ranh giới (GeoJSON hoặc KML)').setInputFiles(fixture('field-holes.kml'));
+    await page.getByRole('button', { name: 'Tải lên' }).click();
+    await page.getByTestId('field-created').waitFor();
+    expect(await page.getByTestId('field-created').textContent()).toMatch(/Thửa tải lên từ KML.*ha/);
+    await expect.poll(() => fieldPaths.count()).toBe(before + 1);
+    expect(await page.locator('#mis-field option', { hasText: 'Thửa tải lên từ KML' }).count()).toBe(1);
   });
 
   it('registers a gateway and shows its broker credentials once, and renders at 360 px', async () => {

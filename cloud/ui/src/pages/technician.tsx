@@ -3,6 +3,7 @@ import { api, type Me } from '../api.js';
 import { fmtTime, t } from '../i18n.js';
 import { FieldMap, type MapField } from '../components/field-map.js';
 import { MissionPlanner } from '../components/mission-planner.js';
+import { FieldUpload } from '../components/field-upload.js';
 
 interface Farm { id: string; name: string; commune: string; gateways: Array<{ id: string; online: boolean | null; lastSeen: number | null }> }
 interface UiConfig { tileUrl: string }
@@ -64,6 +65,7 @@ export function TechnicianPage({ user }: { user: Me }) {
         <h2 id="map-h">{t('fieldsMap')}</h2>
         <FieldMap fields={fields} tileUrl={ui.tileUrl} />
       </section>
+      <FieldUpload farms={farms} onCreated={(f) => setFields((old) => [...old, f])} />
       <MissionPlanner fields={fields} tileUrl={ui.tileUrl} />
       <Provision farms={farms} />
     </div>

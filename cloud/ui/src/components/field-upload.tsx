@@ -1,0 +1,60 @@
+import { useState } from 'preact/hooks';
+import { api, ApiError, type ErrorDetails } from '../api.js';
+import { fmtNumber, t } from '../i18n.js';
+import type { MapField } from './field-map.js';
+
+type Issue = NonNullable<ErrorDetails['issues']>[number];
+export type UploadedField = MapField & { farmId: string; areaHa?: number };
+
+/**
+ * A field boundary from a GeoJSON or KML file, for one of the technician's farms. The server
+ * validates it (rings, self-intersections, swapped lon/lat, …) and answers with every issue.
+ */
+export function FieldUpload({ farms, onCreated }: { farms: Array<{ id: string; name: string }>; onCreated: (f: UploadedField) => void }) {
+  const [farmId, setFarmId] = useState(farms[0]?.id ?? '');
+  const [name, setName] = useState('');
+  const [file, setFile] = useState<File | null>(null);
+  const [error, setError] = useState('');
+  const [issues, setIssues] = useState<Issue[]>([]);
+  const [created, setCreated] = useState<UploadedField | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!file) return;
+    setError(''); setIssues([]); setCreated(null); setBusy(true);
+    try {
+      const text = await file.text();
+      const format = /\.kml$/i.test(file.name) ? 'kml' : 'geojson';
+      const f = await api<UploadedField>('POST', '/api/v1/fields', { farmId, file: text, format, filename: file.name, ...(name.trim() ? { name: name.trim() } : {}) });
+      setCreated(f); onCreated(f);
+    } catch (err) {
+      setError((err as Error).message);
+      if (err instanceof ApiError) setIssues(err.details.issues ?? []);
+    } finally { setBusy(false); }
+  };
+  return (
+    <section class="card" aria-labelledby="up-h">
+      <h2 id="up-h">{t('uploadField')}</h2>
+      <form onSubmit={submit} class="row">
+        <div class="field"><label for="up-farm">{t('farmId')}</label>
+          <select id="up-farm" value={farmId} onChange={(e) => setFarmId((e.target as HTMLSelectElement).value)}>
+            {farms.map((f) => <option key={f.id} value={f.id}>{f.name}</option>)}
+          </select></div>
+        <div class="field"><label for="up-name">{t('fieldName')}</label>
+          <input id="up-name" maxLength={100} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} /></div>
+        <div class="field"><label for="up-file">{t('boundaryFile')}</label>
+          <input id="up-file" type="file" required accept=".geojson,.json,.kml,application/geo+json,application/vnd.google-earth.kml+xml"
+            onChange={(e) => setFile((e.target as HTMLInputElement).files?.[0] ?? null)} /></div>
+        <button type="submit" class="primary" disabled={busy || !file}>{t('upload')}</button>
+      </form>
+      {error && (
+        <div class="status bad" role="alert" data-testid="field-errors">
+          <p>{t('fieldRejected')} {issues.length === 0 && error}</p>
+          {issues.length > 0 && <ul>{issues.map((i, n) => <li key={n}><code>{i.code}</code> {i.message}</li>)}</ul>}
+        </div>
+      )}
+      {created && <p class="status ok" role="status" data-testid="field-created">
+        {t('fieldAdded', { name: created.name, area: created.areaHa === undefined ? '—' : fmtNumber(created.areaHa, 2) })}</p>}
+    </section>
+  );
+}
