@@ -104,6 +104,8 @@ describe.skipIf(!ok)('browser: farmer, officer and pages at 360 px and 1280 px (
   it('shows a usable banner when the link to the server drops', async () => {
     const { page } = browser;
     await login(page, chain.url, 'nongdan');
+    // the farmer page must have loaded its farm before the link goes
+    await page.getByLabel('Mở van trong (phút)').waitFor();
     await page.context().setOffline(true);
     await page.getByLabel('Mở van trong (phút)').fill('3');
     await page.getByRole('button', { name: 'Mở van' }).click();
