@@ -5,7 +5,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts && npm rebuild better-sqlite3 @serialport/bindings-cpp esbuild
 COPY . .
-RUN npm run build:ui --if-present && npm prune --omit=dev --no-audit --no-fund
+RUN npm run build:ui --if-present && npm run build:edge && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim
 WORKDIR /app

@@ -3,10 +3,15 @@
  * decision latency. Three processes: simulators, a gateway-shaped process, and this one (the
  * throughput client). The last line printed is one JSON object:
  *   txPerSec / baselineTxPerSec / ratio — ModbusBus.read vs a bare modbus-serial loop, same simulator;
- *   rssMB / cpuPct — the gateway process under tsx (peak RSS, % of one core) over the window;
- *   decisionMs — p95 of reading → control loop step → coil write acknowledged by the relay board.
+ *   rssMB / cpuPct — the deployed gateway (`npm run build:edge` → plain node running dist/gateway.mjs
+ *     with the lean flags): peak RSS and % of one core over the window (the tsx figures are printed too);
+ *   decisionMs — p95 of reading → control loop step → coil write acknowledged by the relay board
+ *     (measured inside the gateway-shaped process under tsx).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -58,7 +63,6 @@ async function runGateway(ports: number[], windowMs: number, flips: number, prof
   const buses = new Map(ports.map((p, b) => [`bus${b}`, new ModbusBus({ url: `tcp://127.0.0.1:${p}`, name: `bus${b}` })]));
   await Promise.all([...buses.values()].map((b) => b.start()));
   const devices = ports.flatMap((_, b) => MIX.map((profile, i) => ({
-    // by path: a bundled copy of this file cannot find the shipped profiles next to itself
     id: profile.startsWith('paddy') ? `paddy-${b}-${i}` : `s-${b}-${i}`, bus: `bus${b}`, unitId: i + 1, profile: `${profilesDir}/${profile}.yaml`, pollSeconds: 10,
   })));
   const poller = new DevicePoller({ buses, devices, staggerMs: 10_000 });
@@ -157,30 +161,98 @@ function child(role: string, extra: string[], script = SELF, execArgv = ['--impo
   return { proc, message };
 }
 
+/** `npm run build:edge`: the gateway as it is deployed (dist/gateway.mjs). */
+function buildEdge(): string {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '--silent', 'build:edge'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  return path.join(root, 'dist/gateway.mjs');
+}
+
+/** Resident set (MB) and CPU seconds of a process, from /proc (Linux, as on the boards). */
+function procFigures(pid: number): { rssMB: number; cpuS: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  // fields after the command name "(…)": utime and stime are the 12th and 13th, in clock ticks (100/s)
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { rssMB: rssKb / 1024, cpuS: (Number(f[11]) + Number(f[12])) / 100 };
+}
+
+/** A gateway file for the same 4 buses × 8 sensors, relay board and AWD zone as the gateway-shaped process. */
+function benchGatewayFile(ports: number[], dataDir: string, localPort: number): Record<string, unknown> {
+  return {
+    gatewayId: 'bench-gw',
+    // no broker: the uplink queues on disk, as on a site whose link is down
+    mqtt: { url: 'mqtt://127.0.0.1:1' },
+    dataDir,
+    buses: ports.map((p, b) => ({ id: `bus${b}`, url: `tcp://127.0.0.1:${p}` })),
+    devices: [
+      ...ports.flatMap((_, b) => MIX.map((profile, i) => ({
+        id: profile.startsWith('paddy') ? `paddy-${b}-${i}` : `s-${b}-${i}`, bus: `bus${b}`, unitId: i + 1, profile, pollSeconds: 10,
+      }))),
+      { id: 'relays', bus: 'bus0', unitId: RELAY_UNIT, profile: 'relay-board-8ch', poll: false },
+    ],
+    actuators: [{ id: 'v1', device: 'relays', coil: 0 }],
+    local: { host: '127.0.0.1', port: localPort },
+    initialConfig: { version: 1, zones: [{ id: 'z1', mode: 'awd', valves: ['v1'],
+      sensors: { waterLevel: { sensor: PADDY, metric: 'water_level' } }, awd: {}, maxRunMinutes: 600 }] },
+  };
+}
+
 /**
- * The same file bundled by esbuild and run by plain node, to show what the tsx loader costs
- * (its hooks thread is a second V8 isolate). Native and worker-thread packages stay external.
+ * The deployed gateway (`node --max-semi-space-size=1 dist/gateway.mjs --config FILE`,
+ * MALLOC_ARENA_MAX=2) on the same simulators: peak RSS and CPU over the window, from outside.
  */
-async function bundleSelf(): Promise<string> {
-  const { build } = await import('esbuild');
-  const outfile = fileURLToPath(new URL('../node_modules/.cache/ruongso-bench/modbus.mjs', import.meta.url));
-  await build({
-    entryPoints: [SELF], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, logLevel: 'error',
-    external: ['modbus-serial', 'serialport', '@serialport/*', 'pino', 'esbuild'],
-    banner: { js: "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);" },
+async function measureDeployed(ports: number[], windowMs: number): Promise<{ rssMB: number; cpuPct: number; steps: number }> {
+  const bundle = buildEdge();
+  const { freePort } = await import('../lib/ports.js');
+  const dir = mkdtempSync(path.join(tmpdir(), 'ruongso-bench-gw-'));
+  const cfg = path.join(dir, 'gateway.json');
+  writeFileSync(cfg, JSON.stringify(benchGatewayFile(ports, path.join(dir, 'data'), await freePort())));
+  const proc = spawn(process.execPath, [...LEAN_NODE.execArgv, bundle, '--config', cfg], {
+    env: { ...process.env, ...LEAN_NODE.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'],
   });
-  return outfile;
+  try {
+    let out = '';
+    proc.stdout.on('data', (b) => { out += String(b); });
+    const started = Date.now();
+    while (!out.includes('running config')) {
+      if (proc.exitCode !== null || Date.now() - started > 60_000) throw new Error(`deployed gateway did not start: ${out.slice(-500)}`);
+      await sleep(100);
+    }
+    await sleep(Math.min(windowMs, 10_000));
+    const first = procFigures(proc.pid!);
+    const t0 = performance.now();
+    let rssMax = first.rssMB;
+    const end = t0 + windowMs;
+    while (performance.now() < end) {
+      await sleep(500);
+      rssMax = Math.max(rssMax, procFigures(proc.pid!).rssMB);
+    }
+    const last = procFigures(proc.pid!);
+    const cpuPct = ((last.cpuS - first.cpuS) * 1000 / (performance.now() - t0)) * 100;
+    const steps = (out.match(/valve_(opened|closed)/g) ?? []).length;
+    return { rssMB: Math.max(rssMax, last.rssMB), cpuPct, steps };
+  } finally {
+    proc.kill('SIGTERM');
+    await new Promise((r) => { if (proc.exitCode !== null) r(null); else proc.once('exit', r); });
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 interface GatewayFigures { heapMB: number; heapUsedMB: number; rssMB: number; cpuPct: number; latencies: number[]; confirmed: number[]; stepMs: number[]; requests: number }
 
-/** A smaller young generation and fewer malloc arenas: what a small gateway board would run with. */
-const LEAN_NODE = { execArgv: ['--max-semi-space-size=1'], env: { MALLOC_ARENA_MAX: '2' } };
+/**
+ * What a gateway board runs with (edge/README.md): a smaller young generation, V8 lite mode (no
+ * optimizing compiler: a few hundred operations a second need none, and its code and Intl/ICU
+ * pages were ~15 MB) and fewer malloc arenas.
+ */
+const LEAN_NODE = { execArgv: ['--max-semi-space-size=1', '--lite-mode'], env: { MALLOC_ARENA_MAX: '2' } };
 
-async function measureGateway(ports: number[], windowMs: number, smoke: boolean, bundled?: string): Promise<GatewayFigures> {
+async function measureGateway(ports: number[], windowMs: number, smoke: boolean): Promise<GatewayFigures> {
   const profiles = fileURLToPath(new URL('../edge/profiles', import.meta.url));
   const extra = ['--profiles', profiles, '--ports', ports.join(','), '--seconds', String(windowMs / 1000), ...(smoke ? ['--smoke'] : [])];
-  const gw = bundled ? child('gateway', extra, bundled, LEAN_NODE.execArgv, LEAN_NODE.env) : child('gateway', extra);
+  const gw = child('gateway', extra);
   return await gw.message as unknown as GatewayFigures;
 }
 
@@ -201,19 +273,16 @@ async function main(): Promise<void> {
     // short alternating rounds: a shared machine's load swings hit both loops alike
     const tp = await throughput(ready.throughputPort, 250, smoke ? 4 : 20);
     console.log(`bus scheduler ${tp.ours.toFixed(0)} tx/s, bare modbus-serial ${tp.bare.toFixed(0)} tx/s (read 4 holding registers, TCP loopback)`);
-    console.log(`gateway (run by tsx, as \`ruongso gateway\` runs): ${BUSES}×${SENSORS_PER_BUS} sensors every 10 s + AWD control loop + relay board; measuring ${windowMs / 1000} s…`);
+    console.log(`gateway-shaped process run by tsx (for comparison; not how a gateway is deployed): ${BUSES}×${SENSORS_PER_BUS} sensors every 10 s + AWD control loop + relay board; measuring ${windowMs / 1000} s…`);
     const g = await measureGateway(ready.ports, windowMs, smoke);
     console.log(`  RSS ${g.rssMB.toFixed(1)} MB (V8 heap ${g.heapUsedMB.toFixed(1)} of ${g.heapMB.toFixed(1)} MB), CPU ${g.cpuPct.toFixed(2)} % of one core, ${g.requests} Modbus requests`);
     console.log(`  decision latency, ${g.latencies.length} decisions: reading → control loop → valve command acknowledged by the board: median ${pct(g.latencies, 50).toFixed(1)} ms, p95 ${pct(g.latencies, 95).toFixed(1)} ms; → also read back: median ${pct(g.confirmed, 50).toFixed(1)} ms, p95 ${pct(g.confirmed, 95).toFixed(1)} ms; the control loop step alone: median ${pct(g.stepMs, 50).toFixed(2)} ms`);
-    if (!smoke) {
-      const bundled = await bundleSelf();
-      console.log(`the same gateway as it could be deployed: esbuild bundle, plain node --max-semi-space-size=1, MALLOC_ARENA_MAX=2; measuring ${windowMs / 1000} s…`);
-      const b = await measureGateway(ready.ports, windowMs, smoke, bundled);
-      console.log(`  RSS ${b.rssMB.toFixed(1)} MB (V8 heap ${b.heapUsedMB.toFixed(1)} of ${b.heapMB.toFixed(1)} MB), CPU ${b.cpuPct.toFixed(2)} % of one core; decisions p95 ${pct(b.latencies, 95).toFixed(1)} ms (read back ${pct(b.confirmed, 95).toFixed(1)} ms)`);
-    }
+    console.log(`deployed gateway: npm run build:edge, then node --max-semi-space-size=1 --lite-mode dist/gateway.mjs --config FILE with MALLOC_ARENA_MAX=2 (the real Gateway: same buses, sensors, AWD zone and relay board, uplink queueing on disk, local control on); measuring ${windowMs / 1000} s…`);
+    const d = await measureDeployed(ready.ports, windowMs);
+    console.log(`  RSS ${d.rssMB.toFixed(1)} MB, CPU ${d.cpuPct.toFixed(2)} % of one core, ${d.steps} valve decisions`);
     const result = {
       txPerSec: r1(tp.ours), baselineTxPerSec: r1(tp.bare), ratio: Math.round((tp.ours / tp.bare) * 1000) / 1000,
-      rssMB: r1(g.rssMB), cpuPct: Math.round(g.cpuPct * 100) / 100, decisionMs: g.latencies.length ? r1(pct(g.latencies, 95)) : null,
+      rssMB: r1(d.rssMB), cpuPct: Math.round(d.cpuPct * 100) / 100, decisionMs: g.latencies.length ? r1(pct(g.latencies, 95)) : null,
     };
     console.log(JSON.stringify(result));
   } finally {

@@ -1,7 +1,7 @@
 /**
  * Runs one gateway from its config file until a signal: `ruongso gateway --config FILE` calls
  * `runGateway`, and this file is also the entry of the deployed bundle (`npm run build:edge` →
- * `node --max-semi-space-size=1 dist/gateway.mjs --config FILE`), which skips tsx and the rest of
+ * `MALLOC_ARENA_MAX=2 node --max-semi-space-size=1 --lite-mode dist/gateway.mjs --config FILE`), which skips tsx and the rest of
  * the CLI to stay under the 80 MB a small board can spare.
  */
 import { existsSync } from 'node:fs';
@@ -65,7 +65,7 @@ const isEntry = process.argv[1] !== undefined && import.meta.url === pathToFileU
 if (isEntry) {
   const { values } = parseArgs({ options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help || !values.config) {
-    (values.help ? process.stdout : process.stderr).write('usage: node --max-semi-space-size=1 dist/gateway.mjs --config FILE   (MALLOC_ARENA_MAX=2 in the environment)\n');
+    (values.help ? process.stdout : process.stderr).write('usage: MALLOC_ARENA_MAX=2 node --max-semi-space-size=1 --lite-mode dist/gateway.mjs --config FILE\n');
     process.exit(values.help ? 0 : 2);
   }
   await runGateway(values.config).catch((err: unknown) => {
