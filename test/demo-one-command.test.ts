@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../lib/ports.js';
 import { services } from './support/services.js';
+import { until } from './support/wait.js';
 
 // `npm start` is `ruongso demo`: run the real command as a person would, on free ports.
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -21,20 +22,6 @@ function startDemo(env: Record<string, string>): { proc: ChildProcess; out: () =
   return { proc, out: () => out };
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
 
 function exited(proc: ChildProcess): Promise<number | null> {
   return proc.exitCode !== null ? Promise.resolve(proc.exitCode) : new Promise((r) => proc.once('exit', (code) => r(code)));
@@ -71,7 +58,7 @@ describe('ruongso demo (npm start)', () => {
     const health = await until('healthz 200', async () => {
       const r = await fetch(`${base}/healthz`);
       return r.status === 200 ? r.json() as Promise<Record<string, { ok: boolean }>> : undefined;
-    }, 90_000);
+    }, 90_000, 500);
     expect(health.telemetry!.ok && health.registry!.ok && health.broker!.ok).toBe(true);
 
     // every gateway route needs a session: the demo prints its accounts

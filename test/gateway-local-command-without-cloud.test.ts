@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import YAML from 'yaml';
 import { freePort } from '../lib/ports.js';
 import { fastClock, gatewayFileFor, startPaddySite } from '../simulators/paddy-site.js';
+import { until } from './support/wait.js';
 
 const run = promisify(execFile);
 const BIN = path.resolve(import.meta.dirname, '../bin/ruongso.js');
@@ -15,15 +16,6 @@ const FIELD_START = Date.UTC(2026, 2, 10, 5, 0);
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
 
-async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const cli = (...args: string[]) => run(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'silent' }, timeout: 60_000 });
 

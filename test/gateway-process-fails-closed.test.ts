@@ -6,21 +6,13 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import YAML from 'yaml';
 import { fastClock, gatewayFileFor, startPaddySite } from '../simulators/paddy-site.js';
+import { until } from './support/wait.js';
 
 const BIN = path.resolve(import.meta.dirname, '../bin/ruongso.js');
 const FIELD_START = Date.UTC(2026, 2, 10, 5, 0);
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
 
-async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('ruongso gateway --config FILE', () => {
   it('runs the loop against a paddy site with no broker, and closes every relay on SIGTERM', async () => {
