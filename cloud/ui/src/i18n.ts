@@ -43,6 +43,11 @@ const vi = {
   officer: 'Cán bộ nông nghiệp', adoption: 'Mức độ ứng dụng theo xã', adoptionSoon: 'Bảng tổng hợp theo xã sẽ có ở đây (số bộ điều khiển trực tuyến, diện tích tự động hoá, nước tiết kiệm, diện tích phun bằng máy bay).',
   audit: 'Nhật ký thay đổi', who: 'Ai', what: 'Việc', when: 'Lúc', change: 'Cũ → mới',
   changePassword: 'Đổi mật khẩu', currentPassword: 'Mật khẩu hiện tại', newPassword: 'Mật khẩu mới', passwordChanged: 'Đã đổi mật khẩu, hãy đăng nhập lại',
+  missionList: 'Các chuyến bay phun', state: 'Trạng thái', actions: 'Thao tác', draft: 'Bản nháp', markFlown: 'Đánh dấu đã bay',
+  verify: 'Kiểm tra sau khi bay', showReport: 'Xem báo cáo', refresh: 'Làm mới', noMissions: 'Chưa có chuyến bay phun nào',
+  asAppliedReport: 'Bản đồ và báo cáo phun thực tế', inTolerance: 'Diện tích phun đúng liều (±20 %)', missedArea: 'Diện tích bỏ sót',
+  oversprayArea: 'Phun ra ngoài ruộng', litresUsedPlanned: 'Thuốc đã dùng / theo kế hoạch', targetRate: 'Liều mục tiêu',
+  rate_missed: 'Bỏ sót (< 50 %)', rate_under: 'Thiếu', rate_ok: 'Đúng liều', rate_over: 'Thừa', rate_overspray: 'Ngoài ruộng',
   loading: 'Đang tải…', error: 'Lỗi: {m}', mapOffline: 'Không tải được bản đồ nền; hiển thị ranh giới trên nền trống',
 };
 export type MsgKey = keyof typeof vi;
@@ -88,6 +93,11 @@ const en: Record<MsgKey, string> = {
   officer: 'Agriculture officer', adoption: 'Adoption by commune', adoptionSoon: 'The per-commune summary will be here (gateways online, hectares automated, water saved, hectares drone-sprayed).',
   audit: 'Audit log', who: 'Who', what: 'What', when: 'When', change: 'Old → new',
   changePassword: 'Change password', currentPassword: 'Current password', newPassword: 'New password', passwordChanged: 'Password changed; log in again',
+  missionList: 'Spray flights', state: 'State', actions: 'Actions', draft: 'Draft', markFlown: 'Mark flown',
+  verify: 'Verify the flight', showReport: 'Show report', refresh: 'Refresh', noMissions: 'No spray missions yet',
+  asAppliedReport: 'As-applied map and report', inTolerance: 'Area within ±20 % of target rate', missedArea: 'Missed area',
+  oversprayArea: 'Overspray outside the field', litresUsedPlanned: 'Product used / planned', targetRate: 'Target rate',
+  rate_missed: 'Missed (< 50 %)', rate_under: 'Under', rate_ok: 'On target', rate_over: 'Over', rate_overspray: 'Outside field',
   loading: 'Loading…', error: 'Error: {m}', mapOffline: 'Map tiles cannot be reached; boundaries on a plain background',
 };
 

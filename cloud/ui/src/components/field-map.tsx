@@ -3,12 +3,14 @@ import { t } from '../i18n.js';
 
 export interface MapField { id: string; name: string; boundary: { type: 'Polygon'; coordinates: number[][][] } }
 export interface MapLine { coordinates: number[][]; kind: string }
+/** A GeoJSON overlay (e.g. an as-applied grid) styled per feature from its properties. */
+export interface MapOverlay { data: unknown; style: (properties: Record<string, unknown>) => Record<string, unknown> }
 
 /**
  * Fields (and a planned route) on a Leaflet map. The tile URL comes from /ui-config.json; when
  * no tile loads the map keeps a plain background and says so. Leaflet loads on first use.
  */
-export function FieldMap({ fields, lines = [], tileUrl }: { fields: MapField[]; lines?: MapLine[]; tileUrl: string }) {
+export function FieldMap({ fields, lines = [], overlay, tileUrl }: { fields: MapField[]; lines?: MapLine[]; overlay?: MapOverlay; tileUrl: string }) {
   const box = useRef<HTMLDivElement>(null);
   const [tilesDown, setTilesDown] = useState(false);
   useEffect(() => {
@@ -26,13 +28,14 @@ export function FieldMap({ fields, lines = [], tileUrl }: { fields: MapField[]; 
         layer.on('tileerror', () => { if (!loaded) setTilesDown(true); });
       } else setTilesDown(true);
       const group = L.featureGroup().addTo(m);
+      if (overlay) L.geoJSON(overlay.data as never, { style: (f) => overlay.style((f?.properties ?? {}) as Record<string, unknown>) }).addTo(group);
       for (const f of fields) L.geoJSON(f.boundary as never, { style: { color: '#1f6f3f', weight: 2 } }).bindTooltip(f.name).addTo(group);
       for (const l of lines) L.polyline(l.coordinates.map(([lon, lat]) => [lat!, lon!] as [number, number]), { color: l.kind === 'spray' ? '#c0392b' : '#555', weight: l.kind === 'spray' ? 2 : 1, dashArray: l.kind === 'spray' ? undefined : '4' }).addTo(group);
       const b = group.getBounds();
       if (b.isValid()) m.fitBounds(b, { padding: [10, 10] }); else m.setView([9.6, 106.0], 10);
     }, () => setTilesDown(true));
     return () => { cancelled = true; map?.remove(); };
-  }, [fields, lines, tileUrl]);
+  }, [fields, lines, overlay, tileUrl]);
   return (
     <div>
       <div ref={box} class="map" role="img" aria-label={t('fieldsMap')} />

@@ -4,6 +4,7 @@ import { fmtTime, t } from '../i18n.js';
 import { FieldMap, type MapField } from '../components/field-map.js';
 import { MissionPlanner } from '../components/mission-planner.js';
 import { FieldUpload } from '../components/field-upload.js';
+import { MissionReports } from '../components/mission-report.js';
 
 interface Farm { id: string; name: string; commune: string; gateways: Array<{ id: string; online: boolean | null; lastSeen: number | null }> }
 interface UiConfig { tileUrl: string }
@@ -67,6 +68,7 @@ export function TechnicianPage({ user }: { user: Me }) {
       </section>
       <FieldUpload farms={farms} onCreated={(f) => setFields((old) => [...old, f])} />
       <MissionPlanner fields={fields} tileUrl={ui.tileUrl} />
+      <MissionReports fields={fields} tileUrl={ui.tileUrl} />
       <Provision farms={farms} />
     </div>
   );
