@@ -42,13 +42,16 @@ export function MissionReports({ fields, tileUrl }: { fields: MapField[]; tileUr
   const [shown, setShown] = useState<string | null>(null);
   const [error, setError] = useState('');
   const [unavailable, setUnavailable] = useState(false);
+  // the drone that flew: its as-applied log is what verification reads
+  const [droneId, setDroneId] = useState('');
   const load = () => api<{ missions: MissionRow[] }>('GET', '/api/v1/missions?limit=50').then((r) => setMissions(r.missions), (e: Error) => setError(e.message));
   // a server without mission routes: the planner already says so, this list stays out of the way
   useEffect(() => { api<{ missions: MissionRow[] }>('GET', '/api/v1/missions?limit=50').then((r) => setMissions(r.missions), () => setUnavailable(true)); }, []);
   const act = async (id: string, action: string) => {
     setError('');
     try {
-      const next = await api<MissionRow>('POST', `/api/v1/missions/${id}/${action}`, {});
+      const body = action === 'fly' && droneId.trim() ? { droneId: droneId.trim() } : {};
+      const next = await api<MissionRow>('POST', `/api/v1/missions/${id}/${action}`, body);
       setMissions((old) => (old ?? []).map((m) => (m.id === id ? { ...m, state: next.state, allowedActions: next.allowedActions } : m)));
       if (next.state === 'verified') setShown(id);
     } catch (err) { setError((err as Error).message); }
@@ -59,6 +62,7 @@ export function MissionReports({ fields, tileUrl }: { fields: MapField[]; tileUr
     <section class="card" aria-labelledby="mr-h">
       <h2 id="mr-h">{t('missionList')}</h2>
       <button type="button" onClick={() => { setError(''); void load(); }}>{t('refresh')}</button>
+      <label class="inline">{t('flownByDrone')} <input value={droneId} onInput={(e) => setDroneId((e.target as HTMLInputElement).value)} placeholder="drone-demo-1" /></label>
       {missions.length === 0 ? <p class="muted">{t('noMissions')}</p> : (
         <div class="scroll"><table>
           <thead><tr><th>{t('field')}</th><th>{t('product')}</th><th>{t('state')}</th><th>{t('actions')}</th></tr></thead>
