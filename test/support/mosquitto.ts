@@ -22,6 +22,8 @@ export interface MosquittoOptions {
   users?: Record<string, string>;
   /** ACL file text; default: the project's deploy/mosquitto/acl */
   acl?: string;
+  /** use this password file as it is instead of writing one from `users` */
+  passwdFile?: string;
   /** extra config lines appended */
   extra?: string[];
 }
@@ -31,11 +33,13 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruongso-mosq-'));
   fs.mkdirSync(path.join(dir, 'data'));
-  const passwd = path.join(dir, 'passwd');
+  const passwd = opts.passwdFile ?? path.join(dir, 'passwd');
   const acl = path.join(dir, 'acl');
-  fs.writeFileSync(passwd, '');
-  for (const [user, pass] of Object.entries(opts.users ?? { cloud: 'cloud-secret' })) {
-    execFileSync('mosquitto_passwd', ['-b', passwd, user, pass], { stdio: 'ignore' });
+  if (!opts.passwdFile) {
+    fs.writeFileSync(passwd, '');
+    for (const [user, pass] of Object.entries(opts.users ?? { cloud: 'cloud-secret' })) {
+      execFileSync('mosquitto_passwd', ['-b', passwd, user, pass], { stdio: 'ignore' });
+    }
   }
   fs.writeFileSync(acl, opts.acl ?? fs.readFileSync(PROJECT_MOSQUITTO_ACL, 'utf8'));
   const conf = fs.readFileSync(PROJECT_MOSQUITTO_CONF, 'utf8')
