@@ -1,51 +1,31 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import mqtt, { type MqttClient } from 'mqtt';
 import { Uplink, type CommandResult } from '../edge/uplink/index.js';
 import { CommandAck, topics, type Command } from '../protocol/index.js';
 import { fixture } from '../protocol/fixtures/index.js';
 import { minutes, type Clock } from '../lib/time.js';
 import { services } from './support/services.js';
-import { startMosquitto, type MosquittoServer } from './support/mosquitto.js';
-import { Watcher } from './support/uplink-watch.js';
+import { useEdgeBroker } from './support/edge-broker.js';
 
 const ok = await services.mosquittoBinary();
 const gatewayId = `t-cmd-${randomBytes(4).toString('hex')}`;
 
 describe.skipIf(!ok)('commands: executed once, never after expiry', () => {
-  let broker: MosquittoServer;
-  let dataDir: string;
-  let cloud: MqttClient;
-  let watch: Watcher;
+  const env = useEdgeBroker(gatewayId);
   let now = Date.UTC(2026, 2, 1, 6, 0);
   const clock: Clock = { now: () => now };
   const executed: string[] = [];
-  beforeAll(async () => {
-    broker = await startMosquitto({ users: { [gatewayId]: 'gw-pass', cloud: 'cloud-pass' } });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'uplink-cmd-'));
-    cloud = await mqtt.connectAsync(broker.url, { username: 'cloud', password: 'cloud-pass', clientId: `cloud-pub-${gatewayId}` });
-    watch = await Watcher.open(broker.url, gatewayId, { username: 'cloud', password: 'cloud-pass' });
-  });
-  afterAll(async () => {
-    await cloud?.endAsync();
-    await watch?.close();
-    await broker?.destroy();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
 
-  const acks = () => watch.on('cmd/ack').map((s) => CommandAck.parse(s.payload));
+  const acks = () => env.watch.on('cmd/ack').map((s) => CommandAck.parse(s.payload));
   const ackOf = async (id: string, nth = 1) => {
-    await watch.until(() => acks().filter((a) => a.id === id).length >= nth, 10_000, `ack ${nth} of ${id}`);
+    await env.watch.until(() => acks().filter((a) => a.id === id).length >= nth, 10_000, `ack ${nth} of ${id}`);
     return acks().filter((a) => a.id === id)[nth - 1]!;
   };
-  const send = (c: Command) => cloud.publishAsync(topics.cmd(gatewayId), JSON.stringify(c), { qos: 1 });
+  const send = (c: Command) => env.cloud.publishAsync(topics.cmd(gatewayId), JSON.stringify(c), { qos: 1 });
   const command = (id: string, over: Partial<Command> = {}): Command =>
     ({ ...fixture<Command>('cmd-open'), id, issuedAt: now, expiresAt: now + minutes(5), ...over }) as Command;
   const gateway = async () => {
-    const up = new Uplink({ gatewayId, url: broker.url, username: gatewayId, password: 'gw-pass', dataDir, fw: 'test/1', clock, reconnect: { minMs: 100, maxMs: 300 } });
+    const up = new Uplink({ gatewayId, url: env.broker.url, username: gatewayId, password: 'gw-pass', dataDir: env.dataDir, fw: 'test/1', clock, reconnect: { minMs: 100, maxMs: 300 } });
     up.onCommand((c): CommandResult => {
       executed.push(c.id);
       return c.kind === 'open' && c.valve === 'v-missing' ? { status: 'rejected', reason: 'no valve v-missing on this gateway' } : { status: 'done' };
@@ -77,7 +57,7 @@ describe.skipIf(!ok)('commands: executed once, never after expiry', () => {
     await up.stop();
   });
 
-  it('does not execute a command that waited in the broker past its expiry while the gateway was offline', async () => {
+  it('does not execute a command that waited in the env.broker past its expiry while the gateway was offline', async () => {
     await send(command('c-queued', { expiresAt: now + minutes(5) })); // held in the gateway's persistent session
     now += minutes(30);
     const up = await gateway();
@@ -90,7 +70,7 @@ describe.skipIf(!ok)('commands: executed once, never after expiry', () => {
     const up = await gateway();
     await send(command('c-bad-valve', { zone: undefined, valve: 'v-missing' } as Partial<Command>));
     expect(await ackOf('c-bad-valve')).toMatchObject({ outcome: 'rejected', reason: 'no valve v-missing on this gateway' });
-    await cloud.publishAsync(topics.cmd(gatewayId), JSON.stringify({ id: 'c-malformed', kind: 'open', minutes: 10, issuedAt: now, expiresAt: now + 1000 }), { qos: 1 });
+    await env.cloud.publishAsync(topics.cmd(gatewayId), JSON.stringify({ id: 'c-malformed', kind: 'open', minutes: 10, issuedAt: now, expiresAt: now + 1000 }), { qos: 1 });
     const malformed = await ackOf('c-malformed');
     expect(malformed.outcome).toBe('rejected');
     expect(malformed.reason).toMatch(/valve/);
