@@ -8,7 +8,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MissionStatus, filters, topics } from '../protocol/index.js';
 import { loadConfig } from '../cloud/config.js';
 import { CloudService } from '../cloud/server.js';
-import { Ingest } from '../cloud/ingest/ingest.js';
 import { AuthService } from '../cloud/auth/service.js';
 import { MemoryAuditLog, MemoryFarmDirectory, MemorySessionStore, MemoryUserStore } from '../cloud/auth/memory-stores.js';
 import { DEMO_PASSWORD, seedUsers } from '../cloud/auth/seed.js';
@@ -20,7 +19,7 @@ import { MemoryLiveBus } from '../cloud/routes/control/bus.js';
 import { mqttPublisher } from '../cloud/routes/control/mqtt-bridge.js';
 import { missionPlatform } from '../cloud/routes/missions/platform.js';
 import { openMissionDb } from '../cloud/missions/mission-db.js';
-import { loadAsApplied, withAsAppliedLog } from '../cloud/missions/as-applied.js';
+import { loadAsApplied } from '../cloud/missions/as-applied.js';
 import { routeFromGeoJson } from '../cloud/missions/export-geojson.js';
 import { flyMission } from '../simulators/drone/fly.js';
 import { freePort } from '../lib/ports.js';
@@ -67,13 +66,6 @@ describe('a spray mission from plan to verified on the cloud', () => {
       brokerUsers: { drones: { [droneId]: dronePassword }, cloud: { [watcher.username]: watcher.password } },
     });
     await cloud.start();
-    // until CloudService composes withAsAppliedLog into its own sink, a second ingest does it
-    const asApplied = new Ingest({
-      store: cloud.store, sink: withAsAppliedLog({ onState: () => undefined, onTelemetry: () => undefined, onEvent: () => undefined, onConfigAck: () => undefined, onCmdAck: () => undefined }, cloud.store),
-      mqttUrl: cloud.brokerUrl, ...cloud.cloudCredentials, instanceId: `msn-drones-${suffix}`, shared: false, dataDir: path.join(dir, 'drones'), flushMs: 50,
-    });
-    await asApplied.start();
-    closers.push(() => asApplied.stop());
 
     const base = `http://127.0.0.1:${cloud.port}`;
     const login = await (await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'kythuat', password: DEMO_PASSWORD }) })).json() as { token: string };
