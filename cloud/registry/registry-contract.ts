@@ -137,7 +137,11 @@ export function registryContract(name: string, make: () => Promise<{ registry: R
       expect(u).toMatchObject({ username: 'tu', role: 'farmer', farmId: 'farm-a', disabled: false });
       expect((await r.findUserForLogin('0901234567'))?.user.id).toBe(u.id);
       expect((await r.findUserForLogin('tu'))?.passwordHash).toBe('scrypt$x');
+      expect(u.phone).toBe('+84901234567');
+      expect((await r.findUserForLogin('+84 90 123 4567'))?.user.id).toBe(u.id);
       await expect(r.createUser({ username: 'tu2', phone: '0901234567', role: 'farmer', passwordHash: 'h' }, 'admin', T0)).rejects.toMatchObject({ code: 'CONFLICT' });
+      await expect(r.createUser({ username: 'tu3', phone: '+84 901234567', role: 'farmer', passwordHash: 'h' }, 'admin', T0)).rejects.toMatchObject({ code: 'CONFLICT' });
+      await expect(r.createUser({ username: 'tu4', phone: '12345', role: 'farmer', passwordHash: 'h' }, 'admin', T0)).rejects.toMatchObject({ code: 'INVALID', context: { field: 'phone' } });
       await expect(r.createUser({ username: 'bad', role: 'king' as 'admin', passwordHash: 'h' }, 'admin', T0)).rejects.toBeTruthy();
       expect((await r.listUsers()).map((x) => x.username)).toContain('tu');
     });
@@ -147,8 +151,23 @@ export function registryContract(name: string, make: () => Promise<{ registry: R
       const u = await r.createUser({ username: 'nam', role: 'farmer', farmIds: ['farm-a', 'farm-a2'], unitIds: ['dai-an-2', 'ct-tn'], passwordHash: 'h' }, 'admin', T0);
       expect(u).toMatchObject({ farmId: 'farm-a', farmIds: ['farm-a', 'farm-a2'], unitIds: ['dai-an-2', 'ct-tn'] });
       expect((await r.getUser(u.id))?.farmIds).toEqual(['farm-a', 'farm-a2']);
-      await expect(r.createUser({ username: 'ghost', role: 'farmer', farmIds: ['farm-nowhere'], passwordHash: 'h' }, 'admin', T0)).rejects.toMatchObject({ code: 'CONFLICT' });
+      await expect(r.createUser({ username: 'ghost', role: 'farmer', farmIds: ['farm-nowhere'], passwordHash: 'h' }, 'admin', T0)).rejects.toMatchObject({ code: 'INVALID', context: { field: 'farmIds' } });
+      await expect(r.createUser({ username: 'ghost', role: 'technician', cooperativeId: 'htx-nowhere', passwordHash: 'h' }, 'admin', T0)).rejects.toMatchObject({ code: 'INVALID', context: { field: 'cooperativeId' } });
       expect(await r.findUserForLogin('ghost')).toBeNull();
+    });
+
+    it('edits a user\'s scopes as given, audits old and new, and ends every session on deactivation', async () => {
+      const u = (await r.findUserForLogin('nam'))!.user;
+      const edited = await r.updateUser(u.id, { farmIds: ['farm-a2'], unitIds: ['dai-an-2'], displayName: 'Nam' }, 'admin', T0 + 1);
+      expect(edited).toMatchObject({ id: u.id, farmIds: ['farm-a2'], unitIds: ['dai-an-2'], displayName: 'Nam', disabled: false });
+      expect((await r.listAudit({ entity: 'user', entityId: String(u.id) }))[0]).toMatchObject({ action: 'update', before: { farmIds: ['farm-a', 'farm-a2'] }, after: { farmIds: ['farm-a2'] } });
+      await expect(r.updateUser(u.id, { farmIds: ['farm-nowhere'] }, 'admin', T0)).rejects.toMatchObject({ code: 'INVALID' });
+      expect((await r.getUser(u.id))?.farmIds).toEqual(['farm-a2']);
+      await r.putSession({ tokenHash: 'th-nam', userId: u.id, createdAt: T0, expiresAt: T0 + 1e9 });
+      expect(await r.updateUser(u.id, { disabled: true }, 'admin', T0 + 2)).toMatchObject({ disabled: true });
+      expect(await r.getSession('th-nam')).toBeNull();
+      expect((await r.listAudit({ entity: 'user', entityId: String(u.id) }))[0]).toMatchObject({ action: 'deactivate' });
+      await expect(r.updateUser(999_999, { disabled: true }, 'admin', T0)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     });
 
     it('keeps sessions by token hash, ends them on a password change, and prunes expired ones', async () => {

@@ -116,6 +116,16 @@ export interface NewUser {
   /** from hashPassword() in password.ts, never the password itself */
   passwordHash: string;
 }
+/** What an edit may change; scopes given replace the old ones (farmIds / unitIds are the whole list). */
+export interface UserPatch {
+  phone?: string | null;
+  displayName?: string | null;
+  role?: Role;
+  cooperativeId?: string | null;
+  farmIds?: string[];
+  unitIds?: string[];
+  disabled?: boolean;
+}
 
 export interface Session { tokenHash: string; userId: number; createdAt: number; expiresAt: number }
 
@@ -150,6 +160,7 @@ export interface Registry {
   upsertUnit(unit: Unit, actor: Actor): Promise<void>;
   listUnits(): Promise<Unit[]>;
   upsertCooperative(coop: Cooperative, actor: Actor): Promise<void>;
+  listCooperatives(): Promise<Cooperative[]>;
 
   upsertFarm(farm: Farm, actor: Actor): Promise<void>;
   getFarm(id: string): Promise<Farm | null>;
@@ -184,6 +195,8 @@ export interface Registry {
   findUserForLogin(login: string): Promise<{ user: User; passwordHash: string } | null>;
   listUsers(): Promise<User[]>;
   getUser(id: number): Promise<User | null>;
+  /** edits a user in one transaction (audited old → new); disabling ends every session of the user */
+  updateUser(id: number, patch: UserPatch, actor: Actor, at: number): Promise<User>;
   /** audited as a password change, never with the hash */
   setUserPassword(id: number, passwordHash: string, actor: Actor): Promise<void>;
 

@@ -3,7 +3,7 @@ import { RegistryError } from './errors.js';
 import { migrate } from './migrations.js';
 import type {
   Actor, AuditEntry, CommandRecord, Cooperative, Farm, GatewayConfigVersion, GatewayView, NewUser, Registry,
-  RegistryHealth, SeqResult, Session, StateChange, StoredEvent, Unit, UnitLevel, User,
+  RegistryHealth, SeqResult, Session, StateChange, StoredEvent, Unit, UnitLevel, User, UserPatch,
 } from './registry.js';
 import { EVENTS_KEPT_PER_GATEWAY } from './registry.js';
 import { auditOf, commandOf, configOf, eventOf, farmOf, gatewayOf, toJson, unitOf } from './rows.js';
@@ -80,6 +80,10 @@ export class SqlRegistry implements Registry {
   async upsertCooperative(c: Cooperative, actor: Actor): Promise<void> {
     await this.#upsert('reg_cooperatives', 'cooperative', 'id', { id: c.id, name: c.name, unit_id: c.unitId }, c,
       async (q) => (await q.query('SELECT * FROM reg_cooperatives WHERE id = ?', [c.id]))[0], actor).catch(rethrowConstraint(`cooperative ${c.id}: unit does not exist`));
+  }
+
+  async listCooperatives(): Promise<Cooperative[]> {
+    return (await this.#db.query<Row>('SELECT * FROM reg_cooperatives ORDER BY id')).map((r) => ({ id: String(r.id), name: String(r.name), unitId: r.unit_id === null ? null : String(r.unit_id) }));
   }
 
   async upsertFarm(f: Farm, actor: Actor): Promise<void> {
@@ -270,6 +274,7 @@ export class SqlRegistry implements Registry {
   findUserForLogin(login: string) { return this.#users.findForLogin(login); }
   listUsers(): Promise<User[]> { return this.#users.list(); }
   getUser(id: number): Promise<User | null> { return this.#users.get(id); }
+  updateUser(id: number, patch: UserPatch, actor: Actor, at: number): Promise<User> { return this.#users.update(id, patch, actor, at); }
   setUserPassword(id: number, hash: string, actor: Actor): Promise<void> { return this.#users.setPassword(id, hash, actor); }
   putSession(x: Session): Promise<void> { return this.#users.putSession(x); }
   getSession(tokenHash: string): Promise<Session | null> { return this.#users.getSession(tokenHash); }

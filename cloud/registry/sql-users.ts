@@ -1,5 +1,6 @@
 import { RegistryError } from './errors.js';
-import type { Actor, AuditEntry, NewUser, Session, User } from './registry.js';
+import { normalizePhone } from './phone.js';
+import type { Actor, AuditEntry, NewUser, Session, User, UserPatch } from './registry.js';
 import { toJson, userOf } from './rows.js';
 import type { SqlDb, SqlRunner } from './sql.js';
 
@@ -42,30 +43,82 @@ export class SqlUsers {
     return users;
   }
 
-  create(u: NewUser, actor: Actor, at: number): Promise<User> {
+  /** The phone in E.164; a number that does not parse is refused (INVALID, context.field = phone). */
+  #phone(phone: string | null | undefined): string | null {
+    if (phone === null || phone === undefined || phone === '') return null;
+    const p = normalizePhone(phone);
+    if (!p) throw new RegistryError('INVALID', `phone ${phone} is not a valid phone number`, { context: { field: 'phone', value: phone } });
+    return p;
+  }
+
+  /** Every scope must exist: a missing one is INVALID naming the field, before anything is written. */
+  async #checkScopes(q: SqlRunner, s: { farmIds?: string[]; unitIds?: string[]; cooperativeId?: string | null }) {
+    const missing = async (table: string, field: string, ids: string[]) => {
+      for (const id of ids) {
+        if (!(await q.query(`SELECT 1 FROM ${table} WHERE id = ?`, [id])).length) {
+          throw new RegistryError('INVALID', `${field}: ${id} does not exist`, { context: { field, value: id } });
+        }
+      }
+    };
+    await missing('reg_farms', 'farmIds', s.farmIds ?? []);
+    await missing('reg_units', 'unitIds', s.unitIds ?? []);
+    if (s.cooperativeId) await missing('reg_cooperatives', 'cooperativeId', [s.cooperativeId]);
+  }
+
+  async #writeScopes(q: SqlRunner, id: number, farmIds: string[], unitIds: string[]) {
+    await q.run('DELETE FROM reg_user_scopes WHERE user_id = ?', [id]);
+    for (const f of farmIds) await q.run("INSERT INTO reg_user_scopes (user_id, kind, ref) VALUES (?, 'farm', ?)", [id, f]);
+    for (const un of unitIds) await q.run("INSERT INTO reg_user_scopes (user_id, kind, ref) VALUES (?, 'unit', ?)", [id, un]);
+  }
+
+  async create(u: NewUser, actor: Actor, at: number): Promise<User> {
     const farmIds = uniq([u.farmId, ...(u.farmIds ?? [])]);
     const unitIds = uniq([u.unitId, ...(u.unitIds ?? [])]);
+    const phone = this.#phone(u.phone);
     return this.db.tx(async (q) => {
+      await this.#checkScopes(q, { farmIds, unitIds, cooperativeId: u.cooperativeId ?? null });
+      if (phone && (await q.query('SELECT 1 FROM reg_users WHERE phone = ?', [phone])).length) {
+        throw new RegistryError('CONFLICT', `phone ${phone} belongs to another user`, { context: { field: 'phone', value: phone } });
+      }
       const rows = await q.query<Row>(`INSERT INTO reg_users (username, phone, display_name, role, farm_id, cooperative_id, unit_id, password_hash, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-      [u.username, u.phone ?? null, u.displayName ?? null, u.role, farmIds[0] ?? null, u.cooperativeId ?? null, unitIds[0] ?? null, u.passwordHash, at]);
+      [u.username, phone, u.displayName ?? null, u.role, farmIds[0] ?? null, u.cooperativeId ?? null, unitIds[0] ?? null, u.passwordHash, at]);
       const id = Number(rows[0]!.id);
-      for (const f of farmIds) {
-        if (!(await q.query('SELECT 1 FROM reg_farms WHERE id = ?', [f])).length) throw new RegistryError('CONFLICT', `user ${u.username}: farm ${f} does not exist`);
-        await q.run("INSERT INTO reg_user_scopes (user_id, kind, ref) VALUES (?, 'farm', ?)", [id, f]);
-      }
-      for (const un of unitIds) {
-        if (!(await q.query('SELECT 1 FROM reg_units WHERE id = ?', [un])).length) throw new RegistryError('CONFLICT', `user ${u.username}: unit ${un} does not exist`);
-        await q.run("INSERT INTO reg_user_scopes (user_id, kind, ref) VALUES (?, 'unit', ?)", [id, un]);
-      }
+      await this.#writeScopes(q, id, farmIds, unitIds);
       const [user] = await this.#withScopes(q, rows);
       await writeAudit(q, { actor, action: 'create', entity: 'user', entityId: String(id), after: user, at });
       return user!;
-    }).catch(rethrowConstraint(`user ${u.username}: username or phone already taken, or its farm/cooperative/unit does not exist`));
+    }).catch(rethrowConstraint(`user ${u.username}: username or phone already taken`));
+  }
+
+  async update(id: number, p: UserPatch, actor: Actor, at: number): Promise<User> {
+    const phone = p.phone === undefined ? undefined : this.#phone(p.phone);
+    return this.db.tx(async (q) => {
+      const [before] = await this.#withScopes(q, await q.query<Row>('SELECT * FROM reg_users WHERE id = ?', [id]));
+      if (!before) throw new RegistryError('NOT_FOUND', `user ${id} does not exist`);
+      const farmIds = p.farmIds ? uniq(p.farmIds) : before.farmIds;
+      const unitIds = p.unitIds ? uniq(p.unitIds) : before.unitIds;
+      const cooperativeId = p.cooperativeId === undefined ? before.cooperativeId : p.cooperativeId;
+      await this.#checkScopes(q, { farmIds, unitIds, cooperativeId });
+      if (phone && (await q.query('SELECT 1 FROM reg_users WHERE phone = ? AND id <> ?', [phone, id])).length) {
+        throw new RegistryError('CONFLICT', `phone ${phone} belongs to another user`, { context: { field: 'phone', value: phone } });
+      }
+      const disabled = p.disabled ?? before.disabled;
+      await q.run(`UPDATE reg_users SET phone = ?, display_name = ?, role = ?, farm_id = ?, cooperative_id = ?, unit_id = ?, disabled = ? WHERE id = ?`, [
+        phone === undefined ? before.phone : phone, p.displayName === undefined ? before.displayName : p.displayName, p.role ?? before.role,
+        farmIds[0] ?? null, cooperativeId, unitIds[0] ?? null, disabled ? 1 : 0, id]);
+      await this.#writeScopes(q, id, farmIds, unitIds);
+      // a deactivated user is out at once, on every device
+      if (disabled) await q.run('DELETE FROM reg_sessions WHERE user_id = ?', [id]);
+      const [after] = await this.#withScopes(q, await q.query<Row>('SELECT * FROM reg_users WHERE id = ?', [id]));
+      await writeAudit(q, { actor, action: disabled && !before.disabled ? 'deactivate' : 'update', entity: 'user', entityId: String(id), before, after, at });
+      return after!;
+    }).catch(rethrowConstraint(`user ${id}: phone already taken`));
   }
 
   async findForLogin(login: string): Promise<{ user: User; passwordHash: string } | null> {
-    const r = await this.db.query<Row>('SELECT * FROM reg_users WHERE username = ? OR phone = ? ORDER BY id LIMIT 1', [login, login]);
+    const phone = normalizePhone(login) ?? login;
+    const r = await this.db.query<Row>('SELECT * FROM reg_users WHERE username = ? OR phone = ? OR phone = ? ORDER BY id LIMIT 1', [login.toLowerCase(), phone, login]);
     if (!r.length) return null;
     const [user] = await this.#withScopes(this.db, r);
     return { user: user!, passwordHash: String(r[0]!.password_hash) };
