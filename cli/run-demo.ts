@@ -1,13 +1,17 @@
-import { loadConfig } from '../config.js';
-import { CloudService } from '../server.js';
-import { provisionGateway } from '../registry/provision.js';
-import { startDemoFleet } from '../../simulators/demo-fleet.js';
+/**
+ * `ruongso demo`: the cloud, its demo district and the simulated fleet in one process. It lives in
+ * cli/ because it wires simulators to the cloud, and cloud/ never imports simulators/.
+ */
 import mqtt from 'mqtt';
-import { GatewayConfig, topics } from '../../protocol/index.js';
-import type { FleetMember } from '../../simulators/demo-fleet.js';
-import type { Registry } from '../registry/registry.js';
-import { seedDemoHistory } from './history.js';
-import { DEMO_ACTOR, DEMO_FARMS, seedDemoDistrict } from './seed.js';
+import { CONFIG_KEYS, loadConfig, type CloudConfig } from '../cloud/config.js';
+import { seedDemoHistory } from '../cloud/demo/history.js';
+import { DEMO_ACTOR, DEMO_FARMS, seedDemoDistrict } from '../cloud/demo/seed.js';
+import { provisionGateway } from '../cloud/registry/provision.js';
+import type { Registry } from '../cloud/registry/registry.js';
+import { CloudService } from '../cloud/server.js';
+import { canListen, freePort } from '../lib/ports.js';
+import { GatewayConfig, topics } from '../protocol/index.js';
+import { startDemoFleet, type FleetMember } from '../simulators/demo-fleet.js';
 
 export const DEMO_DRONE = { id: 'drone-demo-1', password: 'demo-drone' } as const;
 
@@ -27,9 +31,38 @@ export interface RunningDemo {
   stop(): Promise<void>;
 }
 
+type PortKey = 'PORT' | 'MQTT_PORT';
+
+/**
+ * The demo's own defaults (8080, 1883) give way to a free port when something holds them — a
+ * system Mosquitto on 1883 is common. A port the user asked for (flag, env or a config file with
+ * another value) is kept, so a taken one still stops the start with the PORT_IN_USE message.
+ */
+async function movedPorts(config: CloudConfig, env: NodeJS.ProcessEnv, o: DemoOptions): Promise<Partial<Record<PortKey, number>>> {
+  const asked = (key: PortKey, flag: string | undefined) =>
+    flag !== undefined || (env[key] ?? '') !== '' || config[key] !== CONFIG_KEYS[key].schema.parse(undefined);
+  const keys: PortKey[] = config.MQTT_URL ? ['PORT'] : ['PORT', 'MQTT_PORT'];
+  const moved: Partial<Record<PortKey, number>> = {};
+  for (const key of keys) {
+    if (asked(key, key === 'PORT' ? o.port : o.mqttPort) || await canListen(config[key], config.HOST)) continue;
+    moved[key] = await freePort(config.HOST);
+  }
+  return moved;
+}
+
 /** Starts cloud + fleet; returns once everything is up. */
 export async function startDemo(o: DemoOptions = {}): Promise<RunningDemo> {
-  const config = loadConfig(o.env ?? process.env, { PORT: o.port, MQTT_PORT: o.mqttPort, DATA_DIR: o.dataDir });
+  const env = o.env ?? process.env;
+  const overrides = { PORT: o.port, MQTT_PORT: o.mqttPort, DATA_DIR: o.dataDir };
+  let config = loadConfig(env, overrides);
+  const moved = await movedPorts(config, env, o);
+  if (Object.keys(moved).length) {
+    config = loadConfig(env, { ...overrides, ...moved });
+    const out = o.out ?? process.stdout;
+    for (const [key, port] of Object.entries(moved)) {
+      out.write(`  ${key} ${CONFIG_KEYS[key as PortKey].schema.parse(undefined)} is taken: the demo uses ${port} instead (set ${key} to choose one)\n`);
+    }
+  }
   // the district first: the web app binds the demo farmers to its farms when it seeds them
   const cloud = new CloudService({
     config, webApp: true, seed: async (registry) => { await seedDemoDistrict(registry); },

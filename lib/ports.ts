@@ -1,15 +1,25 @@
 import net from 'node:net';
 
-/** A free TCP port on 127.0.0.1 (for tests and benchmarks). */
-export function freePort(): Promise<number> {
+/** A free TCP port on `host` (for tests, benchmarks and a demo whose default port is taken). */
+export function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
     srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
+    srv.listen(0, host, () => {
       const addr = srv.address();
       srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
     });
+  });
+}
+
+/** Whether a TCP listener could bind host:port now (false when someone holds it). */
+export function canListen(port: number, host = '0.0.0.0'): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', (err: NodeJS.ErrnoException) => (err.code === 'EADDRINUSE' || err.code === 'EACCES' ? resolve(false) : reject(err)));
+    srv.listen(port, host, () => srv.close(() => resolve(true)));
   });
 }
 

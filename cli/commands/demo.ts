@@ -15,7 +15,7 @@ simulated paddy on Modbus TCP and a real gateway polling it. A second start reus
 Set MQTT_URL, INFLUX_URL or DATABASE_URL to run the same demo against real servers.
 Ctrl-C stops everything cleanly (valves closed, telemetry flushed).`)
     .action(async (o: { port?: string; mqttPort?: string; dataDir?: string; speed: string }) => {
-      const { runDemo } = await import('../../cloud/demo/run-demo.js');
+      const { runDemo } = await import('../run-demo.js');
       await runDemo({ port: o.port, mqttPort: o.mqttPort, dataDir: o.dataDir, speed: Number(o.speed) });
     });
 }
