@@ -26,3 +26,17 @@ describe('measureCoverage', () => {
     expect(b.coveredM2).toBeCloseTo(a.coveredM2, -1);
   });
 });
+
+describe('double dose', () => {
+  it('measures the strip two overlapping passes spray twice', () => {
+    const lines = [[[0, 3], [60, 3]], [[0, 7], [60, 7]]] as Array<Array<[number, number]>>; // 2 m overlap
+    const r = measureCoverage(lines, square, 6);
+    expect(r.doubleM2).toBeCloseTo(2 * 60, -1);
+    expect(r.doubleDose).toBeCloseTo(120 / (10 * 60), 2);
+  });
+
+  it('counts nothing twice where passes only touch or a line bends gently', () => {
+    const lines = Array.from({ length: 10 }, (_, i) => [[0, 3 + 6 * i], [30, 3 + 6 * i], [60, 3 + 6 * i]] as Array<[number, number]>);
+    expect(measureCoverage(lines, square, 6).doubleM2).toBeLessThan(1);
+  });
+});

@@ -9,6 +9,10 @@ export interface CoverageResult {
   sprayableM2: number;
   coveredM2: number;
   outsideM2: number;
+  /** ground under two or more swaths (inside or out): sprayed twice */
+  doubleM2: number;
+  /** doubleM2 as a share of all ground sprayed (covered + outside) */
+  doubleDose: number;
 }
 
 type Shape = { kind: 'quad'; pts: XY[] } | { kind: 'disk'; c: XY; r: number };
@@ -55,6 +59,24 @@ function shapeInterval(s: Shape, y: number): [number, number] | null {
 }
 
 /**
+ * Length of a row under two or more swaths. Quads only (a turn's round join is single ground
+ * beside its two segments); two segments of one line that overlap count — the inside of a
+ * sharp turn is sprayed twice — but the shared edge of consecutive segments has no length.
+ */
+function doubleLength(ivs: Array<[number, number]>): number {
+  if (ivs.length < 2) return 0;
+  const ev: Array<[number, number]> = [];
+  for (const [a, b] of ivs) { ev.push([a, 1], [b, -1]); }
+  ev.sort((p, q) => p[0] - q[0] || p[1] - q[1]);
+  let depth = 0, from = 0, len = 0;
+  for (const [x, d] of ev) {
+    if (depth >= 2) len += x - from;
+    depth += d; from = x;
+  }
+  return len;
+}
+
+/**
  * Coverage and overspray of swaths (spray lines widened to the swath, round joins) against
  * the sprayable area, measured by integrating exact scanline intervals over fine rows in the
  * heading-aligned frame (where interior swaths are axis-aligned, so rows lose nothing there).
@@ -75,11 +97,13 @@ export function measureCoverage(sprayLines: XY[][], sprayable: LocalMulti, swath
     for (let k = lo; k <= hi; k++) buckets[k]!.push(i);
   });
   const index = new EdgeIndex(edgesOf(area), y0, y1, Math.max(step, 1));
-  let inside = 0, covered = 0, outside = 0;
+  let inside = 0, covered = 0, outside = 0, twice = 0;
   for (let k = 0; k < rows; k++) {
     const y = y0 + (k + 0.5 + 0.0123) * step;
     const s = index.intervals(y);
-    const c = mergeIntervals(buckets[k]!.map((i) => shapeInterval(shapes[i]!, y)).filter((v): v is [number, number] => v !== null));
+    const hits = buckets[k]!.map((i) => shapeInterval(shapes[i]!, y));
+    const c = mergeIntervals(hits.filter((v): v is [number, number] => v !== null));
+    twice += doubleLength(buckets[k]!.flatMap((i, j) => (shapes[i]!.kind === 'quad' && hits[j] ? [hits[j]!] : []))) * step;
     const inS = overlapLength(s, c);
     inside += intervalsLength(s) * step;
     covered += inS * step;
@@ -89,5 +113,6 @@ export function measureCoverage(sprayLines: XY[][], sprayable: LocalMulti, swath
     coverage: inside > 0 ? covered / inside : 0,
     overspray: inside > 0 ? outside / inside : 0,
     sprayableM2: inside, coveredM2: covered, outsideM2: outside,
+    doubleM2: twice, doubleDose: covered + outside > 0 ? twice / (covered + outside) : 0,
   };
 }

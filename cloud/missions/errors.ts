@@ -31,9 +31,28 @@ export type MissionErrorCode =
   | 'MISSION_STORE'
   | 'FIELD_NOT_FOUND'
   | 'VERIFY_NO_LOG'
-  | 'WEATHER_WARNINGS';
+  | 'WEATHER_WARNINGS'
+  | 'ROUTE_OFF_FIELD'
+  | 'ROUTE_SPRAYS_OUTSIDE_FIELD'
+  | 'ROUTE_COVERAGE_TOO_LOW'
+  | 'ROUTE_NO_SPRAY'
+  | 'QGC_COMPLEX_ITEM'
+  | 'WPL_PARSE_ERROR'
+  | 'MISSION_NOT_APPROVED'
+  | 'SORTIE_REQUIRED'
+  | 'SORTIE_NOT_FOUND'
+  | 'RESPRAY_NOTHING_MISSED'
+  | 'PLAN_ENDURANCE_TOO_SHORT';
 
-export class MissionError extends RuongSoError<MissionErrorCode> {}
+/**
+ * `context.params` carries the numbers a person needs to act (the API sends them as `params`,
+ * the web app words them); the message is for logs and developers.
+ */
+export class MissionError extends RuongSoError<MissionErrorCode> {
+  get params(): Record<string, unknown> | undefined {
+    return this.context?.params as Record<string, unknown> | undefined;
+  }
+}
 
 /** One problem found while validating a field; validation collects all of them. */
 export interface FieldIssue {

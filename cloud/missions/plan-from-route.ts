@@ -5,7 +5,69 @@ import type { FlightRoute } from './flight-route.js';
 import { frameFor, type XY } from './geo/local-frame.js';
 import { MissionError } from './errors.js';
 import { requiredFlowLpm } from './planner.js';
-import type { DroneProfile, Plan, PlanLeg, Product, SortieSummary } from './types.js';
+import type { DroneProfile, Plan, PlanLeg, Product, RouteCheck, SortieSummary } from './types.js';
+
+/** What an uploaded route must do on its field to be accepted; the cooperative may set both. */
+export interface RouteLimits {
+  /** least share of the field the route must cover (default 0.9) */
+  minCoverage: number;
+  /** most ground sprayed outside the field, as a share of the field (default 0.02) */
+  maxOverspray: number;
+}
+export const DEFAULT_ROUTE_LIMITS: RouteLimits = { minCoverage: 0.9, maxOverspray: 0.02 };
+
+const round = (v: number, d = 4) => Math.round(v * 10 ** d) / 10 ** d;
+
+/** Shortest distance from sprayed points to the field polygon (rings in the local frame), m. */
+function distanceToField(lines: XY[][], rings: XY[][]): number {
+  const pts = lines.flat();
+  const step = Math.max(1, Math.floor(pts.length / 500)); // a far route needs no exact answer
+  let best = Infinity;
+  for (let i = 0; i < pts.length; i += step) {
+    const p = pts[i]!;
+    for (const r of rings) for (let k = 1; k < r.length; k++) best = Math.min(best, segDist(p, r[k - 1]!, r[k]!));
+  }
+  return best;
+}
+
+function segDist(p: XY, a: XY, b: XY): number {
+  const dx = b[0] - a[0], dy = b[1] - a[1];
+  const l2 = dx * dx + dy * dy;
+  const t = l2 > 0 ? Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / l2)) : 0;
+  return Math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy);
+}
+
+/** Several uploaded files, one per sortie, as one route: sorties renumbered in file order. */
+export function joinSorties(routes: FlightRoute[]): FlightRoute {
+  if (routes.length === 1) return routes[0]!;
+  let offset = 0;
+  const legs: FlightRoute['legs'] = [];
+  for (const r of routes) {
+    const n = Math.max(0, ...r.legs.map((l) => l.sortie));
+    legs.push(...r.legs.map((l) => ({ ...l, sortie: l.sortie + offset })));
+    offset += n;
+  }
+  return { ...routes[0]!, legs };
+}
+
+/**
+ * Refuses a route that does not spray this field: nowhere on it (another farm's plan, a plan
+ * elsewhere on Earth), over its edge beyond the limit, or over too little of it.
+ */
+export function checkRoute(check: RouteCheck, limits: RouteLimits): void {
+  if (check.coverage <= 0 || check.distanceFromFieldM > 0) {
+    throw new MissionError('ROUTE_OFF_FIELD', `the uploaded route sprays nowhere on this field: its nearest spray is ${Math.round(check.distanceFromFieldM)} m from it`,
+      { context: { params: { distanceM: Math.round(check.distanceFromFieldM) } } });
+  }
+  if (check.overspray > limits.maxOverspray) {
+    throw new MissionError('ROUTE_SPRAYS_OUTSIDE_FIELD', `the uploaded route sprays ${Math.round(check.outsideM2)} m² outside the field (${(check.overspray * 100).toFixed(1)} % of it; at most ${(limits.maxOverspray * 100).toFixed(1)} %)`,
+      { context: { params: { outsideM2: Math.round(check.outsideM2), overspray: round(check.overspray), maxOverspray: limits.maxOverspray } } });
+  }
+  if (check.coverage < limits.minCoverage) {
+    throw new MissionError('ROUTE_COVERAGE_TOO_LOW', `the uploaded route covers ${(check.coverage * 100).toFixed(1)} % of the field; at least ${(limits.minCoverage * 100).toFixed(1)} % is needed`,
+      { context: { params: { coverage: round(check.coverage), minCoverage: limits.minCoverage } } });
+  }
+}
 
 const TURN_S = 2;
 const dist = (a: XY, b: XY) => Math.hypot(b[0] - a[0], b[1] - a[1]);
@@ -16,11 +78,8 @@ const dist = (a: XY, b: XY) => Math.hypot(b[0] - a[0], b[1] - a[1]);
  * route's speed and swath, the sprayable area is the field minus its holes (an uploaded route
  * brings no buffers), and coverage/overspray are measured exactly as for our own plans.
  */
-export function planFromRoute(route: FlightRoute, o: { field: Field; drone: DroneProfile; product: Product }): Plan {
+export function planFromRoute(route: FlightRoute, o: { field: Field; drone: DroneProfile; product: Product; limits?: Partial<RouteLimits> }): Plan {
   const flowLpm = route.flowLpm || requiredFlowLpm(o.product.rateLPerHa, route.swathM, route.speedMps);
-  if (flowLpm > o.drone.maxFlowLpm) {
-    throw new MissionError('PLAN_FLOW_EXCEEDED', `the uploaded route needs ${flowLpm.toFixed(2)} L/min at ${route.speedMps} m/s and ${route.swathM} m swath; the drone's pump gives ${o.drone.maxFlowLpm} L/min`);
-  }
   const frame = frameFor(o.field.boundary.coordinates[0]!);
   const sprayable: MultiPolygon = { type: 'MultiPolygon', coordinates: [o.field.boundary.coordinates] };
   const legs: PlanLeg[] = [];
@@ -44,6 +103,16 @@ export function planFromRoute(route: FlightRoute, o: { field: Field; drone: Dron
   }
   const local = [frame.polygonToLocal(o.field.boundary.coordinates)];
   const cov = measureCoverage(sprayLines, local, route.swathM);
+  if (sprayLines.length === 0) throw new MissionError('ROUTE_NO_SPRAY', 'the uploaded route never turns the sprayer on', { context: { params: {} } });
+  const routeCheck: RouteCheck = {
+    distanceFromFieldM: cov.coveredM2 >= 1 ? 0 : round(distanceToField(sprayLines, local[0]!), 1),
+    outsideM2: round(cov.outsideM2, 1), coverage: round(cov.coverage), overspray: round(cov.overspray), doubleDose: round(cov.doubleDose),
+  };
+  checkRoute(routeCheck, { ...DEFAULT_ROUTE_LIMITS, ...o.limits });
+  if (flowLpm > o.drone.maxFlowLpm) {
+    throw new MissionError('PLAN_FLOW_EXCEEDED', `the uploaded route needs ${flowLpm.toFixed(2)} L/min at ${route.speedMps} m/s and ${route.swathM} m swath; the drone's pump gives ${o.drone.maxFlowLpm} L/min`,
+      { context: { params: { flowLpm: round(flowLpm, 2), maxFlowLpm: o.drone.maxFlowLpm, speedMps: route.speedMps, swathM: route.swathM } } });
+  }
   const sum = (f: (s: SortieSummary) => number) => [...sorties.values()].reduce((a, s) => a + f(s), 0);
   const sprayLengthM = sum((s) => s.sprayM), pathLengthM = sum((s) => s.lengthM);
   const ferryLengthM = legs.filter((l) => l.kind === 'ferry').reduce((a, l) => a + l.lengthM, 0);
@@ -56,8 +125,9 @@ export function planFromRoute(route: FlightRoute, o: { field: Field; drone: Dron
       fieldAreaHa: o.field.areaM2 / 10_000, sprayableAreaHa: cov.sprayableM2 / 10_000, pathLengthM, lowerBoundM, ferryLengthM,
       pathRatio: lowerBoundM > 0 ? (pathLengthM - ferryLengthM) / lowerBoundM : 0, sprayLengthM, turns,
       sprayTimeS: sprayLengthM / route.speedMps, totalTimeS: pathLengthM / route.speedMps + turns * TURN_S,
-      litres: sum((s) => s.litres), sorties: sorties.size, coverage: cov.coverage, overspray: cov.overspray, flowLpm, headingDeg: 0,
+      litres: sum((s) => s.litres), sorties: sorties.size, coverage: cov.coverage, overspray: cov.overspray,
+      doubleDose: routeCheck.doubleDose, doubleDoseM2: round(cov.doubleM2, 1), flowLpm, headingDeg: 0,
     },
-    sprayable,
+    sprayable, routeCheck,
   };
 }

@@ -187,6 +187,8 @@ function planMetrics(field: Field, legs: LocalLeg[], sprayable: LocalMulti, p: {
     sorties: new Set(legs.map((l) => l.sortie)).size,
     coverage: round4(p.cov.coverage),
     overspray: round4(p.cov.overspray),
+    doubleDose: round4(p.cov.doubleDose),
+    doubleDoseM2: round2(p.cov.doubleM2),
     flowLpm: round2(p.flowLpm),
     headingDeg: p.headingDeg,
   };

@@ -58,8 +58,24 @@ export interface PlanMetrics {
   /** fractions of the sprayable area */
   coverage: number;
   overspray: number;
+  /** share of the sprayed ground under two or more swaths (a double dose), and its area */
+  doubleDose?: number;
+  doubleDoseM2?: number;
   flowLpm: number;
   headingDeg: number;
+  /** flights from the refill point to the field and back, per sortie (also in ferryLengthM) */
+  ferries?: Array<{ sortie: number; outM: number; backM: number }>;
+}
+
+/** How an uploaded route lies on its field (set on plans made from an uploaded route). */
+export interface RouteCheck {
+  /** shortest distance from any sprayed point to the field, m (0 when it sprays on it) */
+  distanceFromFieldM: number;
+  /** sprayed ground outside the field (and its holes), m² */
+  outsideM2: number;
+  coverage: number;
+  overspray: number;
+  doubleDose: number;
 }
 
 /** A spray plan: pure data, JSON-serialisable, WGS84 coordinates. */
@@ -80,4 +96,6 @@ export interface Plan {
   sorties: SortieSummary[];
   metrics: PlanMetrics;
   sprayable: MultiPolygon;
+  /** set when the plan is an uploaded route measured on its field */
+  routeCheck?: RouteCheck;
 }

@@ -7,6 +7,7 @@ import { MissionError } from '../../missions/errors.js';
 import type { FieldRecord, FieldStore } from '../../missions/field-store.js';
 import type { MissionRecord, MissionStore } from '../../missions/store.js';
 import type { WeatherInput } from '../../missions/weather.js';
+import type { RouteLimits } from '../../missions/plan-from-route.js';
 import type { TelemetryStore } from '../../telemetry/store.js';
 import type { PublishFn } from '../control/service.js';
 import type { Clock } from '../../../lib/time.js';
@@ -29,6 +30,8 @@ export interface MissionRoutesOptions {
    * that sends none (the first web app) approves with a WEATHER_NOT_ENTERED warning on record.
    */
   requireWeather?: boolean;
+  /** what an uploaded route must cover of its field and may spray beyond it (DEFAULT_ROUTE_LIMITS) */
+  routeLimits?: Partial<RouteLimits>;
   /** spray window announced on approval when the request names none; default 4 h */
   sprayWindowMs?: number;
 }
@@ -64,7 +67,8 @@ export function missionCtx(app: FastifyInstance, o: MissionRoutesOptions, clock:
 
 const STATUS: Partial<Record<string, number>> = {
   WEATHER_REFUSED: 422, WEATHER_WARNINGS: 422, VERIFY_NO_LOG: 422,
-  MISSION_INVALID_TRANSITION: 409, MISSION_CONFLICT: 409,
+  MISSION_INVALID_TRANSITION: 409, MISSION_CONFLICT: 409, MISSION_NOT_APPROVED: 409,
+  ROUTE_OFF_FIELD: 422, ROUTE_SPRAYS_OUTSIDE_FIELD: 422, ROUTE_COVERAGE_TOO_LOW: 422, ROUTE_NO_SPRAY: 422, RESPRAY_NOTHING_MISSED: 422,
   MISSION_NOT_FOUND: 404, FIELD_NOT_FOUND: 404, MISSION_STORE: 500,
 };
 
@@ -75,6 +79,7 @@ export function missionErrorHandler(err: unknown, req: FastifyRequest, reply: Fa
   if (status >= 500) return errorHandler(err, req, reply);
   const ctx = err.context ?? {};
   const body: Record<string, unknown> = { error: err.code, message: err.message };
+  if (err.params) body.params = err.params;
   if (Array.isArray(ctx.issues)) body.issues = ctx.issues;
   const weather = ctx.weather as { findings?: unknown } | undefined;
   if (weather && Array.isArray(weather.findings)) body.findings = weather.findings;

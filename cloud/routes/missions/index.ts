@@ -6,7 +6,7 @@ import type { StoredUser } from '../../auth/types.js';
 import { createMission } from '../../missions/missions.js';
 import { fieldOf, type FieldRecord } from '../../missions/field-store.js';
 import { planMission } from '../../missions/planner.js';
-import { planFromRoute } from '../../missions/plan-from-route.js';
+import { joinSorties, planFromRoute } from '../../missions/plan-from-route.js';
 import { planToGeoJson } from '../../missions/export-geojson.js';
 import { planToKml } from '../../missions/export-kml.js';
 import { planToQgc, routeFromQgc } from '../../missions/qgc-plan.js';
@@ -43,8 +43,9 @@ function planOf(ctx: MissionCtx, field: FieldRecord, body: z.infer<typeof PlanBo
   const prod = { name: product.name, rateLPerHa: body.rateLPerHa ?? product.rateLPerHa, maxWindMps: product.maxWindMps };
   const f = fieldOf(field);
   if (body.qgcPlan !== undefined) {
-    const route = routeFromQgc(parsePlanFile(body.qgcPlan), { swathM: drone.swathM, speedMps: drone.speedMps });
-    return { plan: planFromRoute(route, { field: f, drone: droneProfile, product: prod }), droneId: drone.id, productId: product.id };
+    const files = Array.isArray(body.qgcPlan) ? body.qgcPlan : [body.qgcPlan];
+    const route = joinSorties(files.map((file) => routeFromQgc(parsePlanFile(file), { swathM: drone.swathM, speedMps: drone.speedMps })));
+    return { plan: planFromRoute(route, { field: f, drone: droneProfile, product: prod, ...(ctx.o.routeLimits ? { limits: ctx.o.routeLimits } : {}) }), droneId: drone.id, productId: product.id };
   }
   const plan = planMission({
     field: f, drone: droneProfile, product: prod,

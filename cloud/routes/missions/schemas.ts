@@ -29,7 +29,7 @@ export const FieldBody = z.object({
 const Issue = z.object({ code: z.string(), message: z.string(), ring: z.number().optional() });
 const Finding = z.object({ level: z.enum(['warn', 'refuse']), code: z.string(), message: z.string() });
 /** error bodies that carry what was wrong: field issues, weather findings */
-export const MissionErrorBody = ErrorBody.extend({ issues: z.array(Issue).optional(), findings: z.array(Finding).optional() });
+export const MissionErrorBody = ErrorBody.extend({ params: z.record(z.string(), z.unknown()).optional(), issues: z.array(Issue).optional(), findings: z.array(Finding).optional() });
 export const missionErrors = { ...errorResponses, 400: MissionErrorBody, 409: MissionErrorBody, 422: MissionErrorBody, 500: ErrorBody };
 
 const Metrics = z.object({
@@ -37,6 +37,8 @@ const Metrics = z.object({
   coverage: z.number(), overspray: z.number(), sprayTimeS: z.number(), totalTimeS: z.number(),
   lowerBoundM: z.number().optional(), ferryLengthM: z.number().optional(), pathRatio: z.number().optional(), sprayLengthM: z.number().optional(),
   turns: z.number().optional(), flowLpm: z.number().optional(), headingDeg: z.number().optional(),
+  doubleDose: z.number().optional(), doubleDoseM2: z.number().optional(),
+  ferries: z.array(z.object({ sortie: z.number(), outM: z.number(), backM: z.number() })).optional(),
 });
 const Weather = z.object({ verdict: z.enum(['ok', 'warn', 'refuse']), findings: z.array(Finding), checked: z.record(z.string(), z.unknown()) });
 const HistoryEvent = z.object({
@@ -63,8 +65,11 @@ export const MissionView = z.object({
   ...missionBase,
   legs: z.array(z.object({ kind: z.string(), sortie: z.number(), coordinates: z.array(z.array(z.number())) })),
   noticePublished: z.boolean().optional(),
+  /** how an uploaded route lies on its field (absent on our own plans) */
+  routeCheck: z.object({ distanceFromFieldM: z.number(), outsideM2: z.number(), coverage: z.number(), overspray: z.number(), doubleDose: z.number() }).optional(),
 });
 
+const QgcPlanFile = z.union([z.string().max(2_000_000), z.record(z.string(), z.unknown())]);
 export const PlanBody = z.object({
   fieldId: z.string().min(1).max(64), droneId: z.string().min(1).max(64), productId: z.string().min(1).max(64),
   rateLPerHa: z.number().min(1).max(200).optional(),
@@ -72,8 +77,8 @@ export const PlanBody = z.object({
   holeBufferM: z.number().min(0).max(100).optional(),
   heading: z.union([z.literal('auto'), z.number().min(0).max(360)]).optional(),
   name: z.string().min(1).max(100).optional(),
-  qgcPlan: z.union([z.string().max(2_000_000), z.record(z.string(), z.unknown())]).optional()
-    .describe('a QGroundControl .plan (text or object) to fly as uploaded instead of planning one'),
+  qgcPlan: z.union([QgcPlanFile, z.array(QgcPlanFile).min(1).max(100)]).optional()
+    .describe('a route to fly as uploaded instead of planning one: a QGroundControl .plan or QGC WPL 110 .waypoints (text or object), or a list of them, one per sortie'),
 });
 
 export const ApproveBody = WeatherInput.extend({
@@ -122,5 +127,8 @@ export function summaryView(m: MissionRecord): z.infer<typeof MissionSummary> {
 }
 
 export function missionView(m: MissionRecord, extra: { noticePublished?: boolean } = {}): z.infer<typeof MissionView> {
-  return { ...summaryView(m), legs: m.plan.legs.map((l) => ({ kind: l.kind, sortie: l.sortie, coordinates: l.coordinates })), ...extra };
+  return {
+    ...summaryView(m), legs: m.plan.legs.map((l) => ({ kind: l.kind, sortie: l.sortie, coordinates: l.coordinates })),
+    ...(m.plan.routeCheck ? { routeCheck: m.plan.routeCheck } : {}), ...extra,
+  };
 }

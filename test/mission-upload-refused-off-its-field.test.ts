@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildMemoryApp, bearer, demoFields, DEMO_FARMS } from '../cloud/auth/testing.js';
+import { fieldOf } from '../cloud/missions/field-store.js';
+import { planMission } from '../cloud/missions/planner.js';
+import { planToQgc } from '../cloud/missions/qgc-plan.js';
+import { DEMO_DRONES } from '../cloud/routes/missions/catalog.js';
+
+type Built = Awaited<ReturnType<typeof buildMemoryApp>>;
+let built: Built | undefined;
+afterEach(async () => { await built?.app.close(); built = undefined; });
+
+const [fieldA, fieldB] = demoFields(DEMO_FARMS);
+const { id: _i, name: _n, ...drone } = { ...DEMO_DRONES[0]!, altitudeM: 3 };
+const product = { name: 'fungicide', rateLPerHa: 15, maxWindMps: 5 };
+const planOf = (field: typeof fieldA) => planMission({ field: fieldOf(field!), drone, product });
+const qgcOf = (field: typeof fieldA) => planToQgc(planOf(field), { sortie: 1 });
+/** every sortie's .plan, as a technician uploads a mission QGroundControl planned */
+const allSorties = (field: typeof fieldA) => { const p = planOf(field); return p.sorties.map((s) => planToQgc(p, { sortie: s.sortie })); };
+const zurich = fs.readFileSync(path.join(import.meta.dirname, '../cloud/missions/fixtures/qgc/PX4SITL-PX4-MultiRotor.plan'), 'utf8');
+
+async function upload(fieldId: string, qgcPlan: unknown) {
+  const tech = await bearer(built!.app, 'kythuat');
+  return built!.app.inject({ method: 'POST', url: '/api/v1/missions', headers: tech, payload: { fieldId, droneId: 'drone-10l', productId: 'tricyclazole', qgcPlan } as object });
+}
+
+describe('an uploaded .plan is measured against its field', () => {
+  it("refuses another farm's plan on this field, with its distance from the field", async () => {
+    built = await buildMemoryApp();
+    const res = await upload(fieldB!.id, qgcOf(fieldA));
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error).toBe('ROUTE_OFF_FIELD');
+    expect(res.json().params.distanceM).toBeGreaterThan(150);
+    expect(res.json().params.distanceM).toBeLessThan(500);
+  });
+
+  it('refuses a plan on the other side of the Earth (QGroundControl\'s Zurich test plan, given a sprayer)', async () => {
+    built = await buildMemoryApp();
+    const plan = JSON.parse(zurich);
+    plan.mission.items.splice(2, 0, { type: 'SimpleItem', command: 216, frame: 2, params: [1, 0, 0, 0, 0, 0, 0], autoContinue: true, doJumpId: 99 });
+    const res = await upload(fieldA!.id, plan);
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error).toBe('ROUTE_OFF_FIELD');
+    expect(res.json().params.distanceM).toBeGreaterThan(8_000_000);
+  });
+
+  it('refuses a plan that never turns the sprayer on', async () => {
+    built = await buildMemoryApp();
+    const res = await upload(fieldA!.id, zurich);
+    expect(res.json()).toMatchObject({ error: 'ROUTE_NO_SPRAY' });
+  });
+
+  it('refuses a route that sprays over the field edge, and one that covers too little of it', async () => {
+    built = await buildMemoryApp();
+    // field A's plan shifted 40 m east: most of it still on A, the rest beyond its edge
+    const shifted = allSorties(fieldA) as Array<{ mission: { items: Array<{ params: Array<number | null> }> } }>;
+    for (const it of shifted.flatMap((f) => f.mission.items)) if (it.params[5]) it.params[5] = it.params[5]! + 40 / (111_320 * Math.cos((9.55 * Math.PI) / 180));
+    const over = await upload(fieldA!.id, shifted);
+    expect(over.statusCode).toBe(422);
+    expect(over.json().error).toBe('ROUTE_SPRAYS_OUTSIDE_FIELD');
+    expect(over.json().params.overspray).toBeGreaterThan(0.02);
+    // the first half of field A's route only: on the field, but too little of it
+    const half = qgcOf(fieldA) as { mission: { items: unknown[] } };
+    const n = half.mission.items.length;
+    half.mission.items.splice(Math.floor(n / 3), n - Math.floor(n / 3) - 1);
+    const low = await upload(fieldA!.id, half);
+    expect(low.json()).toMatchObject({ error: 'ROUTE_COVERAGE_TOO_LOW', params: { minCoverage: 0.9 } });
+    expect(low.json().params.coverage).toBeLessThan(0.9);
+  });
+
+  it("accepts the field's own plan and reports what it does on the field", async () => {
+    built = await buildMemoryApp();
+    const res = await upload(fieldA!.id, allSorties(fieldA));
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().metrics.sorties).toBeGreaterThan(1);
+    expect(res.json().routeCheck).toMatchObject({ distanceFromFieldM: 0 });
+    expect(res.json().routeCheck.coverage).toBeGreaterThan(0.95);
+    expect(res.json().metrics.doubleDose).toBeLessThan(0.1);
+  });
+});
