@@ -51,6 +51,8 @@ export interface PaddySite {
   field(): FieldSnapshot;
   /** pin the canal salinity (‰) — a salt intrusion — or release it with undefined */
   setSalinity(ppt: number | undefined): void;
+  /** every coil write the relay board received, in order (what a logic analyser on the bus would show) */
+  coilWrites(): Array<{ ts: number; address: number; on: boolean }>;
   simulator: ModbusSimulator;
   stop(): Promise<void>;
 }
@@ -71,6 +73,7 @@ export async function startPaddySite(opts: PaddySiteOptions = {}): Promise<Paddy
   let soil: SoilState = { ts: t0, moisturePct: opts.initialMoisturePct ?? 30 };
   const coils = { intake: false, pump: false, sprinkler: false };
   let pinnedSalinity: number | undefined;
+  const writes: Array<{ ts: number; address: number; on: boolean }> = [];
   // a gate lets canal water in by gravity at high tide; with the pump running it is full flow
   const inflowScale = () => (coils.pump ? 1 : 0.4);
   const advance = () => {
@@ -101,6 +104,7 @@ export async function startPaddySite(opts: PaddySiteOptions = {}): Promise<Paddy
       unitId: PADDY_SITE_UNITS.relays, profile: 'relay-board-8ch', now,
       onCoilWrite: ({ address }, on) => {
         advance(); // the field so far ran with the old valve positions
+        writes.push({ ts: Date.now(), address, on });
         if (address === PADDY_SITE_COILS.intake) coils.intake = on;
         if (address === PADDY_SITE_COILS.pump) coils.pump = on;
         if (address === PADDY_SITE_COILS.sprinkler) coils.sprinkler = on;
@@ -141,6 +145,7 @@ export async function startPaddySite(opts: PaddySiteOptions = {}): Promise<Paddy
         intakeOpen: coils.intake, pumpOn: coils.pump, sprinklerOn: coils.sprinkler };
     },
     setSalinity: (ppt) => { pinnedSalinity = ppt; },
+    coilWrites: () => [...writes],
     simulator,
     stop: () => simulator.stop(),
   };

@@ -3,7 +3,7 @@ import { GatewayConfig, type Command } from '../../protocol/index.js';
 import { minutes } from '../../lib/time.js';
 import { executeCommand } from './commands.js';
 import { step } from './step.js';
-import { initialState } from './state.js';
+import { initialState, restoreState } from './state.js';
 import { T0, level, paddyConfig, reading, salinity } from './testing.js';
 
 const cfg = paddyConfig();
@@ -180,5 +180,72 @@ describe('commands', () => {
     const r = executeCommand(boot(), { ...base, id: 'x', kind: 'stop-all' }, cfg, T0 + minutes(6));
     expect(r.outcome).toBe('expired');
     expect(r.state.overrides).toEqual({});
+  });
+});
+
+describe('fresh readings only after a restart', () => {
+  const saltyCanal = () => {
+    // the previous process saw fresh water and a dry field: it had the intake open
+    const before = step(boot(0.5, -10), [level(-20, T0 + 1000)], cfg, T0 + 1000).state;
+    expect(before.valves.v1!.open).toBe(true);
+    return restoreState(before, T0 + 60_000);
+  };
+
+  it('forgets every reading of the previous boot', () => {
+    expect(saltyCanal().latest).toEqual({});
+  });
+
+  it('opens nothing on the first step after a restart, even with a level that asks for water', () => {
+    const r = step(saltyCanal(), [], cfg, T0 + 60_000);
+    expect(r.commands.every((c) => !c.on)).toBe(true);
+    expect(r.state.valves.v1!.open).toBe(false);
+  });
+
+  it('waits for the salinity probe even when the water level arrives first', () => {
+    const s = step(saltyCanal(), [], cfg, T0 + 60_000).state;
+    const r = step(s, [level(-20, T0 + 61_000)], cfg, T0 + 61_000);
+    expect(r.commands).toEqual([]);
+    expect(r.state.valves.v1!.blockReason).toMatch(/sal1/);
+    expect(r.events).toEqual([]);
+  });
+
+  it('keeps the intake and pump closed when the first fresh salinity is above the limit', () => {
+    const s = step(step(saltyCanal(), [], cfg, T0 + 60_000).state, [level(-20, T0 + 61_000)], cfg, T0 + 61_000).state;
+    const r = step(s, [salinity(4.5, T0 + 62_000)], cfg, T0 + 62_000);
+    expect(r.commands).toEqual([]);
+    expect(r.events.map((e) => e.kind)).toEqual(['blocked']);
+    expect(r.state.pumps.p1!.on).toBe(false);
+  });
+
+  it('opens once the first salinity reading since start-up is fresh enough', () => {
+    const s = step(saltyCanal(), [level(-20, T0 + 61_000)], cfg, T0 + 61_000).state;
+    const r = step(s, [salinity(0.8, T0 + 62_000)], cfg, T0 + 62_000);
+    expect(r.commands.map((c) => `${c.actuator}:${c.on}`)).toEqual(['v1:true', 'p1:true']);
+  });
+
+  it('never acts on a reading timestamped before this boot, even if it arrives after it', () => {
+    const s = step(saltyCanal(), [level(-20, T0 + 61_000)], cfg, T0 + 61_000).state;
+    const r = step(s, [salinity(0.8, T0 + 30_000)], cfg, T0 + 62_000);
+    expect(r.state.valves.v1!.open).toBe(false);
+  });
+
+  it('lets a zone without an intake open as soon as its own sensor reads after start-up', () => {
+    const both = GatewayConfig.parse({ ...cfg, zones: [...cfg.zones, { id: 'z2', mode: 'threshold', valves: ['v2'],
+      sensors: { soilMoisture: { sensor: 'soil1', metric: 'soil_moisture' } }, threshold: { refillPct: 25, fieldCapacityPct: 35 } }] });
+    const r = step(initialState(), [reading('soil1', 'soil_moisture', 20, T0)], both, T0);
+    // the salinity probe of z1 has not answered yet: nothing opens anywhere until it has
+    expect(r.state.valves.v2!.open).toBe(false);
+    const later = step(r.state, [salinity(1, T0 + 1000), reading('soil1', 'soil_moisture', 20, T0 + 1000)], both, T0 + 1000);
+    expect(later.state.valves.v2!.open).toBe(true);
+  });
+
+  it('stops waiting for a silent probe after staleAfterSeconds: other valves open, the intake stays shut', () => {
+    const both = GatewayConfig.parse({ ...cfg, zones: [...cfg.zones, { id: 'z2', mode: 'threshold', valves: ['v2'],
+      sensors: { soilMoisture: { sensor: 'soil1', metric: 'soil_moisture' } }, threshold: { refillPct: 25, fieldCapacityPct: 35 } }] });
+    const s = step(initialState(), [level(-20, T0)], both, T0).state;
+    const t = T0 + minutes(6);
+    const r = step(s, [level(-20, t), reading('soil1', 'soil_moisture', 20, t)], both, t);
+    expect(r.state.valves.v2!.open).toBe(true);
+    expect(r.state.valves.v1!.open).toBe(false);
   });
 });

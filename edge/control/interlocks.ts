@@ -7,7 +7,7 @@ import type { ControlEvent, LoopOptions, LoopState } from './types.js';
 /** A valve's final wish after the override and interlocks; `interlock` = a safety rule closed it. */
 export interface ValveDecision extends Desire {
   zone: string;
-  interlock?: 'salinity' | 'max_run_time' | 'pump_capacity';
+  interlock?: 'salinity' | 'max_run_time' | 'pump_capacity' | 'fresh_readings';
 }
 
 /**
@@ -32,6 +32,32 @@ export function salinityInterlock(zone: Zone, valve: string, d: ValveDecision, s
   return { ...d, open: false, reason: `closed: ${cmp}`, interlock: 'salinity', severity: 'warning',
     data: { ...d.data, salinityPpt: Math.round(s.value * 10) / 10, limitPpt: limit },
     block: { key: 'salinity', reason: `blocked: ${cmp}` } };
+}
+
+/**
+ * Sensors some interlock needs (each zone's intake salinity probe) that have not been read since
+ * this boot, while the zone's staleAfterSeconds since start have not passed yet. Until this list
+ * is empty nothing opens: after a restart the first decision must rest on the bus as it is now.
+ * After staleAfterSeconds the interlock itself treats a silent probe as unknown (= too salty).
+ */
+export function awaitingFreshReadings(config: GatewayConfig, state: LoopState, now: number): string[] {
+  const since = state.startedAt ?? now;
+  const out: string[] = [];
+  for (const zone of config.zones) {
+    const ref = zone.sensors.intakeSalinity;
+    if (!ref || !zone.intakeValve || now - since > zone.staleAfterSeconds * 1000) continue;
+    const r = state.latest[sensorKey(ref)];
+    if (!r || r.ts < since) out.push(sensorKey(ref));
+  }
+  return [...new Set(out)];
+}
+
+/** Nothing opens before every interlock sensor has been read since start-up (quietly: a normal boot). */
+export function freshReadingsGate(awaiting: string[], valve: string, d: ValveDecision, state: LoopState): ValveDecision {
+  if (!d.open || awaiting.length === 0 || state.valves[valve]?.open) return d;
+  const why = `waiting for a reading since start-up from ${awaiting.join(', ')}`;
+  return { ...d, open: false, reason: `closed: ${why}`, interlock: 'fresh_readings',
+    block: { key: 'fresh_readings', reason: `blocked: ${why}`, quiet: true } };
 }
 
 /** Every valve has a maximum run time; after it, a lock-out so it does not reopen at once. */

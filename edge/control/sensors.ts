@@ -27,6 +27,8 @@ export function viewSensor(state: LoopState, ref: SensorRef, staleAfterSeconds: 
   const r = state.latest[sensorKey(ref)];
   const name = `sensor ${ref.sensor}`;
   if (!r) return { ok: false, why: `${name} has no reading yet` };
+  // defence in depth: a reading from before this boot (restored state, a late queue) is history
+  if (state.startedAt !== undefined && r.ts < state.startedAt) return { ok: false, why: `${name} has no reading since start-up` };
   if (r.quality === 'bad' || r.value === null) return { ok: false, why: `${name} reading is bad (${r.fault ?? 'fault'})` };
   const age = now - r.ts;
   if (age > staleAfterSeconds * 1000) return { ok: false, why: `${name} is stale: last reading ${mins(age)} ago` };

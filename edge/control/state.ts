@@ -7,11 +7,14 @@ export function initialState(): LoopState {
 /**
  * The state a gateway comes back with after a restart: every actuator closed (the shell has
  * just commanded them so), manual opens forgotten; close holds, lock-outs, min-off clocks and
- * the sensor memory kept — all of them can only keep water off, never turn it on.
+ * the fault memory kept — all of them can only keep water off, never turn it on. Readings are
+ * forgotten: the canal may have turned saline while the gateway was down, so only readings
+ * taken after this boot may drive an actuator.
  */
 export function restoreState(saved: LoopState, now: number): LoopState {
   const s = cloneState(saved);
   s.started = false;
+  s.latest = {};
   for (const [id, v] of Object.entries(s.valves)) {
     s.valves[id] = { open: false, since: now, ...(v.lockedUntil !== undefined ? { lockedUntil: v.lockedUntil } : {}) };
   }

@@ -1,6 +1,6 @@
 import type { GatewayConfig, Reading, Zone } from '../../protocol/index.js';
 import { clock } from './format.js';
-import { maxRunTimeInterlock, pumpCapacityInterlock, pumpRules, salinityInterlock, type ValveDecision } from './interlocks.js';
+import { awaitingFreshReadings, freshReadingsGate, maxRunTimeInterlock, pumpCapacityInterlock, pumpRules, salinityInterlock, type ValveDecision } from './interlocks.js';
 import { localTime } from './local-time.js';
 import { zoneDesire, type Desire } from './modes.js';
 import { cloneState } from './state.js';
@@ -26,6 +26,7 @@ export function step(
 
   const decisions = new Map<string, ValveDecision>();
   const local = localTime(now, config.timezone);
+  const awaiting = awaitingFreshReadings(config, state, now);
   for (const zone of config.zones) {
     const zs = (state.zones[zone.id] ??= { irrigating: false });
     const auto = zoneDesire(zone, { state, zs, local, now });
@@ -34,6 +35,7 @@ export function step(
       let d: ValveDecision = { ...valveWish(state, valve, auto, ended.has(valve), config.timezone), zone: zone.id };
       d = maxRunTimeInterlock(zone, valve, d, state, now, opts, config.timezone, events);
       d = salinityInterlock(zone, valve, d, state, now);
+      d = freshReadingsGate(awaiting, valve, d, state);
       decisions.set(valve, d);
     }
   }
