@@ -50,7 +50,7 @@ describe('ruongso plan', { timeout: 90_000 }, () => {
     expect(r.code).toBe(0);
     const files = readdirSync(dir).filter((f) => f.endsWith('.plan')).sort();
     expect(files.length).toBeGreaterThan(1);
-    expect(files[0]).toBe('l.s1.plan');
+    expect(files[0]).toBe(`l.sortie-1-of-${files.length}-px4.plan`);
     const plan = JSON.parse(readFileSync(join(dir, files[0]!), 'utf8'));
     expect(plan.fileType).toBe('Plan');
     expect(plan.geoFence.polygons[0].inclusion).toBe(true);

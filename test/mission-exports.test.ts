@@ -51,7 +51,9 @@ describe('KML export', () => {
 });
 
 describe('QGroundControl .plan export', () => {
-  const sortie1 = () => JSON.parse(exportPlan(plan, 'qgc', { sortie: 1 }));
+  const sortie1 = (firmware: 'px4' | 'ardupilot' = 'ardupilot') => JSON.parse(exportPlan(plan, 'qgc', { sortie: 1, firmware }));
+  // frame-MISSION commands PX4's parse_mavlink_mission_item accepts (src/modules/mavlink/mavlink_mission.cpp)
+  const PX4_DO_COMMANDS = new Set([177, 80, 201, 42600, 211, 178, 179, 189, 2003, 203, 204, 205, 1000, 532, 1001, 2000, 2001, 2500, 2501, 200, 206, 260, 214, 530, 3000, 93, 20, 196, 197, 112, 114, 187]);
 
   it('has the top-level and mission members of a plan QGroundControl wrote', () => {
     const ours = sortie1();
@@ -80,6 +82,19 @@ describe('QGroundControl .plan export', () => {
     expect(items[0].command).toBe(MAV_CMD.NAV_TAKEOFF);
     expect(items.at(-1).command).toBe(MAV_CMD.NAV_RETURN_TO_LAUNCH);
     expect(new Set(items.map((i: { command: number }) => i.command))).toEqual(new Set([22, 178, 16, 216, 20]));
+    expect(sortie1().mission.firmwareType).toBe(3);
+  });
+
+  it('runs the pump with DO_SET_ACTUATOR for PX4, a command its mission parser accepts, never DO_SPRAYER', () => {
+    const f = sortie1('px4');
+    expect(f.mission.firmwareType).toBe(12);
+    const doItems = f.mission.items.filter((i: { frame: number }) => i.frame === 2);
+    for (const it of doItems) expect(PX4_DO_COMMANDS.has(it.command), `command ${it.command}`).toBe(true);
+    const pump = doItems.filter((i: { command: number }) => i.command === MAV_CMD.DO_SET_ACTUATOR);
+    expect(pump.length).toBe(2 * plan.legs.filter((l) => l.sortie === 1 && l.spray).length);
+    pump.forEach((it: { params: Array<number | null> }, i: number) => expect(it.params).toEqual([i % 2 === 0 ? 1 : -1, null, null, null, null, null, 0]));
+    const back = routeFromQgc(f, { swathM: 6, flowLpm: plan.flowLpm });
+    expect(back.legs.filter((l) => l.spray)).toHaveLength(plan.legs.filter((l) => l.sortie === 1 && l.spray).length);
   });
 
   it('turns the sprayer on at each pass start and off at its end, alternately', () => {

@@ -1,11 +1,7 @@
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { MissionError } from '../../cloud/missions/errors.js';
-import { exportPlan, type ExportFormat } from '../../cloud/missions/export.js';
-import { parseFieldFile } from '../../cloud/missions/field-import.js';
-import { planMission } from '../../cloud/missions/planner.js';
-import { FIRMWARE } from '../../cloud/missions/qgc-plan.js';
+import type { ExportFormat } from '../../cloud/missions/export.js';
 
 const num = (what: string) => (v: string) => {
   const n = Number(v);
@@ -63,7 +59,12 @@ export function register(program: Command): void {
     .action((file: string, o: PlanOpts) => runPlan(file, o));
 }
 
-function runPlan(file: string, o: PlanOpts): void {
+async function runPlan(file: string, o: PlanOpts): Promise<void> {
+  // loaded here so that `ruongso --help` stays fast
+  const { MissionError } = await import('../../cloud/missions/errors.js');
+  const { exportPlan } = await import('../../cloud/missions/export.js');
+  const { parseFieldFile } = await import('../../cloud/missions/field-import.js');
+  const { planMission } = await import('../../cloud/missions/planner.js');
   let data: Buffer;
   try {
     data = readFileSync(file);
@@ -83,16 +84,18 @@ function runPlan(file: string, o: PlanOpts): void {
   process.stderr.write(`${m.fieldAreaHa} ha field, ${m.sprayableAreaHa} ha sprayable, heading ${m.headingDeg}°, ${m.sorties} sortie(s), `
     + `${m.litres} L, ${(m.pathLengthM / 1000).toFixed(2)} km (${m.pathRatio}× lower bound), ${m.turns} turns, `
     + `coverage ${(m.coverage * 100).toFixed(2)} %, overspray ${(m.overspray * 100).toFixed(2)} %, flow ${m.flowLpm} L/min\n`);
-  const qgc = { firmwareType: o.firmware === 'ardupilot' ? FIRMWARE.ARDUPILOT : FIRMWARE.PX4, fence: field.boundary.coordinates[0] as Array<[number, number]> };
+  const qgc = { firmware: o.firmware, fence: field.boundary.coordinates[0] as Array<[number, number]> };
   if (o.format === 'qgc' && o.sortie === undefined && m.sorties > 1) {
-    if (!o.out) throw new MissionError('EXPORT_INVALID', `the plan has ${m.sorties} sorties and a .plan holds one: give --sortie N, or --out FILE to write one file per sortie`);
+    if (!o.out) throw new MissionError('SORTIE_REQUIRED', `the plan has ${m.sorties} sorties and a .plan holds one: give --sortie N, or --out FILE to write one file per sortie`, { context: { params: { sorties: m.sorties } } });
     const base = o.out.slice(0, o.out.length - extname(o.out).length);
-    const files = plan.sorties.map((s) => ({ path: `${base}.s${s.sortie}.plan`, text: exportPlan(plan, 'qgc', { ...qgc, sortie: s.sortie }) }));
+    // FILE.sortie-2-of-4-px4.plan: the name says which part of the mission a file is
+    const name = (k: number) => `${base}.sortie-${k}-of-${m.sorties}-${o.firmware}.plan`;
+    const files = plan.sorties.map((s) => ({ path: name(s.sortie), text: exportPlan(plan, 'qgc', { ...qgc, sortie: s.sortie }) }));
     writeAtomically(files);
     process.stderr.write(`wrote ${files.map((f) => f.path).join(', ')}\n`);
     return;
   }
-  const text = exportPlan(plan, o.format, { ...qgc, sortie: o.sortie });
+  const text = exportPlan(plan, o.format, { ...qgc, ...(o.sortie !== undefined ? { sortie: o.sortie } : {}) });
   if (o.out) writeAtomically([{ path: o.out, text }]);
   else process.stdout.write(text);
 }

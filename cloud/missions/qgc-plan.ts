@@ -3,17 +3,20 @@ import { MissionError } from './errors.js';
 import type { FlightRoute } from './flight-route.js';
 import type { LonLat } from './geo/local-frame.js';
 import type { Plan } from './types.js';
+import { MAV_AUTOPILOT, PUMP_CMD, pumpItem, pumpState, type Firmware } from './firmware.js';
 
 /** MAVLink commands we write and read (MAV_CMD_*). */
 export const MAV_CMD = {
   NAV_WAYPOINT: 16, NAV_LOITER_TIME: 19, NAV_RETURN_TO_LAUNCH: 20, NAV_LAND: 21, NAV_TAKEOFF: 22,
-  DO_CHANGE_SPEED: 178, DO_SET_ROI_LOCATION: 195, DO_SET_ROI_NONE: 197, DO_SPRAYER: 216,
+  DO_CHANGE_SPEED: 178, DO_SET_ROI_LOCATION: 195, DO_SET_ROI_NONE: 197, DO_SPRAYER: PUMP_CMD.DO_SPRAYER,
+  DO_SET_ACTUATOR: PUMP_CMD.DO_SET_ACTUATOR,
 } as const;
 
 /** Names of common commands we do not fly, so a rejection can say what it found. */
 const OTHER_CMD_NAMES: Record<number, string> = {
   17: 'NAV_LOITER_UNLIM', 18: 'NAV_LOITER_TURNS', 31: 'NAV_LOITER_TO_ALT', 82: 'NAV_SPLINE_WAYPOINT', 84: 'NAV_VTOL_TAKEOFF',
   85: 'NAV_VTOL_LAND', 93: 'NAV_DELAY', 177: 'DO_JUMP', 181: 'DO_SET_RELAY', 183: 'DO_SET_SERVO', 201: 'DO_SET_ROI',
+  530: 'SET_CAMERA_MODE', 531: 'SET_CAMERA_ZOOM', 532: 'SET_CAMERA_FOCUS', 1000: 'DO_GIMBAL_MANAGER_PITCHYAW',
   203: 'DO_DIGICAM_CONTROL', 205: 'DO_MOUNT_CONTROL', 206: 'DO_SET_CAM_TRIGG_DIST', 2000: 'IMAGE_START_CAPTURE',
   2001: 'IMAGE_STOP_CAPTURE', 2500: 'VIDEO_START_CAPTURE', 3000: 'DO_VTOL_TRANSITION',
 };
@@ -21,10 +24,14 @@ const SUPPORTED = new Set<number>(Object.values(MAV_CMD));
 const cmdName = (c: number) => Object.entries(MAV_CMD).find(([, v]) => v === c)?.[0] ?? OTHER_CMD_NAMES[c] ?? 'unknown';
 
 export const FRAME = { GLOBAL: 0, MISSION: 2, GLOBAL_RELATIVE_ALT: 3, GLOBAL_TERRAIN_ALT: 10 } as const;
-export const FIRMWARE = { ARDUPILOT: 3, PX4: 12 } as const;
+export const FIRMWARE = { ARDUPILOT: MAV_AUTOPILOT.ardupilot, PX4: MAV_AUTOPILOT.px4 } as const;
 const VEHICLE_QUADROTOR = 2;
 
-export interface QgcOptions { firmwareType?: number; vehicleType?: number; sortie?: number; fence?: LonLat[] }
+export interface QgcOptions {
+  /** which autopilot flies it: decides the pump command (firmware.ts); default px4 */
+  firmware?: Firmware;
+  vehicleType?: number; sortie?: number; fence?: LonLat[];
+}
 
 type Item = Record<string, unknown>;
 
@@ -35,22 +42,26 @@ function navItem(id: number, command: number, p: LonLat, alt: number, p1 = 0): I
   };
 }
 
-function doItem(id: number, command: number, params: number[]): Item {
+function doItem(id: number, command: number, params: Array<number | null>): Item {
   return { autoContinue: true, command, doJumpId: id, frame: FRAME.MISSION, params, type: 'SimpleItem' };
 }
 
 /**
  * One sortie as a QGroundControl `.plan` (Plan File Format, mission version 2): take-off at
- * the refill point, spray speed, waypoints, MAV_CMD_DO_SPRAYER on at each pass start and
- * off at its end, return to launch. One file per sortie: the drone lands to refill between.
+ * the refill point, spray speed, waypoints, the firmware's pump command on at each pass start
+ * and off at its end, return to launch. One file per sortie: the drone lands to refill between.
  */
 export function planToQgc(plan: Plan, opts: QgcOptions = {}): Record<string, unknown> {
   const sortie = opts.sortie ?? 1;
+  const fw = opts.firmware ?? 'px4';
   const legs = plan.legs.filter((l) => l.sortie === sortie);
-  if (legs.length === 0) throw new MissionError('EXPORT_INVALID', `the plan has no sortie ${sortie} (it has ${plan.metrics.sorties})`);
+  if (legs.length === 0) {
+    throw new MissionError('SORTIE_NOT_FOUND', `the plan has no sortie ${sortie} (it has ${plan.metrics.sorties})`, { context: { params: { sortie, sorties: plan.metrics.sorties } } });
+  }
   const alt = plan.altitudeM;
   const items: Item[] = [];
   const id = () => items.length + 1;
+  const pump = (on: boolean) => { const p = pumpItem(fw, on); items.push(doItem(id(), p.command, p.params)); };
   items.push(navItem(id(), MAV_CMD.NAV_TAKEOFF, plan.home, alt));
   items.push(doItem(id(), MAV_CMD.DO_CHANGE_SPEED, [1, plan.speedMps, -1, 0, 0, 0, 0]));
   let last: LonLat | undefined;
@@ -58,9 +69,9 @@ export function planToQgc(plan: Plan, opts: QgcOptions = {}): Record<string, unk
     for (const [i, p] of leg.coordinates.entries()) {
       if (!(last && last[0] === p[0] && last[1] === p[1])) items.push(navItem(id(), MAV_CMD.NAV_WAYPOINT, p, alt));
       last = p;
-      if (leg.spray && i === 0) items.push(doItem(id(), MAV_CMD.DO_SPRAYER, [1, 0, 0, 0, 0, 0, 0]));
+      if (leg.spray && i === 0) pump(true);
     }
-    if (leg.spray) items.push(doItem(id(), MAV_CMD.DO_SPRAYER, [0, 0, 0, 0, 0, 0, 0]));
+    if (leg.spray) pump(false);
   }
   items.push(doItem(id(), MAV_CMD.NAV_RETURN_TO_LAUNCH, [0, 0, 0, 0, 0, 0, 0]));
   return {
@@ -72,7 +83,7 @@ export function planToQgc(plan: Plan, opts: QgcOptions = {}): Record<string, unk
     },
     groundStation: 'QGroundControl',
     mission: {
-      cruiseSpeed: plan.speedMps, firmwareType: opts.firmwareType ?? FIRMWARE.PX4, globalPlanAltitudeMode: 1,
+      cruiseSpeed: plan.speedMps, firmwareType: MAV_AUTOPILOT[fw], globalPlanAltitudeMode: 1,
       hoverSpeed: plan.speedMps, items, plannedHomePosition: [plan.home[1], plan.home[0], 0],
       vehicleType: opts.vehicleType ?? VEHICLE_QUADROTOR, version: 2,
     },
@@ -141,7 +152,7 @@ export function routeFromQgc(json: unknown, opts: QgcImportOptions = {}): Flight
     const [p1, p2, , , lat, lon, a] = it.params;
     const at: LonLat | null = lat && lon ? [lon, lat] : null;
     switch (it.command) {
-      case MAV_CMD.DO_SPRAYER: spray = p1 === 1; break;
+      case MAV_CMD.DO_SPRAYER: case MAV_CMD.DO_SET_ACTUATOR: spray = pumpState(it.command, it.params) ?? spray; break;
       case MAV_CMD.DO_CHANGE_SPEED: if (p2 && p2 > 0) speed = p2; break;
       case MAV_CMD.NAV_RETURN_TO_LAUNCH: moveTo(home); spray = false; sortie++; break;
       case MAV_CMD.NAV_LAND: if (at) moveTo(at); spray = false; sortie++; break;

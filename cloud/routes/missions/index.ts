@@ -7,9 +7,7 @@ import { createMission } from '../../missions/missions.js';
 import { fieldOf, type FieldRecord } from '../../missions/field-store.js';
 import { planMission } from '../../missions/planner.js';
 import { joinSorties, planFromRoute } from '../../missions/plan-from-route.js';
-import { planToGeoJson } from '../../missions/export-geojson.js';
-import { planToKml } from '../../missions/export-kml.js';
-import { planToQgc, routeFromQgc } from '../../missions/qgc-plan.js';
+import { routeFromQgc } from '../../missions/qgc-plan.js';
 import { MissionError } from '../../missions/errors.js';
 import type { Plan } from '../../missions/types.js';
 import { systemClock } from '../../../lib/time.js';
@@ -17,6 +15,7 @@ import { newMissionId } from './catalog.js';
 import { missionCtx, missionErrorHandler, type MissionCtx } from './context.js';
 import { fieldRoutes } from './fields.js';
 import { lifecycleRoutes } from './lifecycle.js';
+import { exportRoutes } from './exports.js';
 import { IdParams, ListQuery, MissionSummary, MissionView, PlanBody, missionErrors, missionView, summaryView } from './schemas.js';
 
 export type { MissionRoutesOptions } from './context.js';
@@ -66,6 +65,7 @@ export const missionRoutes: FastifyPluginAsyncZod<import('./context.js').Mission
   const guard = requireRole('technician', 'admin');
   await app.register(fieldRoutes, { ctx });
   await app.register(lifecycleRoutes, { ctx });
+  await app.register(exportRoutes, { ctx });
 
   app.get('/api/v1/missions/options', {
     preValidation: guard,
@@ -105,24 +105,5 @@ export const missionRoutes: FastifyPluginAsyncZod<import('./context.js').Mission
       { field: field.id, drone: droneId, product: productId, rateLPerHa: plan.rateLPerHa, uploaded: req.body.qgcPlan !== undefined },
       { farmId: field.farmId, cooperativeId: await ctx.cooperativeOf(field.farmId) });
     return reply.status(201).send(missionView(m));
-  });
-
-  app.get('/api/v1/missions/:id/export.:format', {
-    preValidation: guard,
-    schema: {
-      tags: ['missions'], summary: 'Download the plan as GeoJSON, KML or a QGroundControl .plan (sortie 1 unless ?sortie=)',
-      params: IdParams.extend({ format: z.enum(['geojson', 'kml', 'plan']) }),
-      querystring: z.object({ sortie: z.coerce.number().int().min(1).max(1000).optional() }),
-      response: { 200: z.string(), ...missionErrors },
-    },
-  }, async (req, reply) => {
-    const m = await ctx.missionFor(currentUser(req), req.params.id);
-    const base = `mission-${m.id.slice(0, 8)}`;
-    const { format } = req.params;
-    const [body, type] = format === 'geojson' ? [JSON.stringify(planToGeoJson(m.plan)), 'application/geo+json']
-      : format === 'kml' ? [planToKml(m.plan), 'application/vnd.google-earth.kml+xml']
-      : [JSON.stringify(planToQgc(m.plan, req.query.sortie ? { sortie: req.query.sortie } : {}), null, 2), 'application/json'];
-    reply.header('content-disposition', `attachment; filename="${base}.${format}"`).type(type);
-    return body;
   });
 };

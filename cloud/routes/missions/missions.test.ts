@@ -18,7 +18,7 @@ describe('mission routes', () => {
     expect(m.metrics.litres).toBeGreaterThan(20);
     expect((await built.app.inject({ method: 'POST', url: `/api/v1/missions/${m.id}/approve`, headers: tech })).json().status).toBe('approved');
     expect((await built.app.inject({ method: 'POST', url: `/api/v1/missions/${m.id}/approve`, headers: tech })).statusCode).toBe(409);
-    const plan = await built.app.inject({ url: `/api/v1/missions/${m.id}/export.plan`, headers: tech });
+    const plan = await built.app.inject({ url: `/api/v1/missions/${m.id}/export.plan?sortie=1`, headers: tech });
     expect(plan.headers['content-disposition']).toMatch(/\.plan"/);
     expect(plan.json().fileType).toBe('Plan');
     const kml = await built.app.inject({ url: `/api/v1/missions/${m.id}/export.kml`, headers: tech });

@@ -26,8 +26,12 @@ export const FieldBody = z.object({
   filename: z.string().max(200).optional(),
 }).refine((b) => (b.geojson === undefined) !== (b.file === undefined), { message: 'send exactly one of geojson (an object) or file (GeoJSON or KML text)' });
 
-const Issue = z.object({ code: z.string(), message: z.string(), ring: z.number().optional() });
-const Finding = z.object({ level: z.enum(['warn', 'refuse']), code: z.string(), message: z.string() });
+/** a field issue ({code, params, ring, path}) or a schema issue ({path, code, params}); `message` is for logs */
+const Issue = z.object({
+  code: z.string(), path: z.string().optional(), params: z.record(z.string(), z.unknown()).optional(),
+  message: z.string().optional(), ring: z.number().optional(),
+});
+const Finding = z.object({ level: z.enum(['warn', 'refuse']), code: z.string(), params: z.record(z.string(), z.unknown()).optional(), message: z.string().optional() });
 /** error bodies that carry what was wrong: field issues, weather findings */
 export const MissionErrorBody = ErrorBody.extend({ params: z.record(z.string(), z.unknown()).optional(), issues: z.array(Issue).optional(), findings: z.array(Finding).optional() });
 export const missionErrors = { ...errorResponses, 400: MissionErrorBody, 409: MissionErrorBody, 422: MissionErrorBody, 500: ErrorBody };
