@@ -1,7 +1,23 @@
 /** Register data types as sensors put them on the wire. 32-bit values span two registers. */
 export type DataType = 'u16' | 'i16' | 'u32' | 'i32' | 'f32' | 'bool';
-/** big: high word first (ABCD, the Modbus convention); little: low word first (CDAB). */
-export type WordOrder = 'big' | 'little';
+/**
+ * How the four bytes A B C D (A most significant) of a 32-bit value sit in two registers on the
+ * wire: ABCD high word first (the Modbus convention), CDAB low word first (many meters), BADC
+ * bytes swapped in each word, DCBA fully reversed. Vendors' sheets use these letters.
+ */
+export type WordOrder = 'ABCD' | 'CDAB' | 'BADC' | 'DCBA';
+
+const swapBytes = (w: number) => ((w & 0xff) << 8) | ((w >> 8) & 0xff);
+
+/** two registers as they came off the wire → [high, low] words in ABCD order */
+function toAbcd(w0: number, w1: number, order: WordOrder): [number, number] {
+  switch (order) {
+    case 'ABCD': return [w0, w1];
+    case 'CDAB': return [w1, w0];
+    case 'BADC': return [swapBytes(w0), swapBytes(w1)];
+    case 'DCBA': return [swapBytes(w1), swapBytes(w0)];
+  }
+}
 
 export interface Encoding {
   type: DataType;
@@ -24,7 +40,7 @@ export function decodeRaw(words: readonly number[], type: DataType, wordOrder: W
     case 'i16': return (w0 << 16) >> 16;
   }
   const buf = Buffer.alloc(4);
-  const [hi, lo] = wordOrder === 'big' ? [w0, w1] : [w1, w0];
+  const [hi, lo] = toAbcd(w0 & 0xffff, w1 & 0xffff, wordOrder);
   buf.writeUInt16BE(hi & 0xffff, 0);
   buf.writeUInt16BE(lo & 0xffff, 2);
   if (type === 'u32') return buf.readUInt32BE(0);
@@ -52,7 +68,8 @@ export function encodeValue(value: number, enc: Encoding): number[] {
   }
   const hi = buf.readUInt16BE(0);
   const lo = buf.readUInt16BE(2);
-  return enc.wordOrder === 'big' ? [hi, lo] : [lo, hi];
+  // every order is its own inverse on the pair (ABCD ↔ wire)
+  return toAbcd(hi, lo, enc.wordOrder);
 }
 
 function clamp(v: number, min: number, max: number): number {

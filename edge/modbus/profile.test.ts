@@ -20,7 +20,7 @@ describe('device profiles', () => {
 
   it('fills unit and range from the metric table and defaults function 3, u16', () => {
     const p = parseProfile(point({}));
-    expect(p.points[0]).toMatchObject({ function: 3, type: 'u16', unit: '%VWC', range: { min: 0, max: 100 }, scale: 1, offset: 0, wordOrder: 'big' });
+    expect(p.points[0]).toMatchObject({ function: 3, type: 'u16', unit: '%VWC', range: { min: 0, max: 100 }, scale: 1, offset: 0, wordOrder: 'ABCD' });
     expect(p.pollSeconds).toBe(30);
   });
 
@@ -57,6 +57,35 @@ describe('device profiles', () => {
     expect(() => loadProfile(path.join(dir, 'bad.yaml'))).toThrow(/bad\.yaml is not a valid device profile: points\.0\.address/);
     expect(() => loadProfile('no-such-sensor')).toThrow(/no shipped device profile "no-such-sensor"; shipped: soil-rs485-4in1/);
     expect(() => loadProfile(path.join(dir, 'missing.yaml'))).toThrow(expect.objectContaining({ code: 'MODBUS_PROFILE_NOT_FOUND' }));
+  });
+
+  it('takes the four 32-bit byte orders by their letters, and big/little as ABCD/CDAB', () => {
+    for (const w of ['ABCD', 'CDAB', 'BADC', 'DCBA'] as const) expect(parseProfile(point({ type: 'u32', wordOrder: w })).points[0]!.wordOrder).toBe(w);
+    expect(parseProfile(point({ type: 'u32', wordOrder: 'big' })).points[0]!.wordOrder).toBe('ABCD');
+    expect(parseProfile(point({ type: 'u32', wordOrder: 'little' })).points[0]!.wordOrder).toBe('CDAB');
+    expect(() => parseProfile(point({ type: 'u32', wordOrder: 'ADCB' }))).toThrow(/points\.0\.wordOrder: wordOrder must be one of ABCD/);
+  });
+
+  it('converts a declared unit to the metric\'s canonical unit at load: mm water level → cm', () => {
+    const p = parseProfile({ name: 'mm', points: [{ metric: 'water_level', function: 4, address: 0, type: 'i16', scale: 1, unit: 'mm', range: { min: -400, max: 400 } }] });
+    expect(p.points[0]).toMatchObject({ unit: 'cm', scale: 0.1, offset: 0, range: { min: -40, max: 40 } });
+  });
+
+  it.each([
+    ['salinity', 'g/L', 1, 2.5, 2.5], ['salinity', '‰', 1, 2.5, 2.5], ['salinity', 'mg/L', 1, 2500, 2.5],
+    ['water_ec', 'mS/cm', 0.01, 520, 5200], ['water_ec', 'dS/m', 0.01, 520, 5200], ['soil_ec', 'µS/cm', 1, 800, 800],
+    ['water_level', 'm', 0.001, -150, -15], ['tds', 'g/L', 0.01, 150, 1500], ['soil_salinity', 'ppm', 1, 900, 900],
+    ['water_temperature', '°F', 0.1, 770, 25],
+  ] as const)('converts %s in %s', (metric, unit, scale, raw, canonical) => {
+    const p = parseProfile({ name: 'u', points: [{ metric, address: 0, type: 'i16', scale, unit }] });
+    const pt = p.points[0]!;
+    expect(raw * pt.scale + pt.offset).toBeCloseTo(canonical, 6);
+  });
+
+  it('refuses a unit the metric does not accept and lists the accepted ones', () => {
+    expect(() => parseProfile(point({ metric: 'water_level', unit: 'inch' })))
+      .toThrow(/points\.0\.unit: metric "water_level" does not accept unit "inch"; accepted: cm, mm, m/);
+    expect(() => parseProfile(point({ metric: 'salinity', unit: 'dS/m' }))).toThrow(/accepted: ppt, ‰, g\/L/);
   });
 
   it('accepts its own output again (a parsed profile can be passed on)', () => {

@@ -3,11 +3,11 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { metricInfo } from '../../protocol/metrics.js';
+import { acceptedUnits, metricInfo, unitConversion } from '../../protocol/metrics.js';
 import { Metric } from '../../protocol/schemas/messages.js';
 import { ID_PATTERN } from '../../protocol/topics.js';
 import { ModbusError } from './errors.js';
-import { registerCount } from './decode.js';
+import { registerCount, type WordOrder } from './decode.js';
 
 /** where the shipped profiles live */
 export const PROFILES_DIR = fileURLToPath(new URL('../profiles/', import.meta.url));
@@ -34,7 +34,10 @@ const PointInput = z.object({
   function: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).optional(),
   address: Address,
   type: z.enum(['u16', 'i16', 'u32', 'i32', 'f32', 'bool']).optional(),
-  wordOrder: z.enum(['big', 'little']).default('big'),
+  /** byte order of a 32-bit value over its two registers; big = ABCD, little = CDAB (older profiles) */
+  wordOrder: z.enum(['ABCD', 'CDAB', 'BADC', 'DCBA', 'big', 'little'], {
+    message: 'wordOrder must be one of ABCD (high word first), CDAB (low word first), BADC (bytes swapped), DCBA (both)',
+  }).transform((w): WordOrder => (w === 'big' ? 'ABCD' : w === 'little' ? 'CDAB' : w)).default('ABCD'),
   scale: z.number().refine((s) => s !== 0, 'scale must not be 0').default(1),
   offset: z.number().default(0),
   unit: z.string().min(1).max(16).optional(),
@@ -73,10 +76,13 @@ export interface ProfilePoint {
   function: 1 | 2 | 3 | 4;
   address: number;
   type: 'u16' | 'i16' | 'u32' | 'i32' | 'f32' | 'bool';
-  wordOrder: 'big' | 'little';
+  wordOrder: WordOrder;
+  /** after the unit conversion: raw × scale + offset is in `unit` */
   scale: number;
   offset: number;
+  /** the metric's canonical unit (protocol/metrics.ts), or the profile's own for an unknown metric */
   unit: string;
+  /** in `unit` */
   range: { min: number; max: number };
   description?: string;
 }
@@ -109,12 +115,17 @@ export const DeviceProfileSchema = ProfileInput.transform((p, ctx) => {
     if (bitTable !== (type === 'bool')) at('type', bitTable ? `function ${fc} reads bits: type must be bool` : `type bool needs function 1 (coils) or 2 (discrete inputs)`);
     if (address + registerCount(type) - 1 > 0xffff) at('address', `a ${type} at ${address} runs past register 65535`);
     const known = metricInfo(pt.metric);
-    const unit = pt.unit ?? known?.unit;
+    const conv = pt.unit === undefined ? undefined : unitConversion(pt.metric, pt.unit);
+    if (conv === null) at('unit', `metric "${pt.metric}" does not accept unit "${pt.unit}"; accepted: ${acceptedUnits(pt.metric)!.join(', ')}`);
+    const unit = known?.unit ?? pt.unit;
     if (!unit) at('unit', `metric "${pt.metric}" is not a known metric: give its unit`);
-    const range = pt.range ?? (known ? { min: known.min, max: known.max } : undefined);
+    // a known metric leaves the profile in its canonical unit: the conversion folds into scale/offset
+    const f = conv?.factor ?? 1;
+    const o = conv?.offset ?? 0;
+    const range = pt.range ? { min: pt.range.min * f + o, max: pt.range.max * f + o } : (known ? { min: known.min, max: known.max } : undefined);
     if (!range) at('range', `metric "${pt.metric}" is not a known metric: give its valid range {min, max}`);
     if (points.some((q) => q.metric === pt.metric)) at('metric', `metric "${pt.metric}" appears twice in one profile`);
-    points.push({ metric: pt.metric, function: fc, address, type, wordOrder: pt.wordOrder, scale: pt.scale, offset: pt.offset,
+    points.push({ metric: pt.metric, function: fc, address, type, wordOrder: pt.wordOrder, scale: pt.scale * f, offset: pt.offset * f + o,
       unit: unit ?? '', range: range ?? { min: 0, max: 0 }, ...(pt.description ? { description: pt.description } : {}) });
   });
   const coils: ProfileCoil[] = p.coils.map((c, i) => {
