@@ -1,19 +1,19 @@
+import { DbError } from '../db/errors.js';
+import { runStatements, type FeatureMigration } from '../db/migration.js';
 import type { SqlDb } from './sql.js';
 import { RegistryError } from './errors.js';
 
 /**
- * Versioned registry migrations, applied in order, each once, each in the transaction that
- * records it. Never edit a released migration: add the next one. `{{id}}` is an auto-increment
- * primary key in the dialect at hand. Tables start with `reg_` (the SQLite file also holds the
- * telemetry store's `telemetry_*` tables). JSON is kept as text in both databases.
+ * The registry's numbered migrations, run by the one migrator of cloud/db. Never edit a released
+ * migration: add the next one (new ones may use Kysely's schema builder). Tables start with
+ * `reg_` (the SQLite file also holds the telemetry store's `telemetry_*` tables). JSON is kept as
+ * text in both databases. `{{id}}` is an auto-increment primary key in the dialect at hand.
  */
-export interface Migration { version: number; name: string; sql: string }
-
-export const MIGRATIONS: Migration[] = [
+export const REGISTRY_MIGRATIONS: FeatureMigration[] = [
   {
     version: 1,
-    name: 'units, farms, gateways, configs, commands, events, users, audit',
-    sql: `
+    name: 'units_farms_gateways_configs_commands_events_users_audit',
+    up: (db, dialect) => runStatements(db, dialect, `
 CREATE TABLE reg_unit_levels (
   level TEXT PRIMARY KEY,
   rank INTEGER NOT NULL,
@@ -128,12 +128,12 @@ CREATE TABLE reg_audit (
   after_json TEXT
 );
 CREATE INDEX reg_audit_entity ON reg_audit(entity, entity_id, id);
-`,
+`),
   },
   {
     version: 2,
-    name: 'sessions, user scopes over several farms and units',
-    sql: `
+    name: 'sessions_user_scopes',
+    up: (db, dialect) => runStatements(db, dialect, `
 CREATE TABLE reg_sessions (
   token_hash TEXT PRIMARY KEY,
   user_id BIGINT NOT NULL REFERENCES reg_users(id) ON DELETE CASCADE,
@@ -148,32 +148,20 @@ CREATE TABLE reg_user_scopes (
   ref TEXT NOT NULL,
   PRIMARY KEY (user_id, kind, ref)
 );
-`,
+`),
   },
 ];
 
-const ID = { sqlite: 'INTEGER PRIMARY KEY AUTOINCREMENT', postgres: 'BIGSERIAL PRIMARY KEY' } as const;
-
-/** Applies what is missing; returns the versions applied now. */
-export async function migrate(db: SqlDb, migrations: Migration[] = MIGRATIONS, now = Date.now()): Promise<number[]> {
-  return db.migrationLock(async (q) => {
-    await q.exec('CREATE TABLE IF NOT EXISTS reg_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
-    const done = new Set((await q.query<{ version: number }>('SELECT version FROM reg_migrations')).map((r) => Number(r.version)));
-    const known = Math.max(0, ...migrations.map((m) => m.version));
-    const ahead = [...done].filter((v) => v > known);
-    if (ahead.length) {
-      throw new RegistryError('REGISTRY_MIGRATION', `the registry database is at migration ${Math.max(...ahead)}, newer than this program knows (${known}): upgrade Ruộng Số or use another database`);
-    }
-    const applied: number[] = [];
-    for (const m of migrations.filter((x) => !done.has(x.version)).sort((a, b) => a.version - b.version)) {
-      try {
-        await q.exec(m.sql.replaceAll('{{id}}', ID[db.dialect]));
-      } catch (cause) {
-        throw new RegistryError('REGISTRY_MIGRATION', `registry migration ${m.version} (${m.name}) failed: ${(cause as Error).message}`, { cause });
-      }
-      await q.run('INSERT INTO reg_migrations (version, name, applied_at) VALUES (?, ?, ?)', [m.version, m.name, now]);
-      applied.push(m.version);
-    }
-    return applied;
-  });
+/**
+ * Applies what is missing in the database (every feature's migrations: they share one
+ * migrator); returns the registry versions applied by this call.
+ */
+export async function migrate(db: SqlDb): Promise<number[]> {
+  try {
+    const names = await db.migrate();
+    return names.filter((n) => n.startsWith('registry/')).map((n) => Number(n.slice('registry/'.length, 'registry/'.length + 4)));
+  } catch (cause) {
+    if (cause instanceof DbError) throw new RegistryError('REGISTRY_MIGRATION', cause.message, { cause });
+    throw cause;
+  }
 }

@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { openSqliteDb } from '../registry/sqlite-db.js';
+import { openDatabaseAt } from '../db/index.js';
 import { createSqliteRegistry } from '../registry/sqlite-registry.js';
 import { ReportFacts } from './facts.js';
 import { missionFlownFact } from './mission-facts.js';
@@ -8,7 +8,7 @@ import { recordingRegistry, userActivityPlugin } from './recording.js';
 
 async function setup() {
   const inner = createSqliteRegistry(':memory:');
-  const facts = new ReportFacts(openSqliteDb(':memory:'));
+  const facts = new ReportFacts(openDatabaseAt({ dialect: 'sqlite', file: ':memory:' }));
   await facts.init();
   const registry = recordingRegistry(inner, facts);
   await registry.init();
@@ -38,7 +38,7 @@ describe('recording report facts on the way into the registry', () => {
   });
 
   it('records one activity day per authenticated user', async () => {
-    const facts = new ReportFacts(openSqliteDb(':memory:'));
+    const facts = new ReportFacts(openDatabaseAt({ dialect: 'sqlite', file: ':memory:' }));
     await facts.init();
     const app = Fastify();
     app.decorateRequest('user', null);
@@ -53,7 +53,7 @@ describe('recording report facts on the way into the registry', () => {
   });
 
   it('writes a batch of facts idempotently', async () => {
-    const facts = new ReportFacts(openSqliteDb(':memory:'));
+    const facts = new ReportFacts(openDatabaseAt({ dialect: 'sqlite', file: ':memory:' }));
     await facts.init();
     const batch = {
       states: [{ gatewayId: 'g', at: 1.4, online: true }, { gatewayId: 'g', at: 2, online: false }],

@@ -1,24 +1,16 @@
 import fp from 'fastify-plugin';
 import type { CloudConfig } from '../config.js';
 import { log } from '../../lib/log.js';
-import { openPgDb } from '../registry/pg-db.js';
+import { openDatabase } from '../db/index.js';
 import type { Registry } from '../registry/registry.js';
-import { openSqliteDb } from '../registry/sqlite-db.js';
-import { sqliteFile } from '../registry/sqlite-registry.js';
 import { ReportFacts } from './facts.js';
 import { dayOf } from './months.js';
 
 const logger = log.child({ mod: 'reports' });
 
-/**
- * The report facts on the registry's database, through a connection of their own: the same
- * DATABASE_URL rules as createRegistry (PostgreSQL, sqlite:///file, else ${DATA_DIR}/ruongso.sqlite).
- */
+/** The report facts on the process's database (DATABASE_URL, see cloud/db), shared with the registry. */
 export function createReportFacts(cfg: Pick<CloudConfig, 'DATABASE_URL' | 'DATA_DIR'>, opts: { pgSchema?: string } = {}): ReportFacts {
-  const url = cfg.DATABASE_URL;
-  if (url && /^postgres(ql)?:/.test(url)) return new ReportFacts(openPgDb(url, { schema: opts.pgSchema }));
-  if (url && url.startsWith('sqlite:')) return new ReportFacts(openSqliteDb(decodeURIComponent(new URL(url).pathname) || sqliteFile(cfg.DATA_DIR)));
-  return new ReportFacts(openSqliteDb(sqliteFile(cfg.DATA_DIR)));
+  return new ReportFacts(openDatabase(cfg, { pgSchema: opts.pgSchema }));
 }
 
 /**

@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  CompiledQuery, PostgresDialect, SqliteAdapter, SqliteDriver, SqliteIntrospector, SqliteQueryCompiler,
+  type DatabaseConnection, type Dialect, type Kysely,
+} from 'kysely';
+import pg from 'pg';
+
+/**
+ * SQLite transactions start IMMEDIATE: the telemetry store writes to the same file from its own
+ * connection, and a deferred transaction that reads first and writes later can fail with
+ * SQLITE_BUSY instead of waiting out busy_timeout.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('BEGIN IMMEDIATE'));
+  }
+}
+
+/** better-sqlite3 with the pragmas the project relies on (WAL, busy wait, foreign keys). */
+export function sqliteDialect(file: string): Dialect {
+  const open = async () => {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = NORMAL');
+    return db;
+  };
+  return {
+    createAdapter: () => new SqliteAdapter(),
+    createDriver: () => new ImmediateSqliteDriver({ database: open }),
+    createQueryCompiler: () => new SqliteQueryCompiler(),
+    createIntrospector: (db: Kysely<unknown>) => new SqliteIntrospector(db),
+  };
+}
+
+// BIGINT (int8) holds ms timestamps and counters, all below 2^53: numbers, not strings
+const types = {
+  getTypeParser: ((oid: number, format?: string) => (oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'))),
+} as unknown as pg.CustomTypesConfig;
+
+/**
+ * node-postgres pool whose connections start with `search_path` = the schema (created if
+ * missing), so unqualified table names land in it.
+ */
+export function postgresDialect(url: string, schema: string, max = 10): Dialect {
+  const pool = async () => {
+    const p = new pg.Pool({ connectionString: url, max, types, connectionTimeoutMillis: 5000, options: `-c search_path=${schema}` });
+    // a broken idle connection must not crash the process; the next query reports it
+    p.on('error', () => undefined);
+    try {
+      await p.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    } catch (err) {
+      // two processes creating it at once: the loser sees a unique violation, the schema is there
+      if ((err as { code?: string }).code !== '23505') {
+        await p.end().catch(() => undefined);
+        throw err;
+      }
+    }
+    return p;
+  };
+  return new PostgresDialect({ pool });
+}

@@ -1,0 +1,30 @@
+import { CompiledQuery } from 'kysely';
+import type { AnyKysely } from './migration.js';
+
+/**
+ * The raw-SQL face of the handle, kept so the registry's hand-written queries run unchanged on
+ * the shared Kysely handle until they move to typed queries: `?` placeholders, rows as plain
+ * objects, transactions that run an async function.
+ */
+export type SqlValue = string | number | null;
+
+export interface SqlRunner {
+  /** rows for SELECT / RETURNING, [] otherwise */
+  query<T = Record<string, unknown>>(sql: string, params?: SqlValue[]): Promise<T[]>;
+  /** affected rows */
+  run(sql: string, params?: SqlValue[]): Promise<number>;
+}
+
+/** `?` → `$n` for PostgreSQL; the registry's SQL never holds a `?` inside a string literal. */
+export function toPgPlaceholders(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+export function rawRunner(db: AnyKysely, dialect: 'sqlite' | 'postgres'): SqlRunner {
+  const compile = (text: string, params: SqlValue[]) => CompiledQuery.raw(dialect === 'postgres' ? toPgPlaceholders(text) : text, params);
+  return {
+    query: async <T>(text: string, params: SqlValue[] = []) => (await db.executeQuery<T>(compile(text, params))).rows,
+    run: async (text: string, params: SqlValue[] = []) => Number((await db.executeQuery(compile(text, params))).numAffectedRows ?? 0),
+  };
+}
