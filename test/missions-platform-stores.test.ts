@@ -7,7 +7,7 @@ import type { SqlDb } from '../cloud/registry/sql.js';
 import { SqlFieldStore, importField, type FieldStore } from '../cloud/missions/field-store.js';
 import { migrateMissions } from '../cloud/missions/sql-migrations.js';
 import { SqlMissionStore } from '../cloud/missions/sql-store.js';
-import { missionStoreSuite } from '../cloud/missions/store-suite.js';
+import { missionStoreSuite } from './support/mission-store-suite.js';
 import { services } from './support/services.js';
 
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';

@@ -1,6 +1,6 @@
 import { describe } from 'vitest';
 import { MemoryMissionStore } from './store.js';
-import { missionStoreSuite } from './store-suite.js';
+import { missionStoreSuite } from '../../test/support/mission-store-suite.js';
 
 describe('MemoryMissionStore', () => {
   missionStoreSuite(() => new MemoryMissionStore());

@@ -26,7 +26,7 @@ export interface MissionFilter { state?: MissionLifecycle['state']; fieldId?: st
 
 /**
  * Mission persistence port. Adapters (SQLite, PostgreSQL) implement it and must pass the
- * shared suite `missionStoreSuite` (cloud/missions/store-suite.ts).
+ * shared suite `missionStoreSuite` (test/support/mission-store-suite.ts).
  */
 export interface MissionStore {
   create(m: Omit<MissionRecord, 'version'>): Promise<MissionRecord>;

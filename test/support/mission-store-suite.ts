@@ -1,9 +1,9 @@
 import { expect, it } from 'vitest';
-import { MissionError } from './errors.js';
-import { actOnMission, createMission } from './missions.js';
-import type { MissionStore } from './store.js';
-import type { Plan } from './types.js';
-import { checkWeather } from './weather.js';
+import { MissionError } from '../../cloud/missions/errors.js';
+import { actOnMission, createMission } from '../../cloud/missions/missions.js';
+import type { MissionStore } from '../../cloud/missions/store.js';
+import type { Plan } from '../../cloud/missions/types.js';
+import { checkWeather } from '../../cloud/missions/weather.js';
 
 /** The suite every MissionStore adapter must pass (SQLite, PostgreSQL, memory). */
 export function missionStoreSuite(make: () => MissionStore | Promise<MissionStore>): void {

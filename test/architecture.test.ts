@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * Production code never reaches test or demo code: nothing in edge/, cloud/, protocol/ or lib/
+ * (test files aside) imports simulators/, test/, bench/ or vitest. Found from the import
+ * specifiers of every source file (static, dynamic, re-exports), resolved against the repository.
+ */
+const ROOT = path.resolve(import.meta.dirname, '..');
+const PRODUCTION = ['edge', 'cloud', 'protocol', 'lib'];
+const FORBIDDEN_DIRS = ['simulators', 'test', 'bench'];
+const SOURCE = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;
+const TEST_FILE = /\.(test|spec)\.(ts|tsx|js|mjs)$/;
+const SKIP_DIRS = new Set(['node_modules', 'dist', 'fixtures', 'public']);
+
+/**
+ * Files being moved out of production folders by their owners. Each entry must still offend
+ * (the list only shrinks); a new offender fails the test.
+ */
+const BEING_MOVED: string[] = [
+  'cloud/ingest/testing/fault-rig.ts',
+  'cloud/registry/registry-contract.ts',
+  'cloud/telemetry/store-contract.ts',
+  'edge/demo-gateways.ts',
+];
+
+export function productionFiles(root: string, dirs: string[]): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name)) walk(p);
+      } else if (SOURCE.test(e.name) && !TEST_FILE.test(e.name) && !e.name.endsWith('.d.ts')) {
+        out.push(path.relative(root, p));
+      }
+    }
+  };
+  for (const d of dirs) if (fs.existsSync(path.join(root, d))) walk(path.join(root, d));
+  return out.sort();
+}
+
+/** What a file at `rel` imports that production may not: `vitest`, or a path into a test/demo folder. */
+export function forbiddenImports(rel: string, text: string): string[] {
+  const { importedFiles } = ts.preProcessFile(text, true, true);
+  return importedFiles.map((f) => f.fileName).filter((spec) => {
+    if (spec === 'vitest' || spec.startsWith('vitest/') || spec.startsWith('@vitest/')) return true;
+    if (!spec.startsWith('.')) return false;
+    const target = path.relative(ROOT, path.resolve(ROOT, path.dirname(rel), spec));
+    const top = target.split(path.sep)[0]!;
+    return FORBIDDEN_DIRS.includes(top) || TEST_FILE.test(target.replace(/\.js$/, '.ts'));
+  });
+}
+
+describe('the shape of the codebase', () => {
+  const offenders = new Map<string, string[]>();
+  for (const rel of productionFiles(ROOT, PRODUCTION)) {
+    const bad = forbiddenImports(rel, fs.readFileSync(path.join(ROOT, rel), 'utf8'));
+    if (bad.length) offenders.set(rel, bad);
+  }
+
+  it('keeps edge, cloud, protocol and lib free of imports of simulators, test, bench and vitest', () => {
+    const unexpected = [...offenders].filter(([f]) => !BEING_MOVED.includes(f)).map(([f, specs]) => `${f} → ${specs.join(', ')}`);
+    expect(unexpected).toEqual([]);
+  });
+
+  it('lists as being moved only files that still offend', () => {
+    expect(BEING_MOVED.filter((f) => !offenders.has(f))).toEqual([]);
+  });
+
+  it('sees static, dynamic and re-exported imports, and only those that leave production', () => {
+    const src = [
+      "import { it } from 'vitest';",
+      "export { paddy } from '../simulators/paddy-site.js';",
+      "const t = await import('../test/support/influx.js');",
+      "import { topics } from '../protocol/index.js';",
+      "import { x } from './helper.test.js';",
+      "import mqtt from 'mqtt';",
+    ].join('\n');
+    expect(forbiddenImports('cloud/some-file.ts', src)).toEqual(['vitest', '../simulators/paddy-site.js', '../test/support/influx.js', './helper.test.js']);
+    expect(productionFiles(ROOT, ['protocol']).length).toBeGreaterThan(3);
+    expect(productionFiles(ROOT, ['cloud'])).not.toContain('cloud/db/database.test.ts');
+  });
+});
