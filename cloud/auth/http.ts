@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { ErrorBody } from '../routes/errors.js';
 
-/** Shared response schemas of the auth, users, audit and control routes. */
-export const ErrorBody = z.object({ error: z.string(), message: z.string() });
+/** Shared response schemas of the auth, users, audit and control routes (one error body: routes/errors.ts). */
+export { ErrorBody };
 export const errorResponses = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody };
 export const Ok = z.object({ ok: z.literal(true) });

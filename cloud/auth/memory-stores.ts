@@ -1,31 +1,49 @@
-import type { AuditEntry, AuditLog, FarmDirectory, FarmInfo, Session, SessionStore, StoredUser, UserStore } from './types.js';
+import { normalizePhone } from '../registry/phone.js';
+import { AuthError } from './errors.js';
+import type { AccountEdit, AuditEntry, AuditLog, FarmDirectory, FarmInfo, NewAccount, Session, SessionStore, StoredUser, UserStore } from './types.js';
 
 /** In-memory stores: for tests and for a demo without a registry. */
 export class MemoryUserStore implements UserStore {
   private readonly users = new Map<string, StoredUser>();
+  private next = 1;
   async findByLogin(login: string) {
     const l = login.trim().toLowerCase();
-    return [...this.users.values()].find((u) => u.username.toLowerCase() === l || (u.phone && normalizePhone(u.phone) === normalizePhone(l)));
+    const phone = normalizePhone(login);
+    return [...this.users.values()].find((u) => !u.disabled && (u.username.toLowerCase() === l || (!!phone && u.phone === phone)));
   }
-  async get(id: string) { return this.users.get(id); }
+  async get(id: string) { const u = this.users.get(id); return u && !u.disabled ? u : undefined; }
+  async find(id: string) { return this.users.get(id); }
   async list() { return [...this.users.values()]; }
-  async create(user: StoredUser) {
-    if ([...this.users.values()].some((u) => u.username === user.username)) throw new Error(`username ${user.username} exists`);
-    this.users.set(user.id, { ...user });
+  async create(user: NewAccount) {
+    const phone = this.#phone(user.phone);
+    if ([...this.users.values()].some((u) => u.username === user.username)) throw new AuthError('USER_TAKEN', `username ${user.username} is taken`, { field: 'username' });
+    if (phone && [...this.users.values()].some((u) => u.phone === phone)) throw new AuthError('USER_TAKEN', `phone ${phone} is taken`, { field: 'phone' });
+    const stored: StoredUser = { ...user, id: String(this.next++), ...(phone ? { phone } : {}), disabled: false };
+    this.users.set(stored.id, stored);
+    return { ...stored };
+  }
+  async update(id: string, e: AccountEdit) {
+    const u = this.users.get(id);
+    if (!u) throw new AuthError('USER_NOT_FOUND', `user ${id} does not exist`);
+    const phone = e.phone === undefined ? u.phone : this.#phone(e.phone) ?? undefined;
+    if (phone && [...this.users.values()].some((x) => x.id !== id && x.phone === phone)) throw new AuthError('USER_TAKEN', `phone ${phone} is taken`, { field: 'phone' });
+    const { cooperativeId, phone: _p, ...rest } = e;
+    Object.assign(u, rest, { phone, ...(cooperativeId !== undefined ? { cooperativeId: cooperativeId ?? undefined } : {}) });
+    return { ...u };
   }
   async setPasswordHash(id: string, hash: string) {
     const u = this.users.get(id);
     if (u) u.passwordHash = hash;
   }
+  #phone(p: string | null | undefined): string | undefined {
+    if (!p) return undefined;
+    const n = normalizePhone(p);
+    if (!n) throw new AuthError('USER_INVALID', `phone ${p} is not a valid phone number`, { field: 'phone' });
+    return n;
+  }
 }
 
-/** 0912 345 678, +84 912 345 678 and 84912345678 are one number. */
-export function normalizePhone(s: string): string {
-  const digits = s.replace(/[^\d+]/g, '');
-  if (digits.startsWith('+84')) return `0${digits.slice(3)}`;
-  if (digits.startsWith('84') && digits.length >= 11) return `0${digits.slice(2)}`;
-  return digits;
-}
+export { normalizePhone };
 
 export class MemorySessionStore implements SessionStore {
   private readonly sessions = new Map<string, Session>();

@@ -11,5 +11,3 @@ export function generatePassword(length = 20): string {
   for (const b of bytes) out += alphabet[b % alphabet.length];
   return out;
 }
-
-export const MIN_PASSWORD_LENGTH = 8;

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import cookie from '@fastify/cookie';
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { makeErrorHandler } from '../routes/errors.js';
 import { AuthError } from './errors.js';
 import type { AuthService } from './service.js';
 import type { Role, StoredUser } from './types.js';
@@ -65,19 +66,7 @@ export function currentUser(req: FastifyRequest): StoredUser {
 }
 
 /**
- * The error handler of our route plugins (each sets it in its own encapsulated scope): our errors keep
- * their status and code, validation errors become 400 with
- * the first issues, 5xx hide their internals.
+ * Kept for route plugins that still set their own handler: it is the one handler of
+ * routes/errors.ts, so every error is mapped in one place whichever plugin threw it.
  */
-export function errorHandler(err: unknown, req: FastifyRequest, reply: FastifyReply) {
-  if (err instanceof AuthError) {
-    return reply.status(err.status).send({ error: err.code, message: err.message });
-  }
-  const e = err as { validation?: unknown; statusCode?: number; message?: string; code?: string };
-  if (e.validation) return reply.status(400).send({ error: 'BAD_REQUEST', message: e.message ?? 'invalid request' });
-  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
-    return reply.status(e.statusCode).send({ error: e.code ?? 'BAD_REQUEST', message: e.message ?? 'bad request' });
-  }
-  req.log.error({ err }, 'request failed');
-  return reply.status(500).send({ error: 'INTERNAL', message: 'something went wrong on the server; try again' });
-}
+export const errorHandler = makeErrorHandler();

@@ -16,6 +16,7 @@ import { registerAccountsAndControl } from './register.js';
 import { ControlService } from '../routes/control/service.js';
 import { MemoryLiveBus } from '../routes/control/bus.js';
 import { verifyPassword } from './password.js';
+import { makeErrorHandler } from '../routes/errors.js';
 import { initialConfigZones } from '../../test/support/web-chain.js';
 
 let dir: string | undefined;
@@ -38,6 +39,7 @@ async function setup() {
   const control = new ControlService({ configs: new RegistryConfigStore(reg), commands: new RegistryCommandStore(reg), events: new RegistryEventStore(reg),
     bus: new MemoryLiveBus(), auth, publish: async (t) => { published.push(t); } });
   const app = Fastify();
+  app.setErrorHandler(makeErrorHandler());
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await registerAccountsAndControl(app, { auth, control, provisioner: new RegistryProvisioner(reg) });

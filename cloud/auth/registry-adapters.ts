@@ -1,66 +1,109 @@
-import type { Registry, User as RegUser, AuditEntry as RegAudit } from '../registry/registry.js';
+import type { Registry, Unit, User as RegUser, AuditEntry as RegAudit } from '../registry/registry.js';
+import { RegistryError } from '../registry/errors.js';
 import { log } from '../../lib/log.js';
 import { AuthError } from './errors.js';
 import { MemoryAuditLog } from './memory-stores.js';
-import type { AuditEntry, AuditLog, FarmDirectory, FarmInfo, Session, SessionStore, StoredUser, User, UserStore } from './types.js';
+import type { AccountEdit, AuditEntry, AuditLog, FarmDirectory, FarmInfo, NewAccount, Session, SessionStore, StoredUser, User, UserStore } from './types.js';
 
 const logger = log.child({ mod: 'auth-registry' });
 
+/** Registry refusals of a user write, in the words of the accounts API (code + the field at fault). */
+function accountError(err: unknown): never {
+  if (err instanceof RegistryError) {
+    const field = String(err.context?.field ?? '');
+    const params = { ...(field ? { field } : {}), ...(err.context?.value !== undefined ? { value: String(err.context.value) } : {}) };
+    if (err.code === 'INVALID') throw new AuthError('USER_INVALID', err.message, params, { cause: err });
+    if (err.code === 'CONFLICT') throw new AuthError('USER_TAKEN', err.message, params, { cause: err });
+    if (err.code === 'NOT_FOUND') throw new AuthError('USER_NOT_FOUND', err.message, params, { cause: err });
+  }
+  throw err;
+}
+
 /**
- * Accounts on the registry's tables. What the registry does not have yet is said where it
- * matters: no password update (setUserPassword), no free-form audit rows (appendAudit), no
- * sessions table (sessions stay in memory: a restart logs everyone out).
+ * The registry's user as the accounts API sees it: one id (the registry's), every farm and unit in
+ * scope. Officers' `communes` are unit ids: the reports take a unit and everything below it.
  */
-function toUser(u: RegUser, hash: string, demo: ReadonlySet<string>, communeOf: (unitId: string | null) => string | undefined): StoredUser {
-  const commune = communeOf(u.unitId);
+function toUser(u: RegUser, hash: string, demo: ReadonlySet<string>): StoredUser {
   return {
     id: String(u.id), username: u.username, phone: u.phone ?? undefined, name: u.displayName ?? u.username, role: u.role,
-    farmIds: u.farmId ? [u.farmId] : [], cooperativeId: u.cooperativeId ?? undefined,
-    communes: commune ? [commune] : [], demo: demo.has(u.username), passwordHash: hash,
+    farmIds: u.farmIds, cooperativeId: u.cooperativeId ?? undefined, communes: u.unitIds,
+    demo: demo.has(u.username), disabled: u.disabled, passwordHash: hash,
   };
 }
 
+/** Accounts on the registry's tables (reg_users, reg_user_scopes). */
 export class RegistryUserStore implements UserStore {
   constructor(private readonly reg: Registry, private readonly demoUsernames: ReadonlySet<string> = new Set()) {}
-  private async communeOf(): Promise<(id: string | null) => string | undefined> {
+
+  /** unit ids as given; a name that is not an id is taken when exactly one unit has it */
+  private async unitIds(refs: string[]): Promise<string[]> {
+    if (!refs.length) return [];
     const units = await this.reg.listUnits();
-    return (id) => units.find((u) => u.id === id)?.name;
+    return refs.map((r) => {
+      if (units.some((u) => u.id === r)) return r;
+      const named = units.filter((u) => u.name === r);
+      if (named.length === 1) return named[0]!.id;
+      throw new AuthError('USER_INVALID', `communes: no single administrative unit is ${r}`, { field: 'communes', value: r });
+    });
   }
   async findByLogin(login: string) {
     const r = await this.reg.findUserForLogin(login.trim());
     if (!r || r.user.disabled) return undefined;
-    return toUser(r.user, r.passwordHash, this.demoUsernames, await this.communeOf());
+    return toUser(r.user, r.passwordHash, this.demoUsernames);
   }
   async get(id: string) {
-    const u = (await this.reg.listUsers()).find((x) => String(x.id) === id);
-    return u && !u.disabled ? this.findByLogin(u.username) : undefined;
+    const u = await this.find(id);
+    return u && !u.disabled ? u : undefined;
+  }
+  async find(id: string) {
+    if (!/^\d{1,15}$/.test(id)) return undefined;
+    const u = await this.reg.getUser(Number(id));
+    if (!u) return undefined;
+    const r = await this.reg.findUserForLogin(u.username);
+    return toUser(u, r?.passwordHash ?? '', this.demoUsernames);
   }
   async list() {
-    const c = await this.communeOf();
-    return (await this.reg.listUsers()).map((u) => toUser(u, '', this.demoUsernames, c));
+    return (await this.reg.listUsers()).map((u) => toUser(u, '', this.demoUsernames));
   }
-  async create(user: StoredUser) {
-    await this.reg.createUser({
+  async create(user: NewAccount, actor = 'auth') {
+    const unitIds = await this.unitIds(user.communes);
+    const u = await this.reg.createUser({
       username: user.username, phone: user.phone ?? null, displayName: user.name, role: user.role,
-      farmId: user.farmIds[0] ?? null, cooperativeId: user.cooperativeId || null, passwordHash: user.passwordHash,
-    }, 'auth', Date.now());
+      farmIds: user.farmIds, unitIds, cooperativeId: user.cooperativeId || null, passwordHash: user.passwordHash,
+    }, actor, Date.now()).catch(accountError);
+    return toUser(u, user.passwordHash, this.demoUsernames);
+  }
+  async update(id: string, e: AccountEdit, actor = 'auth') {
+    if (!/^\d{1,15}$/.test(id)) throw new AuthError('USER_NOT_FOUND', `user ${id} does not exist`);
+    const u = await this.reg.updateUser(Number(id), {
+      ...(e.phone !== undefined ? { phone: e.phone } : {}), ...(e.name !== undefined ? { displayName: e.name } : {}),
+      ...(e.role ? { role: e.role } : {}), ...(e.farmIds ? { farmIds: e.farmIds } : {}),
+      ...(e.communes ? { unitIds: await this.unitIds(e.communes) } : {}),
+      ...(e.cooperativeId !== undefined ? { cooperativeId: e.cooperativeId } : {}),
+      ...(e.disabled !== undefined ? { disabled: e.disabled } : {}),
+    }, actor, Date.now()).catch(accountError);
+    return toUser(u, '', this.demoUsernames);
   }
   async setPasswordHash(id: string, hash: string) {
-    const r = this.reg as Registry & { setUserPassword?: (id: number, hash: string, actor: string) => Promise<void> };
-    if (!r.setUserPassword) throw new AuthError('BAD_REQUEST', 'this server cannot change passwords yet (registry has no setUserPassword)');
-    await r.setUserPassword(Number(id), hash, 'auth');
+    await this.reg.setUserPassword(Number(id), hash, 'auth');
   }
 }
 
-/** Farms with their commune (the farm's unit) and gateways, from the registry. */
+/** Farms with their commune (walking up from the farm's unit) and gateways, from the registry. */
 export class RegistryFarmDirectory implements FarmDirectory {
   constructor(private readonly reg: Registry) {}
   async listFarms(): Promise<FarmInfo[]> {
     const [farms, gateways, units] = await Promise.all([this.reg.listFarms(), this.reg.listGateways({ limit: 100_000 }), this.reg.listUnits()]);
-    return farms.map((f) => ({
-      id: f.id, name: f.name, commune: units.find((u) => u.id === f.unitId)?.name ?? '', cooperativeId: f.cooperativeId ?? '',
-      ownerUserId: undefined, gatewayIds: gateways.filter((g) => g.farmId === f.id).map((g) => g.id),
-    }));
+    const byId = new Map(units.map((u) => [u.id, u]));
+    return farms.map((f) => {
+      const chain: Unit[] = [];
+      for (let u = f.unitId ? byId.get(f.unitId) : undefined; u && chain.length < 16; u = u.parentId ? byId.get(u.parentId) : undefined) chain.push(u);
+      const commune = chain.find((u) => u.level === 'commune') ?? chain[0];
+      return {
+        id: f.id, name: f.name, commune: commune?.name ?? '', ...(commune ? { communeId: commune.id } : {}), unitIds: chain.map((u) => u.id), cooperativeId: f.cooperativeId ?? '',
+        ownerUserId: undefined, gatewayIds: gateways.filter((g) => g.farmId === f.id).map((g) => g.id),
+      };
+    });
   }
   async farmOfGateway(gatewayId: string) {
     const g = await this.reg.getGateway(gatewayId);
@@ -80,7 +123,7 @@ export class RegistryAuditLog implements AuditLog {
   async append(e: AuditEntry) {
     const r = this.reg as Registry & { appendAudit?: (e: { at: number; actor: string; action: string; entity: string; entityId: string; before: unknown; after: unknown }) => Promise<void> };
     // the registry already audits these writes inside their own transaction
-    if (e.action === 'config.put' || e.action.startsWith('cmd.') || e.action === 'user.create' || e.action === 'gateway.provision') return;
+    if (e.action === 'config.put' || e.action.startsWith('cmd.') || e.action.startsWith('user.create') || e.action === 'user.update' || e.action === 'user.deactivate' || e.action === 'gateway.provision') return;
     const [entity = 'other', ...rest] = e.target.split(':');
     if (r.appendAudit) await r.appendAudit({ at: e.ts, actor: e.actor, action: e.action, entity, entityId: rest.join(':'), before: e.old ?? null, after: e.new ?? null });
     else { logger.info({ action: e.action, target: e.target }, 'audit row kept in memory: registry has no appendAudit'); await this.extra.append(e); }

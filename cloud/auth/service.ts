@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { systemClock, days, type Clock } from '../../lib/time.js';
 import { log } from '../../lib/log.js';
 import { AuthError } from './errors.js';
-import { hashPassword, verifyPassword, MIN_PASSWORD_LENGTH } from './password.js';
+import { hashPassword, verifyPassword } from './password.js';
+import { checkPasswordPolicy } from './password-policy.js';
 import type { AuditEntry, AuditLog, FarmDirectory, SessionStore, StoredUser, User, UserStore } from './types.js';
 
 const logger = log.child({ mod: 'auth' });
@@ -15,7 +16,12 @@ export interface AuthDeps {
   clock?: Clock;
   /** default 7 days: a farmer on a phone should not log in every morning */
   sessionTtlMs?: number;
+  /** which password policy applies; default production (the strict one) */
+  mode?: 'demo' | 'production';
 }
+
+/** A live connection (SSE) that must close when its session ends. */
+interface Watch { tokenHash: string | null; userId: string; end: () => void }
 
 export const tokenHash = (token: string) => createHash('sha256').update(token).digest('base64url');
 
@@ -27,13 +33,51 @@ export class AuthService {
   readonly farms: FarmDirectory;
   readonly clock: Clock;
   readonly ttlMs: number;
+  readonly mode: 'demo' | 'production';
   // a hash to verify against when the login is unknown, so timing does not tell who exists
   private dummyHash: Promise<string> | undefined;
+  private readonly watches = new Set<Watch>();
 
   constructor(d: AuthDeps) {
     this.users = d.users; this.sessions = d.sessions; this.audit = d.audit; this.farms = d.farms;
     this.clock = d.clock ?? systemClock;
     this.ttlMs = d.sessionTtlMs ?? days(7);
+    this.mode = d.mode ?? 'production';
+  }
+
+  /**
+   * Calls `end` when this session ends in this process (logout, password change, deactivation);
+   * returns the unwatch function. Live streams close with their session this way.
+   */
+  watchSession(token: string | null, userId: string, end: () => void): () => void {
+    const w: Watch = { tokenHash: token ? tokenHash(token) : null, userId, end };
+    this.watches.add(w);
+    return () => { this.watches.delete(w); };
+  }
+
+  private endWatches(match: (w: Watch) => boolean): void {
+    for (const w of [...this.watches]) {
+      if (!match(w)) continue;
+      this.watches.delete(w);
+      try { w.end(); } catch (err) { logger.warn({ err }, 'closing a live connection failed'); }
+    }
+  }
+
+  /** Ends every session of a user at once (deactivation, scope change), live streams included. */
+  async endSessionsOf(userId: string): Promise<void> {
+    await this.sessions.deleteForUser(userId);
+    this.endWatches((w) => w.userId === userId);
+  }
+
+  /** Closes the live streams of a user (their scopes changed: the stream reconnects with the new ones). */
+  closeStreamsOf(userId: string): void {
+    this.endWatches((w) => w.userId === userId);
+  }
+
+  /** Refuses a password with the policy's reason (AUTH_WEAK_PASSWORD, params.reason). */
+  checkPassword(pw: string, username: string): void {
+    const why = checkPasswordPolicy(pw, { username, mode: this.mode });
+    if (why) throw new AuthError('AUTH_WEAK_PASSWORD', `password refused: ${why.reason}`, { ...why });
   }
 
   async login(login: string, password: string): Promise<{ token: string; user: StoredUser; expiresAt: number }> {
@@ -67,7 +111,9 @@ export class AuthService {
   }
 
   async logout(token: string): Promise<void> {
-    await this.sessions.delete(tokenHash(token));
+    const h = tokenHash(token);
+    await this.sessions.delete(h);
+    this.endWatches((w) => w.tokenHash === h);
   }
 
   async changePassword(user: User, current: string, next: string): Promise<void> {
@@ -75,10 +121,10 @@ export class AuthService {
     if (!stored || !(await verifyPassword(current, stored.passwordHash))) {
       throw new AuthError('AUTH_BAD_CREDENTIALS', 'the current password is wrong');
     }
-    checkStrength(next, user.username);
+    this.checkPassword(next, user.username);
     await this.users.setPasswordHash(user.id, await hashPassword(next));
     // every other device must log in again with the new password
-    await this.sessions.deleteForUser(user.id);
+    await this.endSessionsOf(user.id);
     await this.record(user, 'user.password', `user:${user.id}`, undefined, undefined);
   }
 
@@ -90,9 +136,4 @@ export class AuthService {
       action, target, old, new: next, ...where,
     });
   }
-}
-
-export function checkStrength(pw: string, username: string): void {
-  if (pw.length < MIN_PASSWORD_LENGTH) throw new AuthError('AUTH_WEAK_PASSWORD', `a password needs at least ${MIN_PASSWORD_LENGTH} characters`);
-  if (pw.toLowerCase().includes(username.toLowerCase())) throw new AuthError('AUTH_WEAK_PASSWORD', 'a password must not contain the username');
 }

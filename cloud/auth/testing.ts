@@ -7,6 +7,7 @@ import { MemoryAuditLog, MemoryFarmDirectory, MemorySessionStore, MemoryUserStor
 import { seedUsers, DEMO_PASSWORD } from './seed.js';
 import type { FarmInfo } from './types.js';
 import { registerAccountsAndControl } from './register.js';
+import { makeErrorHandler } from '../routes/errors.js';
 import { ControlService, type PublishFn } from '../routes/control/service.js';
 import { MemoryCommandStore, MemoryConfigStore, MemoryEventStore } from '../routes/control/stores.js';
 import { MemoryLiveBus } from '../routes/control/bus.js';
@@ -42,11 +43,12 @@ export async function buildMemoryApp(o: MemoryAppOptions = {}) {
   const published: Array<{ topic: string; payload: string; retain: boolean }> = [];
   const publish: PublishFn = o.publish ?? (async (topic, payload, opts) => { published.push({ topic, payload, retain: opts.retain }); });
   const users = new MemoryUserStore();
-  const auth = new AuthService({ users, sessions: new MemorySessionStore(), audit: new MemoryAuditLog(), farms: new MemoryFarmDirectory(farms), ...(o.clock ? { clock: o.clock } : {}) });
+  const auth = new AuthService({ mode: 'demo', users, sessions: new MemorySessionStore(), audit: new MemoryAuditLog(), farms: new MemoryFarmDirectory(farms), ...(o.clock ? { clock: o.clock } : {}) });
   const demoLogins = await seedUsers(users, { mode: 'demo', farms });
   const bus = new MemoryLiveBus();
   const control = new ControlService({ configs: new MemoryConfigStore(), commands: new MemoryCommandStore(), events: new MemoryEventStore(), bus, publish, auth, ...(o.clock ? { clock: o.clock } : {}) });
   const app = Fastify({ logger: false });
+  app.setErrorHandler(makeErrorHandler());
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(swagger, { openapi: { info: { title: 'Ruộng Số', version: '1' } }, transform: jsonSchemaTransform });

@@ -5,7 +5,10 @@ import { z } from 'zod';
  * AuditLog, FarmDirectory) so the same routes run on the in-memory stores of the tests and on
  * the registry's SQL tables in production (see registry-adapters.ts).
  */
-export const ROLES = ['farmer', 'technician', 'officer', 'admin'] as const;
+import { ROLES } from '../registry/registry.js';
+
+// one list of roles: the registry's (its CHECK constraint holds the same four)
+export { ROLES };
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
@@ -19,11 +22,26 @@ export interface User {
   farmIds: string[];
   /** technician: their cooperative */
   cooperativeId?: string | undefined;
-  /** officer: the communes they report on */
+  /** officer: the administrative units (unit ids: communes, or a district) they report on */
   communes: string[];
   /** seeded by the demo; shown with a DEMO badge and printed at start */
   demo: boolean;
+  /** deactivated: cannot log in, every session ended */
+  disabled?: boolean | undefined;
   locale?: 'vi' | 'en' | undefined;
+}
+
+/** A user to create: the store gives the id (the one every API answer then carries). */
+export type NewAccount = Omit<StoredUser, 'id' | 'disabled'>;
+/** An edit; scopes given replace the old lists. */
+export interface AccountEdit {
+  phone?: string | null;
+  name?: string;
+  role?: Role;
+  farmIds?: string[];
+  cooperativeId?: string | null;
+  communes?: string[];
+  disabled?: boolean;
 }
 
 export interface StoredUser extends User {
@@ -41,23 +59,30 @@ export const PublicUser = z.object({
   cooperativeId: z.string().optional(),
   communes: z.array(z.string()),
   demo: z.boolean(),
+  active: z.boolean(),
 });
 export type PublicUser = z.infer<typeof PublicUser>;
 
 export function toPublicUser(u: User): PublicUser {
   return {
-    id: u.id, username: u.username, name: u.name, role: u.role, farmIds: u.farmIds, communes: u.communes, demo: u.demo,
+    id: u.id, username: u.username, name: u.name, role: u.role, farmIds: u.farmIds, communes: u.communes, demo: u.demo, active: !u.disabled,
     ...(u.phone ? { phone: u.phone } : {}),
     ...(u.cooperativeId ? { cooperativeId: u.cooperativeId } : {}),
   };
 }
 
 export interface UserStore {
-  /** by username or phone number */
+  /** by username or phone number (any spelling of it); deactivated users are not found */
   findByLogin(login: string): Promise<StoredUser | undefined>;
+  /** an active user */
   get(id: string): Promise<StoredUser | undefined>;
+  /** everyone, deactivated users included */
   list(): Promise<StoredUser[]>;
-  create(user: StoredUser): Promise<void>;
+  /** the stored user, with the id the store gave it */
+  create(user: NewAccount, actor?: string): Promise<StoredUser>;
+  /** a user, deactivated or not; undefined when the id does not exist */
+  find(id: string): Promise<StoredUser | undefined>;
+  update(id: string, edit: AccountEdit, actor?: string): Promise<StoredUser>;
   setPasswordHash(id: string, hash: string): Promise<void>;
 }
 
@@ -99,7 +124,12 @@ export interface AuditLog {
 export interface FarmInfo {
   id: string;
   name: string;
+  /** the commune's name, for people */
   commune: string;
+  /** the commune's unit id (registry farms) */
+  communeId?: string | undefined;
+  /** the administrative units the farm lies in, nearest first (hamlet, commune, district …) */
+  unitIds?: string[] | undefined;
   cooperativeId: string;
   ownerUserId?: string | undefined;
   gatewayIds: string[];

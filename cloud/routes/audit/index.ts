@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { currentUser, errorHandler, requireRole } from '../../auth/plugin.js';
+import { currentUser, requireRole } from '../../auth/plugin.js';
 import { errorResponses } from '../../auth/http.js';
 
 const Entry = z.object({
@@ -10,7 +10,6 @@ const Entry = z.object({
 
 /** GET /api/v1/audit — who changed what, when, old → new. Technicians see their cooperative's. */
 export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.setErrorHandler(errorHandler);
   app.get('/api/v1/audit', {
     preHandler: requireRole('technician', 'admin'),
     schema: {

@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { currentUser, errorHandler, requireRole, SESSION_COOKIE } from '../../auth/plugin.js';
+import { currentUser, requireRole, SESSION_COOKIE } from '../../auth/plugin.js';
 import { errorResponses, Ok } from '../../auth/http.js';
 import { PublicUser, toPublicUser } from '../../auth/types.js';
 
@@ -19,7 +19,6 @@ const LoginBody = z.object({
 
 /** POST /api/v1/auth/login | logout | password, GET /api/v1/auth/me. Needs authPlugin on the root. */
 export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, opts) => {
-  app.setErrorHandler(errorHandler);
   await app.register(rateLimit, { global: false });
   const auth = app.auth;
 

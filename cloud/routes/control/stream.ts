@@ -41,7 +41,9 @@ export async function streamRoute(app: FastifyInstance, control: ControlService)
     };
     const unsubscribe = control.d.bus.subscribe(send);
     const beat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
-    const stop = () => { clearInterval(beat); unsubscribe(); };
+    // logout, a password change or a deactivation ends the stream at once (cloud/auth/service.ts)
+    const unwatch = app.auth.watchSession(req.sessionToken, user.id, () => res.end());
+    const stop = () => { clearInterval(beat); unsubscribe(); unwatch(); };
     req.raw.on('close', stop);
     res.on('error', stop);
   });

@@ -1,58 +1,105 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { currentUser, errorHandler, requireRole } from '../../auth/plugin.js';
+import { currentUser, requireRole } from '../../auth/plugin.js';
 import { errorResponses } from '../../auth/http.js';
 import { AuthError } from '../../auth/errors.js';
 import { hashPassword } from '../../auth/password.js';
-import { checkStrength } from '../../auth/service.js';
-import { PublicUser, Role, toPublicUser } from '../../auth/types.js';
+import { normalizePhone } from '../../registry/phone.js';
+import { PublicUser, Role, toPublicUser, type StoredUser, type User } from '../../auth/types.js';
+import type { AuthService } from '../../auth/service.js';
 
-const CreateUser = z.object({
+const Phone = z.string().max(32).refine((s) => normalizePhone(s) !== null, { message: 'phone: not a valid phone number (e.g. 0912345678 or +84912345678)', params: { code: 'phone_invalid' } });
+const Ids = (what: string) => z.array(z.string().min(1).max(64)).max(100, `at most 100 ${what}`);
+
+export const CreateUser = z.object({
   username: z.string().regex(/^[a-z0-9_.-]{3,32}$/, 'username: 3–32 of a-z, 0-9, ".", "_" or "-"'),
-  phone: z.string().regex(/^\+?[0-9 ]{9,15}$/, 'phone: digits, e.g. 0912345678').optional(),
-  name: z.string().min(1).max(100),
+  phone: Phone.optional(),
+  name: z.string().trim().min(1).max(100),
   role: Role,
   password: z.string().min(1).max(200),
-  farmIds: z.array(z.string().max(64)).max(100).default([]),
-  cooperativeId: z.string().max(64).optional(),
-  communes: z.array(z.string().max(100)).max(100).default([]),
-});
+  /** farmer: every farm they own */
+  farmIds: Ids('farms').default([]),
+  /** technician: their cooperative */
+  cooperativeId: z.string().min(1).max(64).optional(),
+  /** officer: administrative unit ids (communes, or a district) */
+  communes: Ids('communes').default([]),
+}).strict();
+
+export const EditUser = z.object({
+  phone: Phone.nullable().optional(),
+  name: z.string().trim().min(1).max(100).optional(),
+  role: Role.optional(),
+  farmIds: Ids('farms').optional(),
+  cooperativeId: z.string().min(1).max(64).nullable().optional(),
+  communes: Ids('communes').optional(),
+  active: z.boolean().optional(),
+}).strict();
+
+const UserParams = z.object({ id: z.string().min(1).max(64) });
+
+/** Technicians manage the farmers of their cooperative's farms; admins everyone. */
+async function manages(auth: AuthService, me: User, u: StoredUser): Promise<boolean> {
+  if (me.role === 'admin') return true;
+  if (me.role !== 'technician' || u.role !== 'farmer' || !me.cooperativeId) return false;
+  const farms = new Set((await auth.farms.listFarms()).filter((f) => f.cooperativeId === me.cooperativeId).map((f) => f.id));
+  return u.farmIds.some((id) => farms.has(id));
+}
 
 /**
- * GET /api/v1/users (admin: everyone; technician: the farmers of their cooperative's farms)
- * and POST /api/v1/users (admin).
+ * Users: GET /api/v1/users, GET /api/v1/users/:id (admin: everyone; technician: the farmers of
+ * their cooperative's farms), POST (admin), PATCH /api/v1/users/:id (admin: scopes, role,
+ * active). A user one may not see answers 404, like one that does not exist.
  */
 export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.setErrorHandler(errorHandler);
   const auth = app.auth;
+  const mustSee = async (me: User, id: string) => {
+    const u = await auth.users.find(id);
+    if (!u || !(await manages(auth, me, u))) throw new AuthError('USER_NOT_FOUND', `user ${id} does not exist`, { id });
+    return u;
+  };
 
   app.get('/api/v1/users', {
     preHandler: requireRole('admin', 'technician'),
     schema: { tags: ['users'], summary: 'Users I manage', response: { 200: z.object({ users: z.array(PublicUser) }), ...errorResponses } },
   }, async (req) => {
     const me = currentUser(req);
-    let users = await auth.users.list();
-    if (me.role === 'technician') {
-      const farms = (await auth.farms.listFarms()).filter((f) => f.cooperativeId === me.cooperativeId).map((f) => f.id);
-      users = users.filter((u) => u.role === 'farmer' && u.farmIds.some((id) => farms.includes(id)));
-    }
-    return { users: users.map(toPublicUser) };
+    const all = await auth.users.list();
+    const mine = await Promise.all(all.map((u) => manages(auth, me, u)));
+    return { users: all.filter((_, i) => mine[i]).map(toPublicUser) };
   });
+
+  app.get('/api/v1/users/:id', {
+    preHandler: requireRole('admin', 'technician'),
+    schema: { tags: ['users'], summary: 'One user I manage', params: UserParams, response: { 200: PublicUser, ...errorResponses } },
+  }, async (req) => toPublicUser(await mustSee(currentUser(req), req.params.id)));
 
   app.post('/api/v1/users', {
     preHandler: requireRole('admin'),
-    schema: { tags: ['users'], summary: 'Create a user', body: CreateUser, response: { 201: PublicUser, ...errorResponses } },
+    schema: { tags: ['users'], summary: 'Create a user with a role and scopes (farms, cooperative, communes)', body: CreateUser, response: { 201: PublicUser, ...errorResponses } },
   }, async (req, reply) => {
-    const b = req.body;
-    checkStrength(b.password, b.username);
-    if (await auth.users.findByLogin(b.username) || (b.phone && await auth.users.findByLogin(b.phone))) {
-      throw new AuthError('CONFLICT', `username or phone already in use: ${b.username}`);
-    }
-    const { password, ...rest } = b;
-    const user = { ...rest, id: randomUUID(), demo: false, passwordHash: await hashPassword(password) };
-    await auth.users.create(user);
+    const { password, ...b } = req.body;
+    auth.checkPassword(password, b.username);
+    const user = await auth.users.create({ ...b, demo: false, passwordHash: await hashPassword(password) }, currentUser(req).username);
     await auth.record(currentUser(req), 'user.create', `user:${user.id}`, undefined, toPublicUser(user));
     return reply.status(201).send(toPublicUser(user));
+  });
+
+  app.patch('/api/v1/users/:id', {
+    preHandler: requireRole('admin'),
+    schema: { tags: ['users'], summary: 'Edit a user: scopes given replace the old ones; active=false deactivates (every session ends at once)', params: UserParams, body: EditUser, response: { 200: PublicUser, ...errorResponses } },
+  }, async (req) => {
+    const me = currentUser(req);
+    const before = await mustSee(me, req.params.id);
+    const { active, ...rest } = req.body;
+    if (before.id === me.id && (active === false || (rest.role && rest.role !== 'admin'))) {
+      throw new AuthError('USER_INVALID', 'an admin cannot deactivate or demote themselves', { field: active === false ? 'active' : 'role' });
+    }
+    const after = await auth.users.update(before.id, { ...rest, ...(active !== undefined ? { disabled: !active } : {}) }, me.username);
+    // a deactivated user is out at once; new scopes reach every request at once (the session is
+    // read each time), and live streams reconnect to pick them up
+    if (after.disabled) await auth.endSessionsOf(after.id);
+    else if (rest.role || rest.farmIds || rest.communes || rest.cooperativeId !== undefined) auth.closeStreamsOf(after.id);
+    await auth.record(me, active === false ? 'user.deactivate' : 'user.update', `user:${after.id}`, toPublicUser(before), toPublicUser(after));
+    return toPublicUser(after);
   });
 };
