@@ -167,7 +167,7 @@ export class CloudService {
       plugins.unshift({ plugin: registryWebAppPlugin, options: {
         registry: this.registry, mode: c.RUONGSO_MODE, adminPassword: c.ADMIN_PASSWORD, reports: facts, clock: this.#clock,
         missionDb: () => openMissionDb(c, { pgSchema: this.opts.pgSchema }), telemetry: () => this.store,
-        mqtt: () => ({ url: this.brokerUrl, username: this.cloudCredentials?.username, password: this.cloudCredentials?.password }),
+        uplink: () => this.ingest,
         ...(typeof web === 'object' && web.tileUrl !== undefined ? { tileUrl: web.tileUrl } : {}),
         onDemoLogins: (_logins: unknown, text: string) => { this.demoLogins = text; },
       } });

@@ -1,33 +1,55 @@
 import type { z } from 'zod';
-import { parseTopic, type ParsedTopic } from './topics.js';
-import { ConfigAck, CommandAck, Command, GatewayEvent, GatewayState, Telemetry } from './schemas/messages.js';
+import { parseTopic, type GatewayChannel, type ParsedTopic } from './topics.js';
+import { ConfigAck, CommandAck, Command, GatewayEvent, GatewayState, HostState, Telemetry } from './schemas/messages.js';
 import { GatewayConfig } from './schemas/gateway-config.js';
 import { DroneTelemetry } from './schemas/drone.js';
 import { MissionStatus } from './schemas/mission.js';
+
+/** The payload type of each gateway channel: the typed map every consumer (and the web app) imports. */
+export interface GatewayPayloads {
+  state: GatewayState;
+  telemetry: Telemetry;
+  event: GatewayEvent;
+  config: GatewayConfig;
+  'config/ack': ConfigAck;
+  cmd: Command;
+  'cmd/ack': CommandAck;
+}
+
+const GATEWAY_SCHEMAS: { [C in GatewayChannel]: z.ZodType<GatewayPayloads[C], unknown> } = {
+  state: GatewayState, telemetry: Telemetry, event: GatewayEvent, config: GatewayConfig,
+  'config/ack': ConfigAck, cmd: Command, 'cmd/ack': CommandAck,
+};
+
+/** One decoded message: where it came from and its validated payload, typed by channel. */
+export type GatewayMessage = { [C in GatewayChannel]: { kind: 'gw'; gatewayId: string; channel: C; payload: GatewayPayloads[C] } }[GatewayChannel];
+export type DecodedMessage =
+  | GatewayMessage
+  | { kind: 'drone'; droneId: string; channel: 'telemetry'; payload: DroneTelemetry }
+  | { kind: 'mission'; missionId: string; channel: 'status'; payload: MissionStatus }
+  | { kind: 'host'; hostId: string; channel: 'state'; payload: HostState };
 
 /** The schema of the payload on a topic. */
 export function payloadSchemaFor(t: ParsedTopic): z.ZodType {
   if (t.kind === 'drone') return DroneTelemetry;
   if (t.kind === 'mission') return MissionStatus;
-  switch (t.channel) {
-    case 'state': return GatewayState;
-    case 'telemetry': return Telemetry;
-    case 'event': return GatewayEvent;
-    case 'config': return GatewayConfig;
-    case 'config/ack': return ConfigAck;
-    case 'cmd': return Command;
-    case 'cmd/ack': return CommandAck;
-  }
+  if (t.kind === 'host') return HostState;
+  return GATEWAY_SCHEMAS[t.channel];
 }
 
 export type DecodeResult =
-  | { ok: true; topic: ParsedTopic; payload: unknown }
-  | { ok: false; topic: ParsedTopic | null; reason: 'topic' | 'json' | 'schema'; message: string };
+  /** `payload` is `message.payload`; narrow on `message` to get its type */
+  | { ok: true; topic: ParsedTopic; message: DecodedMessage; payload: DecodedMessage['payload'] }
+  | { ok: false; topic: ParsedTopic | null; reason: 'topic' | 'json' | 'schema' | 'size'; message: string };
 
-/** Topic + bytes → validated payload, or why not (for counting and logging, never throwing). */
+/** Largest payload decoded at all (a telemetry message of 5,000 readings is ~0.6 MB). */
+export const MAX_PAYLOAD_BYTES = 2 * 1024 * 1024;
+
+/** Topic + bytes → a typed, validated message, or why not (for counting and logging, never throwing). */
 export function decodePayload(topic: string, bytes: Uint8Array | string): DecodeResult {
   const parsed = parseTopic(topic);
   if (!parsed) return { ok: false, topic: null, reason: 'topic', message: `not a Ruộng Số topic: ${topic.slice(0, 200)}` };
+  if (bytes.length > MAX_PAYLOAD_BYTES) return { ok: false, topic: parsed, reason: 'size', message: `payload of ${bytes.length} bytes is over ${MAX_PAYLOAD_BYTES}` };
   let json: unknown;
   try {
     json = JSON.parse(typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('utf8'));
@@ -39,5 +61,7 @@ export function decodePayload(topic: string, bytes: Uint8Array | string): Decode
     const first = result.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     return { ok: false, topic: parsed, reason: 'schema', message: first };
   }
-  return { ok: true, topic: parsed, payload: result.data };
+  // the schema was chosen by the topic: the pairing is right by construction
+  const message = { ...parsed, payload: result.data } as DecodedMessage;
+  return { ok: true, topic: parsed, message, payload: message.payload };
 }

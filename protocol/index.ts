@@ -5,4 +5,4 @@ export * from './schemas/messages.js';
 export * from './schemas/gateway-config.js';
 export * from './schemas/drone.js';
 export * from './schemas/mission.js';
-export { payloadSchemaFor, decodePayload, type DecodeResult } from './decode.js';
+export { payloadSchemaFor, decodePayload, MAX_PAYLOAD_BYTES, type DecodeResult, type DecodedMessage, type GatewayMessage, type GatewayPayloads } from './decode.js';

@@ -56,7 +56,7 @@ describe.skipIf(!ok)('browser: a technician verifies a flown mission', () => {
     expect((await call('POST', `/api/v1/missions/${id}/approve`, { windMps: 2, rainProbability: 0.1 })).status).toBe(200);
 
     const exported = await (await fetch(`${base}/api/v1/missions/${id}/export.geojson`, { headers: { authorization: `Bearer ${token}` } })).json();
-    const drone = await mqtt.connectAsync(cloud.brokerUrl, { clientId: `${droneId}-sim`, username: droneId, password: dronePassword });
+    const drone = await mqtt.connectAsync(cloud.brokerUrl, { clientId: droneId, username: droneId, password: dronePassword });
     closers.push(() => drone.endAsync());
     const flown = await flyMission(routeFromGeoJson(exported), { droneId, missionId: id, publisher: drone, speedup: 2000, batchSize: 50, seed: 5, windMps: 2, gpsNoiseM: 0.1 });
     expect(flown.samples).toBeGreaterThan(100);

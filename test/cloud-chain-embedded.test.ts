@@ -28,7 +28,7 @@ describe('the chain on embedded defaults: Aedes with gateway credentials, SQLite
     const creds = await provisionGateway(service.registry, { id: gatewayId, name: 'Cống thử' }, 'test');
 
     const now = Date.now();
-    const gw = await mqtt.connectAsync(service.brokerUrl, { clientId: `${gatewayId}-edge`, username: creds.username, password: creds.password, reconnectPeriod: 0 });
+    const gw = await mqtt.connectAsync(service.brokerUrl, { clientId: gatewayId, username: creds.username, password: creds.password, reconnectPeriod: 0 });
     try {
       await gw.publishAsync(topics.state(gatewayId), JSON.stringify({ ...fixture<GatewayState>('state-birth'), ts: now }), { qos: 1, retain: true });
       await gw.publishAsync(topics.telemetry(gatewayId), JSON.stringify(telemetryNow(now)), { qos: 1 });

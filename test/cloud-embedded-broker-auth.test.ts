@@ -19,7 +19,7 @@ const gw2 = `gw-auth-b-${suffix}`;
 
 function connect(url: string, username: string, password: string): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
-    const c = mqtt.connect(url, { clientId: `${username}-${randomBytes(3).toString('hex')}`, username, password, reconnectPeriod: 0, connectTimeout: 3000 });
+    const c = mqtt.connect(url, { clientId: username === 'cloud' ? `cloud:${randomBytes(3).toString('hex')}` : username, username, password, reconnectPeriod: 0, connectTimeout: 3000 });
     c.once('connect', () => resolve(c));
     c.once('error', (err) => { c.end(true); reject(err); });
   });

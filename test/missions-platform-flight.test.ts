@@ -52,7 +52,7 @@ describe('a spray mission from plan to verified on the cloud', () => {
     const users = new MemoryUserStore();
     const auth = new AuthService({ users, sessions: new MemorySessionStore(), audit: new MemoryAuditLog(), farms: new MemoryFarmDirectory(DEMO_FARMS) });
     await seedUsers(users, { mode: 'demo', farms: DEMO_FARMS });
-    const client = await mqtt.connectAsync(c.brokerUrl, { clientId: `web-${suffix}`, ...c.cloudCredentials });
+    const client = await mqtt.connectAsync(c.brokerUrl, { clientId: `${c.cloudCredentials!.username}:web-${suffix}`, ...c.cloudCredentials });
     const db = openMissionDb(c.config);
     app.addHook('onClose', async () => { await client.endAsync(); await db.close(); });
     const control = new ControlService({ configs: new MemoryConfigStore(), commands: new MemoryCommandStore(), events: new MemoryEventStore(), bus: new MemoryLiveBus(), publish: mqttPublisher(client), auth });
@@ -81,7 +81,7 @@ describe('a spray mission from plan to verified on the cloud', () => {
     expect(mission.status).toBe(201);
     const id = mission.body.id as string;
 
-    const sub: MqttClient = await mqtt.connectAsync(cloud.brokerUrl, { clientId: `watch-${suffix}`, ...watcher });
+    const sub: MqttClient = await mqtt.connectAsync(cloud.brokerUrl, { clientId: watcher.username, ...watcher });
     closers.push(() => sub.endAsync());
     const notices: MissionStatus[] = [];
     sub.on('message', (topic, payload) => { if (topic === topics.missionStatus(id)) notices.push(MissionStatus.parse(JSON.parse(payload.toString()))); });
@@ -95,7 +95,7 @@ describe('a spray mission from plan to verified on the cloud', () => {
     expect(notice.field.coordinates[0]).toEqual(field.body.boundary.coordinates[0]);
 
     const exported = await (await fetch(`${base}/api/v1/missions/${id}/export.geojson`, { headers: { authorization: h.authorization } })).json();
-    const drone = await mqtt.connectAsync(cloud.brokerUrl, { clientId: `${droneId}-sim`, username: droneId, password: dronePassword });
+    const drone = await mqtt.connectAsync(cloud.brokerUrl, { clientId: droneId, username: droneId, password: dronePassword });
     closers.push(() => drone.endAsync());
     const flown = await flyMission(routeFromGeoJson(exported), { droneId, missionId: id, publisher: drone, speedup: 2000, batchSize: 50, seed: 4, windMps: 2, gpsNoiseM: 0.1 });
     expect(flown.samples).toBeGreaterThan(200);

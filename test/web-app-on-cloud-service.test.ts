@@ -40,7 +40,7 @@ describe('web app plugin on the cloud service (embedded Aedes, SQLite registry)'
       config, registry, page: false,
       plugins: [{ plugin: registryWebAppPlugin, options: {
         registry, mode: 'demo', tileUrl: '',
-        mqtt: () => ({ url: svc.brokerUrl, username: svc.cloudCredentials?.username, password: svc.cloudCredentials?.password }),
+        uplink: () => svc.ingest,
         onDemoLogins: (_l: unknown, text: string) => { printed = text; },
       } }],
     });
@@ -58,7 +58,7 @@ describe('web app plugin on the cloud service (embedded Aedes, SQLite registry)'
     const cred = (await prov.json()) as { username: string; password: string };
 
     // the gateway logs in with the credentials it was given once and receives the farmer's config
-    const gw = await mqtt.connectAsync(svc.brokerUrl, { clientId: 'gw-prov-1-test', username: cred.username, password: cred.password, reconnectPeriod: 0 });
+    const gw = await mqtt.connectAsync(svc.brokerUrl, { clientId: 'gw-prov-1', username: cred.username, password: cred.password, reconnectPeriod: 0 });
     cleanups.push(() => gw.endAsync(true));
     const received: GatewayConfig[] = [];
     gw.on('message', (topic, payload) => {

@@ -1,8 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import mqtt from 'mqtt';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Registry } from '../registry/registry.js';
-import { log } from '../../lib/log.js';
 import { systemClock, type Clock } from '../../lib/time.js';
 import { AuthService } from './service.js';
 import { RegistryAuditLog, RegistryFarmDirectory, RegistrySessionStore, RegistryUserStore } from './registry-adapters.js';
@@ -12,7 +9,8 @@ import { authPlugin } from './plugin.js';
 import { ControlService } from '../routes/control/service.js';
 import { MemoryLiveBus, type LiveBus } from '../routes/control/bus.js';
 import { RegistryCommandStore, RegistryConfigStore, RegistryEventStore, RegistryProvisioner } from '../routes/control/registry-stores.js';
-import { bridgeControlToMqtt, mqttPublisher } from '../routes/control/mqtt-bridge.js';
+import { controlConsumer } from '../control/uplink-consumer.js';
+import type { CloudMqtt } from '../ingest/sink.js';
 import { DEMO_DRONES, DEMO_PRODUCTS, MemoryFieldStore, MemoryMissionStore, demoRectangle } from '../routes/missions/catalog.js';
 import fp from 'fastify-plugin';
 import { missionPlatform } from '../routes/missions/platform.js';
@@ -23,15 +21,17 @@ import { ReportService } from '../reports/service.js';
 import { userActivityPlugin } from '../reports/recording.js';
 import type { ReportFacts } from '../reports/facts.js';
 
-const logger = log.child({ mod: 'web-app' });
 const DEMO_USERNAMES = new Set(['admin', 'nongdan', 'nongdan2', 'kythuat', 'canbo']);
 
 export interface RegistryWebAppOptions {
   registry: Registry;
   mode: 'demo' | 'production';
   adminPassword?: string | undefined;
-  /** the broker the control plane publishes to and hears acks from; read when the app starts */
-  mqtt: () => { url: string; username?: string | undefined; password?: string | undefined };
+  /**
+   * the cloud instance's one broker connection (its ingest): the control plane publishes on it
+   * and is one of its consumers; read when the app starts
+   */
+  uplink: () => CloudMqtt;
   /** Leaflet tile template for the web app; '' = plain background */
   tileUrl?: string;
   /** broker URL shown with new gateway credentials */
@@ -53,8 +53,9 @@ export interface RegistryWebAppOptions {
 /**
  * Accounts, control, missions and the web app on the registry, as one plugin for
  * `CloudService({ plugins: [{ plugin: registryWebAppPlugin, options }] })`: seeds the users
- * (production refuses a default admin password), connects its own MQTT client for publishing
- * configs/commands and hearing acks, events, states and telemetry, and closes it with the app.
+ * (production refuses a default admin password) and hangs the control plane on the ingest's
+ * connection: it publishes configs and commands there and hears acks, events, states and
+ * telemetry as one of the ingest's consumers (each message decoded once).
  */
 const registryWebApp: FastifyPluginAsync<RegistryWebAppOptions> = async (app, o) => {
   const clock = o.clock ?? systemClock;
@@ -65,26 +66,19 @@ const registryWebApp: FastifyPluginAsync<RegistryWebAppOptions> = async (app, o)
   const logins = await seedUsers(users, { mode: o.mode, adminPassword: o.adminPassword, farms: farmList });
   if (logins.length) o.onDemoLogins?.(logins, formatDemoLogins(logins));
 
-  const m = o.mqtt();
-  const client = await mqtt.connectAsync(m.url, {
-    clientId: `ruongso-web-${randomBytes(4).toString('hex')}`, clean: true, reconnectPeriod: 2000,
-    ...(m.username ? { username: m.username, password: m.password } : {}),
-  });
+  const uplink = o.uplink();
+  const publish = uplink.publish;
   const control = new ControlService({
     configs: new RegistryConfigStore(o.registry), commands: new RegistryCommandStore(o.registry), events: new RegistryEventStore(o.registry),
-    bus: o.bus ?? new MemoryLiveBus(), publish: mqttPublisher(client), auth, clock,
+    bus: o.bus ?? new MemoryLiveBus(), publish, auth, clock,
   });
-  const unbridge = await bridgeControlToMqtt(client, control);
-  app.addHook('onClose', async () => {
-    await unbridge().catch((err: unknown) => logger.warn({ err }, 'unsubscribe failed'));
-    await client.endAsync();
-  });
+  const unhook = uplink.addConsumer(controlConsumer(control));
+  app.addHook('onClose', async () => { unhook(); });
 
   const fields = farmList.map((f, i) => ({ id: `field-${f.id}`, farmId: f.id, name: `${f.name} — thửa 1`, boundary: demoRectangle(106.15 + i * 0.004, 9.55, 200, 100) }));
   const missionDb = o.missionDb?.();
   if (missionDb) app.addHook('onClose', () => missionDb.close());
   const telemetry = o.telemetry?.();
-  const publish = mqttPublisher(client);
   const missions = missionDb
     ? await missionPlatform({ db: missionDb, publish, clock, seedFields: o.mode === 'demo' ? fields : [], ...(telemetry ? { telemetry } : {}) })
     : { fields: new MemoryFieldStore(o.mode === 'demo' ? fields : []), missions: new MemoryMissionStore(), drones: DEMO_DRONES, products: DEMO_PRODUCTS, clock, publish, ...(telemetry ? { telemetry } : {}) };

@@ -26,6 +26,20 @@ describe('BrokerAuth', async () => {
     expect(await auth.authenticate('gw/../x', 'gw-secret')).toBeNull();
   });
 
+  it('binds each login to its client id, and never lets a service name in as a gateway', async () => {
+    expect(auth.clientIdAllowed(gw, 'gw1')).toBe(true);
+    expect(auth.clientIdAllowed(gw, 'gw2')).toBe(false);
+    expect(auth.clientIdAllowed(gw, 'cloud')).toBe(false);
+    expect(auth.clientIdAllowed(gw, 'gw1:x')).toBe(false);
+    expect(auth.clientIdAllowed(cloud, 'cloud')).toBe(true);
+    expect(auth.clientIdAllowed(cloud, 'cloud:web')).toBe(true);
+    expect(auth.clientIdAllowed(cloud, 'gw1')).toBe(false);
+    expect(auth.clientIdAllowed({ kind: 'drone', droneId: 'drone-1' }, 'drone-1-sim')).toBe(false);
+    const withServiceRow = new BrokerAuth({ cloudUsers: {}, gatewayCredentialHash: async () => hash });
+    for (const name of ['cloud', 'admin', 'nodered', 'ingest', 'cloud-2', 'drone-10l']) expect(await withServiceRow.authenticate(name, 'gw-secret')).toBeNull();
+    expect(await withServiceRow.authenticate('gw1', 'gw-secret')).toEqual(gw);
+  });
+
   it('lets a gateway publish only its own uplink channels', () => {
     expect(auth.canPublish(gw, topics.telemetry('gw1'))).toBe(true);
     expect(auth.canPublish(gw, topics.state('gw1'))).toBe(true);

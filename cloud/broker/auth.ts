@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { parseTopic, ROOT, ID_PATTERN } from '../../protocol/index.js';
+import { filters, parseTopic, ROOT, ID_PATTERN, isReservedLogin } from '../../protocol/index.js';
 import { verifyPassword } from '../registry/password.js';
 
 /**
@@ -40,7 +40,8 @@ export class BrokerAuth {
     if (cloudPass !== undefined) return sameSecret(cloudPass, password) ? { kind: 'cloud', username } : null;
     const dronePass = this.opts.drones?.[username];
     if (dronePass !== undefined) return sameSecret(dronePass, password) ? { kind: 'drone', droneId: username } : null;
-    if (!ID_PATTERN.test(username)) return null;
+    // a service name can never be a gateway, even if a registry row says so
+    if (!ID_PATTERN.test(username) || isReservedLogin(username)) return null;
     const hash = await this.opts.gatewayCredentialHash(username);
     if (!hash) return null;
     const seen = this.#verified.get(username);
@@ -48,6 +49,18 @@ export class BrokerAuth {
     if (!(await verifyPassword(password, hash))) return null;
     this.#verified.set(username, { hash, digest: sha(password) });
     return { kind: 'gateway', gatewayId: username };
+  }
+
+  /**
+   * A client id is an identity: a second CONNECT with it takes over the first one's session. So
+   * a login may use only its own: a gateway or drone exactly its id, a cloud service user its
+   * username or `username:anything` (":" cannot occur in a gateway or drone id, so no login's
+   * namespace overlaps another's). Mosquitto does the same with `use_username_as_clientid`.
+   */
+  clientIdAllowed(who: BrokerIdentity, clientId: string): boolean {
+    if (who.kind === 'gateway') return clientId === who.gatewayId;
+    if (who.kind === 'drone') return clientId === who.droneId;
+    return clientId === who.username || clientId.startsWith(`${who.username}:`);
   }
 
   canPublish(who: BrokerIdentity, topic: string): boolean {
@@ -61,6 +74,7 @@ export class BrokerAuth {
   canSubscribe(who: BrokerIdentity, filter: string): boolean {
     if (who.kind === 'cloud') return filter.startsWith(`${ROOT}/`) || filter.startsWith('$share/') || filter.startsWith('$SYS/');
     if (who.kind === 'drone') return false;
+    if (filter === filters.hostStates) return true;
     // a gateway may only look inside its own subtree (and gets only its downlink from there)
     const own = `${ROOT}/gw/${who.gatewayId}/`;
     return filter.startsWith(own) && !filter.slice(0, own.length).includes('+');
@@ -71,6 +85,7 @@ export class BrokerAuth {
     if (who.kind === 'cloud') return true;
     if (who.kind === 'drone') return false;
     const t = parseTopic(topic);
+    if (t?.kind === 'host') return true;
     return t?.kind === 'gw' && t.gatewayId === who.gatewayId && DOWNLINK.has(t.channel);
   }
 }

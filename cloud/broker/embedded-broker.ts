@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { Aedes, type AedesOptions, type AuthenticateError, type Client } from 'aedes';
+import { MAX_PAYLOAD_BYTES } from '../../protocol/index.js';
 import { log as rootLog, type Logger } from '../../lib/log.js';
 import type { BrokerAuth, BrokerIdentity } from './auth.js';
 import { portInUse, BrokerError } from './errors.js';
@@ -10,6 +11,8 @@ export interface EmbeddedBrokerOptions {
   /** without it every client may do anything (tests of other parts only) */
   auth?: BrokerAuth;
   log?: Logger;
+  /** largest PUBLISH payload accepted (default MAX_PAYLOAD_BYTES, as Mosquitto's message_size_limit) */
+  maxMessageBytes?: number;
 }
 
 export interface EmbeddedBroker {
@@ -22,7 +25,7 @@ export interface EmbeddedBroker {
 const refusal = (msg: string, returnCode: number) => Object.assign(new Error(msg), { returnCode }) as AuthenticateError;
 
 /** Aedes' auth hooks on BrokerAuth; who a client is stays with its connection. */
-function authHooks(auth: BrokerAuth, log: Logger): AedesOptions {
+function authHooks(auth: BrokerAuth, log: Logger, maxBytes: number): AedesOptions {
   const who = new WeakMap<Client, BrokerIdentity>();
   return {
     authenticate: (client, username, password, done) => {
@@ -30,6 +33,10 @@ function authHooks(auth: BrokerAuth, log: Logger): AedesOptions {
         if (!id) {
           log.warn({ clientId: client.id, username }, 'broker login refused');
           return done(refusal('bad username or password', 4), false);
+        }
+        if (!auth.clientIdAllowed(id, client.id)) {
+          log.warn({ clientId: client.id, username }, 'broker login refused: client id not bound to this login');
+          return done(refusal('identifier rejected', 2), false);
         }
         who.set(client, id);
         done(null, true);
@@ -41,6 +48,10 @@ function authHooks(auth: BrokerAuth, log: Logger): AedesOptions {
     authorizePublish: (client, packet, cb) => {
       // client is null only when Aedes publishes a stored last will of a client long gone
       if (!client) return cb(null);
+      if (packet.payload.length > maxBytes) {
+        log.warn({ clientId: client.id, topic: packet.topic, bytes: packet.payload.length }, 'publish refused: too large');
+        return cb(refusal(`message over ${maxBytes} bytes`, 5));
+      }
       const id = who.get(client);
       if (id && auth.canPublish(id, packet.topic)) return cb(null);
       log.warn({ clientId: client.id, topic: packet.topic }, 'publish refused');
@@ -68,7 +79,7 @@ function authHooks(auth: BrokerAuth, log: Logger): AedesOptions {
 export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const log = (opts.log ?? rootLog).child({ mod: 'broker' });
   const host = opts.host ?? '0.0.0.0';
-  const aedes = await Aedes.createBroker({ drainTimeout: 30_000, ...(opts.auth ? authHooks(opts.auth, log) : {}) });
+  const aedes = await Aedes.createBroker({ drainTimeout: 30_000, ...(opts.auth ? authHooks(opts.auth, log, opts.maxMessageBytes ?? MAX_PAYLOAD_BYTES) : {}) });
   aedes.on('clientError', (client, err) => log.debug({ clientId: client.id, err: err.message }, 'client error'));
 
   const server = net.createServer(aedes.handle);

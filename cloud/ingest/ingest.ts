@@ -1,10 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import mqtt, { type IClientOptions, type ISubscriptionMap, type MqttClient } from 'mqtt';
-import {
-  decodePayload, filters, sharedFilter,
-  type CommandAck, type ConfigAck, type DroneTelemetry, type GatewayEvent, type GatewayState, type ParsedTopic, type Telemetry,
-} from '../../protocol/index.js';
+import { decodePayload, filters, sharedFilter, type DecodedMessage, type ParsedTopic, type Telemetry } from '../../protocol/index.js';
 import { RuongSoError } from '../../lib/errors.js';
 import { log as rootLog, type Logger } from '../../lib/log.js';
 import { systemClock, type Clock } from '../../lib/time.js';
@@ -14,7 +11,7 @@ import { AckGate } from './ack-gate.js';
 import { detectSharedSubscriptions } from './broker-probe.js';
 import { RejectLog } from './reject-log.js';
 import { SeqTracker, type GatewaySeqStats } from './seq-tracker.js';
-import type { IngestSink } from './sink.js';
+import type { CloudMqtt, IngestSink, PublishFn, UplinkConsumer } from './sink.js';
 import { DiskSpool } from './spool.js';
 import { TelemetryWriter } from './telemetry-writer.js';
 
@@ -60,8 +57,9 @@ const emptyBatch = (): Pending => ({ points: [], after: [], acks: [] });
  * readings in batches (store, or disk spool while the store is down) and acknowledges each
  * QoS 1 message only after that — so a crash anywhere before leaves it with the broker.
  */
-export class Ingest {
+export class Ingest implements CloudMqtt {
   readonly seq = new SeqTracker();
+  private readonly consumers = new Set<UplinkConsumer>();
   private client: MqttClient | undefined;
   private gate: AckGate | undefined;
   private writer: TelemetryWriter | undefined;
@@ -72,6 +70,7 @@ export class Ingest {
   private readonly clock: Clock;
   private readonly rejects: RejectLog;
   private sharedInUse = false;
+  private connects = 0;
 
   constructor(private readonly opts: IngestOptions) {
     this.log = (opts.log ?? rootLog).child({ mod: 'ingest' });
@@ -79,7 +78,12 @@ export class Ingest {
     this.rejects = new RejectLog(this.log, this.clock);
   }
 
+  /**
+   * The broker binds a client id to its login: with a login, the id is the username (each cloud
+   * instance has its own); without one (an open test broker) it is derived from the instance id.
+   */
   get clientId(): string {
+    if (this.opts.username) return this.opts.username;
     const id = (this.opts.instanceId ?? os.hostname()).replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40);
     return `ruongso-ingest-${id}`;
   }
@@ -97,6 +101,7 @@ export class Ingest {
     this.client = client;
     this.gate = new AckGate(client);
     client.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet.messageId));
+    client.on('connect', () => { this.connects++; });
     client.on('error', (err) => this.log.warn({ err: err.message }, 'MQTT error'));
     client.on('offline', () => this.log.warn({ url: this.opts.mqttUrl }, 'MQTT broker unreachable; retrying'));
     await new Promise<void>((resolve, reject) => {
@@ -143,13 +148,25 @@ export class Ingest {
     return this.sharedInUse;
   }
 
+  addConsumer(c: UplinkConsumer): () => void {
+    this.consumers.add(c);
+    return () => { this.consumers.delete(c); };
+  }
+
+  /** Publishes on this instance's one broker connection (configs, commands, mission status). */
+  readonly publish: PublishFn = async (topic, payload, opts) => {
+    if (!this.client) throw new IngestError('INGEST_CONNECT', 'the ingest is not started');
+    await this.client.publishAsync(topic, payload, opts);
+  };
+
   /** Seq gaps and duplicates this instance has seen for a gateway (for the API). */
   seqStats(gatewayId: string): GatewaySeqStats | undefined {
     return this.seq.stats(gatewayId);
   }
 
-  status(): { connected: boolean; shared: boolean; spool: { batches: number; bytes: number; maxBytes: number } | null; heldAcks: number } {
-    return { connected: !!this.client?.connected, shared: this.sharedInUse, spool: this.writer?.spool.size ?? null, heldAcks: this.gate?.pending ?? 0 };
+  /** `connects`: CONNACKs this instance got (1 + reconnects; a session taken over shows here) */
+  status(): { connected: boolean; shared: boolean; spool: { batches: number; bytes: number; maxBytes: number } | null; heldAcks: number; connects: number } {
+    return { connected: !!this.client?.connected, shared: this.sharedInUse, spool: this.writer?.spool.size ?? null, heldAcks: this.gate?.pending ?? 0, connects: this.connects };
   }
 
   /**
@@ -192,10 +209,12 @@ export class Ingest {
       ack();
       return;
     }
-    const t = decoded.topic;
-    mqttMessagesTotal.inc({ channel: channelOf(t) });
-    if (t.kind === 'gw' && t.channel === 'telemetry') this.addTelemetry(t.gatewayId, decoded.payload as Telemetry);
-    else this.batch.after.push(() => this.toSink(t, decoded.payload));
+    const m = decoded.message;
+    mqttMessagesTotal.inc({ channel: channelOf(decoded.topic) });
+    if (m.kind === 'gw' && m.channel === 'telemetry') this.addTelemetry(m.gatewayId, m.payload);
+    else this.batch.after.push(() => this.toSink(m));
+    const receivedAt = this.clock.now();
+    for (const c of this.consumers) this.batch.after.push(() => c(m, receivedAt));
     if (messageId !== undefined) this.batch.acks.push([messageId, gen]);
     if (this.batch.points.length >= (this.opts.batchMaxReadings ?? 5000)) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.opts.flushMs ?? 50);
@@ -239,16 +258,16 @@ export class Ingest {
     for (const [id, gen] of b.acks) this.gate!.release(id, gen);
   }
 
-  private async toSink(t: ParsedTopic, payload: unknown): Promise<void> {
+  private async toSink(m: DecodedMessage): Promise<void> {
     const sink = this.opts.sink;
     if (!sink) return;
-    if (t.kind === 'drone') return sink.onDroneTelemetry?.(t.droneId, payload as DroneTelemetry);
-    if (t.kind !== 'gw') return undefined;
-    switch (t.channel) {
-      case 'state': return sink.onState(t.gatewayId, payload as GatewayState, this.clock.now());
-      case 'event': return sink.onEvent(t.gatewayId, payload as GatewayEvent);
-      case 'config/ack': return sink.onConfigAck(t.gatewayId, payload as ConfigAck);
-      case 'cmd/ack': return sink.onCmdAck(t.gatewayId, payload as CommandAck);
+    if (m.kind === 'drone') return sink.onDroneTelemetry?.(m.droneId, m.payload);
+    if (m.kind !== 'gw') return undefined;
+    switch (m.channel) {
+      case 'state': return sink.onState(m.gatewayId, m.payload, this.clock.now());
+      case 'event': return sink.onEvent(m.gatewayId, m.payload);
+      case 'config/ack': return sink.onConfigAck(m.gatewayId, m.payload);
+      case 'cmd/ack': return sink.onCmdAck(m.gatewayId, m.payload);
       default: return undefined;
     }
   }

@@ -1,4 +1,4 @@
-import type { CommandAck, ConfigAck, DroneTelemetry, GatewayEvent, GatewayState } from '../../protocol/index.js';
+import type { CommandAck, ConfigAck, DecodedMessage, DroneTelemetry, GatewayEvent, GatewayState } from '../../protocol/index.js';
 
 /** What one telemetry message told the ingest (the readings themselves go to the store). */
 export interface TelemetryInfo {
@@ -25,4 +25,21 @@ export interface IngestSink {
   onConfigAck(gatewayId: string, ack: ConfigAck): void | Promise<void>;
   onCmdAck(gatewayId: string, ack: CommandAck): void | Promise<void>;
   onDroneTelemetry?(droneId: string, msg: DroneTelemetry): void | Promise<void>;
+}
+
+/**
+ * A registered consumer of the one pipeline: hears every decoded uplink message once, after the
+ * message's readings are stored or spooled and the sink has run, before the MQTT ack.
+ * A throwing consumer is counted like a throwing sink.
+ */
+export type UplinkConsumer = (msg: DecodedMessage, receivedAt: number) => void | Promise<void>;
+
+/** Publishes one MQTT message on the cloud instance's one broker connection. */
+export type PublishFn = (topic: string, payload: string, opts: { qos: 0 | 1 | 2; retain: boolean }) => Promise<void>;
+
+/** What the rest of the cloud (control, missions) gets of the ingest's broker connection. */
+export interface CloudMqtt {
+  publish: PublishFn;
+  /** returns the function that removes it */
+  addConsumer(c: UplinkConsumer): () => void;
 }

@@ -79,13 +79,12 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
   }
 
   /**
-   * One client id per gateway, stable across restarts: the broker keys the persistent session
-   * (subscriptions, commands queued while offline) by it. A random suffix would orphan that
-   * session at every boot. Two processes cannot share it because each gateway has its own
-   * credentials and the ACL confines them to its own subtree.
+   * The gateway id, stable across restarts: the broker keys the persistent session (subscriptions,
+   * commands queued while offline) by it, and binds it to the gateway's login (the embedded broker
+   * refuses any other; Mosquitto with `use_username_as_clientid` uses the username anyway).
    */
   get clientId(): string {
-    return `gw-${this.settings.gatewayId}`;
+    return this.settings.gatewayId;
   }
 
   onConfig(handler: ConfigHandler): void {
@@ -293,7 +292,7 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     if (!this.queue || now - this.lastDropReport < this.settings.queue.dropReportIntervalMs) return;
     const capacity = this.settings.queue.capacityReadings;
     const reported = this.queue.reportDrops((u: DropReport, total: DropReport) => JSON.stringify(GatewayEvent.parse({
-      bootId: this.bootId, seq: this.eventSeq++, ts: now, kind: 'queue_dropped', severity: 'warning',
+      bootId: this.bootId, seq: this.eventSeq++, ts: now, kind: 'queue_dropped', code: 'queue_dropped', severity: 'warning',
       reason: `uplink queue full (${capacity} readings): dropped the ${u.readings} oldest readings and ${u.events} events (${u.messages} messages)`,
       data: { droppedReadings: u.readings, droppedEvents: u.events, droppedMessages: u.messages,
         droppedReadingsTotal: total.readings, droppedMessagesTotal: total.messages, capacityReadings: capacity },

@@ -27,9 +27,11 @@ export const Telemetry = z.object({
 export type Telemetry = z.infer<typeof Telemetry>;
 
 /** A gateway's hardware inventory, sent with its birth so the cloud can offer zones and valves. */
+export const MAX_INVENTORY_SENSORS = 512;
+export const MAX_INVENTORY_VALVES = 256;
 export const Inventory = z.object({
-  sensors: z.array(z.object({ sensor: Id, metric: z.string(), unit: z.string() })).default([]),
-  valves: z.array(z.object({ valve: Id, kind: z.enum(['valve', 'intake', 'pump']).default('valve') })).default([]),
+  sensors: z.array(z.object({ sensor: Id, metric: z.string().max(64), unit: z.string().max(16) })).max(MAX_INVENTORY_SENSORS).default([]),
+  valves: z.array(z.object({ valve: Id, kind: z.enum(['valve', 'intake', 'pump']).default('valve') })).max(MAX_INVENTORY_VALVES).default([]),
 });
 
 /** ruongso/v1/gw/{id}/state, retained. Birth: online true; last will: online false. */
@@ -54,19 +56,29 @@ export const EVENT_KINDS = [
 ] as const;
 export const EventKind = z.enum(EVENT_KINDS);
 
+export const MAX_EVENT_DATA_KEYS = 32;
+
 /** ruongso/v1/gw/{id}/event — every decision with its reason, faults and alarms. */
 export const GatewayEvent = z.object({
   bootId: BootId,
   seq: Seq.optional(),
   ts: Timestamp,
   kind: EventKind,
+  /**
+   * stable snake_case reason code, its parameters in `data` (listed in edge/README.md "Event
+   * codes"); what the web app translates. Every gateway of this version sends it; optional only
+   * so events queued by older gateways are still accepted.
+   */
+  code: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'code: snake_case, e.g. salinity_interlock').optional(),
   zone: Id.optional(),
   valve: Id.optional(),
   sensor: Id.optional(),
   severity: z.enum(['info', 'warning', 'critical']).default('info'),
   /** person-readable reason, e.g. "blocked: intake salinity 3.4‰ > 2.0‰" */
   reason: z.string().min(1).max(500),
-  data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  data: z.record(z.string().max(64), z.union([z.string().max(500), z.number(), z.boolean(), z.null()]))
+    .refine((d) => Object.keys(d).length <= MAX_EVENT_DATA_KEYS, { message: `event data holds at most ${MAX_EVENT_DATA_KEYS} keys` })
+    .optional(),
 });
 export type GatewayEvent = z.infer<typeof GatewayEvent>;
 
@@ -103,3 +115,14 @@ export const ConfigAck = z.object({
   ts: Timestamp,
 });
 export type ConfigAck = z.infer<typeof ConfigAck>;
+
+/**
+ * ruongso/v1/host/{hostId}/state, retained, published by the cloud's ingest (Sparkplug B's
+ * primary host STATE): online true at connect, false as its last will and on a clean stop.
+ * A gateway sends telemetry only while its ingest host says online.
+ */
+export const HostState = z.object({
+  online: z.boolean(),
+  ts: Timestamp,
+});
+export type HostState = z.infer<typeof HostState>;

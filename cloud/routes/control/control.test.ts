@@ -95,6 +95,15 @@ describe('commands', () => {
     expect(get.json()).toMatchObject({ outcome: 'done' });
   });
 
+  it('counts a command\'s ack only from the gateway the command was sent to', async () => {
+    const t = await setup();
+    const res = await t.app.inject({ method: 'POST', url: `/api/v1/gateways/${GW}/commands`, headers: t.farmer, payload: { kind: 'close', valve: 'v1' } });
+    const cmd = res.json().command;
+    await t.control.onCmdAck('gw-someone-else', { id: cmd.id, outcome: 'rejected', reason: 'forged', ts: Date.now() });
+    const get = await t.app.inject({ url: `/api/v1/gateways/${GW}/commands/${cmd.id}`, headers: t.farmer });
+    expect(get.json()).toMatchObject({ outcome: 'sent' });
+  });
+
   it('rejects a command without minutes or a target with 400', async () => {
     const t = await setup();
     for (const payload of [{ kind: 'open', valve: 'v1' }, { kind: 'close' }, { kind: 'explode' }, { kind: 'open', valve: 'v1', minutes: -1 }]) {

@@ -1,6 +1,7 @@
 import type { MqttClient } from 'mqtt';
-import { decodePayload, filters as topicFilters, type CommandAck, type ConfigAck, type GatewayEvent, type GatewayState, type Telemetry } from '../../../protocol/index.js';
+import { decodePayload, filters as topicFilters } from '../../../protocol/index.js';
 import { log } from '../../../lib/log.js';
+import { toControl } from '../../control/uplink-consumer.js';
 import type { ControlService, PublishFn } from './service.js';
 
 const logger = log.child({ mod: 'control-bridge' });
@@ -11,27 +12,18 @@ export function mqttPublisher(client: MqttClient): PublishFn {
 }
 
 /**
- * Routes one decoded uplink message to the control service. Ingest calls this for every
- * message it has validated (or mqtt-bridge's own subscription does, when ingest is not wired).
+ * Decodes one uplink message and hands it to the control service. Only for a control plane
+ * without the cloud's ingest (the memory app of the browser tests); the cloud itself registers
+ * controlConsumer on its ingest, which decodes each message once.
  */
 export async function routeUplink(control: ControlService, topic: string, payload: Uint8Array | string): Promise<void> {
   const d = decodePayload(topic, payload);
-  if (!d.ok || d.topic?.kind !== 'gw') return;
-  const gw = d.topic.gatewayId;
-  switch (d.topic.channel) {
-    case 'state': control.onState(gw, d.payload as GatewayState); break;
-    case 'telemetry': control.onTelemetry(gw, d.payload as Telemetry); break;
-    case 'event': await control.onEvent(gw, d.payload as GatewayEvent); break;
-    case 'config/ack': await control.onConfigAck(gw, d.payload as ConfigAck); break;
-    case 'cmd/ack': await control.onCmdAck(gw, d.payload as CommandAck); break;
-    default: break;
-  }
+  if (d.ok) await toControl(control, d.message);
 }
 
 /**
- * Subscribes an mqtt.js client to every gateway's uplink (plain, not shared: every cloud
- * instance needs acks and live state for its own SSE clients) and feeds the control service.
- * Returns a function that unsubscribes.
+ * Subscribes an mqtt.js client to every gateway's uplink and feeds the control service (see
+ * routeUplink: not used by the cloud service). Returns a function that unsubscribes.
  */
 export async function bridgeControlToMqtt(client: MqttClient, control: ControlService): Promise<() => Promise<void>> {
   const filters = [...topicFilters.gatewayUplink];

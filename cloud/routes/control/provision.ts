@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { ID_PATTERN } from '../../../protocol/index.js';
+import { ID_PATTERN, isReservedLogin } from '../../../protocol/index.js';
 import { currentUser, requireRole } from '../../auth/plugin.js';
 import { errorResponses } from '../../auth/http.js';
 import { assertFarmAccess } from '../../auth/scope.js';
@@ -32,7 +32,8 @@ export async function provisionRoute(app: FastifyInstance, provisioner: GatewayP
     preHandler: requireRole('technician', 'admin'),
     schema: {
       tags: ['control'], summary: 'Register a gateway on a farm and get its broker credentials (shown once)',
-      body: z.object({ gatewayId: z.string().regex(ID_PATTERN, 'gateway id: 1–64 of a-z, 0-9, "-" or "_"'), farmId: z.string().min(1).max(64) }),
+      body: z.object({ gatewayId: z.string().regex(ID_PATTERN, 'gateway id: 1–64 of a-z, 0-9, "-" or "_"')
+        .refine((id) => !isReservedLogin(id), { message: 'gateway id is reserved for a service login', params: { code: 'reserved' } }), farmId: z.string().min(1).max(64) }),
       response: { 201: z.object({ gatewayId: z.string(), username: z.string(), password: z.string(), url: z.string().optional() }), ...errorResponses },
     },
   }, async (req, reply) => {

@@ -1,12 +1,13 @@
 import type { Registry, GatewayConfigVersion, CommandRecord as RegCommand } from '../../registry/registry.js';
 import { provisionGateway } from '../../registry/provision.js';
-import { Command, GatewayConfig, type CommandAck, type GatewayEvent } from '../../../protocol/index.js';
+import { Command, GatewayConfig, type GatewayEvent } from '../../../protocol/index.js';
 import type { CommandRecord, CommandStore, ConfigRecord, ConfigStore, EventStore } from './stores.js';
 import type { GatewayProvisioner } from './provision.js';
 
 /**
- * The control plane's stores on the registry's tables. Events are written by the ingest's
- * registry sink (recordEvent); acks by both the sink and this store (idempotent).
+ * The control plane's stores on the registry's tables. Events and acks are written once, by the
+ * ingest's registry sink (which checks that an ack comes from the command's own gateway); the
+ * control plane hears them after that and only reads here.
  */
 function toConfig(v: GatewayConfigVersion): ConfigRecord {
   return {
@@ -28,12 +29,7 @@ export class RegistryConfigStore implements ConfigStore {
     const v = await this.reg.putDesiredConfig(rec.gatewayId, rec.config, rec.issuedBy, rec.issuedAt);
     return v.version === rec.version;
   }
-  // the ingest's sink records acks too; writing here as well keeps the control plane correct
-  // when it hears an ack first (same row, same values: idempotent)
-  async setStatus(gw: string, version: number, status: 'pending' | 'applied' | 'rejected', reasons: string[], ackAt: number) {
-    if (status === 'pending') return;
-    await this.reg.recordConfigAck(gw, { version, status, reasons, ts: ackAt }, Date.now());
-  }
+  async setStatus() { /* recorded by the ingest sink before the control plane hears the ack */ }
 }
 
 function toCommand(c: RegCommand): CommandRecord {
@@ -50,10 +46,7 @@ export class RegistryCommandStore implements CommandStore {
       rec.command.by ?? 'control', rec.command.issuedAt);
   }
   async get(id: string) { const c = await this.reg.getCommand(id); return c ? toCommand(c) : undefined; }
-  async setOutcome(id: string, ack: CommandAck) {
-    const c = await this.reg.getCommand(id);
-    if (c) await this.reg.recordCommandAck(c.gatewayId, ack, Date.now());
-  }
+  async setOutcome() { /* recorded by the ingest sink (for the command's own gateway only) */ }
   async recent(gw: string, limit: number) { return (await this.reg.listCommands(gw, limit)).map(toCommand); }
 }
 

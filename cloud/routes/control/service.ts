@@ -100,6 +100,9 @@ export class ControlService {
   }
 
   async onCmdAck(gw: string, ack: CommandAck): Promise<void> {
+    // an ack counts only from the gateway the command was sent to
+    const rec = await this.d.commands.get(ack.id);
+    if (!rec || rec.gatewayId !== gw) { logger.warn({ gatewayId: gw, command: ack.id }, 'ack for a command not sent to this gateway; ignored'); return; }
     await this.d.commands.setOutcome(ack.id, ack);
     this.d.bus.publish({ type: 'cmd', gatewayId: gw, id: ack.id, outcome: ack.outcome, reason: ack.reason });
   }
