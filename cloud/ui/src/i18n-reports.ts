@@ -1,4 +1,4 @@
-import { locale } from './i18n.js';
+import { lookup } from './i18n.js';
 
 /**
  * Message catalogue of the officer's adoption dashboard, beside the app's (i18n.ts): same locale
@@ -33,6 +33,5 @@ export type ReportMsgKey = keyof typeof vi;
 const catalogues = { vi, en };
 
 export function tr(key: ReportMsgKey, params: Record<string, string | number> = {}): string {
-  const s = catalogues[locale.value][key] ?? key;
-  return s.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? ''));
+  return lookup(catalogues, key, params);
 }

@@ -1,17 +1,20 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, linkUp, me, type Me } from './api.js';
-import { locale, setLocale, t } from './i18n.js';
+import { locale, setLocale, t, type Locale, type MsgKey } from './i18n.js';
 import { useSignal } from './state.js';
+import { clearLast } from './cache.js';
 import { Login } from './pages/login.js';
 import { FarmerPage } from './pages/farmer.js';
 import { TechnicianPage } from './pages/technician.js';
 import { OfficerPage } from './pages/officer.js';
 import { AuditPage } from './pages/audit.js';
 import { AccountPage } from './pages/account.js';
+import { UsersPage } from './pages/users.js';
 
-type Route = 'home' | 'audit' | 'account';
-const routeOf = (): Route => (location.hash === '#/audit' ? 'audit' : location.hash === '#/account' ? 'account' : 'home');
+type Route = 'home' | 'audit' | 'account' | 'users';
+const ROUTES: Record<string, Route> = { '#/audit': 'audit', '#/account': 'account', '#/users': 'users' };
+const routeOf = (): Route => ROUTES[location.hash] ?? 'home';
 
 function LinkBanner() {
   const up = useSignal(linkUp);
@@ -25,15 +28,17 @@ function LinkBanner() {
 
 function Header({ user }: { user: Me }) {
   const loc = useSignal(locale);
-  const logout = async () => { await api('POST', '/api/v1/auth/logout').catch(() => undefined); me.value = null; };
+  const logout = async () => { await api('POST', '/api/v1/auth/logout').catch(() => undefined); clearLast(); me.value = null; };
+  const staff = user.role === 'technician' || user.role === 'admin';
   return (
     <header class="top">
       <a href="#/" class="brand">{t('appName')}</a>
-      <nav aria-label="menu">
-        {(user.role === 'technician' || user.role === 'admin') && <a href="#/audit">{t('audit')}</a>}
-        <a href="#/account" data-testid="who">{user.name}{user.demo && <span class="badge" title="demo">{t('demoBadge')}</span>}</a>
+      <nav aria-label={t('menu')}>
+        {staff && <a href="#/audit">{t('audit')}</a>}
+        {staff && <a href="#/users">{t('users')}</a>}
+        <a href="#/account" data-testid="who">{user.name}{user.demo && <span class="badge" title={t('demoTitle')}>{t('demoBadge')}</span>}</a>
         <label class="sr" for="lang">{t('language')}</label>
-        <select id="lang" value={loc} onChange={(e) => setLocale((e.target as HTMLSelectElement).value as 'vi' | 'en')}>
+        <select id="lang" value={loc === 'en' ? 'en' : 'vi'} onChange={(e) => setLocale((e.target as HTMLSelectElement).value as Locale)}>
           <option value="vi">Tiếng Việt</option><option value="en">English</option>
         </select>
         <button type="button" onClick={logout}>{t('logout')}</button>
@@ -46,6 +51,15 @@ function Home({ user }: { user: Me }) {
   if (user.role === 'farmer') return <FarmerPage />;
   if (user.role === 'officer') return <OfficerPage />;
   return <TechnicianPage user={user} />;
+}
+
+function Page({ user, route }: { user: Me; route: Route }) {
+  const staff = user.role === 'technician' || user.role === 'admin';
+  if (route === 'account') return <AccountPage />;
+  if (route === 'audit' && staff) return <AuditPage user={user} />;
+  if (route === 'users' && staff) return <UsersPage user={user} />;
+  if (route !== 'home') return <p class="error" role="alert">{t('forbidden' as MsgKey)}</p>;
+  return <Home user={user} />;
 }
 
 function App() {
@@ -64,12 +78,13 @@ function App() {
     <>
       <Header user={user} />
       <LinkBanner />
-      <main id="main">
-        {route === 'audit' ? <AuditPage user={user} /> : route === 'account' ? <AccountPage /> : <Home user={user} />}
-      </main>
+      <main id="main"><Page user={user} route={route} /></main>
     </>
   );
 }
 
-document.documentElement.lang = locale.value;
+document.documentElement.lang = locale.value === 'en' ? 'en' : 'vi';
 render(<App />, document.getElementById('app')!);
+if ('serviceWorker' in navigator && import.meta.env.PROD) {
+  addEventListener('load', () => { navigator.serviceWorker.register('/sw.js').catch(() => undefined); });
+}

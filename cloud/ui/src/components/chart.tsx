@@ -1,61 +1,92 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { fmtDateTime, t } from '../i18n.js';
+import { fmtDateTime, fmtNumber, t, tag, unitOf, type MsgKey } from '../i18n.js';
+import { openPeriods, RANGES, type Period, type Range, type Series } from './chart-data.js';
 
-type Range = '24h' | '7d' | '30d';
-const RANGES: Record<Range, { ms: number; every: string }> = {
-  '24h': { ms: 86_400_000, every: '15m' },
-  '7d': { ms: 7 * 86_400_000, every: '1h' },
-  '30d': { ms: 30 * 86_400_000, every: '6h' },
-};
-interface Series { sensor: string; metric: string; unit?: string; points: Array<{ ts: number; mean?: number | null; value?: number | null }> }
+export interface ChartMetric { label: MsgKey; sensor: string; metric: string }
+
+/** x-axis labels in the reader's format and local time: hours for a day, day/month beyond */
+function axisLabels(range: Range) {
+  const f = new Intl.DateTimeFormat(tag(), range === '24h' ? { hour: '2-digit', minute: '2-digit' } : { day: 'numeric', month: 'numeric' });
+  return (_u: unknown, splits: number[]) => splits.map((s) => f.format(s * 1000));
+}
+
+type UPlotCtor = typeof import('uplot');
+
+function draw(UPlot: UPlotCtor, box: HTMLElement, s: Series, periods: Period[], range: Range, label: string) {
+  const pts = s.points.filter((p) => (p.mean ?? p.value) != null);
+  return new UPlot({
+    width: Math.max(280, box.clientWidth), height: 150, legend: { show: false },
+    series: [{ value: (_u, v) => (v == null ? '' : fmtDateTime(v * 1000)) }, { label, stroke: '#1f6f3f', width: 2, value: (_u, v) => (v == null ? '' : fmtNumber(v)) }],
+    axes: [{ values: axisLabels(range), space: 60 }, { size: 50, values: (_u, splits) => splits.map((v) => fmtNumber(v)) }],
+    hooks: {
+      // valve-open periods shaded behind the line
+      drawClear: [(u) => {
+        const { ctx, bbox } = u;
+        ctx.save();
+        ctx.fillStyle = 'rgba(33, 150, 243, 0.18)';
+        for (const p of periods) {
+          const x0 = Math.max(bbox.left, u.valToPos(p.from / 1000, 'x', true));
+          const x1 = Math.min(bbox.left + bbox.width, u.valToPos(p.to / 1000, 'x', true));
+          if (x1 > x0) ctx.fillRect(x0, bbox.top, x1 - x0, bbox.height);
+        }
+        ctx.restore();
+      }],
+    },
+  }, [pts.map((p) => p.ts / 1000), pts.map((p) => p.mean ?? p.value ?? null)], box);
+}
 
 /**
- * One metric of one sensor over 24 h / 7 d / 30 d, from the readings API, drawn with uPlot.
- * uPlot loads on first use so the first page stays small.
+ * The history of one zone: water level, salinity and soil moisture (those it has sensors for)
+ * over 24 h / 7 d / 30 d / the season, valve-open periods shaded, axes in local time. One request
+ * for every metric of the gateway; uPlot loads on first use so the first page stays small.
  */
-export function Chart({ gatewayId, sensor, metric, label }: { gatewayId: string; sensor: string; metric: string; label: string }) {
+export function ZoneHistory({ gatewayId, metrics, valves, live }: { gatewayId: string; metrics: ChartMetric[]; valves: string[]; live: Period[] }) {
   const [range, setRange] = useState<Range>('24h');
-  const [empty, setEmpty] = useState(false);
-  const box = useRef<HTMLDivElement>(null);
+  const [empty, setEmpty] = useState<Record<string, boolean>>({});
+  const boxes = useRef<Record<string, HTMLDivElement | null>>({});
   useEffect(() => {
-    let plot: { destroy(): void } | undefined;
+    const plots: Array<{ destroy(): void }> = [];
     let cancelled = false;
     const to = Date.now();
     const { ms, every } = RANGES[range];
-    const q = `metric=${encodeURIComponent(metric)}&from=${to - ms}&to=${to}&every=${every}`;
+    const q = `from=${to - ms}&to=${to}&every=${every}`;
     Promise.all([
-      api<{ series?: Series[] }>('GET', `/api/v1/gateways/${encodeURIComponent(gatewayId)}/readings?${q}`),
-      import('uplot'),
-      import('uplot/dist/uPlot.min.css'),
+      api<{ series?: Series[]; everyMs?: number }>('GET', `/api/v1/gateways/${encodeURIComponent(gatewayId)}/readings?${q}`),
+      import('uplot'), import('uplot/dist/uPlot.min.css'),
     ]).then(([res, mod]) => {
-      if (cancelled || !box.current) return;
-      const s = (res.series ?? []).find((x) => x.sensor === sensor && x.metric === metric);
-      const pts = s?.points ?? [];
-      setEmpty(pts.length === 0);
-      if (!pts.length) return;
-      const UPlot = mod.default;
-      const width = Math.max(280, box.current.clientWidth);
-      plot = new UPlot({
-        width, height: 160, legend: { show: false },
-        series: [{ value: (_u, v) => (v == null ? '' : fmtDateTime(v * 1000)) }, { label, stroke: '#1f6f3f', width: 2 }],
-        axes: [{}, { size: 50 }],
-      }, [pts.map((p) => p.ts / 1000), pts.map((p) => p.mean ?? p.value ?? null)], box.current);
-    }, () => { if (!cancelled) setEmpty(true); });
-    return () => { cancelled = true; plot?.destroy(); };
-  }, [gatewayId, sensor, metric, range]);
+      if (cancelled) return;
+      const series = res.series ?? [];
+      const periods = [...openPeriods(series, valves, res.everyMs ?? 0), ...live];
+      const e: Record<string, boolean> = {};
+      for (const m of metrics) {
+        const s = series.find((x) => x.sensor === m.sensor && x.metric === m.metric);
+        const box = boxes.current[m.metric];
+        e[m.metric] = !s || s.points.every((p) => (p.mean ?? p.value) == null);
+        if (box && s && !e[m.metric]) plots.push(draw(mod.default, box, s, periods, range, t(m.label)));
+      }
+      setEmpty(e);
+    }, () => { if (!cancelled) setEmpty(Object.fromEntries(metrics.map((m) => [m.metric, true]))); });
+    return () => { cancelled = true; plots.forEach((p) => p.destroy()); };
+  }, [gatewayId, range, metrics.map((m) => m.metric).join(), valves.join(), live.length]);
   return (
-    <figure class="chart">
+    <figure class="chart" data-testid="zone-history">
       <figcaption>
-        {label}
+        {t('history')}
         <span class="tabs" role="group" aria-label={t('chart')}>
           {(Object.keys(RANGES) as Range[]).map((r) => (
-            <button type="button" key={r} aria-pressed={r === range} onClick={() => setRange(r)}>{t(r === '24h' ? 'range24h' : r === '7d' ? 'range7d' : 'range30d')}</button>
+            <button type="button" key={r} aria-pressed={r === range} onClick={() => setRange(r)}>{t(RANGES[r].label)}</button>
           ))}
         </span>
       </figcaption>
-      <div ref={box} class="plot" />
-      {empty && <p class="muted">{t('noData')}</p>}
+      {metrics.map((m) => (
+        <div key={m.metric} class="series">
+          <h3 class="chart-title">{t(m.label)} <small class="muted">({unitOf(m.metric === 'water_level' ? 'cm' : m.metric === 'salinity' ? 'ppt' : '%')})</small></h3>
+          <div ref={(el) => { boxes.current[m.metric] = el; }} class="plot" data-testid={`plot-${m.metric}`} />
+          {empty[m.metric] && <p class="muted">{t('noData')}</p>}
+        </div>
+      ))}
+      <p class="muted legend"><span class="swatch" aria-hidden="true" /> {t('valveOpenShade')}</p>
     </figure>
   );
 }

@@ -10,7 +10,14 @@ export interface MapOverlay { data: unknown; style: (properties: Record<string, 
  * Fields (and a planned route) on a Leaflet map. The tile URL comes from /ui-config.json; when
  * no tile loads the map keeps a plain background and says so. Leaflet loads on first use.
  */
-export function FieldMap({ fields, lines = [], overlay, tileUrl }: { fields: MapField[]; lines?: MapLine[]; overlay?: MapOverlay; tileUrl: string }) {
+/** A tooltip or popup's content as a DOM text node: whatever the string holds stays text. */
+export function textEl(s: string): HTMLElement {
+  const el = document.createElement('span');
+  el.textContent = s;
+  return el;
+}
+
+export function FieldMap({ fields, lines = [], overlay, tileUrl, labels = true }: { fields: MapField[]; lines?: MapLine[]; overlay?: MapOverlay; tileUrl: string; labels?: boolean }) {
   const box = useRef<HTMLDivElement>(null);
   const [tilesDown, setTilesDown] = useState(false);
   useEffect(() => {
@@ -19,7 +26,9 @@ export function FieldMap({ fields, lines = [], overlay, tileUrl }: { fields: Map
     Promise.all([import('leaflet'), import('leaflet/dist/leaflet.css')]).then(([mod]) => {
       if (cancelled || !box.current) return;
       const L = mod.default;
-      const m = L.map(box.current, { attributionControl: true });
+      const m = L.map(box.current, { attributionControl: true, zoomControl: false });
+      L.control.zoom({ zoomInTitle: t('zoomIn'), zoomOutTitle: t('zoomOut') }).addTo(m);
+      m.attributionControl.setPrefix(false);
       map = m;
       let loaded = false;
       if (tileUrl) {
@@ -29,13 +38,14 @@ export function FieldMap({ fields, lines = [], overlay, tileUrl }: { fields: Map
       } else setTilesDown(true);
       const group = L.featureGroup().addTo(m);
       if (overlay) L.geoJSON(overlay.data as never, { style: (f) => overlay.style((f?.properties ?? {}) as Record<string, unknown>) }).addTo(group);
-      for (const f of fields) L.geoJSON(f.boundary as never, { style: { color: '#1f6f3f', weight: 2 } }).bindTooltip(f.name).addTo(group);
+      // names are typed by people: a text node, never an HTML string (bindTooltip(string) is innerHTML)
+      for (const f of fields) L.geoJSON(f.boundary as never, { style: { color: '#1f6f3f', weight: 2 } }).bindTooltip(textEl(f.name), { permanent: labels, direction: 'center', className: 'field-label' }).addTo(group);
       for (const l of lines) L.polyline(l.coordinates.map(([lon, lat]) => [lat!, lon!] as [number, number]), { color: l.kind === 'spray' ? '#c0392b' : '#555', weight: l.kind === 'spray' ? 2 : 1, dashArray: l.kind === 'spray' ? undefined : '4' }).addTo(group);
       const b = group.getBounds();
       if (b.isValid()) m.fitBounds(b, { padding: [10, 10] }); else m.setView([9.6, 106.0], 10);
     }, () => setTilesDown(true));
     return () => { cancelled = true; map?.remove(); };
-  }, [fields, lines, overlay, tileUrl]);
+  }, [fields, lines, overlay, tileUrl, labels]);
   return (
     <div>
       <div ref={box} class="map" role="img" aria-label={t('fieldsMap')} />

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, type ErrorDetails } from '../api.js';
 import { fmtNumber, t } from '../i18n.js';
+import { errorText, issueText } from '../codes.js';
 import type { MapField } from './field-map.js';
 
 type Issue = NonNullable<ErrorDetails['issues']>[number];
@@ -14,21 +15,21 @@ export function FieldUpload({ farms, onCreated }: { farms: Array<{ id: string; n
   const [farmId, setFarmId] = useState(farms[0]?.id ?? '');
   const [name, setName] = useState('');
   const [file, setFile] = useState<File | null>(null);
-  const [error, setError] = useState('');
+  const [error, setError] = useState<unknown>(null);
   const [issues, setIssues] = useState<Issue[]>([]);
   const [created, setCreated] = useState<UploadedField | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (e: Event) => {
     e.preventDefault();
     if (!file) return;
-    setError(''); setIssues([]); setCreated(null); setBusy(true);
+    setError(null); setIssues([]); setCreated(null); setBusy(true);
     try {
       const text = await file.text();
       const format = /\.kml$/i.test(file.name) ? 'kml' : 'geojson';
       const f = await api<UploadedField>('POST', '/api/v1/fields', { farmId, file: text, format, filename: file.name, ...(name.trim() ? { name: name.trim() } : {}) });
       setCreated(f); onCreated(f);
     } catch (err) {
-      setError((err as Error).message);
+      setError(err);
       if (err instanceof ApiError) setIssues(err.details.issues ?? []);
     } finally { setBusy(false); }
   };
@@ -49,8 +50,8 @@ export function FieldUpload({ farms, onCreated }: { farms: Array<{ id: string; n
       </form>
       {error && (
         <div class="status bad" role="alert" data-testid="field-errors">
-          <p>{t('fieldRejected')} {issues.length === 0 && error}</p>
-          {issues.length > 0 && <ul>{issues.map((i, n) => <li key={n}><code>{i.code}</code> {i.message}</li>)}</ul>}
+          <p>{t('fieldRejected')} {issues.length === 0 && errorText(error)}</p>
+          {issues.length > 0 && <ul>{issues.map((i, n) => <li key={n} data-code={i.code}>{issueText(i)}</li>)}</ul>}
         </div>
       )}
       {created && <p class="status ok" role="status" data-testid="field-created">

@@ -1,39 +1,67 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { t, type MsgKey } from '../i18n.js';
+import { fmtTime, t, type MsgKey } from '../i18n.js';
+import { ErrorBox } from './error-box.js';
+import { checkNumber } from '../validate.js';
 
-export interface CmdState { id: string; outcome: string; reason?: string | undefined }
+export interface CmdState { id: string; outcome: string; reason?: string | undefined; what?: string }
 
-/** Open a valve N minutes, close it, stop all; the gateway's ack shows below (via SSE). */
-export function ManualControl({ gatewayId, valves, cmd, onSent }: { gatewayId: string; valves: string[]; cmd: CmdState | null; onSent: (c: CmdState) => void }) {
+/**
+ * How long a close / stop-all holds the valves before the automatic mode may act again: the
+ * gateway's `loop.closeHoldMinutes` / `stopAllHoldMinutes` defaults (edge/config.ts). A gateway
+ * configured otherwise is not told to the cloud, so the preview uses the defaults.
+ */
+export const CLOSE_HOLD_MIN = 60;
+export const STOP_ALL_HOLD_MIN = 12 * 60;
+
+type Kind = 'open' | 'close' | 'stop-all';
+
+/** "Đóng v1 — tự động trở lại lúc 14:30": what a button will do, before it is pressed. */
+export function preview(kind: Kind, valve: string, minutes: number, now = Date.now()): string {
+  const hold = kind === 'open' ? minutes : kind === 'close' ? CLOSE_HOLD_MIN : STOP_ALL_HOLD_MIN;
+  const at = fmtTime(now + hold * 60_000);
+  if (kind === 'open') return t('willOpen', { valve, minutes, at });
+  return kind === 'close' ? t('willClose', { valve, at }) : t('willStopAll', { at });
+}
+
+/** Open a valve N minutes, close it, stop all; each button says what will happen; the gateway's ack shows below (via SSE). */
+export function ManualControl({ gatewayId, valves, cmd, onSent, disabled }: { gatewayId: string; valves: string[]; cmd: CmdState | null; onSent: (c: CmdState) => void; disabled?: boolean }) {
   const [valve, setValve] = useState(valves[0] ?? '');
   const [minutes, setMinutes] = useState('10');
-  const [error, setError] = useState('');
-  const send = async (body: Record<string, unknown>) => {
-    setError('');
+  const [error, setError] = useState<unknown>(null);
+  const [invalid, setInvalid] = useState('');
+  const mins = checkNumber(minutes, { field: 'fld_minutes', min: 1, max: 1440, integer: true });
+  const send = async (kind: Kind) => {
+    setError(null); setInvalid('');
+    if (kind === 'open' && mins.error) { setInvalid(mins.error); return; }
+    const body = kind === 'open' ? { kind, valve, minutes: mins.value } : kind === 'close' ? { kind, valve } : { kind };
+    const what = preview(kind, valve, mins.value ?? 0);
     try {
       const r = await api<{ command: { id: string }; outcome: string }>('POST', `/api/v1/gateways/${encodeURIComponent(gatewayId)}/commands`, body);
-      onSent({ id: r.command.id, outcome: r.outcome });
-    } catch (err) { setError((err as Error).message); }
+      onSent({ id: r.command.id, outcome: r.outcome, what });
+    } catch (err) { setError(err); }
   };
   return (
     <section class="card" aria-labelledby="manual-h">
       <h2 id="manual-h">{t('manual')}</h2>
       <div class="row">
-        <div class="field"><label for="mc-valve">{t('valves')}</label>
+        <div class="field"><label for="mc-valve">{t('valve')}</label>
           <select id="mc-valve" value={valve} onChange={(e) => setValve((e.target as HTMLSelectElement).value)}>
             {valves.map((v) => <option key={v} value={v}>{v}</option>)}
           </select></div>
         <div class="field"><label for="mc-min">{t('openFor')}</label>
-          <input id="mc-min" type="number" min="1" max="1440" inputMode="numeric" value={minutes} onInput={(e) => setMinutes((e.target as HTMLInputElement).value)} /></div>
+          <input id="mc-min" type="number" min="1" max="1440" step="1" inputMode="numeric" value={minutes}
+            aria-invalid={invalid ? 'true' : undefined} onInput={(e) => { setMinutes((e.target as HTMLInputElement).value); setInvalid(''); }} /></div>
       </div>
-      <div class="row">
-        <button type="button" onClick={() => send({ kind: 'open', valve, minutes: Number(minutes) })}>{t('openValve')}</button>
-        <button type="button" onClick={() => send({ kind: 'close', valve })}>{t('closeValve')}</button>
-        <button type="button" class="danger" onClick={() => send({ kind: 'stop-all' })}>{t('stopAll')}</button>
-      </div>
-      {cmd && <p role="status" data-testid="cmd-status" class={`status ${cmd.outcome}`}>{t(`cmd_${cmd.outcome}` as MsgKey, { r: cmd.reason ?? '' })}</p>}
-      {error && <p class="error" role="alert">{error}</p>}
+      <ul class="plain">
+        <li><button type="button" disabled={disabled} onClick={() => send('open')}>{t('openValve')}</button> <small class="muted" data-testid="will-open">{mins.error ? '' : preview('open', valve, mins.value!)}</small></li>
+        <li><button type="button" disabled={disabled} onClick={() => send('close')}>{t('closeValve')}</button> <small class="muted" data-testid="will-close">{preview('close', valve, 0)}</small></li>
+        <li><button type="button" disabled={disabled} class="danger" onClick={() => send('stop-all')}>{t('stopAll')}</button> <small class="muted">{preview('stop-all', valve, 0)}</small></li>
+      </ul>
+      {invalid && <p class="error" role="alert">{invalid}</p>}
+      {cmd && <p role="status" data-testid="cmd-status" class={`status ${cmd.outcome}`}>{t(`cmd_${cmd.outcome}` as MsgKey)}
+        {cmd.outcome === 'done' && cmd.what && <><br />{t('holdNow', { what: cmd.what })}</>}</p>}
+      <ErrorBox error={error} />
     </section>
   );
 }

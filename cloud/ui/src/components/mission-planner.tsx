@@ -3,10 +3,13 @@ import { api } from '../api.js';
 import { fmtNumber, t } from '../i18n.js';
 import { FieldMap, type MapField, type MapLine } from './field-map.js';
 import { WeatherApproval } from './weather-approval.js';
+import { MissionDownloads } from './mission-downloads.js';
+import { ErrorBox } from './error-box.js';
+import { warningText, type WarningLike } from '../codes.js';
 
 interface Options { drones: Array<{ id: string; name: string }>; products: Array<{ id: string; name: string; rateLPerHa: number }> }
 interface Mission {
-  id: string; fieldId: string; status: string; warnings: string[];
+  id: string; fieldId: string; status: string; warnings: Array<WarningLike | string>;
   metrics: { sprayableAreaHa: number; pathLengthM: number; litres: number; sorties: number; coverage: number };
   legs: MapLine[];
 }
@@ -20,7 +23,7 @@ export function MissionPlanner({ fields, tileUrl }: { fields: MapField[]; tileUr
   const [productId, setProductId] = useState('');
   const [rate, setRate] = useState('');
   const [mission, setMission] = useState<Mission | null>(null);
-  const [error, setError] = useState('');
+  const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     api<Options>('GET', '/api/v1/missions/options').then((o) => {
       setOpts(o); setDroneId(o.drones[0]?.id ?? ''); setProductId(o.products[0]?.id ?? ''); setRate(String(o.products[0]?.rateLPerHa ?? 15));
@@ -31,8 +34,8 @@ export function MissionPlanner({ fields, tileUrl }: { fields: MapField[]; tileUr
   if (unavailable) return <section class="card"><h2>{t('missions')}</h2><p class="muted">{t('missionsUnavailable')}</p></section>;
   if (!opts) return null;
   const plan = async (e: Event) => {
-    e.preventDefault(); setError(''); setMission(null);
-    try { setMission(await api<Mission>('POST', '/api/v1/missions', { fieldId, droneId, productId, rateLPerHa: Number(rate) })); } catch (err) { setError((err as Error).message); }
+    e.preventDefault(); setError(null); setMission(null);
+    try { setMission(await api<Mission>('POST', '/api/v1/missions', { fieldId, droneId, productId, rateLPerHa: Number(rate.replace(',', '.')) })); } catch (err) { setError(err); }
   };
   const m = mission?.metrics;
   return (
@@ -49,7 +52,7 @@ export function MissionPlanner({ fields, tileUrl }: { fields: MapField[]; tileUr
           <input id="mis-rate" type="number" step="0.5" min="1" max="200" value={rate} onInput={(e) => setRate((e.target as HTMLInputElement).value)} /></div>
         <button type="submit" class="primary">{t('planMission')}</button>
       </form>
-      {error && <p class="error" role="alert">{error}</p>}
+      <ErrorBox error={error} />
       {mission && m && (
         <div data-testid="mission">
           <dl class="values">
@@ -59,13 +62,13 @@ export function MissionPlanner({ fields, tileUrl }: { fields: MapField[]; tileUr
             <div><dt>{t('sorties')}</dt><dd>{m.sorties}</dd></div>
             <div><dt>{t('coverage')}</dt><dd>{fmtNumber(m.coverage * 100, 1)} %</dd></div>
           </dl>
-          {mission.warnings.length > 0 && <div class="status wait"><strong>{t('warnings')}</strong><ul>{mission.warnings.map((w) => <li key={w}>{w}</li>)}</ul></div>}
+          {mission.warnings.length > 0 && <div class="status wait"><strong>{t('warnings')}</strong><ul>{mission.warnings.map((w, i) => <li key={i}>{warningText(w)}</li>)}</ul></div>}
           <FieldMap fields={picked} lines={mission.legs} tileUrl={tileUrl} />
           {mission.status === 'planned' && <WeatherApproval<Mission> missionId={mission.id} onApproved={setMission} />}
           <div class="row">
             {mission.status !== 'planned' && <span class="pill on" data-testid="mission-approved">{t(mission.status === 'verified' ? 'verified' : mission.status === 'flown' ? 'flown' : 'approved')}</span>}
-            {(['geojson', 'kml', 'plan'] as const).map((f) => <a key={f} class="button" download href={`/api/v1/missions/${mission.id}/export.${f}`}>{t('download')} .{f}</a>)}
           </div>
+          <MissionDownloads missionId={mission.id} state={mission.status} />
         </div>
       )}
     </section>

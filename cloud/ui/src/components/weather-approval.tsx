@@ -1,6 +1,8 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, type ErrorDetails } from '../api.js';
 import { t } from '../i18n.js';
+import { warningText } from '../codes.js';
+import { ErrorBox } from './error-box.js';
 
 type Finding = NonNullable<ErrorDetails['findings']>[number];
 
@@ -17,13 +19,13 @@ export function WeatherApproval<M>({ missionId, onApproved }: { missionId: strin
   const [findings, setFindings] = useState<Finding[]>([]);
   const [refused, setRefused] = useState(false);
   const [accept, setAccept] = useState(false);
-  const [error, setError] = useState('');
-  const num = (s: string) => (s.trim() === '' ? undefined : Number(s));
+  const [error, setError] = useState<unknown>(null);
+  const num = (s: string) => (s.trim() === '' ? undefined : Number(s.replace(',', '.')));
   const warned = !refused && findings.length > 0;
   const approve = async (e: Event) => {
-    e.preventDefault(); setError('');
+    e.preventDefault(); setError(null);
     const body = {
-      windMps: Number(wind), gustMps: num(gust), rainMmH: num(rain),
+      windMps: Number(wind.replace(',', '.')), gustMps: num(gust), rainMmH: num(rain),
       rainProbability: num(rainPct) === undefined ? undefined : num(rainPct)! / 100,
       ...(warned && accept ? { acceptWarnings: true } : {}),
     };
@@ -33,7 +35,7 @@ export function WeatherApproval<M>({ missionId, onApproved }: { missionId: strin
       const f = err instanceof ApiError ? err.details.findings ?? [] : [];
       if (err instanceof ApiError && f.length > 0 && (err.code === 'WEATHER_REFUSED' || err.code === 'WEATHER_WARNINGS')) {
         setFindings(f); setRefused(err.code === 'WEATHER_REFUSED'); setAccept(false);
-      } else setError((err as Error).message);
+      } else setError(err);
     }
   };
   // a changed value is a new check: old findings no longer apply
@@ -54,11 +56,11 @@ export function WeatherApproval<M>({ missionId, onApproved }: { missionId: strin
       {findings.length > 0 && (
         <div class={`status ${refused ? 'bad' : 'wait'}`} role="alert" data-testid="weather-findings">
           <strong>{refused ? t('weatherRefused') : t('weatherWarnings')}</strong>
-          <ul>{findings.map((f) => <li key={f.code}>{f.message}</li>)}</ul>
+          <ul>{findings.map((f) => <li key={f.code}>{warningText(f)}</li>)}</ul>
           {warned && <label><input type="checkbox" checked={accept} onChange={(e) => setAccept((e.target as HTMLInputElement).checked)} /> {t('acceptWarnings')}</label>}
         </div>
       )}
-      {error && <p class="error" role="alert">{error}</p>}
+      <ErrorBox error={error} />
       <button type="submit" class="primary" disabled={refused || (warned && !accept)}>{t('approve')}</button>
     </form>
   );

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, me } from '../api.js';
 import { t } from '../i18n.js';
+import { errorLines } from '../codes.js';
 
 export function AccountPage() {
   const [current, setCurrent] = useState('');
@@ -12,7 +13,7 @@ export function AccountPage() {
       await api('POST', '/api/v1/auth/password', { current, next });
       setMsg(t('passwordChanged'));
       setTimeout(() => { me.value = null; }, 1500);
-    } catch (err) { setMsg(t('error', { m: (err as Error).message })); }
+    } catch (err) { setMsg(errorLines(err).join(' · ')); }
   };
   return (
     <section class="card">

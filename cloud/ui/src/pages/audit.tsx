@@ -1,30 +1,47 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Me } from '../api.js';
 import { fmtDateTime, t } from '../i18n.js';
+import { ErrorBox } from '../components/error-box.js';
+import { diffRows, whatText, type Entry, type Shown } from './audit-diff.js';
 
-interface Entry { id?: number; ts: number; actor: string; action: string; target: string; old?: unknown; new?: unknown }
+const V = ({ v, cls }: { v: Shown; cls: string }) => (v.code ? <code class={cls}>{v.text}</code> : <span class={cls}>{v.text}</span>);
 
-const short = (v: unknown) => (v === undefined ? '—' : JSON.stringify(v).slice(0, 300));
+const PAGE = 20;
 
+/** Who changed what, when, before → after; filtered by person or action, a page at a time; one card per row at 360 px. */
 export function AuditPage({ user }: { user: Me }) {
   const [entries, setEntries] = useState<Entry[] | null>(null);
-  const [error, setError] = useState('');
-  useEffect(() => { api<{ entries: Entry[] }>('GET', '/api/v1/audit?limit=100').then((r) => setEntries(r.entries), (e: Error) => setError(e.message)); }, [user.id]);
-  if (error) return <p class="error" role="alert">{t('error', { m: error })}</p>;
+  const [error, setError] = useState<unknown>(null);
+  const [filter, setFilter] = useState('');
+  const [page, setPage] = useState(0);
+  useEffect(() => { api<{ entries: Entry[] }>('GET', '/api/v1/audit?limit=500').then((r) => setEntries(r.entries), setError); }, [user.id]);
+  if (error) return <ErrorBox error={error} />;
   if (!entries) return <p>{t('loading')}</p>;
+  const f = filter.trim().toLowerCase();
+  const shown = f ? entries.filter((e) => { const w = whatText(e); return `${e.actor} ${w.text} ${w.id}`.toLowerCase().includes(f); }) : entries;
+  const pages = Math.max(1, Math.ceil(shown.length / PAGE));
+  const p = Math.min(page, pages - 1);
   return (
     <section class="card">
       <h1>{t('audit')}</h1>
-      <div class="scroll">
-        <table>
-          <thead><tr><th>{t('when')}</th><th>{t('who')}</th><th>{t('what')}</th><th>{t('change')}</th></tr></thead>
-          <tbody>
-            {entries.map((e) => (
-              <tr key={e.id}><td>{fmtDateTime(e.ts)}</td><td>{e.actor}</td><td>{e.action} {e.target}</td><td><code>{short(e.old)}</code> → <code>{short(e.new)}</code></td></tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <div class="field"><label for="audit-filter">{t('auditFilter')}</label>
+        <input id="audit-filter" type="search" value={filter} onInput={(e) => { setFilter((e.target as HTMLInputElement).value); setPage(0); }} /></div>
+      {shown.length === 0 && <p class="muted">{t('noEntries')}</p>}
+      <ol class="audit plain" data-testid="audit-list">
+        {shown.slice(p * PAGE, (p + 1) * PAGE).map((e, i) => (
+          <li key={e.id ?? i} class="audit-row">
+            <div><time>{fmtDateTime(e.ts)}</time> · <strong>{e.actor}</strong> {whatText(e).text} <code>{whatText(e).id}</code></div>
+            <ul class="diff">{diffRows(e.old, e.new).map((d) => (
+              <li key={d.key}>{d.key && <code>{d.key}</code>} <V v={d.before} cls="before" /> → <V v={d.after} cls="after" /></li>
+            ))}</ul>
+          </li>
+        ))}
+      </ol>
+      <nav class="row" aria-label={t('pageOf', { n: p + 1 })}>
+        <button type="button" disabled={p === 0} onClick={() => setPage(p - 1)}>{t('prevPage')}</button>
+        <span>{t('pageOf', { n: `${p + 1} / ${pages}` })}</span>
+        <button type="button" disabled={p >= pages - 1} onClick={() => setPage(p + 1)}>{t('nextPage')}</button>
+      </nav>
     </section>
   );
 }

@@ -1,49 +1,60 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Zone } from '../../../../protocol/schemas/gateway-config.js';
-import { api, openStream, type GwEvent, type LiveEvent, type Reading } from '../api.js';
+import { api, ApiError, linkUp, openStream, type GwEvent, type LiveEvent, type Reading } from '../api.js';
 import { fmtDateTime, fmtTime, fmtValue, t, type MsgKey } from '../i18n.js';
-import { Chart } from '../components/chart.js';
+import { eventText } from '../codes.js';
+import { useSignal } from '../state.js';
+import { loadLast, saveLast } from '../cache.js';
+import { ZoneHistory, type ChartMetric } from '../components/chart.js';
+import { periodsFromEvents } from '../components/chart-data.js';
 import { ZoneEditor } from '../components/zone-editor.js';
 import { ManualControl, type CmdState } from '../components/manual-control.js';
+import { AlertList, type Alert } from '../components/alerts.js';
+import { ErrorBox } from '../components/error-box.js';
+import { OfflineNote } from '../components/offline-note.js';
 
 interface Farm { id: string; name: string; gateways: Array<{ id: string; online: boolean | null; lastSeen: number | null }> }
-interface ConfigView { desired: null | { version: number; status: string; reasons: string[]; config: { zones: Zone[] } }; appliedVersion: number | null }
+interface ConfigView { desired: null | { version: number; status: string; reasons: unknown[]; config: { zones: Zone[] } }; appliedVersion: number | null }
 interface Live { online: boolean | null; lastSeen: number | null; readings: Reading[]; actuators: Record<string, boolean>; faults: Record<string, string> }
-interface Alert { id: string; kind: string; message: string; since: number | null }
+interface View { cfg: ConfigView; live: Live; events: GwEvent[]; alerts: Alert[] }
 
 const key = (r: { sensor: string; metric: string }) => `${r.sensor}/${r.metric}`;
+const EMPTY_LIVE: Live = { online: null, lastSeen: null, readings: [], actuators: {}, faults: {} };
 
 function ConfigStatus({ cfg }: { cfg: ConfigView }) {
   const d = cfg.desired;
   if (!d) return null;
   const cls = d.status === 'applied' ? 'ok' : d.status === 'rejected' ? 'bad' : 'wait';
+  const k = `status_${d.status}`;
   return (
     <div role="status" data-testid="config-status" class={`status ${cls}`}>
-      {t(`status_${d.status}` as MsgKey, { v: d.version })}
-      {d.status === 'rejected' && <ul>{d.reasons.map((r) => <li key={r}>{r}</li>)}</ul>}
+      {t((['status_pending', 'status_applied', 'status_rejected', 'status_sent'].includes(k) ? k : 'status_pending') as MsgKey, { v: d.version })}
+      {d.status === 'rejected' && <ul><li>{t('configRejectedGeneric')}</li></ul>}
     </div>
   );
 }
 
-function ZoneCard({ gw, zone, live, onSave, busy }: { gw: string; zone: Zone; live: Live; onSave: (z: Zone) => void; busy: boolean }) {
+function ZoneCard({ gw, zone, live, events, onSave, busy }: { gw: string; zone: Zone; live: Live; events: GwEvent[]; onSave: (z: Zone) => void; busy: boolean }) {
   const latest = new Map(live.readings.map((r) => [key(r), r]));
-  const metrics: Array<[MsgKey, { sensor: string; metric: string } | undefined]> = [
+  const refs: Array<[MsgKey, { sensor: string; metric: string } | undefined]> = [
     ['waterLevel', zone.sensors.waterLevel], ['soilMoisture', zone.sensors.soilMoisture], ['salinity', zone.sensors.intakeSalinity],
   ];
+  const metrics: ChartMetric[] = useMemo(() => refs.filter(([, r]) => r).map(([label, r]) => ({ label, sensor: r!.sensor, metric: r!.metric })), [zone]);
   const acts = [...zone.valves, ...(zone.pump ? [zone.pump] : [])];
+  const periods = useMemo(() => periodsFromEvents(events, zone.valves, Date.now()), [events, zone]);
   return (
     <article class="card zone" data-testid={`zone-${zone.id}`}>
-      <h2>{t('zone')} {zone.name ?? zone.id} <small>· {t(`mode_${zone.mode}` as MsgKey)}</small></h2>
+      <h2>{t('zoneTitle', { name: zone.name ?? zone.id })} <small>· {t(`mode_${zone.mode}` as MsgKey)}</small></h2>
       <dl class="values">
-        {metrics.filter(([, ref]) => ref).map(([label, ref]) => {
-          const r = latest.get(key(ref!));
-          return <div key={label}><dt>{t(label)}</dt><dd data-testid={`v-${zone.id}-${label}`}>{r ? fmtValue(r.value, r.unit) : '—'}</dd></div>;
+        {metrics.map((m) => {
+          const r = latest.get(key(m));
+          return <div key={m.label}><dt>{t(m.label)}</dt><dd data-testid={`v-${zone.id}-${m.label}`}>{r ? fmtValue(r.value, r.unit) : '—'}</dd></div>;
         })}
       </dl>
       <p class="acts" aria-label={t('valves')}>
-        {acts.map((v) => <span key={v} class={`pill ${live.actuators[v] ? 'on' : ''}`}>{v}: {live.actuators[v] ? t('open') : t('closed')}</span>)}
+        {acts.map((v) => <span key={v} class={`pill ${live.actuators[v] ? 'on' : ''}`}>{t('actuatorState', { name: v, state: live.actuators[v] ? t('open') : t('closed') })}</span>)}
       </p>
-      {metrics.filter(([, ref]) => ref).slice(0, 1).map(([label, ref]) => <Chart key={label} gatewayId={gw} sensor={ref!.sensor} metric={ref!.metric} label={t(label)} />)}
+      <ZoneHistory gatewayId={gw} metrics={metrics} valves={zone.valves} live={periods} />
       <details>
         <summary>{t('settings')}</summary>
         <ZoneEditor zone={zone} onSave={onSave} busy={busy} />
@@ -52,62 +63,66 @@ function ZoneCard({ gw, zone, live, onSave, busy }: { gw: string; zone: Zone; li
   );
 }
 
-/** The farmer's page: live zones, settings with pending → applied, manual control, decisions, alerts. */
-export function FarmerPage() {
-  const [farms, setFarms] = useState<Farm[] | null>(null);
-  const [gw, setGw] = useState<string>('');
-  const [cfg, setCfg] = useState<ConfigView | null>(null);
-  const [live, setLive] = useState<Live>({ online: null, lastSeen: null, readings: [], actuators: {}, faults: {} });
-  const [events, setEvents] = useState<GwEvent[]>([]);
-  const [alerts, setAlerts] = useState<Alert[]>([]);
+async function loadView(id: string): Promise<View> {
+  const base = `/api/v1/gateways/${encodeURIComponent(id)}`;
+  const [cfg, live, ev, al] = await Promise.all([
+    api<ConfigView>('GET', `${base}/config`), api<Live>('GET', `${base}/live`),
+    api<{ events: GwEvent[] }>('GET', `${base}/decisions?limit=50`), api<{ alerts: Alert[] }>('GET', `/api/v1/alerts?gateway=${encodeURIComponent(id)}`),
+  ]);
+  return { cfg, live, events: ev.events, alerts: al.alerts };
+}
+
+/**
+ * One farm's live zones, history, settings (pending → applied), manual control, decisions and
+ * alerts. The farmer lands here; a technician opens it for any farm of the cooperative. The last
+ * view is kept in the browser: offline, it shows with its age and the controls are off.
+ */
+export function FarmView({ farms }: { farms: Farm[] }) {
+  const up = useSignal(linkUp);
+  const [gw, setGw] = useState<string>(farms[0]?.gateways[0]?.id ?? '');
+  const [view, setView] = useState<View | null>(null);
+  const [cachedAt, setCachedAt] = useState<number | null>(null);
   const [cmd, setCmd] = useState<CmdState | null>(null);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const patch = (f: (v: View) => View) => setView((v) => { if (!v) return v; const n = f(v); saveLast(`gw.${gw}`, n); return n; });
 
-  useEffect(() => {
-    api<{ farms: Farm[] }>('GET', '/api/v1/my/farms').then((r) => { setFarms(r.farms); setGw(r.farms[0]?.gateways[0]?.id ?? ''); }, (e: Error) => setError(e.message));
-  }, []);
-
-  const reload = async (id: string) => {
-    const base = `/api/v1/gateways/${encodeURIComponent(id)}`;
-    const [c, l, ev, al] = await Promise.all([
-      api<ConfigView>('GET', `${base}/config`), api<Live>('GET', `${base}/live`),
-      api<{ events: GwEvent[] }>('GET', `${base}/decisions?limit=20`), api<{ alerts: Alert[] }>('GET', `/api/v1/alerts?gateway=${encodeURIComponent(id)}`),
-    ]);
-    setCfg(c); setLive(l); setEvents(ev.events); setAlerts(al.alerts);
-  };
+  const reload = (id: string) => loadView(id).then((v) => { setView(v); setCachedAt(null); saveLast(`gw.${id}`, v); }, (e: unknown) => {
+    const c = loadLast<View>(`gw.${id}`);
+    if (c && e instanceof ApiError && e.status === 0) { setView(c.data); setCachedAt(c.at); } else setError(e);
+  });
 
   useEffect(() => {
     if (!gw) return undefined;
-    reload(gw).catch((e: Error) => setError(e.message));
+    setView(null); setError(null);
+    void reload(gw);
     return openStream((e: LiveEvent) => {
       if (e.gatewayId !== gw) return;
-      if (e.type === 'telemetry') setLive((l) => ({ ...l, readings: mergeReadings(l.readings, e.readings) }));
-      else if (e.type === 'state') { setLive((l) => ({ ...l, online: e.online, lastSeen: e.online ? e.ts : l.lastSeen })); void refreshAlerts(); }
-      else if (e.type === 'event') { setEvents((x) => [e.event, ...x].slice(0, 20)); void reload(gw).catch(() => undefined); }
-      else if (e.type === 'config') setCfg((c) => (c?.desired && c.desired.version === e.version ? { ...c, desired: { ...c.desired, status: e.status, reasons: e.reasons }, appliedVersion: e.status === 'applied' ? e.version : c.appliedVersion } : c));
-      else if (e.type === 'cmd') setCmd((c) => (c && c.id === e.id ? { id: e.id, outcome: e.outcome, reason: e.reason } : c));
+      if (e.type === 'telemetry') patch((v) => ({ ...v, live: { ...v.live, readings: mergeReadings(v.live.readings, e.readings) } }));
+      else if (e.type === 'state') { patch((v) => ({ ...v, live: { ...v.live, online: e.online, lastSeen: e.online ? e.ts : v.live.lastSeen } })); void reload(gw); }
+      else if (e.type === 'event') { patch((v) => ({ ...v, events: [e.event as GwEvent, ...v.events].slice(0, 50) })); void reload(gw); }
+      else if (e.type === 'config') patch((v) => (v.cfg.desired && v.cfg.desired.version === e.version ? { ...v, cfg: { desired: { ...v.cfg.desired, status: e.status, reasons: e.reasons }, appliedVersion: e.status === 'applied' ? e.version : v.cfg.appliedVersion } } : v));
+      else if (e.type === 'cmd') setCmd((c) => (c && c.id === e.id ? { ...c, outcome: e.outcome, reason: e.reason } : c));
     });
-    async function refreshAlerts() { setAlerts((await api<{ alerts: Alert[] }>('GET', `/api/v1/alerts?gateway=${encodeURIComponent(gw)}`)).alerts); }
   }, [gw]);
 
   const saveZone = async (z: Zone) => {
-    if (!cfg?.desired) return;
-    setBusy(true); setError('');
+    const d = view?.cfg.desired;
+    if (!d) return;
+    setBusy(true); setError(null);
     try {
-      const zones = cfg.desired.config.zones.map((x) => (x.id === z.id ? z : x));
-      const rec = await api<ConfigView['desired']>('PUT', `/api/v1/gateways/${encodeURIComponent(gw)}/config`, { zones, baseVersion: cfg.desired.version });
-      setCfg({ ...cfg, desired: rec });
-    } catch (err) { setError((err as Error).message); } finally { setBusy(false); }
+      const zones = d.config.zones.map((x) => (x.id === z.id ? z : x));
+      const rec = await api<ConfigView['desired']>('PUT', `/api/v1/gateways/${encodeURIComponent(gw)}/config`, { zones, baseVersion: d.version });
+      patch((v) => ({ ...v, cfg: { ...v.cfg, desired: rec } }));
+    } catch (err) { setError(err); } finally { setBusy(false); }
   };
 
-  if (error && !farms) return <p class="error" role="alert">{t('error', { m: error })}</p>;
-  if (!farms) return <p>{t('loading')}</p>;
-  const zones = cfg?.desired?.config.zones ?? [];
+  const live = view?.live ?? EMPTY_LIVE;
+  const zones = view?.cfg.desired?.config.zones ?? [];
   const valves = [...new Set(zones.flatMap((z) => z.valves))];
+  const offline = cachedAt !== null || !up;
   return (
     <div class="farmer">
-      <h1>{t('myZones')}</h1>
       <div class="row">
         <label for="gw-pick">{t('gateway')}</label>
         <select id="gw-pick" value={gw} onChange={(e) => setGw((e.target as HTMLSelectElement).value)}>
@@ -118,24 +133,39 @@ export function FarmerPage() {
         </span>
         {live.lastSeen && <small>{t('lastSeen', { t: fmtTime(live.lastSeen) })}</small>}
       </div>
-      {cfg && <ConfigStatus cfg={cfg} />}
-      {error && <p class="error" role="alert">{error}</p>}
-      <section aria-labelledby="alerts-h" class="card">
-        <h2 id="alerts-h">{t('alerts')}</h2>
-        {alerts.length === 0 ? <p class="muted">{t('noAlerts')}</p> : (
-          <ul class="alerts">{alerts.map((a) => <li key={a.id} class={`alert ${a.kind}`}><strong>{t(`alert_${a.kind}` as MsgKey)}</strong> {a.message}</li>)}</ul>
-        )}
-      </section>
+      {cachedAt !== null && <OfflineNote at={cachedAt} />}
+      {view && <ConfigStatus cfg={view.cfg} />}
+      <ErrorBox error={error} />
+      {!view && !error && <p>{t('loading')}</p>}
+      {view && <AlertList alerts={view.alerts} />}
       <div class="zones">
-        {zones.map((z) => <ZoneCard key={`${z.id}-${cfg?.desired?.version}`} gw={gw} zone={z} live={live} onSave={saveZone} busy={busy} />)}
+        {zones.map((z) => <ZoneCard key={`${z.id}-${view?.cfg.desired?.version}`} gw={gw} zone={z} live={live} events={view?.events ?? []} onSave={saveZone} busy={busy || offline} />)}
       </div>
-      {valves.length > 0 && <ManualControl gatewayId={gw} valves={valves} cmd={cmd} onSent={setCmd} />}
-      <section aria-labelledby="dec-h" class="card">
-        <h2 id="dec-h">{t('decisions')}</h2>
-        <ul class="events">{events.map((e, i) => <li key={`${e.ts}-${i}`}><time>{fmtDateTime(e.ts)}</time> <span class={`sev ${e.severity}`}>{e.kind}</span> {e.reason}</li>)}</ul>
-      </section>
+      {valves.length > 0 && <ManualControl gatewayId={gw} valves={valves} cmd={cmd} onSent={setCmd} disabled={offline} />}
+      {view && (
+        <section aria-labelledby="dec-h" class="card">
+          <h2 id="dec-h">{t('decisions')}</h2>
+          {view.events.length === 0 && <p class="muted">{t('noDecisions')}</p>}
+          <ul class="events" data-testid="decisions">{view.events.slice(0, 20).map((e, i) => <li key={`${e.ts}-${i}`}><time>{fmtDateTime(e.ts)}</time> {eventText(e)}</li>)}</ul>
+        </section>
+      )}
     </div>
   );
+}
+
+/** The farmer's page: their farms' gateways (the last list kept for offline use). */
+export function FarmerPage() {
+  const [farms, setFarms] = useState<Farm[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    api<{ farms: Farm[] }>('GET', '/api/v1/my/farms').then((r) => { setFarms(r.farms); saveLast('farms', r.farms); }, (e: unknown) => {
+      const c = loadLast<Farm[]>('farms');
+      if (c && e instanceof ApiError && e.status === 0) setFarms(c.data); else setError(e);
+    });
+  }, []);
+  if (error && !farms) return <ErrorBox error={error} />;
+  if (!farms) return <p>{t('loading')}</p>;
+  return <><h1>{t('myZones')}</h1><FarmView farms={farms} /></>;
 }
 
 function mergeReadings(old: Reading[], fresh: Reading[]): Reading[] {

@@ -16,7 +16,7 @@ export function Login() {
       const r = await api<{ user: Me }>('POST', '/api/v1/auth/login', { login, password });
       me.value = r.user;
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 429 ? t('tooMany') : err instanceof ApiError && err.status === 0 ? t('linkDown') : t('loginFailed'));
+      setError(err instanceof ApiError && err.status === 429 ? t('tooMany') : err instanceof ApiError && err.status === 0 ? t('err_network') : t('loginFailed'));
     } finally { setBusy(false); }
   };
   return (
@@ -32,7 +32,7 @@ export function Login() {
       </form>
       <p>
         <label for="lang-login">{t('language')} </label>
-        <select id="lang-login" value={loc} onChange={(e) => setLocale((e.target as HTMLSelectElement).value as 'vi' | 'en')}>
+        <select id="lang-login" value={loc === 'en' ? 'en' : 'vi'} onChange={(e) => setLocale((e.target as HTMLSelectElement).value as 'vi' | 'en')}>
           <option value="vi">Tiếng Việt</option><option value="en">English</option>
         </select>
       </p>

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError } from '../api.js';
-import { locale } from '../i18n.js';
+import { fmtMonth, locale } from '../i18n.js';
+import { errorText } from '../codes.js';
 import { tr, type ReportMsgKey } from '../i18n-reports.js';
 import { useSignal } from '../state.js';
 import { Choropleth } from './officer/choropleth.js';
@@ -31,14 +32,15 @@ export function OfficerPage() {
       if (gone) return;
       setReport(r);
       setMonth(r.to);
-    }, (err) => { if (!gone) setError(err instanceof ApiError && err.status === 403 ? tr('forbidden') : (err as Error).message); });
+    }, (err) => { if (!gone) setError(err instanceof ApiError && err.status === 403 ? tr('forbidden') : errorText(err)); });
     return () => { gone = true; };
   }, [query]);
 
   const months = useMemo(() => [...new Set(report?.rows.map((r) => r.month) ?? [])], [report]);
   const communes = useMemo(() => report?.units.filter((u) => u.level === 'commune') ?? [], [report]);
   const tops = communes.length ? communes : (report?.units.filter((u) => u.parentId === null) ?? []);
-  const exportQuery = `${query ? `${query}&` : ''}lang=${lang}`;
+  const serverLang = lang === 'en' ? 'en' : 'vi';
+  const exportQuery = `${query ? `${query}&` : ''}lang=${serverLang}`;
   const submit = (e: Event) => {
     e.preventDefault();
     const f = new FormData(e.target as HTMLFormElement);
@@ -69,7 +71,7 @@ export function OfficerPage() {
               </select></div>
             <div class="field"><label for="rep-month">{tr('month')}</label>
               <select id="rep-month" value={month} onChange={(e) => setMonth((e.target as HTMLSelectElement).value)}>
-                {months.map((m) => <option key={m} value={m}>{m}</option>)}
+                {months.map((m) => <option key={m} value={m}>{fmtMonth(m)}</option>)}
               </select></div>
           </div>
           <TrendChart units={tops} months={months} rows={report.rows} kpi={kpi} />
@@ -78,8 +80,8 @@ export function OfficerPage() {
           {tops.map((c) => (
             <div key={c.id}>
               <MonthTable commune={c} units={report.units} rows={report.rows} month={month} />
-              <p><a href={`/api/v1/reports/monthly/${encodeURIComponent(c.id)}/${month}?lang=${lang}`} target="_blank" rel="noopener" data-testid={`print-${c.id}`}>
-                {tr('printable', { m: month })}</a></p>
+              <p><a href={`/api/v1/reports/monthly/${encodeURIComponent(c.id)}/${month}?lang=${serverLang}`} target="_blank" rel="noopener" data-testid={`print-${c.id}`}>
+                {tr('printable', { m: fmtMonth(month) })}</a></p>
             </div>
           ))}
         </>

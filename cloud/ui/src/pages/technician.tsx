@@ -5,25 +5,34 @@ import { FieldMap, type MapField } from '../components/field-map.js';
 import { MissionPlanner } from '../components/mission-planner.js';
 import { FieldUpload } from '../components/field-upload.js';
 import { MissionReports } from '../components/mission-report.js';
+import { ErrorBox } from '../components/error-box.js';
+import { FarmView } from './farmer.js';
 
 interface Farm { id: string; name: string; commune: string; gateways: Array<{ id: string; online: boolean | null; lastSeen: number | null }> }
 interface UiConfig { tileUrl: string }
+// protocol/schemas/common.ts ID_PATTERN
+const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 function Provision({ farms }: { farms: Farm[] }) {
   const [id, setId] = useState('');
   const [farmId, setFarmId] = useState(farms[0]?.id ?? '');
   const [cred, setCred] = useState<{ username: string; password: string; url?: string } | null>(null);
-  const [error, setError] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [invalid, setInvalid] = useState(false);
   const submit = async (e: Event) => {
-    e.preventDefault(); setError(''); setCred(null);
-    try { setCred(await api('POST', '/api/v1/provision/gateways', { gatewayId: id, farmId })); } catch (err) { setError((err as Error).message); }
+    e.preventDefault(); setError(null); setCred(null);
+    if (!ID.test(id)) { setInvalid(true); return; }
+    try { setCred(await api('POST', '/api/v1/provision/gateways', { gatewayId: id, farmId })); } catch (err) { setError(err); }
   };
   return (
     <section class="card" aria-labelledby="prov-h">
       <h2 id="prov-h">{t('provisioning')}</h2>
-      <form onSubmit={submit} class="row">
+      <form onSubmit={submit} class="row" noValidate>
         <div class="field"><label for="prov-id">{t('gatewayId')}</label>
-          <input id="prov-id" required pattern="[a-z0-9][a-z0-9_-]{0,63}" value={id} onInput={(e) => setId((e.target as HTMLInputElement).value)} /></div>
+          {/* the `-` escaped: pattern attributes are compiled with the `v` flag */}
+          <input id="prov-id" required pattern="[a-z0-9][a-z0-9_\-]{0,63}" aria-describedby="prov-id-hint" aria-invalid={invalid ? 'true' : undefined}
+            value={id} onInput={(e) => { setId((e.target as HTMLInputElement).value); setInvalid(false); }} />
+          <small id="prov-id-hint" class={invalid ? 'error' : 'muted'} role={invalid ? 'alert' : undefined}>{t('gatewayIdHint')}</small></div>
         <div class="field"><label for="prov-farm">{t('farmId')}</label>
           <select id="prov-farm" value={farmId} onChange={(e) => setFarmId((e.target as HTMLSelectElement).value)}>
             {farms.map((f) => <option key={f.id} value={f.id}>{f.name}</option>)}
@@ -31,8 +40,8 @@ function Provision({ farms }: { farms: Farm[] }) {
         <button type="submit" class="primary">{t('register')}</button>
       </form>
       {cred && <div class="status ok" role="status" data-testid="credentials"><p>{t('credentialsOnce')}</p>
-        <code>username: {cred.username}</code><br /><code>password: {cred.password}</code></div>}
-      {error && <p class="error" role="alert">{error}</p>}
+        <dl><dt>{t('credUser')}</dt><dd><code>{cred.username}</code></dd><dt>{t('credPassword')}</dt><dd><code>{cred.password}</code></dd></dl></div>}
+      <ErrorBox error={error} />
     </section>
   );
 }
@@ -42,23 +51,34 @@ export function TechnicianPage({ user }: { user: Me }) {
   const [farms, setFarms] = useState<Farm[] | null>(null);
   const [fields, setFields] = useState<MapField[]>([]);
   const [ui, setUi] = useState<UiConfig>({ tileUrl: '' });
+  const [viewing, setViewing] = useState<Farm | null>(null);
   useEffect(() => {
     api<{ farms: Farm[] }>('GET', '/api/v1/my/farms').then((r) => setFarms(r.farms), () => setFarms([]));
     api<UiConfig>('GET', '/ui-config.json').then(setUi, () => undefined);
     api<{ fields: MapField[] }>('GET', '/api/v1/fields').then((r) => setFields(r.fields), () => setFields([]));
   }, [user.id]);
   if (!farms) return <p>{t('loading')}</p>;
+  if (viewing) {
+    return (
+      <div class="tech">
+        <p><button type="button" onClick={() => setViewing(null)}>{t('backToList')}</button></p>
+        <h1>{viewing.name}</h1>
+        <FarmView farms={[viewing]} />
+      </div>
+    );
+  }
   return (
     <div class="tech">
       <h1>{t('technician')}</h1>
       <section class="card" aria-labelledby="gw-h">
         <h2 id="gw-h">{t('gateways')}</h2>
         <div class="scroll"><table>
-          <thead><tr><th>{t('farm')}</th><th>{t('gateway')}</th><th>{t('online')}</th></tr></thead>
+          <thead><tr><th>{t('farm')}</th><th>{t('gateway')}</th><th>{t('state')}</th><th>{t('actions')}</th></tr></thead>
           <tbody>{farms.flatMap((f) => f.gateways.map((g) => (
-            <tr key={g.id}><td>{f.name} <small>({f.commune})</small></td><td>{g.id}</td>
+            <tr key={g.id}><td>{f.name} <small>· {f.commune}</small></td><td>{g.id}</td>
               <td><span class={`pill ${g.online ? 'on' : g.online === false ? 'off' : ''}`}>{g.online ? t('online') : g.online === false ? t('offline') : t('unknown')}</span>
-                {g.lastSeen && <small> {fmtTime(g.lastSeen)}</small>}</td></tr>
+                {g.lastSeen && <small> {fmtTime(g.lastSeen)}</small>}</td>
+              <td><button type="button" data-testid={`view-${g.id}`} onClick={() => setViewing({ ...f, gateways: [g] })}>{t('viewFarm')}</button></td></tr>
           )))}</tbody>
         </table></div>
       </section>

@@ -1,4 +1,4 @@
-import { fmtNumber } from '../../i18n.js';
+import { fmtMonth, fmtNumber } from '../../i18n.js';
 import { tr } from '../../i18n-reports.js';
 import { valueOf, type AdoptionRow, type ReportUnit } from './types.js';
 
@@ -18,7 +18,7 @@ export function Choropleth({ units, months, rows, kpi }: { units: ReportUnit[]; 
   return (
     <div class="scroll">
       <table class="choropleth" data-testid="choropleth">
-        <thead><tr><th>{tr('unit')}</th>{months.map((m) => <th key={m}>{m}</th>)}</tr></thead>
+        <thead><tr><th>{tr('unit')}</th>{months.map((m) => <th key={m}>{fmtMonth(m)}</th>)}</tr></thead>
         <tbody>
           {units.map((u) => (
             <tr key={u.id}>

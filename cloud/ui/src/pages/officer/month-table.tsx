@@ -1,4 +1,4 @@
-import { fmtNumber } from '../../i18n.js';
+import { fmtMonth, fmtNumber } from '../../i18n.js';
 import { tr } from '../../i18n-reports.js';
 import { KPIS, valueOf, type AdoptionRow, type ReportUnit } from './types.js';
 
@@ -8,7 +8,7 @@ export function MonthTable({ commune, units, rows, month }: { commune: ReportUni
   const cell = new Map(rows.filter((r) => r.month === month).map((r) => [r.unitId, r]));
   return (
     <section class="card" data-testid={`commune-${commune.id}`}>
-      <h3>{commune.name} — {tr('perCommune', { m: month })}</h3>
+      <h3>{commune.name} — {tr('perCommune', { m: fmtMonth(month) })}</h3>
       <div class="scroll">
         <table>
           <thead><tr><th>{tr('kpi')}</th>{cols.map((u) => <th key={u.id}>{u.name}</th>)}</tr></thead>

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { tr, type ReportMsgKey } from '../../i18n-reports.js';
+import { fmtMonth, fmtNumber } from '../../i18n.js';
 import { valueOf, type AdoptionRow, type ReportUnit } from './types.js';
 
 const COLOURS = ['#1f6f3f', '#b5651d', '#2a5db0', '#8e44ad', '#c0392b', '#16a085'];
@@ -17,8 +18,8 @@ export function TrendChart({ units, months, rows, kpi }: { units: ReportUnit[]; 
       plot = new mod.default({
         width: Math.max(280, box.current.clientWidth), height: 220,
         scales: { x: { time: false } },
-        axes: [{ values: (_u, ticks) => ticks.map((i) => months[i] ?? '') }, { size: 60 }],
-        series: [{ value: (_u, i) => months[i] ?? '' }, ...units.map((u, i) => ({ label: u.name, stroke: COLOURS[i % COLOURS.length]!, width: 2 }))],
+        axes: [{ values: (_u, ticks) => ticks.map((i) => (Number.isInteger(i) && months[i] ? fmtMonth(months[i]!) : '')) }, { size: 60, values: (_u, ticks) => ticks.map((v) => fmtNumber(v)) }],
+        series: [{ value: (_u, i) => (months[i] ? fmtMonth(months[i]!) : '') }, ...units.map((u, i) => ({ label: u.name, stroke: COLOURS[i % COLOURS.length]!, width: 2 }))],
       }, [xs, ...units.map((u) => months.map((m) => valueOf(cell.get(`${u.id}/${m}`), kpi)))], box.current);
     }, () => undefined);
     return () => { cancelled = true; plot?.destroy(); };
