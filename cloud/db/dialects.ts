@@ -39,7 +39,7 @@ export function sqliteDialect(file: string): Dialect {
 
 // BIGINT (int8) holds ms timestamps and counters, all below 2^53: numbers, not strings
 const types = {
-  getTypeParser: ((oid: number, format?: string) => (oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'))),
+  getTypeParser: (oid: number, format?: string): ((v: string) => unknown) => (oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text') as (v: string) => unknown),
 } as unknown as pg.CustomTypesConfig;
 
 /**

@@ -87,7 +87,7 @@ export async function migrateAll(db: AnyKysely, dialect: Dialect, schema: string
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error) {
     const failed = results.find((r) => r.status === 'Error')?.migrationName;
-    const msg = error instanceof Error ? error.message : String(error);
+    const msg = error instanceof Error ? error.message : JSON.stringify(error);
     throw new DbError('DB_MIGRATION', `migration ${failed ?? '(setup)'} failed: ${msg}`, { cause: error, context: { feature: failed?.split('/')[0], migration: failed } });
   }
   return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -37,8 +37,8 @@ export function recordingRegistry(registry: Registry, facts: ReportFacts): Regis
           return r;
         };
       }
-      const v = Reflect.get(target, prop, receiver);
-      return typeof v === 'function' ? v.bind(target) : v;
+      const v: unknown = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
   });
 }
