@@ -1,12 +1,13 @@
 // Bundles the protocol contract and the nodes' pure logic (src/) into lib/ruongso.cjs, which the
-// CommonJS node files require. npm packages stay external (declared in package.json).
-// `node build.mjs --check` exits 1 when the committed bundle differs from a fresh build.
+// CommonJS node files require. npm packages stay external (declared in package.json). The bundle
+// is generated, not committed: `npm install` (prepare) and the test run (test/support/global-setup.ts)
+// build it. `node build.mjs --check` exits 1 when lib/ruongso.cjs differs from a fresh build.
 import { build } from 'esbuild';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const outfile = `${here}lib/ruongso.cjs`;
+export const outfile = `${here}lib/ruongso.cjs`;
 
 export async function bundle() {
   const result = await build({
@@ -24,17 +25,33 @@ export async function bundle() {
   return result.outputFiles[0].text;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+const current = () => {
+  try { return readFileSync(outfile, 'utf8'); } catch { return ''; }
+};
+
+/**
+ * Writes lib/ruongso.cjs when it is missing or stale; returns whether it wrote. The write goes
+ * through a temporary file and a rename, so a Node-RED loading the bundle meanwhile never reads
+ * half of it.
+ */
+export async function writeBundle() {
   const text = await bundle();
+  if (current() === text) return false;
+  mkdirSync(`${here}lib`, { recursive: true });
+  const tmp = `${outfile}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, outfile);
+  return true;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   if (process.argv.includes('--check')) {
-    let current = '';
-    try { current = readFileSync(outfile, 'utf8'); } catch { /* missing counts as stale */ }
-    if (current !== text) {
-      console.error('flows/nodes/lib/ruongso.cjs is out of date: run `node flows/nodes/build.mjs`');
+    if (current() !== (await bundle())) {
+      console.error('flows/nodes/lib/ruongso.cjs is missing or out of date: run `node flows/nodes/build.mjs`');
       process.exit(1);
     }
   } else {
-    writeFileSync(outfile, text);
-    console.log(`wrote ${outfile} (${text.length} bytes)`);
+    const wrote = await writeBundle();
+    if (wrote) console.log(`wrote ${outfile}`);
   }
 }
