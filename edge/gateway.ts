@@ -11,6 +11,7 @@ import { GatewayError } from './errors.js';
 import { modbusHardware, type Hardware } from './hardware.js';
 import { readJson, writeJsonAtomic } from './persist.js';
 import { createUplink, type UplinkPort } from './uplink-port.js';
+import { GatewayWeather } from './weather/gateway-weather.js';
 
 const logger = log.child({ mod: 'gateway' });
 
@@ -42,6 +43,8 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
   private readonly hw: Hardware;
   private readonly uplink: UplinkPort | null;
   private readonly loopOpts: LoopOptions;
+  /** rain and forecast rules (edge/weather); null without a `weather` block in the file */
+  private readonly weather: GatewayWeather | null;
   private readonly configFile: string;
   private readonly stateFile: string;
   private cfg: GatewayConfig = NO_ZONES;
@@ -63,6 +66,7 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
     this.hw = opts.hardware ?? modbusHardware(file);
     const { intervalMs: _i, ...loopOpts } = file.loop;
     this.loopOpts = loopOpts;
+    this.weather = file.weather ? new GatewayWeather(file.weather, file.dataDir, this.clock) : null;
     this.configFile = path.join(file.dataDir, 'config.json');
     this.stateFile = path.join(file.dataDir, 'loop-state.json');
     this.uplink = opts.uplink === undefined ? createUplink(file, opts.fw ?? 'ruongso-edge/0.1.0', this.clock) : opts.uplink;
@@ -102,6 +106,7 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
     });
     this.watchUnusedSensors();
     this.hw.sensors.start();
+    this.weather?.start();
     this.timer = setInterval(() => { void this.enqueue(() => this.runStep([])); }, this.file.loop.intervalMs);
     logger.info({ gatewayId: this.file.gatewayId, configVersion: this.cfg.version, zones: this.cfg.zones.length }, 'gateway started');
   }
@@ -112,6 +117,7 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
     clearInterval(this.timer);
     this.unsubscribe?.();
     await this.hw.sensors.stop();
+    await this.weather?.stop();
     await this.chain.catch(() => undefined);
     await this.closeEverything('stopping');
     this.loop = restoreState(this.loop, this.clock.now());
@@ -124,7 +130,7 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
   /** A person's command, from the cloud (through the uplink) or local. */
   command(cmd: Command): Promise<{ outcome: 'done' | 'rejected' | 'expired'; reason?: string }> {
     return this.enqueue(async () => {
-      const r = executeCommand(this.loop, cmd, this.cfg, this.clock.now(), this.loopOpts);
+      const r = executeCommand(this.loop, cmd, this.cfg, this.clock.now(), { ...this.loopOpts, weather: this.weather?.last });
       await this.commit(r);
       if (r.outcome !== 'done') {
         this.publishEvent({ ts: this.clock.now(), kind: 'cmd_rejected', severity: 'info', reason: `command ${cmd.id} ${r.outcome}: ${r.reason ?? ''}`, data: { cmdId: cmd.id } });
@@ -185,7 +191,10 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
     if (!this.running) return;
     try {
       await this.retryCloses();
-      const r = step(this.loop, readings, this.cfg, this.clock.now(), this.loopOpts);
+      const now = this.clock.now();
+      const open = new Set(Object.entries(this.loop.valves).filter(([, v]) => v.open).map(([id]) => id));
+      const weather = this.weather?.advance(readings, open, this.cfg, now);
+      const r = step(this.loop, readings, this.cfg, now, { ...this.loopOpts, weather });
       this.counters.steps++;
       if (arrived !== undefined && r.commands.length > 0) {
         const ms = performance.now() - arrived;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import type { MultiPolygon } from 'geojson';
 import { MissionError } from './errors.js';
 import type { Field } from './field.js';
 import { frameFor, type LocalFrame, type LocalMulti, type LonLat, type XY } from './geo/local-frame.js';
-import { bufferLocal, differenceLocal, multiArea, unionLocal } from './geo/ops.js';
+import { bufferLocal, differenceLocal, intersectLocal, multiArea, unionLocal } from './geo/ops.js';
 import { rotateMulti } from './geo/scanline.js';
 import { chooseHeading, headingRotation } from './heading.js';
 import { measureCoverage } from './coverage.js';
@@ -20,6 +21,8 @@ export interface PlanRequest {
   heading?: Heading;
   /** refill / take-off point; default: the field file's home point, else the boundary's southernmost corner */
   home?: LonLat;
+  /** spray only this part of the field (WGS84), e.g. a respray of missed ground */
+  area?: MultiPolygon;
 }
 
 /** L/min a drone must pump to lay `rate` L/ha over a swath at a speed. */
@@ -109,7 +112,9 @@ export function planMission(req: PlanRequest): Plan {
   const flowLpm = checkFlow(drone, product);
   const w = drone.swathM;
   const frame = frameFor(req.field.boundary.coordinates[0]!);
-  const { allowed, sprayable } = fieldAreas(req.field, frame, buffers);
+  const areas = fieldAreas(req.field, frame, buffers);
+  const { allowed } = areas;
+  const sprayable = req.area ? intersectLocal(areas.sprayable, req.area.coordinates.map((p) => frame.polygonToLocal(p))) : areas.sprayable;
   if (multiArea(sprayable) < 1) {
     throw new MissionError('PLAN_NOTHING_TO_SPRAY', 'nothing is left to spray once the buffers are taken out: reduce the buffers');
   }

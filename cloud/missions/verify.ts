@@ -2,6 +2,7 @@ import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import type { AsAppliedSample } from '../../protocol/index.js';
 import { LocalFrame, frameFor, type LocalMulti, type XY } from './geo/local-frame.js';
 import { EdgeIndex, bboxOf, edgesOf } from './geo/scanline.js';
+import { DEFAULT_VERIFY_THRESHOLDS, verdictOf, type Verdict, type VerifyThresholds } from './verdict.js';
 
 export interface VerifyOptions {
   cellM?: number;
@@ -9,6 +10,8 @@ export interface VerifyOptions {
   tolerance?: number;
   /** swath to assume when samples carry none */
   swathM?: number;
+  /** the cooperative's pass / respray thresholds (DEFAULT_VERIFY_THRESHOLDS) */
+  thresholds?: Partial<VerifyThresholds>;
 }
 
 export interface VerifyTarget {
@@ -28,7 +31,7 @@ export interface CompactGrid {
   inside: number[];
 }
 
-export interface VerificationReport {
+export interface VerificationReport extends Verdict {
   targetLPerHa: number;
   cellM: number;
   sprayableM2: number;
@@ -92,7 +95,9 @@ export function verifyAsApplied(target: VerifyTarget, samples: AsAppliedSample[]
     litresUsed += litres;
     deposit(dose, pts[i - 1]!, pts[i]!, litres, s.swathM ?? opts.swathM ?? target.swathM, { x0, y0, cellM, cols, rows });
   }
-  return summarise(dose, inside, { target, tol, cellM, cols, rows, x0, y0, frame, litresUsed, samples: samples.length });
+  const report = summarise(dose, inside, { target, tol, cellM, cols, rows, x0, y0, frame, litresUsed, samples: samples.length });
+  const verdict = verdictOf({ ...report, rate: target.rateLPerHa, tol }, { ...DEFAULT_VERIFY_THRESHOLDS, ...opts.thresholds });
+  return { ...report, ...verdict };
 }
 
 interface GridDims { x0: number; y0: number; cellM: number; cols: number; rows: number }
@@ -135,7 +140,7 @@ function deposit(dose: Float64Array, a: XY, b: XY, litres: number, w: number, g:
 function summarise(dose: Float64Array, inside: Uint8Array, p: {
   target: VerifyTarget; tol: number; cellM: number; cols: number; rows: number; x0: number; y0: number;
   frame: LocalFrame; litresUsed: number; samples: number;
-}): VerificationReport {
+}): Omit<VerificationReport, keyof Verdict> {
   const rate = p.target.rateLPerHa, cellA = p.cellM * p.cellM;
   let n = 0, ok = 0, missed = 0, under = 0, over = 0, outside = 0;
   const values: Array<number | null> = new Array(dose.length);

@@ -4,6 +4,7 @@ import { awaitingFreshReadings, freshReadingsGate, maxRunTimeInterlock, pumpCapa
 import { localTime } from './local-time.js';
 import { zoneDesire, type Desire } from './modes.js';
 import { cloneState } from './state.js';
+import { applyWeather } from '../weather/adjust.js';
 import { mergeReadings, sensorKey, viewSensor } from './sensors.js';
 import { DEFAULT_LOOP_OPTIONS, type ActuatorCommand, type ControlEvent, type LoopOptions, type LoopState, type StepResult } from './types.js';
 
@@ -29,7 +30,8 @@ export function step(
   const awaiting = awaitingFreshReadings(config, state, now);
   for (const zone of config.zones) {
     const zs = (state.zones[zone.id] ??= { irrigating: false });
-    const auto = zoneDesire(zone, { state, zs, local, now });
+    // weather (edge/weather) may only turn the mode's "open" into "closed"; interlocks still follow
+    const auto = applyWeather(zoneDesire(zone, { state, zs, local, now }), opts.weather?.[zone.id], zone.valves.some((v) => state.valves[v]?.open === true));
     for (const valve of zone.valves) {
       state.valves[valve] ??= { open: false, since: now };
       let d: ValveDecision = { ...valveWish(state, valve, auto, ended.has(valve), config.timezone), zone: zone.id };

@@ -1,4 +1,5 @@
 import type { GatewayEvent, Reading } from '../../protocol/index.js';
+import type { WeatherVerdicts } from '../weather/types.js';
 
 /** A command for one actuator (valve, intake gate or pump relay); the shell maps it to a coil. */
 export interface ActuatorCommand {
@@ -67,6 +68,8 @@ export interface LoopOptions {
   closeHoldMinutes: number;
   /** a `stop-all` command holds every valve closed this long (or until an `open` command) */
   stopAllHoldMinutes: number;
+  /** this step's weather verdicts per zone id (edge/weather), computed by the shell; none = no weather rules */
+  weather?: WeatherVerdicts;
 }
 
 export const DEFAULT_LOOP_OPTIONS: LoopOptions = {

@@ -72,3 +72,9 @@ export function pointInMulti(p: XY, m: LocalMulti): boolean {
 }
 
 export type { Feature, Polygon };
+
+/** The part of a that lies in b. */
+export function intersectLocal(a: LocalMulti, b: LocalMulti): LocalMulti {
+  if (a.length === 0 || b.length === 0) return [];
+  return differenceLocal(a, differenceLocal(a, b));
+}

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errorHandler } from '../../auth/plugin.js';
 import { AuthError } from '../../auth/errors.js';
 import { visibleFarms } from '../../auth/scope.js';
@@ -8,6 +8,7 @@ import type { FieldRecord, FieldStore } from '../../missions/field-store.js';
 import type { MissionRecord, MissionStore } from '../../missions/store.js';
 import type { WeatherInput } from '../../missions/weather.js';
 import type { RouteLimits } from '../../missions/plan-from-route.js';
+import type { VerifyThresholds } from '../../missions/verdict.js';
 import type { TelemetryStore } from '../../telemetry/store.js';
 import type { PublishFn } from '../control/service.js';
 import type { Clock } from '../../../lib/time.js';
@@ -32,6 +33,8 @@ export interface MissionRoutesOptions {
   requireWeather?: boolean;
   /** what an uploaded route must cover of its field and may spray beyond it (DEFAULT_ROUTE_LIMITS) */
   routeLimits?: Partial<RouteLimits>;
+  /** the cooperative's pass / respray thresholds of a verification (DEFAULT_VERIFY_THRESHOLDS) */
+  verifyThresholds?: Partial<VerifyThresholds>;
   /** spray window announced on approval when the request names none; default 4 h */
   sprayWindowMs?: number;
 }
@@ -73,10 +76,10 @@ const STATUS: Partial<Record<string, number>> = {
 };
 
 /** MissionError → 400 (field, plan, .plan problems, with every field issue), 404, 409, 422 (weather, no log). */
-export function missionErrorHandler(err: unknown, req: FastifyRequest, reply: FastifyReply) {
+export function missionErrorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
   if (!(err instanceof MissionError)) return errorHandler(err, req, reply);
   const status = STATUS[err.code] ?? 400;
-  if (status >= 500) return errorHandler(err, req, reply);
+  if (status >= 500) return errorHandler(err as unknown as FastifyError, req, reply);
   const ctx = err.context ?? {};
   const body: Record<string, unknown> = { error: err.code, message: err.message };
   if (err.params) body.params = err.params;

@@ -16,6 +16,7 @@ import { missionCtx, missionErrorHandler, type MissionCtx } from './context.js';
 import { fieldRoutes } from './fields.js';
 import { lifecycleRoutes } from './lifecycle.js';
 import { exportRoutes } from './exports.js';
+import { resprayRoutes } from './respray.js';
 import { IdParams, ListQuery, MissionSummary, MissionView, PlanBody, missionErrors, missionView, summaryView } from './schemas.js';
 
 export type { MissionRoutesOptions } from './context.js';
@@ -66,6 +67,7 @@ export const missionRoutes: FastifyPluginAsyncZod<import('./context.js').Mission
   await app.register(fieldRoutes, { ctx });
   await app.register(lifecycleRoutes, { ctx });
   await app.register(exportRoutes, { ctx });
+  await app.register(resprayRoutes, { ctx });
 
   app.get('/api/v1/missions/options', {
     preValidation: guard,

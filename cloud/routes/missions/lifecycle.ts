@@ -107,9 +107,11 @@ export const lifecycleRoutes: FastifyPluginAsyncZod<{ ctx: MissionCtx }> = async
     // the drone stamps its own samples; a day either side covers clock drift and late uploads
     const samples = await loadAsApplied(o.telemetry, { droneId: m.droneId, missionId: m.id, from: m.createdAt - DAY, to: ctx.clock.now() + 2 * DAY });
     if (samples.length < 2) throw new MissionError('VERIFY_NO_LOG', `no as-applied log of mission ${m.id} from drone ${m.droneId} in the telemetry store yet`);
-    const report = verifyAsApplied({ sprayable: m.plan.sprayable, rateLPerHa: m.plan.rateLPerHa, swathM: m.plan.swathM, litresPlanned: m.plan.metrics.litres }, samples, req.body ?? {});
+    const { minInTolerance, maxMissedShare, ...grid } = req.body ?? {};
+    const thresholds = { ...o.verifyThresholds, ...(minInTolerance !== undefined ? { minInTolerance } : {}), ...(maxMissedShare !== undefined ? { maxMissedShare } : {}) };
+    const report = verifyAsApplied({ sprayable: m.plan.sprayable, rateLPerHa: m.plan.rateLPerHa, swathM: m.plan.swathM, litresPlanned: m.plan.metrics.litres }, samples, { ...grid, thresholds });
     const next = await actOnMission(o.missions, m.id, 'verify', { by: user.username, at: ctx.clock.now(), verification: report });
-    await audit(user, 'mission.verify', m, next, { inTolerance: report.inTolerance, samples: report.samples });
+    await audit(user, 'mission.verify', m, next, { inTolerance: report.inTolerance, samples: report.samples, verdict: report.verdict });
     return missionView(next);
   });
 

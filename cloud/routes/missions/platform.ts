@@ -19,6 +19,8 @@ export interface MissionPlatformDeps {
   seedFields?: FieldRecord[];
   requireWeather?: boolean;
   weather?: MissionRoutesOptions['weather'];
+  verifyThresholds?: MissionRoutesOptions['verifyThresholds'];
+  routeLimits?: MissionRoutesOptions['routeLimits'];
 }
 
 /** Mission route options on the SQL stores: what the web app plugin registers in production. */
@@ -34,5 +36,6 @@ export async function missionPlatform(d: MissionPlatformDeps): Promise<MissionRo
     fields, missions, drones: DEMO_DRONES, products: DEMO_PRODUCTS,
     ...(d.clock ? { clock: d.clock } : {}), ...(d.telemetry ? { telemetry: d.telemetry } : {}), ...(d.publish ? { publish: d.publish } : {}),
     ...(d.requireWeather !== undefined ? { requireWeather: d.requireWeather } : {}), ...(d.weather ? { weather: d.weather } : {}),
+    ...(d.verifyThresholds ? { verifyThresholds: d.verifyThresholds } : {}), ...(d.routeLimits ? { routeLimits: d.routeLimits } : {}),
   };
 }

@@ -9,6 +9,7 @@ import { WeatherInput } from '../../missions/weather.js';
 /** Request and response schemas of the mission routes (zod → validation and OpenAPI). */
 const Ring = z.array(z.array(z.number()));
 export const PolygonGeom = z.object({ type: z.literal('Polygon'), coordinates: z.array(Ring) });
+const MultiPolygonGeom = z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(Ring)) });
 const Exclusion = z.object({ name: z.string().optional(), polygon: PolygonGeom, bufferM: z.number() });
 
 export const FieldView = z.object({
@@ -52,6 +53,10 @@ export const States = ['draft', 'approved', 'flown', 'verified'] as const;
 const VerificationSummary = z.object({
   targetLPerHa: z.number(), cellM: z.number(), sprayableM2: z.number(), inTolerance: z.number(), missedM2: z.number(),
   underM2: z.number(), overM2: z.number(), oversprayM2: z.number(), litresUsed: z.number(), litresPlanned: z.number().nullable(), samples: z.number(),
+  verdict: z.enum(['pass', 'respray']).optional(),
+  findings: z.array(z.object({ code: z.string(), params: z.record(z.string(), z.number()) })).optional(),
+  thresholds: z.object({ minInTolerance: z.number(), maxMissedShare: z.number() }).optional(),
+  missed: MultiPolygonGeom.optional(), underDosed: MultiPolygonGeom.optional(),
 });
 
 const missionBase = {
@@ -94,7 +99,10 @@ export const ApproveBody = WeatherInput.extend({
 export const FlyBody = z.object({ droneId: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i).optional(), note: z.string().max(500).optional() }).nullish();
 export const VerifyBody = z.object({
   cellM: z.number().min(0.5).max(20).optional(), tolerance: z.number().min(0.01).max(1).optional(),
+  minInTolerance: z.number().min(0).max(1).optional().describe('pass needs at least this share within tolerance (default: the cooperative\'s, else 0.9)'),
+  maxMissedShare: z.number().min(0).max(1).optional().describe('pass allows at most this share missed (default: the cooperative\'s, else 0.02)'),
 }).nullish();
+export const ResprayBody = z.object({ name: z.string().min(1).max(100).optional() }).nullish();
 export const ListQuery = z.object({
   state: z.enum(States).optional(), fieldId: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(500).optional(),
 });
