@@ -4,6 +4,7 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { GatewayConfig, Id } from '../protocol/index.js';
 import { GatewayError } from './errors.js';
+import { WeatherFileConfig } from './weather/config.js';
 
 /**
  * The gateway's local file (YAML or JSON): who it is, where its broker and disk are, its Modbus
@@ -81,6 +82,8 @@ export const GatewayFileSchema = z.object({
   }).strict().default({ maxReadings: 500, maxDelayMs: 5000 }),
   /** local control endpoint for people on site (`ruongso gateway cmd …`); false turns it off */
   local: Local.default({ ...LOCAL_CONTROL_DEFAULT }),
+  /** the site and its forecast source for the zones' weather rules (edge/weather/README.md); none = no weather rules */
+  weather: WeatherFileConfig.optional(),
 }).strict().superRefine((f, ctx) => {
   const issue = (p: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path: p, message });
   const dup = (list: { id: string }[], key: string) => {
@@ -133,6 +136,8 @@ export function zonesAgainstHardware(cfg: GatewayConfig, hw: Hardware): string[]
     for (const [role, ref] of Object.entries(z.sensors)) {
       if (ref && !hw.sensors.has(ref.sensor)) out.push(`zone ${z.id}: sensors.${role}: no sensor device "${ref.sensor}" on this gateway`);
     }
+    const gauge = z.weather?.measuredRain?.sensor;
+    if (gauge && !hw.sensors.has(gauge)) out.push(`zone ${z.id}: weather.measuredRain.sensor: no sensor device "${gauge}" on this gateway`);
     if (z.intakeValve && !z.sensors.intakeSalinity) out.push(`zone ${z.id}: intake valve "${z.intakeValve}" needs sensors.intakeSalinity (salinity interlock)`);
   }
   cfg.pumps.forEach((p, i) => {

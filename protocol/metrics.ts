@@ -56,6 +56,12 @@ export const METRICS = {
   valve_open: { unit: 'bool', min: 0, max: 1, en: 'Valve open', vi: 'Van mở', units: { bool: same } },
   pump_on: { unit: 'bool', min: 0, max: 1, en: 'Pump on', vi: 'Bơm chạy', units: { bool: same } },
   flow: { unit: 'L/min', min: 0, max: 100000, en: 'Flow', vi: 'Lưu lượng', units: flowUnits },
+  // tipping-bucket rain gauge: the cumulative total (it wraps or resets; edge/weather/rain.ts counts on)
+  rain: { unit: 'mm', min: 0, max: 1_000_000, en: 'Rainfall (total)', vi: 'Lượng mưa (tổng)', units: { mm: same, cm: { factor: 10 }, in: { factor: 25.4 } } },
+  rain_rate: { unit: 'mm/h', min: 0, max: 500, en: 'Rain rate', vi: 'Cường độ mưa', units: { 'mm/h': same, 'mm/min': { factor: 60 }, 'in/h': { factor: 25.4 } } },
+  // measured wind, recorded for spray approvals
+  wind_speed: { unit: 'm/s', min: 0, max: 75, en: 'Wind speed', vi: 'Tốc độ gió', units: { 'm/s': same, 'km/h': { factor: 1 / 3.6 }, kn: { factor: 0.514444 }, mph: { factor: 0.44704 } } },
+  wind_direction: { unit: '°', min: 0, max: 360, en: 'Wind direction', vi: 'Hướng gió', units: { '°': same, deg: same } },
 } as const satisfies Record<string, MetricInfo>;
 
 export type KnownMetric = keyof typeof METRICS;

@@ -27,8 +27,15 @@ Examples:
     .action(async (o: { config?: string; check?: boolean }, cmd: Command) => {
       if (!o.config) cmd.error("error: required option '-c, --config <file>' not specified");
       if (o.check) {
-        const { loadGatewayFile } = await import('../../edge/config.js');
-        const file = loadGatewayFile(o.config);
+        const { checkGatewayFile } = await import('../../edge/check.js');
+        const check = checkGatewayFile(o.config);
+        for (const w of check.warnings) process.stderr.write(`warning: ${w}\n`);
+        if (check.problems.length || !check.file) {
+          process.stderr.write(`${o.config}: ${check.problems.length} problem(s):\n${check.problems.map((p) => `  ${p}\n`).join('')}`);
+          process.exitCode = 1;
+          return;
+        }
+        const file = check.file;
         const zones = file.initialConfig?.zones.map((z) => `${z.id} (${z.mode})`).join(', ') || 'none';
         process.stdout.write(`${o.config}: ok — gateway ${file.gatewayId}, ${file.buses.length} buses, ${file.devices.length} devices, `
           + `${file.actuators.length} actuators, initial zones: ${zones}\n`);

@@ -14,10 +14,13 @@ export function applyWeather(d: Desire, v: WeatherVerdict | undefined, running: 
     if (v.runMinutes === undefined) return d;
     return { ...d, data: { ...d.data, weatherRunMinutes: v.runMinutes, bucketMm: v.bucketMm ?? null } };
   }
-  return {
+  // the code is the event's code; block.key names the blocked event (edge/README.md "Event codes")
+  const out = {
     open: false,
+    code: hold.code,
     reason: `closed: ${hold.reason}`,
-    data: { ...d.data, ...hold.params, code: hold.code },
+    data: { ...d.data, ...hold.params },
     block: { key: hold.code, reason: `blocked: ${hold.reason}` },
   };
+  return out;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, Timestamp } from './common.js';
+import { ZoneWeather } from './weather-rules.js';
 
 /**
  * ruongso/v1/gw/{id}/config — retained, cloud → edge. What a farmer or technician sets:
@@ -77,6 +78,8 @@ export const Zone = z.object({
   areaHa: z.number().positive().max(10000).optional(),
   /** design flow through this zone's valves, for water accounting */
   flowM3PerHour: z.number().positive().max(100000).optional(),
+  /** rain and forecast skips, crop ET budget (weather-rules.ts, edge/weather/README.md); they only ever keep water off */
+  weather: ZoneWeather.optional(),
 }).superRefine((zone, ctx) => {
   const need = (cond: unknown, path: string, message: string) => {
     if (!cond) ctx.addIssue({ code: 'custom', path: [path], message });

@@ -1,0 +1,77 @@
+import path from 'node:path';
+import { z } from 'zod';
+import type { GatewayConfig, Reading } from '../../protocol/index.js';
+import type { ZoneWeather } from '../../protocol/schemas/weather-rules.js';
+import { log } from '../../lib/log.js';
+import { errorMessage } from '../../lib/errors.js';
+import type { Clock } from '../../lib/time.js';
+import { readJson, writeJsonAtomic } from '../persist.js';
+import { createForecastService, type WeatherFileConfig } from './config.js';
+import type { ForecastService } from './forecast-service.js';
+import { advanceWeather, initialWeatherState, type WeatherState } from './tracker.js';
+import type { WeatherVerdicts } from './types.js';
+
+const logger = log.child({ mod: 'weather' });
+const SAVE_EVERY_MS = 10 * 60_000;
+
+const Saved = z.object({
+  ts: z.number().nullable(),
+  gauges: z.record(z.string(), z.object({ totalMm: z.number().nullable(), ts: z.number().nullable(),
+    hours: z.array(z.tuple([z.number(), z.number()])).max(72) })),
+  zones: z.record(z.string(), z.object({ bucketMm: z.number().min(-1000).max(1000), forecastSince: z.number().optional(),
+    et0Source: z.enum(['forecast', 'fallback']).optional() })),
+});
+
+/**
+ * The gateway's weather shell: owns the forecast service and the weather state, and turns each
+ * step's readings into verdicts for the loop. No `weather` block in the gateway file: no verdicts.
+ */
+export class GatewayWeather {
+  private state: WeatherState = initialWeatherState();
+  private verdicts: WeatherVerdicts = {};
+  private readonly forecast: ForecastService | null;
+  private readonly file: string;
+  private lastSave = 0;
+
+  constructor(private readonly cfg: WeatherFileConfig, dataDir: string, private readonly clock: Clock) {
+    this.forecast = createForecastService(cfg, dataDir, clock);
+    this.file = path.join(dataDir, 'weather-state.json');
+    try {
+      const r = Saved.safeParse(readJson(this.file));
+      // the bucket and the rain of the last hours survive a restart; a broken file starts afresh
+      if (r.success) this.state = r.data as WeatherState;
+    } catch (err) {
+      logger.warn({ err: errorMessage(err) }, 'weather state unreadable; starting afresh');
+    }
+  }
+
+  start(): void { this.forecast?.start(); }
+
+  async stop(): Promise<void> {
+    await this.forecast?.stop();
+    this.save();
+  }
+
+  /** The verdicts of the last step (commands between steps use them). */
+  get last(): WeatherVerdicts { return this.verdicts; }
+
+  /** One weather step: `openValves` are the loop's open valves before this step. */
+  advance(readings: readonly Reading[], openValves: ReadonlySet<string>, config: GatewayConfig, now: number): WeatherVerdicts {
+    const zones = config.zones.map((z) => ({ id: z.id, valves: z.valves, weather: (z as { weather?: ZoneWeather }).weather }));
+    const r = advanceWeather(this.state, {
+      now, readings, zones, openValves,
+      site: { latDeg: this.cfg.latDeg, lonDeg: this.cfg.lonDeg, elevationM: this.cfg.elevationM, timezone: config.timezone },
+      forecast: this.forecast?.view(now) ?? { ok: false, why: 'none', ageMs: null },
+      gaugeStaleMs: this.cfg.gaugeStaleMinutes * 60_000, gaugeWrapMm: this.cfg.gaugeWrapMm,
+    });
+    this.state = r.state;
+    this.verdicts = r.verdicts;
+    if (now - this.lastSave >= SAVE_EVERY_MS) this.save(now);
+    return r.verdicts;
+  }
+
+  private save(now = this.clock.now()): void {
+    this.lastSave = now;
+    try { writeJsonAtomic(this.file, this.state); } catch (err) { logger.warn({ err: errorMessage(err) }, 'weather state not saved'); }
+  }
+}

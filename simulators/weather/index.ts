@@ -1,0 +1,3 @@
+export { WEATHER_DEFAULTS, airAt, forecastAt, rainBetween, type WeatherModel } from './weather-model.js';
+export { rainGaugeValues, anemometerValues, type RainGaugeSim } from './devices.js';
+export { runSprinklerLoop, type SprinklerLoopOptions, type SprinklerLoopResult } from './sprinkler-loop.js';
