@@ -88,7 +88,7 @@ describe('Gateway', () => {
     const { gw, relays, uplink } = await boot();
     expect(relays.log.slice(0, 4)).toEqual(['v1:false', 'p1:false', 'v2:false', 'closeAll']);
     expect(gw.config.version).toBe(1);
-    expect(uplink.version).toBe(0); // nothing from the cloud yet
+    expect(uplink.version).toBe(1); // the version in force, the file's initialConfig: the cloud numbers its configs above it
     expect(uplink.events[0]?.kind).toBe('started');
   });
 

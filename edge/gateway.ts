@@ -11,6 +11,7 @@ import { GatewayError } from './errors.js';
 import { modbusHardware, type Hardware } from './hardware.js';
 import { readJson, writeJsonAtomic } from './persist.js';
 import { createUplink, type UplinkPort } from './uplink-port.js';
+import { describeSerialMismatch, serialMismatchesOf } from './check.js';
 import { GatewayWeather } from './weather/gateway-weather.js';
 
 const logger = log.child({ mod: 'gateway' });
@@ -88,15 +89,17 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
     await this.hw.start();
     // fail closed before anything else: whatever the relays did before this boot, now they are off
     await this.closeEverything('start-up');
-    const cloudVersion = this.loadConfig();
+    this.loadConfig();
     this.loadState();
+    this.reportSerialMismatches();
     if (this.uplink) {
       this.uplink.onConfig((c) => this.applyConfig(c));
       this.uplink.onCommand(async (c) => {
         const r = await this.command(c);
         return r.outcome === 'done' ? { status: 'done' } : { status: 'rejected', reason: r.reason ?? r.outcome };
       });
-      this.uplink.setConfigVersion(cloudVersion);
+      // one version on both sides: the birth carries the version in force, the file's initialConfig included
+      this.uplink.setConfigVersion(this.cfg.version);
       this.uplink.start();
     }
     await this.enqueue(() => this.runStep([]));
@@ -133,7 +136,8 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
       const r = executeCommand(this.loop, cmd, this.cfg, this.clock.now(), { ...this.loopOpts, weather: this.weather?.last });
       await this.commit(r);
       if (r.outcome !== 'done') {
-        this.publishEvent({ ts: this.clock.now(), kind: 'cmd_rejected', severity: 'info', reason: `command ${cmd.id} ${r.outcome}: ${r.reason ?? ''}`, data: { cmdId: cmd.id } });
+        this.publishEvent({ ts: this.clock.now(), kind: 'cmd_rejected', code: r.outcome === 'expired' ? 'cmd_expired' : 'cmd_refused', severity: 'info',
+          reason: `command ${cmd.id} ${r.outcome}: ${r.reason ?? ''}`, data: { cmdId: cmd.id, cmdKind: cmd.kind, ...(r.code ? { why: r.code } : {}) } });
       }
       return { outcome: r.outcome, ...(r.reason ? { reason: r.reason } : {}) };
     });
@@ -148,13 +152,17 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
         : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
       const now = this.clock.now();
       if (!parsed.success || reasons.length) {
-        this.publishEvent({ ts: now, kind: 'config_rejected', severity: 'warning', reason: `config v${cfg.version} rejected, v${this.cfg.version} stays: ${reasons.join('; ')}`.slice(0, 500) });
+        this.publishEvent({ ts: now, kind: 'config_rejected', code: parsed.success ? 'config_hardware_mismatch' : 'config_invalid', severity: 'warning',
+          reason: `config v${cfg.version} rejected, v${this.cfg.version} stays: ${reasons.join('; ')}`.slice(0, 500),
+          data: { version: cfg.version, runningVersion: this.cfg.version, problems: reasons.length } });
         return { status: 'rejected', reasons };
       }
       writeJsonAtomic(this.configFile, parsed.data);
       const old = this.cfg.version;
       this.cfg = parsed.data;
-      this.publishEvent({ ts: now, kind: 'config_applied', severity: 'info', reason: `config v${parsed.data.version} applied (was v${old}): ${parsed.data.zones.length} zones`, data: { version: parsed.data.version } });
+      this.publishEvent({ ts: now, kind: 'config_applied', code: 'config_applied', severity: 'info',
+        reason: `config v${parsed.data.version} applied (was v${old}): ${parsed.data.zones.length} zones`,
+        data: { version: parsed.data.version, previousVersion: old, zones: parsed.data.zones.length } });
       await this.runStep([]);
       return { status: 'applied' };
     });
@@ -206,7 +214,7 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
     } catch (err) {
       // a bug must never leave water running: everything off, state reset to closed
       logger.error({ err }, 'control step failed; closing every actuator');
-      this.publishEvent({ ts: this.clock.now(), kind: 'alarm', severity: 'critical', reason: `control loop error, every valve closed: ${errorMessage(err)}`.slice(0, 500) });
+      this.publishEvent({ ts: this.clock.now(), kind: 'alarm', code: 'loop_error', severity: 'critical', reason: `control loop error, every valve closed: ${errorMessage(err)}`.slice(0, 500) });
       await this.closeEverything('loop error');
       this.loop = restoreState(this.loop, this.clock.now());
     }
@@ -260,7 +268,8 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
       }
       if (!this.failing.has(id)) {
         this.failing.add(id);
-        this.publishEvent({ ts: this.clock.now(), kind: 'alarm', valve: id, severity: 'critical', reason: `could not switch ${id} ${on ? 'on' : 'off'}: ${errorMessage(err)}`.slice(0, 500) });
+        this.publishEvent({ ts: this.clock.now(), kind: 'alarm', code: on ? 'relay_open_failed' : 'relay_close_failed', valve: id, severity: 'critical',
+          reason: `could not switch ${id} ${on ? 'on' : 'off'}: ${errorMessage(err)}`.slice(0, 500), data: { actuator: id, on } });
       }
       return false;
     }
@@ -280,10 +289,16 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
     const used = () => new Set(this.cfg.zones.flatMap((z) => Object.values(z.sensors).map((r) => r?.sensor)));
     const offs = [
       this.hw.sensors.onFault?.((f) => {
-        if (!used().has(f.sensor)) this.publishEvent({ ts: this.clock.now(), kind: 'sensor_fault', sensor: f.sensor, severity: 'warning', reason: `sensor fault: ${f.reason}`.slice(0, 500), data: { fault: f.fault } });
+        if (!used().has(f.sensor)) {
+          this.publishEvent({ ts: this.clock.now(), kind: 'sensor_fault', code: 'device_fault', sensor: f.sensor, severity: 'warning',
+            reason: `sensor fault: ${f.reason}`.slice(0, 500), data: { sensor: f.sensor, fault: f.fault } });
+        }
       }),
       this.hw.sensors.onRecovered?.((r) => {
-        if (!used().has(r.sensor)) this.publishEvent({ ts: this.clock.now(), kind: 'sensor_recovered', sensor: r.sensor, severity: 'info', reason: `sensor recovered: ${r.sensor} answers again after ${Math.round(r.downMs / 1000)} s` });
+        if (!used().has(r.sensor)) {
+          this.publishEvent({ ts: this.clock.now(), kind: 'sensor_recovered', code: 'device_recovered', sensor: r.sensor, severity: 'info',
+            reason: `sensor recovered: ${r.sensor} answers again after ${Math.round(r.downMs / 1000)} s`, data: { sensor: r.sensor, downSeconds: Math.round(r.downMs / 1000) } });
+        }
       }),
     ];
     const prev = this.unsubscribe;
@@ -299,7 +314,19 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
     for (const f of failed) {
       this.retryClose.add(f.id);
       this.failing.add(f.id);
-      this.publishEvent({ ts: this.clock.now(), kind: 'alarm', valve: f.id, severity: 'critical', reason: `${why}: could not close ${f.id}: ${errorMessage(f.error)}`.slice(0, 500) });
+      this.publishEvent({ ts: this.clock.now(), kind: 'alarm', code: 'relay_close_failed', valve: f.id, severity: 'critical',
+        reason: `${why}: could not close ${f.id}: ${errorMessage(f.error)}`.slice(0, 500), data: { actuator: f.id, on: false, when: why } });
+    }
+  }
+
+  /** A device whose profile's factory serial settings differ from its bus is likely to stay silent: say so at start. */
+  private reportSerialMismatches(): void {
+    for (const m of serialMismatchesOf(this.file)) {
+      const reason = describeSerialMismatch(m);
+      logger.warn({ device: m.device, bus: m.bus, differences: m.differences }, 'serial settings differ from the profile');
+      const data: Record<string, string | number> = { device: m.device, bus: m.bus };
+      for (const d of m.differences) { data[`${d.key}Device`] = d.device; data[`${d.key}Bus`] = d.bus; }
+      this.publishEvent({ ts: this.clock.now(), kind: 'alarm', code: 'serial_mismatch', sensor: m.device, severity: 'warning', reason: reason.slice(0, 500), data });
     }
   }
 
@@ -318,8 +345,8 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
     }
   }
 
-  /** Last applied cloud config, else the file's initial config; returns the cloud version (0 = none). */
-  private loadConfig(): number {
+  /** Last applied cloud config, else the file's initial config (whichever has the higher version). */
+  private loadConfig(): void {
     const initial = this.file.initialConfig;
     let saved: GatewayConfig | undefined;
     try {
@@ -329,12 +356,7 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
       logger.error({ err: errorMessage(err), file: this.configFile }, 'saved config unreadable; using the initial config');
     }
     const usable = saved && zonesAgainstHardware(saved, hardwareOf(this.file)).length === 0 ? saved : undefined;
-    if (usable && usable.version >= (initial?.version ?? 0)) {
-      this.cfg = usable;
-      return usable.version;
-    }
-    this.cfg = initial ?? NO_ZONES;
-    return usable?.version ?? 0;
+    this.cfg = usable && usable.version >= (initial?.version ?? 0) ? usable : initial ?? NO_ZONES;
   }
 
   private loadState(): void {

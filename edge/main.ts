@@ -10,7 +10,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { log } from '../lib/log.js';
 import { errorMessage } from '../lib/errors.js';
+import { checkGatewayConfig } from './check.js';
 import { loadGatewayFile, type GatewayFile } from './config.js';
+import { GatewayError } from './errors.js';
 import { Gateway } from './gateway.js';
 import { LocalControl } from './local-control.js';
 import { PROFILES_DIR } from './modbus/index.js';
@@ -35,6 +37,12 @@ export async function runGateway(configFile: string, opts: RunOptions = {}): Pro
   const out = opts.out ?? process.stdout;
   const errOut = opts.err ?? process.stderr;
   const file = withProfilePaths(loadGatewayFile(configFile), import.meta.url);
+  // the same checks as `ruongso gateway --check`: a file that cannot run is refused whole, with every problem
+  const check = checkGatewayConfig(file);
+  if (check.problems.length) {
+    throw new GatewayError('GATEWAY_CONFIG_INVALID', `${configFile}: ${check.problems.length} problem(s):\n  ${check.problems.join('\n  ')}`);
+  }
+  for (const w of check.warnings) logger.warn({ file: configFile }, w);
   const gw = new Gateway(file);
   gw.on('event', (e) => out.write(`${new Date(e.ts).toISOString()} ${e.kind.padEnd(14)} ${e.reason}\n`));
   const local = file.local ? new LocalControl(gw, file.local) : undefined;

@@ -7,6 +7,8 @@ import { DEFAULT_LOOP_OPTIONS, type LoopOptions, type LoopState, type StepResult
 export interface CommandOutcome {
   outcome: 'done' | 'rejected' | 'expired';
   reason?: string;
+  /** why, as a stable code: `expired`, `unknown_target`, or the interlock's code that refused an open */
+  code?: string;
 }
 
 /** Valves a command names: one valve, or every valve of a zone; null = it names something unknown. */
@@ -27,10 +29,10 @@ export function executeCommand(
   prev: LoopState, cmd: Command, config: GatewayConfig, now: number, opts: LoopOptions = DEFAULT_LOOP_OPTIONS,
 ): StepResult & CommandOutcome {
   const by = cmd.by ?? `command ${cmd.id}`;
-  const noop = (outcome: CommandOutcome['outcome'], reason: string) => ({ ...step(prev, [], config, now, opts), outcome, reason });
-  if (now > cmd.expiresAt) return noop('expired', `command ${cmd.id} expired before it arrived`);
+  const noop = (outcome: CommandOutcome['outcome'], reason: string, code: string) => ({ ...step(prev, [], config, now, opts), outcome, reason, code });
+  if (now > cmd.expiresAt) return noop('expired', `command ${cmd.id} expired before it arrived`, 'expired');
   const t = targets(cmd, config);
-  if (t === null) return noop('rejected', `unknown ${'valve' in cmd && cmd.valve ? `valve "${cmd.valve}"` : `zone "${'zone' in cmd ? cmd.zone : ''}"`} in config v${config.version}`);
+  if (t === null) return noop('rejected', `unknown ${'valve' in cmd && cmd.valve ? `valve "${cmd.valve}"` : `zone "${'zone' in cmd ? cmd.zone : ''}"`} in config v${config.version}`, 'unknown_target');
   const valves = t === 'all' ? config.zones.flatMap((z) => z.valves) : t;
   const state = cloneState(prev);
   const holdMin = cmd.kind === 'stop-all' ? opts.stopAllHoldMinutes : opts.closeHoldMinutes;
@@ -44,8 +46,10 @@ export function executeCommand(
   if (cmd.kind === 'open' && !valves.some((v) => result.state.valves[v]?.open)) {
     const why = valves.map((v) => result.state.valves[v]?.blockReason).filter((r): r is string => !!r);
     const reason = why.length ? why.join('; ') : valves.map((v) => `${v} could not open`).join('; ');
-    return { ...noop('rejected', reason) };
+    const code = valves.map((v) => result.state.valves[v]?.block).find((b): b is string => !!b) ?? 'not_opened';
+    return { ...noop('rejected', reason, code) };
   }
-  result.events.push({ ts: now, kind: 'cmd_executed', severity: 'info', reason: `command ${cmd.id} by ${by}: ${head}`, data: { cmdId: cmd.id } });
+  result.events.push({ ts: now, kind: 'cmd_executed', code: `cmd_${cmd.kind.replace('-', '_')}`, severity: 'info', reason: `command ${cmd.id} by ${by}: ${head}`,
+    data: { cmdId: cmd.id, by, valves: valves.join(','), minutes } });
   return { ...result, outcome: 'done', reason: head };
 }

@@ -2,7 +2,7 @@ import type { GatewayConfig, Reading, Zone } from '../../protocol/index.js';
 import { clock } from './format.js';
 import { awaitingFreshReadings, freshReadingsGate, maxRunTimeInterlock, pumpCapacityInterlock, pumpRules, salinityInterlock, type ValveDecision } from './interlocks.js';
 import { localTime } from './local-time.js';
-import { zoneDesire, type Desire } from './modes.js';
+import { decisionCode, zoneDesire, type Desire } from './modes.js';
 import { cloneState } from './state.js';
 import { applyWeather } from '../weather/adjust.js';
 import { mergeReadings, sensorKey, viewSensor } from './sensors.js';
@@ -46,7 +46,8 @@ export function step(
   const opens: ActuatorCommand[] = [];
   const closes: ActuatorCommand[] = [];
   for (const [valve, vs] of Object.entries(state.valves)) {
-    const d = decisions.get(valve) ?? { zone: '', open: false, reason: `closed: ${valve} is in no zone of config v${config.version}` };
+    const d = decisions.get(valve) ?? { zone: '', open: false, code: 'valve_not_in_zone', reason: `closed: ${valve} is in no zone of config v${config.version}`,
+      data: { configVersion: config.version } };
     const zone = config.zones.find((z) => z.id === d.zone);
     noteBlock(state, valve, d, now, events);
     if (d.open === vs.open) continue;
@@ -55,26 +56,30 @@ export function step(
     if (!d.open && zone) state.zones[zone.id]!.lastClosedAt = now;
     (d.open ? opens : closes).push({ actuator: valve, on: d.open, reason: d.reason });
     if (d.interlock === 'salinity' || d.interlock === 'pump_capacity') {
-      events.push(ev(now, 'interlock', zone, valve, d.reason, 'warning', d.data));
+      events.push(ev(now, 'interlock', decisionCode(d), zone, valve, d.reason, 'warning', d.data));
     }
-    events.push(ev(now, d.open ? 'valve_opened' : 'valve_closed', zone, valve, d.reason, d.severity ?? 'info', d.data));
+    events.push(ev(now, d.open ? 'valve_opened' : 'valve_closed', decisionCode(d), zone, valve, d.reason, d.severity ?? 'info', d.data));
   }
   const { on, off } = drivePumps(state, rules, now, events);
   commands.push(...off, ...closes, ...opens, ...on);
   return { state, commands, events };
 }
 
-function ev(ts: number, kind: ControlEvent['kind'], zone: Zone | undefined, valve: string, reason: string,
+function ev(ts: number, kind: ControlEvent['kind'], code: string, zone: Zone | undefined, valve: string, reason: string,
   severity: ControlEvent['severity'], data?: ControlEvent['data']): ControlEvent {
-  return { ts, kind, ...(zone ? { zone: zone.id } : {}), valve, severity, reason, ...(data ? { data } : {}) };
+  return { ts, kind, code, ...(zone ? { zone: zone.id } : {}), valve, severity, reason, ...(data ? { data } : {}) };
 }
 
 /** A person's override beats the automatic mode; interlocks come after and beat both. */
 function valveWish(state: LoopState, valve: string, auto: Desire, manualEnded: boolean, tz: string): Desire {
   const o = state.overrides[valve];
-  if (o?.kind === 'close') return { open: false, reason: `closed: held closed by ${o.by} until ${clock(o.until, tz)}` };
-  if (o?.kind === 'open') return { open: true, reason: `opened: manual open by ${o.by} until ${clock(o.until, tz)}` };
-  if (manualEnded && !auto.open) return { ...auto, reason: `closed: manual time ended, back to automatic (${auto.reason.replace(/^closed: /, '')})` };
+  const data = (by: string, until: number) => ({ by, until, ...(o?.cmdId ? { cmdId: o.cmdId } : {}) });
+  if (o?.kind === 'close') return { open: false, code: 'manual_close', reason: `closed: held closed by ${o.by} until ${clock(o.until, tz)}`, data: data(o.by, o.until) };
+  if (o?.kind === 'open') return { open: true, code: 'manual_open', reason: `opened: manual open by ${o.by} until ${clock(o.until, tz)}`, data: data(o.by, o.until) };
+  if (manualEnded && !auto.open) {
+    return { ...auto, code: 'manual_ended', data: { ...auto.data, then: decisionCode(auto) },
+      reason: `closed: manual time ended, back to automatic (${auto.reason.replace(/^closed: /, '')})` };
+  }
   return auto;
 }
 
@@ -90,8 +95,8 @@ function noteBlock(state: LoopState, valve: string, d: ValveDecision, now: numbe
     delete vs.blockReason;
   }
   if (d.block && !d.block.quiet) {
-    const severity = key === 'salinity' || key === 'salinity_unknown' ? 'warning' : 'info';
-    events.push({ ts: now, kind: 'blocked', zone: d.zone, valve, severity, reason: d.block.reason, ...(d.data ? { data: d.data } : {}) });
+    const severity = key === 'salinity_interlock' || key === 'salinity_unknown' ? 'warning' : 'info';
+    events.push({ ts: now, kind: 'blocked', code: key!, zone: d.zone, valve, severity, reason: d.block.reason, ...(d.data ? { data: d.data } : {}) });
   }
 }
 
@@ -110,12 +115,13 @@ function drivePumps(state: LoopState, rules: ReturnType<typeof pumpRules>, now: 
     ps.since = now;
     const reason = want ? `pump on: valve ${openValves.join(', ')} open` : `pump off: no valve of ${r.pump} open`;
     (want ? on : off).push({ actuator: r.pump, on: want, reason });
-    events.push({ ts: now, kind: want ? 'pump_on' : 'pump_off', valve: r.pump, severity: 'info', reason });
+    events.push({ ts: now, kind: want ? 'pump_on' : 'pump_off', code: want ? 'pump_valve_open' : 'pump_no_valve_open', valve: r.pump,
+      severity: 'info', reason, data: { pump: r.pump, valves: openValves.join(',') } });
   }
   return { on, off };
 }
 
-function startUp(state: LoopState, config: GatewayConfig, pumps: string[], now: number, commands: ActuatorCommand[], events: ControlEvent[]) {
+function startUp(state: LoopState, config: GatewayConfig, pumps: string[], now: number, commands: ActuatorCommand[], events: ControlEvent[]): void {
   const valves = new Set([...Object.keys(state.valves), ...config.zones.flatMap((z) => z.valves)]);
   const all = new Set([...pumps, ...Object.keys(state.pumps)]);
   for (const p of all) {
@@ -128,7 +134,8 @@ function startUp(state: LoopState, config: GatewayConfig, pumps: string[], now: 
   }
   state.started = true;
   state.startedAt = now;
-  events.push({ ts: now, kind: 'started', severity: 'info', reason: `started: ${valves.size} valves and ${all.size} pumps commanded closed`, data: { configVersion: config.version } });
+  events.push({ ts: now, kind: 'started', code: 'started', severity: 'info', reason: `started: ${valves.size} valves and ${all.size} pumps commanded closed`,
+    data: { configVersion: config.version, valves: valves.size, pumps: all.size } });
 }
 
 function trackSensorFaults(state: LoopState, config: GatewayConfig, now: number, events: ControlEvent[]) {
@@ -143,10 +150,11 @@ function trackSensorFaults(state: LoopState, config: GatewayConfig, now: number,
       const had = state.faults[key];
       if (!s.ok && had === undefined) {
         state.faults[key] = s.why;
-        events.push({ ts: now, kind: 'sensor_fault', zone: zone.id, sensor: ref.sensor, severity: 'warning', reason: `sensor fault: ${s.why}`, data: { metric: ref.metric } });
+        events.push({ ts: now, kind: 'sensor_fault', code: 'sensor_unknown', zone: zone.id, sensor: ref.sensor, severity: 'warning', reason: `sensor fault: ${s.why}`, data: s.data });
       } else if (s.ok && had !== undefined) {
         delete state.faults[key];
-        events.push({ ts: now, kind: 'sensor_recovered', zone: zone.id, sensor: ref.sensor, severity: 'info', reason: `sensor recovered: ${ref.sensor} ${ref.metric} reads again`, data: { metric: ref.metric } });
+        events.push({ ts: now, kind: 'sensor_recovered', code: 'sensor_recovered', zone: zone.id, sensor: ref.sensor, severity: 'info',
+          reason: `sensor recovered: ${ref.sensor} ${ref.metric} reads again`, data: { sensor: ref.sensor, metric: ref.metric } });
       }
     }
   }

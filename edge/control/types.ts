@@ -10,7 +10,10 @@ export interface ActuatorCommand {
 }
 
 /** A decision of the loop; the shell adds bootId and seq before it goes on the event topic. */
-export type ControlEvent = Omit<GatewayEvent, 'bootId' | 'seq'>;
+export type ControlEvent = Omit<GatewayEvent, 'bootId' | 'seq' | 'code'> & {
+  /** always set by this gateway: the stable reason code the web app translates (edge/README.md "Event codes") */
+  code: string;
+};
 
 /** The latest value of one sensor metric (the loop's memory of the bus). */
 export interface LatestReading {

@@ -24,4 +24,14 @@ describe('parseBusUrl', () => {
     expect(() => parseBusUrl('udp://1.2.3.4:502')).toThrow(/unknown scheme "udp:"/);
     expect(() => parseBusUrl('ttyUSB0')).toThrow(expect.objectContaining({ code: 'MODBUS_BUS_URL_INVALID' }));
   });
+
+  it('names the key and its allowed values in every query error', () => {
+    expect(() => parseBusUrl('rtu:///dev/ttyUSB0?stopBits=3')).toThrow(/stopBits=3: stopBits must be one of 1, 2/);
+    expect(() => parseBusUrl('rtu:///dev/ttyUSB0?dataBits=9')).toThrow(/dataBits=9: dataBits must be one of 7, 8/);
+    expect(() => parseBusUrl('rtu:///dev/ttyUSB0?parity=mark')).toThrow(/parity=mark: parity must be one of none, even, odd/);
+    expect(() => parseBusUrl('rtu:///dev/ttyUSB0?baud=fast')).toThrow(/baud=fast: baud must be one of 1200, 2400/);
+    expect(() => parseBusUrl('rtu:///dev/ttyUSB0?stopbits=2')).toThrow(/unknown key stopbits; allowed keys: baud, parity, dataBits, stopBits/);
+    // every problem at once, not only the first
+    expect(() => parseBusUrl('rtu:///dev/ttyUSB0?stopBits=3&parity=x')).toThrow(/parity=x.*stopBits=3|stopBits=3.*parity=x/);
+  });
 });

@@ -21,13 +21,20 @@ export interface RtuBusAddress {
 
 export type BusAddress = TcpBusAddress | RtuBusAddress;
 
+const BAUDS = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200];
+const oneOf = <T extends number>(key: string, allowed: readonly T[]) => z.coerce.number({ message: `${key} must be one of ${allowed.join(', ')}` })
+  .refine((v): v is T => (allowed as readonly number[]).includes(v), `${key} must be one of ${allowed.join(', ')}`)
+  .transform((v) => v as T);
+
+/** the query keys of an RTU bus URL, each with its allowed values (named in every error) */
+export const RTU_QUERY_KEYS = { baud: BAUDS, parity: ['none', 'even', 'odd'], dataBits: [7, 8], stopBits: [1, 2] } as const;
+
 const RtuQuery = z.object({
   // typical RS-485 soil sensors ship at 9600 8N1
-  baud: z.coerce.number().int().refine((b) => [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200].includes(b),
-    'baud must be one of 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200').default(9600),
-  parity: z.enum(['none', 'even', 'odd']).default('none'),
-  dataBits: z.coerce.number().pipe(z.union([z.literal(7), z.literal(8)])).default(8),
-  stopBits: z.coerce.number().pipe(z.union([z.literal(1), z.literal(2)])).default(1),
+  baud: oneOf('baud', BAUDS).default(9600),
+  parity: z.enum(['none', 'even', 'odd'], { message: 'parity must be one of none, even, odd' }).default('none'),
+  dataBits: oneOf('dataBits', [7, 8] as const).default(8),
+  stopBits: oneOf('stopBits', [1, 2] as const).default(1),
 }).strict();
 
 function invalid(url: string, why: string, cause?: unknown): ModbusError {
@@ -66,8 +73,14 @@ export function parseBusUrl(input: string): BusAddress {
 function rtuAddress(path: string, params: URLSearchParams, text: string): RtuBusAddress {
   const parsed = RtuQuery.safeParse(Object.fromEntries(params));
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw invalid(text, `${issue?.path.join('.') || 'query'}: ${issue?.message ?? 'invalid'}`, parsed.error);
+    const why = parsed.error.issues.map((issue) => {
+      if (issue.code === 'unrecognized_keys') {
+        return `unknown ${issue.keys.length > 1 ? 'keys' : 'key'} ${issue.keys.join(', ')}; allowed keys: ${Object.keys(RTU_QUERY_KEYS).join(', ')}`;
+      }
+      const key = String(issue.path[0] ?? 'query');
+      return `${key}=${params.get(key) ?? ''}: ${issue.message}`;
+    });
+    throw invalid(text, why.join('; '), parsed.error);
   }
   const q = parsed.data;
   return {
