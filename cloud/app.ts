@@ -14,6 +14,7 @@ import { metricsRoutes } from './routes/metrics.js';
 import { unitRoutes } from './routes/units/index.js';
 import type { TelemetryStore } from './telemetry/store.js';
 import { webRoutes } from './web/page.js';
+import { securityHeaders, type SecurityOptions } from './auth/security-headers.js';
 
 export interface AppOptions {
   registry: Registry;
@@ -32,6 +33,8 @@ export interface AppOptions {
   scoped?: boolean;
   /** further route plugins (accounts, control, …), registered before the gateway routes inside the app */
   plugins?: { plugin: FastifyPluginAsync<any>; options?: Record<string, unknown> }[];
+  /** security headers: HSTS in production, the map tile host in the CSP (default OSM, not production) */
+  security?: SecurityOptions;
 }
 
 /**
@@ -45,14 +48,16 @@ export async function app(fastify: FastifyInstance, opts: AppOptions): Promise<v
   fastify.setErrorHandler(makeErrorHandler(fastify.log as Logger));
   fastify.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'NOT_FOUND', message: `no such page or API route: ${req.method} ${req.url.split('?')[0]}` }));
 
+  await securityHeaders(fastify, opts.security ?? {});
   await fastify.register(swagger, {
     openapi: {
       info: { title: 'Ruộng Số API', version: '1', description: 'Gateways, telemetry and control of Ruộng Số. Times are milliseconds since 1970 UTC unless named ISO.' },
-      tags: [{ name: 'health' }, { name: 'gateways' }, { name: 'units' }, { name: 'reports' }],
+      tags: [{ name: 'health' }, { name: 'auth' }, { name: 'users' }, { name: 'units' }, { name: 'cooperatives' }, { name: 'farms' }, { name: 'gateways' }, { name: 'audit' }, { name: 'reports' }],
     },
     transform: jsonSchemaTransform,
   });
-  await fastify.register(swaggerUi, { routePrefix: '/docs' });
+  // Swagger UI has inline scripts: its own CSP with their hashes, and still no framing
+  await fastify.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, transformStaticCSP: (h) => h.replace("frame-ancestors 'self'", "frame-ancestors 'none'") });
 
   const z = fastify.withTypeProvider<ZodTypeProvider>();
   await z.register(healthRoutes, {

@@ -38,6 +38,7 @@ export const CONFIG_KEYS = {
   ADMIN_PASSWORD: { schema: z.string().optional(), doc: 'initial admin password (required in production mode)' },
   LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), doc: 'pino log level' },
   SPOOL_MAX_MB: { schema: z.coerce.number().positive().default(512), doc: 'disk spool for telemetry while the store is down' },
+  TILE_URL: { schema: z.string().refine((s) => s === '' || /^https?:\/\/[^/]+\//.test(s), { message: 'must be an http(s) tile template like https://tile.openstreetmap.org/{z}/{x}/{y}.png, or empty' }).default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'), doc: 'map tiles of the web app (Leaflet template); its host is allowed in the CSP; empty = plain background' },
   TRUST_PROXY: { schema: bool.default(false), doc: 'trust X-Forwarded-* headers from a reverse proxy' },
 } as const;
 

@@ -162,19 +162,21 @@ export class CloudService {
     this.#started.push(() => ingest.stop());
 
     const web = this.opts.webApp;
+    const tileUrl = typeof web === 'object' && web.tileUrl !== undefined ? web.tileUrl : c.TILE_URL;
     const plugins = [...(this.opts.plugins ?? [])];
     if (web) {
       plugins.unshift({ plugin: registryWebAppPlugin, options: {
         registry: this.registry, mode: c.RUONGSO_MODE, adminPassword: c.ADMIN_PASSWORD, reports: facts, clock: this.#clock,
         missionDb: () => openMissionDb(c, { pgSchema: this.opts.pgSchema }), telemetry: () => this.store,
         uplink: () => this.ingest,
-        ...(typeof web === 'object' && web.tileUrl !== undefined ? { tileUrl: web.tileUrl } : {}),
+        tileUrl,
         onDemoLogins: (_logins: unknown, text: string) => { this.demoLogins = text; },
       } });
     }
     this.app = await buildApp({
       registry: this.registry, store: this.store, clock: this.#clock, plugins,
       scoped: !!web, page: web ? false : this.opts.page,
+      security: { production: c.RUONGSO_MODE === 'production', tileUrl },
       brokerHealth: () => this.#brokerHealth(),
     }, { log: this.opts.log, trustProxy: c.TRUST_PROXY });
     this.#started.push(() => this.app.close());

@@ -21,6 +21,8 @@ declare module 'fastify' {
 
 export interface AuthPluginOptions {
   service: AuthService;
+  /** origins besides the request's own host that may send cookie-authenticated writes (PUBLIC_URL) */
+  allowedOrigins?: string[];
   /** Secure cookies (HTTPS only); default: true in production mode */
   secureCookie?: boolean;
 }
@@ -41,13 +43,40 @@ export const authPlugin = fp<AuthPluginOptions>(async (app, opts) => {
   app.decorate('auth', opts.service);
   app.decorateRequest('user', null);
   app.decorateRequest('sessionToken', null);
+  const allowed = new Set((opts.allowedOrigins ?? []).map((o) => new URL(o).host));
   app.addHook('onRequest', async (req) => {
+    refuseCrossSiteWrite(req, allowed);
     const token = tokenOf(req);
     if (!token) return;
     const user = await opts.service.authenticate(token);
     if (user) { req.user = user; req.sessionToken = token; }
   });
 }, { name: 'ruongso-auth', fastify: '5.x' });
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * CSRF defence: a write that a browser could send on its own (cookie, not a bearer header) must
+ * come from our own pages — `Sec-Fetch-Site: same-origin` (or `none`, typed by the user), or an
+ * `Origin` whose host is the request's Host or an allowed origin. A client that sends neither
+ * header is not a browser, and so cannot be made to send the request by another site.
+ */
+export function refuseCrossSiteWrite(req: FastifyRequest, allowedHosts: ReadonlySet<string> = new Set()): void {
+  if (SAFE_METHODS.has(req.method)) return;
+  if (/^Bearer\s+/i.test(req.headers.authorization ?? '')) return;
+  const site = req.headers['sec-fetch-site'];
+  const origin = req.headers.origin;
+  let fromHost: string | null = null;
+  if (origin) {
+    try { fromHost = origin === 'null' ? 'null' : new URL(origin).host; } catch { fromHost = 'invalid'; }
+  }
+  const ownHost = req.headers.host ?? '';
+  const originOk = fromHost === null || fromHost === ownHost || allowedHosts.has(fromHost);
+  const siteOk = site === undefined || site === 'same-origin' || site === 'none' || (site === 'same-site' && originOk && fromHost !== null);
+  if (!originOk || !siteOk) {
+    throw new AuthError('AUTH_ORIGIN_REFUSED', `a ${req.method} from ${origin ?? site} is refused: writes come from this site's own pages`, { origin: origin ?? '', site: String(site ?? '') });
+  }
+}
 
 /** A preHandler that lets only logged-in users with one of the roles through (401 / 403). */
 export function requireRole(...roles: Role[]): preHandlerAsyncHookHandler {

@@ -49,13 +49,7 @@ export function renderGatewaysPage(locale: Locale, rows: { gateway: GatewayView;
   return `<!doctype html>
 <html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="refresh" content="30"><title>${t.title}</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:0 auto;padding:1rem;max-width:1100px;color:#1b1b1b}
-h1{font-size:1.3rem;color:#14532d}nav{display:flex;gap:1rem;justify-content:flex-end}
-table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ccc;padding:.4rem;text-align:left;vertical-align:top}
-ul{margin:0;padding-left:1rem}.on{color:#14532d;font-weight:600}.off{color:#9a1b1b;font-weight:600}.bad{color:#9a1b1b}.muted{color:#555}
-@media (max-width:600px){thead{display:none}tr{display:block;border-bottom:2px solid #999}td{display:block;border:0}}
-</style></head>
+<link rel="stylesheet" href="/page.css"></head>
 <body><nav><a href="?lang=${other}" hreflang="${other}">${t.switchTo}</a><a href="/docs">${t.api}</a></nav>
 <h1>${t.heading}</h1>
 ${rows.length ? `<table><thead><tr><th>${t.gateway}</th><th>${t.farm}</th><th>${t.commune}</th><th>${t.status}</th><th>${t.lastSeen}</th><th>${t.readings}</th></tr></thead>
@@ -64,9 +58,18 @@ ${rows.length ? `<table><thead><tr><th>${t.gateway}</th><th>${t.farm}</th><th>${
 </body></html>`;
 }
 
+/** The page's styles, served as a file: the CSP allows no inline <style>. */
+export const PAGE_CSS = `body{font-family:system-ui,sans-serif;margin:0 auto;padding:1rem;max-width:1100px;color:#1b1b1b}
+h1{font-size:1.3rem;color:#14532d}nav{display:flex;gap:1rem;justify-content:flex-end}
+table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ccc;padding:.4rem;text-align:left;vertical-align:top}
+ul{margin:0;padding-left:1rem}.on{color:#14532d;font-weight:600}.off{color:#9a1b1b;font-weight:600}.bad{color:#9a1b1b}.muted{color:#555}
+@media (max-width:600px){thead{display:none}tr{display:block;border-bottom:2px solid #999}td{display:block;border:0}}
+`;
+
 export interface WebOptions { registry: Registry; store: TelemetryStore; clock: Clock; path?: string }
 
 export const webRoutes: FastifyPluginAsyncZod<WebOptions> = async (app, { registry, store, clock, path = '/' }) => {
+  app.get('/page.css', { schema: { hide: true } }, async (_req, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(PAGE_CSS));
   app.get(path, {
     schema: {
       hide: true,

@@ -4,10 +4,15 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { currentUser, requireRole, SESSION_COOKIE } from '../../auth/plugin.js';
 import { errorResponses, Ok } from '../../auth/http.js';
 import { PublicUser, toPublicUser } from '../../auth/types.js';
+import { AuthError } from '../../auth/errors.js';
+import { normalizePhone } from '../../registry/phone.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export interface AuthRoutesOptions {
-  /** login attempts per login name and address per window; default 10 per minute */
+  /** login attempts per (login name, address) per window; default 10 per minute */
   loginMax?: number;
+  /** login attempts per address per window, whatever the names; default 10 × loginMax */
+  loginMaxPerAddress?: number;
   loginWindowMs?: number;
   secureCookie?: boolean;
 }
@@ -21,15 +26,32 @@ const LoginBody = z.object({
 export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, opts) => {
   await app.register(rateLimit, { global: false });
   const auth = app.auth;
+  const max = opts.loginMax ?? 10;
+  const timeWindow = opts.loginWindowMs ?? 60_000;
+  // one key per account whatever the spelling: "+84 900…" and "0900…" count together
+  const loginOf = (req: FastifyRequest) => {
+    const l = String((req.body as { login?: unknown } | undefined)?.login ?? '').trim().toLowerCase();
+    return normalizePhone(l) ?? l;
+  };
+  // two counters: a wrong guess at one name cannot lock out another name behind the same address
+  // (a village shares one carrier-grade NAT address), and one address still cannot try every name
+  const limits = [
+    { scope: 'login', check: app.createRateLimit({ max, timeWindow, keyGenerator: (req) => `login|${req.ip}|${loginOf(req)}` }) },
+    { scope: 'address', check: app.createRateLimit({ max: opts.loginMaxPerAddress ?? max * 10, timeWindow, keyGenerator: (req) => `addr|${req.ip}` }) },
+  ];
+  // preHandler, not onRequest: the body (the login name) is parsed by then
+  const throttle = async (req: FastifyRequest, reply: FastifyReply) => {
+    const results = await Promise.all(limits.map(async (l) => ({ ...l, r: await l.check(req) })));
+    for (const { scope, r } of results) {
+      if (!r.isAllowed && r.isExceeded) {
+        reply.header('retry-after', r.ttlInSeconds);
+        throw new AuthError('AUTH_RATE_LIMITED', `too many login attempts (${scope}); try again in ${r.ttlInSeconds} s`, { scope, retryAfterS: r.ttlInSeconds });
+      }
+    }
+  };
 
   app.post('/api/v1/auth/login', {
-    config: {
-      rateLimit: {
-        max: opts.loginMax ?? 10,
-        timeWindow: opts.loginWindowMs ?? 60_000,
-        keyGenerator: (req) => `${req.ip}|${String((req.body as { login?: unknown } | undefined)?.login ?? '').toLowerCase()}`,
-      },
-    },
+    preHandler: throttle,
     schema: {
       tags: ['auth'], summary: 'Log in with username or phone and password; sets an httpOnly cookie and returns a bearer token',
       body: LoginBody,

@@ -1,3 +1,4 @@
+import './zod-config.js';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, linkUp, me, type Me } from './api.js';
