@@ -4,7 +4,7 @@
  */
 import mqtt from 'mqtt';
 import { CONFIG_KEYS, loadConfig, type CloudConfig } from '../cloud/config.js';
-import { seedDemoHistory } from '../cloud/demo/history.js';
+import { seedDemoHistory, seedDemoTelemetry } from '../cloud/demo/history.js';
 import { DEMO_ACTOR, DEMO_FARMS, seedDemoDistrict } from '../cloud/demo/seed.js';
 import { provisionGateway } from '../cloud/registry/provision.js';
 import type { Registry } from '../cloud/registry/registry.js';
@@ -74,6 +74,8 @@ export async function startDemo(o: DemoOptions = {}): Promise<RunningDemo> {
   try {
     // a year of history for the officer's reports; after the demo users exist (the web app seeds them)
     await seedDemoHistory(cloud.registry, cloud.facts!);
+    // a season of telemetry, so the farmer's charts have data on first start
+    await seedDemoTelemetry(cloud.store);
     // new broker credentials every start: the demo gateways live in this process
     const gateways = [];
     for (const f of DEMO_FARMS) {

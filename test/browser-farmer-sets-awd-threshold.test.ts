@@ -59,6 +59,11 @@ describe.skipIf(!ok)('browser: farmer, officer and pages at 360 px and 1280 px (
     // client-side validation with the gateway's own Zone schema: nothing is sent
     await expect.poll(() => z1.getByRole('alert').first().textContent()).toMatch(/mức bơm lại: nhiều nhất 0/);
     expect(chain.gateway.config.version).toBe(1);
+    // an empty box is refused, never saved as a default
+    await z1.getByLabel('Bơm lại khi mực nước xuống (cm)').fill('');
+    await z1.getByRole('button', { name: 'Lưu và gửi xuống ruộng' }).click();
+    await expect.poll(() => z1.getByRole('alert').first().textContent()).toMatch(/Hãy nhập mức bơm lại/);
+    expect(chain.gateway.config.version).toBe(1);
     await z1.getByLabel('Bơm lại khi mực nước xuống (cm)').fill('-12');
     await z1.getByRole('button', { name: 'Lưu và gửi xuống ruộng' }).click();
     await expect.poll(() => page.getByTestId('config-status').textContent(), { timeout: 10_000 }).toContain('Đã áp dụng (phiên bản 2)');
@@ -70,9 +75,15 @@ describe.skipIf(!ok)('browser: farmer, officer and pages at 360 px and 1280 px (
 
   it('opens a valve for N minutes and shows the gateway\'s acknowledgement', async () => {
     const { page } = browser;
+    // each button says what will happen and when automatic control comes back
+    expect(await page.getByTestId('will-close').textContent()).toMatch(/^Đóng v1 — tự động trở lại lúc \d{2}:\d{2}$/);
+    await page.getByLabel('Mở van trong (phút)').fill('0');
+    await page.getByRole('button', { name: 'Mở van' }).click();
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/số phút: ít nhất 1/);
     await page.getByLabel('Mở van trong (phút)').fill('5');
     await page.getByRole('button', { name: 'Mở van' }).click();
     await expect.poll(() => page.getByTestId('cmd-status').textContent(), { timeout: 10_000 }).toContain('Bộ điều khiển đã thực hiện');
+    expect(await page.getByTestId('cmd-status').textContent()).toMatch(/Đang điều khiển tay: Mở v1 trong 5 phút — tự động trở lại lúc \d{2}:\d{2}/);
   });
 
   it('switches to English and renders at 1280 px', async () => {
@@ -113,5 +124,19 @@ describe.skipIf(!ok)('browser: farmer, officer and pages at 360 px and 1280 px (
     await browser.screenshot('farmer-link-down-360');
     await page.context().setOffline(false);
     expect(browser.errors).toEqual([]);
+  });
+
+  it('lets the farmer acknowledge an alert, kept across a reload', async () => {
+    const { page } = browser;
+    await page.reload();
+    await chain.gateway.stop();
+    const alert = page.getByTestId('alert-gateway_offline');
+    await alert.waitFor({ timeout: 20_000 });
+    expect(await alert.textContent()).toContain('Bộ điều khiển mất kết nối');
+    await alert.getByRole('button', { name: 'Đã biết' }).click();
+    await expect.poll(() => alert.count()).toBe(0);
+    await page.reload();
+    await page.getByRole('button', { name: /Hiện cả cảnh báo đã biết \(1\)/ }).click();
+    expect(await page.getByTestId('alert-gateway_offline').textContent()).toMatch(/Đã biết lúc/);
   });
 });

@@ -1,6 +1,7 @@
 import { GatewayConfig } from '../../protocol/index.js';
 import type { Registry } from '../registry/registry.js';
 import type { ReportFacts } from '../reports/facts.js';
+import type { StoredReading, TelemetryStore } from '../telemetry/store.js';
 import { addMonths, DAY_MS, monthOf, monthSpan, VN_OFFSET_MS } from '../reports/months.js';
 import { DEMO_FARMS, DEMO_UNITS, seedDemoDistrict } from './seed.js';
 
@@ -164,4 +165,68 @@ export async function seedDemoHistory(registry: Registry, facts: ReportFacts, op
     await registry.appendAudit({ at: p.joinAt - 10 * DAY_MS, actor: HISTORY_ACTOR, action: 'create', entity: 'farm', entityId: p.farm.id, before: null, after: { id: p.farm.id, name: p.farm.name } });
   }
   return { created: true, counts: await facts.counts() };
+}
+
+/** how far back the demo's telemetry goes: one rice crop, so the farmer's "season" chart is full */
+export const TELEMETRY_DAYS = 120;
+const STEP_MS = 30 * 60_000;
+const HOUR_MS = 3_600_000;
+
+/** Mekong intake salinity (‰): low in the rainy season, rising through the dry season to a March–April peak, with the tide */
+function salinityAt(t: number, r: () => number): number {
+  const month = new Date(t + VN_OFFSET_MS).getUTCMonth();
+  const base = [1.2, 2.2, 3.0, 2.6, 1.0, 0.4, 0.3, 0.3, 0.3, 0.4, 0.5, 0.8][month]!;
+  const tide = 0.35 * base * Math.sin((2 * Math.PI * t) / (12.42 * HOUR_MS));
+  return Math.max(0.1, Math.round((base + tide + (r() - 0.5) * 0.1) * 100) / 100);
+}
+
+/**
+ * One farm's paddy over the last TELEMETRY_DAYS, every 30 min: AWD water level falling 2.5–4 cm a
+ * day to the −15 cm re-flood level, the intake valve open (valve_open 1) while the pump floods it
+ * back to +5 cm at ~3 cm/h, showers now and then; intake salinity; the shallot garden's soil
+ * moisture between its 28 % / 38 % thresholds. Sensor ids are the demo gateways' own.
+ */
+export function farmTelemetry(gatewayId: string, from: number, to: number, garden: boolean): StoredReading[] {
+  const r = rng(`telemetry-${gatewayId}`);
+  const out: StoredReading[] = [];
+  let level = 5 - r() * 15;
+  let filling = false;
+  let soil = 34;
+  let watering = false;
+  // seepage and evapotranspiration: 2.5–4 cm a day, so a re-flood every 5–8 days as in the report history
+  const drainPerStep = () => ((2.5 + 1.5 * r()) / 48);
+  const pt = (sensor: string, metric: string, value: number, unit: string, ts: number): StoredReading =>
+    ({ gatewayId, sensor, metric, value: Math.round(value * 10) / 10, unit, ts, quality: 'good' });
+  for (let ts = from - (from % STEP_MS); ts < to; ts += STEP_MS) {
+    if (filling) { level += 1.5; if (level >= 5) filling = false; } else {
+      level -= drainPerStep();
+      if (r() < 0.004) level += 2 + r() * 4; // a shower
+      if (level <= -15) filling = true;
+    }
+    level = Math.min(8, level);
+    out.push(pt('wl1', 'water_level', level, 'cm', ts), pt('v1', 'valve_open', filling ? 1 : 0, '', ts), pt('sal1', 'salinity', salinityAt(ts, r), 'ppt', ts));
+    if (garden) {
+      if (watering) { soil += 2.5; if (soil >= 38) watering = false; } else { soil -= 0.05 + r() * 0.05; if (soil <= 28) watering = true; }
+      out.push(pt('soil1', 'soil_moisture', soil, '%VWC', ts), pt('v2', 'valve_open', watering ? 1 : 0, '', ts));
+    }
+  }
+  return out;
+}
+
+/**
+ * Seeds the demo farms' telemetry (see farmTelemetry) unless the store already has water levels
+ * of that period for the first farm. Written in batches so no single write is huge.
+ */
+export async function seedDemoTelemetry(store: TelemetryStore, opts: { now?: number } = {}): Promise<{ created: boolean; points: number }> {
+  const now = opts.now ?? Date.now();
+  const from = now - TELEMETRY_DAYS * DAY_MS;
+  const probe = await store.query({ gatewayId: DEMO_FARMS[0].gatewayId, metric: 'water_level', from, to: from + 2 * DAY_MS });
+  if (probe.some((s) => s.points.length > 0)) return { created: false, points: 0 };
+  let points = 0;
+  for (const f of DEMO_FARMS) {
+    const all = farmTelemetry(f.gatewayId, from, now, f.id === DEMO_FARMS[0].id);
+    for (let i = 0; i < all.length; i += 5000) await store.write(all.slice(i, i + 5000));
+    points += all.length;
+  }
+  return { created: true, points };
 }

@@ -16,18 +16,24 @@ export interface Period { from: number; to: number }
 /** the metric a gateway reports a valve's state with (1 open, 0 closed), sensor = the valve id */
 export const VALVE_METRIC = 'valve_open';
 
-/** Periods when any of `valves` was open, from their valve_open series; adjacent buckets merge. */
+/**
+ * Periods when any of `valves` was open, from their valve_open series: a valve stays as its last
+ * bucket said until a bucket says otherwise (readings may be sparser than the buckets).
+ */
 export function openPeriods(series: Series[], valves: string[], everyMs: number): Period[] {
   const out: Period[] = [];
   for (const s of series) {
     if (s.metric !== VALVE_METRIC || !valves.includes(s.sensor)) continue;
-    for (const p of s.points) {
+    let from: number | null = null;
+    let last = 0;
+    for (const p of [...s.points].sort((a, b) => a.ts - b.ts)) {
       const v = p.mean ?? p.value;
-      if (v == null || v <= 0) continue;
-      const last = out[out.length - 1];
-      const end = p.ts + Math.max(everyMs, 1);
-      if (last && p.ts <= last.to) last.to = Math.max(last.to, end); else out.push({ from: p.ts, to: end });
+      if (v == null) continue;
+      last = p.ts;
+      if (v > 0 && from === null) from = p.ts;
+      if (v <= 0 && from !== null) { out.push({ from, to: p.ts }); from = null; }
     }
+    if (from !== null) out.push({ from, to: last + Math.max(everyMs, 1) });
   }
   return out.sort((a, b) => a.from - b.from);
 }
