@@ -35,13 +35,11 @@ export async function api<T>(method: string, url: string, body?: unknown): Promi
     linkUp.value = false;
     throw new ApiError(0, 'NETWORK', (err as Error).message);
   }
-  // the service worker answers an offline API read with 503 + this header
-  linkUp.value = res.headers.get('x-rs-offline') !== '1';
+  linkUp.value = true;
   const data: unknown = res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text();
   if (!res.ok) {
     if (res.status === 401 && !url.endsWith('/login')) me.value = null;
     const d = (typeof data === 'object' && data ? data : {}) as { error?: string; message?: string; params?: Record<string, unknown> } & ErrorDetails;
-    if (res.headers.get('x-rs-offline') === '1') throw new ApiError(0, 'NETWORK', 'offline');
     throw new ApiError(res.status, d.error ?? 'HTTP', d.message ?? String(res.status), { issues: d.issues, findings: d.findings }, d.params ?? {});
   }
   return data as T;

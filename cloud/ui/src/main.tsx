@@ -1,10 +1,10 @@
 import './zod-config.js';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, linkUp, me, type Me } from './api.js';
+import { api, ApiError, linkUp, me, type Me } from './api.js';
 import { locale, setLocale, t, type Locale, type MsgKey } from './i18n.js';
 import { useSignal } from './state.js';
-import { clearLast } from './cache.js';
+import { clearLast, loadLast, saveLast } from './cache.js';
 import { Login } from './pages/login.js';
 import { FarmerPage } from './pages/farmer.js';
 import { TechnicianPage } from './pages/technician.js';
@@ -70,7 +70,10 @@ function App() {
   useEffect(() => {
     const on = () => setRoute(routeOf());
     addEventListener('hashchange', on);
-    api<Me>('GET', '/api/v1/auth/me').then((u) => { me.value = u; }, () => { me.value = null; });
+    // offline, the last signed-in user opens on their last values (the app shell comes from the service worker)
+    api<Me>('GET', '/api/v1/auth/me').then((u) => { me.value = u; }, (e: unknown) => {
+      me.value = e instanceof ApiError && e.status === 0 ? loadLast<Me>('me')?.data ?? null : null;
+    });
     return () => removeEventListener('hashchange', on);
   }, []);
   if (user === undefined) return <p class="pad">{t('loading')}</p>;
@@ -84,6 +87,7 @@ function App() {
   );
 }
 
+me.subscribe(() => { if (me.value) saveLast('me', me.value); else if (me.value === null) clearLast(); });
 document.documentElement.lang = locale.value === 'en' ? 'en' : 'vi';
 render(<App />, document.getElementById('app')!);
 if ('serviceWorker' in navigator && import.meta.env.PROD) {

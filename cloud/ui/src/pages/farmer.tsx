@@ -128,8 +128,9 @@ export function FarmView({ farms }: { farms: Farm[] }) {
         <select id="gw-pick" value={gw} onChange={(e) => setGw((e.target as HTMLSelectElement).value)}>
           {farms.flatMap((f) => f.gateways.map((g) => <option key={g.id} value={g.id}>{f.name} — {g.id}</option>))}
         </select>
-        <span class={`pill ${live.online ? 'on' : live.online === false ? 'off' : ''}`} data-testid="gw-online">
-          {live.online ? t('online') : live.online === false ? t('offline') : t('unknown')}
+        {/* offline, the gateway's state is not known: the cached one would be a guess */}
+        <span class={`pill ${cachedAt !== null ? '' : live.online ? 'on' : live.online === false ? 'off' : ''}`} data-testid="gw-online">
+          {cachedAt !== null ? t('unknown') : live.online ? t('online') : live.online === false ? t('offline') : t('unknown')}
         </span>
         {live.lastSeen && <small>{t('lastSeen', { t: fmtTime(live.lastSeen) })}</small>}
       </div>
