@@ -10,20 +10,13 @@ import { fastClock, gatewayFileFor, startPaddySite, type PaddySite } from '../si
 import { Telemetry, GatewayEvent, topics } from '../protocol/index.js';
 import type { ControlEvent } from '../edge/control/index.js';
 import { services } from './support/services.js';
+import { until as waitUntil } from './support/wait.js';
 
 // field time: 2026-03-10 12:00 in Vietnam, one field hour per wall second; dry, fresh canal
 const FIELD_START = Date.UTC(2026, 2, 10, 5, 0);
 const fresh = { monthlyBasePpt: Array(12).fill(0.6), spikeChanceDry: 0, spikeChanceWet: 0 };
 
-async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = <T>(what: string, fn: () => T | undefined | false) => waitUntil(what, fn, 20_000, 50);
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

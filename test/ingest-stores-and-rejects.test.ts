@@ -11,6 +11,7 @@ import type { IngestSink } from '../cloud/ingest/sink.js';
 import { metricsRegistry } from '../cloud/metrics.js';
 import { SqliteTelemetryStore } from '../cloud/telemetry/sqlite-store.js';
 import { services } from './support/services.js';
+import { until as waitUntil } from './support/wait.js';
 
 const ok = await services.mosquitto();
 const fixtures = {
@@ -23,13 +24,7 @@ async function metric(name: string, labels: Record<string, string> = {}): Promis
   return (m?.values ?? []).filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l)).reduce((n, v) => n + v.value, 0);
 }
 
-async function until(cond: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const until = (cond: () => boolean | Promise<boolean>, ms = 10_000) => waitUntil('the condition', cond, ms, 25);
 
 describe.skipIf(!ok)('ingest on the system Mosquitto into SQLite', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruongso-ingest-'));

@@ -1,15 +1,22 @@
-/** Polls fn until it gives something truthy, or fails naming what it waited for (and the last error). */
-export async function until<T>(what: string, fn: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+import { vi } from 'vitest';
+
+/**
+ * Vitest's vi.waitFor until fn gives something truthy; on time-out it fails naming what it
+ * waited for and the last error fn threw. Works beside fake timers (vi.waitFor keeps real ones).
+ */
+export function until<T>(what: string, fn: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
   let last: unknown;
-  for (;;) {
+  return vi.waitFor(async () => {
+    let v: T | undefined | null | false;
     try {
-      const v = await fn();
-      if (v) return v;
+      v = await fn();
     } catch (err) {
       last = err;
+      throw err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+    if (!v) throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? last.message : JSON.stringify(last)}` : ''}`);
+    return v;
+  }, { timeout: timeoutMs, interval: everyMs }).catch((err: unknown) => {
+    throw err instanceof Error && !err.message.startsWith('timed out') ? new Error(`timed out waiting for ${what}: ${err.message}`, { cause: err }) : err;
+  });
 }
