@@ -16,7 +16,6 @@ const shippedFlows = JSON.parse(readFileSync(new URL('../flows/flows.json', impo
 interface Alert { kind: string; gatewayId: string; text: string; to: string[]; key: string }
 const alert = (r: ReceivedRequest) => r.json as Alert;
 const alertsOf = (id: string) => (r: ReceivedRequest) => r.path === '/alert' && alert(r).gatewayId === id;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.skipIf(!ok)('alerts flow in a real Node-RED on the real Mosquitto', () => {
   let receiver: HttpReceiver;
@@ -25,6 +24,21 @@ describe.skipIf(!ok)('alerts flow in a real Node-RED on the real Mosquitto', () 
 
   const event = (over: Partial<GatewayEvent>): GatewayEvent => ({ ...fixture<GatewayEvent>('event-interlock'), ts: Date.now(), ...over });
   const publish = (topic: string, payload: unknown, retain = false) => pub.publishAsync(topic, JSON.stringify(payload), { qos: 1, retain });
+  /**
+   * "Nothing more came" is proven by a marker, never by a sleep: every alert goes through one
+   * chain (in → alert → gate → webhook) in order, so once an alert published after the messages
+   * under test has arrived, anything those messages caused has arrived before it.
+   */
+  const faultMarker = async (name: string) => {
+    await publish(topics.event(gw(name)), event({ seq: 1, kind: 'sensor_fault', sensor: 'm1', reason: 'marker' }));
+    await receiver.waitFor(alertsOf(gw(name)));
+  };
+  /** The same for the offline timers: one started later fires later. */
+  const offlineMarker = async (name: string) => {
+    await publish(topics.state(gw(name)), fixture('state-birth'));
+    await publish(topics.state(gw(name)), { online: false, ts: Date.now() });
+    await receiver.waitFor((r) => alertsOf(gw(name))(r) && alert(r).kind === 'offline', 1, 5000);
+  };
 
   beforeAll(async () => {
     receiver = await startHttpReceiver();
@@ -60,7 +74,7 @@ describe.skipIf(!ok)('alerts flow in a real Node-RED on the real Mosquitto', () 
     // a different alert of the same gateway, published after: once it is here, both interlocks were handled
     await publish(topics.event(id), event({ seq: 3, kind: 'sensor_fault', sensor: 'sal1', reason: 'timeout reading sal1' }));
     const got = await receiver.waitFor(alertsOf(id), 2);
-    await sleep(300);
+    await faultMarker('salt-marker');
     const salinity = receiver.requests.filter(alertsOf(id)).filter((r) => alert(r).kind === 'salinity');
     expect(salinity).toHaveLength(1);
     expect(alert(salinity[0]!).text).toBe('Cảnh báo mặn: cống lấy nước v1 ruộng Z1 (' + id + ') bị khóa, độ mặn 3,4‰ > 2,0‰. Không lấy nước vào ruộng.');
@@ -73,7 +87,7 @@ describe.skipIf(!ok)('alerts flow in a real Node-RED on the real Mosquitto', () 
     const id = gw('flaky');
     for (let i = 1; i <= 5; i++) await publish(topics.event(id), event({ seq: i, kind: 'sensor_fault', sensor: `s${i}`, reason: `timeout s${i}` }));
     const got = await receiver.waitFor(alertsOf(id), 3);
-    await sleep(500);
+    await faultMarker('flaky-marker');
     expect(receiver.requests.filter(alertsOf(id))).toHaveLength(3);
     expect(got.map((r) => alert(r).text)).toContain(`Cảnh báo cảm biến: cảm biến s1 (ruộng Z1) của trạm ${id} bị lỗi: timeout s1. Trạm ngừng tưới theo cảm biến này cho đến khi sửa.`);
     expect(alert(got[0]!).to).toEqual(['+84909999999']);
@@ -86,7 +100,8 @@ describe.skipIf(!ok)('alerts flow in a real Node-RED on the real Mosquitto', () 
     const reading = (sensor: string, value: number) => ({ sensor, metric: 'water_level', value, unit: 'cm', ts: now });
     await publish(topics.telemetry(id), { ...t, ts: now, readings: [reading('wl1', -12.4), reading('wl2', -31.5)] });
     const [r] = await receiver.waitFor(alertsOf(id));
-    await sleep(300);
+    await publish(topics.telemetry(gw('water-marker')), { ...t, ts: now, readings: [reading('wl2', -40)] });
+    await receiver.waitFor(alertsOf(gw('water-marker')));
     expect(receiver.requests.filter(alertsOf(id))).toHaveLength(1);
     expect(alert(r!).kind).toBe('water_level');
     expect(alert(r!).text).toContain(`cảm biến wl2 của trạm ${id} đo -31,5 cm, ngoài khoảng -20,0 đến 15,0 cm`);
@@ -102,7 +117,7 @@ describe.skipIf(!ok)('alerts flow in a real Node-RED on the real Mosquitto', () 
     expect(alert(off!).kind).toBe('offline');
     expect(off!.at - wentOffline).toBeGreaterThanOrEqual(550);
     expect(alert(off!).text).toMatch(new RegExp(`^Cảnh báo mất kết nối: trạm ${id} mất kết nối từ \\d\\d:\\d\\d \\(1 phút\\)`));
-    await sleep(800);
+    await offlineMarker('off-marker');
     expect(receiver.requests.filter(alertsOf(id))).toHaveLength(1);
     await publish(topics.state(id), { ...fixture<object>('state-birth'), ts: Date.now() }, true);
     const both = await receiver.waitFor(alertsOf(id), 2);
@@ -114,7 +129,7 @@ describe.skipIf(!ok)('alerts flow in a real Node-RED on the real Mosquitto', () 
     const id = gw('blip');
     await publish(topics.state(id), { online: false, ts: Date.now() });
     await publish(topics.state(id), { online: true, ts: Date.now() });
-    await sleep(1000);
+    await offlineMarker('blip-marker');
     expect(receiver.requests.filter(alertsOf(id))).toHaveLength(0);
   });
 });
