@@ -3,7 +3,7 @@ import { step } from '../../edge/control/step.js';
 import { initialState } from '../../edge/control/state.js';
 import type { ControlEvent, LoopOptions } from '../../edge/control/types.js';
 import { advanceWeather, initialWeatherState } from '../../edge/weather/tracker.js';
-import type { ForecastView, WeatherSite } from '../../edge/weather/types.js';
+import type { Forecast, ForecastView, WeatherSite } from '../../edge/weather/types.js';
 import { advanceSoil, type SoilParams } from '../field/soil.js';
 import { WEATHER_DEFAULTS, forecastAt, rainBetween } from './weather-model.js';
 
@@ -27,6 +27,8 @@ export interface SprinklerLoopOptions {
   loop?: LoopOptions;
   /** pump power, kW, for the energy figure */
   pumpKw?: number;
+  /** soil moisture below which the crop counts as stressed (default: the zone's refill point, else 20 %) */
+  stressBelowPct?: number;
 }
 
 export interface SprinklerLoopResult {
@@ -35,8 +37,8 @@ export interface SprinklerLoopResult {
   pumpKwh: number;
   rainMm: number;
   minMoisturePct: number;
-  /** hours the soil spent below the zone's refill point */
-  hoursBelowRefill: number;
+  /** hours the soil spent below `stressBelowPct` */
+  hoursStressed: number;
   events: ControlEvent[];
   opens: number;
 }
@@ -53,8 +55,10 @@ export function runSprinklerLoop(o: SprinklerLoopOptions): SprinklerLoopResult {
   let ws = initialWeatherState();
   let gauge = 0;
   let open = false;
-  const r: SprinklerLoopResult = { valveOpenHours: 0, waterM3: 0, pumpKwh: 0, rainMm: 0, minMoisturePct: Infinity, hoursBelowRefill: 0, events: [], opens: 0 };
-  const refill = zone.threshold?.refillPct ?? 0;
+  let issuedAt = -1;
+  let issued: Forecast | undefined;
+  const r: SprinklerLoopResult = { valveOpenHours: 0, waterM3: 0, pumpKwh: 0, rainMm: 0, minMoisturePct: Infinity, hoursStressed: 0, events: [], opens: 0 };
+  const stress = o.stressBelowPct ?? zone.threshold?.refillPct ?? 20;
   for (let t = o.start; t <= o.start + o.durationMs; t += tick) {
     soil = advanceSoil(soil, t, open, soilParams);
     const fell = t > o.start ? rainBetween(t - tick, t, { seed: soilParams.seed ?? 1, utcOffsetHours: 7 }) : 0;
@@ -62,16 +66,21 @@ export function runSprinklerLoop(o: SprinklerLoopOptions): SprinklerLoopResult {
     r.rainMm += fell;
     if (open) r.valveOpenHours += tick / 3_600_000;
     r.minMoisturePct = Math.min(r.minMoisturePct, soil.moisturePct);
-    if (soil.moisturePct < refill) r.hoursBelowRefill += tick / 3_600_000;
+    if (soil.moisturePct < stress) r.hoursStressed += tick / 3_600_000;
     const readings: Reading[] = [
       { sensor: 'soil1', metric: 'soil_moisture', value: Math.round(soil.moisturePct * 10) / 10, unit: '%VWC', ts: t, quality: 'good' },
       { sensor: 'gauge1', metric: 'rain', value: Math.round(gauge * 10) / 10, unit: 'mm', ts: t, quality: 'good' },
     ];
     let opts = o.loop;
     if (o.weather) {
+      // a forecast service refreshes hourly: the model's forecast is issued once an hour too
+      if (o.forecast === undefined || o.forecast === 'model') {
+        const hour = Math.floor(t / 3_600_000) * 3_600_000;
+        if (hour !== issuedAt) { issuedAt = hour; issued = forecastAt(hour, 25, { seed: soilParams.seed ?? 1, utcOffsetHours: 7 }, o.falseAlarm); }
+      }
       const forecast: ForecastView = typeof o.forecast === 'function' ? o.forecast(t)
         : o.forecast === 'none' ? { ok: false, why: 'none', ageMs: null }
-        : { ok: true, forecast: forecastAt(t, 24, undefined, o.falseAlarm), ageMs: 0 };
+        : { ok: true, forecast: issued!, ageMs: t - issuedAt };
       const w = advanceWeather(ws, { now: t, readings, zones: o.config.zones, site: SITE, forecast, openValves: new Set(open ? [valve] : []), gaugeStaleMs: 30 * 60_000 });
       ws = w.state;
       opts = { ...(o.loop ?? { lockoutMinutes: 30, closeHoldMinutes: 60, stopAllHoldMinutes: 720 }), weather: w.verdicts };
