@@ -6,11 +6,11 @@ import { Command, GatewayConfig, topics, type GatewayEvent, type Telemetry } fro
 import { services } from './support/services.js';
 import { startHttpReceiver, type HttpReceiver, type ReceivedRequest } from './support/http-receiver.js';
 import { startNodeRed, type NodeRedRuntime } from './support/node-red.js';
+import { until as waitUntil } from './support/wait.js';
 
 const ok = await services.mosquitto();
 const run = randomBytes(3).toString('hex');
 const gw = (n: string) => `t-fn-${run}-${n}`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const body = (r: ReceivedRequest) => r.json as Record<string, any>;
 
 /** A test flow: the ruongso nodes, their outputs and a catch node POSTed to the receiver. */
@@ -40,10 +40,7 @@ describe.skipIf(!ok)('ruongso nodes in a real Node-RED on the real Mosquitto', (
   let client: MqttClient;
   const seen = new Map<string, { payload: unknown; retain: boolean }[]>();
   const on = (topic: string) => seen.get(topic) ?? [];
-  const until = async (cond: () => boolean, ms = 5000) => {
-    const end = Date.now() + ms;
-    while (!cond()) { if (Date.now() > end) throw new Error('timed out'); await sleep(50); }
-  };
+  const until = (cond: () => boolean, ms = 5000) => waitUntil('the condition', cond, ms, 50);
   const caught = (n: number) => receiver.waitFor((r) => r.path === '/caught', n);
 
   beforeAll(async () => {
@@ -56,7 +53,7 @@ describe.skipIf(!ok)('ruongso nodes in a real Node-RED on the real Mosquitto', (
       if (payload.length === 0) return;
       seen.set(topic, [...on(topic), { payload: JSON.parse(payload.toString()), retain: packet.retain }]);
     });
-    await client.subscribeAsync([topics.config(gw('cfg')), topics.config(gw('new')), topics.cmd(gw('cmd'))], { qos: 1 });
+    await client.subscribeAsync([topics.config(gw('cfg')), topics.config(gw('new')), topics.cmd(gw('cmd')), topics.cmd(gw('cmd-marker'))], { qos: 1 });
   });
 
   afterAll(async () => {
@@ -129,7 +126,9 @@ describe.skipIf(!ok)('ruongso nodes in a real Node-RED on the real Mosquitto', (
     expect(errors.some((m) => /command rejected: minutes/.test(m))).toBe(true);
     expect(errors.some((m) => /command rejected: kind/.test(m))).toBe(true);
     expect(errors.some((m) => /not a valid id/.test(m))).toBe(true);
-    await sleep(200);
+    // a later command through the same node arrives after anything the earlier ones published
+    red.getNode('tn-cmd').receive({ gatewayId: gw('cmd-marker'), payload: { kind: 'stop-all' } });
+    await until(() => on(topics.cmd(gw('cmd-marker'))).length === 1);
     expect(on(topics.cmd(id))).toHaveLength(1);
   });
 
@@ -140,11 +139,13 @@ describe.skipIf(!ok)('ruongso nodes in a real Node-RED on the real Mosquitto', (
     await client.publishAsync(topics.event(gw('a')), e({ seq: 3, ts: 1764288 }), { qos: 1 }); // invalid: seconds
     await client.publishAsync(topics.event(gw('a')), e({ seq: 4 }), { qos: 1 });
     await client.publishAsync(topics.event(gw('a')), e({ seq: 5, kind: 'interlock', zone: 'z2' }), { qos: 1 });
-    const got = await receiver.waitFor((r) => r.path === '/events', 2);
-    await sleep(200);
-    expect(receiver.on('/events')).toHaveLength(2);
+    await receiver.waitFor((r) => r.path === '/events', 2);
+    // a marker published last: once it is through, every earlier event was passed or dropped
+    await client.publishAsync(topics.event(gw('a')), e({ seq: 6 }), { qos: 1 });
+    const got = await receiver.waitFor((r) => r.path === '/events', 3);
+    expect(receiver.on('/events')).toHaveLength(3);
     expect(got.map((r) => [body(r).event.seq, body(r).gatewayId, body(r).farm, body(r).kind])).toEqual([
-      [4, gw('a'), 'farm-a', 'blocked'], [5, gw('a'), 'farm-a', 'interlock'],
+      [4, gw('a'), 'farm-a', 'blocked'], [5, gw('a'), 'farm-a', 'interlock'], [6, gw('a'), 'farm-a', 'blocked'],
     ]);
   });
 
@@ -152,9 +153,11 @@ describe.skipIf(!ok)('ruongso nodes in a real Node-RED on the real Mosquitto', (
     const t = fixture<Telemetry>('telemetry');
     await client.publishAsync(topics.telemetry(gw('b')), JSON.stringify(t), { qos: 1 }); // another gateway
     await client.publishAsync(topics.telemetry(gw('a')), JSON.stringify(t), { qos: 1 });
-    const got = await receiver.waitFor((r) => r.path === '/readings', 3);
-    await sleep(200);
-    expect(receiver.on('/readings')).toHaveLength(3);
-    expect(got.map((r) => body(r).sensor).sort()).toEqual(['sal1', 'wl1', 'wl2']);
+    await receiver.waitFor((r) => r.path === '/readings', 3);
+    // a marker reading published last: once it is through, every earlier message was handled
+    await client.publishAsync(topics.telemetry(gw('a')), JSON.stringify({ ...t, seq: t.seq + 1, readings: [{ ...t.readings[0]!, sensor: 'wl9' }] }), { qos: 1 });
+    const got = await receiver.waitFor((r) => r.path === '/readings', 4);
+    expect(receiver.on('/readings')).toHaveLength(4);
+    expect(got.map((r) => body(r).sensor).sort()).toEqual(['sal1', 'wl1', 'wl2', 'wl9']);
   });
 });
