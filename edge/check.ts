@@ -87,7 +87,7 @@ export function checkGatewayConfig(f: GatewayFile): CheckResult {
     if (other) problems.push(`devices.${i}.unitId: unit ${d.unitId} on bus ${d.bus} is already device ${other}; two devices on one id corrupt each other's replies`);
     units.set(unit, d.id);
   });
-  problems.push(...coilProblems(f, profiles), ...zoneMetricProblems(f, profiles));
+  problems.push(...coilProblems(f, profiles), ...exemptCoilProblems(f, profiles), ...zoneMetricProblems(f, profiles));
   const serialMismatches = serialSettingsMismatches(f, profiles, buses);
   const warnings = serialMismatches.map(describeSerialMismatch);
   return { problems, warnings, serialMismatches, file: f };
@@ -113,6 +113,21 @@ function coilProblems(f: GatewayFile, profiles: Map<string, DeviceProfile>): str
     const other = used.get(key);
     if (other) out.push(`actuators.${i}.coil: coil ${address} of ${a.device} already drives ${other}`);
     used.set(key, a.id);
+  });
+  return out;
+}
+
+function exemptCoilProblems(f: GatewayFile, profiles: Map<string, DeviceProfile>): string[] {
+  const out: string[] = [];
+  f.devices.forEach((d, i) => {
+    const p = profiles.get(d.id);
+    if (!p) return;
+    d.exemptCoils.forEach((e, j) => {
+      const coil = p.coils.find((c) => c.name === String(e) || String(c.address) === String(e));
+      if (!coil) out.push(`devices.${i}.exemptCoils.${j}: profile ${p.name} has no coil "${String(e)}"`);
+      const a = coil && f.actuators.find((x) => x.device === d.id && (String(x.coil) === coil.name || String(x.coil) === String(coil.address)));
+      if (a) out.push(`devices.${i}.exemptCoils.${j}: coil ${String(e)} drives actuator ${a.id}, which must close at start and stop`);
+    });
   });
   return out;
 }

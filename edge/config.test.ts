@@ -27,7 +27,7 @@ describe('gateway config file', () => {
     expect(f.buses[0]).toMatchObject({ timeoutMs: 1000, retries: 1 });
     expect(f.devices[0]).toMatchObject({ unitId: 1, poll: true });
     expect(f.dataDir).toBe('/srv/gw/data');
-    expect(f.loop).toEqual({ intervalMs: 1000, lockoutMinutes: 30, closeHoldMinutes: 60, stopAllHoldMinutes: 720 });
+    expect(f.loop).toEqual({ intervalMs: 1000, lockoutMinutes: 30, closeHoldMinutes: 60, stopAllHoldMinutes: 720, pumpStopDelayMs: 1000 });
   });
 
   it('takes the MQTT password from the environment when the file has none', () => {

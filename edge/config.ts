@@ -29,6 +29,11 @@ const Device = z.object({
   pollSeconds: z.number().min(1).max(86_400).optional(),
   /** false for boards that only have coils (relay boards): nothing to poll */
   poll: z.boolean().default(true),
+  /**
+   * coils (names or 0-based addresses) of this board that start and stop leave alone; every other
+   * coil of the board's profile is commanded off then, actuator or not
+   */
+  exemptCoils: z.array(z.union([z.number().int().min(0).max(0xffff), z.string().min(1)])).max(256).default([]),
 }).strict();
 
 const Actuator = z.object({
@@ -46,6 +51,8 @@ const Loop = z.object({
   lockoutMinutes: z.number().min(0).max(24 * 60).default(30),
   closeHoldMinutes: z.number().min(0).max(7 * 24 * 60).default(60),
   stopAllHoldMinutes: z.number().min(0).max(7 * 24 * 60).default(12 * 60),
+  /** closing everything (start, stop, errors): pumps off first, then this long before the valves close */
+  pumpStopDelayMs: z.number().int().min(0).max(60_000).default(1000),
 }).strict();
 
 /** the local control endpoint (edge/local-control.ts): loopback only, it has no authentication */
@@ -74,7 +81,7 @@ export const GatewayFileSchema = z.object({
   actuators: z.array(Actuator).default([]),
   /** zones to run until the cloud sends a config (and after, if the cloud never does) */
   initialConfig: GatewayConfig.optional(),
-  loop: Loop.default({ intervalMs: 1000, lockoutMinutes: 30, closeHoldMinutes: 60, stopAllHoldMinutes: 720 }),
+  loop: Loop.default({ intervalMs: 1000, lockoutMinutes: 30, closeHoldMinutes: 60, stopAllHoldMinutes: 720, pumpStopDelayMs: 1000 }),
   /** telemetry batching: a message closes at this many readings or this long after its first */
   telemetry: z.object({
     maxReadings: z.number().int().min(1).max(5000).default(500),

@@ -65,7 +65,7 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
     this.file = file;
     this.clock = opts.clock ?? systemClock;
     this.hw = opts.hardware ?? modbusHardware(file);
-    const { intervalMs: _i, ...loopOpts } = file.loop;
+    const { intervalMs: _i, pumpStopDelayMs: _p, ...loopOpts } = file.loop;
     this.loopOpts = loopOpts;
     this.weather = file.weather ? new GatewayWeather(file.weather, file.dataDir, this.clock) : null;
     this.configFile = path.join(file.dataDir, 'config.json');
@@ -310,7 +310,11 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
   }
 
   private async closeEverything(why: string): Promise<void> {
-    const { failed } = await this.hw.actuators.closeAll();
+    const { failed, sparesFailed = [] } = await this.hw.actuators.closeAll();
+    for (const coil of sparesFailed) {
+      this.publishEvent({ ts: this.clock.now(), kind: 'alarm', code: 'spare_coil_close_failed', severity: 'warning',
+        reason: `${why}: relay ${coil} (no actuator) could not be switched off`, data: { coil, when: why } });
+    }
     for (const f of failed) {
       this.retryClose.add(f.id);
       this.failing.add(f.id);

@@ -1,4 +1,4 @@
-import { DevicePoller, ModbusBus, RelayBoard, type ActuatorConfig } from './modbus/index.js';
+import { DevicePoller, ModbusBus, RelayBoard, loadProfile, type ActuatorConfig, type BoardCoils } from './modbus/index.js';
 import type { Reading } from '../protocol/index.js';
 import type { Clock } from '../lib/time.js';
 import type { GatewayFile } from './config.js';
@@ -17,7 +17,8 @@ export interface SensorSource {
 export interface ActuatorDriver {
   ids(): string[];
   set(id: string, on: boolean): Promise<void>;
-  closeAll(): Promise<{ closed: string[]; failed: { id: string; error: Error }[] }>;
+  /** pumps first, then valves; `sparesFailed`: board coils that are no actuator and stayed on (`device:coil`) */
+  closeAll(): Promise<{ closed: string[]; failed: { id: string; error: Error }[]; sparesFailed?: string[] }>;
 }
 
 export interface Hardware {
@@ -46,6 +47,8 @@ export function modbusHardware(file: GatewayFile, clock?: Clock): Hardware {
       const d = devices.get(a.device)!;
       return { id: a.id, kind: a.kind, bus: d.bus, unitId: d.unitId, coil: a.coil, profile: d.profile };
     }),
+    boards: boardsOf(file),
+    pumpStopDelayMs: file.loop.pumpStopDelayMs,
   });
   return {
     sensors: {
@@ -59,4 +62,18 @@ export function modbusHardware(file: GatewayFile, clock?: Clock): Hardware {
     start: async () => { await Promise.all([...buses.values()].map((b) => b.start())); },
     stop: async () => { await Promise.all([...buses.values()].map((b) => b.stop())); },
   };
+}
+
+/**
+ * Every board with coils in its profile: all of them are commanded off at start and stop (the docs'
+ * promise: a relay someone switched on by hand does not stay on), except the device's exemptCoils.
+ */
+export function boardsOf(file: GatewayFile): BoardCoils[] {
+  return file.devices.flatMap((d) => {
+    const coils = loadProfile(d.profile).coils;
+    if (coils.length === 0) return [];
+    const exempt = new Set(d.exemptCoils.map(String));
+    const kept = coils.filter((c) => !exempt.has(c.name) && !exempt.has(String(c.address)));
+    return [{ device: d.id, bus: d.bus, unitId: d.unitId, coils: kept.map((c) => ({ address: c.address, kind: c.kind })) }];
+  });
 }

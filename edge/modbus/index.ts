@@ -8,5 +8,5 @@ export {
 } from './profile.js';
 export { planReads, type ReadBlock } from './read-plan.js';
 export { DevicePoller, DeviceConfigSchema, type DeviceConfig, type PollerOptions, type SensorFault, type SensorRecovery } from './poller.js';
-export { RelayBoard, ActuatorConfigSchema, type ActuatorConfig, type RelayBoardOptions } from './relay-board.js';
+export { RelayBoard, ActuatorConfigSchema, type ActuatorConfig, type RelayBoardOptions, type BoardCoils, type CloseAllResult } from './relay-board.js';
 export { ModbusSerialLink, ModbusClient, defaultLinkFactory, type ModbusLink, type LinkFactory, type ModbusRequest } from './link.js';

@@ -27,9 +27,29 @@ interface Actuator {
   kind: 'valve' | 'intake' | 'pump';
 }
 
+/** A whole board: every coil that start and stop switch off, actuator or not (exempt coils left out). */
+export interface BoardCoils {
+  /** the board's device id, for logs */
+  device: string;
+  bus: string;
+  unitId: number;
+  coils: Array<{ address: number; kind: 'valve' | 'intake' | 'pump' | 'relay' }>;
+}
+
 export interface RelayBoardOptions {
   buses: Map<string, ModbusBus> | Record<string, ModbusBus>;
   actuators: ActuatorConfig[];
+  /** boards whose other coils closeAll also switches off (a relay wired by hand, left ON by a test) */
+  boards?: BoardCoils[];
+  /** closeAll: pumps off first, then this long before the valves close (the pump runs down against open valves) */
+  pumpStopDelayMs?: number;
+}
+
+export interface CloseAllResult {
+  closed: string[];
+  failed: { id: string; error: ModbusError }[];
+  /** coils of a board that are no actuator and did not switch off (`device:coil`) */
+  sparesFailed: string[];
 }
 
 /**
@@ -38,9 +58,12 @@ export interface RelayBoardOptions {
  */
 export class RelayBoard {
   private readonly actuators = new Map<string, Actuator>();
+  private readonly spares: Array<{ id: string; bus: ModbusBus; unitId: number; coil: number; pump: boolean }> = [];
+  private readonly pumpStopDelayMs: number;
 
   constructor(options: RelayBoardOptions) {
     const buses = options.buses instanceof Map ? options.buses : new Map(Object.entries(options.buses));
+    this.pumpStopDelayMs = options.pumpStopDelayMs ?? 0;
     for (const raw of options.actuators) {
       const parsed = ActuatorConfigSchema.safeParse(raw);
       if (!parsed.success) {
@@ -52,6 +75,14 @@ export class RelayBoard {
       if (!bus) throw new ModbusError('MODBUS_CONFIG_INVALID', `actuator ${a.id}: no bus "${a.bus}"`);
       if (this.actuators.has(a.id)) throw new ModbusError('MODBUS_CONFIG_INVALID', `actuator id "${a.id}" is used twice`);
       this.actuators.set(a.id, { id: a.id, bus, unitId: a.unitId, coil: resolveCoil(a), kind: a.kind });
+    }
+    for (const b of options.boards ?? []) {
+      const bus = buses.get(b.bus);
+      if (!bus) throw new ModbusError('MODBUS_CONFIG_INVALID', `board ${b.device}: no bus "${b.bus}"`);
+      for (const c of b.coils) {
+        const taken = [...this.actuators.values()].some((a) => a.bus === bus && a.unitId === b.unitId && a.coil === c.address);
+        if (!taken) this.spares.push({ id: `${b.device}:${c.address}`, bus, unitId: b.unitId, coil: c.address, pump: c.kind === 'pump' });
+      }
     }
   }
 
@@ -84,22 +115,43 @@ export class RelayBoard {
   }
 
   /**
-   * Everything off, every actuator tried even when some fail (start-up and stop-all);
-   * reports which closed and which did not.
+   * Everything off, every coil tried even when some fail (start-up, stop, stop-all): pumps first,
+   * then after pumpStopDelayMs the valves and the boards' other coils — a pump must never push
+   * against valves that are already shut. Reports which closed and which did not.
    */
-  async closeAll(): Promise<{ closed: string[]; failed: { id: string; error: ModbusError }[] }> {
-    const results = await Promise.all([...this.actuators.keys()].map(async (id) => {
-      try {
-        await this.set(id, false);
-        return { id };
-      } catch (err) {
-        return { id, error: err as ModbusError };
-      }
-    }));
-    const closed = results.filter((r) => !r.error).map((r) => r.id);
-    const failed = results.filter((r): r is { id: string; error: ModbusError } => !!r.error);
-    if (failed.length) logger.error({ failed: failed.map((f) => f.id) }, 'could not close every actuator');
-    return { closed, failed };
+  async closeAll(): Promise<CloseAllResult> {
+    const ids = [...this.actuators.keys()];
+    const pumps = ids.filter((id) => this.kind(id) === 'pump');
+    const spares = (pump: boolean) => this.spares.filter((c) => c.pump === pump);
+    const first = await Promise.all([...pumps.map((id) => this.tryOff(id)), ...spares(true).map((c) => this.spareOff(c))]);
+    if (this.pumpStopDelayMs > 0 && first.length > 0) await new Promise((r) => setTimeout(r, this.pumpStopDelayMs));
+    const rest = await Promise.all([...ids.filter((id) => this.kind(id) !== 'pump').map((id) => this.tryOff(id)), ...spares(false).map((c) => this.spareOff(c))]);
+    const results = [...first, ...rest];
+    const closed = results.filter((r) => r.actuator && !r.error).map((r) => r.id);
+    const failed = results.filter((r): r is { id: string; actuator: true; error: ModbusError } => r.actuator && !!r.error);
+    const sparesFailed = results.filter((r) => !r.actuator && r.error).map((r) => r.id);
+    if (failed.length || sparesFailed.length) logger.error({ failed: failed.map((f) => f.id), sparesFailed }, 'could not close every coil');
+    return { closed, failed, sparesFailed };
+  }
+
+  private async tryOff(id: string): Promise<{ id: string; actuator: boolean; error?: ModbusError }> {
+    try {
+      await this.set(id, false);
+      return { id, actuator: true };
+    } catch (err) {
+      return { id, actuator: true, error: err as ModbusError };
+    }
+  }
+
+  private async spareOff(c: RelayBoard['spares'][number]): Promise<{ id: string; actuator: boolean; error?: ModbusError }> {
+    try {
+      await c.bus.writeCoil(c.unitId, c.coil, false);
+      const [state] = await c.bus.read(c.unitId, 1, c.coil, 1, { urgent: true });
+      if (state === 1) throw new ModbusError('MODBUS_RELAY_MISMATCH', `coil ${c.coil} on unit ${c.unitId} still reads on after being set off`);
+      return { id: c.id, actuator: false };
+    } catch (err) {
+      return { id: c.id, actuator: false, error: err instanceof ModbusError ? err : new ModbusError('MODBUS_DISCONNECTED', String(err), { cause: err }) };
+    }
   }
 
   private get_(id: string): Actuator {
