@@ -58,16 +58,28 @@ export class GatewayWeather {
   /** One weather step: `openValves` are the loop's open valves before this step. */
   advance(readings: readonly Reading[], openValves: ReadonlySet<string>, config: GatewayConfig, now: number): WeatherVerdicts {
     const zones = config.zones.map((z) => ({ id: z.id, valves: z.valves, weather: (z as { weather?: ZoneWeather }).weather }));
-    const r = advanceWeather(this.state, {
-      now, readings, zones, openValves,
-      site: { latDeg: this.cfg.latDeg, lonDeg: this.cfg.lonDeg, elevationM: this.cfg.elevationM, timezone: config.timezone },
-      forecast: this.forecast?.view(now) ?? { ok: false, why: 'none', ageMs: null },
-      gaugeStaleMs: this.cfg.gaugeStaleMinutes * 60_000, gaugeWrapMm: this.cfg.gaugeWrapMm,
-    });
+    let r: ReturnType<typeof advanceWeather>;
+    try {
+      r = this.advanceOnce(readings, openValves, zones, config.timezone, now);
+    } catch (err) {
+      // a fault in the weather rules must not become a fault of the loop: no verdicts, as if no rules
+      logger.error({ err: errorMessage(err) }, 'weather step failed; running without weather rules this step');
+      this.verdicts = {};
+      return this.verdicts;
+    }
     this.state = r.state;
     this.verdicts = r.verdicts;
     if (now - this.lastSave >= SAVE_EVERY_MS) this.save(now);
     return r.verdicts;
+  }
+
+  private advanceOnce(readings: readonly Reading[], openValves: ReadonlySet<string>, zones: { id: string; valves: string[]; weather?: ZoneWeather }[], timezone: string, now: number) {
+    return advanceWeather(this.state, {
+      now, readings, zones, openValves,
+      site: { latDeg: this.cfg.latDeg, lonDeg: this.cfg.lonDeg, elevationM: this.cfg.elevationM, timezone },
+      forecast: this.forecast?.view(now) ?? { ok: false, why: 'none', ageMs: null },
+      gaugeStaleMs: this.cfg.gaugeStaleMinutes * 60_000, gaugeWrapMm: this.cfg.gaugeWrapMm,
+    });
   }
 
   private save(now = this.clock.now()): void {
