@@ -51,15 +51,24 @@ function fmtParam(v: string | number | undefined): string {
 /** Intl output in words (month names, "3 phút trước") counts as catalogue text in the pseudo-locale */
 const q = (s: string) => (locale.value === 'qps' ? `⟦${s}⟧` : s);
 export const tag = () => (locale.value === 'en' ? 'en-GB' : 'vi-VN');
-export const fmtNumber = (n: number, digits = 1) => new Intl.NumberFormat(tag(), { maximumFractionDigits: digits }).format(n);
-export const fmtDateTime = (ms: number) => new Intl.DateTimeFormat(tag(), { dateStyle: 'short', timeStyle: 'short' }).format(ms);
-export const fmtDate = (ms: number) => q(new Intl.DateTimeFormat(tag(), { dateStyle: 'medium' }).format(ms));
-export const fmtTime = (ms: number) => new Intl.DateTimeFormat(tag(), { timeStyle: 'short' }).format(ms);
+// Intl formatters are costly to build on a slow phone: one per locale and options
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function fmt<T extends Intl.NumberFormat | Intl.DateTimeFormat>(kind: 'n' | 'd', opts: Intl.NumberFormatOptions & Intl.DateTimeFormatOptions): T {
+  const k = `${kind}|${tag()}|${JSON.stringify(opts)}`;
+  let f = formatters.get(k);
+  if (!f) { f = kind === 'n' ? new Intl.NumberFormat(tag(), opts) : new Intl.DateTimeFormat(tag(), opts); formatters.set(k, f); }
+  return f as T;
+}
+export const dateFormat = (opts: Intl.DateTimeFormatOptions) => fmt<Intl.DateTimeFormat>('d', opts);
+export const fmtNumber = (n: number, digits = 1) => fmt<Intl.NumberFormat>('n', { maximumFractionDigits: digits }).format(n);
+export const fmtDateTime = (ms: number) => dateFormat({ dateStyle: 'short', timeStyle: 'short' }).format(ms);
+export const fmtDate = (ms: number) => q(dateFormat({ dateStyle: 'medium' }).format(ms));
+export const fmtTime = (ms: number) => dateFormat({ timeStyle: 'short' }).format(ms);
 /** "2026-11" → "tháng 11, 2026" / "November 2026" (the month of a report, not a moment: UTC) */
 export function fmtMonth(ym: string): string {
   const [y, m] = ym.split('-').map(Number);
   if (!y || !m) return ym;
-  return q(new Intl.DateTimeFormat(tag(), { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(Date.UTC(y, m - 1, 1)));
+  return q(dateFormat({ month: 'long', year: 'numeric', timeZone: 'UTC' }).format(Date.UTC(y, m - 1, 1)));
 }
 /** "3 phút trước" / "3 minutes ago" */
 export function fmtAge(ms: number, now = Date.now()): string {

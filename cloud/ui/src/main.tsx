@@ -49,7 +49,7 @@ function Header({ user }: { user: Me }) {
 }
 
 function Home({ user }: { user: Me }) {
-  if (user.role === 'farmer') return <FarmerPage />;
+  if (user.role === 'farmer') return <FarmerPage userId={user.id} />;
   if (user.role === 'officer') return <OfficerPage />;
   return <TechnicianPage user={user} />;
 }

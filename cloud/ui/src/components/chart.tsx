@@ -1,13 +1,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { fmtDateTime, fmtNumber, t, tag, unitOf, type MsgKey } from '../i18n.js';
+import { dateFormat, fmtDateTime, fmtNumber, t, unitOf, type MsgKey } from '../i18n.js';
 import { openPeriods, RANGES, type Period, type Range, type Series } from './chart-data.js';
 
 export interface ChartMetric { label: MsgKey; sensor: string; metric: string }
 
 /** x-axis labels in the reader's format and local time: hours for a day, day/month beyond */
 function axisLabels(range: Range) {
-  const f = new Intl.DateTimeFormat(tag(), range === '24h' ? { hour: '2-digit', minute: '2-digit' } : { day: 'numeric', month: 'numeric' });
+  const f = dateFormat(range === '24h' ? { hour: '2-digit', minute: '2-digit' } : { day: 'numeric', month: 'numeric' });
   return (_u: unknown, splits: number[]) => splits.map((s) => f.format(s * 1000));
 }
 

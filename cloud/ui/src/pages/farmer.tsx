@@ -80,6 +80,8 @@ async function loadView(id: string): Promise<View> {
 export function FarmView({ farms }: { farms: Farm[] }) {
   const up = useSignal(linkUp);
   const [gw, setGw] = useState<string>(farms[0]?.gateways[0]?.id ?? '');
+  // the real farm list replaced the remembered one and no longer holds this gateway
+  useEffect(() => { if (!farms.some((f) => f.gateways.some((g) => g.id === gw))) setGw(farms[0]?.gateways[0]?.id ?? ''); }, [farms]);
   const [view, setView] = useState<View | null>(null);
   const [cachedAt, setCachedAt] = useState<number | null>(null);
   const [cmd, setCmd] = useState<CmdState | null>(null);
@@ -154,12 +156,21 @@ export function FarmView({ farms }: { farms: Farm[] }) {
   );
 }
 
+// which gateway a user opened last, kept across logouts (an id, nothing measured): the next
+// login loads it at once, beside the farm list, one round trip sooner on a slow link
+const hintKey = (userId: string) => `rs.hint.gw.${userId}`;
+
 /** The farmer's page: their farms' gateways (the last list kept for offline use). */
-export function FarmerPage() {
-  const [farms, setFarms] = useState<Farm[] | null>(null);
+export function FarmerPage({ userId }: { userId: string }) {
+  const hint = localStorage.getItem(hintKey(userId));
+  const [farms, setFarms] = useState<Farm[] | null>(hint ? [{ id: '', name: '', gateways: [{ id: hint, online: null, lastSeen: null }] }] : null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    api<{ farms: Farm[] }>('GET', '/api/v1/my/farms').then((r) => { setFarms(r.farms); saveLast('farms', r.farms); }, (e: unknown) => {
+    api<{ farms: Farm[] }>('GET', '/api/v1/my/farms').then((r) => {
+      setFarms(r.farms); saveLast('farms', r.farms);
+      const first = r.farms[0]?.gateways[0]?.id;
+      if (first) localStorage.setItem(hintKey(userId), first); else localStorage.removeItem(hintKey(userId));
+    }, (e: unknown) => {
       const c = loadLast<Farm[]>('farms');
       if (c && e instanceof ApiError && e.status === 0) setFarms(c.data); else setError(e);
     });
