@@ -1,5 +1,5 @@
 // `npm run bench plan [-- --smoke]`: plans the generated fields and prints time and quality.
-// Last line: {"fields":[{"name","ms","coverage","overspray","pathRatio","turns"}]} (fractions).
+// Last line: {"fields":[{"name","ms","coverage","overspray","doubleDose","pathRatio","pathRatioWithFerries","ferryM","turns"}]} (fractions).
 import { makeField } from '../cloud/missions/field.js';
 import { generatedFields, type GeneratedFieldName } from '../cloud/missions/fixtures/fields.js';
 import { planMission, type PlanRequest } from '../cloud/missions/planner.js';
@@ -17,6 +17,8 @@ const cases: Array<{ name: string; field: GeneratedFieldName; convex: boolean; t
   { name: 'strip-30x600', field: 'strip', convex: true },
   { name: 'irregular-60-holes', field: 'irregular60', convex: false },
   { name: '50ha-200-vertices-3-holes', field: 'big50ha', convex: false, targetMs: 200 },
+  { name: 'u-shape-1.3ha', field: 'uShape', convex: false },
+  { name: 'concave-kite-0.7ha', field: 'concaveKite', convex: false },
 ];
 
 const results = [];
@@ -44,12 +46,16 @@ for (const c of cases) {
   const checks = [
     m.coverage >= 0.995 ? 'coverage ok' : 'COVERAGE < 99.5 %',
     m.overspray <= 0.01 ? 'overspray ok' : 'OVERSPRAY > 1 %',
+    !c.convex ? ((m.doubleDose ?? 0) <= 0.03 ? 'double dose ok' : 'DOUBLE DOSE > 3 %') : '',
     c.convex ? (m.pathRatio <= 1.1 ? 'path ok' : 'PATH > 1.10 × LB') : '',
     c.targetMs ? (ms < c.targetMs ? `< ${c.targetMs} ms ok` : `SLOWER THAN ${c.targetMs} ms (wall)`) : '',
   ].filter(Boolean).join(', ');
   console.log(`${c.name.padEnd(28)} ${String(ms).padStart(7)} ms (cpu ${String(cpuMs).padStart(6)} ms)  ${m.fieldAreaHa.toFixed(2).padStart(6)} ha  coverage ${(m.coverage * 100).toFixed(2)} %  `
-    + `overspray ${(m.overspray * 100).toFixed(2)} %  path ${m.pathRatio.toFixed(3)}× LB (${(m.pathLengthM / m.lowerBoundM).toFixed(3)}× with ${(ferryM / 1000).toFixed(2)} km of refill ferries)  `
+    + `overspray ${(m.overspray * 100).toFixed(2)} %  double ${((m.doubleDose ?? 0) * 100).toFixed(2)} %  path ${m.pathRatio.toFixed(3)}× LB (${(m.pathLengthM / m.lowerBoundM).toFixed(3)}× with ${(ferryM / 1000).toFixed(2)} km of refill ferries)  `
     + `turns ${m.turns}  sorties ${m.sorties}  — ${checks}`);
-  results.push({ name: c.name, ms, cpuMs, coverage: m.coverage, overspray: m.overspray, pathRatio: m.pathRatio, turns: m.turns });
+  results.push({
+    name: c.name, ms, cpuMs, coverage: m.coverage, overspray: m.overspray, doubleDose: m.doubleDose ?? 0, pathRatio: m.pathRatio,
+    pathRatioWithFerries: Math.round((m.pathLengthM / m.lowerBoundM) * 1000) / 1000, ferryM: Math.round(ferryM), turns: m.turns,
+  });
 }
 console.log(JSON.stringify({ fields: results }));

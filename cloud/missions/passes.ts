@@ -2,7 +2,11 @@ import { EdgeIndex, bboxOf, edgesOf, mergeIntervals } from './geo/scanline.js';
 import type { LocalMulti } from './geo/local-frame.js';
 
 /** One straight spray pass in the heading-aligned frame: flown along Y = y from x0 to x1. */
-export interface Pass { row: number; y: number; x0: number; x1: number }
+export interface Pass {
+  row: number; y: number; x0: number; x1: number;
+  /** stretches of [x0, x1] flown with nozzles on (ascending); absent = all of it */
+  runs?: Array<[number, number]>;
+}
 
 /** Passes that stack one per row with one neighbour above and below: flown back and forth. */
 export type Cell = Pass[];

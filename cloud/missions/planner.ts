@@ -8,6 +8,7 @@ import { rotateMulti } from './geo/scanline.js';
 import { chooseHeading, headingRotation } from './heading.js';
 import { measureCoverage } from './coverage.js';
 import { buildCells, interiorPasses } from './passes.js';
+import { respaceCells } from './respace.js';
 import { cellsToLocal, orderRoute, type LocalLeg } from './route.js';
 import { TransitRouter, polylineLength } from './router.js';
 import { splitSorties } from './sorties.js';
@@ -125,7 +126,8 @@ export function planMission(req: PlanRequest): Plan {
   const inner = bufferLocal(sprayable, -w);
   const headingDeg = heading === 'auto' ? chooseHeading(sprayable, inner, w) : heading % 180;
   const { cos, sin } = headingRotation(headingDeg);
-  const cells = cellsToLocal(buildCells(interiorPasses(rotateMulti(inner, cos, sin), w)), cos, sin);
+  const innerRot = rotateMulti(inner, cos, sin);
+  const cells = cellsToLocal(respaceCells(buildCells(interiorPasses(innerRot, w)), innerRot, w), cos, sin);
   const loops = headland.flatMap((poly) => poly.map((ring, i) => ({ ring, hole: i > 0 })));
   const router = new TransitRouter(allowed, loops);
   const home = req.home ?? req.field.home ?? defaultHome(req.field);

@@ -73,8 +73,13 @@ export function pointInMulti(p: XY, m: LocalMulti): boolean {
 
 export type { Feature, Polygon };
 
-/** The part of a that lies in b. */
+/**
+ * The part of a that lies in b. Coordinates are snapped to the millimetre first: polyclip fails
+ * ("unable to complete output ring") on JTS buffer output with nearly coincident vertices.
+ */
 export function intersectLocal(a: LocalMulti, b: LocalMulti): LocalMulti {
   if (a.length === 0 || b.length === 0) return [];
-  return differenceLocal(a, differenceLocal(a, b));
+  const snap = (m: LocalMulti): LocalMulti => m.map((p) => p.map((r) => r.map(([x, y]) => [Math.round(x * 1000) / 1000, Math.round(y * 1000) / 1000] as XY)));
+  const sa = snap(a);
+  return differenceLocal(sa, differenceLocal(sa, snap(b)));
 }
