@@ -14,8 +14,10 @@ export interface FlightOptions {
   windFromDeg?: number;
   /** σ of the pump flow around the nominal, as a share */
   flowJitter?: number;
-  /** tank at take-off, L (default: the route's tank, else what the sortie needs plus 5 %) */
+  /** tank capacity, L (default: the route's); each sortie takes off with what it needs plus 5 %, never above it */
   tankL?: number;
+  /** ground time between sorties: land, refill, swap the battery (default 300 s) */
+  refillS?: number;
   /** nozzles blocked for this stretch of a sortie: the test of a gap in the as-applied log */
   nozzleFailure?: { sortie: number; fromS: number; toS: number };
 }
@@ -72,7 +74,8 @@ export function simulateFlight(route: FlightRoute, opts: FlightOptions): SortieL
   for (const sortie of sorties) {
     const segs = segmentsOf(route, frame, sortie);
     const sprayM = segs.filter((s) => s.spray).reduce((s, g) => s + g.len, 0);
-    let tank = opts.tankL ?? route.tankL ?? (route.flowLpm / 60) * (sprayM / route.speedMps) * 1.05;
+    const capacity = opts.tankL ?? route.tankL ?? Infinity;
+    let tank = Math.min(capacity, (route.flowLpm / 60) * (sprayM / route.speedMps) * 1.05);
     const samples: AsAppliedSample[] = [];
     const total = segs.reduce((s, g) => s + g.len, 0);
     let noise: XY = [0, 0];
@@ -99,7 +102,7 @@ export function simulateFlight(route: FlightRoute, opts: FlightOptions): SortieL
       if (d >= total) break;
     }
     out.push({ sortie, samples });
-    t0 = samples.at(-1)!.ts + 5 * 60_000; // five minutes to land, refill and swap the battery
+    t0 = samples.at(-1)!.ts + (opts.refillS ?? 300) * 1000;
   }
   return out;
 }
