@@ -154,8 +154,8 @@ export async function runDemo(o: DemoOptions = {}): Promise<void> {
     `  MQTT broker: ${demo.cloud.brokerUrl}   data: ${demo.cloud.config.DATA_DIR}`,
     `  Farms: ${DEMO_FARMS.map((f) => `${f.name} (${f.gatewayId})`).join('; ')}`,
     demo.cloud.demoLogins,
-    `  Spray drone: approve a mission as kythuat, download its .plan, then fly it (as-applied log → verify):`,
-    `    ruongso sim drone --drone ${DEMO_DRONE.id} --mqtt ${demo.cloud.brokerUrl.replace('mqtt://', `mqtt://${DEMO_DRONE.id}:${DEMO_DRONE.password}@`)} --mission FILE.plan --mission-id ID --swath 5 --flow 2 --speedup 30`,
+    `  Spray drone: approve a mission as kythuat, download its GeoJSON (every sortie, the plan's flow, swath and tank), then fly it (as-applied log → verify):`,
+    `    ruongso sim drone --drone ${DEMO_DRONE.id} --mqtt ${demo.cloud.brokerUrl.replace('mqtt://', `mqtt://${DEMO_DRONE.id}:${DEMO_DRONE.password}@`)} --mission FILE.geojson --mission-id ID --speedup 30`,
     '  Ctrl-C stops everything cleanly.',
     '',
   ].join('\n') + '\n');
