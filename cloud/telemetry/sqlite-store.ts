@@ -94,9 +94,10 @@ export class SqliteTelemetryStore implements TelemetryStore {
   }
 
   async latest(gatewayId: string): Promise<LatestReading[]> {
-    const rows = this.conn.prepare(`SELECT sensor, metric, max(ts) AS ts, value, unit, quality FROM telemetry_readings
-      WHERE gateway = ? GROUP BY sensor, metric ORDER BY sensor, metric`).all(gatewayId) as Row[];
-    return rows.map((r) => ({ gatewayId, sensor: r.sensor, metric: r.metric, unit: r.unit, value: r.value, quality: r.quality, ts: r.ts }));
+    const rows = this.conn.prepare(`SELECT sensor, metric, max(ts) AS ts, value, unit, quality, fault FROM telemetry_readings
+      WHERE gateway = ? GROUP BY sensor, metric ORDER BY sensor, metric`).all(gatewayId) as Array<Row & { fault: string | null }>;
+    return rows.map((r) => ({ gatewayId, sensor: r.sensor, metric: r.metric, unit: r.unit, value: r.value, quality: r.quality, ts: r.ts,
+      ...(r.fault ? { fault: r.fault } : {}) }));
   }
 
   async health(): Promise<StoreHealth> {

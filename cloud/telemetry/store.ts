@@ -54,6 +54,8 @@ export interface LatestReading {
   value: number | null;
   quality: 'good' | 'bad';
   ts: number;
+  /** a bad reading's fault kind (timeout, crc, out_of_range, …) */
+  fault?: string;
 }
 
 export interface StoreHealth {

@@ -99,7 +99,8 @@ export function telemetryStoreContract(
       const [s] = await store.query({ gatewayId: g, from: T0, to: T0 + 60_000, everyMs: 60_000 });
       expect(s!.points).toEqual([{ ts: T0, mean: -5, min: -5, max: -5, count: 1 }]);
       const latest = await store.latest(g);
-      expect(latest).toEqual([{ gatewayId: g, sensor: 'wl1', metric: 'water_level', unit: 'cm', value: 999, quality: 'bad', ts: T0 + 2000 }]);
+      // the fault kind travels with it, so /latest can say why the value is bad
+      expect(latest).toEqual([{ gatewayId: g, sensor: 'wl1', metric: 'water_level', unit: 'cm', value: 999, quality: 'bad', ts: T0 + 2000, fault: 'out_of_range' }]);
     });
 
     it('gives the latest value per sensor and metric of a gateway', async () => {

@@ -25,7 +25,8 @@ export interface GatewayRoutesOptions {
 const commune = (g: GatewayView) => g.units.find((u) => u.level === 'commune') ?? null;
 const unitRef = (u: { id: string; name: string; level: string }) => ({ id: u.id, name: u.name, level: u.level });
 const eventOut = (e: StoredEvent) => ({ ts: e.ts, kind: e.kind, severity: e.severity ?? 'info', reason: e.reason, zone: e.zone, valve: e.valve, sensor: e.sensor });
-const latestOut = (rows: LatestReading[]) => rows.map((r) => ({ sensor: r.sensor, metric: r.metric, unit: r.unit, value: r.value, quality: r.quality, ts: r.ts }));
+const latestOut = (rows: LatestReading[]) => rows.map((r) => ({ sensor: r.sensor, metric: r.metric, unit: r.unit, value: r.value, quality: r.quality, ts: r.ts,
+  ...(r.fault ? { fault: r.fault } : {}) }));
 
 function summary(g: GatewayView, latest: LatestReading[] | null): z.infer<typeof GatewaySummary> {
   const c = commune(g);

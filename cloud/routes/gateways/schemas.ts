@@ -8,6 +8,7 @@ const ms = z.number().int().describe('milliseconds since 1970-01-01 UTC');
 export const LatestValue = z.object({
   sensor: z.string(), metric: z.string(), unit: z.string(),
   value: z.number().nullable(), quality: z.enum(['good', 'bad']), ts: ms,
+  fault: z.string().optional().describe('a bad reading\'s fault kind: timeout, crc, exception, out_of_range, stale, unit_id, disconnected'),
 });
 
 const UnitRef = z.object({ id: z.string(), name: z.string(), level: z.string() });

@@ -86,6 +86,7 @@ export class InfluxV1 implements InfluxDialect {
       rows.push({
         gatewayId, sensor: s.tags!.sensor!, metric: s.tags!.metric!, unit: String(get('unit') ?? ''),
         value: num(quality === 'good' ? get('value') : get('raw')), quality, ts: Number(v[0]),
+        ...(get('fault') ? { fault: String(get('fault')) } : {}),
       });
     }
     return sortLatest(rows);

@@ -109,6 +109,7 @@ export class InfluxV2 implements InfluxDialect {
       return {
         gatewayId, sensor: String(r.sensor), metric: String(r.metric), unit: String(r.unit ?? ''),
         value: num(quality === 'good' ? r.value : r.raw), quality, ts: Date.parse(String(r._time)),
+        ...(r.fault ? { fault: String(r.fault) } : {}),
       };
     }));
   }
