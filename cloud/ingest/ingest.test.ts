@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Aedes } from 'aedes';
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fixture } from '../../protocol/fixtures/index.js';
+import { filters, topics, type DecodedMessage, type Telemetry } from '../../protocol/index.js';
+import { SqliteTelemetryStore } from '../telemetry/sqlite-store.js';
+import { Ingest } from './ingest.js';
+import type { IngestSink } from './sink.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
+
+/** The ingest on a real in-process broker (Aedes, as the demo runs it) and a SQLite store in a temp dir. */
+async function setup(sink: Partial<IngestSink> = {}) {
+  const aedes = await Aedes.createBroker();
+  const server = net.createServer(aedes.handle);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `mqtt://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  cleanups.push(() => new Promise<void>((r) => { aedes.close(() => server.close(() => r())); }));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ingest-unit-'));
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const store = new SqliteTelemetryStore({ file: path.join(dir, 'ruongso.sqlite') });
+  await store.init();
+  cleanups.push(() => store.close());
+  const calls: string[] = [];
+  const full: IngestSink = {
+    onState: (gw) => { calls.push(`state ${gw}`); }, onTelemetry: (gw, i) => { calls.push(`telemetry ${gw} ${i.seq}`); },
+    onEvent: (gw) => { calls.push(`event ${gw}`); }, onConfigAck: () => undefined, onCmdAck: () => undefined, ...sink,
+  };
+  const ingest = new Ingest({ store, sink: full, mqttUrl: url, instanceId: 'unit-1', shared: false, dataDir: dir, flushMs: 10 });
+  const watch: MqttClient = await mqtt.connectAsync(url, { clientId: 'watch' });
+  cleanups.push(() => watch.endAsync());
+  return { url, store, ingest, calls, watch };
+}
+const telemetry = fixture<Telemetry>('telemetry');
+
+describe('Ingest', () => {
+  it('subscribes without $share/ where the broker has none, and says so in its retained host state', async () => {
+    const { ingest, watch } = await setup();
+    const states: unknown[] = [];
+    watch.on('message', (t, p) => { if (t === topics.hostState(ingest.hostId)) states.push(p.length ? JSON.parse(p.toString()) : null); });
+    await watch.subscribeAsync(filters.hostStates, { qos: 1 });
+    await ingest.start();
+    expect(ingest.sharedSubscriptions).toBe(false);
+    expect(ingest.filters().some((f) => f.startsWith('$share/'))).toBe(false);
+    await vi.waitFor(() => expect(states.at(-1)).toMatchObject({ online: true }), { timeout: 5000 });
+    await ingest.stop();
+    await vi.waitFor(() => expect(states.at(-1)).toMatchObject({ online: false }), { timeout: 5000 });
+  });
+
+  it('stores the readings, then tells the sink and every consumer once', async () => {
+    const { ingest, watch, store, calls } = await setup();
+    const heard: DecodedMessage[] = [];
+    await ingest.start();
+    cleanups.push(() => ingest.stop());
+    const remove = ingest.addConsumer((m) => { heard.push(m); });
+    await watch.publishAsync(topics.telemetry('gw-u1'), JSON.stringify(telemetry), { qos: 1 });
+    await vi.waitFor(() => expect(calls).toContain(`telemetry gw-u1 ${telemetry.seq}`), { timeout: 5000 });
+    expect(await store.latest('gw-u1')).toHaveLength(telemetry.readings.length);
+    await vi.waitFor(() => expect(heard).toHaveLength(1), { timeout: 5000 });
+    expect(heard[0]).toMatchObject({ gatewayId: 'gw-u1', channel: 'telemetry', payload: { seq: telemetry.seq } });
+    remove();
+    // a consumer still registered hears the next message: by then the removed one would have too
+    const later: DecodedMessage[] = [];
+    ingest.addConsumer((m) => { later.push(m); });
+    await watch.publishAsync(topics.event('gw-u1'), JSON.stringify(fixture('event-interlock')), { qos: 1 });
+    await vi.waitFor(() => expect(later).toHaveLength(1), { timeout: 5000 });
+    expect(calls).toContain('event gw-u1');
+    expect(heard).toHaveLength(1);
+  });
+
+  it('goes on ingesting when the sink throws and when a message is not valid', async () => {
+    const { ingest, watch, store } = await setup({ onState: () => { throw new Error('registry down'); } });
+    await ingest.start();
+    cleanups.push(() => ingest.stop());
+    await watch.publishAsync(topics.state('gw-u2'), JSON.stringify(fixture('state-birth')), { qos: 1 });
+    await watch.publishAsync(topics.telemetry('gw-u2'), '{ not json', { qos: 1 });
+    await watch.publishAsync(topics.telemetry('gw-u2'), JSON.stringify({ ...telemetry, seq: 7 }), { qos: 1 });
+    await vi.waitFor(async () => expect(await store.latest('gw-u2')).toHaveLength(telemetry.readings.length), { timeout: 5000 });
+    expect(ingest.seqStats('gw-u2')?.boots[0]).toMatchObject({ bootId: telemetry.bootId, lastSeq: 7, received: 1 });
+  });
+});
