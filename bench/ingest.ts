@@ -15,9 +15,9 @@ import type { MosquittoServer } from '../test/support/mosquitto.js';
 
 // the root logger reads LOG_LEVEL when first imported: keep info lines off the result
 process.env.LOG_LEVEL ??= 'warn';
-const { benchmarkDrain } = await import('../edge/uplink/index.js');
+const { benchmarkDrain } = await import('./lib/drain.js');
 const { Ingest } = await import('../cloud/ingest/ingest.js');
-const { BaselineSubscriber } = await import('../cloud/ingest/testing/baseline-subscriber.js');
+const { BaselineSubscriber } = await import('../test/support/ingest/baseline-subscriber.js');
 const { InfluxTelemetryStore } = await import('../cloud/telemetry/influx/influx-store.js');
 const { startInflux } = await import('../test/support/influx.js');
 const { startMosquitto } = await import('../test/support/mosquitto.js');
@@ -31,7 +31,7 @@ const THROUGHPUT_MS = opt('seconds', smoke ? 1 : 10) * 1000;
 const LATENCY_MS = opt('latency-seconds', smoke ? 1 : 8) * 1000;
 const LATENCY_RATE = opt('latency-rate', 10_000);
 const DRAIN_DAYS = opt('drain-days', smoke ? 0.1 : 7);
-const GENERATOR = fileURLToPath(new URL('../cloud/ingest/testing/load-generator.ts', import.meta.url));
+const GENERATOR = fileURLToPath(new URL('../test/support/ingest/load-generator.ts', import.meta.url));
 const USERS = { cloud: 'cloud-secret', bench: 'bench-secret' };
 const ACL = 'user cloud\ntopic readwrite ruongso/v1/#\ntopic read $SYS/#\nuser bench\ntopic readwrite ruongso/v1/#\n';
 

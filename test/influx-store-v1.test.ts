@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfluxTelemetryStore } from '../cloud/telemetry/influx/influx-store.js';
 import { createTelemetryStore } from '../cloud/telemetry/index.js';
-import { telemetryStoreContract } from '../cloud/telemetry/store-contract.js';
+import { telemetryStoreContract } from './support/store-contract.js';
 import { services } from './support/services.js';
 import { startInflux, type InfluxServer } from './support/influx.js';
 

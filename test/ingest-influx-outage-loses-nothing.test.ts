@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ingest } from '../cloud/ingest/ingest.js';
-import { countStored, publishStream, startFaultRig, until, type FaultRig } from '../cloud/ingest/testing/fault-rig.js';
+import { countStored, publishStream, startFaultRig, until, type FaultRig } from './support/ingest/fault-rig.js';
 import { InfluxTelemetryStore } from '../cloud/telemetry/influx/influx-store.js';
 import { services } from './support/services.js';
 

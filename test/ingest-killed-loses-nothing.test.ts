@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countStored, publishStream, startFaultRig, until, type FaultRig } from '../cloud/ingest/testing/fault-rig.js';
+import { countStored, publishStream, startFaultRig, until, type FaultRig } from './support/ingest/fault-rig.js';
 import { services } from './support/services.js';
 
 const ok = (await services.mosquittoBinary()) && (await services.influxd());
-const CHILD = fileURLToPath(new URL('../cloud/ingest/testing/ingest-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('./support/ingest/ingest-child.ts', import.meta.url));
 
 function startChild(rig: FaultRig): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { benchmarkDrain } from '../edge/uplink/index.js';
+import { benchmarkDrain } from '../bench/lib/drain.js';
 import { services } from './support/services.js';
 
 const ok = await services.mosquitto();

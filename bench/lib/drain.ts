@@ -4,8 +4,8 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Reading, Telemetry } from '../../protocol/index.js';
 import { days as daysMs, minutes } from '../../lib/time.js';
-import { DiskQueue } from './disk-queue.js';
-import { Uplink } from './uplink.js';
+import { DiskQueue } from '../../edge/uplink/disk-queue.js';
+import { Uplink } from '../../edge/uplink/uplink.js';
 
 export interface DrainBenchOptions {
   url: string;

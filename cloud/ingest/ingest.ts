@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import mqtt, { type IClientOptions, type ISubscriptionMap, type MqttClient } from 'mqtt';
-import { decodePayload, filters, sharedFilter, type DecodedMessage, type ParsedTopic, type Telemetry } from '../../protocol/index.js';
+import { decodePayload, filters, sharedFilter, topics, type DecodedMessage, type HostState, type ParsedTopic, type Telemetry } from '../../protocol/index.js';
 import { RuongSoError } from '../../lib/errors.js';
 import { log as rootLog, type Logger } from '../../lib/log.js';
 import { systemClock, type Clock } from '../../lib/time.js';
@@ -28,6 +28,11 @@ export interface IngestOptions {
   instanceId?: string;
   /** MQTT_SHARE_GROUP; instances in one group split the messages */
   shareGroup?: string;
+  /**
+   * id in the retained host state ruongso/v1/host/{hostId}/state that gateways wait for before
+   * sending (Sparkplug B's primary host STATE). Default: the client id, lower-cased
+   */
+  hostId?: string;
   /** 'auto' asks $SYS/broker/version: Mosquitto ≥ 1.6 yes, anything silent no */
   shared?: boolean | 'auto';
   /** where the spool lives: `${dataDir}/spool/telemetry` */
@@ -97,7 +102,11 @@ export class Ingest implements CloudMqtt {
     const client = connect(this.opts.mqttUrl, {
       clientId: this.clientId, clean: false, protocolVersion: 4, reconnectPeriod: this.opts.reconnectPeriodMs ?? 250, connectTimeout: 10_000,
       username: this.opts.username, password: this.opts.password, resubscribe: true,
+      // a crash (or a broker that loses us) says "offline" to every gateway: they keep their data
+      will: this.hostWill(),
     });
+    // a new session id (and will) for every connection: see HostState.session
+    client.on('close', () => { client.options.will = this.hostWill(); });
     this.client = client;
     this.gate = new AckGate(client);
     client.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet.messageId));
@@ -118,15 +127,43 @@ export class Ingest implements CloudMqtt {
       ? await detectSharedSubscriptions(client)
       : this.opts.shared;
     await this.subscribe(client);
+    await this.announce(client, true);
     // Mosquitto 2.0.11 restores a persistent session after a restart but not its $share
     // subscriptions (measured here), and mqtt.js does not resubscribe when the session is
     // present: subscribe again on every reconnect (idempotent for a restored subscription).
     // A message published between the broker's start and this SUBSCRIBE has no subscriber
     // and the broker drops it: reconnectPeriodMs is short so the ingest is back first.
+    // Only once subscribed again does the host say online: until then gateways keep their data.
     client.on('connect', () => {
-      this.subscribe(client).catch((err) => this.log.error({ err }, 'resubscribe after reconnect failed'));
+      this.subscribe(client).then(() => this.announce(client, true))
+        .catch((err) => this.log.error({ err }, 'resubscribe after reconnect failed'));
     });
     this.log.info({ clientId: this.clientId, shared: this.sharedInUse, group: this.opts.shareGroup ?? 'ingest' }, 'ingest subscribed');
+  }
+
+  get hostId(): string {
+    return (this.opts.hostId ?? this.clientId).toLowerCase().replace(/[^a-z0-9_-]/g, '-').replace(/^[-_]+/, '').slice(0, 64) || 'ingest';
+  }
+
+  private get hostTopic(): string {
+    return topics.hostState(this.hostId);
+  }
+
+  private hostSession = { id: '', ts: 0 };
+
+  private hostWill(): { topic: string; payload: Buffer; qos: 1; retain: true } {
+    const ts = this.clock.now();
+    this.hostSession = { id: `${ts.toString(36)}-${Math.random().toString(36).slice(2, 8)}`, ts };
+    return { topic: this.hostTopic, payload: Buffer.from(JSON.stringify({ online: false, ts, session: this.hostSession.id } satisfies HostState)), qos: 1, retain: true };
+  }
+
+  private hostState(online: boolean): string {
+    return JSON.stringify({ online, ts: Math.max(this.clock.now(), this.hostSession.ts + 1), session: this.hostSession.id } satisfies HostState);
+  }
+
+  /** The retained host state; an empty payload removes it (an instance retired for good). */
+  private async announce(client: MqttClient, online: boolean | null): Promise<void> {
+    await client.publishAsync(this.hostTopic, online === null ? '' : this.hostState(online), { qos: 1, retain: true });
   }
 
   private async subscribe(client: MqttClient): Promise<void> {
@@ -180,6 +217,8 @@ export class Ingest implements CloudMqtt {
     const client = this.client;
     if (!client) return;
     if (opts.retire && client.connected) await client.unsubscribeAsync(this.filters()).catch(() => undefined);
+    // gateways stop sending first, so nothing reaches the broker for a session nobody reads
+    if (client.connected) await this.announce(client, opts.retire ? null : false).catch(() => undefined);
     this.flush();
     await this.chain;
     await this.writer?.stop();

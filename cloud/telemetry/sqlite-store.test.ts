@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SqliteTelemetryStore } from './sqlite-store.js';
-import { telemetryStoreContract } from './store-contract.js';
+import { telemetryStoreContract } from '../../test/support/store-contract.js';
 
 telemetryStoreContract('SQLite', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruongso-tsq-'));

@@ -3,7 +3,7 @@ import { RuongSoError } from '../../lib/errors.js';
 
 /**
  * Telemetry store port. Adapters: SQLite (embedded default) and InfluxDB (1.x and 2.x).
- * One shared test suite (store-contract.ts) runs against every adapter.
+ * One shared test suite (test/support/store-contract.ts) runs against every adapter.
  *
  * A point's identity is (gateway, sensor, metric, ts): writing it again overwrites, never doubles.
  */

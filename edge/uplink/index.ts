@@ -3,4 +3,3 @@ export { type UplinkOptions, type UplinkSettings, SEVEN_DAYS_OF_32_SENSORS } fro
 export type { ConfigHandler, ConfigResult, CommandHandler, CommandResult } from './downlink.js';
 export { DiskQueue, type QueueStats, type OutChannel } from './disk-queue.js';
 export { UplinkError, type UplinkErrorCode } from './errors.js';
-export { benchmarkDrain, type DrainBenchOptions, type DrainBenchResult } from './bench-drain.js';

@@ -39,6 +39,17 @@ export const UplinkSettings = z.object({
     maxMs: z.number().int().min(10).default(60_000),
   }).default({ minMs: 1000, maxMs: 60_000 }),
   keepaliveSeconds: z.number().int().min(5).max(3600).default(30),
+  /**
+   * Sparkplug-B-style host state: send queued messages only while an ingest host's retained
+   * state (ruongso/v1/host/+/state) says online, and keep them on disk otherwise — a broker
+   * that restarts while the cloud is down would acknowledge and drop them.
+   */
+  host: z.object({
+    /** false: send whenever connected (a broker with no cloud behind it, e.g. tests of the edge alone) */
+    required: z.boolean().default(true),
+    /** after a reconnect, how long a host's retained "online" is trusted before a fresh one arrives */
+    graceMs: z.number().int().min(0).default(3000),
+  }).default({ required: true, graceMs: 3000 }),
   inventory: Inventory.optional(),
   /** the config version the gateway has applied and persisted (sent in the birth) */
   configVersion: z.number().int().nonnegative().default(0),

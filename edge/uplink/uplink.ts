@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { z } from 'zod';
 import {
-  GatewayEvent, Reading, filters, gatewayTopic, topics,
+  GatewayEvent, HostState, Reading, filters, gatewayTopic, parseTopic, topics,
   type CommandAck, type ConfigAck, type GatewayState, type Telemetry,
 } from '../../protocol/index.js';
 import { systemClock, type Clock } from '../../lib/time.js';
@@ -37,6 +37,8 @@ export interface UplinkStats {
   /** next telemetry seq of this boot */
   seq: number;
   configVersion: number;
+  /** an ingest host says online (queued messages go out only then, unless host.required is false) */
+  hostOnline: boolean;
 }
 
 const ReadingList = z.array(Reading);
@@ -69,6 +71,14 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
   private stopping = false;
   private connectedAt = 0;
   private shortSessions = 0;
+  /** ingest host id → its latest state, from the retained host states */
+  private readonly hosts = new Map<string, HostState>();
+  /** a host said online after this connection came up (not only its retained copy) */
+  private hostFresh = false;
+  private forwarding = false;
+  /** connections of this process; the first one trusts a retained "online" at once */
+  private connections = 0;
+  private graceTimer: NodeJS.Timeout | undefined;
 
   constructor(opts: UplinkOptions) {
     super();
@@ -134,8 +144,9 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     client.on('close', () => this.onClosed());
     client.on('reconnect', () => this.backoff());
     client.on('error', (err) => this.log.warn({ err: errorMessage(err) }, 'MQTT connection error'));
-    client.on('message', (topic, payload) => {
-      if (topic === topics.config(s.gatewayId)) void this.downlink?.handle('config', payload);
+    client.on('message', (topic, payload, packet) => {
+      if (parseTopic(topic)?.kind === 'host') this.onHostState(topic, payload, packet.retain);
+      else if (topic === topics.config(s.gatewayId)) void this.downlink?.handle('config', payload);
       else if (topic === topics.cmd(s.gatewayId)) void this.downlink?.handle('cmd', payload);
     });
     this.log.info({ bootId: this.bootId, queued: queue.stats().messages }, 'uplink started');
@@ -170,17 +181,70 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     };
     client.publish(topics.state(this.settings.gatewayId), JSON.stringify(birth), { qos: 1, retain: true });
     this.safely('sealing at connect', () => { this.seal(); this.maybeReportDrops(); });
-    this.forwarder?.onConnect();
+    this.watchHosts(client);
     this.log.info({ sessionPresent, queued: this.queue?.stats().messages }, 'connected');
     // 'connected' means the downlink is listening too
     void subscribed.then(() => { if (this.connected) this.emit('connected'); });
   }
 
+  /**
+   * Subscribes to the hosts' states at every connect (a re-subscribe resends the retained ones),
+   * and starts the forwarder once a host is online. After a broker crash the retained "online" of
+   * a host that has not resubscribed yet is stale, so on a reconnect it is trusted only after
+   * graceMs, or at once when the host republishes it (it does after each of its reconnects).
+   */
+  private watchHosts(client: MqttClient): void {
+    this.hostFresh = false;
+    this.connections++;
+    clearTimeout(this.graceTimer);
+    const { required, graceMs } = this.settings.host;
+    if (required) {
+      client.subscribeAsync(filters.hostStates, { qos: 1 })
+        .catch((err) => this.log.error({ err: errorMessage(err) }, 'subscribing to the ingest host state failed'));
+      this.graceTimer = setTimeout(() => this.updateGate(), graceMs);
+    }
+    this.updateGate();
+  }
+
+  private onHostState(topic: string, payload: Buffer, retained: boolean): void {
+    const host = parseTopic(topic);
+    if (host?.kind !== 'host') return;
+    if (payload.length === 0) { this.hosts.delete(host.hostId); this.updateGate(); return; }
+    const parsed = HostState.safeParse((() => { try { return JSON.parse(payload.toString('utf8')); } catch { return null; } })());
+    if (!parsed.success) return;
+    const s = parsed.data;
+    const cur = this.hosts.get(host.hostId);
+    // a late will of an older connection of the host must not turn a live host off
+    if (cur && !(s.session !== undefined && s.session === cur.session) && s.ts < cur.ts) return;
+    this.hosts.set(host.hostId, s);
+    if (s.online && !retained) this.hostFresh = true;
+    this.updateGate();
+  }
+
+  /** True when an ingest host is online for the forwarder to send to. */
+  get hostOnline(): boolean {
+    return [...this.hosts.values()].some((h) => h.online);
+  }
+
+  private updateGate(): void {
+    const { required, graceMs } = this.settings.host;
+    // a reconnect may follow a broker crash, after which a retained "online" can be stale
+    const trusted = this.hostFresh || this.connections <= 1 || Date.now() - this.connectedAt >= graceMs;
+    const send = this.connected && !this.stopping && (!required || (this.hostOnline && trusted));
+    if (send === this.forwarding) return;
+    this.forwarding = send;
+    if (send) { this.log.info({ hosts: [...this.hosts.keys()] }, 'ingest host online: sending'); this.forwarder?.onConnect(); return; }
+    this.forwarder?.onDisconnect();
+    if (this.connected) this.log.warn({}, 'no ingest host online: keeping messages on disk');
+  }
+
   private onClosed(): void {
     clearTimeout(this.batchTimer);
     this.batchTimer = undefined;
+    clearTimeout(this.graceTimer);
     if (!this.connected) return;
     this.connected = false;
+    this.forwarding = false;
     this.forwarder?.onDisconnect();
     if (this.stopping) { this.emit('disconnected'); return; }
     this.log.warn({}, 'disconnected; queueing on disk');
@@ -312,6 +376,7 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
       inflight: this.forwarder?.inflightCount ?? 0, draining: this.forwarder?.draining ?? false,
       diskBytes: this.queue?.diskBytes() ?? 0, bootId: this.bootId, seq: this.seq,
       configVersion: this.downlink?.appliedVersion ?? this.configVersion,
+      hostOnline: this.hostOnline,
     };
   }
 
@@ -324,6 +389,8 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     clearTimeout(this.batchTimer);
     this.safely('sealing at stop', () => this.seal());
     // send nothing new; what is on the wire gets its PUBACK below or is resent next start
+    clearTimeout(this.graceTimer);
+    this.forwarding = false;
     this.forwarder?.onDisconnect();
     if (this.connected) {
       const offline: GatewayState = { online: false, bootId: this.bootId, ts: this.clock.now() };

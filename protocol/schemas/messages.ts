@@ -124,5 +124,10 @@ export type ConfigAck = z.infer<typeof ConfigAck>;
 export const HostState = z.object({
   online: z.boolean(),
   ts: Timestamp,
+  /**
+   * one per host connection, shared by its "online" and its last will (Sparkplug's bdSeq): a
+   * will of that connection counts; an older connection's will arriving late (ts older) does not
+   */
+  session: z.string().min(1).max(64).optional(),
 });
 export type HostState = z.infer<typeof HostState>;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredReading, TelemetryStore } from './store.js';
+import type { StoredReading, TelemetryStore } from '../../cloud/telemetry/store.js';
 
 /**
  * The one test suite every telemetry store adapter passes (SQLite in unit tests, InfluxDB 1.6.7

@@ -7,6 +7,8 @@ const CHILD = fileURLToPath(new URL('./uplink-child.ts', import.meta.url));
 export class UplinkChild {
   bootId = '';
   produced = -1;
+  /** last tick produced, once SIGUSR2 stopped the producer */
+  stopped = -1;
   private buf = '';
   readonly exited: Promise<number | null>;
   private constructor(readonly proc: ChildProcess) {
@@ -19,6 +21,7 @@ export class UplinkChild {
         const [word, arg] = line.split(' ');
         if (word === 'produced') this.produced = Number(arg);
         if (word === 'boot') this.bootId = arg!;
+        if (word === 'stopped') this.stopped = Number(arg);
       }
     });
     this.exited = new Promise((res) => proc.once('exit', (code) => res(code)));

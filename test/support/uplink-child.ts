@@ -18,6 +18,8 @@ interface ChildConfig {
   tsBase?: number;
   maxReadings?: number;
   maxDelayMs?: number;
+  /** passed to the Uplink as is (e.g. { required: false }) */
+  host?: { required?: boolean; graceMs?: number };
 }
 
 const cfg = JSON.parse(process.env.UPLINK_CHILD ?? '{}') as ChildConfig;
@@ -37,6 +39,7 @@ if (cfg.mode === 'queue-writer') {
     gatewayId: cfg.gatewayId!, url: cfg.url!, username: cfg.username, password: cfg.password, dataDir: cfg.dataDir, fw: 'child/1',
     batch: { maxReadings: cfg.maxReadings ?? 64, maxDelayMs: cfg.maxDelayMs ?? 50 },
     queue: { drainPerSecond: 1000, maxInflight: 32 }, reconnect: { minMs: 100, maxMs: 500 },
+    ...(cfg.host ? { host: cfg.host } : {}),
   });
   up.start();
   process.stdout.write(`boot ${up.bootId}\n`);
@@ -49,6 +52,12 @@ if (cfg.mode === 'queue-writer') {
     process.stdout.write(`produced ${t}\n`);
     t++;
   }, cfg.tickMs ?? 5);
+  // SIGUSR2: stop producing, keep sending what is queued (fault tests wait for it to land)
+  process.on('SIGUSR2', () => {
+    clearInterval(producer);
+    up.flush();
+    process.stdout.write(`stopped ${t - 1}\n`);
+  });
   process.on('SIGTERM', () => {
     clearInterval(producer);
     void up.stop().then(() => process.exit(0));

@@ -1,6 +1,6 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { randomBytes } from 'node:crypto';
-import { filters } from '../../protocol/index.js';
+import { filters, topics } from '../../protocol/index.js';
 
 export interface Seen {
   topic: string;
@@ -15,14 +15,20 @@ export interface Seen {
 /** A plain mqtt.js subscriber that records everything on one gateway's subtree. */
 export class Watcher {
   readonly seen: Seen[] = [];
-  private constructor(readonly client: MqttClient) {}
+  private constructor(readonly client: MqttClient, private readonly hostTopic: string) {}
 
+  /** The watcher stands in for the cloud: it says "ingest host online" so gateways send (see edge/uplink host). */
   static async open(url: string, gatewayId: string, opts: { username?: string; password?: string; clientId?: string; clean?: boolean } = {}): Promise<Watcher> {
+    const hostTopic = topics.hostState(`watch-${randomBytes(4).toString('hex')}`);
     const client = await mqtt.connectAsync(url, {
       clientId: opts.clientId ?? `watch-${randomBytes(4).toString('hex')}`,
       clean: opts.clean ?? true, username: opts.username, password: opts.password, reconnectPeriod: 200,
+      will: { topic: hostTopic, payload: Buffer.from(JSON.stringify({ online: false, ts: Date.now() })), qos: 1, retain: true },
     });
-    const w = new Watcher(client);
+    const w = new Watcher(client, hostTopic);
+    const announce = () => client.publish(hostTopic, JSON.stringify({ online: true, ts: Date.now() }), { qos: 1, retain: true });
+    client.on('connect', announce);
+    announce();
     client.on('message', (topic, payload, packet) => {
       let parsed: unknown = null;
       try { parsed = payload.length ? JSON.parse(payload.toString()) : null; } catch { parsed = payload.toString(); }
@@ -51,6 +57,7 @@ export class Watcher {
   }
 
   async close(): Promise<void> {
+    if (this.client.connected) await this.client.publishAsync(this.hostTopic, '', { qos: 1, retain: true }).catch(() => undefined);
     await this.client.endAsync(true);
   }
 }

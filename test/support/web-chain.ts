@@ -50,6 +50,9 @@ export async function startWebChain(mqttUrl = 'mqtt://127.0.0.1:1883') {
     extend: async (a) => { app = a; await a.register(uiPlugin, { tileUrl: '' }); },
   });
   const unbridge = await bridgeControlToMqtt(cloudClient, built.control);
+  // this client is the gateway's cloud: it says "ingest host online" so the gateway sends
+  const hostTopic = topics.hostState(`web-${suffix}`);
+  await cloudClient.publishAsync(hostTopic, JSON.stringify({ online: true, ts: Date.now() }), { qos: 1, retain: true });
   const port = await freePort();
   await built.app.listen({ port, host: '127.0.0.1' });
 
@@ -70,6 +73,7 @@ export async function startWebChain(mqttUrl = 'mqtt://127.0.0.1:1883') {
       // the retained config must not outlive the test on the shared broker
       await cloudClient.publishAsync(topics.config(gw), '', { qos: 1, retain: true }).catch(() => undefined);
       await cloudClient.publishAsync(topics.state(gw), '', { qos: 1, retain: true }).catch(() => undefined);
+      await cloudClient.publishAsync(hostTopic, '', { qos: 1, retain: true }).catch(() => undefined);
       await unbridge().catch(() => undefined);
       await cloudClient.endAsync().catch(() => undefined);
       await built.app.close();

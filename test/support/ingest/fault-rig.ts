@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import mqtt from 'mqtt';
 import { topics } from '../../../protocol/index.js';
-import { startInflux, type InfluxServer } from '../../../test/support/influx.js';
-import { startMosquitto, type MosquittoServer } from '../../../test/support/mosquitto.js';
+import { startInflux, type InfluxServer } from '../influx.js';
+import { startMosquitto, type MosquittoServer } from '../mosquitto.js';
 
 /**
  * What the ingest fault tests share: a private Mosquitto from the project's config (persistence

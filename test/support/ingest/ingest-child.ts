@@ -2,8 +2,8 @@
  * An ingest in a process of its own, for the tests that kill it with SIGKILL.
  * Configuration comes as JSON in INGEST_CHILD; prints "ready" once subscribed.
  */
-import { Ingest } from '../ingest.js';
-import { InfluxTelemetryStore } from '../../telemetry/influx/influx-store.js';
+import { Ingest } from '../../../cloud/ingest/ingest.js';
+import { InfluxTelemetryStore } from '../../../cloud/telemetry/influx/influx-store.js';
 
 const cfg = JSON.parse(process.env.INGEST_CHILD ?? '{}') as {
   mqttUrl: string; username: string; password: string; instanceId: string; dataDir: string; influxUrl: string; db: string;

@@ -1,0 +1,71 @@
+import type { FaultStack } from './fault-stack.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What the system reported during a scenario (health, etc.), for the table and the assertions. */
+export interface ScenarioNotes { [k: string]: string | number | boolean }
+
+export interface Scenario {
+  name: string;
+  /** runs the fault on a flowing stack, then brings every part back */
+  run(stack: FaultStack): Promise<ScenarioNotes>;
+}
+
+/**
+ * The faults of the suite. Each starts on a stack where every gateway's readings are flowing
+ * and ends with every part running again; drainAndReconcile then counts.
+ */
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'broker kill -9',
+    async run(s) {
+      await s.mosquitto.stop('SIGKILL');
+      await sleep(2000);
+      await s.mosquitto.start();
+      return {};
+    },
+  },
+  {
+    name: 'cloud kill -9, broker clean restart while it is down',
+    async run(s) {
+      await s.cloud.kill('SIGKILL');
+      await sleep(1500);
+      await s.mosquitto.stop('SIGTERM');
+      await s.mosquitto.start();
+      // the gateways are back on the broker, the cloud is not: they must keep their data
+      await sleep(6000);
+      await s.cloud.start();
+      return {};
+    },
+  },
+  {
+    name: 'cloud kill -9',
+    async run(s) {
+      await s.cloud.kill('SIGKILL');
+      await sleep(3000);
+      await s.cloud.start();
+      return {};
+    },
+  },
+  {
+    name: 'InfluxDB down 5 s',
+    async run(s) {
+      await s.influx.stop();
+      await sleep(5000);
+      await s.influx.start();
+      return {};
+    },
+  },
+  {
+    name: 'cloud restart while InfluxDB is down',
+    async run(s) {
+      await s.influx.stop();
+      await s.cloud.kill('SIGTERM');
+      await s.cloud.start();
+      const h = await s.cloud.health();
+      await sleep(4000);
+      await s.influx.start();
+      return { healthWhileDown: h.status, telemetryOkWhileDown: h.telemetry.ok };
+    },
+  },
+];
