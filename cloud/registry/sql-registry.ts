@@ -231,10 +231,11 @@ export class SqlRegistry implements Registry {
 
   putDesiredConfig(id: string, config: unknown, actor: Actor, at: number): Promise<GatewayConfigVersion> {
     return this.#db.tx(async (q) => {
-      const gw = (await q.query<Row>(`SELECT desired_config_version FROM reg_gateways WHERE id = ?${this.#lockRow()}`, [id]))[0];
+      const gw = (await q.query<Row>(`SELECT desired_config_version, applied_config_version FROM reg_gateways WHERE id = ?${this.#lockRow()}`, [id]))[0];
       if (!gw) throw new RegistryError('NOT_FOUND', `gateway ${id} is not registered`);
       const max = (await q.query<Row>('SELECT MAX(version) AS v FROM reg_gateway_configs WHERE gateway_id = ?', [id]))[0];
-      const version = Math.max(Number(max?.v ?? 0), Number(gw.desired_config_version ?? 0)) + 1;
+      // above the version the gateway reports running (its file's initialConfig included), or it would skip ours
+      const version = Math.max(Number(max?.v ?? 0), Number(gw.desired_config_version ?? 0), Number(gw.applied_config_version ?? 0)) + 1;
       const before = gw.desired_config_version === null ? undefined : (await q.query<Row>('SELECT * FROM reg_gateway_configs WHERE gateway_id = ? AND version = ?', [id, Number(gw.desired_config_version)])).map(configOf)[0]?.config;
       await q.run("UPDATE reg_gateway_configs SET status = 'superseded' WHERE gateway_id = ? AND status = 'pending'", [id]);
       await q.run('INSERT INTO reg_gateway_configs (gateway_id, version, config, created_by, created_at) VALUES (?, ?, ?, ?, ?)',

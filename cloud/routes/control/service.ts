@@ -34,6 +34,8 @@ export interface LiveGateway {
   actuators: Record<string, boolean>;
   /** sensor id → fault reason while faulty */
   faults: Record<string, string>;
+  /** the config version the gateway says it runs (birth), its file's initialConfig included */
+  configVersion?: number;
 }
 
 export interface NewCommand { kind: 'open' | 'close' | 'stop-all'; zone?: string | undefined; valve?: string | undefined; minutes?: number | undefined; expiresInSeconds: number }
@@ -60,7 +62,9 @@ export class ControlService {
       throw new AuthError('CONFLICT', `someone saved version ${prev?.version ?? 0} while you edited version ${body.baseVersion}; reload and try again`);
     }
     const now = this.clock.now();
-    const version = (prev?.version ?? 0) + 1;
+    // above what the gateway runs too: a gateway on its file's initialConfig v1 would take a
+    // cloud v1 for the config it already has and never apply it
+    const version = Math.max(prev?.version ?? 0, this.liveOf(gw).configVersion ?? 0) + 1;
     const parsed = GatewayConfig.safeParse({
       version, issuedAt: now, issuedBy: user.username, timezone: body.timezone ?? prev?.config.timezone ?? 'Asia/Ho_Chi_Minh',
       zones: body.zones, pumps: body.pumps ?? prev?.config.pumps ?? [],
@@ -122,6 +126,7 @@ export class ControlService {
   onState(gw: string, s: GatewayState): void {
     const l = this.liveOf(gw);
     l.online = s.online;
+    if (s.configVersion !== undefined) l.configVersion = s.configVersion;
     const ts = s.ts ?? this.clock.now();
     if (s.online) l.lastSeen = ts;
     this.d.bus.publish({ type: 'state', gatewayId: gw, online: s.online, ts });
