@@ -4,6 +4,7 @@ import { fmtTime, t } from '../i18n.js';
 import { FieldMap, type MapField } from '../components/field-map.js';
 import { MissionPlanner } from '../components/mission-planner.js';
 import { FieldUpload } from '../components/field-upload.js';
+import { FieldDraw } from '../components/field-draw.js';
 import { MissionReports } from '../components/mission-report.js';
 import { ErrorBox } from '../components/error-box.js';
 import { FarmView } from './farmer.js';
@@ -86,6 +87,7 @@ export function TechnicianPage({ user }: { user: Me }) {
         <h2 id="map-h">{t('fieldsMap')}</h2>
         <FieldMap fields={fields} tileUrl={ui.tileUrl} />
       </section>
+      <FieldDraw farms={farms} fields={fields} tileUrl={ui.tileUrl} onCreated={(f) => setFields((old) => [...old, f])} />
       <FieldUpload farms={farms} onCreated={(f) => setFields((old) => [...old, f])} />
       <MissionPlanner fields={fields} tileUrl={ui.tileUrl} />
       <MissionReports fields={fields} tileUrl={ui.tileUrl} />
