@@ -14,6 +14,7 @@ import { RegistryIngestSink, type GatewayOnlineChange } from './registry/ingest-
 import type { Registry } from './registry/registry.js';
 import { createTelemetryStore } from './telemetry/index.js';
 import type { TelemetryStore } from './telemetry/store.js';
+import { DeferredInitStore } from './telemetry/deferred-init.js';
 import type { ComponentHealth } from './routes/health.js';
 import { registryWebAppPlugin } from './auth/wire.js';
 import { withAsAppliedLog } from './missions/as-applied.js';
@@ -88,7 +89,8 @@ export class CloudService {
     this.log = (opts.log ?? rootLog).child({ mod: 'cloud' });
     this.#clock = opts.clock ?? systemClock;
     this.registry = opts.registry ?? createRegistry(this.config, { pgSchema: opts.pgSchema });
-    this.store = opts.store ?? createTelemetryStore(this.config, { dataDir: this.config.DATA_DIR, log: opts.log });
+    // InfluxDB down at start must not keep the cloud down: the ingest spools until it answers
+    this.store = new DeferredInitStore(opts.store ?? createTelemetryStore(this.config, { dataDir: this.config.DATA_DIR, log: opts.log }), { log: opts.log, clock: this.#clock });
     const c = this.config;
     // on the embedded broker the cloud logs in like anyone else; without configured credentials it
     // gets a random password per start (nobody else needs it)
