@@ -39,7 +39,7 @@ export class GatewayWeather {
     try {
       const r = Saved.safeParse(readJson(this.file));
       // the bucket and the rain of the last hours survive a restart; a broken file starts afresh
-      if (r.success) this.state = r.data as WeatherState;
+      if (r.success) this.state = r.data;
     } catch (err) {
       logger.warn({ err: errorMessage(err) }, 'weather state unreadable; starting afresh');
     }
@@ -57,7 +57,7 @@ export class GatewayWeather {
 
   /** One weather step: `openValves` are the loop's open valves before this step. */
   advance(readings: readonly Reading[], openValves: ReadonlySet<string>, config: GatewayConfig, now: number): WeatherVerdicts {
-    const zones = config.zones.map((z) => ({ id: z.id, valves: z.valves, weather: (z as { weather?: ZoneWeather }).weather }));
+    const zones = config.zones.map((z) => ({ id: z.id, valves: z.valves, weather: z.weather }));
     let r: ReturnType<typeof advanceWeather>;
     try {
       r = this.advanceOnce(readings, openValves, zones, config.timezone, now);
