@@ -17,6 +17,13 @@ function lonLat(v: string): [number, number] {
   return [a!, b!];
 }
 
+function refillOpt(v: string): 'auto' | Array<[number, number]> {
+  if (v === 'auto') return 'auto';
+  const pts = v.split(';').filter(Boolean).map(lonLat);
+  if (pts.length === 0 || pts.length > 1000) throw new InvalidArgumentError('refill must be "auto" or 1–1000 points "lon,lat;lon,lat"');
+  return pts;
+}
+
 /** Writes every file to a temporary name first, then renames: all or nothing. */
 function writeAtomically(files: Array<{ path: string; text: string }>): void {
   const tmps = files.map((f) => ({ ...f, tmp: join(dirname(f.path), `.${basename(f.path)}.${process.pid}.tmp`) }));
@@ -32,6 +39,7 @@ function writeAtomically(files: Array<{ path: string; text: string }>): void {
 interface PlanOpts {
   swath: number; rate: number; tank: number; flow: number; speed: number; endurance: number; altitude: number;
   buffer: number; holeBuffer?: number; heading: 'auto' | number; home?: [number, number]; product: string; maxWind: number;
+  refill?: 'auto' | Array<[number, number]>;
   format: ExportFormat; out?: string; sortie?: number; firmware: 'px4' | 'ardupilot';
 }
 
@@ -50,6 +58,7 @@ export function register(program: Command): void {
     .option('--hole-buffer <m>', 'no-spray buffer around holes (default: --buffer)', num('hole buffer'))
     .option('--heading <auto|deg>', 'pass direction, ° from north, or auto (fewest turns)', heading, 'auto')
     .option('--home <lon,lat>', 'refill / take-off point (default: from the file, else the southernmost corner)', lonLat)
+    .option('--refill <auto|lon,lat;…>', 'refill points: auto (anywhere along the boundary, the truck follows) or reachable points "lon,lat;lon,lat"; each sortie uses the nearest', refillOpt)
     .option('--product <name>', 'product name', 'product')
     .option('--max-wind <m/s>', "product's wind limit", num('max wind'), 5)
     .addOption(new Option('--format <format>', 'output format').choices(['geojson', 'kml', 'qgc']).default('geojson'))
@@ -79,11 +88,13 @@ async function runPlan(file: string, o: PlanOpts): Promise<void> {
     buffers: { boundaryM: o.buffer, holeM: o.holeBuffer ?? o.buffer },
     heading: o.heading,
     home: o.home,
+    ...(o.refill ? { refill: o.refill } : {}),
   });
   const m = plan.metrics;
   process.stderr.write(`${m.fieldAreaHa} ha field, ${m.sprayableAreaHa} ha sprayable, heading ${m.headingDeg}°, ${m.sorties} sortie(s), `
     + `${m.litres} L, ${(m.pathLengthM / 1000).toFixed(2)} km (${m.pathRatio}× lower bound), ${m.turns} turns, `
-    + `coverage ${(m.coverage * 100).toFixed(2)} %, overspray ${(m.overspray * 100).toFixed(2)} %, flow ${m.flowLpm} L/min\n`);
+    + `coverage ${(m.coverage * 100).toFixed(2)} %, overspray ${(m.overspray * 100).toFixed(2)} %, double dose ${((m.doubleDose ?? 0) * 100).toFixed(2)} %, `
+    + `ferries ${(m.ferryLengthM / 1000).toFixed(2)} km from ${plan.refillPoints?.length ?? 1} refill point(s), flow ${m.flowLpm} L/min\n`);
   const qgc = { firmware: o.firmware, fence: field.boundary.coordinates[0] as Array<[number, number]> };
   if (o.format === 'qgc' && o.sortie === undefined && m.sorties > 1) {
     if (!o.out) throw new MissionError('SORTIE_REQUIRED', `the plan has ${m.sorties} sorties and a .plan holds one: give --sortie N, or --out FILE to write one file per sortie`, { context: { params: { sorties: m.sorties } } });

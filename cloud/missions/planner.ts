@@ -11,6 +11,7 @@ import { buildCells, interiorPasses } from './passes.js';
 import { respaceCells } from './respace.js';
 import { cellsToLocal, orderRoute, type LocalLeg } from './route.js';
 import { TransitRouter, polylineLength } from './router.js';
+import { nearestOf, refillCandidates, refillPointsOf } from './refill.js';
 import { splitSorties } from './sorties.js';
 import { DroneProfile, Heading, PlanBuffers, Product, type Plan, type PlanLeg, type PlanMetrics, type SortieSummary } from './types.js';
 
@@ -24,6 +25,12 @@ export interface PlanRequest {
   home?: LonLat;
   /** spray only this part of the field (WGS84), e.g. a respray of missed ground */
   area?: MultiPolygon;
+  /**
+   * where the drone may take off and refill: `'auto'` = anywhere along the field boundary (the
+   * truck follows on the dyke), or a list of reachable points (a dyke road, a canal landing);
+   * each sortie uses the one nearest where it starts and ends. Default: `home` only.
+   */
+  refill?: 'auto' | LonLat[];
 }
 
 /** L/min a drone must pump to lay `rate` L/ha over a swath at a speed. */
@@ -136,6 +143,7 @@ export function planMission(req: PlanRequest): Plan {
   const litresPerM = (product.rateLPerHa * w) / 10_000;
   const legs = splitSorties(route, homeXY, router, {
     litresPerM, tankL: drone.tankL, speedMps: drone.speedMps, enduranceS: drone.enduranceMin * 60, reserve: RESERVE,
+    ...(req.refill ? { refillNear: nearestOf(refillCandidates(req.refill, req.field, frame, w)) } : {}),
   });
   const cov = measureCoverage(legs.filter((l) => l.kind === 'spray').map((l) => l.pts), sprayable, w, cos, sin);
   const metrics = planMetrics(req.field, legs, sprayable, { w, litresPerM, flowLpm, headingDeg, speed: drone.speedMps, cov });
@@ -148,6 +156,7 @@ export function planMission(req: PlanRequest): Plan {
       coordinates: frame.ringToLonLat(l.pts), lengthM: round2(polylineLength(l.pts)),
     })),
     sorties: sortieSummaries(legs, litresPerM, drone.speedMps),
+    refillPoints: refillPointsOf(legs, frame),
     metrics,
     sprayable: { type: 'MultiPolygon', coordinates: sprayable.map((p) => p.map((r) => frame.ringToLonLat(r as XY[]))) },
   };
@@ -192,6 +201,7 @@ function planMetrics(field: Field, legs: LocalLeg[], sprayable: LocalMulti, p: {
     totalTimeS: Math.round(pathLengthM / p.speed + turns * TURN_S),
     litres: round2(sprayLengthM * p.litresPerM),
     sorties: new Set(legs.map((l) => l.sortie)).size,
+    ferries: ferriesOf(legs),
     coverage: round4(p.cov.coverage),
     overspray: round4(p.cov.overspray),
     doubleDose: round4(p.cov.doubleDose),
@@ -202,3 +212,15 @@ function planMetrics(field: Field, legs: LocalLeg[], sprayable: LocalMulti, p: {
 }
 
 const round4 = (v: number) => Math.round(v * 10_000) / 10_000;
+
+/** Each sortie's flight out from its refill point and back to one: reported apart from the pattern. */
+function ferriesOf(legs: LocalLeg[]): NonNullable<PlanMetrics['ferries']> {
+  const by = new Map<number, { sortie: number; outM: number; backM: number }>();
+  for (const l of legs) {
+    if (l.kind !== 'ferry') continue;
+    const f = by.get(l.sortie!) ?? { sortie: l.sortie!, outM: -1, backM: 0 };
+    if (f.outM < 0) f.outM = round2(polylineLength(l.pts)); else f.backM = round2(polylineLength(l.pts));
+    by.set(l.sortie!, f);
+  }
+  return [...by.values()];
+}

@@ -62,7 +62,11 @@ export function planToQgc(plan: Plan, opts: QgcOptions = {}): Record<string, unk
   const items: Item[] = [];
   const id = () => items.length + 1;
   const pump = (on: boolean) => { const p = pumpItem(fw, on); items.push(doItem(id(), p.command, p.params)); };
-  items.push(navItem(id(), MAV_CMD.NAV_TAKEOFF, plan.home, alt));
+  // with refill points along the boundary a sortie may take off in one place and land in another
+  const launch = legs[0]!.coordinates[0]!;
+  const landing = legs.at(-1)!.coordinates.at(-1)!;
+  const sameSpot = Math.abs(launch[0] - landing[0]) < 1e-7 && Math.abs(launch[1] - landing[1]) < 1e-7;
+  items.push(navItem(id(), MAV_CMD.NAV_TAKEOFF, launch, alt));
   items.push(doItem(id(), MAV_CMD.DO_CHANGE_SPEED, [1, plan.speedMps, -1, 0, 0, 0, 0]));
   let last: LonLat | undefined;
   for (const leg of legs) {
@@ -73,7 +77,8 @@ export function planToQgc(plan: Plan, opts: QgcOptions = {}): Record<string, unk
     }
     if (leg.spray) pump(false);
   }
-  items.push(doItem(id(), MAV_CMD.NAV_RETURN_TO_LAUNCH, [0, 0, 0, 0, 0, 0, 0]));
+  if (sameSpot) items.push(doItem(id(), MAV_CMD.NAV_RETURN_TO_LAUNCH, [0, 0, 0, 0, 0, 0, 0]));
+  else items[items.length - 1] = navItem(items.length, MAV_CMD.NAV_LAND, landing, 0);
   return {
     fileType: 'Plan',
     geoFence: {
@@ -84,7 +89,7 @@ export function planToQgc(plan: Plan, opts: QgcOptions = {}): Record<string, unk
     groundStation: 'QGroundControl',
     mission: {
       cruiseSpeed: plan.speedMps, firmwareType: MAV_AUTOPILOT[fw], globalPlanAltitudeMode: 1,
-      hoverSpeed: plan.speedMps, items, plannedHomePosition: [plan.home[1], plan.home[0], 0],
+      hoverSpeed: plan.speedMps, items, plannedHomePosition: [launch[1], launch[0], 0],
       vehicleType: opts.vehicleType ?? VEHICLE_QUADROTOR, version: 2,
     },
     rallyPoints: { points: [], version: 2 },

@@ -11,6 +11,8 @@ export interface SortieLimits {
   enduranceS: number;
   /** share of endurance kept in reserve for the flight home */
   reserve: number;
+  /** where the drone takes off / lands to refill nearest a point (default: always `home`) */
+  refillNear?: (at: XY) => XY;
 }
 
 const dist = (a: XY, b: XY) => Math.hypot(a[0] - b[0], a[1] - b[1]);
@@ -45,17 +47,18 @@ export function splitSorties(route: LocalLeg[], home: XY, router: TransitRouter,
   const budgetS = lim.enduranceS * (1 - lim.reserve);
   let sortie = 0, inFlight = false, fresh = false, tank = 0, timeS = 0;
   let pos: XY = home;
+  const near = lim.refillNear ?? (() => home);
   const begin = (at: XY) => {
     sortie++;
-    const pts = router.route(home, at);
+    const pts = router.route(near(at), at);
     out.push({ kind: 'ferry', pts, sortie });
     inFlight = true; fresh = true; tank = lim.tankL; timeS = polylineLength(pts) / lim.speedMps; pos = at;
   };
   const end = () => {
-    out.push({ kind: 'ferry', pts: router.route(pos, home), sortie });
+    out.push({ kind: 'ferry', pts: router.route(pos, near(pos)), sortie });
     inFlight = false;
   };
-  const fits = (extraM: number, at: XY) => timeS + (extraM + dist(at, home)) / lim.speedMps <= budgetS;
+  const fits = (extraM: number, at: XY) => timeS + (extraM + dist(at, near(at))) / lim.speedMps <= budgetS;
 
   for (const leg of route) {
     if (leg.kind !== 'spray') {
@@ -74,7 +77,9 @@ export function splitSorties(route: LocalLeg[], home: XY, router: TransitRouter,
       if (len - d < 0.5) d = len;
       if (d < Math.min(0.5, len) - 1e-9) {
         if (fresh) {
-          throw new MissionError('PLAN_INVALID_INPUT', `endurance ${(lim.enduranceS / 60).toFixed(1)} min is too short to reach the field from the refill point and back: move the refill point closer or use a drone that flies longer`);
+          const ferryM = dist(near(pts[0]!), pts[0]!);
+          throw new MissionError('PLAN_ENDURANCE_TOO_SHORT', `endurance ${(lim.enduranceS / 60).toFixed(1)} min is too short to reach this part of the field (${Math.round(ferryM)} m from the refill point) and back: use --refill auto, a closer refill point, or a drone that flies longer`,
+            { context: { params: { enduranceMin: lim.enduranceS / 60, ferryM: Math.round(ferryM), neededMin: Math.round((2 * ferryM / lim.speedMps / (1 - lim.reserve) / 60) * 10) / 10 } } });
         }
         end();
         continue;

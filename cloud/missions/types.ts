@@ -98,4 +98,6 @@ export interface Plan {
   sprayable: MultiPolygon;
   /** set when the plan is an uploaded route measured on its field */
   routeCheck?: RouteCheck;
+  /** the take-off / refill points the sorties use, in order of first use */
+  refillPoints?: LonLat[];
 }

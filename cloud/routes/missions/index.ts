@@ -50,6 +50,7 @@ function planOf(ctx: MissionCtx, field: FieldRecord, body: z.infer<typeof PlanBo
   const plan = planMission({
     field: f, drone: droneProfile, product: prod,
     buffers: { boundaryM: body.bufferM, holeM: body.holeBufferM ?? body.bufferM }, ...(body.heading !== undefined ? { heading: body.heading } : {}),
+    ...(body.refill ? { refill: body.refill } : {}),
   });
   return { plan, droneId: drone.id, productId: product.id };
 }

@@ -74,6 +74,7 @@ export const MissionView = z.object({
   ...missionBase,
   legs: z.array(z.object({ kind: z.string(), sortie: z.number(), coordinates: z.array(z.array(z.number())) })),
   noticePublished: z.boolean().optional(),
+  refillPoints: z.array(z.array(z.number())).optional(),
   /** how an uploaded route lies on its field (absent on our own plans) */
   routeCheck: z.object({ distanceFromFieldM: z.number(), outsideM2: z.number(), coverage: z.number(), overspray: z.number(), doubleDose: z.number() }).optional(),
 });
@@ -85,6 +86,8 @@ export const PlanBody = z.object({
   bufferM: z.number().min(0).max(100).default(0),
   holeBufferM: z.number().min(0).max(100).optional(),
   heading: z.union([z.literal('auto'), z.number().min(0).max(360)]).optional(),
+  refill: z.union([z.literal('auto'), z.array(z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)])).min(1).max(1000)]).optional()
+    .describe('take-off / refill points: auto (along the boundary) or reachable [lon, lat] points; each sortie uses the nearest'),
   name: z.string().min(1).max(100).optional(),
   qgcPlan: z.union([QgcPlanFile, z.array(QgcPlanFile).min(1).max(100)]).optional()
     .describe('a route to fly as uploaded instead of planning one: a QGroundControl .plan or QGC WPL 110 .waypoints (text or object), or a list of them, one per sortie'),
@@ -141,6 +144,6 @@ export function summaryView(m: MissionRecord): z.infer<typeof MissionSummary> {
 export function missionView(m: MissionRecord, extra: { noticePublished?: boolean } = {}): z.infer<typeof MissionView> {
   return {
     ...summaryView(m), legs: m.plan.legs.map((l) => ({ kind: l.kind, sortie: l.sortie, coordinates: l.coordinates })),
-    ...(m.plan.routeCheck ? { routeCheck: m.plan.routeCheck } : {}), ...extra,
+    ...(m.plan.routeCheck ? { routeCheck: m.plan.routeCheck } : {}), ...(m.plan.refillPoints ? { refillPoints: m.plan.refillPoints } : {}), ...extra,
   };
 }
