@@ -4,6 +4,7 @@
  */
 import mqtt from 'mqtt';
 import { CONFIG_KEYS, loadConfig, type CloudConfig } from '../cloud/config.js';
+import { demoCredentials, demoOverrides } from '../cloud/demo/credentials.js';
 import { seedDemoHistory, seedDemoTelemetry } from '../cloud/demo/history.js';
 import { DEMO_ACTOR, DEMO_FARMS, seedDemoDistrict } from '../cloud/demo/seed.js';
 import { provisionGateway } from '../cloud/registry/provision.js';
@@ -13,7 +14,8 @@ import { canListen, freePort } from '../lib/ports.js';
 import { GatewayConfig, topics } from '../protocol/index.js';
 import { startDemoFleet, type FleetMember } from '../simulators/demo-fleet.js';
 
-export const DEMO_DRONE = { id: 'drone-demo-1', password: 'demo-drone' } as const;
+/** the demo drone's login; its password is generated per data directory (cloud/demo/credentials.ts) */
+export const DEMO_DRONE = { id: 'drone-demo-1' } as const;
 
 export interface DemoOptions {
   port?: string;
@@ -53,7 +55,8 @@ async function movedPorts(config: CloudConfig, env: NodeJS.ProcessEnv, o: DemoOp
 /** Starts cloud + fleet; returns once everything is up. */
 export async function startDemo(o: DemoOptions = {}): Promise<RunningDemo> {
   const env = o.env ?? process.env;
-  const overrides = { PORT: o.port, MQTT_PORT: o.mqttPort, DATA_DIR: o.dataDir };
+  // demo mode, loopback unless HOST is set, the data directory's own generated passwords
+  const overrides = { PORT: o.port, MQTT_PORT: o.mqttPort, DATA_DIR: o.dataDir, ...demoOverrides(env, o.dataDir) };
   let config = loadConfig(env, overrides);
   const moved = await movedPorts(config, env, o);
   if (Object.keys(moved).length) {
@@ -67,7 +70,7 @@ export async function startDemo(o: DemoOptions = {}): Promise<RunningDemo> {
   const cloud = new CloudService({
     config, webApp: true, seed: async (registry) => { await seedDemoDistrict(registry); },
     // the simulated spray drone logs in with a demo secret (embedded broker only)
-    brokerUsers: { drones: { [DEMO_DRONE.id]: DEMO_DRONE.password } },
+    brokerUsers: { drones: { [DEMO_DRONE.id]: demoCredentials(config.DATA_DIR).dronePassword } },
   });
   await cloud.start();
   let fleet: Awaited<ReturnType<typeof startDemoFleet>> | undefined;
@@ -155,7 +158,7 @@ export async function runDemo(o: DemoOptions = {}): Promise<void> {
     `  Farms: ${DEMO_FARMS.map((f) => `${f.name} (${f.gatewayId})`).join('; ')}`,
     demo.cloud.demoLogins,
     `  Spray drone: approve a mission as kythuat, download its GeoJSON (every sortie, the plan's flow, swath and tank), then fly it (as-applied log → verify):`,
-    `    ruongso sim drone --drone ${DEMO_DRONE.id} --mqtt ${demo.cloud.brokerUrl.replace('mqtt://', `mqtt://${DEMO_DRONE.id}:${DEMO_DRONE.password}@`)} --mission FILE.geojson --mission-id ID --speedup 30`,
+    `    ruongso sim drone --drone ${DEMO_DRONE.id} --mqtt ${demo.cloud.brokerUrl.replace('mqtt://', `mqtt://${DEMO_DRONE.id}:${demoCredentials(demo.cloud.config.DATA_DIR).dronePassword}@`)} --mission FILE.geojson --mission-id ID --speedup 30`,
     '  Ctrl-C stops everything cleanly.',
     '',
   ].join('\n') + '\n');

@@ -7,7 +7,7 @@ import { loadConfig } from './config.js';
 describe('cloud config', () => {
   it('has a default for every key the demo needs', () => {
     const cfg = loadConfig({});
-    expect(cfg).toMatchObject({ PORT: 8080, MQTT_PORT: 1883, DATA_DIR: './data', RUONGSO_MODE: 'demo' });
+    expect(cfg).toMatchObject({ PORT: 8080, MQTT_PORT: 1883, DATA_DIR: './data', RUONGSO_MODE: 'production' });
     expect(cfg.MQTT_URL).toBeUndefined();
   });
 
@@ -27,8 +27,10 @@ describe('cloud config', () => {
     expect(() => loadConfig({ RUONGSO_CONFIG: file })).toThrow(/unknown key\(s\) PROT/);
   });
 
-  it('refuses production mode without a strong admin password', () => {
-    expect(() => loadConfig({ RUONGSO_MODE: 'production' })).toThrow(/ADMIN_PASSWORD/);
+  it('is production unless told otherwise, and refuses a short or default admin password there', () => {
+    expect(loadConfig({}).RUONGSO_MODE).toBe('production');
+    expect(loadConfig({ RUONGSO_MODE: 'demo', ADMIN_PASSWORD: 'short' }).RUONGSO_MODE).toBe('demo');
+    expect(() => loadConfig({ ADMIN_PASSWORD: 'short-pw' })).toThrow(/ADMIN_PASSWORD/);
     expect(() => loadConfig({ RUONGSO_MODE: 'production', ADMIN_PASSWORD: 'admin123456789' })).toThrow(/ADMIN_PASSWORD/);
     expect(loadConfig({ RUONGSO_MODE: 'production', ADMIN_PASSWORD: 'k8#Lq2!vT9zR' }).RUONGSO_MODE).toBe('production');
   });

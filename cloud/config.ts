@@ -34,8 +34,8 @@ export const CONFIG_KEYS = {
   INFLUX_PASSWORD: { schema: z.string().optional(), doc: 'InfluxDB 1.x password' },
   INFLUX_API: { schema: z.enum(['auto', 'v1', 'v2']).default('auto'), doc: 'InfluxDB API: auto-detected from /ping, or forced' },
   DATABASE_URL: { schema: url(['postgres:', 'postgresql:', 'sqlite:']).optional(), doc: 'registry database: postgres://… ; unset = SQLite file in DATA_DIR' },
-  RUONGSO_MODE: { schema: z.enum(['demo', 'production']).default('demo'), doc: 'production refuses default secrets' },
-  ADMIN_PASSWORD: { schema: z.string().optional(), doc: 'initial admin password (required in production mode)' },
+  RUONGSO_MODE: { schema: z.enum(['demo', 'production']).default('production'), doc: 'production (default): no default or weak secrets, secure cookies, HSTS; demo: generated demo accounts (`ruongso demo` sets it)' },
+  ADMIN_PASSWORD: { schema: z.string().optional(), doc: 'production: the first admin\'s password (12+ characters, checked by the password policy; needed until an admin exists); demo: the demo accounts\' password (default: generated per DATA_DIR)' },
   LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), doc: 'pino log level' },
   SPOOL_MAX_MB: { schema: z.coerce.number().positive().default(512), doc: 'disk spool for telemetry while the store is down' },
   TILE_URL: { schema: z.string().refine((s) => s === '' || /^https?:\/\/[^/]+\//.test(s), { message: 'must be an http(s) tile template like https://tile.openstreetmap.org/{z}/{x}/{y}.png, or empty' }).default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'), doc: 'map tiles of the web app (Leaflet template); its host is allowed in the CSP; empty = plain background' },
@@ -80,7 +80,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new ConfigError('CONFIG_INVALID', `invalid configuration — ${lines.join('; ')}`);
   }
   const cfg = parsed.data as CloudConfig;
-  if (cfg.RUONGSO_MODE === 'production' && (!cfg.ADMIN_PASSWORD || cfg.ADMIN_PASSWORD.length < 12 || /^(admin|password|demo|changeme)/i.test(cfg.ADMIN_PASSWORD))) {
+  // the full password policy runs when the admin is created (cloud/auth/seed.ts); here the cheap part, at once
+  if (cfg.RUONGSO_MODE === 'production' && cfg.ADMIN_PASSWORD !== undefined && (cfg.ADMIN_PASSWORD.length < 12 || /^(admin|password|demo|changeme)/i.test(cfg.ADMIN_PASSWORD))) {
     throw new ConfigError('CONFIG_INVALID', 'ADMIN_PASSWORD: production mode needs a strong admin password (12+ characters, not a default)');
   }
   return cfg;

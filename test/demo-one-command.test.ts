@@ -50,7 +50,8 @@ describe('ruongso demo (npm start)', () => {
   it('serves the web app with 3 gateways online in 2 communes, stops cleanly on SIGINT and reuses its data', async () => {
     const port = await freePort();
     const mqttPort = await freePort();
-    const env = { PORT: String(port), MQTT_PORT: String(mqttPort), DATA_DIR: dataDir };
+    // the demo's accounts take ADMIN_PASSWORD when it is set (else one generated for DATA_DIR)
+    const env = { PORT: String(port), MQTT_PORT: String(mqttPort), DATA_DIR: dataDir, ADMIN_PASSWORD: 'demo-ruongso' };
     const first = startDemo(env);
     running.push(first.proc);
     const base = `http://127.0.0.1:${port}`;

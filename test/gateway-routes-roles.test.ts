@@ -26,7 +26,7 @@ describe('gateway read routes by role (embedded defaults, web app on)', () => {
   const get = (url: string, who?: string) => fetch(`${base}${url}`, { headers: who ? auth[who] : {} });
 
   beforeAll(async () => {
-    const config = loadConfig({}, { PORT: await freePort(), MQTT_PORT: await freePort(), HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent' });
+    const config = loadConfig({}, { PORT: await freePort(), MQTT_PORT: await freePort(), HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent', RUONGSO_MODE: 'demo' });
     svc = new CloudService({ config, webApp: true, seed: async (r) => { await seedDemoDistrict(r); } });
     await svc.start();
     base = `http://127.0.0.1:${svc.port}`;

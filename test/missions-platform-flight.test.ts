@@ -13,10 +13,10 @@ import { MemoryAuditLog, MemoryFarmDirectory, MemorySessionStore, MemoryUserStor
 import { DEMO_PASSWORD, seedUsers } from '../cloud/auth/seed.js';
 import { registerAccountsAndControl } from '../cloud/auth/register.js';
 import { DEMO_FARMS } from '../cloud/auth/testing.js';
-import { ControlService } from '../cloud/routes/control/service.js';
-import { MemoryCommandStore, MemoryConfigStore, MemoryEventStore } from '../cloud/routes/control/stores.js';
-import { MemoryLiveBus } from '../cloud/routes/control/bus.js';
-import { mqttPublisher } from '../cloud/routes/control/mqtt-bridge.js';
+import { ControlService } from '../cloud/control/service.js';
+import { MemoryCommandStore, MemoryConfigStore, MemoryEventStore } from '../cloud/control/stores.js';
+import { MemoryLiveBus } from '../cloud/control/bus.js';
+import { mqttPublisher } from '../cloud/control/mqtt-bridge.js';
 import { missionPlatform } from '../cloud/routes/missions/platform.js';
 import { openMissionDb } from '../cloud/missions/mission-db.js';
 import { loadAsApplied } from '../cloud/missions/as-applied.js';
@@ -60,7 +60,7 @@ describe('a spray mission from plan to verified on the cloud', () => {
   };
 
   it('plans, approves with a notice on the broker, flies over MQTT, stores the log and verifies it', async () => {
-    const config = loadConfig({}, { PORT: await freePort(), MQTT_PORT: await freePort(), HOST: '127.0.0.1', DATA_DIR: dir });
+    const config = loadConfig({}, { PORT: await freePort(), MQTT_PORT: await freePort(), HOST: '127.0.0.1', DATA_DIR: dir, RUONGSO_MODE: 'demo' });
     cloud = new CloudService({
       config, instanceId: `msn-${suffix}`, ingest: { flushMs: 50 }, plugins: [{ plugin: webApp }],
       brokerUsers: { drones: { [droneId]: dronePassword }, cloud: { [watcher.username]: watcher.password } },

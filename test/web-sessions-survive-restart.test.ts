@@ -16,7 +16,7 @@ describe('web sessions', () => {
   });
 
   const start = async (port: number, mqttPort: number) => {
-    const config = loadConfig({}, { PORT: port, MQTT_PORT: mqttPort, HOST: '127.0.0.1', DATA_DIR: dir });
+    const config = loadConfig({}, { PORT: port, MQTT_PORT: mqttPort, HOST: '127.0.0.1', DATA_DIR: dir, RUONGSO_MODE: 'demo' });
     const c = new CloudService({ config, webApp: true, seed: async (r) => { await seedDemoDistrict(r); } });
     await c.start();
     return c;

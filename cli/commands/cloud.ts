@@ -14,7 +14,11 @@ export function register(program: Command): void {
       // imported here so `ruongso --help` stays fast
       const { loadConfig } = await import('../../cloud/config.js');
       const { CloudService, runUntilSignal } = await import('../../cloud/server.js');
-      const config = loadConfig(process.env, { PORT: o.port, MQTT_PORT: o.mqttPort, DATA_DIR: o.dataDir });
+      const overrides = { PORT: o.port, MQTT_PORT: o.mqttPort, DATA_DIR: o.dataDir };
+      // production unless RUONGSO_MODE=demo; the demo gets its data directory's generated password and loopback
+      const demo = process.env.RUONGSO_MODE === 'demo'
+        ? (await import('../../cloud/demo/credentials.js')).demoOverrides(process.env, o.dataDir) : {};
+      const config = loadConfig(process.env, { ...overrides, ...demo });
       await runUntilSignal(new CloudService({ config, webApp: true }));
     });
 }
