@@ -82,4 +82,21 @@ describe.skipIf(!ok)('browser: a farmer sees the season\'s history on a fresh de
     await page.locator('[data-testid="plot-soil_moisture"] canvas').first().waitFor({ timeout: 20_000 });
     await expect.poll(() => shadedPixels(page, 'soil_moisture'), { timeout: 10_000 }).toBeGreaterThan(100);
   });
+
+  it('shows the demo officer their communes on a map shaded by the chosen indicator', async () => {
+    const { page } = browser;
+    await page.context().clearCookies();
+    await page.goto(cloud.webUrl);
+    const pw = /canbo\s+\S*\s*password: (\S+)/.exec(cloud.demoLogins)?.[1] ?? 'demo-ruongso';
+    await page.locator('#login').fill('canbo');
+    await page.locator('#password').fill(pw);
+    await page.locator('form button[type=submit]').click();
+    const map = page.getByTestId('commune-map');
+    await map.waitFor({ timeout: 20_000 });
+    await page.locator('#rep-kpi').selectOption('farmsRegistered');
+    await expect.poll(() => map.locator('.commune-label').allTextContents(), { timeout: 10_000 }).toEqual(expect.arrayContaining([expect.stringMatching(/^Đại Ân 2: \d+$/)]));
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await browser.screenshot('officer-commune-map-1280');
+    await page.setViewportSize({ width: 360, height: 740 });
+  });
 });

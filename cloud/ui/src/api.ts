@@ -1,6 +1,6 @@
 import { signal } from './state.js';
 import type { Role } from '../../auth/types.js';
-import type { LiveEvent } from '../../routes/control/bus.js';
+import type { LiveEvent } from '../../control/bus.js';
 import type { GatewayEvent, Reading } from '../../../protocol/schemas/messages.js';
 
 export type { LiveEvent, Reading, Role };

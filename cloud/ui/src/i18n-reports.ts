@@ -6,8 +6,8 @@ import { lookup } from './i18n.js';
  */
 const vi = {
   title: 'Mức độ ứng dụng theo xã', month: 'Tháng', from: 'Từ tháng', to: 'Đến tháng', kpi: 'Chỉ tiêu', show: 'Xem',
-  exportCsv: 'Tải CSV', exportXlsx: 'Tải Excel', printable: 'Báo cáo in tháng {m}', unit: 'Đơn vị',
-  trend: 'Xu hướng theo tháng', map: 'Bảng màu theo đơn vị và tháng', perCommune: 'Chi tiết tháng {m}',
+  exportCsv: 'Tải CSV', exportXlsx: 'Tải Excel', printable: 'Báo cáo in, {m}', unit: 'Đơn vị',
+  trend: 'Xu hướng theo tháng', communeMap: 'Bản đồ các xã, {m}', map: 'Bảng màu theo đơn vị và tháng', perCommune: 'Chi tiết {m}',
   noRows: 'Chưa có số liệu cho khoảng thời gian này', forbidden: 'Bạn không có quyền xem báo cáo này', loading: 'Đang tải…',
   farmsRegistered: 'Ruộng đăng ký', farmsWithGatewayOnline: 'Ruộng có bộ điều khiển trực tuyến', farmsOnlinePct: 'Ruộng trực tuyến (%)',
   gatewaysReporting: 'Bộ điều khiển có số liệu', gatewayUptimePct: 'Thời gian trực tuyến (%)',
@@ -19,7 +19,7 @@ const vi = {
 const en: Record<keyof typeof vi, string> = {
   title: 'Adoption by commune', month: 'Month', from: 'From', to: 'To', kpi: 'Indicator', show: 'Show',
   exportCsv: 'Download CSV', exportXlsx: 'Download Excel', printable: 'Printable report {m}', unit: 'Unit',
-  trend: 'Trend by month', map: 'Shaded table by unit and month', perCommune: 'Details for {m}',
+  trend: 'Trend by month', communeMap: 'Communes on the map, {m}', map: 'Shaded table by unit and month', perCommune: 'Details for {m}',
   noRows: 'No data for this period yet', forbidden: 'You may not see this report', loading: 'Loading…',
   farmsRegistered: 'Farms registered', farmsWithGatewayOnline: 'Farms with a gateway online', farmsOnlinePct: 'Farms online (%)',
   gatewaysReporting: 'Gateways reporting', gatewayUptimePct: 'Gateway uptime (%)',

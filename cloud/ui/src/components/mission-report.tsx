@@ -14,7 +14,7 @@ const LIST_ACTIONS = [['fly', 'markFlown'], ['verify', 'verify']] as const;
 const LEGEND: RateClass[] = ['missed', 'under', 'ok', 'over', 'overspray'];
 
 /** The as-applied report of a verified mission: figures and the applied-rate grid on the map. */
-function ReportPanel({ missionId, fields, tileUrl }: { missionId: string; fields: MapField[]; tileUrl: string }) {
+function ReportPanel({ missionId, fields, tileUrl, onRespray }: { missionId: string; fields: MapField[]; tileUrl: string; onRespray: () => void }) {
   const [v, setV] = useState<Verification | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
@@ -30,7 +30,8 @@ function ReportPanel({ missionId, fields, tileUrl }: { missionId: string; fields
   return (
     <div data-testid="mission-report">
       <h3>{t('asAppliedReport')}</h3>
-      {v.verdict && <p class={`status ${v.verdict === 'pass' ? 'ok' : 'bad'}`} data-testid="verdict">{t(v.verdict === 'pass' ? 'verdict_pass' : 'verdict_respray')}</p>}
+      {v.verdict && <p class={`status ${v.verdict === 'pass' ? 'ok' : 'bad'}`} data-testid="verdict">{t(v.verdict === 'pass' ? 'verdict_pass' : 'verdict_respray')}
+        {v.verdict === 'respray' && <> <button type="button" onClick={onRespray}>{t('respray')}</button></>}</p>}
       <dl class="values">{reportRows(v.report).map((r) => <div key={r.key}><dt>{r.label}</dt><dd>{r.value}</dd></div>)}</dl>
       <FieldMap fields={fields} overlay={overlay} tileUrl={tileUrl} />
       <p class="row">{LEGEND.map((c) => <span key={c}><span aria-hidden="true" style={{ display: 'inline-block', width: '0.9em', height: '0.9em', background: RATE_COLOURS[c] }} /> {t(`rate_${c}` as MsgKey)}</span>)}</p>
@@ -50,8 +51,11 @@ export function MissionReports({ fields, tileUrl }: { fields: MapField[]; tileUr
   // a server without mission routes: the planner already says so, this list stays out of the way
   useEffect(() => {
     api<{ missions: MissionRow[] }>('GET', '/api/v1/missions?limit=50').then((r) => setMissions(r.missions), () => setUnavailable(true));
-    // live: any mission change on the stream reloads the list (the planner's approvals included)
-    return openStream((e) => { if ((e as { type: string }).type === 'mission') void load(); });
+    // live: a mission change on the stream reloads the list; the stream does not carry mission
+    // changes yet, so meanwhile the list also refreshes every 20 s while the page is in view
+    const stop = openStream((e) => { if ((e as { type: string }).type === 'mission') void load(); });
+    const timer = setInterval(() => { if (document.visibilityState === 'visible') void load(); }, 20_000);
+    return () => { stop(); clearInterval(timer); };
   }, []);
   const act = async (id: string, action: string) => {
     setError(null);
@@ -87,7 +91,8 @@ export function MissionReports({ fields, tileUrl }: { fields: MapField[]; tileUr
         </table></div>
       )}
       <ErrorBox error={error} />
-      {shownMission && <ReportPanel missionId={shownMission.id} fields={fields.filter((f) => f.id === shownMission.fieldId)} tileUrl={tileUrl} />}
+      {shownMission && <ReportPanel missionId={shownMission.id} fields={fields.filter((f) => f.id === shownMission.fieldId)} tileUrl={tileUrl}
+        onRespray={() => { setError(null); api('POST', `/api/v1/missions/${shownMission.id}/respray`, {}).then(() => load(), setError); }} />}
     </section>
   );
 }

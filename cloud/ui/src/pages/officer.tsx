@@ -5,6 +5,7 @@ import { errorText } from '../codes.js';
 import { tr, type ReportMsgKey } from '../i18n-reports.js';
 import { useSignal } from '../state.js';
 import { Choropleth } from './officer/choropleth.js';
+import { CommuneMap } from './officer/commune-map.js';
 import { MonthTable } from './officer/month-table.js';
 import { TrendChart } from './officer/trend-chart.js';
 import { KPIS, type AdoptionReport } from './officer/types.js';
@@ -23,6 +24,8 @@ export function OfficerPage() {
   const [error, setError] = useState('');
   const [kpi, setKpi] = useState<ReportMsgKey>('automatedHa');
   const [month, setMonth] = useState('');
+  const [tileUrl, setTileUrl] = useState('');
+  useEffect(() => { api<{ tileUrl: string }>('GET', '/ui-config.json').then((c) => setTileUrl(c.tileUrl), () => undefined); }, []);
   const query = new URLSearchParams(Object.entries(range).filter(([, v]) => v) as [string, string][]).toString();
 
   useEffect(() => {
@@ -74,6 +77,7 @@ export function OfficerPage() {
                 {months.map((m) => <option key={m} value={m}>{fmtMonth(m)}</option>)}
               </select></div>
           </div>
+          <CommuneMap units={communes.length ? communes : tops} rows={report.rows} kpi={kpi} month={month} tileUrl={tileUrl} />
           <TrendChart units={tops} months={months} rows={report.rows} kpi={kpi} />
           <h2>{tr('map')} — {tr(kpi)}</h2>
           <Choropleth units={report.units.filter((u) => u.level === 'commune' || u.level === 'hamlet' || !communes.length)} months={months} rows={report.rows} kpi={kpi} />

@@ -3,7 +3,7 @@ import { tr } from '../../i18n-reports.js';
 import { valueOf, type AdoptionRow, type ReportUnit } from './types.js';
 
 /** Light to dark green by the value's place between the table's smallest and largest value. */
-function shade(v: number | null, min: number, max: number): string | undefined {
+export function shade(v: number | null, min: number, max: number): string | undefined {
   if (v === null) return undefined;
   const f = max > min ? (v - min) / (max - min) : 1;
   return `hsl(140 45% ${Math.round(95 - f * 55)}%)`;
