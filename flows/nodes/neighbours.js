@@ -28,13 +28,14 @@ module.exports = function (RED) {
         if (!m.success) throw new Error(`not a mission status: ${m.error.issues[0].message}`);
         const hood = loadJson(config.neighboursFile, config.neighbours, R.Neighbourhood, 'neighbours');
         const { farms, loudspeaker } = R.sprayNotices(m.data, hood, distanceM, leadMs, Date.now(), tz);
+        // topic = the notice's key (mission, status, window): what the notify gate de-duplicates on
         const farmMsgs = farms.map((f) => ({
-          topic: `spray/${m.data.missionId}/${f.farm.id}`,
+          topic: f.key,
           missionId: m.data.missionId,
-          payload: { kind: 'spray_notice', missionId: m.data.missionId, farm: f.farm.id, farmKind: f.farm.kind, distanceM: f.distanceM, to: f.to, text: f.text },
+          payload: { kind: 'spray_notice', status: f.status, missionId: m.data.missionId, farm: f.farm.id, farmKind: f.farm.kind, distanceM: f.distanceM, to: f.to, text: f.text },
         }));
         const speakerMsg = loudspeaker && {
-          topic: `spray/${m.data.missionId}/loudspeaker`,
+          topic: loudspeaker.key,
           missionId: m.data.missionId,
           payload: { kind: 'spray_notice', ...loudspeaker, playAt: new Date(loudspeaker.playAt).toISOString() },
         };

@@ -9,9 +9,9 @@ import { MemoryAuditLog, MemoryFarmDirectory, MemorySessionStore, MemoryUserStor
 import { seedUsers } from '../../cloud/auth/seed.js';
 import { registerAccountsAndControl } from '../../cloud/auth/register.js';
 import { DEMO_FARMS, demoFields } from '../../cloud/auth/testing.js';
-import { ControlService } from '../../cloud/routes/control/service.js';
-import { MemoryCommandStore, MemoryConfigStore, MemoryEventStore } from '../../cloud/routes/control/stores.js';
-import { MemoryLiveBus } from '../../cloud/routes/control/bus.js';
+import { ControlService } from '../../cloud/control/service.js';
+import { MemoryCommandStore, MemoryConfigStore, MemoryEventStore } from '../../cloud/control/stores.js';
+import { MemoryLiveBus } from '../../cloud/control/bus.js';
 import { missionPlatform, type MissionPlatformDeps } from '../../cloud/routes/missions/platform.js';
 import { openSqliteDb } from '../../cloud/registry/sqlite-db.js';
 import { SqliteTelemetryStore } from '../../cloud/telemetry/sqlite-store.js';
@@ -25,9 +25,9 @@ import type { Clock } from '../../lib/time.js';
  */
 export interface MissionApp { app: FastifyInstance; published: Array<{ topic: string; payload: string; qos: number }>; sink: IngestSink; close(): Promise<void> }
 
-export async function buildMissionApp(o: Partial<Pick<MissionPlatformDeps, 'requireWeather' | 'verifyThresholds'>> = {}): Promise<MissionApp> {
+export async function buildMissionApp(o: Partial<Pick<MissionPlatformDeps, 'requireWeather' | 'verifyThresholds' | 'clock'>> = {}): Promise<MissionApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruongso-msn-routes-'));
-  const clock: Clock = { now: () => 1_764_300_000_000 };
+  const clock: Clock = o.clock ?? { now: () => 1_764_300_000_000 };
   const users = new MemoryUserStore();
   const auth = new AuthService({ users, sessions: new MemorySessionStore(), audit: new MemoryAuditLog(), farms: new MemoryFarmDirectory(DEMO_FARMS), clock });
   await seedUsers(users, { mode: 'demo', farms: DEMO_FARMS });

@@ -67,9 +67,14 @@ export const lifecycleRoutes: FastifyPluginAsyncZod<{ ctx: MissionCtx }> = async
     if (weather.verdict === 'warn' && !acceptWarnings && !lenient && m.lifecycle.state === 'draft') {
       throw new MissionError('WEATHER_WARNINGS', `accept the weather warnings to approve: ${weather.findings.map((f) => f.message).join('; ')}`, { context: { weather } });
     }
-    const next = await actOnMission(o.missions, m.id, 'approve', { by: user.username, at: ctx.clock.now(), weather, acceptWarnings: acceptWarnings || lenient, ...(note ? { note } : {}) });
+    const approved = await actOnMission(o.missions, m.id, 'approve', { by: user.username, at: ctx.clock.now(), weather, acceptWarnings: acceptWarnings || lenient, ...(note ? { note } : {}) });
+    // the window announced is kept with the mission: a later cancellation names the same one
+    const now = ctx.clock.now();
+    const sprayWindow = window ?? { start: now, end: now + (o.sprayWindowMs ?? 4 * 3_600_000) };
+    const { id: _id, version, ...rest } = approved;
+    const next = await o.missions.update(approved.id, version, { ...rest, params: { ...approved.params, sprayWindow } });
     await audit(user, 'mission.approve', m, next, { weather: weather.verdict });
-    return missionView(next, { noticePublished: await publishStatus(next, user, 'approved', window) });
+    return missionView(next, { noticePublished: await publishStatus(next, user, 'approved', sprayWindow) });
   });
 
   app.post('/api/v1/missions/:id/reopen', {
@@ -80,7 +85,8 @@ export const lifecycleRoutes: FastifyPluginAsyncZod<{ ctx: MissionCtx }> = async
     const m = await ctx.missionFor(user, req.params.id);
     const next = await actOnMission(o.missions, m.id, 'reopen', { by: user.username, at: ctx.clock.now(), ...(req.body?.note ? { note: req.body.note } : {}) });
     await audit(user, 'mission.reopen', m, next);
-    return missionView(next, { noticePublished: await publishStatus(next, user, 'cancelled', undefined) });
+    const announced = (m.params as { sprayWindow?: { start: number; end: number } }).sprayWindow;
+    return missionView(next, { noticePublished: await publishStatus(next, user, 'cancelled', announced) });
   });
 
   app.post('/api/v1/missions/:id/fly', {

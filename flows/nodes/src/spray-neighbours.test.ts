@@ -33,3 +33,24 @@ describe('spray neighbours', () => {
     expect(sprayNotices(mission, { farms: [], hamlets: [] }, 2000, 0, mission.ts).loudspeaker).toBeNull();
   });
 });
+
+describe('notices follow the mission', () => {
+  it('keys each notice on the mission, its status and its window, so a new window is a new notice', () => {
+    const a = sprayNotices(mission, hood, 2000, 0, mission.ts);
+    const again = sprayNotices({ ...mission, ts: mission.ts + 1 }, hood, 2000, 0, mission.ts + 1);
+    expect(again.farms.map((f) => f.key)).toEqual(a.farms.map((f) => f.key));
+    const moved = sprayNotices({ ...mission, window: { start: mission.window.start + 86_400_000, end: mission.window.end + 86_400_000 } }, hood, 2000, 0, mission.ts);
+    expect(moved.farms.map((f) => f.key)).not.toEqual(a.farms.map((f) => f.key));
+    expect(moved.loudspeaker!.key).not.toBe(a.loudspeaker!.key);
+  });
+
+  it('tells the same neighbours at once when a mission is cancelled', () => {
+    const cancelled = sprayNotices({ ...mission, status: 'cancelled' }, hood, 2000, 3_600_000, mission.ts);
+    const approved = sprayNotices(mission, hood, 2000, 3_600_000, mission.ts);
+    expect(cancelled.farms.map((f) => f.farm.id)).toEqual(approved.farms.map((f) => f.farm.id));
+    expect(cancelled.farms[0]!.text).toMatch(/^Hủy thông báo phun thuốc: .* đã hủy\./);
+    expect(cancelled.farms[0]!.key).not.toBe(approved.farms[0]!.key);
+    expect(cancelled.loudspeaker!.playAt).toBe(mission.ts);
+    expect(cancelled.loudspeaker!.text).toContain('đã hủy');
+  });
+});
