@@ -249,3 +249,13 @@ describe('fresh readings only after a restart', () => {
     expect(r.state.valves.v1!.open).toBe(false);
   });
 });
+
+describe('sensor roles read their own metric', () => {
+  it('refuses soil salinity or TDS as the intake salinity of a zone (mg/L is not ‰)', () => {
+    for (const metric of ['soil_salinity', 'tds', 'water_ec']) {
+      const r = GatewayConfig.safeParse({ ...cfg, zones: [{ ...cfg.zones[0]!, sensors: { ...cfg.zones[0]!.sensors, intakeSalinity: { sensor: 'sal1', metric } } }] });
+      expect(r.success).toBe(false);
+      expect(r.error!.issues[0]).toMatchObject({ path: ['zones', 0, 'sensors', 'intakeSalinity', 'metric'], message: `sensors.intakeSalinity must read metric salinity, not ${metric}` });
+    }
+  });
+});

@@ -93,3 +93,14 @@ describe('device profiles', () => {
     expect(parseProfile(p)).toEqual(p);
   });
 });
+
+describe('soil salinity and TDS', () => {
+  it('are their own metrics in mg/L, apart from the intake\'s salinity in ‰', () => {
+    const p = loadProfile('soil-ec-salinity-tds');
+    expect(p.points.filter((x) => x.metric === 'soil_salinity' || x.metric === 'tds').map((x) => [x.metric, x.unit])).toEqual([['soil_salinity', 'mg/L'], ['tds', 'mg/L']]);
+    expect(p.points.some((x) => x.metric === 'salinity')).toBe(false);
+    // a probe's "salinity 1.2 g/L" mapped as soil_salinity arrives as 1200 mg/L
+    const g = parseProfile({ name: 'g', points: [{ metric: 'soil_salinity', address: 0, scale: 0.01, unit: 'g/L' }] }).points[0]!;
+    expect(120 * g.scale + g.offset).toBeCloseTo(1200, 6);
+  });
+});

@@ -158,7 +158,7 @@ export function parseProfile(data: unknown, source = 'profile'): DeviceProfile {
 }
 
 export function shippedProfiles(): string[] {
-  return ['soil-rs485-4in1', 'soil-npk-7in1', 'paddy-water-level', 'intake-salinity', 'relay-board-8ch', 'rain-gauge-rs485', 'anemometer-rs485'];
+  return ['soil-rs485-4in1', 'soil-npk-7in1', 'paddy-water-level', 'intake-salinity', 'relay-board-8ch', 'rain-gauge-rs485', 'anemometer-rs485', 'soil-ec-salinity-tds'];
 }
 
 /** Loads a shipped profile by name ("soil-rs485-4in1") or a user's file by path (YAML or JSON). */

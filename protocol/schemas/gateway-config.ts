@@ -50,6 +50,9 @@ export const ScheduleSettings = z.object({
   use: z.enum(['irrigate', 'allow']).default('irrigate'),
 });
 
+/** the metric each sensor role of a zone reads (canonical units: cm, %VWC, ppt) */
+export const ROLE_METRICS = { waterLevel: 'water_level', soilMoisture: 'soil_moisture', intakeSalinity: 'salinity' } as const;
+
 export const ZoneMode = z.enum(['awd', 'threshold', 'schedule', 'off']);
 export type ZoneMode = z.infer<typeof ZoneMode>;
 
@@ -93,6 +96,12 @@ export const Zone = z.object({
     need(zone.sensors.soilMoisture, 'sensors', 'threshold mode needs a soil-moisture sensor');
   }
   if (zone.mode === 'schedule') need(zone.schedule, 'schedule', 'schedule mode needs schedule windows');
+  // each role's thresholds are in one unit: a role fed another metric (soil_salinity in mg/L as
+  // intake salinity in ‰, say) would mislead the loop
+  for (const [role, metric] of Object.entries(ROLE_METRICS)) {
+    const ref = zone.sensors[role as keyof typeof ROLE_METRICS];
+    if (ref && ref.metric !== metric) ctx.addIssue({ code: 'custom', path: ['sensors', role, 'metric'], message: `sensors.${role} must read metric ${metric}, not ${ref.metric}` });
+  }
   if (zone.intakeValve && !zone.valves.includes(zone.intakeValve)) {
     ctx.addIssue({ code: 'custom', path: ['intakeValve'], message: `intake valve "${zone.intakeValve}" is not one of the zone's valves` });
   }

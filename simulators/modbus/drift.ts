@@ -14,6 +14,9 @@ const TYPICAL: Record<string, { mean: number; swing: number }> = {
   water_temperature: { mean: 29.5, swing: 2 },
   water_ec: { mean: 1400, swing: 600 },
   salinity: { mean: 0.9, swing: 0.4 },
+  // soluble salts of a saline paddy in the dry season, mg/L (TDS ≈ 0.64 × EC µS/cm)
+  soil_salinity: { mean: 600, swing: 150 },
+  tds: { mean: 550, swing: 100 },
 };
 
 export function typicalValue(metric: string, range: ProfilePoint['range']): number {
