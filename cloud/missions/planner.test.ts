@@ -70,6 +70,6 @@ describe('planMission', () => {
     const part = planMission(req({ area: west }));
     expect(part.metrics.sprayableAreaHa).toBeLessThan(whole.metrics.sprayableAreaHa * 0.7);
     expect(part.metrics.sprayableAreaHa).toBeGreaterThan(whole.metrics.sprayableAreaHa * 0.3);
-    expect(part.legs.filter((l) => l.spray).flatMap((l) => l.coordinates).every((p) => p[0]! <= midLon + 1e-4)).toBe(true);
+    expect(part.legs.filter((l) => l.spray).flatMap((l) => l.coordinates).every((p) => p[0] <= midLon + 1e-4)).toBe(true);
   });
 });
