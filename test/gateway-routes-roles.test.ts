@@ -60,9 +60,12 @@ describe('gateway read routes by role (embedded defaults, web app on)', () => {
     expect((await get('/api/v1/units', 'canbo')).status).toBe(200);
   });
 
-  it('refuses a farmer another farm\'s gateway with 403 and lists only their own', async () => {
-    for (const url of perGateway(other)) expect((await get(url, 'nongdan')).status, url).toBe(403);
-    for (const url of perGateway(own)) expect((await get(url, 'nongdan2')).status, url).toBe(403);
+  it('answers a farmer another farm\'s gateway exactly like one that does not exist, and lists only their own', async () => {
+    for (const url of perGateway(other)) expect((await get(url, 'nongdan')).status, url).toBe(404);
+    for (const url of perGateway(own)) expect((await get(url, 'nongdan2')).status, url).toBe(404);
+    const ghost = await get('/api/v1/gateways/gw-nowhere', 'nongdan');
+    const hidden = await get(`/api/v1/gateways/${other}`, 'nongdan');
+    expect(((await hidden.json()) as { error: string }).error).toBe(((await ghost.json()) as { error: string }).error);
     const list = (await (await get('/api/v1/gateways', 'nongdan')).json()) as { gateways: Array<{ id: string }> };
     // three demo farms, one of them nongdan's
     expect(list.gateways.map((g) => g.id)).toEqual([own]);

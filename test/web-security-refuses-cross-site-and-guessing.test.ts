@@ -62,6 +62,19 @@ describe('web security of the cloud (headers, CSRF, login throttling, streams af
     expect((await t.login('kythuat')).token).toBeTruthy();
   });
 
+  it('answers impossible query input with 400 naming the parameter, never 500', async () => {
+    const { token } = await t.login('admin');
+    const auth = { authorization: `Bearer ${token}` };
+    const gw = DEMO_FARMS[0].gatewayId;
+    for (const [q, param] of [['from=9999999999999999', 'querystring.from'], ['to=9999-12-31', 'querystring.to'], ['every=0m', 'querystring.every']] as const) {
+      const r = await fetch(`${t.base}/api/v1/gateways/${gw}/readings?${q}`, { headers: auth });
+      expect([q, r.status]).toEqual([q, 400]);
+      expect(await r.json()).toMatchObject({ error: 'BAD_REQUEST', params: { param } });
+    }
+    const events = await fetch(`${t.base}/api/v1/gateways/${gw}/events?limit=100000`, { headers: auth });
+    expect(await events.json()).toMatchObject({ error: 'BAD_REQUEST', issues: [{ path: 'querystring.limit', code: 'too_big' }] });
+  });
+
   it('closes the live stream at logout', async () => {
     const { token } = await t.login('nongdan');
     const auth = { authorization: `Bearer ${token}` };

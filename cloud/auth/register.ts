@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { uiPlugin, type UiPluginOptions } from '../ui/plugin.js';
 import { authPlugin } from './plugin.js';
+import { makeErrorHandler } from '../routes/errors.js';
 import type { AuthService } from './service.js';
 import { authRoutes, type AuthRoutesOptions } from '../routes/auth/index.js';
 import { usersRoutes } from '../routes/users/index.js';
 import { auditRoutes } from '../routes/audit/index.js';
 import { controlRoutes } from '../routes/control/index.js';
-import type { ControlService } from '../routes/control/service.js';
+import type { ControlService } from '../control/service.js';
 import type { GatewayProvisioner } from '../routes/control/provision.js';
 import { missionRoutes, type MissionRoutesOptions } from '../routes/missions/index.js';
 
@@ -26,6 +27,8 @@ export interface AccountsAndControl {
  * the OpenAPI document: register swagger first).
  */
 export async function registerAccountsAndControl(app: FastifyInstance, o: AccountsAndControl): Promise<void> {
+  // the one error handler (routes/errors.ts); on the root app it is the app's, as in app.ts
+  app.setErrorHandler(makeErrorHandler());
   // a host that resolves sessions at its root (registryWebAppPlugin) has registered it already
   if (!app.hasPlugin('ruongso-auth')) await app.register(authPlugin, { service: o.auth });
   await app.register(authRoutes, o.authRoutes ?? {});

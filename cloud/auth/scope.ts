@@ -21,11 +21,11 @@ export function visibleFarms(user: User, farms: FarmInfo[]): FarmInfo[] {
 }
 
 export function assertFarmAccess(user: User, farm: FarmInfo | undefined, access: Access): FarmInfo {
-  // a farm the user may not see answers like one that does not exist for farmers (no probing),
-  // but a 403 for roles that can never control a farm, so the UI can say why
+  // a 403 for roles that can never control a farm, so the UI can say why; a farm or gateway the
+  // user may not see answers exactly like one that does not exist (404), so ids cannot be probed
   if (user.role === 'officer') throw new AuthError('AUTH_FORBIDDEN', 'officers see aggregates only, not a farm\'s controls');
   if (!farm || !canAccessFarm(user, farm, access)) {
-    throw new AuthError('AUTH_FORBIDDEN', 'this gateway or farm is not one of yours');
+    throw new AuthError('NOT_FOUND', 'no such gateway or farm among yours');
   }
   return farm;
 }

@@ -64,7 +64,7 @@ describe('config', () => {
 
   it('keeps farmers to their own farms and officers away from every control', async () => {
     const t = await setup();
-    for (const [h, code] of [[t.other, 403], [t.officer, 403], [{}, 401]] as const) {
+    for (const [h, code] of [[t.other, 404], [t.officer, 403], [{}, 401]] as const) {
       expect((await t.app.inject({ url: `/api/v1/gateways/${GW}/config`, headers: h })).statusCode).toBe(code);
       expect((await t.app.inject({ method: 'PUT', url: `/api/v1/gateways/${GW}/config`, headers: h, payload: { zones } })).statusCode).toBe(code);
       expect((await t.app.inject({ method: 'POST', url: `/api/v1/gateways/${GW}/commands`, headers: h, payload: { kind: 'stop-all' } })).statusCode).toBe(code);
@@ -75,8 +75,9 @@ describe('config', () => {
     for (const url of ['/api/v1/my/farms', '/api/v1/alerts', '/api/v1/stream']) {
       expect((await t.app.inject({ url, headers: t.officer })).statusCode).toBe(403);
     }
-    // a technician of another cooperative's gateway
-    expect((await t.app.inject({ url: '/api/v1/gateways/gw-lich-hoi-1/config', headers: t.tech })).statusCode).toBe(403);
+    // a technician of another cooperative's gateway: answered like a gateway that does not exist
+    expect((await t.app.inject({ url: '/api/v1/gateways/gw-lich-hoi-1/config', headers: t.tech })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: '/api/v1/gateways/gw-nowhere/config', headers: t.tech })).statusCode).toBe(404);
     const farms = (await t.app.inject({ url: '/api/v1/my/farms', headers: t.farmer })).json().farms;
     expect(farms.map((f: { id: string }) => f.id)).toEqual(['farm-dai-an-1']);
   });
@@ -166,7 +167,7 @@ describe('gateway provisioning', () => {
     expect(t.provisioner.gateways.get('gw-new-1')?.password).toBe(res.json().password);
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/provision/gateways', headers: t.tech, payload: { gatewayId: 'gw-new-1', farmId: 'farm-dai-an-2' } })).statusCode).toBe(409);
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/provision/gateways', headers: t.tech, payload: { gatewayId: 'GW NEW', farmId: 'farm-dai-an-2' } })).statusCode).toBe(400);
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/provision/gateways', headers: t.tech, payload: { gatewayId: 'gw-new-2', farmId: 'farm-lich-hoi-1' } })).statusCode).toBe(403);
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/provision/gateways', headers: t.tech, payload: { gatewayId: 'gw-new-2', farmId: 'farm-lich-hoi-1' } })).statusCode).toBe(404);
     for (const h of [t.farmer, t.officer]) {
       expect((await t.app.inject({ method: 'POST', url: '/api/v1/provision/gateways', headers: h, payload: { gatewayId: 'gw-new-3', farmId: 'farm-dai-an-1' } })).statusCode).toBe(403);
     }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
-import { currentUser, errorHandler, requireRole } from '../../auth/plugin.js';
+import { currentUser, requireRole } from '../../auth/plugin.js';
 import { errorResponses } from '../../auth/http.js';
 import { AuthError } from '../../auth/errors.js';
 import { assertFarmAccess, visibleFarms, type Access } from '../../auth/scope.js';
@@ -27,7 +27,6 @@ const CONTROL_ROLES = ['farmer', 'technician', 'admin'] as const;
  * commands with acks, live state, events, alerts, and the SSE stream. Officers get 403 on all.
  */
 export const controlRoutes: FastifyPluginAsyncZod<ControlRoutesOptions> = async (app, { control, provisioner, mqttPublicUrl }) => {
-  app.setErrorHandler(errorHandler);
   const auth = app.auth;
   const guard = requireRole(...CONTROL_ROLES);
 

@@ -53,7 +53,7 @@ export const ListQuery = z.object({
 });
 
 const time = (name: string) => z.string()
-  .refine((s) => parseTime(s) !== null, { message: `${name} must be an ISO 8601 time like 2026-11-28T07:00:00+07:00, or milliseconds since 1970` })
+  .refine((s) => parseTime(s) !== null, { message: `${name} must be an ISO 8601 time like 2026-11-28T07:00:00+07:00, or milliseconds since 1970, between 1970 and 2100`, params: { code: 'time_invalid' } })
   .optional()
   .describe(`${name === 'from' ? 'start (inclusive), default: to − 24 h' : 'end (exclusive), default: now'}; ISO 8601 or ms since 1970`);
 

@@ -18,6 +18,10 @@ describe('readings time parameters', () => {
     for (const bad of ['yesterday', 'March 3 2025', '2025-13-45T00:00:00Z', '', '12abc']) expect(parseTime(bad)).toBeNull();
   });
 
+  it('refuses times no reading can have, which would otherwise break the response', () => {
+    for (const bad of ['9999999999999999', '8640000000000001', '2100-01-02', '9999-12-31T00:00:00Z']) expect(parseTime(bad)).toBeNull();
+  });
+
   it('picks buckets that keep a chart to a few hundred points', () => {
     expect(autoEvery(86_400_000)).toEqual({ every: '5m', everyMs: 300_000 });
     expect(autoEvery(3_600_000)).toEqual({ every: '1m', everyMs: 60_000 });

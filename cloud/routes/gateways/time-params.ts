@@ -12,13 +12,18 @@ export function parseEvery(s: string): number | null {
   return m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : null;
 }
 
-/** ms since 1970 (digits only) or an ISO 8601 date/time; null when it is neither. */
+/** Times the API takes: 1970 … 2100 (a sensor reading outside is a clock fault, not a query). */
+export const TIME_MIN_MS = 0;
+export const TIME_MAX_MS = Date.UTC(2100, 0, 1);
+
+/** ms since 1970 (digits only) or an ISO 8601 date/time, within 1970 … 2100; null otherwise. */
 export function parseTime(s: string): number | null {
-  if (/^\d{1,16}$/.test(s)) return Number(s);
+  let ms: number;
+  if (/^\d{1,16}$/.test(s)) ms = Number(s);
   // ISO 8601 only: Date.parse would also take "March 3" and friends
-  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s)) return null;
-  const ms = Date.parse(s.replace(' ', 'T'));
-  return Number.isFinite(ms) ? ms : null;
+  else if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s)) ms = Date.parse(s.replace(' ', 'T'));
+  else return null;
+  return Number.isFinite(ms) && ms >= TIME_MIN_MS && ms <= TIME_MAX_MS ? ms : null;
 }
 
 /** Bucket sizes offered when `every` is absent, smallest first. */

@@ -8,11 +8,12 @@ import { fieldOf, type FieldRecord } from '../../missions/field-store.js';
 import { planMission } from '../../missions/planner.js';
 import { joinSorties, planFromRoute } from '../../missions/plan-from-route.js';
 import { routeFromQgc } from '../../missions/qgc-plan.js';
+import { wplToPlan } from '../../missions/qgc-wpl.js';
 import { MissionError } from '../../missions/errors.js';
 import type { Plan } from '../../missions/types.js';
 import { systemClock } from '../../../lib/time.js';
 import { newMissionId } from './catalog.js';
-import { missionCtx, missionErrorHandler, type MissionCtx } from './context.js';
+import { missionCtx, type MissionCtx } from './context.js';
 import { fieldRoutes } from './fields.js';
 import { lifecycleRoutes } from './lifecycle.js';
 import { exportRoutes } from './exports.js';
@@ -26,10 +27,11 @@ const ProductView = z.object({ id: z.string(), name: z.string(), rateLPerHa: z.n
 
 function parsePlanFile(text: string | Record<string, unknown>): unknown {
   if (typeof text !== 'string') return text;
+  if (text.trimStart().startsWith('QGC WPL')) return wplToPlan(text);
   try {
     return JSON.parse(text);
   } catch (cause) {
-    throw new MissionError('QGC_PARSE_ERROR', `the .plan file is not JSON: ${(cause as Error).message}`, { cause });
+    throw new MissionError('QGC_PARSE_ERROR', `the .plan file is not JSON (nor a QGC WPL 110 .waypoints file): ${(cause as Error).message}`, { cause, context: { params: { path: '(file)' } } });
   }
 }
 
@@ -62,7 +64,6 @@ function planOf(ctx: MissionCtx, field: FieldRecord, body: z.infer<typeof PlanBo
  * Farmers and officers: 403.
  */
 export const missionRoutes: FastifyPluginAsyncZod<import('./context.js').MissionRoutesOptions> = async (app, o) => {
-  app.setErrorHandler(missionErrorHandler);
   const ctx = missionCtx(app, o, o.clock ?? systemClock);
   const guard = requireRole('technician', 'admin');
   await app.register(fieldRoutes, { ctx });

@@ -2,13 +2,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Clock } from '../../../lib/time.js';
 import { systemClock } from '../../../lib/time.js';
-import type { Logger } from '../../../lib/log.js';
 import { requireRole } from '../../auth/plugin.js';
 import { adoptionCsv, adoptionXlsx } from '../../reports/export.js';
 import { addMonths, monthOf, type Month } from '../../reports/months.js';
 import { methodNotes, monthlyReportHtml } from '../../reports/printable.js';
 import type { ReportService, Viewer } from '../../reports/service.js';
-import { ErrorBody, errorResponses, makeErrorHandler } from '../errors.js';
+import { ErrorBody, errorResponses } from '../errors.js';
 import { AdoptionQuery, AdoptionResponse, ExportQuery, MonthlyParams, MonthlyQuery } from './schemas.js';
 
 export interface ReportRoutesOptions { reports: ReportService; clock?: Clock }
@@ -22,7 +21,6 @@ const TAGS = ['reports'];
  */
 export const reportRoutes: FastifyPluginAsyncZod<ReportRoutesOptions> = async (app, opts) => {
   const clock = opts.clock ?? systemClock;
-  app.setErrorHandler(makeErrorHandler(app.log as unknown as Logger));
   const guard = requireRole('officer', 'admin');
   const viewer = (req: { user: { role: string; communes: string[] } | null }): Viewer => ({ role: req.user!.role, communes: req.user!.communes });
   const range = (q: { from?: string | undefined; to?: string | undefined }): { from: Month; to: Month } => {
