@@ -62,6 +62,10 @@ export const METRICS = {
   // measured wind, recorded for spray approvals
   wind_speed: { unit: 'm/s', min: 0, max: 75, en: 'Wind speed', vi: 'Tốc độ gió', units: { 'm/s': same, 'km/h': { factor: 1 / 3.6 }, kn: { factor: 0.514444 }, mph: { factor: 0.44704 } } },
   wind_direction: { unit: '°', min: 0, max: 360, en: 'Wind direction', vi: 'Hướng gió', units: { '°': same, deg: same } },
+  // a weather station's inputs to FAO-56 ET₀ (edge/weather)
+  air_temperature: { unit: '°C', min: -40, max: 60, en: 'Air temperature', vi: 'Nhiệt độ không khí', units: celsius },
+  air_humidity: { unit: '%RH', min: 0, max: 100, en: 'Air humidity', vi: 'Độ ẩm không khí', units: { '%RH': same, '%': same } },
+  solar_radiation: { unit: 'W/m²', min: 0, max: 1500, en: 'Solar radiation', vi: 'Bức xạ mặt trời', units: { 'W/m²': same, 'W/m2': same } },
 } as const satisfies Record<string, MetricInfo>;
 
 export type KnownMetric = keyof typeof METRICS;

@@ -1,7 +1,9 @@
 import { localTime } from '../control/local-time.js';
 import { CROPS, daysBetween, kcOnDay } from './crops.js';
 import { et0Hourly } from './et0.js';
-import type { ForecastView, WeatherSite } from './types.js';
+import type { ForecastView, StationNow, WeatherSite } from './types.js';
+
+export type Et0Source = 'station' | 'forecast' | 'fallback';
 import type { ZoneWeather } from '../../protocol/schemas/weather-rules.js';
 
 const HOUR = 3_600_000;
@@ -23,22 +25,27 @@ export function etShapePerHour(localHour: number): number {
 }
 
 /**
- * ET₀ rate at `now`, mm/h: FAO-56 hourly from the forecast hour (its temperature, humidity,
- * wind at 10 m and radiation), or the zone's fallback daily ET₀ spread over the day.
+ * ET₀ rate at `now`, mm/h: FAO-56 hourly from a weather station's fresh values where there are
+ * some, else the forecast hour's (temperature, humidity, wind at 10 m, radiation); without all
+ * four, the zone's fallback daily ET₀ spread over the day.
  */
-export function et0Rate(site: WeatherSite, forecast: ForecastView, now: number, fallbackMmPerDay: number): { mmPerHour: number; source: 'forecast' | 'fallback' } {
+export function et0Rate(site: WeatherSite, forecast: ForecastView, now: number, fallbackMmPerDay: number, station?: StationNow): { mmPerHour: number; source: Et0Source } {
   const offset = utcOffsetHours(now, site.timezone);
   const localMs = now + offset * HOUR;
   const localHour = (localMs % 86_400_000) / HOUR;
-  if (forecast.ok) {
-    const h = forecast.forecast.hours.find((x) => x.ts <= now && now < x.ts + HOUR);
-    if (h && h.tC !== null && h.rhPct !== null && h.windMs !== null && h.solarWm2 !== null) {
-      const day = Math.floor((localMs - Date.UTC(new Date(localMs).getUTCFullYear(), 0, 1)) / 86_400_000) + 1;
-      const endHour = Math.floor(((h.ts + offset * HOUR) % 86_400_000) / HOUR) + 1;
-      const r = et0Hourly({ tC: h.tC, rhPct: h.rhPct, windMs: h.windMs, windHeightM: 10, solarMj: h.solarWm2 * 0.0036 },
-        { latDeg: site.latDeg, lonDeg: site.lonDeg, elevationM: site.elevationM, zoneLonDeg: offset * 15 }, day, endHour);
-      return { mmPerHour: r.et0, source: 'forecast' };
-    }
+  const h = forecast.ok ? forecast.forecast.hours.find((x) => x.ts <= now && now < x.ts + HOUR) : undefined;
+  const tC = station?.tC ?? h?.tC ?? null;
+  const rhPct = station?.rhPct ?? h?.rhPct ?? null;
+  const solarWm2 = station?.solarWm2 ?? h?.solarWm2 ?? null;
+  const measuredWind = station?.windMs !== undefined;
+  const windMs = station?.windMs ?? h?.windMs ?? null;
+  if (tC !== null && rhPct !== null && windMs !== null && solarWm2 !== null) {
+    const day = Math.floor((localMs - Date.UTC(new Date(localMs).getUTCFullYear(), 0, 1)) / 86_400_000) + 1;
+    const endHour = Math.floor(localHour) + 1;
+    const r = et0Hourly({ tC, rhPct, windMs, windHeightM: measuredWind ? station?.windHeightM ?? 2 : 10, solarMj: solarWm2 * 0.0036 },
+      { latDeg: site.latDeg, lonDeg: site.lonDeg, elevationM: site.elevationM, zoneLonDeg: offset * 15 }, day, endHour);
+    const all = station && station.tC !== undefined && station.rhPct !== undefined && measuredWind && station.solarWm2 !== undefined;
+    return { mmPerHour: r.et0, source: all ? 'station' : 'forecast' };
   }
   return { mmPerHour: fallbackMmPerDay * etShapePerHour(localHour), source: 'fallback' };
 }

@@ -34,6 +34,16 @@ export const WeatherFileConfig = z.object({
   gaugeStaleMinutes: z.number().int().min(1).max(24 * 60).default(30),
   /** where the gauge's counter wraps, mm (u16 of 0.1 mm: 6553.6) */
   gaugeWrapMm: z.number().positive().max(1e9).default(6553.6),
+  /**
+   * devices of a weather station on the bus (anemometer, air temperature/humidity probe,
+   * pyranometer): their fresh air_temperature, air_humidity, wind_speed and solar_radiation
+   * readings replace the forecast's in ET₀
+   */
+  station: z.object({
+    devices: z.array(z.string().min(1).max(64)).min(1).max(8),
+    /** the anemometer's height above the ground, m */
+    windHeightM: z.number().min(0.5).max(30).default(2),
+  }).strict().optional(),
 }).strict();
 export type WeatherFileConfig = z.infer<typeof WeatherFileConfig>;
 

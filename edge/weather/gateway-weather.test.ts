@@ -45,3 +45,18 @@ describe('GatewayWeather', () => {
     expect(w.advance([], new Set(), broken, T0 + H)).toEqual({});
   });
 });
+
+describe('GatewayWeather with a weather station', () => {
+  it('feeds the station\'s fresh readings to ET₀ and forgets them once stale', () => {
+    const withStation = WeatherFileConfig.parse({ latDeg: 10.03, lonDeg: 105.78, forecast: false, gaugeStaleMinutes: 30, station: { devices: ['ws-1'] } });
+    const w = new GatewayWeather(withStation, tmp(), { now: () => T0 });
+    const r = (metric: string, value: number, ts: number, unit = '') => ({ sensor: 'ws-1', metric, value, unit, ts, quality: 'good' as const });
+    const at = T0 + 3 * H; // 11:00 local
+    const all = [r('air_temperature', 33, at), r('air_humidity', 55, at), r('wind_speed', 2.5, at), r('solar_radiation', 800, at)];
+    w.advance(all, new Set(), budget, at);
+    w.advance([], new Set(), budget, at + 10 * 60_000);
+    expect(w.last.veg?.noStart?.params.et0Source ?? w.last.veg?.close?.params.et0Source).toBe('station');
+    w.advance([], new Set(), budget, at + 40 * 60_000);
+    expect(w.last.veg?.noStart?.params.et0Source ?? w.last.veg?.close?.params.et0Source).toBe('fallback');
+  });
+});

@@ -9,7 +9,7 @@ import { readJson, writeJsonAtomic } from '../persist.js';
 import { createForecastService, type WeatherFileConfig } from './config.js';
 import type { ForecastService } from './forecast-service.js';
 import { advanceWeather, initialWeatherState, type WeatherState } from './tracker.js';
-import type { WeatherVerdicts } from './types.js';
+import type { StationNow, WeatherVerdicts } from './types.js';
 
 const logger = log.child({ mod: 'weather' });
 const SAVE_EVERY_MS = 10 * 60_000;
@@ -19,7 +19,7 @@ const Saved = z.object({
   gauges: z.record(z.string(), z.object({ totalMm: z.number().nullable(), ts: z.number().nullable(),
     hours: z.array(z.tuple([z.number(), z.number()])).max(72) })),
   zones: z.record(z.string(), z.object({ bucketMm: z.number().min(-1000).max(1000), forecastSince: z.number().optional(),
-    et0Source: z.enum(['forecast', 'fallback']).optional() })),
+    et0Source: z.enum(['station', 'forecast', 'fallback']).optional() })),
 });
 
 /**
@@ -32,6 +32,8 @@ export class GatewayWeather {
   private readonly forecast: ForecastService | null;
   private readonly file: string;
   private lastSave = 0;
+  /** `${metric}` → newest good reading of the station's devices */
+  private readonly station = new Map<string, { value: number; ts: number }>();
 
   constructor(private readonly cfg: WeatherFileConfig, dataDir: string, private readonly clock: Clock) {
     this.forecast = createForecastService(cfg, dataDir, clock);
@@ -73,12 +75,35 @@ export class GatewayWeather {
     return r.verdicts;
   }
 
+  /** The station's values that are fresh now (a stale or bad one is left out, and the forecast's is used). */
+  private stationNow(readings: readonly Reading[], now: number): StationNow | undefined {
+    const st = this.cfg.station;
+    if (!st) return undefined;
+    for (const r of readings) {
+      if (!st.devices.includes(r.sensor) || r.quality === 'bad' || r.value === null) continue;
+      const had = this.station.get(r.metric);
+      if (!had || had.ts <= r.ts) this.station.set(r.metric, { value: r.value, ts: r.ts });
+    }
+    const fresh = (metric: string) => {
+      const v = this.station.get(metric);
+      return v && now - v.ts <= this.cfg.gaugeStaleMinutes * 60_000 ? v.value : undefined;
+    };
+    const out: StationNow = { windHeightM: st.windHeightM };
+    const set = <K extends 'tC' | 'rhPct' | 'windMs' | 'solarWm2'>(k: K, metric: string) => { const v = fresh(metric); if (v !== undefined) out[k] = v; };
+    set('tC', 'air_temperature');
+    set('rhPct', 'air_humidity');
+    set('windMs', 'wind_speed');
+    set('solarWm2', 'solar_radiation');
+    return out;
+  }
+
   private advanceOnce(readings: readonly Reading[], openValves: ReadonlySet<string>, zones: { id: string; valves: string[]; weather?: ZoneWeather }[], timezone: string, now: number) {
     return advanceWeather(this.state, {
       now, readings, zones, openValves,
       site: { latDeg: this.cfg.latDeg, lonDeg: this.cfg.lonDeg, elevationM: this.cfg.elevationM, timezone },
       forecast: this.forecast?.view(now) ?? { ok: false, why: 'none', ageMs: null },
       gaugeStaleMs: this.cfg.gaugeStaleMinutes * 60_000, gaugeWrapMm: this.cfg.gaugeWrapMm,
+      ...(this.cfg.station ? { station: this.stationNow(readings, now) } : {}),
     });
   }
 

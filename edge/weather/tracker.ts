@@ -1,10 +1,10 @@
 import type { Reading } from '../../protocol/schemas/messages.js';
 import type { ZoneWeather } from '../../protocol/schemas/weather-rules.js';
 import { localTime } from '../control/local-time.js';
-import { et0Rate, nextBucket, runMinutesFor, zoneKc } from './bucket.js';
+import { et0Rate, nextBucket, runMinutesFor, zoneKc, type Et0Source } from './bucket.js';
 import { forecastRain } from './forecast-rain.js';
 import { addGaugeReading, emptyGauge, rainOverLast, type GaugeMemory } from './rain.js';
-import type { ForecastView, WeatherHold, WeatherSite, WeatherVerdict, WeatherVerdicts } from './types.js';
+import type { ForecastView, StationNow, WeatherHold, WeatherSite, WeatherVerdict, WeatherVerdicts } from './types.js';
 
 const HOUR = 3_600_000;
 /** a step longer than this (a gateway that was off) is not integrated: ET of unknown hours is not guessed */
@@ -14,7 +14,7 @@ export interface ZoneWeatherMemory {
   bucketMm: number;
   /** since when the forecast has held this zone dry (for maxHoldHours) */
   forecastSince?: number;
-  et0Source?: 'forecast' | 'fallback';
+  et0Source?: Et0Source;
 }
 
 export interface WeatherState {
@@ -44,6 +44,8 @@ export interface WeatherInput {
   gaugeStaleMs: number;
   /** the gauge's counter wraps here (u16 of 0.1 mm: 6553.6 mm) */
   gaugeWrapMm?: number;
+  /** a weather station's fresh values, if the site has one */
+  station?: StationNow;
 }
 
 /**
@@ -70,7 +72,7 @@ export function advanceWeather(prev: WeatherState, input: WeatherInput): { state
     if (!w) continue;
     const mem: ZoneWeatherMemory = { bucketMm: 0, ...prev.zones[zone.id] };
     if (w.etBudget && integrate) {
-      const et0 = et0Rate(input.site, input.forecast, now, w.etBudget.fallbackEt0MmPerDay);
+      const et0 = et0Rate(input.site, input.forecast, now, w.etBudget.fallbackEt0MmPerDay, input.station);
       const kc = zoneKc(w, date) ?? 0;
       const hours = dt / HOUR;
       const open = zone.valves.some((v) => input.openValves.has(v));

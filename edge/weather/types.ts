@@ -22,6 +22,16 @@ export interface Forecast {
   hours: ForecastHour[];
 }
 
+/** A weather station's fresh values now (any may be missing); they beat the forecast's in ET₀. */
+export interface StationNow {
+  tC?: number;
+  rhPct?: number;
+  windMs?: number;
+  /** anemometer height, m (FAO-56 eq. 47 takes it to 2 m) */
+  windHeightM: number;
+  solarWm2?: number;
+}
+
 /** What the loop may know of the forecast at a moment: a stale or missing one is no forecast. */
 export type ForecastView =
   | { ok: true; forecast: Forecast; ageMs: number }
