@@ -8,9 +8,9 @@ import { seedUsers, DEMO_PASSWORD } from './seed.js';
 import type { FarmInfo } from './types.js';
 import { registerAccountsAndControl } from './register.js';
 import { makeErrorHandler } from '../routes/errors.js';
-import { ControlService, type PublishFn } from '../routes/control/service.js';
-import { MemoryCommandStore, MemoryConfigStore, MemoryEventStore } from '../routes/control/stores.js';
-import { MemoryLiveBus } from '../routes/control/bus.js';
+import { ControlService, type PublishFn } from '../control/service.js';
+import { MemoryCommandStore, MemoryConfigStore, MemoryEventStore } from '../control/stores.js';
+import { MemoryLiveBus } from '../control/bus.js';
 import { MemoryProvisioner } from '../routes/control/provision.js';
 import { DEMO_DRONES, DEMO_PRODUCTS, MemoryFieldStore, MemoryMissionStore, demoRectangle, type FieldRecord } from '../routes/missions/catalog.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hours } from '../../../lib/time.js';
+import { hours } from '../../lib/time.js';
 import type { ControlService } from './service.js';
 
 export const Alert = z.object({

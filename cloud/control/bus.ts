@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { GatewayEvent, Reading } from '../../../protocol/index.js';
+import type { GatewayEvent, Reading } from '../../protocol/index.js';
 import type { CommandOutcome, ConfigStatus } from './stores.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { MqttClient } from 'mqtt';
-import { decodePayload, filters as topicFilters } from '../../../protocol/index.js';
-import { log } from '../../../lib/log.js';
-import { toControl } from '../../control/uplink-consumer.js';
+import { decodePayload, filters as topicFilters } from '../../protocol/index.js';
+import { log } from '../../lib/log.js';
+import { toControl } from './uplink-consumer.js';
 import type { ControlService, PublishFn } from './service.js';
 
 const logger = log.child({ mod: 'control-bridge' });

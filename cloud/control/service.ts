@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import {
   Command, GatewayConfig, topics, type CommandAck, type ConfigAck, type GatewayEvent, type GatewayState, type Reading, type Telemetry, type Zone,
-} from '../../../protocol/index.js';
-import { systemClock, minutes, type Clock } from '../../../lib/time.js';
-import { log } from '../../../lib/log.js';
-import { AuthError } from '../../auth/errors.js';
-import type { AuthService } from '../../auth/service.js';
-import type { User } from '../../auth/types.js';
+} from '../../protocol/index.js';
+import { systemClock, minutes, type Clock } from '../../lib/time.js';
+import { log } from '../../lib/log.js';
+import { AuthError } from '../auth/errors.js';
+import type { AuthService } from '../auth/service.js';
+import type { User } from '../auth/types.js';
 import type { LiveBus } from './bus.js';
 import type { CommandStore, ConfigRecord, ConfigStore, EventStore } from './stores.js';
 

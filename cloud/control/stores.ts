@@ -1,4 +1,4 @@
-import type { CommandAck, GatewayConfig, GatewayEvent, Command } from '../../../protocol/index.js';
+import type { CommandAck, GatewayConfig, GatewayEvent, Command } from '../../protocol/index.js';
 
 /** Storage of the control plane, behind interfaces: memory here, the registry's SQL in registry-adapters. */
 export type ConfigStatus = 'pending' | 'applied' | 'rejected';

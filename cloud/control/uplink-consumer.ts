@@ -1,6 +1,6 @@
 import type { DecodedMessage } from '../../protocol/index.js';
 import type { UplinkConsumer } from '../ingest/sink.js';
-import type { ControlService } from '../routes/control/service.js';
+import type { ControlService } from './service.js';
 
 /** Hands one decoded uplink message to the control plane (live state, acks, the live stream). */
 export async function toControl(control: ControlService, m: DecodedMessage): Promise<void> {

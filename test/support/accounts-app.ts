@@ -10,9 +10,9 @@ import { RegistryAuditLog, RegistryFarmDirectory, RegistrySessionStore, Registry
 import { AuthService } from '../../cloud/auth/service.js';
 import { seedUsers } from '../../cloud/auth/seed.js';
 import { registerAccountsAndControl } from '../../cloud/auth/register.js';
-import { ControlService } from '../../cloud/routes/control/service.js';
-import { MemoryLiveBus } from '../../cloud/routes/control/bus.js';
-import { RegistryCommandStore, RegistryConfigStore, RegistryEventStore, RegistryProvisioner } from '../../cloud/routes/control/registry-stores.js';
+import { ControlService } from '../../cloud/control/service.js';
+import { MemoryLiveBus } from '../../cloud/control/bus.js';
+import { RegistryCommandStore, RegistryConfigStore, RegistryEventStore, RegistryProvisioner } from '../../cloud/control/registry-stores.js';
 import { makeErrorHandler } from '../../cloud/routes/errors.js';
 import { seedDemoDistrict } from '../../cloud/demo/seed.js';
 

@@ -6,9 +6,9 @@ import { errorResponses } from '../../auth/http.js';
 import { AuthError } from '../../auth/errors.js';
 import { assertFarmAccess, visibleFarms, type Access } from '../../auth/scope.js';
 import type { FarmInfo } from '../../auth/types.js';
-import { Alert, alertsFor } from './alerts.js';
+import { Alert, alertsFor } from '../../control/alerts.js';
 import { CommandBody, CommandView, ConfigRecordSchema, ConfigView, EventsView, FarmView, GatewayParams, LiveView, PutConfigBody } from './schemas.js';
-import type { ControlService } from './service.js';
+import type { ControlService } from '../../control/service.js';
 import { streamRoute } from './stream.js';
 import { provisionRoute, type GatewayProvisioner } from './provision.js';
 

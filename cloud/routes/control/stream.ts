@@ -4,8 +4,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { currentUser, requireRole } from '../../auth/plugin.js';
 import { errorResponses } from '../../auth/http.js';
 import { visibleFarms } from '../../auth/scope.js';
-import type { ControlService } from './service.js';
-import type { LiveEvent } from './bus.js';
+import type { ControlService } from '../../control/service.js';
+import type { LiveEvent } from '../../control/bus.js';
 
 // proxies and phone carriers drop idle connections; a comment line every 20 s keeps it open
 const HEARTBEAT_MS = 20_000;

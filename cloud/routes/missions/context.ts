@@ -10,7 +10,7 @@ import type { WeatherInput } from '../../missions/weather.js';
 import type { RouteLimits } from '../../missions/plan-from-route.js';
 import type { VerifyThresholds } from '../../missions/verdict.js';
 import type { TelemetryStore } from '../../telemetry/store.js';
-import type { PublishFn } from '../control/service.js';
+import type { PublishFn } from '../../control/service.js';
 import type { Clock } from '../../../lib/time.js';
 import type { DroneRecord, ProductRecord } from './catalog.js';
 

@@ -2,7 +2,7 @@ import type { SqlDb } from '../../registry/sql.js';
 import { SqlFieldStore, type FieldRecord } from '../../missions/field-store.js';
 import { SqlMissionStore } from '../../missions/sql-store.js';
 import type { TelemetryStore } from '../../telemetry/store.js';
-import type { PublishFn } from '../control/service.js';
+import type { PublishFn } from '../../control/service.js';
 import type { Clock } from '../../../lib/time.js';
 import { DEMO_DRONES, DEMO_PRODUCTS } from './catalog.js';
 import type { MissionRoutesOptions } from './context.js';
