@@ -55,9 +55,11 @@ describe('gateway on a simulated paddy over real Modbus TCP', () => {
     expect(closed.reason).toBe('closed: intake salinity 4.6‰ > 2.0‰');
     await until('the relays to be off', () => !site.field().intakeOpen && !site.field().pumpOn);
     expect(gw.state.valves.v1?.open).toBe(false);
-    // and it stays shut while the canal is salty
-    await new Promise((r) => setTimeout(r, 1500));
+    // and it stays shut while the canal is salty: three more control steps, however long they take
+    const steps = gw.stats().steps;
+    await until('three more control steps', () => gw.stats().steps >= steps + 3);
     expect(site.field().intakeOpen).toBe(false);
+    expect(gw.state.valves.v1?.open).toBe(false);
   });
 
   it('closes every relay when it stops', async () => {
