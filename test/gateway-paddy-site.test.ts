@@ -89,6 +89,10 @@ describe.skipIf(!mosquitto)('gateway telemetry on the real Mosquitto', () => {
       if (topic === topics.event(gatewayId)) published.push(GatewayEvent.parse(JSON.parse(payload.toString())));
     });
     await sub.subscribeAsync([topics.telemetry(gatewayId), topics.event(gatewayId)], { qos: 1 });
+    // the gateway sends only while an ingest host says online: this test is that host
+    const host = topics.hostState(`t-host-${gatewayId}`);
+    await sub.publishAsync(host, JSON.stringify({ online: true, ts: Date.now() }), { qos: 1, retain: true });
+    cleanups.push(() => sub.publishAsync(host, '', { qos: 1, retain: true }).then(() => undefined));
     await setup('mqtt://127.0.0.1:1883', gatewayId, true);
     const level = await until('water level telemetry', () => telemetry.flatMap((t) => t.readings).find((r) => r.sensor === 'wl1' && r.metric === 'water_level'));
     expect(level.unit).toBe('cm');
