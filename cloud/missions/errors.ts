@@ -36,7 +36,6 @@ export type MissionErrorCode =
   | 'ROUTE_SPRAYS_OUTSIDE_FIELD'
   | 'ROUTE_COVERAGE_TOO_LOW'
   | 'ROUTE_NO_SPRAY'
-  | 'QGC_COMPLEX_ITEM'
   | 'WPL_PARSE_ERROR'
   | 'MISSION_NOT_APPROVED'
   | 'SORTIE_REQUIRED'
@@ -57,6 +56,8 @@ export class MissionError extends RuongSoError<MissionErrorCode> {
 /** One problem found while validating a field; validation collects all of them. */
 export interface FieldIssue {
   code: MissionErrorCode;
+  /** what the web app needs to word it */
+  params?: Record<string, number | string>;
   message: string;
   /** ring 0 = outer boundary, 1.. = holes */
   ring?: number;

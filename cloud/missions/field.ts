@@ -29,7 +29,14 @@ export interface FieldLimits {
   maxVertices: number;
   minAreaM2: number;
   maxAreaM2: number;
+  /** fallback when nothing is `near`: where the service runs (default Viet Nam) */
   region: Region;
+  /**
+   * places the cooperative already works (its other fields, its gateways), anywhere on Earth:
+   * a field over `nearKm` from all of them that lands near one when swapped is a swapped pair
+   */
+  near?: LonLat[];
+  nearKm?: number;
 }
 
 export const DEFAULT_FIELD_LIMITS: FieldLimits = {
@@ -77,20 +84,38 @@ function closureIssues(rings: number[][][], out: FieldIssue[]): void {
   }
 }
 
-function swapIssues(rings: number[][][], region: Region, out: FieldIssue[]): void {
+/** Great-circle distance, km. */
+function km(a: LonLat, b: LonLat): number {
+  const r = Math.PI / 180;
+  const h = Math.sin(((b[1] - a[1]) * r) / 2) ** 2 + Math.cos(a[1] * r) * Math.cos(b[1] * r) * Math.sin(((b[0] - a[0]) * r) / 2) ** 2;
+  return 12_742 * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/** Is [lon, lat] where fields are expected: near a known place, else inside the region. */
+function expected(p: LonLat, limits: FieldLimits): boolean {
+  if (limits.near && limits.near.length > 0) return limits.near.some((q) => km(p, q) <= (limits.nearKm ?? 50));
+  return inRegion(p[0], p[1], limits.region);
+}
+
+function swapIssues(rings: number[][][], limits: FieldLimits, out: FieldIssue[]): void {
   const pts = rings.flat();
   if (pts.some((p) => Math.abs(p[1]!) > 90 || Math.abs(p[0]!) > 180)) {
     const swappedOk = pts.every((p) => Math.abs(p[0]!) <= 90 && Math.abs(p[1]!) <= 180);
+    const bad = pts.find((p) => Math.abs(p[1]!) > 90 || Math.abs(p[0]!) > 180)!;
     out.push(swappedOk
-      ? { code: 'FIELD_LONLAT_SWAPPED', message: 'latitude outside ±90°: the positions look like [lat, lon]; GeoJSON wants [lon, lat]' }
-      : { code: 'FIELD_COORD_INVALID', message: 'positions outside the range of longitude (±180°) and latitude (±90°)' });
+      ? { code: 'FIELD_LONLAT_SWAPPED', params: { lon: bad[0]!, lat: bad[1]! }, message: 'latitude outside ±90°: the positions look like [lat, lon]; GeoJSON wants [lon, lat]' }
+      : { code: 'FIELD_COORD_INVALID', params: { lon: bad[0]!, lat: bad[1]! }, message: 'positions outside the range of longitude (±180°) and latitude (±90°)' });
     return;
   }
   const n = pts.length;
   const lon = pts.reduce((s, p) => s + p[0]!, 0) / n;
   const lat = pts.reduce((s, p) => s + p[1]!, 0) / n;
-  if (!inRegion(lon, lat, region) && inRegion(lat, lon, region)) {
-    out.push({ code: 'FIELD_LONLAT_SWAPPED', message: `the field lies at lon ${lon.toFixed(3)}, lat ${lat.toFixed(3)}, outside the service region, but swapped it lands inside: the positions look like [lat, lon]; GeoJSON wants [lon, lat]` });
+  if (!expected([lon, lat], limits) && Math.abs(lon) <= 90 && expected([lat, lon], limits)) {
+    const r = (v: number) => Math.round(v * 1e6) / 1e6;
+    out.push({
+      code: 'FIELD_LONLAT_SWAPPED', params: { lon: r(lon), lat: r(lat), swappedLon: r(lat), swappedLat: r(lon) },
+      message: `the field lies at lon ${lon.toFixed(3)}, lat ${lat.toFixed(3)}, far from where this cooperative works, but swapped it lands there: the positions look like [lat, lon]; GeoJSON wants [lon, lat]`,
+    });
   }
 }
 
@@ -135,7 +160,7 @@ export function fieldIssues(coordinates: unknown, limits: FieldLimits = DEFAULT_
   if (!ringShapeIssues(coordinates, issues)) return { issues, areaM2: 0 };
   closureIssues(coordinates, issues);
   if (issues.length) return { issues, areaM2: 0 };
-  swapIssues(coordinates, limits.region, issues);
+  swapIssues(coordinates, limits, issues);
   if (issues.length) return { issues, areaM2: 0 };
   topologyIssues(coordinates, limits, issues);
   if (issues.length) return { issues, areaM2: 0 };

@@ -16,7 +16,7 @@ export const MAV_CMD = {
 const OTHER_CMD_NAMES: Record<number, string> = {
   17: 'NAV_LOITER_UNLIM', 18: 'NAV_LOITER_TURNS', 31: 'NAV_LOITER_TO_ALT', 82: 'NAV_SPLINE_WAYPOINT', 84: 'NAV_VTOL_TAKEOFF',
   85: 'NAV_VTOL_LAND', 93: 'NAV_DELAY', 177: 'DO_JUMP', 181: 'DO_SET_RELAY', 183: 'DO_SET_SERVO', 201: 'DO_SET_ROI',
-  530: 'SET_CAMERA_MODE', 531: 'SET_CAMERA_ZOOM', 532: 'SET_CAMERA_FOCUS', 1000: 'DO_GIMBAL_MANAGER_PITCHYAW',
+  112: 'CONDITION_DELAY', 113: 'CONDITION_CHANGE_ALT', 114: 'CONDITION_DISTANCE', 115: 'CONDITION_YAW', 530: 'SET_CAMERA_MODE', 531: 'SET_CAMERA_ZOOM', 532: 'SET_CAMERA_FOCUS', 1000: 'DO_GIMBAL_MANAGER_PITCHYAW',
   203: 'DO_DIGICAM_CONTROL', 205: 'DO_MOUNT_CONTROL', 206: 'DO_SET_CAM_TRIGG_DIST', 2000: 'IMAGE_START_CAPTURE',
   2001: 'IMAGE_STOP_CAPTURE', 2500: 'VIDEO_START_CAPTURE', 3000: 'DO_VTOL_TRANSITION',
 };
@@ -117,13 +117,19 @@ export interface QgcImportOptions { swathM?: number; flowLpm?: number; speedMps?
 function checkItems(items: Array<Record<string, unknown>>): Array<z.infer<typeof SimpleItem>> {
   return items.map((it, i) => {
     if (it.type !== 'SimpleItem') {
+      // QGC writes surveys, corridor and structure scans as ComplexItems: name the kind found
       const kind = typeof it.complexItemType === 'string' ? it.complexItemType : String(it.type);
-      throw new MissionError('QGC_UNSUPPORTED_ITEM', `mission item ${i + 1} is a ${it.type} "${kind}": only SimpleItem missions are supported (flatten surveys into waypoints in QGroundControl first)`);
+      throw new MissionError('QGC_UNSUPPORTED_ITEM', `QGC ${kind} items are not supported here: convert them to waypoints in QGC (mission item ${i + 1} is a ${String(it.type)} "${kind}")`,
+        { context: { params: { item: i + 1, itemType: String(it.type).slice(0, 40), complexItemType: kind.slice(0, 40) } } });
     }
     const r = SimpleItem.safeParse(it);
-    if (!r.success) throw new MissionError('QGC_PARSE_ERROR', `mission item ${i + 1}: ${r.error.issues[0]!.path.join('.')} ${r.error.issues[0]!.message}`);
+    if (!r.success) {
+      const path = `mission.items.${i}.${r.error.issues[0]!.path.join('.')}`;
+      throw new MissionError('QGC_PARSE_ERROR', `mission item ${i + 1}: ${r.error.issues[0]!.path.join('.')} ${r.error.issues[0]!.message}`, { context: { params: { path, item: i + 1 } } });
+    }
     if (!SUPPORTED.has(r.data.command)) {
-      throw new MissionError('QGC_UNSUPPORTED_COMMAND', `mission item ${i + 1} (doJumpId ${r.data.doJumpId ?? '?'}) uses MAVLink command ${r.data.command} (${cmdName(r.data.command)}), which we do not fly; supported: ${[...SUPPORTED].map((c) => `${c} ${cmdName(c)}`).join(', ')}`);
+      throw new MissionError('QGC_UNSUPPORTED_COMMAND', `mission item ${i + 1} (doJumpId ${r.data.doJumpId ?? '?'}) uses MAVLink command ${r.data.command} (${cmdName(r.data.command)}), which we do not fly; supported: ${[...SUPPORTED].map((c) => `${c} ${cmdName(c)}`).join(', ')}`,
+        { context: { params: { item: i + 1, command: r.data.command, commandName: cmdName(r.data.command), supported: [...SUPPORTED].join(',') } } });
     }
     return r.data;
   });
@@ -134,12 +140,15 @@ export function routeFromQgc(json: unknown, opts: QgcImportOptions = {}): Flight
   const parsed = QgcFile.safeParse(json);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
-    throw new MissionError('QGC_PARSE_ERROR', `not a QGroundControl plan: ${i.path.join('.')} ${i.message}`);
+    // MAVSDK's "no mission" test plan lacks `mission`: say which member is missing
+    throw new MissionError('QGC_PARSE_ERROR', `not a QGroundControl plan: ${i.path.join('.')} ${i.message}`, { context: { params: { path: i.path.join('.') || '(root)' } } });
   }
   const f = parsed.data;
-  if (f.fileType !== 'Plan') throw new MissionError('QGC_UNSUPPORTED_VERSION', `fileType "${f.fileType}" is not "Plan"`);
-  if (f.version !== 1) throw new MissionError('QGC_UNSUPPORTED_VERSION', `plan file version ${f.version} is not supported (only 1)`);
-  if (f.mission.version !== 2) throw new MissionError('QGC_UNSUPPORTED_VERSION', `mission version ${f.mission.version} is not supported (only 2)`);
+  const version = (what: string, found: unknown, supported: unknown, msg: string) =>
+    new MissionError('QGC_UNSUPPORTED_VERSION', msg, { context: { params: { what, found: String(found).slice(0, 40), supported: String(supported) } } });
+  if (f.fileType !== 'Plan') throw version('fileType', f.fileType, 'Plan', `fileType "${f.fileType}" is not "Plan"`);
+  if (f.version !== 1) throw version('version', f.version, 1, `plan file version ${f.version} is not supported (only 1)`);
+  if (f.mission.version !== 2) throw version('missionVersion', f.mission.version, 2, `mission version ${f.mission.version} is not supported (only 2)`);
   const items = checkItems(f.mission.items);
   const [hLat, hLon] = f.mission.plannedHomePosition;
   const home: LonLat = [hLon ?? 0, hLat ?? 0];
@@ -165,7 +174,7 @@ export function routeFromQgc(json: unknown, opts: QgcImportOptions = {}): Flight
       default: if (at) moveTo(at); if (typeof a === 'number' && it.frame !== FRAME.GLOBAL) alt = Math.max(alt, a);
     }
   }
-  if (legs.length === 0) throw new MissionError('QGC_EMPTY_MISSION', 'the plan has no waypoint to fly');
+  if (legs.length === 0) throw new MissionError('QGC_EMPTY_MISSION', 'the plan has no waypoint to fly', { context: { params: { items: items.length } } });
   const sortieOf = new Map<number, number>();
   for (const l of legs) if (!sortieOf.has(l.sortie)) sortieOf.set(l.sortie, sortieOf.size + 1);
   return {

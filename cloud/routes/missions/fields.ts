@@ -3,6 +3,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { currentUser, requireRole } from '../../auth/plugin.js';
 import { AuthError } from '../../auth/errors.js';
 import { importField } from '../../missions/field-store.js';
+import { DEFAULT_FIELD_LIMITS } from '../../missions/field.js';
+
+const centroidOf = (ring: number[][]): [number, number] => {
+  const pts = ring.slice(0, -1);
+  return [pts.reduce((s, p) => s + p[0]!, 0) / pts.length, pts.reduce((s, p) => s + p[1]!, 0) / pts.length];
+};
 import type { MissionCtx } from './context.js';
 import { FieldBody, FieldView, IdParams, fieldView, missionErrors } from './schemas.js';
 
@@ -36,10 +42,14 @@ export const fieldRoutes: FastifyPluginAsyncZod<{ ctx: MissionCtx }> = async (ap
   }, async (req, reply) => {
     const user = currentUser(req);
     const b = req.body;
-    if (!(await ctx.farmIdsOf(user)).includes(b.farmId)) throw new AuthError('NOT_FOUND', `no farm "${b.farmId}" among your cooperative's farms`);
+    const farmIds = await ctx.farmIdsOf(user);
+    if (!farmIds.includes(b.farmId)) throw new AuthError('NOT_FOUND', `no farm "${b.farmId}" among your cooperative's farms`);
+    // where the cooperative already has fields: a swapped lon/lat pair is told apart anywhere on Earth
+    const near = (await ctx.o.fields.list({ farmIds })).slice(0, 500).map((f) => centroidOf(f.boundary.coordinates[0]!));
     const rec = importField(
       { data: b.file ?? b.geojson!, ...(b.format ? { format: b.format } : {}), ...(b.filename ? { filename: b.filename } : {}) },
       { farmId: b.farmId, ...(b.name ? { name: b.name } : {}), by: user.username, at: ctx.clock.now() },
+      { ...DEFAULT_FIELD_LIMITS, near },
     );
     const saved = await ctx.o.fields.create(rec);
     await app.auth.record(user, 'field.create', `field:${saved.id}`, undefined, { name: saved.name, areaHa: saved.areaHa },

@@ -8,6 +8,7 @@ import { fieldOf, type FieldRecord } from '../../missions/field-store.js';
 import { planMission } from '../../missions/planner.js';
 import { joinSorties, planFromRoute } from '../../missions/plan-from-route.js';
 import { routeFromQgc } from '../../missions/qgc-plan.js';
+import { wplToPlan } from '../../missions/qgc-wpl.js';
 import { MissionError } from '../../missions/errors.js';
 import type { Plan } from '../../missions/types.js';
 import { systemClock } from '../../../lib/time.js';
@@ -26,10 +27,11 @@ const ProductView = z.object({ id: z.string(), name: z.string(), rateLPerHa: z.n
 
 function parsePlanFile(text: string | Record<string, unknown>): unknown {
   if (typeof text !== 'string') return text;
+  if (text.trimStart().startsWith('QGC WPL')) return wplToPlan(text);
   try {
     return JSON.parse(text);
   } catch (cause) {
-    throw new MissionError('QGC_PARSE_ERROR', `the .plan file is not JSON: ${(cause as Error).message}`, { cause });
+    throw new MissionError('QGC_PARSE_ERROR', `the .plan file is not JSON (nor a QGC WPL 110 .waypoints file): ${(cause as Error).message}`, { cause, context: { params: { path: '(file)' } } });
   }
 }
 
