@@ -41,7 +41,7 @@ describe('the latest values of a gateway', () => {
   it('keep a bad reading\'s fault kind, so the app can say why the value is missing', async () => {
     const res = await app.inject({ method: 'GET', url: '/api/v1/gateways/gw-f/latest' });
     expect(res.statusCode).toBe(200);
-    const latest = (res.json() as { latest: Array<Record<string, unknown>> }).latest;
+    const latest = res.json<{ latest: Array<Record<string, unknown>> }>().latest;
     expect(latest.find((l) => l.sensor === 'sal1')).toMatchObject({ quality: 'bad', value: null, fault: 'timeout' });
     expect(latest.find((l) => l.sensor === 'wl1')).toMatchObject({ quality: 'bad', value: 999, fault: 'out_of_range' });
     expect(latest.find((l) => l.sensor === 'soil1')).not.toHaveProperty('fault');

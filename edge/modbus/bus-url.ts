@@ -23,8 +23,7 @@ export type BusAddress = TcpBusAddress | RtuBusAddress;
 
 const BAUDS = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200];
 const oneOf = <T extends number>(key: string, allowed: readonly T[]) => z.coerce.number({ message: `${key} must be one of ${allowed.join(', ')}` })
-  .refine((v): v is T => (allowed as readonly number[]).includes(v), `${key} must be one of ${allowed.join(', ')}`)
-  .transform((v) => v as T);
+  .refine((v): v is T => (allowed as readonly number[]).includes(v), `${key} must be one of ${allowed.join(', ')}`);
 
 /** the query keys of an RTU bus URL, each with its allowed values (named in every error) */
 export const RTU_QUERY_KEYS = { baud: BAUDS, parity: ['none', 'even', 'odd'], dataBits: [7, 8], stopBits: [1, 2] } as const;
