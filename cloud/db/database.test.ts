@@ -67,6 +67,22 @@ function suite(dialect: 'sqlite' | 'postgres') {
     }
   });
 
+  it('queries every feature\'s tables through the typed Kysely instance', async () => {
+    const db = openDatabaseAt(await freshTarget(dialect));
+    try {
+      await db.migrate();
+      await db.kysely.insertInto('reg_units').values({ id: 'vn-92', parent_id: null, level: 'province', name: 'Cần Thơ' }).execute();
+      const farm = { id: 'f1', name: 'Ruộng', owner: null, unit_id: 'vn-92', cooperative_id: null, area_ha: 1.25 };
+      await db.kysely.insertInto('reg_farms').values(farm).execute();
+      expect(await db.kysely.selectFrom('reg_farms').selectAll().execute()).toEqual([farm]);
+      const gw = await db.kysely.insertInto('reg_gateways').values({ id: 'gw-1', farm_id: 'f1', created_at: 1_767_225_600_000 }).returningAll().executeTakeFirstOrThrow();
+      expect(gw).toMatchObject({ online: 0, seq_gaps: 0, created_at: 1_767_225_600_000 });
+      expect(await db.kysely.selectFrom('rpt_missions').selectAll().execute()).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('takes over a database the earlier runners made: keeps its rows and runs nothing twice', async () => {
     const db = openDatabaseAt(await freshTarget(dialect, (s) => s));
     try {
