@@ -169,3 +169,15 @@ describe('Gateway', () => {
     ]);
   });
 });
+
+describe('Gateway.command', () => {
+  it('says why a refused command was refused, as a code', async () => {
+    const { gw, uplink } = await boot();
+    await gw.tick([level(-5, T0), salinity(3.4, T0)]);
+    const r = await gw.command({ id: 'c1', kind: 'open', valve: 'v1', minutes: 10, issuedAt: T0, expiresAt: T0 + 60_000 });
+    expect(r).toMatchObject({ outcome: 'rejected', code: 'salinity_interlock' });
+    expect(uplink.events.at(-1)).toMatchObject({ kind: 'cmd_rejected', code: 'cmd_refused', data: { cmdId: 'c1', cmdKind: 'open', why: 'salinity_interlock' } });
+    const late = await gw.command({ id: 'c2', kind: 'stop-all', issuedAt: T0 - 120_000, expiresAt: T0 - 60_000 });
+    expect(late).toMatchObject({ outcome: 'expired', code: 'expired' });
+  });
+});

@@ -131,7 +131,8 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
   }
 
   /** A person's command, from the cloud (through the uplink) or local. */
-  command(cmd: Command): Promise<{ outcome: 'done' | 'rejected' | 'expired'; reason?: string }> {
+  /** `code`: why it was refused (`expired`, `unknown_target`, `not_opened` or the blocking code, e.g. `salinity_interlock`) */
+  command(cmd: Command): Promise<{ outcome: 'done' | 'rejected' | 'expired'; reason?: string; code?: string }> {
     return this.enqueue(async () => {
       const r = executeCommand(this.loop, cmd, this.cfg, this.clock.now(), { ...this.loopOpts, weather: this.weather?.last });
       await this.commit(r);
@@ -139,7 +140,7 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
         this.publishEvent({ ts: this.clock.now(), kind: 'cmd_rejected', code: r.outcome === 'expired' ? 'cmd_expired' : 'cmd_refused', severity: 'info',
           reason: `command ${cmd.id} ${r.outcome}: ${r.reason ?? ''}`, data: { cmdId: cmd.id, cmdKind: cmd.kind, ...(r.code ? { why: r.code } : {}) } });
       }
-      return { outcome: r.outcome, ...(r.reason ? { reason: r.reason } : {}) };
+      return { outcome: r.outcome, ...(r.reason ? { reason: r.reason } : {}), ...(r.outcome !== 'done' && r.code ? { code: r.code } : {}) };
     });
   }
 

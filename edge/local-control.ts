@@ -21,7 +21,7 @@ export interface LocalControlTarget {
   readonly config: GatewayConfig;
   readonly state: LoopState;
   readonly uplinkConnected: boolean | null;
-  command(cmd: Command): Promise<{ outcome: 'done' | 'rejected' | 'expired'; reason?: string }>;
+  command(cmd: Command): Promise<{ outcome: 'done' | 'rejected' | 'expired'; reason?: string; code?: string }>;
 }
 
 const Target = { zone: Id.optional(), valve: Id.optional() };
