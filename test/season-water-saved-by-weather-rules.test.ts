@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { days, hours } from '../lib/time.js';
 import { GatewayConfig, type GatewayConfigInput } from '../protocol/index.js';
-import { runSprinklerLoop, type SprinklerLoopOptions, type SprinklerLoopResult } from '../simulators/weather/index.js';
+import { runPaddyWeatherLoop, runSprinklerLoop, type SprinklerLoopOptions, type SprinklerLoopResult } from '../simulators/weather/index.js';
 
 // the 2026 dry season in the Delta: 1 January – 30 April, 00:00 local (UTC+7); the soil model
 // (simulators/field/soil.ts) and the gauge share one sky, the forecast is the model's own
@@ -70,5 +70,19 @@ describe('a simulated dry season, with and without weather rules', () => {
     expect(firstOpen!.ts - skip[0]!.ts).toBeLessThanOrEqual(hours(24) + SEASON.tickMs);
     expect(firstOpen!.ts - SEASON.start).toBeGreaterThanOrEqual(hours(24));
     expect(r.minMoisturePct).toBeGreaterThan(20);
+  });
+
+  it('an AWD paddy pumps no more with forecast and rain rules than without in the dry season, and never drops below the refill mark', () => {
+    const paddy = (weather?: GatewayConfigInput['zones'][number]['weather']) => GatewayConfig.parse({ version: 1, zones: [{ id: 'z1', mode: 'awd',
+      valves: ['v1'], intakeValve: 'v1', awd: {}, maxRunMinutes: 600, ...(weather ? { weather } : {}),
+      sensors: { waterLevel: { sensor: 'wl1', metric: 'water_level' }, intakeSalinity: { sensor: 'sal1', metric: 'salinity' } } }] });
+    const o = { start: SEASON.start, durationMs: days(90), pumpKw: 3 };
+    const without = runPaddyWeatherLoop({ ...o, config: paddy(), weather: false });
+    const withRules = runPaddyWeatherLoop({ ...o, weather: true,
+      config: paddy({ forecastRain: { probabilityPct: 70, mm: 10, hours: 12 }, measuredRain: { sensor: 'gauge1', skipMm: 15, hours: 12 } }) });
+    console.info(`AWD paddy, 90 dry-season days: pump ${without.pumpHours.toFixed(1)} h → ${withRules.pumpHours.toFixed(1)} h`);
+    expect(without.pumpHours).toBeGreaterThan(10);
+    expect(withRules.pumpHours).toBeLessThanOrEqual(without.pumpHours);
+    expect(withRules.minLevelCm).toBeGreaterThanOrEqual(-15.5);
   });
 });
