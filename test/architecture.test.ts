@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * Production code never reaches test or demo code: nothing in edge/, cloud/, protocol/ or lib/
- * (test files aside) imports simulators/, test/, bench/ or vitest. Found from the import
+ * (test files aside) imports simulators/, test/, bench/, vitest or a `testing` entry point. Found from the import
  * specifiers of every source file (static, dynamic, re-exports), resolved against the repository.
  */
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -13,7 +13,10 @@ const PRODUCTION = ['edge', 'cloud', 'protocol', 'lib'];
 const FORBIDDEN_DIRS = ['simulators', 'test', 'bench'];
 const SOURCE = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;
 const TEST_FILE = /\.(test|spec)\.(ts|tsx|js|mjs)$/;
-const SKIP_DIRS = new Set(['node_modules', 'dist', 'fixtures', 'public']);
+// `testing/` folders and `testing.ts` files are test entry points beside the code: they may use
+// test tools, and production may not import them (checked below)
+const SKIP_DIRS = new Set(['node_modules', 'dist', 'fixtures', 'public', 'testing']);
+const TESTING = /^testing\.[jt]s$/;
 
 /**
  * Files being moved out of production folders by their owners. Each entry must still offend
@@ -30,7 +33,7 @@ export function productionFiles(root: string, dirs: string[]): string[] {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name)) walk(p);
-      } else if (SOURCE.test(e.name) && !TEST_FILE.test(e.name) && !e.name.endsWith('.d.ts')) {
+      } else if (SOURCE.test(e.name) && !TEST_FILE.test(e.name) && !TESTING.test(e.name) && !e.name.endsWith('.d.ts')) {
         out.push(path.relative(root, p));
       }
     }
@@ -47,7 +50,9 @@ export function forbiddenImports(rel: string, text: string): string[] {
     if (!spec.startsWith('.')) return false;
     const target = path.relative(ROOT, path.resolve(ROOT, path.dirname(rel), spec));
     const top = target.split(path.sep)[0]!;
-    return FORBIDDEN_DIRS.includes(top) || TEST_FILE.test(target.replace(/\.js$/, '.ts'));
+    // a `testing.ts` or `testing/` beside the code is a test entry point: tests only
+    const testing = /(^|\/)testing(\.[jt]s|\/)/.test(target.split(path.sep).join('/'));
+    return FORBIDDEN_DIRS.includes(top) || testing || TEST_FILE.test(target.replace(/\.js$/, '.ts'));
   });
 }
 
@@ -74,10 +79,12 @@ describe('the shape of the codebase', () => {
       "const t = await import('../test/support/influx.js');",
       "import { topics } from '../protocol/index.js';",
       "import { x } from './helper.test.js';",
+      "import { paddyConfig } from './control/testing.js';",
       "import mqtt from 'mqtt';",
     ].join('\n');
-    expect(forbiddenImports('cloud/some-file.ts', src)).toEqual(['vitest', '../simulators/paddy-site.js', '../test/support/influx.js', './helper.test.js']);
+    expect(forbiddenImports('cloud/some-file.ts', src)).toEqual(['vitest', '../simulators/paddy-site.js', '../test/support/influx.js', './helper.test.js', './control/testing.js']);
     expect(productionFiles(ROOT, ['protocol']).length).toBeGreaterThan(3);
     expect(productionFiles(ROOT, ['cloud'])).not.toContain('cloud/db/database.test.ts');
+    expect(productionFiles(ROOT, ['edge'])).not.toContain('edge/control/testing.ts');
   });
 });
