@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { Id } from '../../protocol/schemas/common.js';
 import type { Clock } from '../../lib/time.js';
 import { ForecastService } from './forecast-service.js';
 import { OPEN_METEO_URL, OpenMeteoProvider } from './open-meteo.js';
@@ -40,7 +41,7 @@ export const WeatherFileConfig = z.object({
    * readings replace the forecast's in ET₀
    */
   station: z.object({
-    devices: z.array(z.string().min(1).max(64)).min(1).max(8),
+    devices: z.array(Id).min(1).max(8),
     /** the anemometer's height above the ground, m */
     windHeightM: z.number().min(0.5).max(30).default(2),
   }).strict().optional(),

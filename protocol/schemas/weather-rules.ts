@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Id } from './common.js';
 
 /**
  * A zone's weather rules, set by the farmer (part of the zone config the cloud sends). Every
@@ -24,7 +25,7 @@ export const ZoneCrop = z.object({
 
 export const MeasuredRainRule = z.object({
   /** rain gauge reading (metric rain, cumulative mm) */
-  sensor: z.string().min(1).max(64),
+  sensor: Id,
   /** skip while at least this much rain fell in the last `hours` */
   skipMm: z.number().positive().max(500).default(5),
   hours: z.number().int().min(1).max(72).default(24),
