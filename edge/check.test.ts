@@ -81,6 +81,13 @@ describe('checkGatewayFile (ruongso gateway --check)', () => {
     ]);
   });
 
+  it('refuses a dataDir it cannot write', () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'a-file'), 'not a directory');
+    const r = checkGatewayFile(write(dir, base({ dataDir: './a-file/data' })));
+    expect(r.problems).toEqual([expect.stringMatching(/^dataDir: .*a-file\/data cannot be created or written \(.*a-file is not a writable directory\)/)]);
+  });
+
   it('warns when a profile\'s serial settings differ from its RTU bus', () => {
     const r = checkGatewayFile(write(tmp(), base({
       buses: [{ id: 'field', url: 'rtu:///dev/ttyUSB0?baud=19200&parity=even&stopBits=2' }],

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { errorMessage } from '../lib/errors.js';
@@ -88,6 +88,8 @@ export function checkGatewayConfig(f: GatewayFile): CheckResult {
     units.set(unit, d.id);
   });
   problems.push(...coilProblems(f, profiles), ...exemptCoilProblems(f, profiles), ...zoneMetricProblems(f, profiles));
+  const dataDir = dataDirProblem(f.dataDir);
+  if (dataDir) problems.push(dataDir);
   const serialMismatches = serialSettingsMismatches(f, profiles, buses);
   const warnings = serialMismatches.map(describeSerialMismatch);
   return { problems, warnings, serialMismatches, file: f };
@@ -115,6 +117,19 @@ function coilProblems(f: GatewayFile, profiles: Map<string, DeviceProfile>): str
     used.set(key, a.id);
   });
   return out;
+}
+
+/** start creates dataDir and writes the loop state and the uplink queue there */
+function dataDirProblem(dir: string): string | undefined {
+  let d = dir;
+  while (!existsSync(d) && path.dirname(d) !== d) d = path.dirname(d);
+  try {
+    if (!statSync(d).isDirectory()) throw new Error('not a directory');
+    accessSync(d, constants.W_OK);
+    return undefined;
+  } catch {
+    return `dataDir: ${dir} cannot be created or written (${d} is not a writable directory)`;
+  }
 }
 
 function exemptCoilProblems(f: GatewayFile, profiles: Map<string, DeviceProfile>): string[] {
