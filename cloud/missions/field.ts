@@ -56,14 +56,14 @@ function inRegion(lon: number, lat: number, r: Region): boolean {
 
 function ringShapeIssues(rings: unknown, out: FieldIssue[]): rings is number[][][] {
   if (!Array.isArray(rings) || rings.length === 0) {
-    out.push({ code: 'FIELD_NOT_POLYGON', message: 'the field has no rings: a Polygon needs coordinates [[[lon, lat], …]]' });
+    out.push({ code: 'FIELD_NOT_POLYGON', params: {}, message: 'the field has no rings: a Polygon needs coordinates [[[lon, lat], …]]' });
     return false;
   }
   for (const [i, ring] of rings.entries()) {
     const bad = !Array.isArray(ring) || ring.some((p) => !Array.isArray(p) || p.length < 2
       || !Number.isFinite(p[0]) || !Number.isFinite(p[1]));
     if (bad) {
-      out.push({ code: 'FIELD_COORD_INVALID', ring: i, message: `${RING_NAME(i)} has a position that is not a pair of numbers [lon, lat]` });
+      out.push({ code: 'FIELD_COORD_INVALID', ring: i, params: { ring: i }, message: `${RING_NAME(i)} has a position that is not a pair of numbers [lon, lat]` });
       return false;
     }
   }
@@ -74,12 +74,12 @@ function closureIssues(rings: number[][][], out: FieldIssue[]): void {
   for (const [i, ring] of rings.entries()) {
     const distinct = new Set(ring.map((p) => `${p[0]},${p[1]}`)).size;
     if (distinct < 3) {
-      out.push({ code: 'FIELD_TOO_FEW_POINTS', ring: i, message: `${RING_NAME(i)} has ${distinct} distinct point(s); a polygon needs at least 3` });
+      out.push({ code: 'FIELD_TOO_FEW_POINTS', ring: i, params: { ring: i, points: distinct, minPoints: 3 }, message: `${RING_NAME(i)} has ${distinct} distinct point(s); a polygon needs at least 3` });
       continue;
     }
     const a = ring[0]!, b = ring[ring.length - 1]!;
     if (a[0] !== b[0] || a[1] !== b[1]) {
-      out.push({ code: 'FIELD_RING_NOT_CLOSED', ring: i, message: `${RING_NAME(i)} is not closed: its last point must repeat the first (${a[0]}, ${a[1]})` });
+      out.push({ code: 'FIELD_RING_NOT_CLOSED', ring: i, params: { ring: i, lon: a[0]!, lat: a[1]! }, message: `${RING_NAME(i)} is not closed: its last point must repeat the first (${a[0]}, ${a[1]})` });
     }
   }
 }
@@ -122,21 +122,21 @@ function swapIssues(rings: number[][][], limits: FieldLimits, out: FieldIssue[])
 function topologyIssues(rings: number[][][], limits: FieldLimits, out: FieldIssue[]): void {
   const vertices = rings.reduce((s, r) => s + r.length - 1, 0);
   if (vertices > limits.maxVertices) {
-    out.push({ code: 'FIELD_TOO_MANY_VERTICES', message: `the field has ${vertices} vertices; the limit is ${limits.maxVertices} (simplify it first)` });
+    out.push({ code: 'FIELD_TOO_MANY_VERTICES', params: { vertices, maxVertices: limits.maxVertices }, message: `the field has ${vertices} vertices; the limit is ${limits.maxVertices} (simplify it first)` });
     return;
   }
   for (const [i, ring] of rings.entries()) {
     const k = kinks(turfPolygon([ring])).features[0];
     if (k) {
       const [x, y] = k.geometry.coordinates;
-      out.push({ code: 'FIELD_SELF_INTERSECTION', ring: i, message: `${RING_NAME(i)} crosses itself near lon ${x!.toFixed(6)}, lat ${y!.toFixed(6)}` });
+      out.push({ code: 'FIELD_SELF_INTERSECTION', ring: i, params: { ring: i, lon: Math.round(x! * 1e6) / 1e6, lat: Math.round(y! * 1e6) / 1e6 }, message: `${RING_NAME(i)} crosses itself near lon ${x!.toFixed(6)}, lat ${y!.toFixed(6)}` });
     }
   }
   if (out.length > 0) return;
   const shell = turfPolygon([rings[0]!]);
   for (let i = 1; i < rings.length; i++) {
     if (!booleanWithin(turfPolygon([rings[i]!]), shell)) {
-      out.push({ code: 'FIELD_HOLE_OUTSIDE', ring: i, message: `hole ${i} is not inside the boundary: holes must lie wholly within the field` });
+      out.push({ code: 'FIELD_HOLE_OUTSIDE', ring: i, params: { ring: i }, message: `hole ${i} is not inside the boundary: holes must lie wholly within the field` });
     }
   }
 }
@@ -144,9 +144,9 @@ function topologyIssues(rings: number[][][], limits: FieldLimits, out: FieldIssu
 function sizeIssues(rings: number[][][], limits: FieldLimits, out: FieldIssue[]): number {
   const m2 = area(turfPolygon(rings));
   if (m2 < limits.minAreaM2) {
-    out.push({ code: 'FIELD_TOO_SMALL', message: `the field is ${m2.toFixed(1)} m²; the smallest plannable field is ${limits.minAreaM2} m² (are the coordinates in degrees?)` });
+    out.push({ code: 'FIELD_TOO_SMALL', params: { areaM2: Math.round(m2 * 10) / 10, minAreaM2: limits.minAreaM2 }, message: `the field is ${m2.toFixed(1)} m²; the smallest plannable field is ${limits.minAreaM2} m² (are the coordinates in degrees?)` });
   } else if (m2 > limits.maxAreaM2) {
-    out.push({ code: 'FIELD_TOO_LARGE', message: `the field is ${(m2 / 10_000).toFixed(1)} ha; the limit is ${limits.maxAreaM2 / 10_000} ha (split it into blocks)` });
+    out.push({ code: 'FIELD_TOO_LARGE', params: { areaHa: Math.round(m2 / 100) / 100, maxAreaHa: limits.maxAreaM2 / 10_000 }, message: `the field is ${(m2 / 10_000).toFixed(1)} ha; the limit is ${limits.maxAreaM2 / 10_000} ha (split it into blocks)` });
   }
   return m2;
 }
@@ -172,7 +172,9 @@ export function fieldIssues(coordinates: unknown, limits: FieldLimits = DEFAULT_
 export function throwIssues(issues: FieldIssue[], what = 'field'): never {
   const first = issues[0]!;
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem(s))` : '';
-  throw new MissionError(first.code, `${what}: ${first.message}${more}`, { context: { issues } });
+  // the contract's issue shape: {path, code, params}; ring and message stay for older clients and logs
+  const shaped = issues.map((i) => ({ ...i, path: i.ring === undefined ? 'field' : i.ring === 0 ? 'field.boundary' : `field.holes.${i.ring - 1}`, params: i.params ?? {} }));
+  throw new MissionError(first.code, `${what}: ${first.message}${more}`, { context: { issues: shaped, params: { ...(first.params ?? {}), issues: issues.length } } });
 }
 
 export function validateBoundary(boundary: Polygon, limits: FieldLimits = DEFAULT_FIELD_LIMITS): number {
@@ -186,7 +188,7 @@ export function validateExclusion(e: Exclusion, limits: FieldLimits = DEFAULT_FI
   const { issues } = fieldIssues(e.polygon.coordinates, { ...limits, minAreaM2: 0.5 });
   if (issues.length) throwIssues(issues, `exclusion${e.name ? ` "${e.name}"` : ''}`);
   if (!(e.bufferM >= 0 && e.bufferM <= 500)) {
-    throw new MissionError('FIELD_COORD_INVALID', `exclusion${e.name ? ` "${e.name}"` : ''}: bufferM must be 0–500 m, got ${e.bufferM}`);
+    throw new MissionError('FIELD_COORD_INVALID', `exclusion${e.name ? ` "${e.name}"` : ''}: bufferM must be 0–500 m, got ${e.bufferM}`, { context: { params: { bufferM: e.bufferM, maxBufferM: 500 } } });
   }
 }
 

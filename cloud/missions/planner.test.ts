@@ -18,13 +18,13 @@ describe('planMission', () => {
   it('refuses a rate the pump cannot lay at that speed, saying the fastest speed and the largest rate that fit', () => {
     expect(() => planMission(req({ product: { ...product, rateLPerHa: 100 } }))).toThrow(expect.objectContaining({
       code: 'PLAN_FLOW_EXCEEDED',
-      context: expect.objectContaining({ flowLpm: expect.closeTo(21.6, 6), maxFlowLpm: 16, maxSpeedMps: expect.closeTo(16 / 3.6, 6), maxRateLPerHa: expect.closeTo(16 / 0.216, 6) }),
+      params: expect.objectContaining({ flowLpm: expect.closeTo(21.6, 2), maxFlowLpm: 16, maxSpeedMps: expect.closeTo(16 / 3.6, 2), maxRateLPerHa: expect.closeTo(16 / 0.216, 1) }),
     }));
   });
 
   it('refuses invalid input with PLAN_INVALID_INPUT and the issues', () => {
     expect(() => planMission(req({ drone: { ...drone, swathM: 0 } }))).toThrow(expect.objectContaining({ code: 'PLAN_INVALID_INPUT' }));
-    expect(() => planMission(req({ heading: 400 }))).toThrow(expect.objectContaining({ code: 'PLAN_INVALID_INPUT', context: { issues: expect.any(Array) } }));
+    expect(() => planMission(req({ heading: 400 }))).toThrow(expect.objectContaining({ code: 'PLAN_INVALID_INPUT', context: expect.objectContaining({ issues: expect.any(Array) }), params: { path: 'heading.' } }));
   });
 
   it('refuses a field with nothing left to spray once the buffers are taken out', () => {

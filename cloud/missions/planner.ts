@@ -44,10 +44,13 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.
   const r = schema.safeParse(value);
   if (!r.success) {
     const i = r.error.issues[0]!;
-    throw new MissionError('PLAN_INVALID_INPUT', `${what}: ${i.path.join('.') || 'value'} ${i.message}`, { context: { issues: r.error.issues } });
+    const issues = r.error.issues.map((x) => ({ path: `${what.replace(/ /g, '_')}.${x.path.join('.')}`, code: x.code, params: {} }));
+    throw new MissionError('PLAN_INVALID_INPUT', `${what}: ${i.path.join('.') || 'value'} ${i.message}`, { context: { issues, params: { path: issues[0]!.path } } });
   }
   return r.data;
 }
+
+const r2 = (v: number) => Math.round(v * 100) / 100;
 
 function checkFlow(drone: DroneProfile, product: Product): number {
   const flow = requiredFlowLpm(product.rateLPerHa, drone.swathM, drone.speedMps);
@@ -56,7 +59,7 @@ function checkFlow(drone: DroneProfile, product: Product): number {
     const maxRate = drone.maxFlowLpm / (drone.swathM * drone.speedMps * 0.006);
     throw new MissionError('PLAN_FLOW_EXCEEDED',
       `${product.rateLPerHa} L/ha over a ${drone.swathM} m swath at ${drone.speedMps} m/s needs ${flow.toFixed(2)} L/min, over the drone's max flow of ${drone.maxFlowLpm} L/min: fly at most ${maxSpeed.toFixed(2)} m/s, or apply at most ${maxRate.toFixed(1)} L/ha at this speed`,
-      { context: { flowLpm: flow, maxFlowLpm: drone.maxFlowLpm, maxSpeedMps: maxSpeed, maxRateLPerHa: maxRate } });
+      { context: { params: { flowLpm: r2(flow), maxFlowLpm: drone.maxFlowLpm, maxSpeedMps: r2(maxSpeed), maxRateLPerHa: Math.round(maxRate * 10) / 10 } } });
   }
   return flow;
 }
@@ -124,11 +127,11 @@ export function planMission(req: PlanRequest): Plan {
   const { allowed } = areas;
   const sprayable = req.area ? intersectLocal(areas.sprayable, req.area.coordinates.map((p) => frame.polygonToLocal(p))) : areas.sprayable;
   if (multiArea(sprayable) < 1) {
-    throw new MissionError('PLAN_NOTHING_TO_SPRAY', 'nothing is left to spray once the buffers are taken out: reduce the buffers');
+    throw new MissionError('PLAN_NOTHING_TO_SPRAY', 'nothing is left to spray once the buffers are taken out: reduce the buffers', { context: { params: { reason: 'buffers', boundaryM: buffers.boundaryM, holeM: buffers.holeM } } });
   }
   const headland = bufferLocal(sprayable, -w / 2);
   if (headland.length === 0) {
-    throw new MissionError('PLAN_NOTHING_TO_SPRAY', `the sprayable area is nowhere wider than one ${w} m swath: reduce the buffers or use a narrower swath`);
+    throw new MissionError('PLAN_NOTHING_TO_SPRAY', `the sprayable area is nowhere wider than one ${w} m swath: reduce the buffers or use a narrower swath`, { context: { params: { reason: 'narrow', swathM: w } } });
   }
   const inner = bufferLocal(sprayable, -w);
   const headingDeg = heading === 'auto' ? chooseHeading(sprayable, inner, w) : heading % 180;

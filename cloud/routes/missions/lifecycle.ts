@@ -29,8 +29,11 @@ export const lifecycleRoutes: FastifyPluginAsyncZod<{ ctx: MissionCtx }> = async
   async function weatherFor(m: MissionRecord, entered: WeatherInput | undefined): Promise<WeatherVerdict> {
     const input = entered ?? (o.weather ? await o.weather() : undefined);
     if (input) return checkWeather(input, m.plan.product);
-    if (o.requireWeather) throw new MissionError('WEATHER_REFUSED', 'approval needs the wind and rain of the spray window: send windMps (and gustMps, rainMmH, rainProbability)');
-    return { verdict: 'warn', checked: { windMps: 0 }, findings: [{ level: 'warn', code: 'WEATHER_NOT_ENTERED', message: `no wind or rain values were entered: the approver vouches that wind stays under ${m.plan.product.maxWindMps} m/s and no rain falls` }] };
+    if (o.requireWeather) {
+      throw new MissionError('WEATHER_REFUSED', 'approval needs the wind and rain of the spray window: send windMps (and gustMps, rainMmH, rainProbability)',
+        { context: { params: { missing: 'windMps' }, weather: { findings: [{ level: 'refuse', code: 'WEATHER_NOT_ENTERED', params: { maxWindMps: m.plan.product.maxWindMps }, message: 'no weather values' }] } } });
+    }
+    return { verdict: 'warn', checked: { windMps: 0 }, findings: [{ level: 'warn', code: 'WEATHER_NOT_ENTERED', params: { maxWindMps: m.plan.product.maxWindMps }, message: `no wind or rain values were entered: the approver vouches that wind stays under ${m.plan.product.maxWindMps} m/s and no rain falls` }] };
   }
 
   async function publishStatus(m: MissionRecord, user: StoredUser, status: 'approved' | 'cancelled', window: { start: number; end: number } | undefined): Promise<boolean> {
@@ -65,7 +68,8 @@ export const lifecycleRoutes: FastifyPluginAsyncZod<{ ctx: MissionCtx }> = async
     const weather = await weatherFor(m, req.body ? entered as WeatherInput : undefined);
     const lenient = weather.findings.some((f) => f.code === 'WEATHER_NOT_ENTERED');
     if (weather.verdict === 'warn' && !acceptWarnings && !lenient && m.lifecycle.state === 'draft') {
-      throw new MissionError('WEATHER_WARNINGS', `accept the weather warnings to approve: ${weather.findings.map((f) => f.message).join('; ')}`, { context: { weather } });
+      throw new MissionError('WEATHER_WARNINGS', `accept the weather warnings to approve: ${weather.findings.map((f) => f.message).join('; ')}`,
+        { context: { weather, params: { warnings: weather.findings.length } } });
     }
     const approved = await actOnMission(o.missions, m.id, 'approve', { by: user.username, at: ctx.clock.now(), weather, acceptWarnings: acceptWarnings || lenient, ...(note ? { note } : {}) });
     // the window announced is kept with the mission: a later cancellation names the same one

@@ -59,11 +59,14 @@ const VerificationSummary = z.object({
   missed: MultiPolygonGeom.optional(), underDosed: MultiPolygonGeom.optional(),
 });
 
+export const MissionWarning = z.object({ code: z.string(), params: z.record(z.string(), z.union([z.number(), z.string()])) });
+export type MissionWarning = z.infer<typeof MissionWarning>;
+
 const missionBase = {
   id: z.string(), fieldId: z.string(), farmId: z.string().optional(), name: z.string().optional(),
   /** `planned` is the draft state, kept for the web app written against it */
   status: z.enum(['planned', 'approved', 'flown', 'verified']),
-  state: z.enum(States), allowedActions: z.array(z.string()), warnings: z.array(z.string()),
+  state: z.enum(States), allowedActions: z.array(z.string()), warnings: z.array(MissionWarning),
   metrics: Metrics, product: z.string(), droneId: z.string().optional(),
   createdBy: z.string(), createdAt: z.number(), approvedBy: z.string().optional(),
   history: z.array(HistoryEvent),
@@ -115,11 +118,16 @@ export const VerificationView = z.object({
   layer: z.object({ type: z.literal('FeatureCollection'), features: z.array(z.unknown()) }),
 });
 
-export function warningsOf(plan: Plan): string[] {
-  const w: string[] = [];
-  if (plan.metrics.coverage < 0.95) w.push(`coverage ${(plan.metrics.coverage * 100).toFixed(1)} % < 95 %: corners or narrow strips stay unsprayed`);
-  if (plan.metrics.overspray > 0.1) w.push(`overspray ${(plan.metrics.overspray * 100).toFixed(1)} % of the sprayable area`);
-  w.push(`fly only with wind below ${plan.product.maxWindMps} m/s and no rain forecast`);
+
+/** What the mission page warns about, as codes the web app words (listed in cloud/missions/README.md). */
+export function warningsOf(plan: Plan): MissionWarning[] {
+  const m = plan.metrics;
+  const w: MissionWarning[] = [];
+  if (m.coverage < 0.95) w.push({ code: 'PLAN_COVERAGE_LOW', params: { coverage: m.coverage, minCoverage: 0.95 } });
+  if (m.overspray > 0.01) w.push({ code: 'PLAN_OVERSPRAY', params: { overspray: m.overspray, maxOverspray: 0.01 } });
+  if ((m.doubleDose ?? 0) > 0.03) w.push({ code: 'PLAN_DOUBLE_DOSE', params: { doubleDose: m.doubleDose!, maxDoubleDose: 0.03 } });
+  if (m.sorties > 1) w.push({ code: 'PLAN_SEVERAL_SORTIES', params: { sorties: m.sorties } });
+  w.push({ code: 'PRODUCT_WIND_LIMIT', params: { maxWindMps: plan.product.maxWindMps, product: plan.product.name } });
   return w;
 }
 
