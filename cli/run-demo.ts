@@ -111,7 +111,8 @@ export async function startDemo(o: DemoOptions = {}): Promise<RunningDemo> {
 async function publishLiveConfigs(cloud: CloudService, members: FleetMember[]): Promise<void> {
   const cred = cloud.cloudCredentials;
   const client = await mqtt.connectAsync(cloud.brokerUrl, {
-    clientId: `ruongso-demo-${process.pid}`, reconnectPeriod: 0, ...(cred ? { username: cred.username, password: cred.password } : {}),
+    // a client id is bound to its login: the cloud's are `username` or `username:…`
+    clientId: `${cred ? `${cred.username}:` : 'ruongso-'}demo-${process.pid}`, reconnectPeriod: 0, ...(cred ? { username: cred.username, password: cred.password } : {}),
   });
   try {
     for (const m of members) {
