@@ -162,6 +162,7 @@ describe('the database layer on SQLite', () => {
     expect(a.kysely).toBe(b.kysely);
     await a.close();
     await a.close();
+    await expect(a.query('SELECT 1')).rejects.toMatchObject({ code: 'DB_CLOSED' });
     await b.ping();
     await b.close();
     expect(() => b.kysely).toThrow(expect.objectContaining({ code: 'DB_CLOSED' }));

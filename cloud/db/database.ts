@@ -30,13 +30,11 @@ export class Db implements SqlRunner {
   readonly describe: string;
   #core: Core;
   #closed = false;
-  #raw: SqlRunner;
 
   constructor(core: Core) {
     this.#core = core;
     this.dialect = core.target.dialect;
     this.describe = describeTarget(core.target);
-    this.#raw = rawRunner(core.kysely, this.dialect);
   }
 
   get kysely(): Kysely<Tables> {
@@ -57,8 +55,9 @@ export class Db implements SqlRunner {
     return c.migrated;
   }
 
-  query<T = Record<string, unknown>>(text: string, params?: SqlValue[]): Promise<T[]> { return this.#raw.query<T>(text, params); }
-  run(text: string, params?: SqlValue[]): Promise<number> { return this.#raw.run(text, params); }
+  // through the kysely getter: a closed handle refuses, even while others still hold the connection
+  async query<T = Record<string, unknown>>(text: string, params?: SqlValue[]): Promise<T[]> { return rawRunner(this.kysely, this.dialect).query<T>(text, params); }
+  async run(text: string, params?: SqlValue[]): Promise<number> { return rawRunner(this.kysely, this.dialect).run(text, params); }
 
   /** one transaction: all of fn's writes or none */
   tx<T>(fn: (q: SqlRunner, trx: Transaction<Tables>) => Promise<T>): Promise<T> {
