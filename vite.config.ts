@@ -9,7 +9,7 @@ function precompress(dir: string): void {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
     if (e.isDirectory()) { precompress(p); continue; }
-    if (!/\.(js|css|html|svg|json)$/.test(e.name)) continue;
+    if (!/\.(js|css|html|svg|json|geojson|webmanifest)$/.test(e.name)) continue;
     const buf = readFileSync(p);
     writeFileSync(`${p}.gz`, gzipSync(buf, { level: 9 }));
     writeFileSync(`${p}.br`, brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));

@@ -66,8 +66,8 @@ describe.skipIf(!ok)('browser: a field, farm and user named <img src=x onerror=�
   it('technician: gateway table, field labels on the map (permanent tooltips), planner, a farm\'s view', async () => {
     const { page } = browser;
     await login(page, 'kythuat');
-    await expect.poll(() => page.locator('.leaflet-tooltip').count(), { timeout: 15_000 }).toBeGreaterThan(0);
-    expect(await page.locator('.leaflet-tooltip').first().textContent()).toBe(`${HOSTILE} — thửa 1`);
+    await expect.poll(() => page.locator('.leaflet-tooltip.field-label').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await page.locator('.leaflet-tooltip.field-label').first().textContent()).toBe(`${HOSTILE} — thửa 1`);
     expect(await page.locator('.leaflet-tooltip img').count()).toBe(0);
     await expectInert(page, 'technician');
     await page.getByTestId('view-gw-h').click();

@@ -69,7 +69,7 @@ describe.skipIf(!ok)('browser: a technician plans a spray mission and downloads 
     expect(await page.getByTestId('field-errors').locator('li[data-code="FIELD_SELF_INTERSECTION"]').textContent()).toBe('Ranh giới tự cắt chính nó');
     expect(await fieldPaths.count()).toBe(before);
 
-    await page.getByLabel('Tên thửa (không bắt buộc)').fill('Thửa tải lên từ KML');
+    await page.getByRole('region', { name: 'Tải ranh giới thửa ruộng lên' }).getByLabel('Tên thửa (không bắt buộc)').fill('Thửa tải lên từ KML');
     await page.getByLabel('Tệp ranh giới (GeoJSON hoặc KML)').setInputFiles(fixture('field-holes.kml'));
     await page.getByRole('button', { name: 'Tải lên' }).click();
     await page.getByTestId('field-created').waitFor();

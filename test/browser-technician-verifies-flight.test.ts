@@ -32,7 +32,7 @@ describe.skipIf(!ok)('browser: a technician verifies a flown mission', () => {
   });
 
   it('sees the share within ±20 % of the target rate and the grid on the map', async () => {
-    const config = loadConfig({}, { PORT: await freePort(), MQTT_PORT: await freePort(), HOST: '127.0.0.1', DATA_DIR: dir });
+    const config = loadConfig({}, { PORT: await freePort(), MQTT_PORT: await freePort(), HOST: '127.0.0.1', DATA_DIR: dir, RUONGSO_MODE: 'demo' });
     const cloud = new CloudService({
       config, webApp: { tileUrl: '' }, ingest: { flushMs: 50 }, seed: async (r) => { await seedDemoDistrict(r); },
       brokerUsers: { drones: { [droneId]: dronePassword } },

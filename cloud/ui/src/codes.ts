@@ -1,5 +1,5 @@
 import { ApiError } from './api.js';
-import { has, t, tFull, type MsgKey } from './i18n.js';
+import { fmtTime, has, t, tFull, type MsgKey } from './i18n.js';
 
 /**
  * Person-readable text from what the server sends as codes and parameters: gateway events,
@@ -9,10 +9,13 @@ import { has, t, tFull, type MsgKey } from './i18n.js';
  */
 type Params = Record<string, unknown>;
 
-/** server params: numbers stay numbers (formatted by t), ids and names as they are */
+/** server params: moments (`until`, `lockedUntil`, ms) as local times, other numbers formatted by t, ids and names as they are */
 function clean(p: Params | undefined | null): Record<string, string | number> {
   const out: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries(p ?? {})) if (typeof v === 'number' || typeof v === 'string') out[k] = v;
+  for (const [k, v] of Object.entries(p ?? {})) {
+    if (typeof v === 'number' && /(^until$|Until$|At$)/.test(k) && v > 1e12) out[k] = fmtTime(v);
+    else if (typeof v === 'number' || typeof v === 'string') out[k] = v;
+  }
   return out;
 }
 
