@@ -87,6 +87,12 @@ export const GatewayFileSchema = z.object({
     maxReadings: z.number().int().min(1).max(5000).default(500),
     maxDelayMs: z.number().int().min(0).default(5000),
   }).strict().default({ maxReadings: 500, maxDelayMs: 5000 }),
+  /** the uplink's disk queue (edge/uplink/README.md): its bound, and how much disk it leaves free */
+  queue: z.object({
+    capacityReadings: z.number().int().min(1).optional(),
+    reserveBytes: z.number().int().min(0).optional(),
+    bytesPerReading: z.number().int().min(16).optional(),
+  }).strict().optional(),
   /** local control endpoint for people on site (`ruongso gateway cmd …`); false turns it off */
   local: Local.default({ ...LOCAL_CONTROL_DEFAULT }),
   /** the site and its forecast source for the zones' weather rules (edge/weather/README.md); none = no weather rules */

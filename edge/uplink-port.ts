@@ -37,6 +37,7 @@ export function createUplink(file: GatewayFile, fw: string, clock: Clock): Uplin
     dataDir: path.join(file.dataDir, 'uplink'),
     fw,
     batch: file.telemetry,
+    ...(file.queue ? { queue: Object.fromEntries(Object.entries(file.queue).filter(([, v]) => v !== undefined)) } : {}),
     inventory: inventoryOf(file),
     clock,
   });

@@ -6,7 +6,7 @@ export const Alert = z.object({
   id: z.string(),
   gatewayId: z.string(),
   farmId: z.string(),
-  kind: z.enum(['gateway_offline', 'sensor_fault', 'salinity_interlock', 'water_level']),
+  kind: z.enum(['gateway_offline', 'sensor_fault', 'salinity_interlock', 'water_level', 'gateway_disk_full']),
   severity: z.enum(['info', 'warning', 'critical']),
   since: z.number().nullable(),
   message: z.string(),
@@ -29,6 +29,10 @@ export async function alertsFor(control: ControlService, gatewayId: string, farm
   const base = { gatewayId, farmId };
   if (live.online === false) {
     out.push({ ...base, id: `${gatewayId}:offline`, kind: 'gateway_offline', severity: 'critical', since: live.lastSeen, message: 'gateway offline' });
+  }
+  // the gateway keeps controlling valves, but loses readings until its disk has room
+  if (live.online !== false && live.degraded.includes('disk_full')) {
+    out.push({ ...base, id: `${gatewayId}:disk_full`, kind: 'gateway_disk_full', severity: 'critical', since: null, message: 'gateway cannot write to its disk' });
   }
   for (const [sensor, reason] of Object.entries(live.faults)) {
     out.push({ ...base, id: `${gatewayId}:fault:${sensor}`, kind: 'sensor_fault', severity: 'warning', since: null, sensor, message: reason });

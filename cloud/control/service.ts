@@ -34,6 +34,8 @@ export interface LiveGateway {
   actuators: Record<string, boolean>;
   /** sensor id → fault reason while faulty */
   faults: Record<string, string>;
+  /** what the gateway's state says it cannot do (e.g. disk_full) */
+  degraded: string[];
   /** the config version the gateway says it runs (birth), its file's initialConfig included */
   configVersion?: number;
 }
@@ -52,7 +54,7 @@ export class ControlService {
 
   liveOf(gw: string): LiveGateway {
     let l = this.live.get(gw);
-    if (!l) { l = { online: null, lastSeen: null, latest: {}, actuators: {}, faults: {} }; this.live.set(gw, l); }
+    if (!l) { l = { online: null, lastSeen: null, latest: {}, actuators: {}, faults: {}, degraded: [] }; this.live.set(gw, l); }
     return l;
   }
 
@@ -126,6 +128,7 @@ export class ControlService {
   onState(gw: string, s: GatewayState): void {
     const l = this.liveOf(gw);
     l.online = s.online;
+    if (s.online) l.degraded = s.degraded ?? [];
     if (s.configVersion !== undefined) l.configVersion = s.configVersion;
     const ts = s.ts ?? this.clock.now();
     if (s.online) l.lastSeen = ts;

@@ -30,6 +30,7 @@ export const EVENT_CODES: Readonly<Record<string, readonly string[]>> = {
   serial_mismatch: ['device', 'bus', 'baudDevice?', 'baudBus?', 'parityDevice?', 'parityBus?', 'dataBitsDevice?', 'dataBitsBus?', 'stopBitsDevice?', 'stopBitsBus?'],
   // the uplink
   queue_dropped: ['droppedReadings', 'droppedEvents', 'droppedMessages', 'droppedReadingsTotal', 'droppedMessagesTotal', 'capacityReadings'],
+  disk_full: ['freeBytes', 'capacityReadings'], disk_recovered: ['lostReadings'],
 };
 
 /** `why` of a refused command: expired, unknown_target, not_opened, or the code of the block that refused it */

@@ -72,7 +72,7 @@ type Counter = (typeof COUNTERS)[number];
 export class DiskQueue {
   readonly file: string;
   private readonly db: Database.Database;
-  private readonly capacity: number;
+  private capacity: number;
   private weightInUse = 0;
   private messagesN = 0;
   private readingsN = 0;
@@ -266,6 +266,17 @@ export class DiskQueue {
       for (const it of items) this.insert(it.channel, it.payload, it.weight, it.readings);
       this.evictOverflow();
     })();
+  }
+
+  /** The bound in force (readings); lowering it evicts the oldest at once (counted as drops). */
+  get capacityReadings(): number {
+    return this.capacity;
+  }
+
+  setCapacity(readings: number): void {
+    if (readings === this.capacity) return;
+    this.capacity = readings;
+    this.db.transaction(() => this.evictOverflow())();
   }
 
   /** Bytes on disk (database + WAL). */

@@ -4,9 +4,14 @@ import { MAX_READINGS_PER_MESSAGE } from '../../protocol/index.js';
 import type { Clock } from '../../lib/time.js';
 import type { Logger } from '../../lib/log.js';
 import { UplinkError } from './errors.js';
+import type { StatFs } from './disk-guard.js';
 
 // 7 days × 24 h × 60 min × 32 sensors, one reading per sensor per minute
 export const SEVEN_DAYS_OF_32_SENSORS = 7 * 24 * 60 * 32;
+
+// 16 MiB for logs and the gateway's own state; ~180 B per reading measured on the queue (JSON + SQLite + WAL)
+export const DEFAULT_RESERVE_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_BYTES_PER_READING = 180;
 
 export const UplinkSettings = z.object({
   gatewayId: Id,
@@ -33,11 +38,19 @@ export const UplinkSettings = z.object({
     maxInflight: z.number().int().min(1).max(1000).default(32),
     /** at most one queue_dropped event per this interval (drops in between are summed) */
     dropReportIntervalMs: z.number().int().min(0).default(60_000),
-  }).default({ capacityReadings: SEVEN_DAYS_OF_32_SENSORS, drainPerSecond: 5, maxInflight: 32, dropReportIntervalMs: 60_000 }),
+    /** bytes always left free on the data directory's file system; the queue shrinks to fit the rest */
+    reserveBytes: z.number().int().min(0).default(DEFAULT_RESERVE_BYTES),
+    /** bytes one queued reading takes on disk, to turn free space into a capacity */
+    bytesPerReading: z.number().int().min(16).default(DEFAULT_BYTES_PER_READING),
+    /** how often free space is checked (statfs) */
+    diskCheckMs: z.number().int().min(100).default(30_000),
+  }).default({ capacityReadings: SEVEN_DAYS_OF_32_SENSORS, drainPerSecond: 5, maxInflight: 32, dropReportIntervalMs: 60_000,
+    reserveBytes: DEFAULT_RESERVE_BYTES, bytesPerReading: DEFAULT_BYTES_PER_READING, diskCheckMs: 30_000 }),
   reconnect: z.object({
-    minMs: z.number().int().min(10).default(1000),
-    maxMs: z.number().int().min(10).default(60_000),
-  }).default({ minMs: 1000, maxMs: 60_000 }),
+    minMs: z.number().int().min(10).default(500),
+    // ≤ 5 s: gateways are back within 5 s of the broker's return
+    maxMs: z.number().int().min(10).default(5000),
+  }).default({ minMs: 500, maxMs: 5000 }),
   keepaliveSeconds: z.number().int().min(5).max(3600).default(30),
   /**
    * Sparkplug-B-style host state: send queued messages only while an ingest host's retained
@@ -56,10 +69,10 @@ export const UplinkSettings = z.object({
 });
 export type UplinkSettings = z.infer<typeof UplinkSettings>;
 
-export type UplinkOptions = z.input<typeof UplinkSettings> & { clock?: Clock; log?: Logger };
+export type UplinkOptions = z.input<typeof UplinkSettings> & { clock?: Clock; log?: Logger; statfs?: StatFs };
 
 export function parseUplinkOptions(opts: UplinkOptions): UplinkSettings {
-  const { clock: _c, log: _l, ...rest } = opts;
+  const { clock: _c, log: _l, statfs: _s, ...rest } = opts;
   const r = UplinkSettings.safeParse(rest);
   if (!r.success) {
     const why = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');

@@ -11,6 +11,7 @@ import { log as rootLog, type Logger } from '../../lib/log.js';
 import { errorMessage } from '../../lib/errors.js';
 import { DiskQueue, type DropReport } from './disk-queue.js';
 import { Forwarder } from './forwarder.js';
+import { fittingCapacity, realStatFs, type StatFs } from './disk-guard.js';
 import { Downlink, type CommandHandler, type ConfigHandler } from './downlink.js';
 import { UplinkError } from './errors.js';
 import { parseUplinkOptions, type UplinkOptions, type UplinkSettings } from './options.js';
@@ -39,6 +40,14 @@ export interface UplinkStats {
   configVersion: number;
   /** an ingest host says online (queued messages go out only then, unless host.required is false) */
   hostOnline: boolean;
+  /** queue bound in force: the configured one, or less when the disk has less room */
+  capacityReadings: number;
+  /** free bytes on the data directory's file system at the last check (-1 before it) */
+  freeBytes: number;
+  /** `disk_full` while queue writes fail */
+  degraded: string[];
+  /** readings refused since the disk failed (reported by disk_recovered) */
+  lostReadings: number;
 }
 
 const ReadingList = z.array(Reading);
@@ -79,6 +88,14 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
   /** connections of this process; the first one trusts a retained "online" at once */
   private connections = 0;
   private graceTimer: NodeJS.Timeout | undefined;
+  private readonly statfs: StatFs;
+  private diskTimer: NodeJS.Timeout | undefined;
+  /** the last queue write failed (disk full or read-only): degraded until one succeeds */
+  private diskFailing = false;
+  private lostReadings = 0;
+  private freeBytes = -1;
+  /** events that could not be queued on disk, sent straight on the next connection */
+  private readonly direct: string[] = [];
 
   constructor(opts: UplinkOptions) {
     super();
@@ -86,6 +103,7 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     this.clock = opts.clock ?? systemClock;
     this.log = (opts.log ?? rootLog).child({ mod: 'uplink', gatewayId: this.settings.gatewayId });
     this.configVersion = this.settings.configVersion;
+    this.statfs = opts.statfs ?? realStatFs;
   }
 
   /**
@@ -126,6 +144,9 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     this.downlink.appliedVersion = this.configVersion;
     // readings accepted by a previous process but never sealed get this boot's bootId
     this.write(() => this.seal());
+    this.safely('disk check', () => this.checkDisk());
+    this.diskTimer = setInterval(() => this.safely('disk check', () => this.checkDisk()), s.queue.diskCheckMs);
+    this.diskTimer.unref();
     const stateTopic = topics.state(s.gatewayId);
     const client = mqtt.connect(s.url, {
       clientId: this.clientId,
@@ -174,12 +195,8 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
         });
     }
     this.everConnected = true;
-    const birth: GatewayState = {
-      online: true, bootId: this.bootId, fw: this.settings.fw, ts: this.clock.now(),
-      configVersion: this.downlink?.appliedVersion ?? this.configVersion,
-      ...(this.settings.inventory ? { inventory: this.settings.inventory } : {}),
-    };
-    client.publish(topics.state(this.settings.gatewayId), JSON.stringify(birth), { qos: 1, retain: true });
+    this.publishBirth();
+    for (const payload of this.direct.splice(0)) client.publish(topics.event(this.settings.gatewayId), payload, { qos: 1 });
     this.safely('sealing at connect', () => { this.seal(); this.maybeReportDrops(); });
     this.watchHosts(client);
     this.log.info({ sessionPresent, queued: this.queue?.stats().messages }, 'connected');
@@ -238,6 +255,63 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     if (this.connected) this.log.warn({}, 'no ingest host online: keeping messages on disk');
   }
 
+  private publishBirth(): void {
+    if (!this.client || !this.connected) return;
+    const birth: GatewayState = {
+      online: true, bootId: this.bootId, fw: this.settings.fw, ts: this.clock.now(),
+      configVersion: this.downlink?.appliedVersion ?? this.configVersion,
+      ...(this.settings.inventory ? { inventory: this.settings.inventory } : {}),
+      ...(this.diskFailing ? { degraded: ['disk_full'] } : {}),
+    };
+    this.client.publish(topics.state(this.settings.gatewayId), JSON.stringify(birth), { qos: 1, retain: true });
+  }
+
+  /** Sizes the queue by what fits on the disk (statfs), never above queue.capacityReadings. */
+  private checkDisk(): void {
+    const queue = this.queue;
+    if (!queue) return;
+    const q = this.settings.queue;
+    const { bavail, bsize } = this.statfs(this.settings.dataDir);
+    this.freeBytes = bavail * bsize;
+    const cap = fittingCapacity({ configured: q.capacityReadings, freeBytes: this.freeBytes, queueBytes: queue.diskBytes(), reserveBytes: q.reserveBytes, bytesPerReading: q.bytesPerReading });
+    if (cap === queue.capacityReadings) return;
+    this.log.warn({ freeBytes: this.freeBytes, capacityReadings: cap, configured: q.capacityReadings }, 'uplink queue capacity set by free disk space');
+    queue.setCapacity(cap);
+    this.maybeReportDrops();
+  }
+
+  /**
+   * A queue write failed: readings are being lost. Says so once — an alarm `disk_full` sent
+   * straight (it cannot be queued) and `degraded: ['disk_full']` in the retained state — and
+   * keeps trying; the loop goes on controlling valves meanwhile.
+   */
+  private onDiskFailed(err: unknown): void {
+    if (this.diskFailing) return;
+    this.diskFailing = true;
+    this.log.error({ err: errorMessage(err), freeBytes: this.freeBytes }, 'cannot write the uplink queue: readings are lost until the disk has room');
+    const e = GatewayEvent.parse({
+      bootId: this.bootId, seq: this.eventSeq++, ts: this.clock.now(), kind: 'alarm', code: 'disk_full', severity: 'critical',
+      reason: `cannot write the uplink queue in ${this.settings.dataDir}: ${errorMessage(err)}`.slice(0, 500),
+      data: { freeBytes: Math.max(0, this.freeBytes), capacityReadings: this.queue?.capacityReadings ?? 0 },
+    });
+    if (this.client && this.connected) this.client.publish(topics.event(this.settings.gatewayId), JSON.stringify(e), { qos: 1 });
+    else if (this.direct.length < 16) this.direct.push(JSON.stringify(e));
+    this.publishBirth();
+  }
+
+  private onDiskRecovered(): void {
+    this.diskFailing = false;
+    const lost = this.lostReadings;
+    this.lostReadings = 0;
+    this.log.info({ lostReadings: lost }, 'uplink queue writable again');
+    const e = GatewayEvent.parse({
+      bootId: this.bootId, seq: this.eventSeq++, ts: this.clock.now(), kind: 'alarm', code: 'disk_recovered', severity: 'info',
+      reason: `uplink queue writable again; ${lost} readings were lost while it was not`, data: { lostReadings: lost },
+    });
+    this.safely('queueing disk_recovered', () => this.queue?.enqueue('event', JSON.stringify(e), 1, 0));
+    this.publishBirth();
+  }
+
   private onClosed(): void {
     clearTimeout(this.batchTimer);
     this.batchTimer = undefined;
@@ -287,7 +361,13 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
       throw new UplinkError('UPLINK_READING_INVALID', `reading rejected: ${i?.path.join('.')}: ${i?.message}`);
     }
     if (parsed.data.length === 0) return;
-    const pending = this.write(() => queue.addPending(parsed.data, this.clock.now()));
+    let pending: number;
+    try {
+      pending = this.write(() => queue.addPending(parsed.data, this.clock.now()));
+    } catch (err) {
+      this.lostReadings += parsed.data.length;
+      throw err;
+    }
     if (pending >= this.settings.batch.maxReadings) {
       // full messages now; while connected the remainder follows by time, offline it waits to fill.
       // The readings are already on disk: a failure here only delays sealing them
@@ -301,8 +381,11 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
 
   private write<T>(op: () => T): T {
     try {
-      return op();
+      const r = op();
+      if (this.diskFailing) this.onDiskRecovered();
+      return r;
     } catch (err) {
+      this.onDiskFailed(err);
       throw new UplinkError('UPLINK_QUEUE_WRITE_FAILED', `cannot write to the uplink queue in ${this.settings.dataDir}: is the disk full or read-only?`, { cause: err });
     }
   }
@@ -377,6 +460,10 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
       diskBytes: this.queue?.diskBytes() ?? 0, bootId: this.bootId, seq: this.seq,
       configVersion: this.downlink?.appliedVersion ?? this.configVersion,
       hostOnline: this.hostOnline,
+      capacityReadings: this.queue?.capacityReadings ?? this.settings.queue.capacityReadings,
+      freeBytes: this.freeBytes,
+      degraded: this.diskFailing ? ['disk_full'] : [],
+      lostReadings: this.lostReadings,
     };
   }
 
@@ -387,6 +474,7 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     if (!client || !queue) return;
     this.stopping = true;
     clearTimeout(this.batchTimer);
+    clearInterval(this.diskTimer);
     this.safely('sealing at stop', () => this.seal());
     // send nothing new; what is on the wire gets its PUBACK below or is resent next start
     clearTimeout(this.graceTimer);

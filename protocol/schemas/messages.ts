@@ -42,6 +42,8 @@ export const GatewayState = z.object({
   ts: Timestamp.optional(),
   configVersion: z.number().int().nonnegative().optional(),
   inventory: Inventory.optional(),
+  /** codes of what the gateway cannot do right now (e.g. `disk_full`); absent or empty = healthy */
+  degraded: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/)).max(16).optional(),
 });
 export type GatewayState = z.infer<typeof GatewayState>;
 

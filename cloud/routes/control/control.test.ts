@@ -139,6 +139,17 @@ describe('live state, events and alerts', () => {
     expect(seen.map((e) => e.type)).toEqual(expect.arrayContaining(['config', 'state', 'event', 'telemetry']));
   });
 
+  it('shows a gateway that cannot write its disk as degraded with a critical alert, until its state is healthy again', async () => {
+    const t = await setup();
+    const kinds = async () => (await t.app.inject({ url: '/api/v1/alerts', headers: t.farmer })).json().alerts.map((a: { kind: string }) => a.kind);
+    t.control.onState(GW, { online: true, ts: Date.now(), degraded: ['disk_full'] });
+    expect((await t.app.inject({ url: `/api/v1/gateways/${GW}/live`, headers: t.farmer })).json()).toMatchObject({ online: true, degraded: ['disk_full'] });
+    expect(await kinds()).toEqual(['gateway_disk_full']);
+    t.control.onState(GW, { online: true, ts: Date.now() });
+    expect((await t.app.inject({ url: `/api/v1/gateways/${GW}/live`, headers: t.farmer })).json()).toMatchObject({ degraded: [] });
+    expect(await kinds()).toEqual([]);
+  });
+
   it('streams only the user\'s own gateways over SSE', async () => {
     const t = await setup();
     const address = await t.app.listen({ port: 0, host: '127.0.0.1' });

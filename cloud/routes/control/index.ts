@@ -103,7 +103,7 @@ export const controlRoutes: FastifyPluginAsyncZod<ControlRoutesOptions> = async 
   }, async (req) => {
     await gatewayFarm(req, req.params.id, 'read');
     const l = control.liveOf(req.params.id);
-    return { gatewayId: req.params.id, online: l.online, lastSeen: l.lastSeen, readings: Object.values(l.latest), actuators: l.actuators, faults: l.faults };
+    return { gatewayId: req.params.id, online: l.online, lastSeen: l.lastSeen, readings: Object.values(l.latest), actuators: l.actuators, faults: l.faults, degraded: l.degraded };
   });
 
   app.get('/api/v1/gateways/:id/decisions', {

@@ -54,6 +54,8 @@ export const LiveView = z.object({
   readings: z.array(Reading),
   actuators: z.record(z.string(), z.boolean()),
   faults: z.record(z.string(), z.string()),
+  /** codes of what the gateway reports it cannot do (e.g. disk_full); empty when healthy */
+  degraded: z.array(z.string()),
 });
 
 export const EventsView = z.object({ events: z.array(GatewayEvent) });
