@@ -212,6 +212,9 @@ export interface Registry {
   appendAudit(e: Omit<AuditEntry, 'id'>): Promise<void>;
 
   listAudit(opts?: { entity?: string; entityId?: string; limit?: number }): Promise<AuditEntry[]>;
+
+  /** runs fn on a registry whose writes form one transaction: all of them or none (onboarding) */
+  atomically<T>(fn: (r: Registry) => Promise<T>): Promise<T>;
 }
 
 /** Events kept per gateway for the UI; older ones are pruned on insert. */

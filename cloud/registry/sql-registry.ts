@@ -8,7 +8,7 @@ import type {
 import { EVENTS_KEPT_PER_GATEWAY } from './registry.js';
 import { auditOf, commandOf, configOf, eventOf, farmOf, gatewayOf, toJson, unitOf } from './rows.js';
 import { SqlUsers, rethrowConstraint, writeAudit } from './sql-users.js';
-import type { SqlDb, SqlRunner } from './sql.js';
+import type { SqlDb, SqlRunner, SqlValue } from './sql.js';
 
 type Row = Record<string, unknown>;
 
@@ -282,6 +282,20 @@ export class SqlRegistry implements Registry {
   deleteSession(tokenHash: string): Promise<void> { return this.#users.deleteSession(tokenHash); }
   deleteSessionsForUser(userId: number): Promise<void> { return this.#users.deleteSessionsForUser(userId); }
   pruneSessions(now: number): Promise<number> { return this.#users.pruneSessions(now); }
+
+  atomically<T>(fn: (r: Registry) => Promise<T>): Promise<T> {
+    return this.#db.tx((q, trx) => {
+      // the same registry over the transaction's connection: its own tx() calls join this one
+      const inTx = Object.assign(Object.create(this.#db) as SqlDb, {
+        query: <R>(text: string, params?: SqlValue[]) => q.query<R>(text, params),
+        run: (text: string, params?: SqlValue[]) => q.run(text, params),
+        tx: <R>(f: (q2: SqlRunner, t2: typeof trx) => Promise<R>) => f(q, trx),
+        ping: async () => {},
+        close: async () => {},
+      });
+      return fn(new SqlRegistry(inTx, this.#describe));
+    });
+  }
 
   async appendAudit(e: Omit<AuditEntry, 'id'>): Promise<void> {
     await this.#db.tx((q) => writeAudit(q, e));
