@@ -6,9 +6,9 @@ import { RegistryAuditLog, RegistryFarmDirectory, RegistrySessionStore, Registry
 import { seedUsers, formatDemoLogins, type DemoLogin } from './seed.js';
 import { webAppPlugin } from './register.js';
 import { authPlugin } from './plugin.js';
-import { ControlService } from '../routes/control/service.js';
-import { MemoryLiveBus, type LiveBus } from '../routes/control/bus.js';
-import { RegistryCommandStore, RegistryConfigStore, RegistryEventStore, RegistryProvisioner } from '../routes/control/registry-stores.js';
+import { ControlService } from '../control/service.js';
+import { MemoryLiveBus, type LiveBus } from '../control/bus.js';
+import { RegistryCommandStore, RegistryConfigStore, RegistryEventStore, RegistryProvisioner } from '../control/registry-stores.js';
 import { controlConsumer } from '../control/uplink-consumer.js';
 import type { CloudMqtt } from '../ingest/sink.js';
 import { DEMO_DRONES, DEMO_PRODUCTS, MemoryFieldStore, MemoryMissionStore, demoRectangle } from '../routes/missions/catalog.js';

@@ -8,6 +8,7 @@ import { AuthError } from '../auth/errors.js';
 import type { AuthService } from '../auth/service.js';
 import type { User } from '../auth/types.js';
 import type { LiveBus } from './bus.js';
+import type { GatewaySeqStats } from '../ingest/seq-tracker.js';
 import type { CommandStore, ConfigRecord, ConfigStore, EventStore } from './stores.js';
 
 const logger = log.child({ mod: 'control' });
@@ -23,6 +24,8 @@ export interface ControlDeps {
   publish: PublishFn;
   auth: AuthService;
   clock?: Clock;
+  /** per-boot seq accounting of the ingest (absent without one: the memory app of tests) */
+  seq?: (gatewayId: string) => GatewaySeqStats | undefined;
 }
 
 export interface LiveGateway {

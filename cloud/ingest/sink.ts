@@ -1,3 +1,4 @@
+import type { GatewaySeqStats } from './seq-tracker.js';
 import type { CommandAck, ConfigAck, DecodedMessage, DroneTelemetry, GatewayEvent, GatewayState } from '../../protocol/index.js';
 
 /** What one telemetry message told the ingest (the readings themselves go to the store). */
@@ -42,4 +43,6 @@ export interface CloudMqtt {
   publish: PublishFn;
   /** returns the function that removes it */
   addConsumer(c: UplinkConsumer): () => void;
+  /** per-boot seq accounting of what this instance received */
+  seqStats(gatewayId: string): GatewaySeqStats | undefined;
 }

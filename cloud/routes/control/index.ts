@@ -7,7 +7,7 @@ import { AuthError } from '../../auth/errors.js';
 import { assertFarmAccess, visibleFarms, type Access } from '../../auth/scope.js';
 import type { FarmInfo } from '../../auth/types.js';
 import { Alert, alertsFor } from '../../control/alerts.js';
-import { CommandBody, CommandView, ConfigRecordSchema, ConfigView, EventsView, FarmView, GatewayParams, LiveView, PutConfigBody } from './schemas.js';
+import { CommandBody, CommandView, ConfigRecordSchema, ConfigView, EventsView, FarmView, GatewayParams, LiveView, PutConfigBody, SeqView } from './schemas.js';
 import type { ControlService } from '../../control/service.js';
 import { streamRoute } from './stream.js';
 import { provisionRoute, type GatewayProvisioner } from './provision.js';
@@ -95,6 +95,14 @@ export const controlRoutes: FastifyPluginAsyncZod<ControlRoutesOptions> = async 
     const rec = await control.d.commands.get(req.params.cmdId);
     if (!rec || rec.gatewayId !== req.params.id) throw new AuthError('NOT_FOUND', 'no such command on this gateway');
     return rec;
+  });
+
+  app.get('/api/v1/gateways/:id/seq', {
+    preHandler: guard,
+    schema: { tags: ['control'], summary: 'Telemetry seq accounting per boot: ranges received, open gaps, real duplicates', params: GatewayParams, response: { 200: SeqView, ...errorResponses } },
+  }, async (req) => {
+    await gatewayFarm(req, req.params.id, 'read');
+    return control.d.seq?.(req.params.id) ?? { gatewayId: req.params.id, boots: [] };
   });
 
   app.get('/api/v1/gateways/:id/live', {

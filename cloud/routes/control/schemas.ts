@@ -58,6 +58,21 @@ export const LiveView = z.object({
   degraded: z.array(z.string()),
 });
 
+const SeqGap = z.object({ from: z.number(), to: z.number() });
+/** Per boot of a gateway: what this cloud instance received of its telemetry seqs. */
+export const SeqView = z.object({
+  gatewayId: z.string(),
+  boots: z.array(z.object({
+    bootId: z.string(), firstSeq: z.number(), lastSeq: z.number(), received: z.number(),
+    /** real re-deliveries of a seq already received (not backlog arriving late) */
+    duplicates: z.number(),
+    /** seqs between firstSeq and lastSeq not received (yet): a backlog that arrives closes them */
+    missing: z.number(),
+    gaps: z.array(SeqGap).max(256),
+    lastSeenAt: z.number(),
+  })).max(3),
+});
+
 export const EventsView = z.object({ events: z.array(GatewayEvent) });
 
 export const FarmView = z.object({
