@@ -60,7 +60,7 @@ export class Db implements SqlRunner {
   async run(text: string, params?: SqlValue[]): Promise<number> { return rawRunner(this.kysely, this.dialect).run(text, params); }
 
   /** one transaction: all of fn's writes or none */
-  tx<T>(fn: (q: SqlRunner, trx: Transaction<Tables>) => Promise<T>): Promise<T> {
+  async tx<T>(fn: (q: SqlRunner, trx: Transaction<Tables>) => Promise<T>): Promise<T> {
     return this.kysely.transaction().execute((trx) => fn(rawRunner(trx, this.dialect), trx));
   }
 
