@@ -100,6 +100,23 @@ describe('docker-compose.yml', () => {
     expect(file.dataDir).toBe(services.gateway!.volumes!.find((v) => v.startsWith('gateway-data:'))!.split(':')[1]);
   });
 
+  it('builds the distribution into the image and runs it, not tsx', () => {
+    const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^RUN .*npm run build:ui && npm run build && npm prune --omit=dev/m);
+    expect(dockerfile).toMatch(/^ENV RUONGSO_FROM=dist$/m);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "bin\/ruongso\.js"\]$/m);
+    expect(fs.readFileSync(path.join(root, '.dockerignore'), 'utf8').split('\n')).toContain('dist');
+    for (const [name, s] of Object.entries(services)) {
+      if (!s.build || s.build.context !== '.') continue;
+      expect(JSON.stringify(s), name).not.toMatch(/tsx|entrypoint/);
+    }
+    // after `npm prune --omit=dev` the packages left outside the bundle must still be there
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const external = [...fs.readFileSync(path.join(root, 'bin/build.js'), 'utf8').match(/external: \[([^\]]+)\]/)![1]!.matchAll(/'([^']+)'/g)].map((m) => m[1]!);
+    expect(external.length).toBeGreaterThan(3);
+    for (const e of external.filter((x) => !x.includes('*') && x !== 'esbuild' && x !== 'thread-stream')) expect(Object.keys(pkg.dependencies), e).toContain(e);
+  });
+
   it('names only named volumes it declares', () => {
     for (const s of Object.values(services)) {
       for (const v of s.volumes ?? []) {

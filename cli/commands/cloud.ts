@@ -1,15 +1,12 @@
 import type { Command } from 'commander';
-import { CONFIG_KEYS } from '../../cloud/config.js';
 
 /** `ruongso cloud`: the cloud service alone (API, web page, ingest, embedded broker unless MQTT_URL). */
 export function register(program: Command): void {
-  const keys = Object.entries(CONFIG_KEYS).map(([k, v]) => `  ${k.padEnd(16)} ${v.doc}`).join('\n');
-  program.command('cloud')
+  const cloud = program.command('cloud')
     .description('run the cloud: web app and API, MQTT ingest, registry and telemetry store (configured by environment)')
     .option('-p, --port <port>', 'HTTP port (overrides PORT)')
     .option('--mqtt-port <port>', 'embedded broker port (overrides MQTT_PORT)')
     .option('--data-dir <dir>', 'data directory (overrides DATA_DIR)')
-    .addHelpText('after', `\nConfiguration (environment variables, or a file named by RUONGSO_CONFIG):\n${keys}\n\nCtrl-C stops it cleanly: pending telemetry is flushed and acknowledged first.`)
     .action(async (o: { port?: string; mqttPort?: string; dataDir?: string }) => {
       // imported here so `ruongso --help` stays fast
       const { loadConfig } = await import('../../cloud/config.js');
@@ -21,4 +18,11 @@ export function register(program: Command): void {
       const config = loadConfig(process.env, { ...overrides, ...demo });
       await runUntilSignal(new CloudService({ config, webApp: true }));
     });
+  // the config table needs zod: loaded only once `cloud` is the command (its --help included)
+  program.hook('preSubcommand', async (_program, sub) => {
+    if (sub !== cloud) return;
+    const { CONFIG_KEYS } = await import('../../cloud/config.js');
+    const keys = Object.entries(CONFIG_KEYS).map(([k, v]) => `  ${k.padEnd(16)} ${v.doc}`).join('\n');
+    cloud.addHelpText('after', `\nConfiguration (environment variables, or a file named by RUONGSO_CONFIG):\n${keys}\n\nCtrl-C stops it cleanly: pending telemetry is flushed and acknowledged first.`);
+  });
 }

@@ -1,23 +1,13 @@
+import { readdirSync } from 'node:fs';
 import type { Command } from 'commander';
-import { z } from 'zod';
-import { RuongSoError } from '../../lib/errors.js';
 import { simCommand } from '../main.js';
-import { shippedProfiles } from '../../edge/modbus/index.js';
-import { driftingValues, openPtyPair, startModbusSimulator, type PtyPair, type SimFaultName } from '../../simulators/modbus/index.js';
 
-const FAULTS = ['timeout', 'crc', 'unit_id', 'exception', 'stuck', 'out_of_range'] as const;
+export const FAULTS = ['timeout', 'crc', 'unit_id', 'exception', 'stuck', 'out_of_range'] as const;
 
-const Options = z.object({
-  profile: z.string().min(1),
-  tcp: z.coerce.number().int().min(1).max(65535).optional(),
-  host: z.string().default('127.0.0.1'),
-  serial: z.string().optional(),
-  pty: z.boolean().optional(),
-  baud: z.coerce.number().int().positive().default(9600),
-  unit: z.coerce.number().int().min(1).max(247).default(1),
-  fault: z.array(z.enum(FAULTS)).default([]),
-}).refine((o) => [o.tcp !== undefined, !!o.serial, !!o.pty].filter(Boolean).length === 1,
-  { message: 'give exactly one of --tcp PORT, --serial PATH or --pty' });
+/** Names of the shipped profiles, read from edge/profiles/ so that `--help` loads no Modbus code. */
+function shippedProfiles(): string[] {
+  return readdirSync(new URL('../../edge/profiles/', import.meta.url)).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort();
+}
 
 export function register(program: Command): void {
   simCommand(program)
@@ -33,37 +23,8 @@ export function register(program: Command): void {
     .option('--fault <name>', `start with a fault injected (repeatable): ${FAULTS.join(', ')}`, (v: string, acc: string[]) => [...acc, v], [] as string[])
     .addHelpText('after', '\nExamples:\n  ruongso sim modbus --profile soil-rs485-4in1 --tcp 1502\n  ruongso sim modbus --profile paddy-water-level --pty --unit 2\n  mbpoll -m tcp -p 1502 -r 1 -c 4 127.0.0.1   # read it back')
     .action(async (raw: Record<string, unknown>) => {
-      const parsed = Options.safeParse(raw);
-      if (!parsed.success) {
-        const i = parsed.error.issues[0];
-        throw new RuongSoError('CLI_USAGE', `sim modbus: ${i?.path.length ? `--${i.path.join('.')}: ` : ''}${i?.message}`);
-      }
-      await serve(parsed.data);
+      const { runSimModbus } = await import('../sim/modbus.js');
+      await runSimModbus(raw);
     });
 }
 
-async function serve(o: z.output<typeof Options>): Promise<void> {
-  let pty: PtyPair | undefined;
-  if (o.pty) pty = await openPtyPair();
-  const transport = o.tcp !== undefined
-    ? { transport: 'tcp' as const, port: o.tcp, host: o.host }
-    : { transport: 'rtu' as const, path: pty ? pty.b : o.serial!, baudRate: o.baud };
-  const sim = await startModbusSimulator(transport, {
-    unitId: o.unit,
-    profile: o.profile,
-    values: driftingValues(),
-    onCoilWrite: (coil, on) => process.stdout.write(`coil ${coil.address}${coil.name ? ` (${coil.name})` : ''} → ${on ? 'on' : 'off'}\n`),
-  });
-  for (const f of o.fault) sim.setFault(f as SimFaultName, true);
-  const gatewaySide = pty ? `rtu://${pty.a}?baud=${o.baud}` : sim.url;
-  const d = sim.device();
-  process.stdout.write(`serving ${d.profile.name} as unit ${d.unitId}; point the gateway at ${gatewaySide}\n`);
-  for (const p of d.profile.points) process.stdout.write(`  ${p.metric} fc${p.function} @${p.address} (${p.type}) ≈ ${d.value(p)} ${p.unit}\n`);
-  if (o.fault.length) process.stdout.write(`  faults on: ${o.fault.join(', ')}\n`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  await sim.stop();
-  await pty?.close();
-}
