@@ -18,6 +18,7 @@ import { MemoryCommandStore, MemoryConfigStore, MemoryEventStore } from '../clou
 import { MemoryLiveBus } from '../cloud/control/bus.js';
 import { mqttPublisher } from '../cloud/control/mqtt-bridge.js';
 import { missionPlatform } from '../cloud/routes/missions/platform.js';
+import { DEMO_CATALOG } from '../cloud/routes/missions/catalog.js';
 import { openMissionDb } from '../cloud/missions/mission-db.js';
 import { loadAsApplied } from '../cloud/missions/as-applied.js';
 import { routeFromGeoJson } from '../cloud/missions/export-geojson.js';
@@ -56,7 +57,7 @@ describe('a spray mission from plan to verified on the cloud', () => {
     const db = openMissionDb(c.config);
     app.addHook('onClose', async () => { await client.endAsync(); await db.close(); });
     const control = new ControlService({ configs: new MemoryConfigStore(), commands: new MemoryCommandStore(), events: new MemoryEventStore(), bus: new MemoryLiveBus(), publish: mqttPublisher(client), auth });
-    await registerAccountsAndControl(app, { auth, control, missions: await missionPlatform({ db, telemetry: c.store, publish: mqttPublisher(client) }) });
+    await registerAccountsAndControl(app, { auth, control, missions: await missionPlatform({ db, telemetry: c.store, publish: mqttPublisher(client), catalog: DEMO_CATALOG }) });
   };
 
   it('plans, approves with a notice on the broker, flies over MQTT, stores the log and verifies it', async () => {

@@ -11,7 +11,7 @@ import { MemoryLiveBus, type LiveBus } from '../control/bus.js';
 import { RegistryCommandStore, RegistryConfigStore, RegistryEventStore, RegistryProvisioner } from '../control/registry-stores.js';
 import { controlConsumer } from '../control/uplink-consumer.js';
 import type { CloudMqtt } from '../ingest/sink.js';
-import { DEMO_DRONES, DEMO_PRODUCTS, MemoryFieldStore, MemoryMissionStore, demoRectangle } from '../routes/missions/catalog.js';
+import { DEMO_CATALOG, MemoryFieldStore, MemoryMissionStore, demoRectangle, loadMissionCatalog } from '../routes/missions/catalog.js';
 import fp from 'fastify-plugin';
 import { missionPlatform } from '../routes/missions/platform.js';
 import type { SqlDb } from '../registry/sql.js';
@@ -79,9 +79,11 @@ const registryWebApp: FastifyPluginAsync<RegistryWebAppOptions> = async (app, o)
   const missionDb = o.missionDb?.();
   if (missionDb) app.addHook('onClose', () => missionDb.close());
   const telemetry = o.telemetry?.();
+  // demo drones only in the demo; production plans with the cooperative's own catalogue file
+  const catalog = o.mode === 'demo' ? DEMO_CATALOG : loadMissionCatalog(process.env.MISSION_CATALOG_FILE);
   const missions = missionDb
-    ? await missionPlatform({ db: missionDb, publish, clock, seedFields: o.mode === 'demo' ? fields : [], ...(telemetry ? { telemetry } : {}) })
-    : { fields: new MemoryFieldStore(o.mode === 'demo' ? fields : []), missions: new MemoryMissionStore(), drones: DEMO_DRONES, products: DEMO_PRODUCTS, clock, publish, ...(telemetry ? { telemetry } : {}) };
+    ? await missionPlatform({ db: missionDb, publish, clock, catalog, seedFields: o.mode === 'demo' ? fields : [], ...(telemetry ? { telemetry } : {}) })
+    : { fields: new MemoryFieldStore(o.mode === 'demo' ? fields : []), missions: new MemoryMissionStore(), ...catalog, clock, publish, ...(telemetry ? { telemetry } : {}) };
   await app.register(authPlugin, { service: auth });
   await app.register(webAppPlugin, {
     auth, control, provisioner: new RegistryProvisioner(o.registry),

@@ -13,6 +13,7 @@ import { ControlService } from '../../cloud/control/service.js';
 import { MemoryCommandStore, MemoryConfigStore, MemoryEventStore } from '../../cloud/control/stores.js';
 import { MemoryLiveBus } from '../../cloud/control/bus.js';
 import { missionPlatform, type MissionPlatformDeps } from '../../cloud/routes/missions/platform.js';
+import { DEMO_CATALOG } from '../../cloud/routes/missions/catalog.js';
 import { openSqliteDb } from '../../cloud/registry/sqlite-db.js';
 import { SqliteTelemetryStore } from '../../cloud/telemetry/sqlite-store.js';
 import { withAsAppliedLog } from '../../cloud/missions/as-applied.js';
@@ -37,7 +38,7 @@ export async function buildMissionApp(o: Partial<Pick<MissionPlatformDeps, 'requ
   const telemetry = new SqliteTelemetryStore({ file: path.join(dir, 't.sqlite') });
   await telemetry.init();
   const missions = await missionPlatform({
-    db, telemetry, clock, seedFields: demoFields(DEMO_FARMS), ...o,
+    db, telemetry, clock, seedFields: demoFields(DEMO_FARMS), catalog: DEMO_CATALOG, ...o,
     publish: async (topic, payload, opts) => { published.push({ topic, payload, qos: opts.qos }); },
   });
   const app = Fastify({ logger: false });

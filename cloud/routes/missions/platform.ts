@@ -4,7 +4,7 @@ import { SqlMissionStore } from '../../missions/sql-store.js';
 import type { TelemetryStore } from '../../telemetry/store.js';
 import type { PublishFn } from '../../control/service.js';
 import type { Clock } from '../../../lib/time.js';
-import { DEMO_DRONES, DEMO_PRODUCTS } from './catalog.js';
+import type { MissionCatalog } from './catalog.js';
 import type { MissionRoutesOptions } from './context.js';
 
 export interface MissionPlatformDeps {
@@ -15,6 +15,8 @@ export interface MissionPlatformDeps {
   /** MissionStatus on approval, e.g. mqttPublisher(client) */
   publish?: PublishFn;
   clock?: Clock;
+  /** drones and products: the cooperative's catalogue (loadMissionCatalog), or DEMO_CATALOG when seeding the demo */
+  catalog: MissionCatalog;
   /** demo fields, created once if missing */
   seedFields?: FieldRecord[];
   requireWeather?: boolean;
@@ -33,7 +35,7 @@ export async function missionPlatform(d: MissionPlatformDeps): Promise<MissionRo
     if (!(await fields.get(f.id))) await fields.create({ createdBy: 'demo', createdAt: d.clock?.now() ?? Date.now(), ...f });
   }
   return {
-    fields, missions, drones: DEMO_DRONES, products: DEMO_PRODUCTS,
+    fields, missions, drones: d.catalog.drones, products: d.catalog.products,
     ...(d.clock ? { clock: d.clock } : {}), ...(d.telemetry ? { telemetry: d.telemetry } : {}), ...(d.publish ? { publish: d.publish } : {}),
     ...(d.requireWeather !== undefined ? { requireWeather: d.requireWeather } : {}), ...(d.weather ? { weather: d.weather } : {}),
     ...(d.verifyThresholds ? { verifyThresholds: d.verifyThresholds } : {}), ...(d.routeLimits ? { routeLimits: d.routeLimits } : {}),
