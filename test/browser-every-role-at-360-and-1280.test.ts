@@ -72,13 +72,22 @@ describe.skipIf(!ok)('browser: every role\'s pages at 360 px (vi) and 1280 px (e
         expect(await overflow(page)).toBeLessThanOrEqual(1);
         await browser.screenshot(`${r.role}-${v.width}-${v.lang}`);
         if (r.role === 'admin' || r.role === 'technician') {
-          for (const route of ['audit', 'users']) {
+          for (const route of r.role === 'admin' ? ['audit', 'users', 'orgs'] : ['audit', 'users']) {
             await page.goto(`${cloud.webUrl}/#/${route}`);
             await page.locator('#main h1').first().waitFor();
             await page.waitForLoadState('networkidle');
             expect(await overflow(page), route).toBeLessThanOrEqual(1);
             if (r.role === 'admin') await browser.screenshot(`${r.role}-${route}-${v.width}-${v.lang}`);
           }
+        }
+        if (r.role === 'admin') {
+          // the organisation screen writes through the onboarding API
+          const id = `htx-test-${v.width}`;
+          await page.locator('#org-addCooperative-id').fill(id);
+          await page.locator('#org-addCooperative-name').fill(`HTX thử ${v.width}`);
+          await page.locator('#org-addCooperative-unitId').selectOption('vn-st-tde-dai-an-2');
+          await page.locator('form[aria-label] button[type=submit]').nth(1).click();
+          await expect.poll(() => page.getByTestId('orgs').textContent()).toContain(`HTX thử ${v.width} · Đại Ân 2 ${id}`);
         }
         expect(browser.errors).toEqual([]);
       }, 60_000);

@@ -153,7 +153,7 @@ describe.skipIf(!ok)('browser: every text a person reads in the app comes from t
     await page.waitForLoadState('networkidle');
     await expectAllFromCatalogue(page, 'officer');
     await login(page, 'admin');
-    for (const route of ['', 'users', 'audit']) {
+    for (const route of ['', 'users', 'audit', 'orgs']) {
       await page.goto(`${chain.url}/#/${route}`);
       await page.locator('main h1').first().waitFor();
       await page.waitForLoadState('networkidle');

@@ -12,9 +12,10 @@ import { OfficerPage } from './pages/officer.js';
 import { AuditPage } from './pages/audit.js';
 import { AccountPage } from './pages/account.js';
 import { UsersPage } from './pages/users.js';
+import { OrganisationsPage } from './pages/organisations.js';
 
-type Route = 'home' | 'audit' | 'account' | 'users';
-const ROUTES: Record<string, Route> = { '#/audit': 'audit', '#/account': 'account', '#/users': 'users' };
+type Route = 'home' | 'audit' | 'account' | 'users' | 'orgs';
+const ROUTES: Record<string, Route> = { '#/audit': 'audit', '#/account': 'account', '#/users': 'users', '#/orgs': 'orgs' };
 const routeOf = (): Route => ROUTES[location.hash] ?? 'home';
 
 function LinkBanner() {
@@ -37,6 +38,7 @@ function Header({ user }: { user: Me }) {
       <nav aria-label={t('menu')}>
         {staff && <a href="#/audit">{t('audit')}</a>}
         {staff && <a href="#/users">{t('users')}</a>}
+        {user.role === 'admin' && <a href="#/orgs">{t('organisations')}</a>}
         <a href="#/account" data-testid="who">{user.name}{user.demo && <span class="badge" title={t('demoTitle')}>{t('demoBadge')}</span>}</a>
         <label class="sr" for="lang">{t('language')}</label>
         <select id="lang" value={loc === 'en' ? 'en' : 'vi'} onChange={(e) => setLocale((e.target as HTMLSelectElement).value as Locale)}>
@@ -59,6 +61,7 @@ function Page({ user, route }: { user: Me; route: Route }) {
   if (route === 'account') return <AccountPage />;
   if (route === 'audit' && staff) return <AuditPage user={user} />;
   if (route === 'users' && staff) return <UsersPage user={user} />;
+  if (route === 'orgs' && user.role === 'admin') return <OrganisationsPage user={user} />;
   if (route !== 'home') return <p class="error" role="alert">{t('forbidden' as MsgKey)}</p>;
   return <Home user={user} />;
 }

@@ -43,9 +43,11 @@ export function FieldUpload({ farms, onCreated }: { farms: Array<{ id: string; n
           </select></div>
         <div class="field"><label for="up-name">{t('fieldName')}</label>
           <input id="up-name" maxLength={100} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} /></div>
+        {/* the browser's own file button speaks its own language: ours is a label in the app's */}
         <div class="field"><label for="up-file">{t('boundaryFile')}</label>
-          <input id="up-file" type="file" required accept=".geojson,.json,.kml,application/geo+json,application/vnd.google-earth.kml+xml"
-            onChange={(e) => setFile((e.target as HTMLInputElement).files?.[0] ?? null)} /></div>
+          <input id="up-file" class="sr" type="file" required accept=".geojson,.json,.kml,application/geo+json,application/vnd.google-earth.kml+xml"
+            onChange={(e) => setFile((e.target as HTMLInputElement).files?.[0] ?? null)} />
+          <span><label for="up-file" class="button" aria-hidden="true">{t('chooseFile')}</label> <small>{file ? file.name : t('noFileChosen')}</small></span></div>
         <button type="submit" class="primary" disabled={busy || !file}>{t('upload')}</button>
       </form>
       {error && (

@@ -49,7 +49,7 @@ export function UsersPage({ user }: { user: Me }) {
       setUsers((old) => (old ?? []).map((x) => (x.id === u.id ? { ...x, ...next, active: next.active ?? u.active === false } : x)));
     } catch (err) { setError(err); }
   };
-  if (!users) return error ? <ErrorBox error={error} /> : <p>{t('loading')}</p>;
+  if (!users) return <section class="card"><h1>{t('users')}</h1>{error ? <ErrorBox error={error} /> : <p>{t('loading')}</p>}</section>;
   return (
     <section class="card">
       <h1>{t('users')}</h1>
