@@ -27,7 +27,21 @@ export function sqliteDialect(file: string): Dialect {
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
-    return db;
+    // Kysely prepares every statement it runs; the registry runs the same few thousands of times a
+    // minute, and preparing is most of their cost: keep them (bounded, the SQL text is the key)
+    const cache = new Map<string, Database.Statement>();
+    return {
+      close: () => { cache.clear(); db.close(); },
+      prepare: (text: string) => {
+        let stmt = cache.get(text);
+        if (!stmt) {
+          stmt = db.prepare(text);
+          if (cache.size >= 500) cache.clear();
+          cache.set(text, stmt);
+        }
+        return stmt;
+      },
+    };
   };
   return {
     createAdapter: () => new SqliteAdapter(),
