@@ -145,7 +145,8 @@ export class CloudService {
     }
 
     // drones' as-applied logs go to the telemetry store beside the gateways' readings
-    const sink = withAsAppliedLog(new RegistryIngestSink(recordingRegistry(this.registry, facts), { clock: this.#clock, log: this.opts.log, onlineChanged: this.opts.onlineChanged }), this.store, { log: this.opts.log });
+    const registrySink = new RegistryIngestSink(recordingRegistry(this.registry, facts), { clock: this.#clock, log: this.opts.log, onlineChanged: this.opts.onlineChanged });
+    const sink = withAsAppliedLog(registrySink, this.store, { log: this.opts.log });
     const ingest = new Ingest({
       ...this.opts.ingest,
       store: this.store, sink, mqttUrl: this.brokerUrl,
@@ -162,6 +163,12 @@ export class CloudService {
     this.ingest = ingest;
     await ingest.start();
     this.#started.push(() => ingest.stop());
+    // a broker crash sends no wills: silent gateways are marked unreachable after the keepalive timeout
+    const sweep = setInterval(() => {
+      registrySink.sweepUnreachable().catch((err: unknown) => this.log.warn({ err }, 'unreachable sweep failed'));
+    }, 15_000);
+    sweep.unref();
+    this.#started.push(async () => clearInterval(sweep));
 
     const web = this.opts.webApp;
     const tileUrl = typeof web === 'object' && web.tileUrl !== undefined ? web.tileUrl : c.TILE_URL;

@@ -39,6 +39,8 @@ export interface LiveGateway {
   faults: Record<string, string>;
   /** what the gateway's state says it cannot do (e.g. disk_full) */
   degraded: string[];
+  /** boot of the last birth: a will of another boot is stale */
+  bootId?: string;
   /** the config version the gateway says it runs (birth), its file's initialConfig included */
   configVersion?: number;
 }
@@ -130,6 +132,8 @@ export class ControlService {
 
   onState(gw: string, s: GatewayState): void {
     const l = this.liveOf(gw);
+    if (!s.online && s.bootId && l.bootId && s.bootId !== l.bootId) return;
+    if (s.online && s.bootId) l.bootId = s.bootId;
     l.online = s.online;
     if (s.online) l.degraded = s.degraded ?? [];
     if (s.configVersion !== undefined) l.configVersion = s.configVersion;

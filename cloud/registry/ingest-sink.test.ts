@@ -30,6 +30,23 @@ describe('RegistryIngestSink', () => {
     expect(changes.map((c) => c.online)).toEqual([true, false, true]);
   });
 
+  it('ignores a late will of an older boot, and marks a silent gateway unreachable once', async () => {
+    const birth = fixture<GatewayState>('state-birth');
+    await sink.onState('gw1', { ...birth, bootId: 'boot-new' }, now);
+    await sink.onState('gw1', { online: false, bootId: 'boot-old' }, now + 1);
+    expect(await registry.getGateway('gw1')).toMatchObject({ online: true });
+    expect(changes.map((c) => c.online)).toEqual([true]);
+    now += 60_000;
+    expect(await sink.sweepUnreachable(90_000)).toEqual([]);
+    now += 60_000;
+    expect(await sink.sweepUnreachable(90_000)).toEqual(['gw1']);
+    expect(await sink.sweepUnreachable(90_000)).toEqual([]);
+    expect(changes.map((c) => c.online)).toEqual([true, false]);
+    // the gateway was fine (the cloud was cut off): its next message is its recovery
+    await sink.onTelemetry('gw1', { bootId: 'boot-new', seq: 1, count: 1, ts: now });
+    expect(changes.map((c) => c.online)).toEqual([true, false, true]);
+  });
+
   it('moves lastSeen and lastSeq with telemetry, and keeps events and acks', async () => {
     await sink.onTelemetry('gw1', { bootId: 'boot-a1', seq: 7, count: 5, ts: now - 10 });
     now += 1000;
