@@ -24,6 +24,11 @@ export default tseslint.config(
     },
   },
   {
+    // the web app's service worker runs in the browser's worker scope
+    files: ['cloud/ui/public/**/*.js'],
+    languageOptions: { globals: { self: 'readonly', caches: 'readonly', fetch: 'readonly', Response: 'readonly', Request: 'readonly' } },
+  },
+  {
     files: ['**/*.{ts,tsx,mts,cts}'],
     extends: [...tseslint.configs.recommendedTypeChecked],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
