@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fixture } from '../../protocol/fixtures/index.js';
 import { filters, topics, type DecodedMessage, type Telemetry } from '../../protocol/index.js';
 import { SqliteTelemetryStore } from '../telemetry/sqlite-store.js';
+import { metricsRegistry } from '../metrics.js';
 import { Ingest } from './ingest.js';
 import type { IngestSink } from './sink.js';
 
@@ -82,5 +83,20 @@ describe('Ingest', () => {
     await watch.publishAsync(topics.telemetry('gw-u2'), JSON.stringify({ ...telemetry, seq: 7 }), { qos: 1 });
     await vi.waitFor(async () => expect(await store.latest('gw-u2')).toHaveLength(telemetry.readings.length), { timeout: 5000 });
     expect(ingest.seqStats('gw-u2')?.boots[0]).toMatchObject({ bootId: telemetry.bootId, lastSeq: 7, received: 1 });
+  });
+
+  it('refuses readings outside their metric\'s physical range or dated ahead of the cloud clock, counted, and stores the rest', async () => {
+    const { ingest, watch, store } = await setup();
+    await ingest.start();
+    cleanups.push(() => ingest.stop());
+    const now = Date.now();
+    const at = (value: number, ts = now) => ({ sensor: 'wl1', metric: 'water_level', value, unit: 'cm', ts });
+    const readings = [at(-12, now - 2000), at(1e308, now - 1000), { ...at(-8), sensor: 'wl2' }, { ...at(-5, now + 3_600_000), sensor: 'wl3' }];
+    await watch.publishAsync(topics.telemetry('gw-u3'), JSON.stringify({ bootId: 'boot-u3', seq: 0, readings }), { qos: 1 });
+    await vi.waitFor(async () => expect((await store.latest('gw-u3')).map((r) => [r.sensor, r.value]).sort()).toEqual([['wl1', -12], ['wl2', -8]]), { timeout: 5000 });
+    const m = await metricsRegistry.getSingleMetric('ruongso_ingest_rejected_total')?.get();
+    const n = (reason: string) => m?.values.find((v) => v.labels.reason === reason)?.value ?? 0;
+    expect(n('range')).toBeGreaterThanOrEqual(1);
+    expect(n('future')).toBeGreaterThanOrEqual(1);
   });
 });

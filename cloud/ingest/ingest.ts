@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import mqtt, { type IClientOptions, type ISubscriptionMap, type MqttClient } from 'mqtt';
-import { decodePayload, filters, sharedFilter, topics, type DecodedMessage, type HostState, type ParsedTopic, type Telemetry } from '../../protocol/index.js';
+import { decodePayload, filters, metricInfo, sharedFilter, topics, type DecodedMessage, type HostState, type ParsedTopic, type Telemetry } from '../../protocol/index.js';
 import { RuongSoError } from '../../lib/errors.js';
 import { log as rootLog, type Logger } from '../../lib/log.js';
 import { systemClock, type Clock } from '../../lib/time.js';
@@ -45,6 +45,8 @@ export interface IngestOptions {
   subscribeDrones?: boolean;
   /** between reconnect attempts; short, so the ingest is back before the gateways after a broker restart */
   reconnectPeriodMs?: number;
+  /** readings dated more than this ahead of the cloud clock are refused (default 5 min) */
+  maxFutureMs?: number;
   /** longest wait between spool replay attempts while the store stays down (default 5 s) */
   replayMaxDelayMs?: number;
   clock?: Clock;
@@ -261,7 +263,15 @@ export class Ingest implements CloudMqtt {
 
   private addTelemetry(gatewayId: string, msg: Telemetry): void {
     const points = this.batch.points;
+    const latest = this.clock.now() + (this.opts.maxFutureMs ?? 5 * 60_000);
     for (const r of msg.readings as StoredReading[]) {
+      const refused = refusal(r, latest);
+      if (refused) {
+        // the rest of the message is good: only this reading is refused, counted and logged
+        ingestRejectedTotal.inc({ reason: refused });
+        this.rejects.report({ kind: 'gw', gatewayId, channel: 'telemetry' }, refused, `${r.sensor}/${r.metric} = ${r.value} at ${r.ts}: ${refused === 'future' ? 'dated ahead of the cloud clock' : 'outside the metric\'s physical range'}`);
+        continue;
+      }
       if (r.quality === 'bad') readingsBadQualityTotal.inc();
       // the schema's output is a fresh object of ours: tag it instead of copying it (GC pressure)
       r.gatewayId = gatewayId;
@@ -310,6 +320,20 @@ export class Ingest implements CloudMqtt {
       default: return undefined;
     }
   }
+}
+
+// no metric of ours comes near this; beyond it aggregates could overflow to Infinity
+const MAX_ABS_VALUE = 1e12;
+
+/** Why a reading is refused at the ingest, or null: outside its metric's physical range, or from the future. */
+function refusal(r: StoredReading, latestTs: number): 'range' | 'future' | null {
+  if (r.ts > latestTs) return 'future';
+  if (r.value === null) return null;
+  if (Math.abs(r.value) > MAX_ABS_VALUE) return 'range';
+  const m = metricInfo(r.metric);
+  // a bad reading keeps its (out-of-range) value as evidence; a good one must be plausible
+  if (m && r.quality !== 'bad' && (r.value < m.min || r.value > m.max)) return 'range';
+  return null;
 }
 
 function channelOf(t: ParsedTopic | null): string {
