@@ -43,6 +43,7 @@ export const authPlugin = fp<AuthPluginOptions>(async (app, opts) => {
   app.decorate('auth', opts.service);
   app.decorateRequest('user', null);
   app.decorateRequest('sessionToken', null);
+  app.addHook('onRoute', (route) => guardsFirst(route as { preHandler?: unknown; preValidation?: unknown }));
   const allowed = new Set((opts.allowedOrigins ?? []).map((o) => new URL(o).host));
   app.addHook('onRequest', async (req) => {
     refuseCrossSiteWrite(req, allowed);
@@ -78,14 +79,33 @@ export function refuseCrossSiteWrite(req: FastifyRequest, allowedHosts: Readonly
   }
 }
 
-/** A preHandler that lets only logged-in users with one of the roles through (401 / 403). */
+const GUARD = Symbol('ruongso.roleGuard');
+
+/**
+ * A guard that lets only logged-in users with one of the roles through (401 / 403). Given as a
+ * route's preHandler, the auth plugin moves it to preValidation: who may call a route is decided
+ * before its body is validated, so a role without access gets 403, never a schema's 400.
+ */
 export function requireRole(...roles: Role[]): preHandlerAsyncHookHandler {
-  return async (req) => {
+  const guard = async (req: FastifyRequest) => {
     if (!req.user) throw new AuthError('AUTH_REQUIRED', 'log in first');
     if (roles.length && !roles.includes(req.user.role)) {
       throw new AuthError('AUTH_FORBIDDEN', `this needs the role ${roles.join(' or ')}; you are ${req.user.role}`);
     }
   };
+  return Object.assign(guard, { [GUARD]: true }) as unknown as preHandlerAsyncHookHandler;
+}
+
+const isGuard = (h: unknown) => typeof h === 'function' && (h as unknown as Record<symbol, unknown>)[GUARD] === true;
+
+/** onRoute: role guards out of preHandler, to the front of preValidation. */
+function guardsFirst(route: { preHandler?: unknown; preValidation?: unknown }): void {
+  const pre = route.preHandler === undefined ? [] : [route.preHandler].flat();
+  const guards = pre.filter(isGuard);
+  if (!guards.length) return;
+  const rest = pre.filter((h) => !isGuard(h));
+  route.preHandler = rest.length ? rest : undefined;
+  route.preValidation = [...guards, ...(route.preValidation === undefined ? [] : [route.preValidation].flat())];
 }
 
 /** The logged-in user of a request guarded by requireRole. */

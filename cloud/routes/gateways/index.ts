@@ -40,7 +40,7 @@ function summary(g: GatewayView, latest: LatestReading[] | null): z.infer<typeof
 /** GET /api/v1/gateways, /:id, /:id/latest, /:id/readings */
 export const gatewayRoutes: FastifyPluginAsyncZod<GatewayRoutesOptions> = async (app, { registry, store, clock, scoped }) => {
   // officers see aggregates (reports), never one farm's gateway
-  if (scoped) app.addHook('preHandler', requireRole('farmer', 'technician', 'admin'));
+  if (scoped) app.addHook('preValidation', requireRole('farmer', 'technician', 'admin'));
   const canRead = async (req: FastifyRequest, g: GatewayView): Promise<boolean> => {
     if (!scoped || req.user?.role === 'admin') return true;
     const farm = g.farmId ? await registry.getFarm(g.farmId) : null;

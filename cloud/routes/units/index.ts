@@ -25,7 +25,7 @@ const admin = requireRole('admin');
  * audited transaction (old → new); POST /api/v1/onboarding/district loads a whole district at once.
  */
 export const unitRoutes: FastifyPluginAsyncZod<{ registry: Registry; scoped?: boolean }> = async (app, { registry, scoped }) => {
-  if (scoped) app.addHook('preHandler', requireRole());
+  if (scoped) app.addHook('preValidation', requireRole());
   const mustExist = async <T>(what: string, id: string, find: () => Promise<T | undefined | null>) => {
     const x = await find();
     if (!x) throw new NotFoundError(`${what} ${id} does not exist`);
