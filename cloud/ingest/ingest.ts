@@ -5,6 +5,7 @@ import { decodePayload, filters, metricInfo, sharedFilter, topics, type DecodedM
 import { RuongSoError } from '../../lib/errors.js';
 import { log as rootLog, type Logger } from '../../lib/log.js';
 import { systemClock, type Clock } from '../../lib/time.js';
+import { LogThrottle } from '../../lib/log-throttle.js';
 import { ingestRejectedTotal, mqttMessagesTotal, readingsBadQualityTotal } from '../metrics.js';
 import type { StoredReading, TelemetryStore } from '../telemetry/store.js';
 import { AckGate } from './ack-gate.js';
@@ -78,6 +79,7 @@ export class Ingest implements CloudMqtt {
   private readonly rejects: RejectLog;
   private sharedInUse = false;
   private connects = 0;
+  private readonly throttle = new LogThrottle(30_000);
 
   constructor(private readonly opts: IngestOptions) {
     this.log = (opts.log ?? rootLog).child({ mod: 'ingest' });
@@ -113,8 +115,10 @@ export class Ingest implements CloudMqtt {
     this.gate = new AckGate(client);
     client.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet.messageId));
     client.on('connect', () => { this.connects++; });
-    client.on('error', (err) => this.log.warn({ err: err.message }, 'MQTT error'));
-    client.on('offline', () => this.log.warn({ url: this.opts.mqttUrl }, 'MQTT broker unreachable; retrying'));
+    // a broker that is down errors on every attempt (4 a second): one line per 30 s, with a count
+    client.on('error', (err) => this.throttle.hit(`error:${err.message}`, (repeated) => this.log.warn({ err: err.message, repeated }, 'MQTT error')));
+    client.on('offline', () => this.throttle.hit('offline', (repeated) => this.log.warn({ url: this.opts.mqttUrl, repeated }, 'MQTT broker unreachable; retrying')));
+    client.on('connect', () => { this.throttle.clear('offline'); });
     await new Promise<void>((resolve, reject) => {
       const fail = (err: Error) => {
         client.removeListener('connect', ok);

@@ -9,6 +9,7 @@ import {
 import { systemClock, type Clock } from '../../lib/time.js';
 import { log as rootLog, type Logger } from '../../lib/log.js';
 import { errorMessage } from '../../lib/errors.js';
+import { LogThrottle } from '../../lib/log-throttle.js';
 import { DiskQueue, type DropReport } from './disk-queue.js';
 import { Forwarder } from './forwarder.js';
 import { fittingCapacity, realStatFs, type StatFs } from './disk-guard.js';
@@ -89,6 +90,8 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
   private connections = 0;
   private graceTimer: NodeJS.Timeout | undefined;
   private readonly statfs: StatFs;
+  /** repeated connection errors: one log line per 30 s with a count */
+  private readonly throttle = new LogThrottle(30_000);
   private diskTimer: NodeJS.Timeout | undefined;
   /** the last queue write failed (disk full or read-only): degraded until one succeeds */
   private diskFailing = false;
@@ -164,7 +167,7 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     client.on('connect', (connack) => this.onConnected(connack.sessionPresent));
     client.on('close', () => this.onClosed());
     client.on('reconnect', () => this.backoff());
-    client.on('error', (err) => this.log.warn({ err: errorMessage(err) }, 'MQTT connection error'));
+    client.on('error', (err) => this.throttle.hit(errorMessage(err), (repeated) => this.log.warn({ err: errorMessage(err), repeated }, 'MQTT connection error')));
     client.on('message', (topic, payload, packet) => {
       if (parseTopic(topic)?.kind === 'host') this.onHostState(topic, payload, packet.retain);
       else if (topic === topics.config(s.gatewayId)) void this.downlink?.handle('config', payload);
