@@ -103,7 +103,7 @@ export function measureCoverage(sprayLines: XY[][], sprayable: LocalMulti, swath
     const s = index.intervals(y);
     const hits = buckets[k]!.map((i) => shapeInterval(shapes[i]!, y));
     const c = mergeIntervals(hits.filter((v): v is [number, number] => v !== null));
-    twice += doubleLength(buckets[k]!.flatMap((i, j) => (shapes[i]!.kind === 'quad' && hits[j] ? [hits[j]!] : []))) * step;
+    twice += doubleLength(buckets[k]!.flatMap((i, j) => (shapes[i]!.kind === 'quad' && hits[j] ? [hits[j]] : []))) * step;
     const inS = overlapLength(s, c);
     inside += intervalsLength(s) * step;
     covered += inS * step;

@@ -27,5 +27,5 @@ export function cellsBetween(grid: CompactGrid, lo: number, hi: number): LocalMu
 
 export function toWgs84(m: LocalMulti, origin: [number, number]): MultiPolygon {
   const frame = new LocalFrame(origin);
-  return { type: 'MultiPolygon', coordinates: m.map((p) => p.map((ring) => frame.ringToLonLat(ring as XY[]))) };
+  return { type: 'MultiPolygon', coordinates: m.map((p) => p.map((ring) => frame.ringToLonLat(ring))) };
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { MultiPolygon } from 'geojson';
 import { MissionError } from './errors.js';
 import type { Field } from './field.js';
-import { frameFor, type LocalFrame, type LocalMulti, type LonLat, type XY } from './geo/local-frame.js';
+import { frameFor, type LocalFrame, type LocalMulti, type LonLat } from './geo/local-frame.js';
 import { bufferLocal, differenceLocal, intersectLocal, multiArea, unionLocal } from './geo/ops.js';
 import { rotateMulti } from './geo/scanline.js';
 import { chooseHeading, headingRotation } from './heading.js';
@@ -161,7 +161,7 @@ export function planMission(req: PlanRequest): Plan {
     sorties: sortieSummaries(legs, litresPerM, drone.speedMps),
     refillPoints: refillPointsOf(legs, frame),
     metrics,
-    sprayable: { type: 'MultiPolygon', coordinates: sprayable.map((p) => p.map((r) => frame.ringToLonLat(r as XY[]))) },
+    sprayable: { type: 'MultiPolygon', coordinates: sprayable.map((p) => p.map((r) => frame.ringToLonLat(r))) },
   };
 }
 

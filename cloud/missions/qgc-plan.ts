@@ -163,7 +163,7 @@ export function routeFromQgc(json: unknown, opts: QgcImportOptions = {}): Flight
     pos = p;
   };
   for (const it of items) {
-    const [p1, p2, , , lat, lon, a] = it.params;
+    const [, p2, , , lat, lon, a] = it.params;
     const at: LonLat | null = lat && lon ? [lon, lat] : null;
     switch (it.command) {
       case MAV_CMD.DO_SPRAYER: case MAV_CMD.DO_SET_ACTUATOR: spray = pumpState(it.command, it.params) ?? spray; break;

@@ -1,7 +1,7 @@
 import type { MultiPolygon } from 'geojson';
 import { MissionError } from './errors.js';
 import type { Field } from './field.js';
-import { frameFor, type XY } from './geo/local-frame.js';
+import { frameFor } from './geo/local-frame.js';
 import { bufferLocal, multiArea } from './geo/ops.js';
 import { planMission } from './planner.js';
 import type { Plan } from './types.js';
@@ -24,7 +24,7 @@ export function resprayPlan(original: Plan, report: VerificationReport, field: F
   if (multiArea(grown) < 1) {
     throw new MissionError('RESPRAY_NOTHING_MISSED', 'the verification found no missed or under-dosed ground to respray', { context: { params: { verdict: report.verdict } } });
   }
-  const area: MultiPolygon = { type: 'MultiPolygon', coordinates: grown.map((p) => p.map((r) => frame.ringToLonLat(r as XY[]))) };
+  const area: MultiPolygon = { type: 'MultiPolygon', coordinates: grown.map((p) => p.map((r) => frame.ringToLonLat(r))) };
   return planMission({
     field, drone: original.drone, product: original.product, area, home: original.home,
     ...(o.buffers ? { buffers: o.buffers } : {}),

@@ -38,7 +38,7 @@ export function loadMissionCatalog(file: string | undefined): MissionCatalog {
     const i = r.error.issues[0]!;
     throw new MissionError('PLAN_INVALID_INPUT', `mission catalogue ${file}: ${i.path.join('.')} ${i.message}`, { context: { params: { path: i.path.join('.') } } });
   }
-  return r.data as MissionCatalog;
+  return r.data;
 }
 
 /** A typical 10 L spray drone and a common fungicide rate: the demo's catalogue, for demo seeding only. */

@@ -79,7 +79,7 @@ const STATUS: Partial<Record<string, number>> = {
 export function missionErrorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
   if (!(err instanceof MissionError)) return errorHandler(err, req, reply);
   const status = STATUS[err.code] ?? 400;
-  if (status >= 500) return errorHandler(err as unknown as FastifyError, req, reply);
+  if (status >= 500) return errorHandler(err, req, reply);
   const ctx = err.context ?? {};
   const body: Record<string, unknown> = { error: err.code, message: err.message };
   if (err.params) body.params = err.params;
