@@ -9,7 +9,9 @@ import { services } from '../../test/support/services.js';
 import { SqlMissionStore } from '../missions/sql-store.js';
 import { ReportFacts } from '../reports/facts.js';
 import { SqlRegistry } from '../registry/sql-registry.js';
+import { openTarget } from './database.js';
 import { openDatabaseAt, type Db, type DbTarget } from './index.js';
+import { runStatements, type AnyKysely, type Dialect } from './migration.js';
 
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const pgOk = await services.postgres();
@@ -113,6 +115,22 @@ function suite(dialect: 'sqlite' | 'postgres') {
       const registry = new SqlRegistry(db.share(), db.describe);
       await expect(registry.init()).rejects.toMatchObject({ code: 'REGISTRY_MIGRATION' });
       await expect(db.query('SELECT name FROM db_migrations')).rejects.toThrow();
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('stops at a failing migration, naming it, with nothing of it left behind', async () => {
+    const features = [{ feature: 'demo', migrations: [
+      { version: 1, name: 'ok', up: (k: AnyKysely, d: Dialect) => runStatements(k, d, 'CREATE TABLE demo_a (id TEXT PRIMARY KEY);') },
+      { version: 2, name: 'bad', up: (k: AnyKysely, d: Dialect) => runStatements(k, d, 'CREATE TABLE demo_b (id TEXT PRIMARY KEY);\nINSERT INTO demo_nowhere VALUES (1);') },
+    ] }];
+    const db = openTarget(await freshTarget(dialect), features, { own: true });
+    try {
+      await expect(db.migrate()).rejects.toMatchObject({ code: 'DB_MIGRATION', context: { feature: 'demo', migration: 'demo/0002_bad' } });
+      // PostgreSQL runs the pending migrations in one transaction, SQLite each in its own
+      expect(await recorded(db)).toEqual(dialect === 'sqlite' ? ['demo/0001_ok'] : []);
+      await expect(db.query('SELECT * FROM demo_b')).rejects.toThrow();
     } finally {
       await db.close();
     }
