@@ -3,7 +3,7 @@ import { MissionError } from './errors.js';
 import type { Field } from './field.js';
 import { frameFor } from './geo/local-frame.js';
 import { bufferLocal, multiArea } from './geo/ops.js';
-import { planMission } from './planner.js';
+import { planMission, type PlanRequest } from './planner.js';
 import type { Plan } from './types.js';
 import type { VerificationReport } from './verify.js';
 
@@ -13,7 +13,7 @@ import type { VerificationReport } from './verify.js';
  * fit), then clipped to the original plan's sprayable ground by the planner. Same drone, product
  * and rate as the mission it repairs.
  */
-export function resprayPlan(original: Plan, report: VerificationReport, field: Field, o: { buffers?: { boundaryM: number; holeM: number } } = {}): Plan {
+export function resprayPlan(original: Plan, report: VerificationReport, field: Field, o: { buffers?: { boundaryM: number; holeM: number }; refill?: PlanRequest['refill'] } = {}): Plan {
   if (report.verdict !== 'respray') {
     throw new MissionError('RESPRAY_NOTHING_MISSED', 'the verification passed: there is nothing to respray', { context: { params: { verdict: report.verdict } } });
   }
@@ -27,6 +27,6 @@ export function resprayPlan(original: Plan, report: VerificationReport, field: F
   const area: MultiPolygon = { type: 'MultiPolygon', coordinates: grown.map((p) => p.map((r) => frame.ringToLonLat(r))) };
   return planMission({
     field, drone: original.drone, product: original.product, area, home: original.home,
-    ...(o.buffers ? { buffers: o.buffers } : {}),
+    ...(o.buffers ? { buffers: o.buffers } : {}), ...(o.refill ? { refill: o.refill } : {}),
   });
 }

@@ -25,9 +25,9 @@ export const resprayRoutes: FastifyPluginAsyncZod<{ ctx: MissionCtx }> = async (
     if (!m.verification) throw new MissionError('MISSION_INVALID_TRANSITION', `mission ${m.id} has not been verified: verify it before a respray`, { context: { params: { state: m.lifecycle.state } } });
     const field = m.fieldId ? await o.fields.get(m.fieldId) : undefined;
     if (!field) throw new MissionError('FIELD_NOT_FOUND', `the field of mission ${m.id} is gone`, { context: { params: { fieldId: m.fieldId ?? null } } });
-    const p = m.params as { bufferM?: number; holeBufferM?: number };
+    const p = m.params as { bufferM?: number; holeBufferM?: number; refill?: 'auto' | Array<[number, number]> };
     const buffers = { boundaryM: p.bufferM ?? 0, holeM: p.holeBufferM ?? p.bufferM ?? 0 };
-    const plan = resprayPlan(m.plan, m.verification, fieldOf(field), { buffers });
+    const plan = resprayPlan(m.plan, m.verification, fieldOf(field), { buffers, ...(p.refill ? { refill: p.refill } : {}) });
     const next = await createMission(o.missions, {
       id: newMissionId(), plan, by: user.username, at: ctx.clock.now(), fieldId: field.id, farmId: field.farmId,
       name: req.body?.name ?? `${m.name ?? field.name} — respray`.slice(0, 100), ...(m.droneId ? { droneId: m.droneId } : {}),
