@@ -93,7 +93,7 @@ export function requireRole(...roles: Role[]): preHandlerAsyncHookHandler {
       throw new AuthError('AUTH_FORBIDDEN', `this needs the role ${roles.join(' or ')}; you are ${req.user.role}`);
     }
   };
-  return Object.assign(guard, { [GUARD]: true }) as unknown as preHandlerAsyncHookHandler;
+  return Object.assign(guard, { [GUARD]: true });
 }
 
 const isGuard = (h: unknown) => typeof h === 'function' && (h as unknown as Record<symbol, unknown>)[GUARD] === true;

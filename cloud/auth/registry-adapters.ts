@@ -10,8 +10,10 @@ const logger = log.child({ mod: 'auth-registry' });
 /** Registry refusals of a user write, in the words of the accounts API (code + the field at fault). */
 function accountError(err: unknown): never {
   if (err instanceof RegistryError) {
-    const field = String(err.context?.field ?? '');
-    const params = { ...(field ? { field } : {}), ...(err.context?.value !== undefined ? { value: String(err.context.value) } : {}) };
+    const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+    const field = str(err.context?.field);
+    const value = str(err.context?.value);
+    const params = { ...(field ? { field } : {}), ...(value ? { value } : {}) };
     if (err.code === 'INVALID') throw new AuthError('USER_INVALID', err.message, params, { cause: err });
     if (err.code === 'CONFLICT') throw new AuthError('USER_TAKEN', err.message, params, { cause: err });
     if (err.code === 'NOT_FOUND') throw new AuthError('USER_NOT_FOUND', err.message, params, { cause: err });

@@ -7,7 +7,7 @@ import { AuthError } from './errors.js';
  */
 export type Access = 'read' | 'control';
 
-export function canAccessFarm(user: User, farm: FarmInfo, access: Access): boolean {
+export function canAccessFarm(user: User, farm: FarmInfo, _access: Access): boolean {
   switch (user.role) {
     case 'admin': return true;
     case 'farmer': return user.farmIds.includes(farm.id) || farm.ownerUserId === user.id;

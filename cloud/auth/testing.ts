@@ -64,5 +64,5 @@ export async function buildMemoryApp(o: MemoryAppOptions = {}) {
 export async function bearer(app: FastifyInstance, login: string, password = DEMO_PASSWORD): Promise<{ authorization: string }> {
   const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login, password } });
   if (res.statusCode !== 200) throw new Error(`login ${login}: ${res.statusCode} ${res.body}`);
-  return { authorization: `Bearer ${res.json().token as string}` };
+  return { authorization: `Bearer ${res.json<{ token: string }>().token}` };
 }

@@ -83,7 +83,7 @@ export class SqlRegistry implements Registry {
   }
 
   async listCooperatives(): Promise<Cooperative[]> {
-    return (await this.#db.query<Row>('SELECT * FROM reg_cooperatives ORDER BY id')).map((r) => ({ id: String(r.id), name: String(r.name), unitId: r.unit_id === null ? null : String(r.unit_id) }));
+    return (await this.#db.query<Row>('SELECT * FROM reg_cooperatives ORDER BY id')).map((r) => ({ id: String(r.id), name: String(r.name), unitId: (r.unit_id as string | null) ?? null }));
   }
 
   async upsertFarm(f: Farm, actor: Actor): Promise<void> {

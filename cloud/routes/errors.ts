@@ -59,7 +59,7 @@ function validationIssues(err: FastifyError): z.infer<typeof Issue>[] {
   const where = err.validationContext ?? 'request';
   return ((err.validation ?? []) as ValidationItem[]).map((v) => {
     const field = String(v.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
-    const p = (v.params ?? {}) as Record<string, unknown>;
+    const p = v.params ?? {};
     const issue = (p.issue ?? p) as { code?: string; params?: { code?: string }; minimum?: unknown; maximum?: unknown };
     const code = issue.params?.code ?? issue.code ?? v.keyword ?? 'invalid';
     const params: Record<string, unknown> = { message: v.message ?? 'is not valid' };
@@ -100,11 +100,12 @@ export function makeErrorHandler(log: Logger = rootLog) {
       return reply.code(500).send({ error: 'INTERNAL', message: `internal error (request ${req.id}); the server log has the details` });
     }
     if (err instanceof RuongSoError) {
-      const status = statusOf(err.code);
-      if (status < 500) return reply.code(status).send(bodyOf(err));
+      const ours = err as RuongSoError<string>;
+      const status = statusOf(ours.code);
+      if (status < 500) return reply.code(status).send(bodyOf(ours));
       log.error({ err, reqId: req.id, url: req.url }, 'request failed');
       const what = status === 503 ? 'a service behind the API is unavailable; try again shortly' : 'internal error';
-      return reply.code(status).send({ error: err.code, message: `${what} (request ${req.id})` });
+      return reply.code(status).send({ error: ours.code, message: `${what} (request ${req.id})` });
     }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status < 500) {

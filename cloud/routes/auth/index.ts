@@ -30,7 +30,8 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
   const timeWindow = opts.loginWindowMs ?? 60_000;
   // one key per account whatever the spelling: "+84 900…" and "0900…" count together
   const loginOf = (req: FastifyRequest) => {
-    const l = String((req.body as { login?: unknown } | undefined)?.login ?? '').trim().toLowerCase();
+    const raw = (req.body as { login?: unknown } | undefined)?.login;
+    const l = (typeof raw === 'string' ? raw : '').trim().toLowerCase();
     return normalizePhone(l) ?? l;
   };
   // two counters: a wrong guess at one name cannot lock out another name behind the same address
