@@ -53,7 +53,7 @@ describe.skipIf(!ok)('browser: a technician plans a spray mission and downloads 
     await browser.screenshot('technician-mission-1280');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /\.plan/ }).first().click()]);
     expect(download.suggestedFilename()).toMatch(/^mission-.*\.plan$/);
-    const plan = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+    const plan = JSON.parse(readFileSync((await download.path()), 'utf8'));
     expect(plan.fileType).toBe('Plan');
     expect(plan.mission.items.length).toBeGreaterThan(3);
   });

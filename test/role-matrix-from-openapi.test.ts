@@ -166,6 +166,21 @@ describe('role matrix generated from the OpenAPI document', () => {
     expect((await fetch(`${t.base}/api/v1/users/999999`, { headers: tech })).status).toBe(404);
   }, 120_000);
 
+  it('keeps an officer of one commune to that commune\'s reports', async () => {
+    const admin = { authorization: `Bearer ${tokens.admin}`, 'content-type': 'application/json' };
+    const made = await fetch(`${t.base}/api/v1/users`, { method: 'POST', headers: admin, body: JSON.stringify({
+      username: 'canbo-dai-an', name: 'Cán bộ xã', role: 'officer', password: 'lúa mùa khô về sớm 2026', communes: ['vn-st-tde-dai-an-2'] }) });
+    expect(made.status).toBe(201);
+    const r = await fetch(`${t.base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'canbo-dai-an', password: 'lúa mùa khô về sớm 2026' }) });
+    const officer = { authorization: `Bearer ${((await r.json()) as { token: string }).token}` };
+    const report = (await (await fetch(`${t.base}/api/v1/reports/adoption`, { headers: officer })).json()) as { units: { id: string }[] };
+    expect(report.units.map((u) => u.id)).toContain('vn-st-tde-dai-an-2');
+    expect(report.units.map((u) => u.id)).not.toContain('vn-st-tde-lich-hoi-thuong');
+    expect((await fetch(`${t.base}/api/v1/reports/adoption?unit=vn-st-tde-lich-hoi-thuong`, { headers: officer })).status).toBe(403);
+    const farms = (await (await fetch(`${t.base}/api/v1/farms`, { headers: officer })).json()) as { farms: { id: string }[] };
+    expect(farms.farms.map((f) => f.id).sort()).toEqual(['farm-le-thi-hoa', 'farm-tran-van-an']);
+  });
+
   it('ends each role\'s session at logout', async () => {
     for (const role of ALL) {
       expect(await call('POST /api/v1/auth/logout', tokens[role])).toBe(200);

@@ -2,7 +2,7 @@ import './zod-config.js';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, linkUp, me, type Me } from './api.js';
-import { locale, setLocale, t, type Locale, type MsgKey } from './i18n.js';
+import { locale, setLocale, t, type Locale } from './i18n.js';
 import { useSignal } from './state.js';
 import { clearLast, loadLast, saveLast } from './cache.js';
 import { Login } from './pages/login.js';
@@ -44,7 +44,7 @@ function Header({ user }: { user: Me }) {
         <select id="lang" value={loc === 'en' ? 'en' : 'vi'} onChange={(e) => setLocale((e.target as HTMLSelectElement).value as Locale)}>
           <option value="vi">Tiếng Việt</option><option value="en">English</option>
         </select>
-        <button type="button" onClick={logout}>{t('logout')}</button>
+        <button type="button" onClick={() => void logout()}>{t('logout')}</button>
       </nav>
     </header>
   );
@@ -62,7 +62,7 @@ function Page({ user, route }: { user: Me; route: Route }) {
   if (route === 'audit' && staff) return <AuditPage user={user} />;
   if (route === 'users' && staff) return <UsersPage user={user} />;
   if (route === 'orgs' && user.role === 'admin') return <OrganisationsPage user={user} />;
-  if (route !== 'home') return <p class="error" role="alert">{t('forbidden' as MsgKey)}</p>;
+  if (route !== 'home') return <p class="error" role="alert">{t('forbidden')}</p>;
   return <Home user={user} />;
 }
 

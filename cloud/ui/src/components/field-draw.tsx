@@ -53,9 +53,9 @@ export function FieldDraw({ farms, fields, tileUrl, onCreated }: { farms: Array<
       L.control.zoom({ zoomInTitle: t('zoomIn'), zoomOutTitle: t('zoomOut') }).addTo(map);
       map.attributionControl.setPrefix(false);
       if (tileUrl) L.tileLayer(tileUrl, { maxZoom: 20, attribution: '© OpenStreetMap' }).addTo(map);
-      map.pm.setLang('en', { tooltips: { firstVertex: t('gm_firstVertex'), continueLine: t('gm_continueLine'), finishPoly: t('gm_finishPoly') } } as never, 'en');
+      map.pm.setLang('en', { tooltips: { firstVertex: t('gm_firstVertex'), continueLine: t('gm_continueLine'), finishPoly: t('gm_finishPoly') } }, 'en');
       const ref = L.featureGroup().addTo(map);
-      for (const f of fields) L.geoJSON(f.boundary as never, { pmIgnore: true, interactive: false, style: { color: '#777', weight: 1, dashArray: '4' } } as never).bindTooltip(textEl(f.name)).addTo(ref);
+      for (const f of fields) L.geoJSON(f.boundary, { pmIgnore: true, interactive: false, style: { color: '#777', weight: 1, dashArray: '4' } } as never).bindTooltip(textEl(f.name)).addTo(ref);
       const b = ref.getBounds();
       if (b.isValid()) map.fitBounds(b, { padding: [10, 10] }); else map.setView([9.55, 106.15], 15);
       map.on('pm:create', (e: { layer: Leaflet.Layer }) => {
@@ -73,7 +73,7 @@ export function FieldDraw({ farms, fields, tileUrl, onCreated }: { farms: Array<
 
   const draw = (m: Mode) => {
     mode.current = m;
-    d.current?.map.pm.enableDraw('Polygon', { snappable: true, templineStyle: { color: m === 'boundary' ? '#1f6f3f' : '#c0392b' } } as never);
+    d.current?.map.pm.enableDraw('Polygon', { snappable: true, templineStyle: { color: m === 'boundary' ? '#1f6f3f' : '#c0392b' } });
   };
   const toggleEdit = () => { d.current?.map.pm.toggleGlobalEditMode(); setEditing(!editing); };
   const clear = () => {
@@ -117,7 +117,7 @@ export function FieldDraw({ farms, fields, tileUrl, onCreated }: { farms: Array<
       </div>
       <div ref={box} class="map draw-map" data-testid="draw-map" role="application" aria-label={t('drawField')} />
       <p role="status" data-testid="draw-status">{t('drawStatus', { b: counts.b ? t('drawn') : t('notDrawn'), n: counts.n })}</p>
-      <form class="row" onSubmit={save} noValidate>
+      <form class="row" onSubmit={(e) => void save(e)} noValidate>
         <div class="field"><label for="draw-from">{t('startFrom')}</label>
           <select id="draw-from" onChange={(e) => startFrom((e.target as HTMLSelectElement).value)}>
             <option value="">{t('startBlank')}</option>

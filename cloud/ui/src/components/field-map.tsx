@@ -51,7 +51,7 @@ export function FieldMap({ fields, lines = [], overlay, tileUrl, labels = true }
       const group = L.featureGroup().addTo(m);
       if (overlay) L.geoJSON(overlay.data as never, { style: (f) => overlay.style((f?.properties ?? {}) as Record<string, unknown>) }).addTo(group);
       // names are typed by people: a text node, never an HTML string (bindTooltip(string) is innerHTML)
-      for (const f of fields) L.geoJSON(f.boundary as never, { style: { color: '#1f6f3f', weight: 2 } }).bindTooltip(textEl(f.name), { permanent: labels, direction: 'center', className: 'field-label' }).addTo(group);
+      for (const f of fields) L.geoJSON(f.boundary, { style: { color: '#1f6f3f', weight: 2 } }).bindTooltip(textEl(f.name), { permanent: labels, direction: 'center', className: 'field-label' }).addTo(group);
       for (const l of lines) L.polyline(l.coordinates.map(([lon, lat]) => [lat!, lon!] as [number, number]), { color: l.kind === 'spray' ? '#c0392b' : '#555', weight: l.kind === 'spray' ? 2 : 1, dashArray: l.kind === 'spray' ? undefined : '4' }).addTo(group);
       const b = group.getBounds();
       if (b.isValid()) m.fitBounds(b, { padding: [10, 10] }); else m.setView([9.553, 106.158], 13);

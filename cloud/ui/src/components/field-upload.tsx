@@ -36,7 +36,7 @@ export function FieldUpload({ farms, onCreated }: { farms: Array<{ id: string; n
   return (
     <section class="card" aria-labelledby="up-h">
       <h2 id="up-h">{t('uploadField')}</h2>
-      <form onSubmit={submit} class="row">
+      <form onSubmit={(e) => void submit(e)} class="row">
         <div class="field"><label for="up-farm">{t('farmId')}</label>
           <select id="up-farm" value={farmId} onChange={(e) => setFarmId((e.target as HTMLSelectElement).value)}>
             {farms.map((f) => <option key={f.id} value={f.id}>{f.name}</option>)}

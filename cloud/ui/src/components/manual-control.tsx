@@ -54,9 +54,9 @@ export function ManualControl({ gatewayId, valves, cmd, onSent, disabled }: { ga
             aria-invalid={invalid ? 'true' : undefined} onInput={(e) => { setMinutes((e.target as HTMLInputElement).value); setInvalid(''); }} /></div>
       </div>
       <ul class="plain">
-        <li><button type="button" disabled={disabled} onClick={() => send('open')}>{t('openValve')}</button> <small class="muted" data-testid="will-open">{mins.error ? '' : preview('open', valve, mins.value!)}</small></li>
-        <li><button type="button" disabled={disabled} onClick={() => send('close')}>{t('closeValve')}</button> <small class="muted" data-testid="will-close">{preview('close', valve, 0)}</small></li>
-        <li><button type="button" disabled={disabled} class="danger" onClick={() => send('stop-all')}>{t('stopAll')}</button> <small class="muted">{preview('stop-all', valve, 0)}</small></li>
+        <li><button type="button" disabled={disabled} onClick={() => void send('open')}>{t('openValve')}</button> <small class="muted" data-testid="will-open">{mins.error ? '' : preview('open', valve, mins.value!)}</small></li>
+        <li><button type="button" disabled={disabled} onClick={() => void send('close')}>{t('closeValve')}</button> <small class="muted" data-testid="will-close">{preview('close', valve, 0)}</small></li>
+        <li><button type="button" disabled={disabled} class="danger" onClick={() => void send('stop-all')}>{t('stopAll')}</button> <small class="muted">{preview('stop-all', valve, 0)}</small></li>
       </ul>
       {invalid && <p class="error" role="alert">{invalid}</p>}
       {cmd && <p role="status" data-testid="cmd-status" class={`status ${cmd.outcome}`}>{t(`cmd_${cmd.outcome}` as MsgKey)}

@@ -41,7 +41,7 @@ export function MissionPlanner({ fields, tileUrl }: { fields: MapField[]; tileUr
   return (
     <section class="card" aria-labelledby="mis-h">
       <h2 id="mis-h">{t('missions')}</h2>
-      <form onSubmit={plan} class="row">
+      <form onSubmit={(e) => void plan(e)} class="row">
         <div class="field"><label for="mis-field">{t('field')}</label>
           <select id="mis-field" value={fieldId} onChange={(e) => setFieldId((e.target as HTMLSelectElement).value)}>{fields.map((f) => <option key={f.id} value={f.id}>{f.name}</option>)}</select></div>
         <div class="field"><label for="mis-drone">{t('drone')}</label>

@@ -84,7 +84,7 @@ export function MissionReports({ fields, tileUrl }: { fields: MapField[]; tileUr
               <td>{fmtDateTime(m.createdAt)}</td>
               <td>{m.name ?? fields.find((f) => f.id === m.fieldId)?.name ?? '—'}</td><td>{m.product}</td>
               <td><span class={`pill ${m.state === 'verified' ? 'on' : ''}`}>{t(STATE_KEY[m.state] ?? 'unknown')}</span></td>
-              <td>{LIST_ACTIONS.filter(([a]) => m.allowedActions.includes(a)).map(([a, label]) => <button key={a} type="button" onClick={() => act(m.id, a)}>{t(label)}</button>)}
+              <td>{LIST_ACTIONS.filter(([a]) => m.allowedActions.includes(a)).map(([a, label]) => <button key={a} type="button" onClick={() => void act(m.id, a)}>{t(label)}</button>)}
                 {m.state === 'verified' && <button type="button" onClick={() => setShown(m.id)}>{t('showReport')}</button>}</td>
             </tr>
           ))}</tbody>

@@ -41,7 +41,7 @@ export function WeatherApproval<M>({ missionId, onApproved }: { missionId: strin
   // a changed value is a new check: old findings no longer apply
   const edit = (set: (v: string) => void) => (e: Event) => { set((e.target as HTMLInputElement).value); setFindings([]); setRefused(false); };
   return (
-    <form onSubmit={approve} aria-labelledby="wx-h">
+    <form onSubmit={(e) => void approve(e)} aria-labelledby="wx-h">
       <h3 id="wx-h">{t('weatherCheck')}</h3>
       <div class="row">
         <div class="field"><label for="wx-wind">{t('windMps')}</label>

@@ -53,7 +53,7 @@ export function ZoneEditor({ zone, onSave, busy }: { zone: Zone; onSave: (z: Zon
   });
   const [issues, setIssues] = useState<string[]>([]);
   const id = (k: string) => `${zone.id}-${k}`;
-  const field = (k: MsgKey & string, step = '1') => (
+  const field = (k: MsgKey, step = '1') => (
     <div class="field">
       <label for={id(k)}>{t(k)}</label>
       <input id={id(k)} name={k} inputMode="decimal" type="number" step={step} min={RULES[k]?.min} max={RULES[k]?.max} value={f[k]}

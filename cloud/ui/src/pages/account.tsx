@@ -18,7 +18,7 @@ export function AccountPage() {
   return (
     <section class="card">
       <h1>{t('changePassword')}</h1>
-      <form onSubmit={submit}>
+      <form onSubmit={(e) => void submit(e)}>
         <label for="cur">{t('currentPassword')}</label>
         <input id="cur" type="password" autocomplete="current-password" required value={current} onInput={(e) => setCurrent((e.target as HTMLInputElement).value)} />
         <label for="new">{t('newPassword')}</label>

@@ -26,11 +26,11 @@ export function valueText(v: unknown, key = ''): Shown {
   if (typeof v === 'boolean') return txt(t(v ? 'yes' : 'no'));
   if (typeof v === 'number') return txt(/(^at$|At$|^ts$)/.test(key) && v > 1e12 ? fmtDateTime(v) : fmtNumber(v, 2));
   if (typeof v === 'string') {
-    if (WORDS[v]) return txt(t(WORDS[v]!));
+    if (WORDS[v]) return txt(t(WORDS[v]));
     if (/^[\w.:@/-]+$/.test(v)) return { text: v, code: true };
     return txt(v.length > 80 ? `${v.slice(0, 79)}…` : v);
   }
-  return txt(t('fieldsChanged', { n: Array.isArray(v) ? v.length : Object.keys(v as object).length }));
+  return txt(t('fieldsChanged', { n: Array.isArray(v) ? v.length : Object.keys(v).length }));
 }
 
 /** One line per field that differs: "name: Ruộng ông Ba → Ruộng ông Ba 2" (secrets never stored here) */

@@ -142,7 +142,7 @@ export function FarmView({ farms }: { farms: Farm[] }) {
       {!view && !error && <p>{t('loading')}</p>}
       {view && <AlertList alerts={view.alerts} />}
       <div class="zones">
-        {zones.map((z) => <ZoneCard key={`${z.id}-${view?.cfg.desired?.version}`} gw={gw} zone={z} live={live} events={view?.events ?? []} onSave={saveZone} busy={busy || offline} />)}
+        {zones.map((z) => <ZoneCard key={`${z.id}-${view?.cfg.desired?.version}`} gw={gw} zone={z} live={live} events={view?.events ?? []} onSave={(z) => void saveZone(z)} busy={busy || offline} />)}
       </div>
       {valves.length > 0 && <ManualControl gatewayId={gw} valves={valves} cmd={cmd} onSent={setCmd} disabled={offline} />}
       {view && (

@@ -22,7 +22,7 @@ export function Login() {
   return (
     <main class="login">
       <h1>{t('appName')}</h1>
-      <form onSubmit={submit}>
+      <form onSubmit={(e) => void submit(e)}>
         <label for="login">{t('loginLabel')}</label>
         <input id="login" name="login" autocomplete="username" inputMode="text" required value={login} onInput={(e) => setLogin((e.target as HTMLInputElement).value)} />
         <label for="password">{t('password')}</label>

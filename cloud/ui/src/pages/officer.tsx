@@ -26,7 +26,7 @@ export function OfficerPage() {
   const [month, setMonth] = useState('');
   const [tileUrl, setTileUrl] = useState('');
   useEffect(() => { api<{ tileUrl: string }>('GET', '/ui-config.json').then((c) => setTileUrl(c.tileUrl), () => undefined); }, []);
-  const query = new URLSearchParams(Object.entries(range).filter(([, v]) => v) as [string, string][]).toString();
+  const query = new URLSearchParams(Object.entries(range).filter((e): e is [string, string] => !!e[1])).toString();
 
   useEffect(() => {
     let gone = false;
@@ -47,8 +47,9 @@ export function OfficerPage() {
   const submit = (e: Event) => {
     e.preventDefault();
     const f = new FormData(e.target as HTMLFormElement);
-    const from = String(f.get('from') ?? '');
-    const to = String(f.get('to') ?? '');
+    const str = (v: FormDataEntryValue | null) => (typeof v === 'string' ? v : '');
+    const from = str(f.get('from'));
+    const to = str(f.get('to'));
     setRange({ ...(MONTH.test(from) ? { from } : {}), ...(MONTH.test(to) ? { to } : {}) });
   };
 

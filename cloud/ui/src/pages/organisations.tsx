@@ -31,7 +31,7 @@ function AddForm({ title, fields, onSubmit }: { title: MsgKey; fields: Array<{ k
   };
   const id = (k: string) => `org-${title}-${k}`;
   return (
-    <form class="row" onSubmit={submit} noValidate aria-label={t(title)}>
+    <form class="row" onSubmit={(e) => void submit(e)} noValidate aria-label={t(title)}>
       {fields.map((f) => (
         <div class="field" key={f.k}><label for={id(f.k)}>{t(f.label)}</label>
           {f.options ? (

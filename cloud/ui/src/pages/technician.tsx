@@ -28,7 +28,7 @@ function Provision({ farms }: { farms: Farm[] }) {
   return (
     <section class="card" aria-labelledby="prov-h">
       <h2 id="prov-h">{t('provisioning')}</h2>
-      <form onSubmit={submit} class="row" noValidate>
+      <form onSubmit={(e) => void submit(e)} class="row" noValidate>
         <div class="field"><label for="prov-id">{t('gatewayId')}</label>
           {/* the `-` escaped: pattern attributes are compiled with the `v` flag */}
           <input id="prov-id" required pattern="[a-z0-9][a-z0-9_\-]{0,63}" aria-describedby="prov-id-hint" aria-invalid={invalid ? 'true' : undefined}

@@ -24,7 +24,7 @@ function CreateUser({ onCreated }: { onCreated: (u: User) => void }) {
       : type === 'tel' ? <input id={`nu-${k}`} type="tel" value={f[k]} onInput={set(k)} /> : <input id={`nu-${k}`} type="text" value={f[k]} onInput={set(k)} />}</div>
   );
   return (
-    <form onSubmit={submit} class="row" aria-labelledby="nu-h">
+    <form onSubmit={(e) => void submit(e)} class="row" aria-labelledby="nu-h">
       <h2 id="nu-h">{t('createUser')}</h2>
       {input('username', 'loginLabel')}{input('name', 'name')}{input('phone', 'phone', 'tel')}
       <div class="field"><label for="nu-role">{t('role')}</label>
@@ -60,7 +60,7 @@ export function UsersPage({ user }: { user: Me }) {
             <strong>{u.name}</strong> · {u.username}{u.phone && <> · {u.phone}</>}
             <div>{t(`role_${u.role}` as MsgKey)} · {u.active === false ? t('inactive') : t('active')}
               {(u.farmIds.length > 0 || u.communes.length > 0 || u.cooperativeId) && <> · {[...u.farmIds, ...u.communes, ...(u.cooperativeId ? [u.cooperativeId] : [])].join(', ')}</>}</div>
-            {user.role === 'admin' && u.id !== user.id && <button type="button" onClick={() => toggle(u)}>{u.active === false ? t('active') : t('inactive')}</button>}
+            {user.role === 'admin' && u.id !== user.id && <button type="button" onClick={() => void toggle(u)}>{u.active === false ? t('active') : t('inactive')}</button>}
           </li>
         ))}
       </ul>

@@ -18,8 +18,8 @@ export function TrendChart({ units, months, rows, kpi }: { units: ReportUnit[]; 
       plot = new mod.default({
         width: Math.max(280, box.current.clientWidth), height: 220,
         scales: { x: { time: false } },
-        axes: [{ values: (_u, ticks) => ticks.map((i) => (Number.isInteger(i) && months[i] ? fmtMonth(months[i]!) : '')) }, { size: 60, values: (_u, ticks) => ticks.map((v) => fmtNumber(v)) }],
-        series: [{ label: tr('month'), value: (_u, i) => (months[i] ? fmtMonth(months[i]!) : '') }, ...units.map((u, i) => ({ label: u.name, stroke: COLOURS[i % COLOURS.length]!, width: 2 }))],
+        axes: [{ values: (_u, ticks) => ticks.map((i) => (Number.isInteger(i) && months[i] ? fmtMonth(months[i]) : '')) }, { size: 60, values: (_u, ticks) => ticks.map((v) => fmtNumber(v)) }],
+        series: [{ label: tr('month'), value: (_u, i) => (months[i] ? fmtMonth(months[i]) : '') }, ...units.map((u, i) => ({ label: u.name, stroke: COLOURS[i % COLOURS.length]!, width: 2 }))],
       }, [xs, ...units.map((u) => months.map((m) => valueOf(cell.get(`${u.id}/${m}`), kpi)))], box.current);
     }, () => undefined);
     return () => { cancelled = true; plot?.destroy(); };
