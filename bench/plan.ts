@@ -11,7 +11,7 @@ const runs = smoke ? 1 : 7;
 const drone = { swathM: 6, tankL: 40, maxFlowLpm: 16, speedMps: 6, enduranceMin: 18 };
 const product = { name: 'fungicide', rateLPerHa: 15, maxWindMps: 5 };
 
-const cases: Array<{ name: string; field: GeneratedFieldName; convex: boolean; targetMs?: number }> = [
+const cases: Array<{ name: string; field: GeneratedFieldName; convex: boolean; targetMs?: number; refill?: 'auto' }> = [
   { name: 'rotated-rectangle', field: 'rotatedRectangle', convex: true },
   { name: 'l-shape', field: 'lShape', convex: false },
   { name: 'strip-30x600', field: 'strip', convex: true },
@@ -19,11 +19,13 @@ const cases: Array<{ name: string; field: GeneratedFieldName; convex: boolean; t
   { name: '50ha-200-vertices-3-holes', field: 'big50ha', convex: false, targetMs: 200 },
   { name: 'u-shape-1.3ha', field: 'uShape', convex: false },
   { name: 'concave-kite-0.7ha', field: 'concaveKite', convex: false },
+  // the same 50 ha with refill points along the boundary (the truck follows on the dyke)
+  { name: '50ha-refill-auto', field: 'big50ha', convex: false, refill: 'auto' },
 ];
 
 const results = [];
 for (const c of cases) {
-  const req: PlanRequest = { field: makeField({ boundary: generatedFields[c.field]() }), drone, product };
+  const req: PlanRequest = { field: makeField({ boundary: generatedFields[c.field]() }), drone, product, ...(c.refill ? { refill: c.refill } : {}) };
   if (!smoke) planMission(req); // warm-up: JIT and module init are not planning time
   const times: number[] = [];
   const cpu: number[] = [];
@@ -49,6 +51,7 @@ for (const c of cases) {
     !c.convex ? ((m.doubleDose ?? 0) <= 0.03 ? 'double dose ok' : 'DOUBLE DOSE > 3 %') : '',
     c.convex ? (m.pathRatio <= 1.1 ? 'path ok' : 'PATH > 1.10 × LB') : '',
     c.targetMs ? (ms < c.targetMs ? `< ${c.targetMs} ms ok` : `SLOWER THAN ${c.targetMs} ms (wall)`) : '',
+    c.refill ? (m.pathLengthM / m.lowerBoundM <= 1.2 ? 'path with ferries ok' : 'PATH WITH FERRIES > 1.20 × LB') : '',
   ].filter(Boolean).join(', ');
   console.log(`${c.name.padEnd(28)} ${String(ms).padStart(7)} ms (cpu ${String(cpuMs).padStart(6)} ms)  ${m.fieldAreaHa.toFixed(2).padStart(6)} ha  coverage ${(m.coverage * 100).toFixed(2)} %  `
     + `overspray ${(m.overspray * 100).toFixed(2)} %  double ${((m.doubleDose ?? 0) * 100).toFixed(2)} %  path ${m.pathRatio.toFixed(3)}× LB (${(m.pathLengthM / m.lowerBoundM).toFixed(3)}× with ${(ferryM / 1000).toFixed(2)} km of refill ferries)  `

@@ -16,6 +16,8 @@ export interface SortieLimits {
 }
 
 const dist = (a: XY, b: XY) => Math.hypot(a[0] - b[0], a[1] - b[1]);
+/** a cut this much farther from a refill point than where the drone is ends the sortie early */
+const EARLY_END_M = 50;
 
 /** Splits a polyline at distance d from its start. */
 export function splitAt(pts: XY[], d: number): [XY[], XY[]] {
@@ -83,6 +85,12 @@ export function splitSorties(route: LocalLeg[], home: XY, router: TransitRouter,
         }
         end();
         continue;
+      }
+      // with refill points all along the boundary, a sortie that would stop mid-pass far from any
+      // ends where it is (a pass end, by the headland) and the next one flies the pass whole
+      if (lim.refillNear && !fresh && d < len && pts === leg.pts) {
+        const cut = pointAt(pts, d);
+        if (dist(cut, near(cut)) > dist(pos, near(pos)) + EARLY_END_M) { end(); continue; }
       }
       const [head, tail] = d >= len - 1e-6 ? [pts, [pts.at(-1)!]] : splitAt(pts, d);
       out.push({ kind: 'spray', pts: head, sortie });
