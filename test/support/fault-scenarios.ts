@@ -1,3 +1,4 @@
+import mqtt from 'mqtt';
 import type { FaultStack } from './fault-stack.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -23,6 +24,32 @@ export const SCENARIOS: Scenario[] = [
       await sleep(2000);
       await s.mosquitto.start();
       return {};
+    },
+  },
+  {
+    name: 'broker down 30 s',
+    async run(s) {
+      await s.mosquitto.stop('SIGTERM');
+      await sleep(30_000);
+      await s.mosquitto.start();
+      return {};
+    },
+  },
+  {
+    name: 'client-id takeover attempts',
+    async run(s) {
+      // a gateway's own valid login tries the cloud's session and the other gateway's, 20 times each
+      const [thief, victim] = s.gateways;
+      let cloudCutOff = 0;
+      for (let i = 0; i < 20; i++) {
+        for (const clientId of ['cloud', victim!.id]) {
+          const c = await mqtt.connectAsync(s.mosquitto.url, { clientId, username: thief!.id, password: thief!.password, clean: false, reconnectPeriod: 0, connectTimeout: 3000 }).catch(() => null);
+          await c?.endAsync(true);
+          // had the broker handed the attacker the cloud's session, the cloud's link would drop
+          if (!(await s.cloud.health()).broker.ok) cloudCutOff++;
+        }
+      }
+      return { attempts: 40, cloudLinkDown: cloudCutOff };
     },
   },
   {

@@ -56,9 +56,9 @@ export class CloudProcess {
     }
   }
 
-  async health(): Promise<{ status: string; telemetry: { ok: boolean } }> {
+  async health(): Promise<{ status: string; telemetry: { ok: boolean }; broker: { ok: boolean } }> {
     const res = await fetch(`http://127.0.0.1:${this.port}/healthz`, { signal: AbortSignal.timeout(3000) });
-    return (await res.json()) as { status: string; telemetry: { ok: boolean } };
+    return (await res.json()) as { status: string; telemetry: { ok: boolean }; broker: { ok: boolean } };
   }
 
   async kill(signal: NodeJS.Signals): Promise<void> {
