@@ -59,6 +59,7 @@ describe.skipIf(!ok)('browser: the app is installable and opens offline on the l
     expect(await page.getByTestId('v-z1-waterLevel').textContent()).toMatch(/^-?\d+(,\d)? cm$/);
     expect(value).toMatch(/cm$/);
     expect(await page.getByRole('button', { name: 'Mở van' }).isDisabled()).toBe(true);
+    await expect.poll(() => page.getByText('Đang ngoại tuyến: chưa tải được biểu đồ').count()).toBeGreaterThan(0);
     await browser.screenshot('farmer-offline-360');
     await page.context().setOffline(false);
     expect(browser.errors).toEqual([]);

@@ -44,3 +44,13 @@ describe('texts from codes and params', () => {
     expect(warningText('fly only with wind below 5 m/s')).toBe('Có điều cần lưu ý trước khi bay');
   });
 });
+
+describe('manual control', () => {
+  it('says when automatic control returns, from the gateway\'s own hold when it reports one', async () => {
+    const { heldBy, preview } = await import('./components/manual-control.js');
+    const ts = new Date(2026, 11, 1, 13, 30).getTime();
+    expect(preview('close', 'v1', 0, ts)).toBe('Đóng v1 — tự động trở lại lúc 14:30');
+    expect(heldBy('cmd_close', { cmdId: 'c1', valves: 'v1', minutes: 90 }, ts)).toEqual({ cmdId: 'c1', what: 'Đóng v1 — tự động trở lại lúc 15:00' });
+    expect(heldBy('cmd_refused', { cmdId: 'c1' }, ts)).toBeNull();
+  });
+});

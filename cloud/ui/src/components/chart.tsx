@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api } from '../api.js';
+import { api, ApiError } from '../api.js';
 import { dateFormat, fmtDateTime, fmtNumber, t, unitOf, type MsgKey } from '../i18n.js';
 import { openPeriods, RANGES, type Period, type Range, type Series } from './chart-data.js';
 
@@ -44,6 +44,7 @@ function draw(UPlot: UPlotCtor, box: HTMLElement, s: Series, periods: Period[], 
 export function ZoneHistory({ gatewayId, metrics, valves, live }: { gatewayId: string; metrics: ChartMetric[]; valves: string[]; live: Period[] }) {
   const [range, setRange] = useState<Range>('24h');
   const [empty, setEmpty] = useState<Record<string, boolean>>({});
+  const [offline, setOffline] = useState(false);
   const boxes = useRef<Record<string, HTMLDivElement | null>>({});
   useEffect(() => {
     const plots: Array<{ destroy(): void }> = [];
@@ -56,6 +57,7 @@ export function ZoneHistory({ gatewayId, metrics, valves, live }: { gatewayId: s
       import('uplot'), import('uplot/dist/uPlot.min.css'),
     ]).then(([res, mod]) => {
       if (cancelled) return;
+      setOffline(false);
       const series = res.series ?? [];
       const periods = [...openPeriods(series, valves, res.everyMs ?? 0), ...live];
       const e: Record<string, boolean> = {};
@@ -66,7 +68,11 @@ export function ZoneHistory({ gatewayId, metrics, valves, live }: { gatewayId: s
         if (box && s && !e[m.metric]) plots.push(draw(mod.default, box, s, periods, range, t(m.label)));
       }
       setEmpty(e);
-    }, () => { if (!cancelled) setEmpty(Object.fromEntries(metrics.map((m) => [m.metric, true]))); });
+    }, (err: unknown) => {
+      if (cancelled) return;
+      setOffline(err instanceof ApiError && err.status === 0);
+      setEmpty(Object.fromEntries(metrics.map((m) => [m.metric, true])));
+    });
     return () => { cancelled = true; plots.forEach((p) => p.destroy()); };
   }, [gatewayId, range, metrics.map((m) => m.metric).join(), valves.join(), live.length]);
   return (
@@ -83,7 +89,7 @@ export function ZoneHistory({ gatewayId, metrics, valves, live }: { gatewayId: s
         <div key={m.metric} class="series">
           <h3 class="chart-title">{t(m.label)} <small class="muted">({unitOf(m.metric === 'water_level' ? 'cm' : m.metric === 'salinity' ? 'ppt' : '%')})</small></h3>
           <div ref={(el) => { boxes.current[m.metric] = el; }} class="plot" data-testid={`plot-${m.metric}`} />
-          {empty[m.metric] && <p class="muted">{t('noData')}</p>}
+          {empty[m.metric] && <p class="muted">{offline ? t('chartOffline') : t('noData')}</p>}
         </div>
       ))}
       <p class="muted legend"><span class="swatch" aria-hidden="true" /> {t('valveOpenShade')}</p>

@@ -15,10 +15,19 @@ export const CLOSE_HOLD_MIN = 60;
 export const STOP_ALL_HOLD_MIN = 12 * 60;
 
 type Kind = 'open' | 'close' | 'stop-all';
+const KIND_OF_CODE: Record<string, Kind> = { cmd_open: 'open', cmd_close: 'close', cmd_stop_all: 'stop-all' };
+
+/** The gateway's own word on a command it ran (`cmd_executed`, data: cmdId, valves, minutes): what really holds, until when. */
+export function heldBy(code: string | undefined, data: Record<string, unknown> | undefined, ts: number): { cmdId: string; what: string } | null {
+  const kind = code ? KIND_OF_CODE[code] : undefined;
+  if (!kind || typeof data?.cmdId !== 'string' || typeof data.minutes !== 'number') return null;
+  const valves = typeof data.valves === 'string' ? data.valves : Array.isArray(data.valves) ? data.valves.join(', ') : '';
+  return { cmdId: data.cmdId, what: preview(kind, valves, data.minutes, ts, data.minutes) };
+}
 
 /** "Đóng v1 — tự động trở lại lúc 14:30": what a button will do, before it is pressed. */
-export function preview(kind: Kind, valve: string, minutes: number, now = Date.now()): string {
-  const hold = kind === 'open' ? minutes : kind === 'close' ? CLOSE_HOLD_MIN : STOP_ALL_HOLD_MIN;
+export function preview(kind: Kind, valve: string, minutes: number, now = Date.now(), holdMinutes?: number): string {
+  const hold = kind === 'open' ? minutes : holdMinutes ?? (kind === 'close' ? CLOSE_HOLD_MIN : STOP_ALL_HOLD_MIN);
   const at = fmtTime(now + hold * 60_000);
   if (kind === 'open') return t('willOpen', { valve, minutes, at });
   return kind === 'close' ? t('willClose', { valve, at }) : t('willStopAll', { at });

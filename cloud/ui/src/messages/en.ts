@@ -67,6 +67,7 @@ export const en: Record<MsgKey, string> = {
   orgUnits: 'Administrative units', orgCooperatives: 'Cooperatives', orgFarms: 'Farms', addUnit: 'Add a unit', addCooperative: 'Add a cooperative', addFarm: 'Add a farm',
   idLabel: 'Id (lower-case letters, digits, dashes)', parentUnit: 'Part of', levelLabel: 'Level', unitLabel: 'Unit', owner: 'Owner', areaHaLabel: 'Area (ha)', none: '(none)',
   savedOk: 'Saved', chooseFile: 'Choose a file', noFileChosen: 'No file chosen',
+  chartOffline: 'Offline: the chart cannot be loaded',
   nothing: '(empty)', fieldsChanged: '{n} items',
   changePassword: 'Change password', currentPassword: 'Current password', newPassword: 'New password', passwordChanged: 'Password changed; log in again',
   account: 'Account', role_farmer: 'Farmer', role_technician: 'Technician', role_officer: 'Officer', role_admin: 'Administrator',

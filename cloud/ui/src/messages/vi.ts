@@ -70,6 +70,7 @@ export const vi = {
   orgUnits: 'Đơn vị hành chính', orgCooperatives: 'Hợp tác xã', orgFarms: 'Ruộng', addUnit: 'Thêm đơn vị', addCooperative: 'Thêm hợp tác xã', addFarm: 'Thêm ruộng',
   idLabel: 'Mã (chữ thường, số, gạch nối)', parentUnit: 'Thuộc đơn vị', levelLabel: 'Cấp', unitLabel: 'Đơn vị', owner: 'Chủ ruộng', areaHaLabel: 'Diện tích (ha)', none: '(không)',
   savedOk: 'Đã lưu', chooseFile: 'Chọn tệp', noFileChosen: 'Chưa chọn tệp',
+  chartOffline: 'Đang ngoại tuyến: chưa tải được biểu đồ',
   nothing: '(trống)', fieldsChanged: '{n} mục',
   changePassword: 'Đổi mật khẩu', currentPassword: 'Mật khẩu hiện tại', newPassword: 'Mật khẩu mới', passwordChanged: 'Đã đổi mật khẩu, hãy đăng nhập lại',
   account: 'Tài khoản', role_farmer: 'Nông dân', role_technician: 'Kỹ thuật viên', role_officer: 'Cán bộ', role_admin: 'Quản trị',

@@ -8,7 +8,7 @@ import { loadLast, saveLast } from '../cache.js';
 import { ZoneHistory, type ChartMetric } from '../components/chart.js';
 import { periodsFromEvents } from '../components/chart-data.js';
 import { ZoneEditor } from '../components/zone-editor.js';
-import { ManualControl, type CmdState } from '../components/manual-control.js';
+import { heldBy, ManualControl, type CmdState } from '../components/manual-control.js';
 import { AlertList, type Alert } from '../components/alerts.js';
 import { ErrorBox } from '../components/error-box.js';
 import { OfflineNote } from '../components/offline-note.js';
@@ -102,7 +102,13 @@ export function FarmView({ farms }: { farms: Farm[] }) {
       if (e.gatewayId !== gw) return;
       if (e.type === 'telemetry') patch((v) => ({ ...v, live: { ...v.live, readings: mergeReadings(v.live.readings, e.readings) } }));
       else if (e.type === 'state') { patch((v) => ({ ...v, live: { ...v.live, online: e.online, lastSeen: e.online ? e.ts : v.live.lastSeen } })); void reload(gw); }
-      else if (e.type === 'event') { patch((v) => ({ ...v, events: [e.event as GwEvent, ...v.events].slice(0, 50) })); void reload(gw); }
+      else if (e.type === 'event') {
+        const ev = e.event as GwEvent;
+        patch((v) => ({ ...v, events: [ev, ...v.events].slice(0, 50) }));
+        const held = heldBy(ev.code, ev.data, ev.ts);
+        if (held) setCmd((c) => (c && c.id === held.cmdId ? { ...c, what: held.what } : c));
+        void reload(gw);
+      }
       else if (e.type === 'config') patch((v) => (v.cfg.desired && v.cfg.desired.version === e.version ? { ...v, cfg: { desired: { ...v.cfg.desired, status: e.status, reasons: e.reasons }, appliedVersion: e.status === 'applied' ? e.version : v.cfg.appliedVersion } } : v));
       else if (e.type === 'cmd') setCmd((c) => (c && c.id === e.id ? { ...c, outcome: e.outcome, reason: e.reason } : c));
     });
