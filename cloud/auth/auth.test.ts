@@ -65,6 +65,18 @@ describe('login and sessions', () => {
     expect(codes).toEqual([401, 401, 401, 429, 429]);
   });
 
+  it('stops one address trying many names at a ceiling ten times the per-name one', async () => {
+    built = await buildMemoryApp({ loginMax: 2 });
+    const codes: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      codes.push((await built.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: `ghost${i}`, password: 'guess' } })).statusCode);
+    }
+    expect(codes.slice(0, 20)).toEqual(Array(20).fill(401));
+    const last = await built.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: 'nongdan', password: built.password } });
+    expect(last.statusCode).toBe(429);
+    expect(last.json()).toMatchObject({ error: 'AUTH_RATE_LIMITED', params: { scope: 'address' } });
+  });
+
   it('expires sessions and ends them at logout', async () => {
     let now = 1_800_000_000_000;
     built = await buildMemoryApp({ clock: { now: () => now } });
