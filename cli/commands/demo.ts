@@ -12,6 +12,9 @@ export function register(program: Command): void {
 Starts an embedded MQTT broker (Aedes), the cloud (API, web app, ingest, SQLite in DATA_DIR),
 and a demo district — Trần Đề: communes Đại Ân 2 and Lịch Hội Thượng, three farms — each with a
 simulated paddy on Modbus TCP and a real gateway polling it. A second start reuses DATA_DIR.
+The demo accounts (admin, nongdan, nongdan2, kythuat, canbo) and the demo drone get passwords
+generated for DATA_DIR (kept in DATA_DIR/demo-credentials.json, printed at start; ADMIN_PASSWORD
+overrides the accounts'). It listens on 127.0.0.1 unless HOST says otherwise.
 Set MQTT_URL, INFLUX_URL or DATABASE_URL to run the same demo against real servers.
 Ctrl-C stops everything cleanly (valves closed, telemetry flushed).`)
     .action(async (o: { port?: string; mqttPort?: string; dataDir?: string; speed: string }) => {
