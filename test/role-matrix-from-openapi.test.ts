@@ -181,6 +181,27 @@ describe('role matrix generated from the OpenAPI document', () => {
     expect(farms.farms.map((f) => f.id).sort()).toEqual(['farm-le-thi-hoa', 'farm-tran-van-an']);
   });
 
+  it('loads a district through the API all-or-nothing, listing every problem', async () => {
+    const admin = { authorization: `Bearer ${tokens.admin}`, 'content-type': 'application/json' };
+    const district = {
+      units: [{ id: 'vn-st-tde-trung-binh', parent: 'vn-st-tde', level: 'commune', name: 'Trung Bình' }],
+      farms: [{ id: 'farm-moi', name: 'Ruộng mới', unit: 'vn-st-tde-trung-binh', cooperative: 'htx-khong-co' }],
+      users: [{ username: 'moi', name: 'Mới', role: 'farmer', farms: ['farm-moi'], phone: '0900000001' }],
+    };
+    const bad = await fetch(`${t.base}/api/v1/onboarding/district`, { method: 'POST', headers: admin, body: JSON.stringify(district) });
+    expect(bad.status).toBe(400);
+    const body = (await bad.json()) as { error: string; issues: { path: string; code: string }[] };
+    expect(body.error).toBe('ONBOARDING_INVALID');
+    expect(body.issues.map((i) => `${i.path} ${i.code}`)).toEqual(['farms.0.cooperative unknown_ref', 'users.0.phone phone_taken']);
+    const units = (await (await fetch(`${t.base}/api/v1/units`, { headers: admin })).json()) as { units: { id: string }[] };
+    expect(units.units.map((u) => u.id)).not.toContain('vn-st-tde-trung-binh');
+    district.farms[0]!.cooperative = 'htx-dai-an-2';
+    delete (district.users[0] as { phone?: string }).phone;
+    const good = await fetch(`${t.base}/api/v1/onboarding/district`, { method: 'POST', headers: admin, body: JSON.stringify(district) });
+    expect(good.status).toBe(200);
+    expect(await good.json()).toMatchObject({ units: 1, farms: 1, usersCreated: ['moi'], passwords: { moi: expect.any(String) } });
+  });
+
   it('ends each role\'s session at logout', async () => {
     for (const role of ALL) {
       expect(await call('POST /api/v1/auth/logout', tokens[role])).toBe(200);
