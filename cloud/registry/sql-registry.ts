@@ -29,6 +29,7 @@ export class SqlRegistry implements Registry {
   async init(): Promise<void> {
     try {
       await migrate(this.#db);
+      await this.#users.normalizeStoredPhones();
     } catch (cause) {
       if (cause instanceof RegistryError) throw cause;
       throw new RegistryError('REGISTRY_UNAVAILABLE', `cannot open the registry (${this.#describe}): ${(cause as Error).message}`, { cause });

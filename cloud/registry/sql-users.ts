@@ -116,6 +116,22 @@ export class SqlUsers {
     }).catch(rethrowConstraint(`user ${id}: phone already taken`));
   }
 
+  /**
+   * Phones stored before numbers were normalized, rewritten in E.164 (at start, idempotent). One
+   * whose E.164 form another user already has is left as it is, and reported.
+   */
+  async normalizeStoredPhones(): Promise<{ fixed: number; clashes: string[] }> {
+    const rows = await this.db.query<Row>("SELECT id, phone FROM reg_users WHERE phone IS NOT NULL AND phone NOT LIKE '+%' ORDER BY id");
+    const out = { fixed: 0, clashes: [] as string[] };
+    for (const r of rows) {
+      const p = normalizePhone(String(r.phone));
+      if (!p) continue;
+      if ((await this.db.query('SELECT 1 FROM reg_users WHERE phone = ?', [p])).length) { out.clashes.push(String(r.id)); continue; }
+      out.fixed += await this.db.run('UPDATE reg_users SET phone = ? WHERE id = ?', [p, Number(r.id)]);
+    }
+    return out;
+  }
+
   async findForLogin(login: string): Promise<{ user: User; passwordHash: string } | null> {
     const phone = normalizePhone(login) ?? login;
     const r = await this.db.query<Row>('SELECT * FROM reg_users WHERE username = ? OR phone = ? OR phone = ? ORDER BY id LIMIT 1', [login.toLowerCase(), phone, login]);
