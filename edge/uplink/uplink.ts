@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { z } from 'zod';
 import {
-  GatewayEvent, HostState, Reading, filters, gatewayTopic, parseTopic, topics,
+  GatewayEvent, Reading, filters, gatewayTopic, parseTopic, topics,
   type CommandAck, type ConfigAck, type GatewayState, type Telemetry,
 } from '../../protocol/index.js';
 import { systemClock, type Clock } from '../../lib/time.js';
@@ -12,6 +12,7 @@ import { errorMessage } from '../../lib/errors.js';
 import { LogThrottle } from '../../lib/log-throttle.js';
 import { DiskQueue, type DropReport } from './disk-queue.js';
 import { Forwarder } from './forwarder.js';
+import { HostStates } from './host-state.js';
 import { fittingCapacity, realStatFs, type StatFs } from './disk-guard.js';
 import { Downlink, type CommandHandler, type ConfigHandler } from './downlink.js';
 import { UplinkError } from './errors.js';
@@ -81,13 +82,8 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
   private stopping = false;
   private connectedAt = 0;
   private shortSessions = 0;
-  /** ingest host id → its latest state, from the retained host states */
-  private readonly hosts = new Map<string, HostState>();
-  /** a host said online after this connection came up (not only its retained copy) */
-  private hostFresh = false;
+  private readonly hosts: HostStates;
   private forwarding = false;
-  /** connections of this process; the first one trusts a retained "online" at once */
-  private connections = 0;
   private graceTimer: NodeJS.Timeout | undefined;
   private readonly statfs: StatFs;
   /** repeated connection errors: one log line per 30 s with a count */
@@ -107,6 +103,7 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     this.log = (opts.log ?? rootLog).child({ mod: 'uplink', gatewayId: this.settings.gatewayId });
     this.configVersion = this.settings.configVersion;
     this.statfs = opts.statfs ?? realStatFs;
+    this.hosts = new HostStates(this.settings.host.graceMs);
   }
 
   /**
@@ -169,7 +166,7 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     client.on('reconnect', () => this.backoff());
     client.on('error', (err) => this.throttle.hit(errorMessage(err), (repeated) => this.log.warn({ err: errorMessage(err), repeated }, 'MQTT connection error')));
     client.on('message', (topic, payload, packet) => {
-      if (parseTopic(topic)?.kind === 'host') this.onHostState(topic, payload, packet.retain);
+      if (parseTopic(topic)?.kind === 'host') { if (this.hosts.take(topic, payload, packet.retain)) this.updateGate(); }
       else if (topic === topics.config(s.gatewayId)) void this.downlink?.handle('config', payload);
       else if (topic === topics.cmd(s.gatewayId)) void this.downlink?.handle('cmd', payload);
     });
@@ -214,8 +211,7 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
    * graceMs, or at once when the host republishes it (it does after each of its reconnects).
    */
   private watchHosts(client: MqttClient): void {
-    this.hostFresh = false;
-    this.connections++;
+    this.hosts.connected();
     clearTimeout(this.graceTimer);
     const { required, graceMs } = this.settings.host;
     if (required) {
@@ -226,34 +222,16 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     this.updateGate();
   }
 
-  private onHostState(topic: string, payload: Buffer, retained: boolean): void {
-    const host = parseTopic(topic);
-    if (host?.kind !== 'host') return;
-    if (payload.length === 0) { this.hosts.delete(host.hostId); this.updateGate(); return; }
-    const parsed = HostState.safeParse((() => { try { return JSON.parse(payload.toString('utf8')); } catch { return null; } })());
-    if (!parsed.success) return;
-    const s = parsed.data;
-    const cur = this.hosts.get(host.hostId);
-    // a late will of an older connection of the host must not turn a live host off
-    if (cur && !(s.session !== undefined && s.session === cur.session) && s.ts < cur.ts) return;
-    this.hosts.set(host.hostId, s);
-    if (s.online && !retained) this.hostFresh = true;
-    this.updateGate();
-  }
-
   /** True when an ingest host is online for the forwarder to send to. */
   get hostOnline(): boolean {
-    return [...this.hosts.values()].some((h) => h.online);
+    return this.hosts.anyOnline;
   }
 
   private updateGate(): void {
-    const { required, graceMs } = this.settings.host;
-    // a reconnect may follow a broker crash, after which a retained "online" can be stale
-    const trusted = this.hostFresh || this.connections <= 1 || Date.now() - this.connectedAt >= graceMs;
-    const send = this.connected && !this.stopping && (!required || (this.hostOnline && trusted));
+    const send = this.connected && !this.stopping && (!this.settings.host.required || this.hosts.sendable);
     if (send === this.forwarding) return;
     this.forwarding = send;
-    if (send) { this.log.info({ hosts: [...this.hosts.keys()] }, 'ingest host online: sending'); this.forwarder?.onConnect(); return; }
+    if (send) { this.log.info({ hosts: this.hosts.ids }, 'ingest host online: sending'); this.forwarder?.onConnect(); return; }
     this.forwarder?.onDisconnect();
     if (this.connected) this.log.warn({}, 'no ingest host online: keeping messages on disk');
   }
