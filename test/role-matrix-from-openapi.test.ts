@@ -166,6 +166,12 @@ describe('role matrix generated from the OpenAPI document', () => {
     expect((await fetch(`${t.base}/api/v1/users/999999`, { headers: tech })).status).toBe(404);
   }, 120_000);
 
+  it('gives the demo officer canbo both demo communes\' reports', async () => {
+    const report = (await (await fetch(`${t.base}/api/v1/reports/adoption`, { headers: { authorization: `Bearer ${tokens.officer}` } })).json()) as { units: { id: string }[]; rows: unknown[] };
+    expect(report.units.map((u) => u.id)).toEqual(expect.arrayContaining(['vn-st-tde-dai-an-2', 'vn-st-tde-lich-hoi-thuong']));
+    expect(report.rows.length).toBeGreaterThan(0);
+  });
+
   it('keeps an officer of one commune to that commune\'s reports', async () => {
     const admin = { authorization: `Bearer ${tokens.admin}`, 'content-type': 'application/json' };
     const made = await fetch(`${t.base}/api/v1/users`, { method: 'POST', headers: admin, body: JSON.stringify({
