@@ -102,8 +102,11 @@ describe('uplink with a broken disk', () => {
     // simulate the queue failing underneath (disk full, card removed)
     (up as unknown as { queue: { addPending: () => never } }).queue.addPending = () => { throw new Error('SQLITE_FULL: database or disk is full'); };
     expect(() => up.publishReadings([reading(1)])).toThrow(expect.objectContaining({ code: 'UPLINK_QUEUE_WRITE_FAILED' }));
+    expect(up.stats().degraded).toEqual(['disk_full']);
     up.publishEvent({ kind: 'alarm', reason: 'still works for events' });
-    expect(up.stats().queuedMessages).toBe(1);
+    // the event, and disk_recovered once a write succeeded again
+    expect(up.stats().queuedMessages).toBe(2);
+    expect(up.stats().degraded).toEqual([]);
     await up.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });

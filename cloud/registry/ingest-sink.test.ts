@@ -47,6 +47,15 @@ describe('RegistryIngestSink', () => {
     expect(changes.map((c) => c.online)).toEqual([true, false, true]);
   });
 
+  it('ignores a late will of an earlier connection of the same boot (older ts), not the will of the current one', async () => {
+    const birth = fixture<GatewayState>('state-birth');
+    await sink.onState('gw1', { ...birth, bootId: 'boot-x', ts: now }, now);
+    await sink.onState('gw1', { online: false, bootId: 'boot-x', ts: now - 60_000 }, now + 1);
+    expect(await registry.getGateway('gw1')).toMatchObject({ online: true });
+    await sink.onState('gw1', { online: false, bootId: 'boot-x', ts: now }, now + 2);
+    expect(changes.map((c) => c.online)).toEqual([true, false]);
+  });
+
   it('moves lastSeen and lastSeq with telemetry, and keeps events and acks', async () => {
     await sink.onTelemetry('gw1', { bootId: 'boot-a1', seq: 7, count: 5, ts: now - 10 });
     now += 1000;

@@ -158,11 +158,13 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
       reconnectOnConnackError: true,
       connectTimeout: 10_000,
       resubscribe: true,
-      will: { topic: stateTopic, payload: Buffer.from(JSON.stringify({ online: false, bootId: this.bootId } satisfies GatewayState)), qos: 1, retain: true },
+      will: this.willFor(stateTopic),
     });
     this.client = client;
     client.on('connect', (connack) => this.onConnected(connack.sessionPresent));
-    client.on('close', () => this.onClosed());
+    // each connection's will carries that connection's time, the same as its birth: the cloud
+    // can tell a late will of an earlier connection (older ts) from the will of the current one
+    client.on('close', () => { client.options.will = this.willFor(stateTopic); this.onClosed(); });
     client.on('reconnect', () => this.backoff());
     client.on('error', (err) => this.throttle.hit(errorMessage(err), (repeated) => this.log.warn({ err: errorMessage(err), repeated }, 'MQTT connection error')));
     client.on('message', (topic, payload, packet) => {
@@ -236,10 +238,18 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     if (this.connected) this.log.warn({}, 'no ingest host online: keeping messages on disk');
   }
 
+  /** when the current connection was attempted: the ts of its birth and of its last will */
+  private connectionTs = 0;
+
+  private willFor(topic: string): { topic: string; payload: Buffer; qos: 1; retain: true } {
+    this.connectionTs = this.clock.now();
+    return { topic, payload: Buffer.from(JSON.stringify({ online: false, bootId: this.bootId, ts: this.connectionTs } satisfies GatewayState)), qos: 1, retain: true };
+  }
+
   private publishBirth(): void {
     if (!this.client || !this.connected) return;
     const birth: GatewayState = {
-      online: true, bootId: this.bootId, fw: this.settings.fw, ts: this.clock.now(),
+      online: true, bootId: this.bootId, fw: this.settings.fw, ts: this.connectionTs,
       configVersion: this.downlink?.appliedVersion ?? this.configVersion,
       ...(this.settings.inventory ? { inventory: this.settings.inventory } : {}),
       ...(this.diskFailing ? { degraded: ['disk_full'] } : {}),
