@@ -37,4 +37,15 @@ describe('DeferredInitStore', () => {
     const store = new DeferredInitStore({ ...fakeStore({ up: true, inits: 0 }), init: async () => { throw new StoreError('STORE_CONFIG', 'needs INFLUX_TOKEN'); } });
     await expect(store.init()).rejects.toMatchObject({ code: 'STORE_CONFIG' });
   });
+
+  it('never hands out a non-finite value (a mean of huge stored values is Infinity): it reads as null', async () => {
+    const inner = fakeStore({ up: true, inits: 0 });
+    inner.query = async () => [{ gatewayId: 'g', sensor: 's', metric: 'm', unit: 'u', points: [{ ts: 1, mean: Infinity, min: -Infinity, max: 5, count: 2 }] }];
+    inner.latest = async () => [{ gatewayId: 'g', sensor: 's', metric: 'm', unit: 'u', value: Number.NaN, ts: 1, quality: 'good' } as never];
+    const store = new DeferredInitStore(inner);
+    await store.init();
+    const [s] = await store.query({ gatewayId: 'g', from: 0, to: 2 } as never);
+    expect(s!.points[0]).toEqual({ ts: 1, mean: null, min: null, max: 5, count: 2 });
+    expect((await store.latest('g'))[0]!.value).toBeNull();
+  });
 });

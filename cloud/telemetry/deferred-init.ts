@@ -4,6 +4,8 @@ import {
   StoreError, type LatestReading, type RangeQuery, type Series, type StoreHealth, type StoredReading, type TelemetryStore, type WriteResult,
 } from './store.js';
 
+const finite = (v: number | null): boolean => v === null || Number.isFinite(v);
+
 export interface DeferredInitOptions {
   /** least time between two init attempts while the store stays down (default 5 s) */
   retryMs?: number;
@@ -74,14 +76,26 @@ export class DeferredInitStore implements TelemetryStore {
     return this.inner.write(points);
   }
 
+  // values stored before the ingest checked ranges (or summed past 1.8e308) can aggregate to
+  // ±Infinity or NaN, which JSON and the response schemas cannot carry: they read as null
   async query(q: RangeQuery): Promise<Series[]> {
     await this.#ensure();
-    return this.inner.query(q);
+    const series = await this.inner.query(q);
+    for (const s of series) {
+      for (const p of s.points) {
+        if (!finite(p.mean)) p.mean = null;
+        if (!finite(p.min)) p.min = null;
+        if (!finite(p.max)) p.max = null;
+      }
+    }
+    return series;
   }
 
   async latest(gatewayId: string): Promise<LatestReading[]> {
     await this.#ensure();
-    return this.inner.latest(gatewayId);
+    const rows = await this.inner.latest(gatewayId);
+    for (const r of rows) if (!finite(r.value)) r.value = null;
+    return rows;
   }
 
   async health(): Promise<StoreHealth> {
