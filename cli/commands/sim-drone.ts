@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
 import { simCommand } from '../main.js';
 
@@ -40,7 +39,8 @@ export function register(program: Command): void {
       if (o.flow) route.flowLpm = o.flow;
       if (o.tank) route.tankL = o.tank;
       if (!(route.flowLpm > 0)) throw new InvalidArgumentError('the mission file carries no pump flow: give --flow (a GeoJSON plan export carries it)');
-      const client = await mqtt.connectAsync(o.mqtt, { clientId: `ruongso-sim-drone-${o.drone}-${randomBytes(3).toString('hex')}` });
+      // a broker binds a client id to its login: a drone connects with its own id
+      const client = await mqtt.connectAsync(o.mqtt, { clientId: o.drone });
       const stop = new AbortController();
       process.once('SIGINT', () => stop.abort());
       try {
