@@ -1,9 +1,11 @@
 /**
- * `npm run bench ingest [-- --smoke]`: the cloud ingest against a bare pass-through subscriber,
- * side by side in one run, on a private Mosquitto (project config) and a real InfluxDB 1.x.
- * Load comes from simulated gateways in a separate process. Last line printed: one JSON object.
+ * `npm run bench ingest [-- --smoke]`: the cloud ingest against a bare pass-through subscriber and
+ * the peer users build today (Node-RED 4: `mqtt in` → `node-red-contrib-influxdb`), side by side in
+ * one run, on a private Mosquitto (project config) and a real InfluxDB 1.x. Load comes from
+ * simulated gateways in a separate process. For each: readings/s, p50/p99 publish → stored, CPU per
+ * reading (µs of the consumer's process). Last line printed: one JSON object.
  */
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -32,10 +34,12 @@ const LATENCY_MS = opt('latency-seconds', smoke ? 1 : 8) * 1000;
 const LATENCY_RATE = opt('latency-rate', 10_000);
 const DRAIN_DAYS = opt('drain-days', smoke ? 0.1 : 7);
 const GENERATOR = fileURLToPath(new URL('../test/support/ingest/load-generator.ts', import.meta.url));
-const USERS = { cloud: 'cloud-secret', bench: 'bench-secret' };
-const ACL = 'user cloud\ntopic readwrite ruongso/v1/#\ntopic read $SYS/#\nuser bench\ntopic readwrite ruongso/v1/#\n';
+const PEER = fileURLToPath(new URL('./lib/node-red-peer.ts', import.meta.url));
+const USERS = { cloud: 'cloud-secret', bench: 'bench-secret', nodered: 'nodered-secret' };
+const ACL = 'user cloud\ntopic readwrite ruongso/v1/#\ntopic read $SYS/#\nuser bench\ntopic readwrite ruongso/v1/#\nuser nodered\ntopic read ruongso/v1/#\n';
 
-interface Phase { readings: number; stored: number; readingsPerSec: number; p50LatencyMs: number; p99LatencyMs: number }
+interface Phase { readings: number; stored: number; readingsPerSec: number; p50LatencyMs: number; p99LatencyMs: number; cpuUsPerReading: number }
+const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 const say = (s: string) => process.stderr.write(`${s}\n`);
 
 /** Collects publish → stored latency (readings carry their publish time as ts). */
@@ -80,7 +84,7 @@ function generate(mq: MosquittoServer, durationMs: number, ratePerSec: number, p
   return new Promise((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`load generator exited ${code}`)))));
 }
 
-async function waitStored(meter: Meter | { stored: number }, total: number, ms = 120_000): Promise<void> {
+async function waitStored(meter: Meter | { stored: number }, total: number, ms = smoke ? 30_000 : 120_000): Promise<void> {
   const end = Date.now() + ms;
   while (meter.stored < total && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
 }
@@ -91,10 +95,12 @@ async function runOurs(mq: MosquittoServer, influx: InfluxServer, durationMs: nu
   await store.init();
   const ingest = new Ingest({ store, mqttUrl: mq.url, username: 'cloud', password: USERS.cloud, instanceId: `bench-${randomBytes(3).toString('hex')}`, dataDir, subscribeDrones: false });
   await ingest.start();
+  const cpu0 = cpuMs();
   const gen = await generate(mq, durationMs, rate, `o${randomBytes(2).toString('hex')}-`);
   await waitStored(meter, gen.readings);
+  const cpu = cpuMs() - cpu0;
   await ingest.stop({ retire: true });
-  return phase(gen.readings, meter, gen.start);
+  return phase(gen.readings, meter, gen.start, cpu);
 }
 
 async function runBaseline(mq: MosquittoServer, influx: InfluxServer, durationMs: number, rate: number): Promise<Phase> {
@@ -103,14 +109,57 @@ async function runBaseline(mq: MosquittoServer, influx: InfluxServer, durationMs
   await influx.createDb(db);
   const sub = new BaselineSubscriber({ mqttUrl: mq.url, username: 'cloud', password: USERS.cloud, influxUrl: influx.url, db, onWritten: (ts, at) => meter.record(ts, at) });
   await sub.start();
+  const cpu0 = cpuMs();
   const gen = await generate(mq, durationMs, rate, `b${randomBytes(2).toString('hex')}-`);
   await waitStored(meter, gen.readings);
+  const cpu = cpuMs() - cpu0;
   await sub.stop();
-  return phase(gen.readings, meter, gen.start);
+  return phase(gen.readings, meter, gen.start, cpu);
 }
 
-function phase(readings: number, m: Meter, started: number): Phase {
-  return { readings, stored: m.stored, readingsPerSec: Math.round(m.stored / ((m.last - started) / 1000)), p50LatencyMs: m.pct(50), p99LatencyMs: m.pct(99) };
+/** The Node-RED peer in its own process; its CPU is what that process spent while the load ran. */
+async function runPeer(mq: MosquittoServer, influx: InfluxServer, durationMs: number, rate: number): Promise<Phase> {
+  const meter = new Meter();
+  const db = `peer_${randomBytes(3).toString('hex')}`;
+  await influx.createDb(db);
+  const broker = new URL(mq.url);
+  const influxUrl = new URL(influx.url);
+  const cfg = { mqttHost: broker.hostname, mqttPort: Number(broker.port), username: 'nodered', password: USERS.nodered, influxHost: influxUrl.hostname, influxPort: Number(influxUrl.port), db };
+  const child = fork(PEER, [JSON.stringify(cfg)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  child.stdout!.pipe(process.stderr); // Node-RED logs to stdout: keep the last line ours
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  let cpuStart = NaN;
+  let cpuLast = NaN;
+  const ready = new Promise<void>((resolve, reject) => {
+    void exited.then((code) => reject(new Error(`Node-RED peer exited ${code} before it was ready`)));
+    child.on('message', (m: { kind: string; n?: number; ts?: number[]; at?: number; cpuMs: number }) => {
+      if (m.kind === 'ready') { cpuStart = m.cpuMs; resolve(); return; }
+      cpuLast = m.cpuMs;
+      // the peer samples every 10th reading's ts: record them as Meter.record would
+      if (!meter.first) meter.first = m.at!;
+      meter.last = m.at!;
+      meter.stored += m.n!;
+      for (const ts of m.ts!) meter.lat.push(m.at! - ts);
+    });
+  });
+  try {
+    await ready;
+    const gen = await generate(mq, durationMs, rate, `n${randomBytes(2).toString('hex')}-`);
+    await waitStored(meter, gen.readings);
+    return phase(gen.readings, meter, gen.start, cpuLast - cpuStart);
+  } finally {
+    if (child.connected) child.send('stop');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+function phase(readings: number, m: Meter, started: number, cpuMsSpent: number): Phase {
+  return {
+    readings, stored: m.stored, readingsPerSec: Math.round(m.stored / ((m.last - started) / 1000)), p50LatencyMs: m.pct(50), p99LatencyMs: m.pct(99),
+    cpuUsPerReading: m.stored ? Math.round((cpuMsSpent * 1000 / m.stored) * 100) / 100 : NaN,
+  };
 }
 
 async function runDrain(mq: MosquittoServer, influx: InfluxServer, dataDir: string) {
@@ -136,14 +185,29 @@ async function main(): Promise<void> {
     say(`ingest bench: ${GATEWAYS} gateways × ${PER_MESSAGE} readings/message, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}`);
     // latency first: a full-speed phase leaves InfluxDB compacting for a while, which would
     // slow whichever latency phase came right after it
+    if (args.includes('--peer-only')) {
+      say(`node-red  at ${LATENCY_RATE}/s: ${JSON.stringify(await runPeer(mq, influx, LATENCY_MS, LATENCY_RATE))}`);
+      return;
+    }
     const baseLat = await runBaseline(mq, influx, LATENCY_MS, LATENCY_RATE);
     say(`baseline  at ${LATENCY_RATE}/s: ${JSON.stringify(baseLat)}`);
     const oursLat = await runOurs(mq, influx, LATENCY_MS, LATENCY_RATE, dataDir);
     say(`ours      at ${LATENCY_RATE}/s: ${JSON.stringify(oursLat)}`);
+    const peerLat = await runPeer(mq, influx, LATENCY_MS, LATENCY_RATE);
+    say(`node-red  at ${LATENCY_RATE}/s: ${JSON.stringify(peerLat)}`);
     const ours = await runOurs(mq, influx, THROUGHPUT_MS, 0, dataDir);
     say(`ours      max: ${JSON.stringify(ours)}`);
     const base = await runBaseline(mq, influx, THROUGHPUT_MS, 0);
     say(`baseline  max: ${JSON.stringify(base)}`);
+    const peer = await runPeer(mq, influx, THROUGHPUT_MS, 0);
+    say(`node-red  max: ${JSON.stringify(peer)}`);
+    say('');
+    say(`${'max throughput'.padEnd(28)} ${'readings/s'.padStart(10)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'CPU µs/reading'.padStart(15)}`);
+    for (const [name, p] of [['ours (cloud ingest)', ours], ['bare pass-through', base], ['Node-RED mqtt in → influxdb', peer]] as const) {
+      say(`${name.padEnd(28)} ${String(p.readingsPerSec).padStart(10)} ${String(p.p50LatencyMs).padStart(8)} ${String(p.p99LatencyMs).padStart(8)} ${String(p.cpuUsPerReading).padStart(15)}`);
+    }
+    say(`at ${LATENCY_RATE}/s offered: p99 ours ${oursLat.p99LatencyMs} ms, bare ${baseLat.p99LatencyMs} ms, Node-RED ${peerLat.p99LatencyMs} ms`);
+    say(`ours ÷ bare ${(ours.readingsPerSec / base.readingsPerSec).toFixed(2)}, ours ÷ Node-RED ${(ours.readingsPerSec / peer.readingsPerSec).toFixed(2)}`);
     const drain = await runDrain(mq, influx, dataDir);
     say(`drain ${DRAIN_DAYS} d backlog of 32 sensors: ${JSON.stringify(drain)}`);
     process.stdout.write(`${JSON.stringify({
@@ -151,6 +215,8 @@ async function main(): Promise<void> {
       ratio: Math.round((ours.readingsPerSec / base.readingsPerSec) * 100) / 100,
       p50LatencyMs: oursLat.p50LatencyMs, p99LatencyMs: oursLat.p99LatencyMs,
       baselineP99LatencyMs: baseLat.p99LatencyMs, drainReadingsPerSec: drain.drainReadingsPerSec,
+      peerReadingsPerSec: peer.readingsPerSec, peerP99LatencyMs: peerLat.p99LatencyMs,
+      cpuUsPerReading: ours.cpuUsPerReading, baselineCpuUsPerReading: base.cpuUsPerReading, peerCpuUsPerReading: peer.cpuUsPerReading,
     })}\n`);
   } finally {
     await Promise.all([mq.destroy(), influx.destroy()]);
