@@ -56,6 +56,15 @@ describe('LocalControl', () => {
     expect(received.map((c) => [c.kind, 'valve' in c ? c.valve : undefined])).toEqual([['close', 'v2'], ['stop-all', undefined]]);
   });
 
+  it('passes resume for a zone, a valve, or every valve', async () => {
+    const { gw, received } = fakeGateway();
+    const url = await serve(gw);
+    for (const body of ['{"kind":"resume","zone":"z1"}', '{"kind":"resume","valve":"v2"}', '{"kind":"resume"}']) expect((await post(url, body)).status).toBe(200);
+    expect((await post(url, '{"kind":"resume","zone":"z1","valve":"v2"}')).status).toBe(400);
+    expect(received.map((c) => [c.kind, 'zone' in c ? c.zone : undefined, 'valve' in c ? c.valve : undefined]))
+      .toEqual([['resume', 'z1', undefined], ['resume', undefined, 'v2'], ['resume', undefined, undefined]]);
+  });
+
   it.each([
     ['not JSON', 'open z1', /body is not JSON/],
     ['an unknown kind', '{"kind":"flood"}', /bad command: kind/],

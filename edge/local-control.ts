@@ -30,8 +30,10 @@ export const LocalCommandRequest = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('open'), ...Target, minutes: z.number().positive().max(24 * 60) }).strict(),
   z.object({ kind: z.literal('close'), ...Target }).strict(),
   z.object({ kind: z.literal('stop-all') }).strict(),
+  // no zone and no valve: every valve's hold ends
+  z.object({ kind: z.literal('resume'), ...Target }).strict(),
 ]).superRefine((c, ctx) => {
-  if (c.kind !== 'stop-all' && !c.zone && !c.valve) ctx.addIssue({ code: 'custom', path: ['zone'], message: `${c.kind} needs a zone or a valve` });
+  if (c.kind !== 'stop-all' && c.kind !== 'resume' && !c.zone && !c.valve) ctx.addIssue({ code: 'custom', path: ['zone'], message: `${c.kind} needs a zone or a valve` });
   if (c.kind !== 'stop-all' && c.zone && c.valve) ctx.addIssue({ code: 'custom', path: ['valve'], message: 'give a zone or a valve, not both' });
 });
 export type LocalCommandRequest = z.infer<typeof LocalCommandRequest>;
@@ -133,7 +135,7 @@ export class LocalControl {
     const parsed = LocalCommandRequest.safeParse(raw);
     if (!parsed.success) {
       const why = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
-      return reply(res, 400, { error: `bad command: ${why}. Expected {kind:"open", zone|valve, minutes} | {kind:"close", zone|valve} | {kind:"stop-all"}` });
+      return reply(res, 400, { error: `bad command: ${why}. Expected {kind:"open", zone|valve, minutes} | {kind:"close", zone|valve} | {kind:"stop-all"} | {kind:"resume", zone|valve?}` });
     }
     const now = this.clock.now();
     const cmd = { ...parsed.data, id: `local-${randomUUID()}`, issuedAt: now, expiresAt: now + LOCAL_EXPIRY_MS, by: 'local' } as Command;

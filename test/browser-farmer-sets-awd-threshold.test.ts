@@ -89,6 +89,19 @@ describe.skipIf(!ok)('browser: farmer, officer and pages at 360 px and 1280 px (
     expect(await page.getByTestId('cmd-status').textContent()).toMatch(/Đang điều khiển tay: Mở v1 trong 5 phút — tự động trở lại lúc \d{2}:\d{2}/);
   });
 
+  it('ends a manual close with "resume automatic now" and the gateway decides again at once', async () => {
+    const { page } = browser;
+    const resume = page.getByRole('button', { name: 'Tự động lại ngay' });
+    await page.getByRole('button', { name: 'Đóng van' }).click();
+    await expect.poll(() => chain.gateway.state.overrides.v1?.kind, { timeout: 10_000 }).toBe('close');
+    // shown only while the gateway reports the hold
+    await resume.waitFor({ timeout: 10_000 });
+    await resume.click();
+    await expect.poll(() => chain.gateway.state.overrides.v1, { timeout: 10_000 }).toBeUndefined();
+    await expect.poll(() => resume.count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => page.getByTestId('decisions').textContent(), { timeout: 10_000 }).toContain('Lệnh tay của nongdan: trở lại tự động (v1)');
+  });
+
   it('switches to English and renders at 1280 px', async () => {
     const { page } = browser;
     await page.setViewportSize({ width: 1280, height: 800 });

@@ -52,7 +52,7 @@ Examples:
 
   const url = () => new Option('--url <url>', 'the gateway\'s local control endpoint').default(DEFAULT_URL);
   const cmd = gateway.command('cmd')
-    .description('send a command to the gateway running on this machine (no cloud needed): open, close, stop-all');
+    .description('send a command to the gateway running on this machine (no cloud needed): open, close, stop-all, resume');
   cmd.command('open')
     .description('open a zone or a valve for N minutes, then back to automatic (interlocks still apply)')
     .addOption(new Option('--zone <id>', 'zone id').conflicts('valve'))
@@ -71,6 +71,12 @@ Examples:
     .description('close every valve and pump and hold them closed (loop.stopAllHoldMinutes, or until an open)')
     .addOption(url())
     .action((o: { url: string }) => send(o.url, { kind: 'stop-all' }));
+  cmd.command('resume')
+    .description('end the manual holds (open or close) of a zone, a valve, or — naming neither — every valve: automatic decides again at once')
+    .addOption(new Option('--zone <id>', 'zone id').conflicts('valve'))
+    .option('--valve <id>', 'valve id')
+    .addOption(url())
+    .action((o: { zone?: string; valve?: string; url: string }) => send(o.url, { kind: 'resume', ...target(o) }));
   gateway.command('status')
     .description('zones, open valves, running pumps, config version and uplink of the gateway on this machine')
     .option('--json', 'print the raw JSON')

@@ -45,7 +45,7 @@ export interface LiveGateway {
   configVersion?: number;
 }
 
-export interface NewCommand { kind: 'open' | 'close' | 'stop-all'; zone?: string | undefined; valve?: string | undefined; minutes?: number | undefined; expiresInSeconds: number }
+export interface NewCommand { kind: 'open' | 'close' | 'stop-all' | 'resume'; zone?: string | undefined; valve?: string | undefined; minutes?: number | undefined; expiresInSeconds: number }
 
 /**
  * The farmer's control plane: versioned configs published retained, commands with id and
@@ -93,7 +93,7 @@ export class ControlService {
     const now = this.clock.now();
     const base = { id: randomUUID(), issuedAt: now, expiresAt: now + c.expiresInSeconds * 1000, by: user.username };
     const raw = c.kind === 'open' ? { ...base, kind: 'open', zone: c.zone, valve: c.valve, minutes: c.minutes }
-      : c.kind === 'close' ? { ...base, kind: 'close', zone: c.zone, valve: c.valve } : { ...base, kind: 'stop-all' };
+      : c.kind === 'close' || c.kind === 'resume' ? { ...base, kind: c.kind, zone: c.zone, valve: c.valve } : { ...base, kind: 'stop-all' };
     const parsed = Command.safeParse(raw);
     if (!parsed.success) throw new AuthError('BAD_REQUEST', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     await this.d.commands.insert({ gatewayId: gw, command: parsed.data, outcome: 'sent' });

@@ -14,6 +14,7 @@ export interface CommandOutcome {
 /** Valves a command names: one valve, or every valve of a zone; null = it names something unknown. */
 function targets(cmd: Command, config: GatewayConfig): string[] | null | 'all' {
   if (cmd.kind === 'stop-all') return 'all';
+  if (cmd.kind === 'resume' && !cmd.valve && !cmd.zone) return 'all';
   const all = new Set(config.zones.flatMap((z) => z.valves));
   if (cmd.valve) return all.has(cmd.valve) ? [cmd.valve] : null;
   const zone = config.zones.find((z) => z.id === cmd.zone);
@@ -34,6 +35,7 @@ export function executeCommand(
   const t = targets(cmd, config);
   if (t === null) return noop('rejected', `unknown ${'valve' in cmd && cmd.valve ? `valve "${cmd.valve}"` : `zone "${'zone' in cmd ? cmd.zone : ''}"`} in config v${config.version}`, 'unknown_target');
   const valves = t === 'all' ? config.zones.flatMap((z) => z.valves) : t;
+  if (cmd.kind === 'resume') return resume(prev, cmd, valves, by, config, now, opts);
   const state = cloneState(prev);
   const holdMin = cmd.kind === 'stop-all' ? opts.stopAllHoldMinutes : opts.closeHoldMinutes;
   const minutes = cmd.kind === 'open' ? cmd.minutes : holdMin;
@@ -51,5 +53,22 @@ export function executeCommand(
   }
   result.events.push({ ts: now, kind: 'cmd_executed', code: `cmd_${cmd.kind.replace('-', '_')}`, severity: 'info', reason: `command ${cmd.id} by ${by}: ${head}`,
     data: { cmdId: cmd.id, by, valves: valves.join(','), minutes } });
+  return { ...result, outcome: 'done', reason: head };
+}
+
+/**
+ * "Resume automatic now": the manual holds (open or close) of the named valves end at once and the
+ * loop steps, so the automatic mode decides in the same answer. Valves without a hold are left as
+ * they are; a resume with nothing to clear is still done (the person's wish already holds).
+ */
+function resume(prev: LoopState, cmd: Command, valves: string[], by: string, config: GatewayConfig, now: number,
+  opts: LoopOptions): StepResult & CommandOutcome {
+  const state = cloneState(prev);
+  const cleared = valves.filter((v) => state.overrides[v]);
+  for (const v of cleared) delete state.overrides[v];
+  const result = step(state, [], config, now, opts);
+  const head = cleared.length ? `resume automatic for ${cleared.join(', ')}` : 'resume automatic: no manual hold to clear';
+  result.events.push({ ts: now, kind: 'cmd_executed', code: 'cmd_resume', severity: 'info', reason: `command ${cmd.id} by ${by}: ${head}`,
+    data: { cmdId: cmd.id, by, valves: valves.join(','), cleared: cleared.join(',') } });
   return { ...result, outcome: 'done', reason: head };
 }

@@ -20,7 +20,7 @@ export const EVENT_CODES: Readonly<Record<string, readonly string[]>> = {
   // pumps, start, sensors, commands
   pump_valve_open: ['pump', 'valves'], pump_no_valve_open: ['pump', 'valves'],
   started: ['configVersion', 'valves', 'pumps'], sensor_recovered: ['sensor', 'metric'],
-  cmd_open: ['cmdId', 'by', 'valves', 'minutes'], cmd_close: ['cmdId', 'by', 'valves', 'minutes'], cmd_stop_all: ['cmdId', 'by', 'valves', 'minutes'],
+  cmd_open: ['cmdId', 'by', 'valves', 'minutes'], cmd_close: ['cmdId', 'by', 'valves', 'minutes'], cmd_stop_all: ['cmdId', 'by', 'valves', 'minutes'], cmd_resume: ['cmdId', 'by', 'valves', 'cleared'],
   // the gateway process
   cmd_refused: ['cmdId', 'cmdKind', 'why?'], cmd_expired: ['cmdId', 'cmdKind', 'why?'],
   config_applied: ['version', 'previousVersion', 'zones'], config_invalid: ['version', 'runningVersion', 'problems'],

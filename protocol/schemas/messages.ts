@@ -92,6 +92,9 @@ export const Command = z.discriminatedUnion('kind', [
     issuedAt: Timestamp, expiresAt: Timestamp, by: z.string().max(64).optional() }),
   z.object({ id: z.string().min(1).max(64), kind: z.literal('stop-all'), issuedAt: Timestamp, expiresAt: Timestamp,
     by: z.string().max(64).optional() }),
+  /** ends the manual holds (open or close) of a valve, a zone, or — naming neither — every valve: automatic decides again */
+  z.object({ id: z.string().min(1).max(64), kind: z.literal('resume'), zone: Id.optional(), valve: Id.optional(),
+    issuedAt: Timestamp, expiresAt: Timestamp, by: z.string().max(64).optional() }),
 ]).superRefine((c, ctx) => {
   if ((c.kind === 'open' || c.kind === 'close') && !c.zone && !c.valve) {
     ctx.addIssue({ code: 'custom', message: `${c.kind} needs a zone or a valve`, path: ['valve'] });

@@ -31,13 +31,14 @@ export const PutConfigBody = z.object({
 });
 
 export const CommandBody = z.object({
-  kind: z.enum(['open', 'close', 'stop-all']),
+  /** resume: the manual holds of a zone, a valve, or (naming neither) every valve end; automatic decides again */
+  kind: z.enum(['open', 'close', 'stop-all', 'resume']),
   zone: z.string().max(64).optional(),
   valve: z.string().max(64).optional(),
   minutes: z.number().positive().max(24 * 60).optional(),
   expiresInSeconds: z.number().int().min(10).max(3600).default(120),
 }).refine((c) => c.kind !== 'open' || c.minutes !== undefined, { message: 'open needs minutes', path: ['minutes'] })
-  .refine((c) => c.kind === 'stop-all' || c.zone || c.valve, { message: 'name a zone or a valve', path: ['valve'] });
+  .refine((c) => c.kind === 'stop-all' || c.kind === 'resume' || c.zone || c.valve, { message: 'name a zone or a valve', path: ['valve'] });
 
 export const CommandView = z.object({
   gatewayId: z.string(),

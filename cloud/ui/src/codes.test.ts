@@ -53,4 +53,18 @@ describe('manual control', () => {
     expect(heldBy('cmd_close', { cmdId: 'c1', valves: 'v1', minutes: 90 }, ts)).toEqual({ cmdId: 'c1', what: 'Đóng v1 — tự động trở lại lúc 15:00' });
     expect(heldBy('cmd_refused', { cmdId: 'c1' }, ts)).toBeNull();
   });
+
+  it('knows which valves are held by hand until a resume, a later automatic decision or the hold\'s end', async () => {
+    const { activeHolds } = await import('./components/manual-control.js');
+    const ts = new Date(2026, 11, 1, 13, 30).getTime();
+    const close = { ts, kind: 'cmd_executed', code: 'cmd_close', data: { cmdId: 'c1', valves: 'v1', minutes: 60 } };
+    expect([...activeHolds([close], ts + 59 * 60_000)]).toEqual(['v1']);
+    expect([...activeHolds([close], ts + 61 * 60_000)]).toEqual([]);
+    const resume = { ts: ts + 1000, kind: 'cmd_executed', code: 'cmd_resume', data: { cmdId: 'r1', valves: 'v1', cleared: 'v1' } };
+    expect([...activeHolds([resume, close], ts + 2000)]).toEqual([]);
+    const auto = { ts: ts + 1000, kind: 'valve_opened', code: 'awd_refill', valve: 'v1', data: {} };
+    expect([...activeHolds([auto, close], ts + 2000)]).toEqual([]);
+    const stopAll = { ts: ts + 3000, kind: 'cmd_executed', code: 'cmd_stop_all', data: { cmdId: 's', valves: 'v1,v2', minutes: 720 } };
+    expect([...activeHolds([stopAll, resume, close], ts + 4000)].sort()).toEqual(['v1', 'v2']);
+  });
 });

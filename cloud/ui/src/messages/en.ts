@@ -148,6 +148,7 @@ export const en: Record<MsgKey, string> = {
   ev_cmd_open: "Command by {by}: open {valves} for {minutes} min",
   ev_cmd_close: "Command by {by}: close {valves}, held {minutes} min",
   ev_cmd_stop_all: "Command by {by}: stop all, held {minutes} min",
+  ev_cmd_resume: "Command by {by}: back to automatic ({valves})",
   ev_cmd_refused: "Manual command refused",
   ev_cmd_expired: "Manual command expired before it arrived",
   ev_config_applied: "Settings version {version} applied",

@@ -150,7 +150,7 @@ export function FarmView({ farms }: { farms: Farm[] }) {
       <div class="zones">
         {zones.map((z) => <ZoneCard key={`${z.id}-${view?.cfg.desired?.version}`} gw={gw} zone={z} live={live} events={view?.events ?? []} onSave={(z) => void saveZone(z)} busy={busy || offline} />)}
       </div>
-      {valves.length > 0 && <ManualControl gatewayId={gw} valves={valves} cmd={cmd} onSent={setCmd} disabled={offline} />}
+      {valves.length > 0 && <ManualControl gatewayId={gw} valves={valves} cmd={cmd} onSent={setCmd} disabled={offline} events={view?.events ?? []} />}
       {view && (
         <section aria-labelledby="dec-h" class="card">
           <h2 id="dec-h">{t('decisions')}</h2>
