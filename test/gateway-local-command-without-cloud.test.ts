@@ -40,9 +40,12 @@ describe('ruongso gateway cmd, with the broker unreachable', () => {
     child.stdout!.on('data', (b) => { out += String(b); });
     child.stderr!.on('data', (b) => { out += String(b); });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // a gateway that dies while starting (a crash, a signal) fails the test at once, with its output
+    const early = new Promise<never>((_, reject) => child.once('exit', (code, signal) => reject(new Error(`ruongso gateway exited early (${signal ?? code}): ${out.slice(-600)}`))));
+    early.catch(() => undefined);
     cleanups.push(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
     // generous: starting a tsx process on a busy 2-core machine can take half a minute
-    await until('the local control endpoint', () => out.includes(`local control on ${url}`), 80_000);
+    await Promise.race([until('the local control endpoint', () => out.includes(`local control on ${url}`), 80_000), early]);
     // a few polls: the loop has seen the level and the salinity, and left the intake shut
     await new Promise((r) => setTimeout(r, 3000));
     expect(site.field().intakeOpen).toBe(false);

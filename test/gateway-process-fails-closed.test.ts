@@ -31,9 +31,12 @@ describe('ruongso gateway --config FILE', () => {
     child.stdout!.on('data', (b) => { out += String(b); });
     child.stderr!.on('data', (b) => { out += String(b); });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // a gateway that dies while starting (a crash, a signal) fails the test at once, with its output
+    const early = new Promise<never>((_, reject) => child.once('exit', (code, signal) => reject(new Error(`ruongso gateway exited early (${signal ?? code}): ${out.slice(-600)}`))));
+    early.catch(() => undefined);
     cleanups.push(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
     // generous: starting a tsx process on a busy 2-core machine can take half a minute
-    await until('the gateway to open the intake', () => site.field().intakeOpen, 80_000);
+    await Promise.race([until('the gateway to open the intake', () => site.field().intakeOpen, 80_000), early]);
     await until('the decision on stdout', () => out.includes('valve_opened'));
     expect(out).toMatch(/valve_opened\s+opened: water level −\d+\.\d cm ≤ −15 cm/);
     child.kill('SIGTERM');
