@@ -25,6 +25,10 @@ describe('npm run bench plan -- --smoke', () => {
     // spray off over covered headland keeps the L-shape's and the 50 ha field's double dose low
     expect(fields[1]!.doubleDose).toBeLessThanOrEqual(0.03);
     expect(fields[4]!.doubleDose).toBeLessThanOrEqual(0.03);
+    // a heading chosen for overlap where the fewest-passes one double-doses: the irregular field and the U
+    expect(fields[3]!.doubleDose).toBeLessThanOrEqual(0.03);
+    expect(fields[5]!.doubleDose).toBeLessThanOrEqual(0.03);
+    expect(fields[6]!.doubleDose).toBeLessThan(0.07);
     // refill points along the boundary: the whole path with ferries within 1.20 × area/swath
     expect(fields[7]!.pathRatioWithFerries).toBeLessThanOrEqual(1.2);
   }, 90_000);

@@ -14,13 +14,8 @@ function bearingOf(dx: number, dy: number): number {
   return ((b % 180) + 180) % 180;
 }
 
-/**
- * The heading that needs the fewest passes over `inner` (fewest passes = fewest turns).
- * Candidates: every edge direction of the convex hull (the optimum for a convex field is
- * parallel to one of them) plus a 10° sweep for concave ones. Ties go to the longest hull
- * edge, so a rectangle is flown along its long side.
- */
-export function chooseHeading(sprayable: LocalMulti, inner: LocalMulti, swathM: number): number {
+/** Candidate headings with the longest hull edge along each (0 for the 10° sweep), by bearing. */
+export function headingCandidates(sprayable: LocalMulti, swathM: number): Array<[number, number]> {
   const pts = sprayable.flatMap((poly) => poly[0]!.map((p) => point(p)));
   const hull = convex(featureCollection(pts));
   const cands = new Map<number, number>(); // bearing rounded to 0.1° → longest edge with it
@@ -36,14 +31,29 @@ export function chooseHeading(sprayable: LocalMulti, inner: LocalMulti, swathM: 
     cands.set(b, Math.max(cands.get(b) ?? 0, len));
   }
   for (let b = 0; b < 180; b += 10) if (!cands.has(b)) cands.set(b, 0);
+  return [...cands.entries()].sort((x, y) => x[0] - y[0]);
+}
+
+/**
+ * The heading that needs the fewest passes over `inner` (fewest passes = fewest turns).
+ * Candidates (`headingCandidates`): every edge direction of the convex hull (the optimum for a
+ * convex field is parallel to one of them) plus a 10° sweep for concave ones. Ties go to the
+ * longest hull edge, so a rectangle is flown along its long side.
+ */
+export function chooseHeading(sprayable: LocalMulti, inner: LocalMulti, swathM: number): number {
   const target = inner.length ? inner : sprayable;
   let best = 0, bestCount = Infinity, bestLen = -1;
-  for (const [b, len] of [...cands.entries()].sort((x, y) => x[0] - y[0])) {
-    const { cos, sin } = headingRotation(b);
-    const n = passCount(rotateMulti(target, cos, sin), swathM);
+  for (const [b, len] of headingCandidates(sprayable, swathM)) {
+    const n = headingPassCount(target, swathM, b);
     if (n < bestCount || (n === bestCount && len > bestLen)) {
       best = b; bestCount = n; bestLen = len;
     }
   }
   return best;
+}
+
+/** Passes over `inner` flown at bearing `b`. */
+export function headingPassCount(inner: LocalMulti, swathM: number, b: number): number {
+  const { cos, sin } = headingRotation(b);
+  return passCount(rotateMulti(inner, cos, sin), swathM);
 }

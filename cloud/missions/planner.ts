@@ -4,12 +4,10 @@ import { MissionError } from './errors.js';
 import type { Field } from './field.js';
 import { frameFor, type LocalFrame, type LocalMulti, type LonLat } from './geo/local-frame.js';
 import { bufferLocal, differenceLocal, intersectLocal, multiArea, unionLocal } from './geo/ops.js';
-import { rotateMulti } from './geo/scanline.js';
-import { chooseHeading, headingRotation } from './heading.js';
+import { chooseHeading } from './heading.js';
+import { chooseHeadingForDose, interiorCells } from './overlap.js';
 import { measureCoverage } from './coverage.js';
-import { buildCells, interiorPasses } from './passes.js';
-import { respaceCells } from './respace.js';
-import { cellsToLocal, orderRoute, type LocalLeg } from './route.js';
+import { orderRoute, type LocalLeg } from './route.js';
 import { TransitRouter, polylineLength } from './router.js';
 import { nearestOf, refillCandidates, refillPointsOf } from './refill.js';
 import { splitSorties } from './sorties.js';
@@ -134,11 +132,12 @@ export function planMission(req: PlanRequest): Plan {
     throw new MissionError('PLAN_NOTHING_TO_SPRAY', `the sprayable area is nowhere wider than one ${w} m swath: reduce the buffers or use a narrower swath`, { context: { params: { reason: 'narrow', swathM: w } } });
   }
   const inner = bufferLocal(sprayable, -w);
-  const headingDeg = heading === 'auto' ? chooseHeading(sprayable, inner, w) : heading % 180;
-  const { cos, sin } = headingRotation(headingDeg);
-  const innerRot = rotateMulti(inner, cos, sin);
-  const cells = cellsToLocal(respaceCells(buildCells(interiorPasses(innerRot, w)), innerRot, w), cos, sin);
   const loops = headland.flatMap((poly) => poly.map((ring, i) => ({ ring, hole: i > 0 })));
+  // fewest turns first; a heading that double-doses over 3 % gives way to one that does not
+  const headingDeg = heading === 'auto'
+    ? chooseHeadingForDose({ sprayable, inner, loops: loops.map((l) => l.ring), w, base: chooseHeading(sprayable, inner, w) }).headingDeg
+    : heading % 180;
+  const { cells, cos, sin } = interiorCells(inner, w, headingDeg);
   const router = new TransitRouter(allowed, loops);
   const home = req.home ?? req.field.home ?? defaultHome(req.field);
   const homeXY = frame.toLocal(home);

@@ -21,19 +21,59 @@ export function respaceCells(cells: Cell[], inner: LocalMulti, swathM: number, m
     let lo = first.y - swathM / 2, hi = last.y + swathM / 2;
     while (lo < first.y + swathM / 2 && !hits(lo + step / 2, first.x0, first.x1)) lo += step;
     while (hi > last.y - swathM / 2 && !hits(hi - step / 2, last.x0, last.x1)) hi -= step;
+    // to a centimetre: a band edge short of the true one leaves a strip along a whole pass
+    if (lo > first.y - swathM / 2) lo = refineEdge(lo, -step, (y) => hits(y, first.x0, first.x1));
+    if (hi < last.y + swathM / 2) hi = refineEdge(hi, step, (y) => hits(y, last.x0, last.x1));
     const h = hi - lo;
     const n = Math.max(1, Math.ceil(h / (swathM * (1 + maxGap)) - 1e-9));
     if (n > cell.length) return cell.map((p) => ({ ...p, runs: sprayRuns(index, p.y, p, swathM) }));
     const s = h / n;
-    const out: Pass[] = [];
-    for (let k = 0; k < n; k++) {
-      const y = lo + (k + 0.5) * s;
+    const place = (ys: number[], band: number): Pass[] => ys.map((y) => {
       const near = cell.reduce((a, p) => (Math.abs(p.y - y) < Math.abs(a.y - y) ? p : a));
-      const span = spanAt(index, vertexYs, y, s, near);
-      out.push({ row: near.row, y, ...span, runs: sprayRuns(index, y, span, swathM) });
-    }
-    return out.filter((p) => p.runs!.length > 0);
+      const span = spanAt(index, vertexYs, y, band, near);
+      return { row: near.row, y, ...span, runs: sprayRuns(index, y, span, swathM) };
+    });
+    const even = place(Array.from({ length: n }, (_, k) => lo + (k + 0.5) * s), s);
+    return cheaperOverlap(even, s, swathM, lo, hi, place).filter((p) => p.runs!.length > 0);
   }).filter((c) => c.length > 0);
+}
+
+/** The edge between `at − step/2` (inside) and `at + step/2` (outside), bisected. */
+function refineEdge(at: number, step: number, inside: (y: number) => boolean): number {
+  let a = at - step / 2, b = at + step / 2;
+  for (let i = 0; i < 6; i++) {
+    const m = (a + b) / 2;
+    if (inside(m)) a = m; else b = m;
+  }
+  return (a + b) / 2;
+}
+
+const runsLength = (p: Pass) => (p.runs ?? [[p.x0, p.x1]]).reduce((a, [x0, x1]) => a + x1 - x0, 0);
+
+/**
+ * Spread evenly, n passes over a height under n swaths overlap each other by (w − s) along
+ * every pair. The same surplus laid in one place — passes a swath apart from both ends, the
+ * overlap between the two shortest neighbours where they meet (a kite's waist), or as an
+ * overhang of the shorter end pass over the headland — costs only there: on a cell that
+ * narrows that is far less. An end overhang only under half a swath, so the nozzles stay on.
+ */
+function cheaperOverlap(even: Pass[], s: number, w: number, lo: number, hi: number,
+  place: (ys: number[], band: number) => Pass[]): Pass[] {
+  const n = even.length, over = n * w - (hi - lo);
+  if (n < 2 || s >= w || over >= w) return even;
+  let spread = 0;
+  for (let k = 1; k < n; k++) spread += (w - s) * Math.min(runsLength(even[k - 1]!), runsLength(even[k]!));
+  const fromLo = place(Array.from({ length: n }, (_, k) => lo + (k + 0.5) * w), w);
+  const fromHi = place(Array.from({ length: n }, (_, k) => hi - (n - k - 0.5) * w), w);
+  // k passes from the bottom, n − k from the top: the overlap sits between pass k − 1 and k
+  let best = -1, bestCost = spread;
+  for (let k = 0; k <= n; k++) {
+    if ((k === 0 || k === n) && over >= w / 2) continue;
+    const cost = over * (k === 0 ? runsLength(fromHi[0]!) : k === n ? runsLength(fromLo[n - 1]!)
+      : Math.min(runsLength(fromLo[k - 1]!), runsLength(fromHi[k]!)));
+    if (cost < bestCost) { bestCost = cost; best = k; }
+  }
+  return best < 0 ? even : [...fromLo.slice(0, best), ...fromHi.slice(best)];
 }
 
 const BAND_SAMPLES = 8;

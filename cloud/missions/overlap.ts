@@ -1,0 +1,52 @@
+import type { LocalMulti, XY } from './geo/local-frame.js';
+import { rotateMulti } from './geo/scanline.js';
+import { measureCoverage, type CoverageResult } from './coverage.js';
+import { headingCandidates, headingPassCount, headingRotation } from './heading.js';
+import { buildCells, interiorPasses } from './passes.js';
+import { respaceCells } from './respace.js';
+import { cellsToLocal, type LocalPass } from './route.js';
+
+/** Interior cells flown at a heading, in the local frame, with the rotation used. */
+export function interiorCells(inner: LocalMulti, w: number, headingDeg: number): { cells: LocalPass[][]; cos: number; sin: number } {
+  const { cos, sin } = headingRotation(headingDeg);
+  const innerRot = rotateMulti(inner, cos, sin);
+  return { cells: cellsToLocal(respaceCells(buildCells(interiorPasses(innerRot, w)), innerRot, w), cos, sin), cos, sin };
+}
+
+/**
+ * What a pattern sprays: headland loops plus the passes' nozzle-on stretches. Transits and
+ * turns spray nothing, so this is the plan's coverage and double dose before it is ordered.
+ */
+export function patternDose(loops: XY[][], cells: LocalPass[][], sprayable: LocalMulti, w: number, cos: number, sin: number): CoverageResult {
+  const lines = [...loops, ...cells.flatMap((c) => c.flatMap((p) => p.runs.map(([a, b]) => [a, b])))];
+  return measureCoverage(lines, sprayable, w, cos, sin, 1_500);
+}
+
+export interface DoseChoice { headingDeg: number; passes: number; doubleDose: number; coverage: number }
+
+/**
+ * The fewest-passes heading double-doses too much on some concave fields: a pass band that
+ * straddles a notch's side sprays half its swath over headland all along an arm, and passes
+ * meeting a slanted edge at a shallow angle leave long triangles over it. When the heading
+ * chosen for turns double-doses more than `maxDouble` of the sprayed ground, every candidate
+ * heading is measured; the one with the fewest passes among those within `maxDouble` (and not
+ * losing more than `covSlack` of coverage) wins, else the one double-dosing least.
+ */
+export function chooseHeadingForDose(p: {
+  sprayable: LocalMulti; inner: LocalMulti; loops: XY[][]; w: number; base: number; maxDouble?: number; covSlack?: number;
+}): DoseChoice {
+  const maxDouble = p.maxDouble ?? 0.03, covSlack = p.covSlack ?? 0.001;
+  const target = p.inner.length ? p.inner : p.sprayable;
+  const measure = (b: number): DoseChoice => {
+    const { cells, cos, sin } = interiorCells(p.inner, p.w, b);
+    const r = patternDose(p.loops, cells, p.sprayable, p.w, cos, sin);
+    return { headingDeg: b, passes: headingPassCount(target, p.w, b), doubleDose: r.doubleDose, coverage: r.coverage };
+  };
+  const base = measure(p.base);
+  if (base.doubleDose <= maxDouble || p.inner.length === 0) return base;
+  const all = [base, ...headingCandidates(p.sprayable, p.w).map(([b]) => b).filter((b) => b !== p.base).map(measure)];
+  const ok = all.filter((c) => c.coverage >= base.coverage - covSlack);
+  const within = ok.filter((c) => c.doubleDose <= maxDouble);
+  if (within.length > 0) return within.reduce((a, c) => (c.passes < a.passes || (c.passes === a.passes && c.doubleDose < a.doubleDose) ? c : a));
+  return ok.reduce((a, c) => (c.doubleDose < a.doubleDose ? c : a));
+}
