@@ -142,7 +142,7 @@ describe.skipIf(!ok)('browser: farmer, officer and pages at 360 px and 1280 px (
     expect(browser.errors).toEqual([]);
   });
 
-  it('lets the farmer acknowledge an alert, kept across a reload', async () => {
+  it('lets the farmer acknowledge an alert on the server: kept across a reload, seen by the technician', async () => {
     const { page } = browser;
     await page.reload();
     await chain.gateway.stop();
@@ -154,5 +154,8 @@ describe.skipIf(!ok)('browser: farmer, officer and pages at 360 px and 1280 px (
     await page.reload();
     await page.getByRole('button', { name: /Hiện cả cảnh báo đã biết \(1\)/ }).click();
     expect(await page.getByTestId('alert-gateway_offline').textContent()).toMatch(/Đã biết lúc/);
+    // stored by the server, not this browser: the technician sees the farmer's acknowledgement
+    const tech = await chain.app.inject({ url: `/api/v1/alerts?gateway=${chain.gw}`, headers: await bearer(chain.app, 'kythuat') });
+    expect(tech.json().alerts.find((a: { kind: string }) => a.kind === 'gateway_offline')?.ack?.by).toBe('nongdan');
   });
 });

@@ -37,6 +37,7 @@ const POLICY: Record<string, Rule> = {
   'GET /api/v1/gateways/{id}/live': { roles: FARM, gateway: true },
   'GET /api/v1/gateways/{id}/decisions': { roles: FARM, gateway: true },
   'GET /api/v1/alerts': { roles: FARM },
+  'POST /api/v1/alerts/{id}/ack': { roles: FARM },
   'GET /api/v1/stream': { roles: FARM },
   'POST /api/v1/provision/gateways': { roles: COOP },
   'GET /api/v1/fields': { roles: COOP },

@@ -10,6 +10,7 @@ import { ControlService } from '../control/service.js';
 import { MemoryLiveBus, type LiveBus } from '../control/bus.js';
 import { RegistryCommandStore, RegistryConfigStore, RegistryEventStore, RegistryProvisioner } from '../control/registry-stores.js';
 import { controlConsumer } from '../control/uplink-consumer.js';
+import { SqlAlertAckStore } from '../control/alert-acks.js';
 import type { CloudMqtt } from '../ingest/sink.js';
 import { DEMO_CATALOG, MemoryFieldStore, MemoryMissionStore, demoRectangle, loadMissionCatalog } from '../routes/missions/catalog.js';
 import fp from 'fastify-plugin';
@@ -68,16 +69,18 @@ const registryWebApp: FastifyPluginAsync<RegistryWebAppOptions> = async (app, o)
 
   const uplink = o.uplink();
   const publish = uplink.publish;
+  const missionDb = o.missionDb?.();
+  if (missionDb) app.addHook('onClose', () => missionDb.close());
   const control = new ControlService({
     configs: new RegistryConfigStore(o.registry), commands: new RegistryCommandStore(o.registry), events: new RegistryEventStore(o.registry),
     bus: o.bus ?? new MemoryLiveBus(), publish, auth, clock,
+    // acknowledged alerts in the process's database (alr_acks), beside fields and missions
+    ...(missionDb ? { alertAcks: new SqlAlertAckStore(missionDb) } : {}),
   });
   const unhook = uplink.addConsumer(controlConsumer(control));
   app.addHook('onClose', async () => { unhook(); });
 
   const fields = farmList.map((f, i) => ({ id: `field-${f.id}`, farmId: f.id, name: `${f.name} — thửa 1`, boundary: demoRectangle(106.15 + i * 0.004, 9.55, 200, 100) }));
-  const missionDb = o.missionDb?.();
-  if (missionDb) app.addHook('onClose', () => missionDb.close());
   const telemetry = o.telemetry?.();
   // demo drones only in the demo; production plans with the cooperative's own catalogue file
   const catalog = o.mode === 'demo' ? DEMO_CATALOG : loadMissionCatalog(process.env.MISSION_CATALOG_FILE);

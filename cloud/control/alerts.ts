@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { hours } from '../../lib/time.js';
 import type { ControlService } from './service.js';
+import type { User } from '../auth/types.js';
+import type { FarmInfo } from '../auth/types.js';
+import { AuthError } from '../auth/errors.js';
 
 export const Alert = z.object({
   id: z.string(),
@@ -13,6 +16,8 @@ export const Alert = z.object({
   zone: z.string().optional(),
   sensor: z.string().optional(),
   value: z.number().optional(),
+  /** who acknowledged this occurrence (alert id + since), and when; absent = not yet */
+  ack: z.object({ by: z.string(), at: z.number() }).optional(),
 });
 export type Alert = z.infer<typeof Alert>;
 
@@ -60,4 +65,31 @@ export async function alertsFor(control: ControlService, gatewayId: string, farm
     }
   }
   return out;
+}
+
+/** The alerts with their stored acknowledgements: an ack counts for the occurrence it was given to (same `since`). */
+export async function withAcks(control: ControlService, alerts: Alert[]): Promise<Alert[]> {
+  const acks = await control.alertAcks.forAlerts(alerts.map((a) => a.id));
+  return alerts.map((a) => {
+    const k = acks.find((x) => x.alertId === a.id && x.since === a.since);
+    return k ? { ...a, ack: { by: k.by, at: k.at } } : a;
+  });
+}
+
+/**
+ * A person acknowledges an open alert of a farm they may see: stored (first ack of an occurrence
+ * wins) and audited. An alert that is not open now, or of a farm not theirs, is NOT_FOUND alike.
+ */
+export async function acknowledgeAlert(control: ControlService, user: User, farms: FarmInfo[], alertId: string): Promise<Alert> {
+  for (const f of farms) {
+    for (const gw of f.gatewayIds) {
+      if (!alertId.startsWith(`${gw}:`)) continue;
+      const alert = (await alertsFor(control, gw, f.id)).find((a) => a.id === alertId);
+      if (!alert) continue;
+      const k = await control.alertAcks.ack({ alertId, since: alert.since, farmId: f.id, by: user.username, at: control.clock.now() });
+      await control.d.auth.record(user, 'alert.ack', `alert:${alertId}`, undefined, { alertId, kind: alert.kind, since: alert.since }, { farmId: f.id, cooperativeId: f.cooperativeId });
+      return { ...alert, ack: { by: k.by, at: k.at } };
+    }
+  }
+  throw new AuthError('NOT_FOUND', 'no such open alert');
 }

@@ -10,6 +10,7 @@ import type { User } from '../auth/types.js';
 import type { LiveBus } from './bus.js';
 import type { GatewaySeqStats } from '../ingest/seq-tracker.js';
 import type { CommandStore, ConfigRecord, ConfigStore, EventStore } from './stores.js';
+import { MemoryAlertAckStore, type AlertAckStore } from './alert-acks.js';
 
 const logger = log.child({ mod: 'control' });
 
@@ -26,6 +27,8 @@ export interface ControlDeps {
   clock?: Clock;
   /** per-boot seq accounting of the ingest (absent without one: the memory app of tests) */
   seq?: (gatewayId: string) => GatewaySeqStats | undefined;
+  /** acknowledged alerts (absent: kept in memory) */
+  alertAcks?: AlertAckStore;
 }
 
 export interface LiveGateway {
@@ -55,7 +58,8 @@ export interface NewCommand { kind: 'open' | 'close' | 'stop-all' | 'resume'; zo
 export class ControlService {
   private readonly live = new Map<string, LiveGateway>();
   readonly clock: Clock;
-  constructor(readonly d: ControlDeps) { this.clock = d.clock ?? systemClock; }
+  readonly alertAcks: AlertAckStore;
+  constructor(readonly d: ControlDeps) { this.clock = d.clock ?? systemClock; this.alertAcks = d.alertAcks ?? new MemoryAlertAckStore(); }
 
   liveOf(gw: string): LiveGateway {
     let l = this.live.get(gw);

@@ -1,3 +1,4 @@
+import { ALERT_MIGRATIONS } from '../control/alert-migrations.js';
 import { MISSION_MIGRATIONS } from '../missions/sql-migrations.js';
 import { REGISTRY_MIGRATIONS } from '../registry/migrations.js';
 import { REPORT_MIGRATIONS } from '../reports/migrations.js';
@@ -8,4 +9,5 @@ export const FEATURES: FeatureMigrations[] = [
   { feature: 'registry', legacyTable: 'reg_migrations', migrations: REGISTRY_MIGRATIONS },
   { feature: 'missions', legacyTable: 'msn_migrations', migrations: MISSION_MIGRATIONS },
   { feature: 'reports', legacyTable: 'rpt_migrations', migrations: REPORT_MIGRATIONS },
+  { feature: 'alerts', migrations: ALERT_MIGRATIONS },
 ];

@@ -150,6 +150,33 @@ describe('live state, events and alerts', () => {
     expect(await kinds()).toEqual([]);
   });
 
+  it('acknowledges an alert on the server for everyone who sees it, audited, until the same alert comes back', async () => {
+    const t = await setup();
+    t.control.onState(GW, { online: true, ts: 1_800_000_000_000 });
+    t.control.onState(GW, { online: false });
+    const list = async (h = t.farmer) => (await t.app.inject({ url: '/api/v1/alerts', headers: h })).json().alerts as { id: string; ack?: { by: string } }[];
+    const [offline] = await list();
+    expect(offline).toMatchObject({ id: `${GW}:offline` });
+    expect(offline!.ack).toBeUndefined();
+    const url = `/api/v1/alerts/${encodeURIComponent(offline!.id)}/ack`;
+    // another farm's alert answers like one that does not exist; officers have no alerts
+    expect((await t.app.inject({ method: 'POST', url, headers: t.other })).statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'POST', url, headers: t.officer })).statusCode).toBe(403);
+    expect((await t.app.inject({ method: 'POST', url: `/api/v1/alerts/${GW}:nothing/ack`, headers: t.farmer })).json().error).toBe('NOT_FOUND');
+    const r = await t.app.inject({ method: 'POST', url, headers: t.farmer });
+    expect(r.statusCode).toBe(200);
+    expect(r.json().alert).toMatchObject({ id: offline!.id, ack: { by: 'nongdan' } });
+    // the technician sees the farmer's acknowledgement; a second one keeps the first
+    expect((await list(t.tech))[0]?.ack?.by).toBe('nongdan');
+    expect((await t.app.inject({ method: 'POST', url, headers: t.tech })).json().alert.ack.by).toBe('nongdan');
+    const audit = (await t.app.inject({ url: '/api/v1/audit', headers: t.tech })).json() as { entries: { action: string; target: string }[] };
+    expect(audit.entries.filter((e) => e.action === 'alert.ack').map((e) => e.target)).toContain(`alert:${offline!.id}`);
+    // back online, then offline again: a new occurrence, not acknowledged
+    t.control.onState(GW, { online: true, ts: 1_800_000_100_000 });
+    t.control.onState(GW, { online: false });
+    expect((await list())[0]?.ack).toBeUndefined();
+  });
+
   it('streams only the user\'s own gateways over SSE', async () => {
     const t = await setup();
     const address = await t.app.listen({ port: 0, host: '127.0.0.1' });

@@ -6,7 +6,7 @@ import { errorResponses } from '../../auth/http.js';
 import { AuthError } from '../../auth/errors.js';
 import { assertFarmAccess, visibleFarms, type Access } from '../../auth/scope.js';
 import type { FarmInfo } from '../../auth/types.js';
-import { Alert, alertsFor } from '../../control/alerts.js';
+import { Alert, acknowledgeAlert, alertsFor, withAcks } from '../../control/alerts.js';
 import { CommandBody, CommandView, ConfigRecordSchema, ConfigView, EventsView, FarmView, GatewayParams, LiveView, PutConfigBody, SeqView } from './schemas.js';
 import type { ControlService } from '../../control/service.js';
 import { streamRoute } from './stream.js';
@@ -141,7 +141,19 @@ export const controlRoutes: FastifyPluginAsyncZod<ControlRoutesOptions> = async 
         if (!req.query.gateway || req.query.gateway === gw) alerts.push(...(await alertsFor(control, gw, f.id)));
       }
     }
-    return { alerts };
+    return { alerts: await withAcks(control, alerts) };
+  });
+
+  app.post('/api/v1/alerts/:id/ack', {
+    preHandler: guard,
+    schema: {
+      tags: ['control'], summary: 'Acknowledge an open alert of my farms ("đã biết"), for everyone who sees it; audited',
+      params: z.object({ id: z.string().min(1).max(200) }),
+      response: { 200: z.object({ alert: Alert }), ...errorResponses },
+    },
+  }, async (req) => {
+    const farms = visibleFarms(currentUser(req), await auth.farms.listFarms());
+    return { alert: await acknowledgeAlert(control, currentUser(req), farms, req.params.id) };
   });
 
   await streamRoute(app, control);

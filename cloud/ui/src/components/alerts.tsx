@@ -1,26 +1,31 @@
 import { useState } from 'preact/hooks';
+import { api } from '../api.js';
 import { alertText, type AlertLike } from '../codes.js';
 import { fmtDateTime, t, type MsgKey } from '../i18n.js';
+import { ErrorBox } from './error-box.js';
 
-export type Alert = AlertLike & { id: string; severity: string; since: number | null };
+export type Alert = AlertLike & { id: string; severity: string; since: number | null; ack?: { by: string; at: number } | undefined };
 
-// no acknowledgement route on the server yet: the farmer's "đã biết" is kept in this browser,
-// keyed by the alert and when it started, so the same alert coming back later shows again
-const STORE = 'rs.acks';
-const ackKey = (a: Alert) => `${a.id}@${a.since ?? ''}`;
-function loadAcks(): Record<string, number> {
-  try { return JSON.parse(localStorage.getItem(STORE) ?? '{}') as Record<string, number>; } catch { return {}; }
-}
-
-/** Open alerts of a gateway in the reader's language, each one acknowledgeable. */
+/**
+ * Open alerts of a gateway in the reader's language, each one acknowledgeable on the server
+ * (POST /api/v1/alerts/:id/ack): everyone who sees the farm sees it acknowledged, until the same
+ * alert begins again (a new `since`).
+ */
 export function AlertList({ alerts }: { alerts: Alert[] }) {
-  const [acks, setAcks] = useState(loadAcks);
+  // acknowledgements answered by the server, shown before the next listing brings them
+  const [mine, setMine] = useState<Record<string, { by: string; at: number; since: number | null }>>({});
   const [showAll, setShowAll] = useState(false);
-  const ack = (a: Alert) => {
-    const next = { ...loadAcks(), [ackKey(a)]: Date.now() };
-    localStorage.setItem(STORE, JSON.stringify(next));
-    setAcks(next);
+  const [error, setError] = useState<unknown>(null);
+  const ack = async (a: Alert) => {
+    setError(null);
+    try {
+      const r = await api<{ alert: Alert }>('POST', `/api/v1/alerts/${encodeURIComponent(a.id)}/ack`);
+      if (r.alert.ack) setMine((m) => ({ ...m, [a.id]: { ...r.alert.ack!, since: a.since } }));
+    } catch (err) { setError(err); }
   };
+  const ackOf = (a: Alert) => a.ack ?? (mine[a.id]?.since === a.since ? mine[a.id] : undefined);
+  const acks: Record<string, number> = Object.fromEntries(alerts.flatMap((a) => { const k = ackOf(a); return k ? [[a.id, k.at]] : []; }));
+  const ackKey = (a: Alert) => a.id;
   const open = alerts.filter((a) => !acks[ackKey(a)]);
   const done = alerts.filter((a) => acks[ackKey(a)]);
   const shown = showAll ? alerts : open;
@@ -38,11 +43,12 @@ export function AlertList({ alerts }: { alerts: Alert[] }) {
             {detail && <div>{detail}</div>}
             {a.since !== null && <small class="muted">{t('since', { t: fmtDateTime(a.since) })}</small>}
             {at ? <small class="muted"> · {t('acknowledged', { t: fmtDateTime(at) })}</small>
-              : <div><button type="button" onClick={() => ack(a)}>{t('acknowledge')}</button></div>}
+              : <div><button type="button" onClick={() => void ack(a)}>{t('acknowledge')}</button></div>}
           </li>
         );
       })}</ul>
       {done.length > 0 && !showAll && <button type="button" onClick={() => setShowAll(true)}>{t('showAcknowledged', { n: done.length })}</button>}
+      <ErrorBox error={error} />
     </section>
   );
 }
