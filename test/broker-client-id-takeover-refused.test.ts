@@ -39,7 +39,7 @@ async function attackDuringStream(url: string, ingest: Ingest, store: RecordingS
   const sends: Promise<unknown>[] = [];
   for (let seq = 0; seq < MESSAGES; seq++) {
     const ts = T0 + seq * 1000;
-    const readings = ['s1', 's2'].map((sensor) => ({ sensor, metric: 'water_level', value: seq, unit: 'cm', ts }));
+    const readings = ['s1', 's2'].map((sensor) => ({ sensor, metric: 'water_level', value: seq % 100, unit: 'cm', ts }));
     sends.push(victim.client.publishAsync(topics.telemetry(VICTIM), JSON.stringify({ bootId: 'boot-victim', seq, ts, readings }), { qos: 1 }));
     if (seq % 15 === 0) {
       // the ingest's session, then the other gateway's, with the attacker's own valid login

@@ -46,7 +46,7 @@ export function telemetryMessage(bootId: string, seq: number, perMessage: number
   const ts = T0 + seq * 1000;
   return JSON.stringify({
     bootId, seq, ts,
-    readings: Array.from({ length: perMessage }, (_, i) => ({ sensor: `s${i}`, metric: 'soil_moisture', value: seq, unit: '%VWC', ts })),
+    readings: Array.from({ length: perMessage }, (_, i) => ({ sensor: `s${i}`, metric: 'counter', value: seq, unit: 'n', ts })),
   });
 }
 
