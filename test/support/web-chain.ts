@@ -11,7 +11,7 @@ import { parseGatewayFile } from '../../edge/config.js';
 import { gatewayFileFor, startPaddySite } from '../../simulators/paddy-site.js';
 import { buildMemoryApp } from '../../cloud/auth/testing.js';
 import { uiPlugin, UI_DIST } from '../../cloud/ui/plugin.js';
-import { bridgeControlToMqtt, mqttPublisher } from '../../cloud/routes/control/mqtt-bridge.js';
+import { bridgeControlToMqtt, mqttPublisher } from '../../cloud/control/mqtt-bridge.js';
 import type { FarmInfo } from '../../cloud/auth/types.js';
 import type { FastifyInstance } from 'fastify';
 
