@@ -30,7 +30,7 @@ export interface DoseChoice { headingDeg: number; passes: number; doubleDose: nu
  * meeting a slanted edge at a shallow angle leave long triangles over it. When the heading
  * chosen for turns double-doses more than `maxDouble` of the sprayed ground, every candidate
  * heading is measured; the one with the fewest passes among those within `maxDouble` (and not
- * losing more than `covSlack` of coverage) wins, else the one double-dosing least.
+ * losing more than `covSlack` of coverage) wins; when none is, the fewest-passes heading stays.
  */
 export function chooseHeadingForDose(p: {
   sprayable: LocalMulti; inner: LocalMulti; loops: XY[][]; w: number; base: number; maxDouble?: number; covSlack?: number;
@@ -47,6 +47,7 @@ export function chooseHeadingForDose(p: {
   const all = [base, ...headingCandidates(p.sprayable, p.w).map(([b]) => b).filter((b) => b !== p.base).map(measure)];
   const ok = all.filter((c) => c.coverage >= base.coverage - covSlack);
   const within = ok.filter((c) => c.doubleDose <= maxDouble);
-  if (within.length > 0) return within.reduce((a, c) => (c.passes < a.passes || (c.passes === a.passes && c.doubleDose < a.doubleDose) ? c : a));
-  return ok.reduce((a, c) => (c.doubleDose < a.doubleDose ? c : a));
+  // a heading that only trims the double dose a little is not worth its extra turns
+  if (within.length === 0) return base;
+  return within.reduce((a, c) => (c.passes < a.passes || (c.passes === a.passes && c.doubleDose < a.doubleDose) ? c : a));
 }
