@@ -90,6 +90,8 @@ export async function startDemo(o: DemoOptions = {}): Promise<RunningDemo> {
     });
     await publishLiveConfigs(cloud, fleet.members);
   } catch (err) {
+    // the gateways too: their timers and sockets would keep a failed demo's process alive
+    await fleet?.stop();
     await cloud.stop();
     throw err;
   }
@@ -149,7 +151,15 @@ export async function runDemo(o: DemoOptions = {}): Promise<void> {
   process.once('SIGTERM', onSignal);
   o.signal?.addEventListener('abort', () => stopRequested!());
 
-  const demo = await startDemo(o);
+  let demo: RunningDemo;
+  try {
+    demo = await startDemo(o);
+  } catch (err) {
+    // a failed start ends the process like any error: no handler left to swallow Ctrl-C
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    throw err;
+  }
   const url = demo.cloud.webUrl;
   out.write([
     '',
