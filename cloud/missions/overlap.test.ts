@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeField } from './field.js';
-import { generatedFields } from './fixtures/fields.js';
+import { generatedFields, toPolygon } from './fixtures/fields.js';
 import type { LocalMulti } from './geo/local-frame.js';
 import { measureCoverage } from './coverage.js';
 import { interiorCells } from './overlap.js';
@@ -39,6 +39,14 @@ describe('double dose on concave fields', () => {
   it('leaves the fields that were within 3 % on their fewest-passes heading', () => {
     expect(plan('lShape').metrics).toMatchObject({ headingDeg: 0, turns: 83 });
     expect(plan('rotatedRectangle').metrics.headingDeg).toBe(63);
+  });
+
+  it('keeps a rectangle on its long side when the heading within 3 % needs twice the passes', () => {
+    // 200 × 100 m at a 7 m swath: 4.9 % along, 1.5 % across for twice the turns and pass ends
+    const field = makeField({ boundary: toPolygon([[[0, 0], [200, 0], [200, 100], [0, 100]]]) });
+    const m = planMission({ field, drone: { ...drone, swathM: 7 }, product }).metrics;
+    expect(m.headingDeg).toBe(90);
+    expect(m.doubleDose).toBeGreaterThan(0.03);
   });
 });
 

@@ -29,13 +29,14 @@ export interface DoseChoice { headingDeg: number; passes: number; doubleDose: nu
  * straddles a notch's side sprays half its swath over headland all along an arm, and passes
  * meeting a slanted edge at a shallow angle leave long triangles over it. When the heading
  * chosen for turns double-doses more than `maxDouble` of the sprayed ground, every candidate
- * heading is measured; the one with the fewest passes among those within `maxDouble` (and not
- * losing more than `covSlack` of coverage) wins; when none is, the fewest-passes heading stays.
+ * heading is measured; the one with the fewest passes among those within `maxDouble` (not
+ * losing more than `covSlack` of coverage nor needing over `maxPassGrowth` × the passes) wins;
+ * when none is, the fewest-passes heading stays.
  */
 export function chooseHeadingForDose(p: {
-  sprayable: LocalMulti; inner: LocalMulti; loops: XY[][]; w: number; base: number; maxDouble?: number; covSlack?: number;
+  sprayable: LocalMulti; inner: LocalMulti; loops: XY[][]; w: number; base: number; maxDouble?: number; covSlack?: number; maxPassGrowth?: number;
 }): DoseChoice {
-  const maxDouble = p.maxDouble ?? 0.03, covSlack = p.covSlack ?? 0.001;
+  const maxDouble = p.maxDouble ?? 0.03, covSlack = p.covSlack ?? 0.001, growth = p.maxPassGrowth ?? 1.4;
   const target = p.inner.length ? p.inner : p.sprayable;
   const measure = (b: number): DoseChoice => {
     const { cells, cos, sin } = interiorCells(p.inner, p.w, b);
@@ -45,7 +46,8 @@ export function chooseHeadingForDose(p: {
   const base = measure(p.base);
   if (base.doubleDose <= maxDouble || p.inner.length === 0) return base;
   const all = [base, ...headingCandidates(p.sprayable, p.w).map(([b]) => b).filter((b) => b !== p.base).map(measure)];
-  const ok = all.filter((c) => c.coverage >= base.coverage - covSlack);
+  // every pass end is a nozzle switch and a turn where a real boom under-doses: not twice as many
+  const ok = all.filter((c) => c.coverage >= base.coverage - covSlack && c.passes <= base.passes * growth);
   const within = ok.filter((c) => c.doubleDose <= maxDouble);
   // a heading that only trims the double dose a little is not worth its extra turns
   if (within.length === 0) return base;
