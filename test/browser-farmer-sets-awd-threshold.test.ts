@@ -50,9 +50,16 @@ describe.skipIf(!ok)('browser: farmer, officer and pages at 360 px and 1280 px (
 
   it('lets a farmer change the AWD re-flood level on a phone and shows it applied by the gateway', async () => {
     const { page } = browser;
+    const asked: string[] = [];
+    const onRequest = (r: { url: () => string }) => { asked.push(new URL(r.url()).pathname); };
+    page.on('request', onRequest);
     await login(page, chain.url, 'nongdan');
     // the gateway's own water-level reading, live over SSE, in Vietnamese number format
     await expect.poll(() => page.getByTestId('v-z1-waterLevel').textContent(), { timeout: 15_000 }).toMatch(/^-?\d+(,\d)? cm$/);
+    // a cold login brings the farms and the first gateway's view with it: no further round trip before the values
+    page.off('request', onRequest);
+    expect(asked).toContain('/api/v1/auth/login');
+    expect(asked.filter((p) => p === '/api/v1/my/farms' || p.endsWith('/live') || p.endsWith('/config'))).toEqual([]);
     await expect.poll(() => page.getByTestId('config-status').textContent()).toContain(`Đã áp dụng (phiên bản ${first})`);
     await browser.screenshot('farmer-zones-360');
     const z1 = page.getByTestId('zone-z1');

@@ -8,6 +8,9 @@ import { usersRoutes } from '../routes/users/index.js';
 import { auditRoutes } from '../routes/audit/index.js';
 import { controlRoutes } from '../routes/control/index.js';
 import type { ControlService } from '../control/service.js';
+import { startOf } from '../control/start.js';
+import { visibleFarms } from './scope.js';
+import type { User } from './types.js';
 import type { GatewayProvisioner } from '../routes/control/provision.js';
 import { missionRoutes, type MissionRoutesOptions } from '../routes/missions/index.js';
 
@@ -31,7 +34,9 @@ export async function registerAccountsAndControl(app: FastifyInstance, o: Accoun
   app.setErrorHandler(makeErrorHandler());
   // a host that resolves sessions at its root (registryWebAppPlugin) has registered it already
   if (!app.hasPlugin('ruongso-auth')) await app.register(authPlugin, { service: o.auth });
-  await app.register(authRoutes, o.authRoutes ?? {});
+  // a farmer's first page comes with the login: farms and the first gateway's view
+  const start = async (u: User) => (u.role === 'farmer' ? startOf(o.control, visibleFarms(u, await o.auth.farms.listFarms())) : null);
+  await app.register(authRoutes, { start, ...o.authRoutes });
   await app.register(usersRoutes);
   await app.register(auditRoutes);
   await app.register(controlRoutes, { control: o.control, ...(o.provisioner ? { provisioner: o.provisioner } : {}), ...(o.mqttPublicUrl ? { mqttPublicUrl: o.mqttPublicUrl } : {}) });

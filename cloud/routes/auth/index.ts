@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { currentUser, requireRole, SESSION_COOKIE } from '../../auth/plugin.js';
 import { errorResponses, Ok } from '../../auth/http.js';
-import { PublicUser, toPublicUser } from '../../auth/types.js';
+import { PublicUser, toPublicUser, type User } from '../../auth/types.js';
+import { StartView } from '../control/schemas.js';
 import { AuthError } from '../../auth/errors.js';
 import { normalizePhone } from '../../registry/phone.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -15,6 +16,8 @@ export interface AuthRoutesOptions {
   loginMaxPerAddress?: number;
   loginWindowMs?: number;
   secureCookie?: boolean;
+  /** what the user's first page needs, answered with the login (`start`; null = nothing) */
+  start?: (user: User) => Promise<StartView | null>;
 }
 
 const LoginBody = z.object({
@@ -56,14 +59,15 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
     schema: {
       tags: ['auth'], summary: 'Log in with username or phone and password; sets an httpOnly cookie and returns a bearer token',
       body: LoginBody,
-      response: { 200: z.object({ token: z.string(), expiresAt: z.number(), user: PublicUser }), ...errorResponses },
+      response: { 200: z.object({ token: z.string(), expiresAt: z.number(), user: PublicUser, start: StartView.nullable().optional() }), ...errorResponses },
     },
   }, async (req, reply) => {
     const { token, user, expiresAt } = await auth.login(req.body.login, req.body.password);
     reply.setCookie(SESSION_COOKIE, token, {
       httpOnly: true, sameSite: 'lax', path: '/', secure: opts.secureCookie ?? false, expires: new Date(expiresAt),
     });
-    return { token, expiresAt, user: toPublicUser(user) };
+    const start = opts.start ? await opts.start(user) : undefined;
+    return { token, expiresAt, user: toPublicUser(user), ...(start !== undefined ? { start } : {}) };
   });
 
   app.post('/api/v1/auth/logout', {

@@ -177,6 +177,20 @@ describe('live state, events and alerts', () => {
     expect((await list())[0]?.ack).toBeUndefined();
   });
 
+  it('answers a farmer\'s login with the farms and the first gateway\'s live view, a technician\'s with none', async () => {
+    const t = await setup();
+    t.control.onState(GW, { online: true, ts: Date.now() });
+    const wl = zones.find((z) => z.sensors.waterLevel)!.sensors.waterLevel!;
+    t.control.onTelemetry(GW, { bootId: 'boot1', seq: 0, readings: [{ sensor: wl.sensor, metric: wl.metric, value: -7.5, unit: 'cm', ts: Date.now(), quality: 'good' }] });
+    const login = async (l: string) => (await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: l, password: t.password } })).json();
+    const farmer = await login('nongdan');
+    const farms = (await t.app.inject({ url: '/api/v1/my/farms', headers: t.farmer })).json().farms;
+    expect(farmer.start.farms).toEqual(farms);
+    expect(farmer.start.gateway).toMatchObject({ id: GW, live: { online: true, readings: [{ sensor: wl.sensor, value: -7.5 }] }, config: { gatewayId: GW }, alerts: [] });
+    expect(farmer.start.gateway.live).toEqual((await t.app.inject({ url: `/api/v1/gateways/${GW}/live`, headers: t.farmer })).json());
+    expect((await login('kythuat')).start).toBeNull();
+  });
+
   it('streams only the user\'s own gateways over SSE', async () => {
     const t = await setup();
     const address = await t.app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Alert } from '../../control/alerts.js';
 import { GatewayConfig, GatewayEvent, Command, Reading, Zone, PumpRule } from '../../../protocol/index.js';
 
 export const GatewayParams = z.object({ id: z.string().min(1).max(64) });
@@ -80,3 +81,10 @@ export const FarmView = z.object({
   id: z.string(), name: z.string(), commune: z.string(), cooperativeId: z.string(),
   gateways: z.array(z.object({ id: z.string(), online: z.boolean().nullable(), lastSeen: z.number().nullable() })),
 });
+
+/** The login's `start` (farmers): farms and the first gateway's view, as GET /api/v1/my/farms and the gateway routes answer them. */
+export const StartView = z.object({
+  farms: z.array(FarmView),
+  gateway: z.object({ id: z.string(), config: ConfigView, live: LiveView, events: z.array(GatewayEvent), alerts: z.array(Alert) }).nullable(),
+});
+export type StartView = z.infer<typeof StartView>;

@@ -12,6 +12,7 @@ import { heldBy, ManualControl, type CmdState } from '../components/manual-contr
 import { AlertList, type Alert } from '../components/alerts.js';
 import { ErrorBox } from '../components/error-box.js';
 import { OfflineNote } from '../components/offline-note.js';
+import { takeStartFarms, takeStartView } from '../start.js';
 
 interface Farm { id: string; name: string; gateways: Array<{ id: string; online: boolean | null; lastSeen: number | null }> }
 interface ConfigView { desired: null | { version: number; status: string; reasons: unknown[]; config: { zones: Zone[] } }; appliedVersion: number | null }
@@ -96,8 +97,10 @@ export function FarmView({ farms }: { farms: Farm[] }) {
 
   useEffect(() => {
     if (!gw) return undefined;
-    setView(null); setError(null);
-    void reload(gw);
+    setError(null);
+    // the login's view of the first gateway, once; every later load asks the API
+    const first = takeStartView(gw);
+    if (first) { const v = { cfg: first.config, live: first.live, events: first.events, alerts: first.alerts } as View; setView(v); saveLast(`gw.${gw}`, v); } else { setView(null); void reload(gw); }
     return openStream((e: LiveEvent) => {
       if (e.gatewayId !== gw) return;
       if (e.type === 'telemetry') patch((v) => ({ ...v, live: { ...v.live, readings: mergeReadings(v.live.readings, e.readings) } }));
@@ -169,14 +172,18 @@ const hintKey = (userId: string) => `rs.hint.gw.${userId}`;
 /** The farmer's page: their farms' gateways (the last list kept for offline use). */
 export function FarmerPage({ userId }: { userId: string }) {
   const hint = localStorage.getItem(hintKey(userId));
-  const [farms, setFarms] = useState<Farm[] | null>(hint ? [{ id: '', name: '', gateways: [{ id: hint, online: null, lastSeen: null }] }] : null);
+  // farms from the login's answer when it just came; else the hint, then the API
+  const [started] = useState(takeStartFarms);
+  const [farms, setFarms] = useState<Farm[] | null>(started ?? (hint ? [{ id: '', name: '', gateways: [{ id: hint, online: null, lastSeen: null }] }] : null));
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    api<{ farms: Farm[] }>('GET', '/api/v1/my/farms').then((r) => {
-      setFarms(r.farms); saveLast('farms', r.farms);
-      const first = r.farms[0]?.gateways[0]?.id;
+    const got = (list: Farm[]) => {
+      setFarms(list); saveLast('farms', list);
+      const first = list[0]?.gateways[0]?.id;
       if (first) localStorage.setItem(hintKey(userId), first); else localStorage.removeItem(hintKey(userId));
-    }, (e: unknown) => {
+    };
+    if (started) { got(started); return; }
+    api<{ farms: Farm[] }>('GET', '/api/v1/my/farms').then((r) => got(r.farms), (e: unknown) => {
       const c = loadLast<Farm[]>('farms');
       if (c && e instanceof ApiError && e.status === 0) setFarms(c.data); else setError(e);
     });

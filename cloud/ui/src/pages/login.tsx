@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, ApiError, me, type Me } from '../api.js';
 import { locale, setLocale, t } from '../i18n.js';
 import { useSignal } from '../state.js';
+import { setStart, type StartData } from '../start.js';
 
 export function Login() {
   const loc = useSignal(locale);
@@ -13,7 +14,8 @@ export function Login() {
     e.preventDefault();
     setBusy(true); setError('');
     try {
-      const r = await api<{ user: Me }>('POST', '/api/v1/auth/login', { login, password });
+      const r = await api<{ user: Me; start?: StartData | null }>('POST', '/api/v1/auth/login', { login, password });
+      setStart(r.start);
       me.value = r.user;
     } catch (err) {
       setError(err instanceof ApiError && err.status === 429 ? t('tooMany') : err instanceof ApiError && err.status === 0 ? t('err_network') : t('loginFailed'));
