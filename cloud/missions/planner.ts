@@ -110,7 +110,7 @@ function countTurns(legs: LocalLeg[]): number {
 /**
  * Plans a spray mission: headland loops one swath wide around the sprayable area (and around
  * every hole and exclusion), back-and-forth passes over the rest at the heading needing the
- * fewest turns, ordered greedily, joined by transits that stay on allowed ground, cut into
+ * fewest turns (unless it double-doses over 3 % and another does not), ordered greedily, joined by transits that stay on allowed ground, cut into
  * sorties by tank and endurance. Pure and deterministic.
  */
 export function planMission(req: PlanRequest): Plan {
