@@ -169,7 +169,7 @@ describe('live state, events and alerts', () => {
     // the technician sees the farmer's acknowledgement; a second one keeps the first
     expect((await list(t.tech))[0]?.ack?.by).toBe('nongdan');
     expect((await t.app.inject({ method: 'POST', url, headers: t.tech })).json().alert.ack.by).toBe('nongdan');
-    const audit = (await t.app.inject({ url: '/api/v1/audit', headers: t.tech })).json() as { entries: { action: string; target: string }[] };
+    const audit = (await t.app.inject({ url: '/api/v1/audit', headers: t.tech })).json<{ entries: { action: string; target: string }[] }>();
     expect(audit.entries.filter((e) => e.action === 'alert.ack').map((e) => e.target)).toContain(`alert:${offline!.id}`);
     // back online, then offline again: a new occurrence, not acknowledged
     t.control.onState(GW, { online: true, ts: 1_800_000_100_000 });
