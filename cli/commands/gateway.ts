@@ -41,11 +41,10 @@ Examples:
           + `${file.actuators.length} actuators, initial zones: ${zones}\n`);
         return;
       }
-      // the deployed gateway's lean heap (edge/main.ts) for `ruongso gateway` too: a 1 MB young
-      // generation instead of 16 MB, no optimising compiler; V8 takes both before the heap grows
+      // a 1 MB young generation instead of 16 MB, taken before the heap grows; --lite-mode is not
+      // set here: switching V8's compiler off in a running isolate crashes it (SIGSEGV)
       const { setFlagsFromString } = await import('node:v8');
       setFlagsFromString('--max-semi-space-size=1');
-      setFlagsFromString('--lite-mode');
       const { runGateway } = await import('../../edge/main.js');
       await runGateway(o.config);
     });
