@@ -22,9 +22,7 @@ const TESTING = /^testing\.[jt]s$/;
  * Files being moved out of production folders by their owners. Each entry must still offend
  * (the list only shrinks); a new offender fails the test.
  */
-const BEING_MOVED: string[] = [
-  'cloud/registry/registry-contract.ts',
-];
+const BEING_MOVED: string[] = [];
 
 export function productionFiles(root: string, dirs: string[]): string[] {
   const out: string[] = [];

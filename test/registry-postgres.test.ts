@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describe } from 'vitest';
-import { registryContract } from '../cloud/registry/registry-contract.js';
+import { registryContract } from './support/registry-contract.js';
 import { createPgRegistry } from '../cloud/registry/pg-registry.js';
 import { services } from './support/services.js';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { registryContract } from '../cloud/registry/registry-contract.js';
+import { registryContract } from './support/registry-contract.js';
 import { createSqliteRegistry } from '../cloud/registry/sqlite-registry.js';
 
 registryContract('SQLite file', async () => {

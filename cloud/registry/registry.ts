@@ -4,7 +4,7 @@ import type { CommandAck, ConfigAck, GatewayEvent, GatewayState } from '../../pr
  * Registry port: administrative units, farms, gateways and their configs, commands and events,
  * users and the audit log. Adapters: SQLite (embedded default) and PostgreSQL, both built on one
  * SQL implementation (sql-registry.ts) over a small dialect layer; one shared contract suite
- * (registry-contract.ts) runs against both.
+ * (test/support/registry-contract.ts) runs against both.
  *
  * Times are milliseconds since the Unix epoch. Every write is one transaction, audit row included.
  */
@@ -40,9 +40,6 @@ export interface Gateway {
   lastSeen: number | null;
   bootId: string | null;
   lastSeq: number | null;
-  /** messages missing / received twice, counted from seq within a boot */
-  seqGaps: number;
-  seqDups: number;
   fw: string | null;
   inventory: Inventory | null;
   desiredConfigVersion: number | null;
@@ -142,8 +139,12 @@ export interface AuditEntry {
 
 /** Result of a state (birth / last will) message. */
 export interface StateChange { changed: boolean; online: boolean }
-/** Result of a telemetry message's (bootId, seq). */
-export interface SeqResult { gap: number; duplicate: boolean; newBoot: boolean }
+/**
+ * Result of a telemetry message's (bootId, seq). Gaps and duplicates are counted once, by the
+ * ingest's seq tracker (cloud/ingest/seq-tracker.ts); the registry keeps only bootId and the
+ * highest seq seen (the seq_gaps / seq_dups columns are no longer written).
+ */
+export interface SeqResult { newBoot: boolean }
 
 export interface RegistryHealth { ok: boolean; kind: 'sqlite' | 'postgres'; detail?: string }
 

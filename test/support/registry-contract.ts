@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../../protocol/fixtures/index.js';
 import { GatewayEvent, type CommandAck, type ConfigAck, type GatewayState } from '../../protocol/index.js';
-import { RegistryError } from './errors.js';
-import type { Registry } from './registry.js';
-import { EVENTS_KEPT_PER_GATEWAY } from './registry.js';
+import { RegistryError } from '../../cloud/registry/errors.js';
+import type { Registry } from '../../cloud/registry/registry.js';
+import { EVENTS_KEPT_PER_GATEWAY } from '../../cloud/registry/registry.js';
 
 /**
  * The one test suite every registry adapter passes. `make` returns a fresh, migrated-or-not
@@ -72,14 +72,15 @@ export function registryContract(name: string, make: () => Promise<{ registry: R
       expect(await r.getGateway('gw-new')).toMatchObject({ id: 'gw-new', farm: null, lastSeq: 0, lastSeen: T0 });
     });
 
-    it('counts seq gaps and duplicates within a boot, and starts over on a new boot', async () => {
+    it('keeps the highest seq of the current boot, and starts over on a new boot (gaps are the seq tracker\'s)', async () => {
       const id = 'gw-seq';
-      expect(await r.recordTelemetry(id, { bootId: 'boot-one', seq: 5 }, T0)).toEqual({ gap: 0, duplicate: false, newBoot: true });
-      expect(await r.recordTelemetry(id, { bootId: 'boot-one', seq: 6 }, T0 + 1)).toEqual({ gap: 0, duplicate: false, newBoot: false });
-      expect(await r.recordTelemetry(id, { bootId: 'boot-one', seq: 9 }, T0 + 2)).toEqual({ gap: 2, duplicate: false, newBoot: false });
-      expect(await r.recordTelemetry(id, { bootId: 'boot-one', seq: 9 }, T0 + 3)).toEqual({ gap: 0, duplicate: true, newBoot: false });
-      expect(await r.recordTelemetry(id, { bootId: 'boot-two', seq: 0 }, T0 + 4)).toEqual({ gap: 0, duplicate: false, newBoot: true });
-      expect(await r.getGateway(id)).toMatchObject({ seqGaps: 2, seqDups: 1, lastSeq: 0, bootId: 'boot-two', lastSeen: T0 + 4 });
+      expect(await r.recordTelemetry(id, { bootId: 'boot-one', seq: 5 }, T0)).toEqual({ newBoot: true });
+      expect(await r.recordTelemetry(id, { bootId: 'boot-one', seq: 9 }, T0 + 1)).toEqual({ newBoot: false });
+      expect(await r.recordTelemetry(id, { bootId: 'boot-one', seq: 7 }, T0 + 2)).toEqual({ newBoot: false });
+      expect(await r.getGateway(id)).toMatchObject({ lastSeq: 9, bootId: 'boot-one' });
+      expect(await r.recordTelemetry(id, { bootId: 'boot-two', seq: 0 }, T0 + 4)).toEqual({ newBoot: true });
+      expect(await r.getGateway(id)).toMatchObject({ lastSeq: 0, bootId: 'boot-two', lastSeen: T0 + 4 });
+      expect(await r.getGateway(id)).not.toHaveProperty('seqGaps');
     });
 
     it('loses no update when many messages of one gateway land at once', async () => {
