@@ -13,6 +13,7 @@ import { healthRoutes, type HealthCheck } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { unitRoutes } from './routes/units/index.js';
 import type { TelemetryStore } from './telemetry/store.js';
+import type { GatewaySeqStats } from './ingest/seq-tracker.js';
 import { webRoutes } from './web/page.js';
 import { securityHeaders, type SecurityOptions } from './auth/security-headers.js';
 
@@ -35,6 +36,8 @@ export interface AppOptions {
   plugins?: { plugin: FastifyPluginAsync<any>; options?: Record<string, unknown> }[];
   /** security headers: HSTS in production, the map tile host in the CSP (default OSM, not production) */
   security?: SecurityOptions;
+  /** the ingest's seq tracker, for the seq figures of /api/v1/gateways */
+  seq?: (gatewayId: string) => GatewaySeqStats | undefined;
 }
 
 /**
@@ -69,7 +72,7 @@ export async function app(fastify: FastifyInstance, opts: AppOptions): Promise<v
   // before the gateway routes: a non-encapsulated plugin (accounts) must add its session hook
   // to this context before the route contexts that rely on it are created
   for (const p of opts.plugins ?? []) await z.register(p.plugin, p.options ?? {});
-  await z.register(gatewayRoutes, { registry: opts.registry, store: opts.store, clock, scoped: opts.scoped });
+  await z.register(gatewayRoutes, { registry: opts.registry, store: opts.store, clock, scoped: opts.scoped, seq: opts.seq });
   await z.register(unitRoutes, { registry: opts.registry, scoped: opts.scoped });
   if (opts.page !== false) await z.register(webRoutes, { registry: opts.registry, store: opts.store, clock, path: opts.page ?? '/' });
 }

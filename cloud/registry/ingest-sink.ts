@@ -64,8 +64,8 @@ export class RegistryIngestSink implements IngestSink {
 
   async onTelemetry(gatewayId: string, info: TelemetryInfo): Promise<void> {
     if (this.unreachable.delete(gatewayId)) await this.onState(gatewayId, { online: true, bootId: info.bootId, ts: this.now() }, this.now());
-    const r = await this.registry.recordTelemetry(gatewayId, { bootId: info.bootId, seq: info.seq }, this.now());
-    if (r.gap) this.log.debug({ gatewayId, gap: r.gap, seq: info.seq }, 'telemetry seq gap');
+    // lastSeen / bootId / lastSeq only: gaps and duplicates are counted by the ingest's seq tracker
+    await this.registry.recordTelemetry(gatewayId, { bootId: info.bootId, seq: info.seq }, this.now());
   }
 
   async onEvent(gatewayId: string, event: GatewayEvent): Promise<void> {

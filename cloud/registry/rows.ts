@@ -24,8 +24,6 @@ export const gatewayOf = (r: Row): Gateway => ({
   lastSeen: num(r.last_seen),
   bootId: str(r.boot_id),
   lastSeq: num(r.last_seq),
-  seqGaps: Number(r.seq_gaps ?? 0),
-  seqDups: Number(r.seq_dups ?? 0),
   fw: str(r.fw),
   inventory: json(r.inventory) as Inventory | null,
   desiredConfigVersion: num(r.desired_config_version),

@@ -49,15 +49,15 @@ describe('SqlRegistry', () => {
     expect((await r.listGateways({ limit: 2, offset: 2 })).map((g) => g.id)).toEqual(['gw-c']);
   });
 
-  it('counts a last will without a time as a change, and restarts seq counting on a new boot', async () => {
+  it('counts a last will without a time as a change, and restarts seq on a new boot', async () => {
     const r = await registry();
     expect(await r.recordState('gw-1', { online: true, bootId: 'b1', ts: 1000 }, 1000)).toEqual({ changed: true, online: true });
-    expect(await r.recordTelemetry('gw-1', { bootId: 'b1', seq: 1 }, 1001)).toEqual({ gap: 0, duplicate: false, newBoot: true });
-    expect(await r.recordTelemetry('gw-1', { bootId: 'b1', seq: 4 }, 1002)).toEqual({ gap: 2, duplicate: false, newBoot: false });
+    expect(await r.recordTelemetry('gw-1', { bootId: 'b1', seq: 1 }, 1001)).toEqual({ newBoot: true });
+    expect(await r.recordTelemetry('gw-1', { bootId: 'b1', seq: 4 }, 1002)).toEqual({ newBoot: false });
     expect(await r.recordState('gw-1', { online: false }, 2000)).toEqual({ changed: true, online: false });
     await r.recordState('gw-1', { online: true, bootId: 'b2', ts: 3000 }, 3000);
-    expect(await r.recordTelemetry('gw-1', { bootId: 'b2', seq: 1 }, 3001)).toEqual({ gap: 0, duplicate: false, newBoot: true });
-    expect(await r.getGateway('gw-1')).toMatchObject({ online: true, seqGaps: 2, seqDups: 0 });
+    expect(await r.recordTelemetry('gw-1', { bootId: 'b2', seq: 1 }, 3001)).toEqual({ newBoot: true });
+    expect(await r.getGateway('gw-1')).toMatchObject({ online: true, bootId: 'b2', lastSeq: 1 });
   });
 
   it('reports itself unhealthy once its database is closed', async () => {

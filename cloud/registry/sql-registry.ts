@@ -182,12 +182,12 @@ export class SqlRegistry implements Registry {
       const cur = (await q.query<Row>(`SELECT boot_id, last_seq FROM reg_gateways WHERE id = ?${this.#lockRow()}`, [id]))[0]!;
       const newBoot = cur.boot_id !== meta.bootId || cur.last_seq === null;
       const last = newBoot ? null : Number(cur.last_seq);
-      const gap = last !== null && meta.seq > last + 1 ? meta.seq - last - 1 : 0;
-      const duplicate = last !== null && meta.seq <= last;
-      await q.run(`UPDATE reg_gateways SET boot_id = ?, last_seq = ?, seq_gaps = seq_gaps + ?, seq_dups = seq_dups + ?,
+      // gaps and duplicates are the seq tracker's (cloud/ingest/seq-tracker.ts): counting them
+      // here too gave a second, wrong figure (a backlog drain counted as gaps, then duplicates)
+      await q.run(`UPDATE reg_gateways SET boot_id = ?, last_seq = ?,
         last_seen = CASE WHEN last_seen IS NULL OR last_seen < CAST(? AS BIGINT) THEN CAST(? AS BIGINT) ELSE last_seen END WHERE id = ?`,
-      [meta.bootId, last === null ? meta.seq : Math.max(last, meta.seq), gap, duplicate ? 1 : 0, at, at, id]);
-      return { gap, duplicate, newBoot };
+      [meta.bootId, last === null ? meta.seq : Math.max(last, meta.seq), at, at, id]);
+      return { newBoot };
     });
   }
 

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { hours, type Clock } from '../../../lib/time.js';
 import type { GatewayView, Registry, StoredEvent } from '../../registry/registry.js';
 import type { LatestReading, TelemetryStore } from '../../telemetry/store.js';
+import type { GatewaySeqStats } from '../../ingest/seq-tracker.js';
 import { BadRequestError, errorResponses, NotFoundError } from '../errors.js';
 import { EventsOut, GatewayDetail, GatewayParams, GatewaySummary, LatestValue, ListQuery, ReadingsOut, ReadingsQuery } from './schemas.js';
 import { autoEvery, MAX_POINTS_PER_SERIES, parseEvery, parseTime } from './time-params.js';
@@ -19,6 +20,8 @@ export interface GatewayRoutesOptions {
    * of the farms their role allows; without (the bare shell in tests): open
    */
   scoped?: boolean;
+  /** the ingest's seq tracker (the one count of gaps and duplicates); absent: figures are 0 */
+  seq?: (gatewayId: string) => GatewaySeqStats | undefined;
 }
 
 const commune = (g: GatewayView) => g.units.find((u) => u.level === 'commune') ?? null;
@@ -27,18 +30,28 @@ const eventOut = (e: StoredEvent) => ({ ts: e.ts, kind: e.kind, severity: e.seve
 const latestOut = (rows: LatestReading[]) => rows.map((r) => ({ sensor: r.sensor, metric: r.metric, unit: r.unit, value: r.value, quality: r.quality, ts: r.ts,
   ...(r.fault ? { fault: r.fault } : {}) }));
 
-function summary(g: GatewayView, latest: LatestReading[] | null): z.infer<typeof GatewaySummary> {
+type SeqOf = GatewayRoutesOptions['seq'];
+
+/** the tracker's figures for the gateway's current boot (the registry's bootId, else the newest seen) */
+function currentBoot(g: GatewayView, seqOf: SeqOf) {
+  const boots = seqOf?.(g.id)?.boots ?? [];
+  const b = boots.find((x) => x.bootId === g.bootId) ?? boots[0];
+  return b ? { bootId: b.bootId, received: b.received, missing: b.missing, duplicates: b.duplicates } : null;
+}
+
+function summary(g: GatewayView, latest: LatestReading[] | null, seqOf?: SeqOf): z.infer<typeof GatewaySummary> {
   const c = commune(g);
+  const seq = currentBoot(g, seqOf);
   return {
     id: g.id, name: g.name, farm: g.farm, commune: c ? unitRef(c) : null, online: g.online, onlineChangedAt: g.onlineChangedAt,
-    lastSeen: g.lastSeen, lastSeq: g.lastSeq, bootId: g.bootId, fw: g.fw, seqGaps: g.seqGaps, seqDups: g.seqDups,
+    lastSeen: g.lastSeen, lastSeq: g.lastSeq, bootId: g.bootId, fw: g.fw, seqGaps: seq?.missing ?? 0, seqDups: seq?.duplicates ?? 0, seq,
     desiredConfigVersion: g.desiredConfigVersion, appliedConfigVersion: g.appliedConfigVersion,
     latest: latest ? latestOut(latest) : null,
   };
 }
 
 /** GET /api/v1/gateways, /:id, /:id/latest, /:id/readings */
-export const gatewayRoutes: FastifyPluginAsyncZod<GatewayRoutesOptions> = async (app, { registry, store, clock, scoped }) => {
+export const gatewayRoutes: FastifyPluginAsyncZod<GatewayRoutesOptions> = async (app, { registry, store, clock, scoped, seq: seqOf }) => {
   // officers see aggregates (reports), never one farm's gateway
   if (scoped) app.addHook('preValidation', requireRole('farmer', 'technician', 'admin'));
   const canRead = async (req: FastifyRequest, g: GatewayView): Promise<boolean> => {
@@ -70,7 +83,7 @@ export const gatewayRoutes: FastifyPluginAsyncZod<GatewayRoutesOptions> = async 
     const visible = await Promise.all(all.map((g) => canRead(req, g)));
     const list = all.filter((_, i) => visible[i]);
     const latest = await Promise.all(list.map((g) => latestOrNull(g.id)));
-    return { gateways: list.map((g, i) => summary(g, latest[i] ?? null)) };
+    return { gateways: list.map((g, i) => summary(g, latest[i] ?? null, seqOf)) };
   });
 
   app.get('/api/v1/gateways/:id', {
@@ -83,7 +96,7 @@ export const gatewayRoutes: FastifyPluginAsyncZod<GatewayRoutesOptions> = async 
     const g = await mustGet(req, req.params.id);
     const [latest, events] = await Promise.all([latestOrNull(g.id), registry.listEvents(g.id, 20)]);
     return {
-      ...summary(g, latest),
+      ...summary(g, latest, seqOf),
       units: g.units.map(unitRef),
       inventory: g.inventory,
       events: events.map(eventOut),

@@ -24,8 +24,10 @@ export const GatewaySummary = z.object({
   lastSeq: z.number().int().nullable(),
   bootId: z.string().nullable(),
   fw: z.string().nullable(),
-  seqGaps: z.number().int(),
-  seqDups: z.number().int(),
+  seqGaps: z.number().int().describe('telemetry messages missing now in the current boot (seq tracker; closes when a backlog arrives)'),
+  seqDups: z.number().int().describe('telemetry messages received twice in the current boot (real re-deliveries only)'),
+  seq: z.object({ bootId: z.string(), received: z.number().int(), missing: z.number().int(), duplicates: z.number().int() }).nullable()
+    .describe('seq accounting of the current boot as this cloud instance saw it; null before its first telemetry. Details: /api/v1/gateways/:id/seq'),
   desiredConfigVersion: z.number().int().nullable(),
   appliedConfigVersion: z.number().int().nullable(),
   latest: z.array(LatestValue).nullable().describe('latest value per sensor and metric; null when the telemetry store did not answer'),
