@@ -187,6 +187,7 @@ export class CloudService {
       scoped: !!web, page: web ? false : this.opts.page,
       security: { production: c.RUONGSO_MODE === 'production', tileUrl },
       brokerHealth: () => this.#brokerHealth(),
+      seq: (id) => this.ingest.seqStats(id),
     }, { log: this.opts.log, trustProxy: c.TRUST_PROXY });
     this.#started.push(() => this.app.close());
     try {
