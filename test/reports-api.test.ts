@@ -52,8 +52,20 @@ describe('adoption report API', () => {
     expect(body.rows).toHaveLength(36);
   });
 
-  it('refuses an officer another commune, a farmer everything, and a stranger', async () => {
-    expect((await app.inject({ url: `/api/v1/reports/adoption?unit=${LICH_HOI}`, headers: officer })).statusCode).toBe(403);
+  it('answers an officer another commune exactly as a unit that does not exist', async () => {
+    const hidden = await app.inject({ url: `/api/v1/reports/adoption?unit=${LICH_HOI}`, headers: officer });
+    const ghost = await app.inject({ url: '/api/v1/reports/adoption?unit=vn-st-tde-khong-co', headers: officer });
+    expect(hidden.statusCode).toBe(404);
+    expect(ghost.statusCode).toBe(404);
+    expect(hidden.json()).toEqual(ghost.json());
+    expect(hidden.json()).toMatchObject({ error: 'REPORT_UNIT_NOT_FOUND' });
+    const page = await app.inject({ url: `/api/v1/reports/monthly/${LICH_HOI}/2026-06`, headers: officer });
+    const noPage = await app.inject({ url: '/api/v1/reports/monthly/vn-st-tde-khong-co/2026-06', headers: officer });
+    expect([page.statusCode, noPage.statusCode]).toEqual([404, 404]);
+    expect(page.json()).toEqual(noPage.json());
+  });
+
+  it('refuses a farmer everything, and a stranger', async () => {
     expect((await app.inject({ url: '/api/v1/reports/adoption', headers: farmer })).statusCode).toBe(403);
     expect((await app.inject({ url: '/api/v1/reports/adoption.csv', headers: farmer })).statusCode).toBe(403);
     expect((await app.inject({ url: '/api/v1/reports/adoption' })).statusCode).toBe(401);
@@ -112,7 +124,7 @@ describe('adoption report API', () => {
     expect((res.body.match(/<tr>/g) ?? []).length).toBeGreaterThan(12);
     const en = await app.inject({ url: `/api/v1/reports/monthly/${DAI_AN}/2026-06?lang=en`, headers: officer });
     expect(en.body).toContain('Digital agriculture adoption report');
-    expect((await app.inject({ url: `/api/v1/reports/monthly/${LICH_HOI}/2026-06`, headers: officer })).statusCode).toBe(403);
+    expect((await app.inject({ url: `/api/v1/reports/monthly/${LICH_HOI}/2026-06`, headers: officer })).statusCode).toBe(404);
   });
 
   it('documents the routes in the OpenAPI document', async () => {

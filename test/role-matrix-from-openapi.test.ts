@@ -183,7 +183,7 @@ describe('role matrix generated from the OpenAPI document', () => {
     const report = (await (await fetch(`${t.base}/api/v1/reports/adoption`, { headers: officer })).json()) as { units: { id: string }[] };
     expect(report.units.map((u) => u.id)).toContain('vn-st-tde-dai-an-2');
     expect(report.units.map((u) => u.id)).not.toContain('vn-st-tde-lich-hoi-thuong');
-    expect((await fetch(`${t.base}/api/v1/reports/adoption?unit=vn-st-tde-lich-hoi-thuong`, { headers: officer })).status).toBe(403);
+    expect((await fetch(`${t.base}/api/v1/reports/adoption?unit=vn-st-tde-lich-hoi-thuong`, { headers: officer })).status).toBe(404);
     const farms = (await (await fetch(`${t.base}/api/v1/farms`, { headers: officer })).json()) as { farms: { id: string }[] };
     expect(farms.farms.map((f) => f.id).sort()).toEqual(['farm-le-thi-hoa', 'farm-tran-van-an']);
   });

@@ -7,7 +7,6 @@ import { MemoryAuditLog, MemoryFarmDirectory, MemorySessionStore, MemoryUserStor
 import { seedUsers, DEMO_PASSWORD } from './seed.js';
 import type { FarmInfo } from './types.js';
 import { registerAccountsAndControl } from './register.js';
-import { makeErrorHandler } from '../routes/errors.js';
 import { ControlService, type PublishFn } from '../control/service.js';
 import { MemoryCommandStore, MemoryConfigStore, MemoryEventStore } from '../control/stores.js';
 import { MemoryLiveBus } from '../control/bus.js';
@@ -48,7 +47,6 @@ export async function buildMemoryApp(o: MemoryAppOptions = {}) {
   const bus = new MemoryLiveBus();
   const control = new ControlService({ configs: new MemoryConfigStore(), commands: new MemoryCommandStore(), events: new MemoryEventStore(), bus, publish, auth, ...(o.clock ? { clock: o.clock } : {}) });
   const app = Fastify({ logger: false });
-  app.setErrorHandler(makeErrorHandler());
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(swagger, { openapi: { info: { title: 'Ruộng Số', version: '1' } }, transform: jsonSchemaTransform });

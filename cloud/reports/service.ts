@@ -59,8 +59,10 @@ export class ReportService {
     const below = subtrees(units);
     const byId = new Map(units.map((u) => [u.id, u]));
     if (unit !== undefined) {
-      if (!byId.has(unit)) throw new ReportError('REPORT_UNIT_NOT_FOUND', `administrative unit ${unit} does not exist`);
-      if (!roots.some((r) => below.get(r.id)?.has(unit))) throw new ReportError('AUTH_FORBIDDEN', `unit ${unit} is outside the communes you report on`);
+      // a unit outside the viewer's communes answers exactly as one that does not exist: ids stay private
+      if (!byId.has(unit) || !roots.some((r) => below.get(r.id)?.has(unit))) {
+        throw new ReportError('REPORT_UNIT_NOT_FOUND', 'no such administrative unit among the units you report on');
+      }
     }
     const out: Unit[] = [];
     const seen = new Set<string>();

@@ -1,9 +1,7 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { errorHandler } from '../../auth/plugin.js';
+import type { FastifyInstance } from 'fastify';
 import { AuthError } from '../../auth/errors.js';
 import { visibleFarms } from '../../auth/scope.js';
 import type { StoredUser } from '../../auth/types.js';
-import { MissionError } from '../../missions/errors.js';
 import type { FieldRecord, FieldStore } from '../../missions/field-store.js';
 import type { MissionRecord, MissionStore } from '../../missions/store.js';
 import type { WeatherInput } from '../../missions/weather.js';
@@ -66,25 +64,4 @@ export function missionCtx(app: FastifyInstance, o: MissionRoutesOptions, clock:
     },
     cooperativeOf: async (farmId) => (await app.auth.farms.listFarms()).find((f) => f.id === farmId)?.cooperativeId ?? undefined,
   };
-}
-
-const STATUS: Partial<Record<string, number>> = {
-  WEATHER_REFUSED: 422, WEATHER_WARNINGS: 422, VERIFY_NO_LOG: 422,
-  MISSION_INVALID_TRANSITION: 409, MISSION_CONFLICT: 409, MISSION_NOT_APPROVED: 409,
-  ROUTE_OFF_FIELD: 422, ROUTE_SPRAYS_OUTSIDE_FIELD: 422, ROUTE_COVERAGE_TOO_LOW: 422, ROUTE_NO_SPRAY: 422, RESPRAY_NOTHING_MISSED: 422,
-  MISSION_NOT_FOUND: 404, FIELD_NOT_FOUND: 404, MISSION_STORE: 500,
-};
-
-/** MissionError → 400 (field, plan, .plan problems, with every field issue), 404, 409, 422 (weather, no log). */
-export function missionErrorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
-  if (!(err instanceof MissionError)) return errorHandler(err, req, reply);
-  const status = STATUS[err.code] ?? 400;
-  if (status >= 500) return errorHandler(err, req, reply);
-  const ctx = err.context ?? {};
-  const body: Record<string, unknown> = { error: err.code, message: err.message };
-  if (err.params) body.params = err.params;
-  if (Array.isArray(ctx.issues)) body.issues = ctx.issues;
-  const weather = ctx.weather as { findings?: unknown } | undefined;
-  if (weather && Array.isArray(weather.findings)) body.findings = weather.findings;
-  return reply.status(status).send(body);
 }
