@@ -4,8 +4,13 @@
 // sources through tsx, so a developer's edit runs at once. RUONGSO_FROM=source forces the sources,
 // RUONGSO_FROM=dist the built files even when sources changed since (benchmarks, tests of dist/);
 // RUONGSO_DIST names another build folder; RUONGSO_WHICH=1 says on stderr which one runs and why.
+// A running gateway (`ruongso gateway --config F`) is started again as a child with the deployed
+// gateway's lean node flags (gateway-launch.js).
 import { readFileSync, statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+
+const { needsLeanGateway, runLeanGateway } = await import('./gateway-launch.js');
+if (needsLeanGateway(process.argv.slice(2))) await runLeanGateway(); // never returns
 
 const root = new URL('../', import.meta.url);
 const dist = process.env.RUONGSO_DIST ? pathToFileURL(`${process.env.RUONGSO_DIST.replace(/\/$/, '')}/`) : new URL('dist/cli/', root);

@@ -41,10 +41,13 @@ Examples:
           + `${file.actuators.length} actuators, initial zones: ${zones}\n`);
         return;
       }
-      // a 1 MB young generation instead of 16 MB, taken before the heap grows; --lite-mode is not
-      // set here: switching V8's compiler off in a running isolate crashes it (SIGSEGV)
-      const { setFlagsFromString } = await import('node:v8');
-      setFlagsFromString('--max-semi-space-size=1');
+      // bin/ruongso.js starts this as a child with --max-semi-space-size=1 --lite-mode on node's
+      // command line (V8 takes --lite-mode only there: set at run time it crashes, SIGSEGV)
+      if (!process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))) {
+        const { setFlagsFromString } = await import('node:v8');
+        setFlagsFromString('--max-semi-space-size=1');
+      }
+      if (process.env.RUONGSO_GATEWAY_CHILD) asLaunchedChild();
       const { runGateway } = await import('../../edge/main.js');
       await runGateway(o.config);
     });
@@ -97,6 +100,20 @@ Examples:
       }
       process.stdout.write(`  open valves: ${s.valvesOpen.join(', ') || 'none'}; pumps on: ${s.pumpsOn.join(', ') || 'none'}\n`);
     });
+}
+
+/**
+ * The gateway as the child of bin/ruongso.js. A Ctrl-C reaches it twice (from the terminal and
+ * forwarded by the parent), a systemd stop too (the unit's whole cgroup and the parent): the first
+ * one closes every relay and stops (edge/main.ts), a repeat must not kill it halfway. A parent
+ * killed outright (SIGKILL) closes the IPC channel: the gateway stops as on SIGTERM.
+ */
+function asLaunchedChild(): void {
+  for (const s of ['SIGINT', 'SIGTERM'] as const) process.on(s, () => undefined);
+  if (process.channel) {
+    process.channel.unref();
+    process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+  }
 }
 
 function target(o: { zone?: string; valve?: string }): { zone?: string; valve?: string } {
