@@ -18,6 +18,8 @@ import { DeferredInitStore } from './telemetry/deferred-init.js';
 import type { ComponentHealth } from './routes/health.js';
 import { registryWebAppPlugin } from './auth/wire.js';
 import { withAsAppliedLog } from './missions/as-applied.js';
+import { MissionFeed } from './missions/live.js';
+import { MemoryLiveBus } from './control/bus.js';
 import { openMissionDb } from './missions/mission-db.js';
 import type { ReportFacts } from './reports/facts.js';
 import { createReportFacts, recordingRegistry } from './reports/recording.js';
@@ -146,7 +148,10 @@ export class CloudService {
 
     // drones' as-applied logs go to the telemetry store beside the gateways' readings
     const registrySink = new RegistryIngestSink(recordingRegistry(this.registry, facts), { clock: this.#clock, log: this.opts.log, onlineChanged: this.opts.onlineChanged });
-    const sink = withAsAppliedLog(registrySink, this.store, { log: this.opts.log });
+    // the web app's live bus, made here so the as-applied sink can say a mission's samples arrive
+    const bus = new MemoryLiveBus();
+    const missionFeed = new MissionFeed(bus, { clock: this.#clock, log: this.opts.log });
+    const sink = withAsAppliedLog(registrySink, this.store, { log: this.opts.log, onRecorded: (_d, msg) => void missionFeed.progress(msg.missionId) });
     const ingest = new Ingest({
       ...this.opts.ingest,
       store: this.store, sink, mqttUrl: this.brokerUrl,
@@ -177,8 +182,8 @@ export class CloudService {
       plugins.unshift({ plugin: registryWebAppPlugin, options: {
         registry: this.registry, mode: c.RUONGSO_MODE, adminPassword: c.ADMIN_PASSWORD, reports: facts, clock: this.#clock,
         missionDb: () => openMissionDb(c, { pgSchema: this.opts.pgSchema }), telemetry: () => this.store,
-        uplink: () => this.ingest,
-        tileUrl,
+        uplink: () => this.ingest, bus, missionFeed,
+        tileUrl, missionCatalogFile: c.MISSION_CATALOG_FILE,
         onDemoLogins: (_logins: unknown, text: string) => { this.demoLogins = text; },
       } });
     }

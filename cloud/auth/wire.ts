@@ -15,6 +15,7 @@ import type { CloudMqtt } from '../ingest/sink.js';
 import { DEMO_CATALOG, MemoryFieldStore, MemoryMissionStore, demoRectangle, loadMissionCatalog } from '../routes/missions/catalog.js';
 import fp from 'fastify-plugin';
 import { missionPlatform } from '../routes/missions/platform.js';
+import { MissionFeed, withMissionFeed } from '../missions/live.js';
 import type { SqlDb } from '../registry/sql.js';
 import type { TelemetryStore } from '../telemetry/store.js';
 import { reportRoutes } from '../routes/reports/index.js';
@@ -35,10 +36,17 @@ export interface RegistryWebAppOptions {
   uplink: () => CloudMqtt;
   /** Leaflet tile template for the web app; '' = plain background */
   tileUrl?: string;
+  /** production: the cooperative's drones and products (config MISSION_CATALOG_FILE); unset = none */
+  missionCatalogFile?: string | undefined;
   /** broker URL shown with new gateway credentials */
   mqttPublicUrl?: string;
   /** live events (SSE); pass one to publish into it from elsewhere too */
   bus?: LiveBus;
+  /**
+   * where mission changes are published (on `bus`): pass one to feed it as-applied progress from
+   * the ingest too (server.ts); default a feed on `bus`
+   */
+  missionFeed?: MissionFeed;
   clock?: Clock;
   /** called once with the demo logins (demo mode), e.g. to print them */
   onDemoLogins?: (logins: DemoLogin[], text: string) => void;
@@ -71,9 +79,11 @@ const registryWebApp: FastifyPluginAsync<RegistryWebAppOptions> = async (app, o)
   const publish = uplink.publish;
   const missionDb = o.missionDb?.();
   if (missionDb) app.addHook('onClose', () => missionDb.close());
+  const bus = o.bus ?? new MemoryLiveBus();
+  const feed = o.missionFeed ?? new MissionFeed(bus, { clock });
   const control = new ControlService({
     configs: new RegistryConfigStore(o.registry), commands: new RegistryCommandStore(o.registry), events: new RegistryEventStore(o.registry),
-    bus: o.bus ?? new MemoryLiveBus(), publish, auth, clock,
+    bus, publish, auth, clock,
     // acknowledged alerts in the process's database (alr_acks), beside fields and missions
     ...(missionDb ? { alertAcks: new SqlAlertAckStore(missionDb) } : {}),
   });
@@ -83,10 +93,13 @@ const registryWebApp: FastifyPluginAsync<RegistryWebAppOptions> = async (app, o)
   const fields = farmList.map((f, i) => ({ id: `field-${f.id}`, farmId: f.id, name: `${f.name} — thửa 1`, boundary: demoRectangle(106.15 + i * 0.004, 9.55, 200, 100) }));
   const telemetry = o.telemetry?.();
   // demo drones only in the demo; production plans with the cooperative's own catalogue file
-  const catalog = o.mode === 'demo' ? DEMO_CATALOG : loadMissionCatalog(process.env.MISSION_CATALOG_FILE);
-  const missions = missionDb
+  const catalog = o.mode === 'demo' ? DEMO_CATALOG : loadMissionCatalog(o.missionCatalogFile);
+  const stored = missionDb
     ? await missionPlatform({ db: missionDb, publish, clock, catalog, seedFields: o.mode === 'demo' ? fields : [], ...(telemetry ? { telemetry } : {}) })
     : { fields: new MemoryFieldStore(o.mode === 'demo' ? fields : []), missions: new MemoryMissionStore(), ...catalog, clock, publish, ...(telemetry ? { telemetry } : {}) };
+  // every plan and state change goes out live as a `mission` event (cloud/missions/live.ts)
+  feed.attach(stored.missions);
+  const missions = { ...stored, missions: withMissionFeed(stored.missions, feed) };
   await app.register(authPlugin, { service: auth });
   await app.register(webAppPlugin, {
     auth, control, provisioner: new RegistryProvisioner(o.registry),

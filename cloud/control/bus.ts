@@ -4,7 +4,8 @@ import type { CommandOutcome, ConfigStatus } from './stores.js';
 
 /**
  * What the web app hears live (over SSE). Ingest publishes telemetry/state/event; the control
- * service publishes config and command outcomes. In-process: with several cloud instances each
+ * service publishes config and command outcomes; the mission routes and the as-applied sink publish
+ * `mission` changes. In-process: with several cloud instances each
  * one gets every uplink message through its own (non-shared) subscription, see mqtt-bridge.ts.
  */
 export type LiveEvent =
@@ -12,7 +13,26 @@ export type LiveEvent =
   | { type: 'state'; gatewayId: string; online: boolean; ts: number }
   | { type: 'event'; gatewayId: string; event: GatewayEvent }
   | { type: 'config'; gatewayId: string; version: number; status: ConfigStatus; reasons: string[] }
-  | { type: 'cmd'; gatewayId: string; id: string; outcome: CommandOutcome; reason?: string | undefined };
+  | { type: 'cmd'; gatewayId: string; id: string; outcome: CommandOutcome; reason?: string | undefined }
+  | MissionLiveEvent;
+
+/** what happened to a mission: a lifecycle step, or as-applied samples arriving from its drone */
+export type MissionChange = 'planned' | 'approved' | 'cancelled' | 'flown' | 'progress' | 'verified';
+
+/**
+ * A spray mission changed (cloud/missions/live.ts publishes it). Scoped by farm: the stream sends
+ * it to the users who may see `farmId`. `state` is the mission's lifecycle state after the change.
+ */
+export interface MissionLiveEvent {
+  type: 'mission';
+  farmId: string;
+  missionId: string;
+  change: MissionChange;
+  state: string;
+  ts: number;
+  /** verified: the verification's verdict */
+  verdict?: 'pass' | 'respray' | undefined;
+}
 
 export interface LiveBus {
   publish(e: LiveEvent): void;

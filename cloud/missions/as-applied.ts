@@ -57,8 +57,9 @@ export class AsAppliedRecorder {
 /**
  * Wraps the cloud's ingest sink so drone messages land in the telemetry store; everything else
  * goes to `base` unchanged (and a base that hears drones too still does, after the write).
+ * `onRecorded` hears each message once stored (must not throw).
  */
-export function withAsAppliedLog(base: IngestSink, store: TelemetryStore, opts: { log?: Logger } = {}): IngestSink {
+export function withAsAppliedLog(base: IngestSink, store: TelemetryStore, opts: { log?: Logger; onRecorded?: (droneId: string, msg: DroneTelemetry) => void } = {}): IngestSink {
   const recorder = new AsAppliedRecorder(store, opts);
   return {
     onState: (g, s, ts) => base.onState(g, s, ts),
@@ -68,6 +69,8 @@ export function withAsAppliedLog(base: IngestSink, store: TelemetryStore, opts: 
     onCmdAck: (g, a) => base.onCmdAck(g, a),
     onDroneTelemetry: async (droneId, msg) => {
       await recorder.record(droneId, msg);
+      // e.g. the live mission feed's `progress`: told only once the samples are stored
+      opts.onRecorded?.(droneId, msg);
       await base.onDroneTelemetry?.(droneId, msg);
     },
   };

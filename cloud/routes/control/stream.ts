@@ -12,7 +12,8 @@ const HEARTBEAT_MS = 20_000;
 
 /**
  * GET /api/v1/stream — Server-Sent Events of the gateways the user may see: `telemetry`,
- * `state`, `event`, `config`, `cmd`. EventSource reconnects by itself when the link drops.
+ * `state`, `event`, `config`, `cmd`, and `mission` changes of the farms the user may see (not
+ * with `?gateway=`). EventSource reconnects by itself when the link drops.
  */
 export async function streamRoute(app: FastifyInstance, control: ControlService): Promise<void> {
   app.withTypeProvider<ZodTypeProvider>().get('/api/v1/stream', {
@@ -24,7 +25,10 @@ export async function streamRoute(app: FastifyInstance, control: ControlService)
     },
   }, async (req, reply) => {
     const user = currentUser(req);
-    const allowed = new Set(visibleFarms(user, await app.auth.farms.listFarms()).flatMap((f) => f.gatewayIds));
+    const farms = visibleFarms(user, await app.auth.farms.listFarms());
+    const allowed = new Set(farms.flatMap((f) => f.gatewayIds));
+    // mission changes go to whoever may see the mission's farm (its cooperative's technicians too)
+    const allowedFarms = new Set(farms.map((f) => f.id));
     const only = req.query.gateway;
     reply.hijack();
     const res = reply.raw;
@@ -36,7 +40,9 @@ export async function streamRoute(app: FastifyInstance, control: ControlService)
     });
     res.write(`retry: 3000\n: connected\n\n`);
     const send = (e: LiveEvent) => {
-      if (!allowed.has(e.gatewayId) || (only && only !== e.gatewayId)) return;
+      if (e.type === 'mission') {
+        if (!allowedFarms.has(e.farmId) || only) return;
+      } else if (!allowed.has(e.gatewayId) || (only && only !== e.gatewayId)) return;
       res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
     };
     const unsubscribe = control.d.bus.subscribe(send);

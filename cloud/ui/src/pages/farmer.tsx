@@ -102,7 +102,7 @@ export function FarmView({ farms }: { farms: Farm[] }) {
     const first = takeStartView(gw);
     if (first) { const v = { cfg: first.config, live: first.live, events: first.events, alerts: first.alerts } as View; setView(v); saveLast(`gw.${gw}`, v); } else { setView(null); void reload(gw); }
     return openStream((e: LiveEvent) => {
-      if (e.gatewayId !== gw) return;
+      if (e.type === 'mission' || e.gatewayId !== gw) return;
       if (e.type === 'telemetry') patch((v) => ({ ...v, live: { ...v.live, readings: mergeReadings(v.live.readings, e.readings) } }));
       else if (e.type === 'state') { patch((v) => ({ ...v, live: { ...v.live, online: e.online, lastSeen: e.online ? e.ts : v.live.lastSeen } })); void reload(gw); }
       else if (e.type === 'event') {

@@ -1,0 +1,87 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AuthService } from '../cloud/auth/service.js';
+import { MemoryAuditLog, MemoryFarmDirectory, MemorySessionStore, MemoryUserStore } from '../cloud/auth/memory-stores.js';
+import { seedUsers } from '../cloud/auth/seed.js';
+import { registerAccountsAndControl } from '../cloud/auth/register.js';
+import { DEMO_FARMS, bearer, demoFields } from '../cloud/auth/testing.js';
+import { ControlService } from '../cloud/control/service.js';
+import { MemoryCommandStore, MemoryConfigStore, MemoryEventStore } from '../cloud/control/stores.js';
+import { MemoryLiveBus } from '../cloud/control/bus.js';
+import { DEMO_CATALOG, MemoryFieldStore, MemoryMissionStore } from '../cloud/routes/missions/catalog.js';
+import { MissionFeed, withMissionFeed } from '../cloud/missions/live.js';
+
+/**
+ * The mission routes wired as cloud/auth/wire.ts does (the store behind the live feed, the feed
+ * on the control service's bus): the stream tells the cooperative's technician of an approval and
+ * keeps it from a farmer of another farm.
+ */
+let app: FastifyInstance | undefined;
+afterEach(async () => { await app?.close(); app = undefined; });
+
+async function build(): Promise<FastifyInstance> {
+  const clock = { now: () => Date.now() };
+  const users = new MemoryUserStore();
+  const auth = new AuthService({ users, sessions: new MemorySessionStore(), audit: new MemoryAuditLog(), farms: new MemoryFarmDirectory(DEMO_FARMS), clock });
+  await seedUsers(users, { mode: 'demo', farms: DEMO_FARMS });
+  const bus = new MemoryLiveBus();
+  const control = new ControlService({ configs: new MemoryConfigStore(), commands: new MemoryCommandStore(), events: new MemoryEventStore(), bus, publish: async () => undefined, auth, clock });
+  const feed = new MissionFeed(bus, { clock });
+  const store = new MemoryMissionStore();
+  feed.attach(store);
+  const a = Fastify({ logger: false });
+  a.setValidatorCompiler(validatorCompiler);
+  a.setSerializerCompiler(serializerCompiler);
+  await registerAccountsAndControl(a, { auth, control, authRoutes: { loginMax: 1000 }, missions: {
+    fields: new MemoryFieldStore(demoFields(DEMO_FARMS)), missions: withMissionFeed(store, feed), ...DEMO_CATALOG, clock,
+  } });
+  await a.ready();
+  return a;
+}
+
+/** reads an SSE response until `until` appears in it */
+async function readUntil(res: Response, until: string): Promise<string> {
+  const reader = res.body!.getReader();
+  let text = '';
+  while (!text.includes(until)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += new TextDecoder().decode(value);
+  }
+  return text;
+}
+
+describe('mission events on the live stream', () => {
+  it('tells the cooperative\'s technician of an approval and not a farmer of another farm', async () => {
+    app = await build();
+    const tech = await bearer(app, 'kythuat');
+    const otherFarmer = await bearer(app, 'nongdan2');
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    const ctrl = new AbortController();
+    const techStream = await fetch(`${address}/api/v1/stream`, { headers: tech, signal: ctrl.signal });
+    const farmerStream = await fetch(`${address}/api/v1/stream`, { headers: otherFarmer, signal: ctrl.signal });
+    try {
+      const planned = await app.inject({ method: 'POST', url: '/api/v1/missions', headers: tech, payload: { fieldId: 'field-farm-dai-an-1', droneId: 'drone-30l', productId: 'tricyclazole' } });
+      expect(planned.statusCode).toBe(201);
+      const id = planned.json().id as string;
+      expect((await app.inject({ method: 'POST', url: `/api/v1/missions/${id}/approve`, headers: tech, payload: { windMps: 2, rainProbability: 0.1 } })).statusCode).toBe(200);
+      // a mission on the second farmer's own farm: the marker that their stream has caught up
+      const own = await app.inject({ method: 'POST', url: '/api/v1/missions', headers: tech, payload: { fieldId: 'field-farm-dai-an-2', droneId: 'drone-30l', productId: 'tricyclazole' } });
+      expect(own.statusCode).toBe(201);
+
+      const techText = await readUntil(techStream, '"change":"approved"');
+      const approved = techText.split('\n\n').find((b) => b.includes('"change":"approved"'))!;
+      expect(approved).toContain('event: mission');
+      expect(JSON.parse(approved.split('data: ')[1]!)).toMatchObject({ type: 'mission', farmId: 'farm-dai-an-1', missionId: id, change: 'approved', state: 'approved' });
+      expect(techText).toContain(`"missionId":"${id}","change":"planned"`);
+
+      const farmerText = await readUntil(farmerStream, own.json().id as string);
+      expect(farmerText).toContain('"farmId":"farm-dai-an-2"');
+      expect(farmerText).not.toContain(id);
+      expect(farmerText).not.toContain('farm-dai-an-1');
+    } finally {
+      ctrl.abort();
+    }
+  });
+});
