@@ -17,6 +17,14 @@ describe('cloud config', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
   });
 
+  it('takes the mission catalogue file from the configuration, refusing one that does not exist', () => {
+    expect(loadConfig({}).MISSION_CATALOG_FILE).toBeUndefined();
+    expect(() => loadConfig({ MISSION_CATALOG_FILE: '/nonexistent/catalog.json' })).toThrow(/MISSION_CATALOG_FILE=.*does not exist/);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rs-cat-')), 'catalog.json');
+    fs.writeFileSync(file, '{"drones":[],"products":[]}');
+    expect(loadConfig({ MISSION_CATALOG_FILE: file }).MISSION_CATALOG_FILE).toBe(file);
+  });
+
   it('reads a YAML file under the environment, and rejects unknown keys in it', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
     const file = path.join(dir, 'ruongso.yaml');

@@ -39,6 +39,10 @@ export const CONFIG_KEYS = {
   LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), doc: 'pino log level' },
   SPOOL_MAX_MB: { schema: z.coerce.number().positive().default(512), doc: 'disk spool for telemetry while the store is down' },
   TILE_URL: { schema: z.string().refine((s) => s === '' || /^https?:\/\/[^/]+\//.test(s), { message: 'must be an http(s) tile template like https://tile.openstreetmap.org/{z}/{x}/{y}.png, or empty' }).default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'), doc: 'map tiles of the web app (Leaflet template); its host is allowed in the CSP; empty = plain background' },
+  MISSION_CATALOG_FILE: {
+    schema: z.string().min(1).refine((f) => fs.existsSync(f), { message: 'file does not exist' }).optional(),
+    doc: 'production: JSON file of the cooperative\'s drones and products for spray missions (cloud/missions/README.md); unset = none, nothing to plan with; demo: ignored (demo drones)',
+  },
   TRUST_PROXY: { schema: bool.default(false), doc: 'trust X-Forwarded-* headers from a reverse proxy' },
 } as const;
 
