@@ -17,7 +17,8 @@ import { until } from './support/wait.js';
 /**
  * The full cloud (web app, embedded broker, SQLite): a mission approved through the API is flown
  * by the simulated drone over MQTT; in the browser the technician marks it flown by that drone,
- * verifies it and reads the as-applied report and map.
+ * verifies it and reads the as-applied report and map; a second mission planned, approved, flown
+ * and verified through the API shows each step in the open list without a refresh.
  */
 const ok = await services.chromium();
 const droneId = `drone-${randomBytes(3).toString('hex')}`;
@@ -86,5 +87,26 @@ describe.skipIf(!ok)('browser: a technician verifies a flown mission', () => {
     const v = await call('GET', `/api/v1/missions/${id}/verification`);
     expect(v.body.report.inTolerance).toBeGreaterThan(0.8);
     expect(v.body.layer.features.length).toBeGreaterThan(50);
+
+    // a second mission changed elsewhere (the API, the drone): the open list follows it live over
+    // the stream, well inside the 20 s fallback refresh (which only runs while the stream is down)
+    const live = { timeout: 8_000 };
+    const second = await call('POST', '/api/v1/missions', { fieldId, droneId: 'drone-30l', productId: 'tricyclazole' });
+    expect(second.status).toBe(201);
+    const id2 = second.body.id as string;
+    const row2 = page.getByTestId(`mission-row-${id2}`);
+    await row2.waitFor(live);
+    const pill = row2.locator('.pill');
+    expect(await pill.textContent()).toBe('Bản nháp');
+    expect((await call('POST', `/api/v1/missions/${id2}/approve`, { windMps: 2, rainProbability: 0.1 })).status).toBe(200);
+    await expect.poll(() => pill.textContent(), live).toBe('Đã duyệt');
+    const exported2 = await (await fetch(`${base}/api/v1/missions/${id2}/export.geojson`, { headers: { authorization: `Bearer ${token}` } })).json();
+    await flyMission(routeFromGeoJson(exported2), { droneId, missionId: id2, publisher: drone, speedup: 2000, batchSize: 50, seed: 6, windMps: 2, gpsNoiseM: 0.1 });
+    await until('the second log stored', async () => (await cloud.store.query({ gatewayId: `drone:${droneId}`, sensor: id2, from: 0, to: Date.now() + 86_400_000 })).length > 0, 20_000);
+    expect((await call('POST', `/api/v1/missions/${id2}/fly`, { droneId })).status).toBe(200);
+    await expect.poll(() => pill.textContent(), live).toBe('Đã bay');
+    expect((await call('POST', `/api/v1/missions/${id2}/verify`, {})).status).toBe(200);
+    await expect.poll(() => pill.textContent(), live).toBe('Đã kiểm tra');
+    expect(browser.errors).toEqual([]);
   }, 120_000);
 });

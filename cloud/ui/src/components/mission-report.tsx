@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, openStream } from '../api.js';
+import { api, linkUp, openStream } from '../api.js';
 import { fmtDateTime, t, type MsgKey } from '../i18n.js';
 import { ErrorBox } from './error-box.js';
 import { FieldMap, type MapField, type MapOverlay } from './field-map.js';
@@ -51,10 +51,11 @@ export function MissionReports({ fields, tileUrl }: { fields: MapField[]; tileUr
   // a server without mission routes: the planner already says so, this list stays out of the way
   useEffect(() => {
     api<{ missions: MissionRow[] }>('GET', '/api/v1/missions?limit=50').then((r) => setMissions(r.missions), () => setUnavailable(true));
-    // live: a mission change on the stream reloads the list; the stream does not carry mission
-    // changes yet, so meanwhile the list also refreshes every 20 s while the page is in view
-    const stop = openStream((e) => { if ((e as { type: string }).type === 'mission') void load(); });
-    const timer = setInterval(() => { if (document.visibilityState === 'visible') void load(); }, 20_000);
+    // live: a planned, approved, cancelled, flown or verified mission on the stream reloads the
+    // list (progress samples change nothing shown here); only while the stream is down does the
+    // list refresh every 20 s instead, when the page is in view
+    const stop = openStream((e) => { if (e.type === 'mission' && e.change !== 'progress') void load(); });
+    const timer = setInterval(() => { if (!linkUp.value && document.visibilityState === 'visible') void load(); }, 20_000);
     return () => { stop(); clearInterval(timer); };
   }, []);
   const act = async (id: string, action: string) => {
