@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { currentUser, requireRole } from '../../auth/plugin.js';
 import { errorResponses } from '../../auth/http.js';
+import { PageFields, pageOf, pageQuery, readUpTo } from '../paging.js';
 
 const Entry = z.object({
   id: z.number().optional(), ts: z.number(), actor: z.string(), role: z.string(), action: z.string(), target: z.string(),
@@ -14,14 +15,14 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
     preHandler: requireRole('technician', 'admin'),
     schema: {
       tags: ['audit'], summary: 'Audit log, newest first',
-      querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), target: z.string().max(200).optional() }),
-      response: { 200: z.object({ entries: z.array(Entry) }), ...errorResponses },
+      querystring: pageQuery(100).extend({ target: z.string().max(200).optional() }),
+      response: { 200: z.object({ entries: z.array(Entry), ...PageFields }), ...errorResponses },
     },
   }, async (req) => {
     const me = currentUser(req);
-    const filter = { limit: req.query.limit, ...(req.query.target ? { target: req.query.target } : {}),
+    const filter = { limit: readUpTo(req.query), ...(req.query.target ? { target: req.query.target } : {}),
       ...(me.role === 'technician' ? { cooperativeId: me.cooperativeId ?? '\u0000none' } : {}) };
-    const entries = await app.auth.audit.list(filter);
-    return { entries: entries.map((e) => ({ ...e, farmId: e.farmId ?? undefined })) };
+    const page = pageOf(await app.auth.audit.list(filter), req.query);
+    return { entries: page.items.map((e) => ({ ...e, farmId: e.farmId ?? undefined })), hasMore: page.hasMore, nextOffset: page.nextOffset };
   });
 };

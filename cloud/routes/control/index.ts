@@ -10,6 +10,10 @@ import { Alert, acknowledgeAlert, alertsFor, withAcks } from '../../control/aler
 import { CommandBody, CommandView, ConfigRecordSchema, ConfigView, EventsView, FarmView, GatewayParams, LiveView, PutConfigBody, SeqView } from './schemas.js';
 import type { ControlService } from '../../control/service.js';
 import { streamRoute } from './stream.js';
+import { MAX_PAGE, PageFields, pageOf, pageQuery, readUpTo } from '../paging.js';
+
+// the web app reads these lists whole (one farm's alerts, a user's farms): default one full page
+const MAX_PAGE_DEFAULT = MAX_PAGE;
 import { provisionRoute, type GatewayProvisioner } from './provision.js';
 
 export interface ControlRoutesOptions {
@@ -39,11 +43,13 @@ export const controlRoutes: FastifyPluginAsyncZod<ControlRoutesOptions> = async 
 
   app.get('/api/v1/my/farms', {
     preHandler: guard,
-    schema: { tags: ['control'], summary: 'Farms I may see, with their gateways', response: { 200: z.object({ farms: z.array(FarmView) }), ...errorResponses } },
+    schema: { tags: ['control'], summary: 'Farms I may see, with their gateways', querystring: pageQuery(MAX_PAGE_DEFAULT),
+      response: { 200: z.object({ farms: z.array(FarmView), ...PageFields }), ...errorResponses } },
   }, async (req) => {
-    const farms = visibleFarms(currentUser(req), await auth.farms.listFarms());
+    const page = pageOf(visibleFarms(currentUser(req), await auth.farms.listFarms()), req.query);
     return {
-      farms: farms.map((f) => ({
+      hasMore: page.hasMore, nextOffset: page.nextOffset,
+      farms: page.items.map((f) => ({
         id: f.id, name: f.name, commune: f.commune, cooperativeId: f.cooperativeId,
         gateways: f.gatewayIds.map((id) => { const l = control.liveOf(id); return { id, online: l.online, lastSeen: l.lastSeen }; }),
       })),
@@ -118,20 +124,21 @@ export const controlRoutes: FastifyPluginAsyncZod<ControlRoutesOptions> = async 
     preHandler: guard,
     schema: {
       tags: ['control'], summary: 'Recent decisions with their reasons, newest first', params: GatewayParams,
-      querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
-      response: { 200: EventsView, ...errorResponses },
+      querystring: pageQuery(50),
+      response: { 200: EventsView.extend(PageFields), ...errorResponses },
     },
   }, async (req) => {
     await gatewayFarm(req, req.params.id, 'read');
-    return { events: await control.d.events.recent(req.params.id, req.query.limit) };
+    const page = pageOf(await control.d.events.recent(req.params.id, readUpTo(req.query)), req.query);
+    return { events: page.items, hasMore: page.hasMore, nextOffset: page.nextOffset };
   });
 
   app.get('/api/v1/alerts', {
     preHandler: guard,
     schema: {
       tags: ['control'], summary: 'Open alerts of my gateways: offline, sensor fault, salinity interlock, water level out of bounds',
-      querystring: z.object({ gateway: z.string().max(64).optional() }),
-      response: { 200: z.object({ alerts: z.array(Alert) }), ...errorResponses },
+      querystring: pageQuery(MAX_PAGE_DEFAULT).extend({ gateway: z.string().max(64).optional() }),
+      response: { 200: z.object({ alerts: z.array(Alert), ...PageFields }), ...errorResponses },
     },
   }, async (req) => {
     const farms = visibleFarms(currentUser(req), await auth.farms.listFarms());
@@ -141,7 +148,8 @@ export const controlRoutes: FastifyPluginAsyncZod<ControlRoutesOptions> = async 
         if (!req.query.gateway || req.query.gateway === gw) alerts.push(...(await alertsFor(control, gw, f.id)));
       }
     }
-    return { alerts: await withAcks(control, alerts) };
+    const page = pageOf(alerts, req.query);
+    return { alerts: await withAcks(control, page.items), hasMore: page.hasMore, nextOffset: page.nextOffset };
   });
 
   app.post('/api/v1/alerts/:id/ack', {

@@ -8,6 +8,7 @@ import type { GatewayView, Registry, StoredEvent } from '../../registry/registry
 import type { LatestReading, TelemetryStore } from '../../telemetry/store.js';
 import type { GatewaySeqStats } from '../../ingest/seq-tracker.js';
 import { BadRequestError, errorResponses, NotFoundError } from '../errors.js';
+import { PageFields, pageOf, pageQuery, readUpTo } from '../paging.js';
 import { EventsOut, GatewayDetail, GatewayParams, GatewaySummary, LatestValue, ListQuery, ReadingsOut, ReadingsQuery } from './schemas.js';
 import { autoEvery, MAX_POINTS_PER_SERIES, parseEvery, parseTime } from './time-params.js';
 
@@ -76,14 +77,23 @@ export const gatewayRoutes: FastifyPluginAsyncZod<GatewayRoutesOptions> = async 
     schema: {
       tags: ['gateways'], summary: 'Gateways with their farm, commune, online state and latest readings',
       querystring: ListQuery,
-      response: { 200: z.object({ gateways: z.array(GatewaySummary) }), ...errorResponses },
+      response: { 200: z.object({ gateways: z.array(GatewaySummary), ...PageFields }), ...errorResponses },
     },
   }, async (req) => {
-    const all = await registry.listGateways(req.query);
-    const visible = await Promise.all(all.map((g) => canRead(req, g)));
-    const list = all.filter((_, i) => visible[i]);
-    const latest = await Promise.all(list.map((g) => latestOrNull(g.id)));
-    return { gateways: list.map((g, i) => summary(g, latest[i] ?? null, seqOf)) };
+    const q = req.query;
+    let page: ReturnType<typeof pageOf<GatewayView>>;
+    if (!scoped || req.user?.role === 'admin') {
+      // everything visible: the registry pages (one more row says whether another page follows)
+      page = pageOf(await registry.listGateways({ limit: q.limit + 1, offset: q.offset }), { limit: q.limit, offset: 0 });
+      page.nextOffset = page.hasMore ? q.offset + q.limit : null;
+    } else {
+      // paged after the farm filter, so pages are disjoint and full whatever the user may see
+      const all = await registry.listGateways({ limit: 100_000 });
+      const visible = await Promise.all(all.map((g) => canRead(req, g)));
+      page = pageOf(all.filter((_, i) => visible[i]), q);
+    }
+    const latest = await Promise.all(page.items.map((g) => latestOrNull(g.id)));
+    return { gateways: page.items.map((g, i) => summary(g, latest[i] ?? null, seqOf)), hasMore: page.hasMore, nextOffset: page.nextOffset };
   });
 
   app.get('/api/v1/gateways/:id', {
@@ -118,12 +128,14 @@ export const gatewayRoutes: FastifyPluginAsyncZod<GatewayRoutesOptions> = async 
     schema: {
       tags: ['gateways'], summary: 'Recent events of a gateway (valve decisions with reasons, faults, interlocks), newest first',
       params: GatewayParams,
-      querystring: z.object({ limit: z.coerce.number().int().min(1, 'limit must be 1 or more').max(200, 'limit must be at most 200 (the registry keeps the last 200)').default(50) }),
-      response: { 200: z.object({ gatewayId: z.string(), events: EventsOut }), ...errorResponses },
+      // the registry keeps the last 200 events of a gateway
+      querystring: pageQuery(50, 200),
+      response: { 200: z.object({ gatewayId: z.string(), events: EventsOut, ...PageFields }), ...errorResponses },
     },
   }, async (req) => {
     const g = await mustGet(req, req.params.id);
-    return { gatewayId: g.id, events: (await registry.listEvents(g.id, req.query.limit)).map(eventOut) };
+    const page = pageOf(await registry.listEvents(g.id, readUpTo(req.query)), req.query);
+    return { gatewayId: g.id, events: page.items.map(eventOut), hasMore: page.hasMore, nextOffset: page.nextOffset };
   });
 
   app.get('/api/v1/gateways/:id/readings', {

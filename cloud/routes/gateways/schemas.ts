@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EVENT_KINDS, Id, Metric } from '../../../protocol/index.js';
 import { EVERY_PATTERN, parseTime } from './time-params.js';
+import { pageQuery } from '../paging.js';
 
 /** Response and request schemas of /api/v1/gateways (also the OpenAPI document). */
 const ms = z.number().int().describe('milliseconds since 1970-01-01 UTC');
@@ -49,10 +50,7 @@ export const GatewayDetail = GatewaySummary.extend({
 
 export const GatewayParams = z.object({ id: Id.describe('gateway id') });
 
-export const ListQuery = z.object({
-  limit: z.coerce.number().int().min(1, 'limit must be 1 or more').max(1000, 'limit must be at most 1000').default(500),
-  offset: z.coerce.number().int().min(0, 'offset must be 0 or more').default(0),
-});
+export const ListQuery = pageQuery(500);
 
 const time = (name: string) => z.string()
   .refine((s) => parseTime(s) !== null, { message: `${name} must be an ISO 8601 time like 2026-11-28T07:00:00+07:00, or milliseconds since 1970, between 1970 and 2100`, params: { code: 'time_invalid' } })

@@ -10,6 +10,7 @@ const centroidOf = (ring: number[][]): [number, number] => {
   return [pts.reduce((s, p) => s + p[0]!, 0) / pts.length, pts.reduce((s, p) => s + p[1]!, 0) / pts.length];
 };
 import type { MissionCtx } from './context.js';
+import { MAX_PAGE, PageFields, pageOf, pageQuery } from '../paging.js';
 import { FieldBody, FieldView, IdParams, fieldView, missionErrors } from './schemas.js';
 
 /** A field file may be 2 MB (FIELD_FILE_TOO_LARGE past it): room for that inside JSON. */
@@ -21,10 +22,12 @@ export const fieldRoutes: FastifyPluginAsyncZod<{ ctx: MissionCtx }> = async (ap
 
   app.get('/api/v1/fields', {
     preValidation: guard,
-    schema: { tags: ['missions'], summary: 'Fields of my cooperative\'s farms', response: { 200: z.object({ fields: z.array(FieldView) }), ...missionErrors } },
+    schema: { tags: ['missions'], summary: 'Fields of my cooperative\'s farms', querystring: pageQuery(MAX_PAGE),
+      response: { 200: z.object({ fields: z.array(FieldView), ...PageFields }), ...missionErrors } },
   }, async (req) => {
     const farmIds = await ctx.farmIdsOf(currentUser(req));
-    return { fields: (await ctx.o.fields.list({ farmIds })).filter((f) => farmIds.includes(f.farmId)).map(fieldView) };
+    const page = pageOf((await ctx.o.fields.list({ farmIds })).filter((f) => farmIds.includes(f.farmId)), req.query);
+    return { fields: page.items.map(fieldView), hasMore: page.hasMore, nextOffset: page.nextOffset };
   });
 
   app.get('/api/v1/fields/:id', {

@@ -18,6 +18,7 @@ import { fieldRoutes } from './fields.js';
 import { lifecycleRoutes } from './lifecycle.js';
 import { exportRoutes } from './exports.js';
 import { resprayRoutes } from './respray.js';
+import { PageFields, pageOf, readUpTo } from '../paging.js';
 import { IdParams, ListQuery, MissionSummary, MissionView, PlanBody, missionErrors, missionView, summaryView } from './schemas.js';
 
 export type { MissionRoutesOptions } from './context.js';
@@ -80,11 +81,12 @@ export const missionRoutes: FastifyPluginAsyncZod<import('./context.js').Mission
   app.get('/api/v1/missions', {
     preValidation: guard,
     schema: { tags: ['missions'], summary: 'Missions on my cooperative\'s farms, newest first', querystring: ListQuery,
-      response: { 200: z.object({ missions: z.array(MissionSummary) }), ...missionErrors } },
+      response: { 200: z.object({ missions: z.array(MissionSummary), ...PageFields }), ...missionErrors } },
   }, async (req) => {
     const farmIds = await ctx.farmIdsOf(currentUser(req));
-    const list = await o.missions.list({ ...req.query, farmIds });
-    return { missions: list.map(summaryView) };
+    const { offset, limit, ...filter } = req.query;
+    const page = pageOf(await o.missions.list({ ...filter, limit: readUpTo(req.query), farmIds }), { offset, limit });
+    return { missions: page.items.map(summaryView), hasMore: page.hasMore, nextOffset: page.nextOffset };
   });
 
   app.get('/api/v1/missions/:id', {

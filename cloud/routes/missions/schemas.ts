@@ -4,6 +4,7 @@ import { allowedActions } from '../../missions/lifecycle.js';
 import type { MissionRecord } from '../../missions/store.js';
 import type { FieldRecord } from '../../missions/field-store.js';
 import type { Plan } from '../../missions/types.js';
+import { pageQuery } from '../paging.js';
 import { WeatherInput } from '../../missions/weather.js';
 
 /** Request and response schemas of the mission routes (zod → validation and OpenAPI). */
@@ -109,8 +110,8 @@ export const VerifyBody = z.object({
   maxMissedShare: z.number().min(0).max(1).optional().describe('pass allows at most this share missed (default: the cooperative\'s, else 0.02)'),
 }).nullish();
 export const ResprayBody = z.object({ name: z.string().min(1).max(100).optional() }).nullish();
-export const ListQuery = z.object({
-  state: z.enum(States).optional(), fieldId: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(500).optional(),
+export const ListQuery = pageQuery(100).extend({
+  state: z.enum(States).optional(), fieldId: z.string().max(64).optional(),
 });
 export const IdParams = z.object({ id: z.string().min(1).max(64) });
 export const VerificationView = z.object({

@@ -7,6 +7,7 @@ import { hashPassword } from '../../auth/password.js';
 import { normalizePhone } from '../../registry/phone.js';
 import { PublicUser, Role, toPublicUser, type StoredUser, type User } from '../../auth/types.js';
 import type { AuthService } from '../../auth/service.js';
+import { MAX_PAGE, PageFields, pageOf, pageQuery } from '../paging.js';
 
 const Phone = z.string().max(32).refine((s) => normalizePhone(s) !== null, { message: 'phone: not a valid phone number (e.g. 0912345678 or +84912345678)', params: { code: 'phone_invalid' } });
 const Ids = (what: string) => z.array(z.string().min(1).max(64)).max(100, `at most 100 ${what}`);
@@ -60,12 +61,14 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/api/v1/users', {
     preHandler: requireRole('admin', 'technician'),
-    schema: { tags: ['users'], summary: 'Users I manage', response: { 200: z.object({ users: z.array(PublicUser) }), ...errorResponses } },
+    schema: { tags: ['users'], summary: 'Users I manage', querystring: pageQuery(MAX_PAGE),
+      response: { 200: z.object({ users: z.array(PublicUser), ...PageFields }), ...errorResponses } },
   }, async (req) => {
     const me = currentUser(req);
     const all = await auth.users.list();
     const mine = await Promise.all(all.map((u) => manages(auth, me, u)));
-    return { users: all.filter((_, i) => mine[i]).map(toPublicUser) };
+    const page = pageOf(all.filter((_, i) => mine[i]), req.query);
+    return { users: page.items.map(toPublicUser), hasMore: page.hasMore, nextOffset: page.nextOffset };
   });
 
   app.get('/api/v1/users/:id', {
