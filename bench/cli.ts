@@ -3,7 +3,7 @@
 // `ruongso gateway --check examples/gateway.yaml`, each from the built distribution (dist/) and from
 // source through tsx; then a gateway running for a while, peak RSS. Runs are interleaved so that
 // the load of a shared machine falls on every case alike; figures are medians.
-// Last line: {"runs","load1","cases":[{"name","from","wallMs","cpuMs","rssMB","wallRatio"}],"gateway":[{"from","rssMB"}],"targets":{…}}
+// Last line: {"runs","load1","cases":[{"name","from","wallMs","cpuMs","rssMB","wallRatio"}],"gateway":[{"from","rssMB","launcherRssMB","pssMB"}],"targets":{…}}
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -69,8 +69,17 @@ function runOnce(c: Case): Sample {
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 const r1 = (n: number) => Math.round(n * 10) / 10;
 
-/** A gateway running from `from` against a simulated paddy, no broker reachable: peak RSS over the window. */
-async function gatewayRss(from: 'dist' | 'source'): Promise<number> {
+const kbOf = (file: string, key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(fs.readFileSync(file, 'utf8'))?.[1] ?? 0);
+const childOf = (pid: number) => Number(fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)[0] || 0);
+
+interface GatewayRss { rssMB: number; launcherRssMB: number; pssMB: number }
+
+/**
+ * A gateway running from `from` against a simulated paddy, no broker reachable, peaks over the
+ * window: RSS of the gateway process (the child bin/ruongso.js starts with --lite-mode), RSS of
+ * that launcher, and both together as PSS (the node binary's pages they share counted once).
+ */
+async function gatewayRss(from: 'dist' | 'source'): Promise<GatewayRss> {
   const modbus = await freePort();
   const cfg = YAML.parse(fs.readFileSync(path.join(root, 'examples/gateway.yaml'), 'utf8')) as Record<string, unknown> & { buses: Array<{ url: string }> };
   cfg.buses[0]!.url = `tcp://127.0.0.1:${modbus}`;
@@ -85,13 +94,18 @@ async function gatewayRss(from: 'dist' | 'source'): Promise<number> {
     await waitForPort(modbus, '127.0.0.1', 60_000);
     const gw = spawn(process.execPath, ['bin/ruongso.js', 'gateway', '--config', file], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let errText = '';
-    gw.stderr!.on('data', (d: Buffer) => { errText += d.toString(); });
+    gw.stderr.on('data', (d: Buffer) => { errText += d.toString(); });
     const exited = new Promise<number | null>((r) => gw.once('exit', (code) => r(code)));
-    let peak = 0;
+    const peak = { rss: 0, launcher: 0, pss: 0 };
     const sample = () => {
       try {
-        const kb = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${gw.pid}/status`, 'utf8'))?.[1] ?? 0);
-        peak = Math.max(peak, kb);
+        const child = childOf(gw.pid!);
+        const launcher = kbOf(`/proc/${gw.pid}/status`, 'VmRSS');
+        const rss = child ? kbOf(`/proc/${child}/status`, 'VmRSS') : 0;
+        const pss = kbOf(`/proc/${gw.pid}/smaps_rollup`, 'Pss') + (child ? kbOf(`/proc/${child}/smaps_rollup`, 'Pss') : 0);
+        peak.rss = Math.max(peak.rss, rss);
+        peak.launcher = Math.max(peak.launcher, launcher);
+        peak.pss = Math.max(peak.pss, pss);
       } catch { /* exited */ }
     };
     const timer = setInterval(sample, 200);
@@ -101,7 +115,7 @@ async function gatewayRss(from: 'dist' | 'source'): Promise<number> {
     if (gw.exitCode !== null) throw new Error(`the gateway from ${from} exited early (${gw.exitCode}): ${errText.slice(-1000)}`);
     gw.kill('SIGTERM');
     await exited;
-    return peak / 1024;
+    return { rssMB: r1(peak.rss / 1024), launcherRssMB: r1(peak.launcher / 1024), pssMB: r1(peak.pss / 1024) };
   } finally {
     sim.kill('SIGTERM');
   }
@@ -131,8 +145,11 @@ for (const name of ['ruongso --help', 'ruongso plan (5 ha)', 'ruongso gateway --
 }
 
 const gateway = [];
-for (const from of ['dist', 'source'] as const) gateway.push({ from, rssMB: r1(await gatewayRss(from)) });
-for (const g of gateway) console.log(`gateway running ${gatewaySeconds} s from ${g.from}: peak RSS ${g.rssMB} MB`);
+for (const from of ['dist', 'source'] as const) gateway.push({ from, ...await gatewayRss(from) });
+for (const g of gateway) {
+  console.log(`gateway running ${gatewaySeconds} s from ${g.from}: peak RSS ${g.rssMB} MB (the gateway process), `
+    + `launcher ${g.launcherRssMB} MB RSS, both ${g.pssMB} MB PSS`);
+}
 
 const help = rows.find((r) => r.name === 'ruongso --help' && r.from === 'dist')!;
 const plan = rows.find((r) => r.name === 'ruongso plan (5 ha)' && r.from === 'dist')!;
