@@ -97,7 +97,8 @@ export class RegistryFarmDirectory implements FarmDirectory {
   async listFarms(): Promise<FarmInfo[]> {
     const [farms, gateways, units] = await Promise.all([this.reg.listFarms(), this.reg.listGateways({ limit: 100_000 }), this.reg.listUnits()]);
     const byId = new Map(units.map((u) => [u.id, u]));
-    return farms.map((f) => {
+    // a deactivated farm is gone for its users (scopes, live streams, missions); admins list it in /farms
+    return farms.filter((f) => f.active !== false).map((f) => {
       const chain: Unit[] = [];
       for (let u = f.unitId ? byId.get(f.unitId) : undefined; u && chain.length < 16; u = u.parentId ? byId.get(u.parentId) : undefined) chain.push(u);
       const commune = chain.find((u) => u.level === 'commune') ?? chain[0];

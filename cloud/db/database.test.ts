@@ -53,8 +53,8 @@ afterAll(async () => {
 
 const recorded = async (db: Db) => (await db.query<{ name: string }>('SELECT name FROM db_migrations ORDER BY name')).map((r) => r.name);
 /** migrations newer than the earlier runners: taking over their database runs just these */
-const AFTER_LEGACY = ['alerts/0001_alert_acks'];
-const ALL = ['alerts/0001_alert_acks', 'missions/0001_fields_missions', 'registry/0001_units_farms_gateways_configs_commands_events_users_audit', 'registry/0002_sessions_user_scopes', 'reports/0001_gateway_states_valve_runs_missions_user_activity'];
+const AFTER_LEGACY = ['alerts/0001_alert_acks', 'registry/0003_units_cooperatives_farms_active'];
+const ALL = ['alerts/0001_alert_acks', 'missions/0001_fields_missions', 'registry/0001_units_farms_gateways_configs_commands_events_users_audit', 'registry/0002_sessions_user_scopes', 'registry/0003_units_cooperatives_farms_active', 'reports/0001_gateway_states_valve_runs_missions_user_activity'];
 
 function suite(dialect: 'sqlite' | 'postgres') {
   it('creates every feature\'s tables on an empty database, each migration once', async () => {
@@ -78,7 +78,7 @@ function suite(dialect: 'sqlite' | 'postgres') {
       await db.kysely.insertInto('reg_units').values({ id: 'vn-92', parent_id: null, level: 'province', name: 'Cần Thơ' }).execute();
       const farm = { id: 'f1', name: 'Ruộng', owner: null, unit_id: 'vn-92', cooperative_id: null, area_ha: 1.25 };
       await db.kysely.insertInto('reg_farms').values(farm).execute();
-      expect(await db.kysely.selectFrom('reg_farms').selectAll().execute()).toEqual([farm]);
+      expect(await db.kysely.selectFrom('reg_farms').selectAll().execute()).toEqual([{ ...farm, active: 1 }]);
       const gw = await db.kysely.insertInto('reg_gateways').values({ id: 'gw-1', farm_id: 'f1', created_at: 1_767_225_600_000 }).returningAll().executeTakeFirstOrThrow();
       expect(gw).toMatchObject({ online: 0, seq_gaps: 0, created_at: 1_767_225_600_000 });
       expect(await db.kysely.selectFrom('rpt_missions').selectAll().execute()).toEqual([]);
@@ -110,7 +110,7 @@ function suite(dialect: 'sqlite' | 'postgres') {
   });
 
   it('refuses a database a newer release migrated, and changes nothing', async () => {
-    const target = await freshTarget(dialect, (s) => `${s}\nINSERT INTO reg_migrations (version, name, applied_at) VALUES (3, 'from the future', 1);`);
+    const target = await freshTarget(dialect, (s) => `${s}\nINSERT INTO reg_migrations (version, name, applied_at) VALUES (99, 'from the future', 1);`);
     const db = openDatabaseAt(target);
     try {
       await expect(db.migrate()).rejects.toMatchObject({ code: 'DB_MIGRATION_NEWER', context: { feature: 'registry' } });
@@ -162,6 +162,10 @@ describe('the database layer on SQLite', () => {
     await db.migrate();
     await db.close();
     const old = await freshTarget('sqlite', (s) => s);
+    // taken over, the earlier runners' database gets only the migrations newer than them
+    const took = openDatabaseAt(old);
+    expect(await took.migrate()).toEqual(AFTER_LEGACY);
+    await took.close();
     const schemaOf = (file: string) => {
       const raw = new Database(file, { readonly: true });
       const rows = raw.prepare("SELECT type, name, sql FROM sqlite_master WHERE name GLOB 'reg_*' OR name GLOB 'msn_*' OR name GLOB 'rpt_*' ORDER BY name").all() as { name: string; sql: string | null }[];

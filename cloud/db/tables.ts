@@ -40,9 +40,10 @@ export interface RptMissionsTable { mission_id: string; farm_id: string; flown_a
 export interface RptUserActivityTable { user_id: string; day: string }
 
 export interface RegUnitLevelsTable { level: string; rank: number; name_vi: string; name_en: string }
-export interface RegUnitsTable { id: string; parent_id: string | null; level: string; name: string }
-export interface RegCooperativesTable { id: string; name: string; unit_id: string | null }
-export interface RegFarmsTable { id: string; name: string; owner: string | null; unit_id: string | null; cooperative_id: string | null; area_ha: number | null }
+/** `active`: 1, or 0 when deactivated (registry/0003) */
+export interface RegUnitsTable { id: string; parent_id: string | null; level: string; name: string; active: Generated<number> }
+export interface RegCooperativesTable { id: string; name: string; unit_id: string | null; active: Generated<number> }
+export interface RegFarmsTable { id: string; name: string; owner: string | null; unit_id: string | null; cooperative_id: string | null; area_ha: number | null; active: Generated<number> }
 export interface RegGatewaysTable {
   id: string; farm_id: string | null; name: string | null; credential_hash: string | null;
   online: Generated<number>; online_changed_at: number | null; state_ts: number | null; last_seen: number | null;

@@ -2,6 +2,7 @@ import { DbError } from '../db/errors.js';
 import { runStatements, type FeatureMigration } from '../db/migration.js';
 import type { SqlDb } from './sql.js';
 import { RegistryError } from './errors.js';
+import { ACTIVE_FLAGS } from './migration-0003-active.js';
 
 /**
  * The registry's numbered migrations, run by the one migrator of cloud/db. Never edit a released
@@ -150,6 +151,7 @@ CREATE TABLE reg_user_scopes (
 );
 `),
   },
+  ACTIVE_FLAGS,
 ];
 
 /**

@@ -13,8 +13,9 @@ import type { CommandAck, ConfigAck, GatewayEvent, GatewayState } from '../../pr
 export type Actor = string;
 
 export interface UnitLevel { level: string; rank: number; nameVi: string; nameEn: string }
-export interface Unit { id: string; parentId: string | null; level: string; name: string }
-export interface Cooperative { id: string; name: string; unitId: string | null }
+/** `active: false` = deactivated (kept for history; refused as a new scope); absent = active */
+export interface Unit { id: string; parentId: string | null; level: string; name: string; active?: boolean }
+export interface Cooperative { id: string; name: string; unitId: string | null; active?: boolean }
 
 export interface Farm {
   id: string;
@@ -23,6 +24,8 @@ export interface Farm {
   unitId: string | null;
   cooperativeId: string | null;
   areaHa: number | null;
+  /** false = deactivated: its users no longer see it (admins still list it) */
+  active?: boolean;
 }
 
 export interface Inventory {

@@ -8,11 +8,13 @@ const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 export const json = (v: unknown): unknown => (v === null || v === undefined ? null : JSON.parse(String(v)));
 export const toJson = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
 
-export const unitOf = (r: Row): Unit => ({ id: String(r.id), parentId: str(r.parent_id), level: String(r.level), name: String(r.name) });
+/** `active: false` only when deactivated, so active rows read as before */
+export const inactive = (r: Row): { active?: false } => (r.active !== undefined && r.active !== null && Number(r.active) === 0 ? { active: false } : {});
+export const unitOf = (r: Row): Unit => ({ id: String(r.id), parentId: str(r.parent_id), level: String(r.level), name: String(r.name), ...inactive(r) });
 
 export const farmOf = (r: Row): Farm => ({
   id: String(r.id), name: String(r.name), owner: str(r.owner), unitId: str(r.unit_id),
-  cooperativeId: str(r.cooperative_id), areaHa: num(r.area_ha),
+  cooperativeId: str(r.cooperative_id), areaHa: num(r.area_ha), ...inactive(r),
 });
 
 export const gatewayOf = (r: Row): Gateway => ({

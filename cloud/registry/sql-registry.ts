@@ -6,13 +6,16 @@ import type {
   RegistryHealth, SeqResult, Session, StateChange, StoredEvent, Unit, UnitLevel, User, UserPatch,
 } from './registry.js';
 import { EVENTS_KEPT_PER_GATEWAY } from './registry.js';
-import { auditOf, commandOf, configOf, eventOf, farmOf, gatewayOf, toJson, unitOf } from './rows.js';
+import { auditOf, commandOf, configOf, eventOf, farmOf, gatewayOf, inactive, toJson, unitOf } from './rows.js';
 import { SqlUsers, rethrowConstraint, writeAudit } from './sql-users.js';
 import type { SqlDb, SqlRunner, SqlValue } from './sql.js';
 
 type Row = Record<string, unknown>;
 
 /** The registry on SQL, for both dialects; the adapters only open the database. */
+/** the active flag is written only when given: an edit without it keeps a deactivation */
+const activeCol = (a: boolean | undefined): Row => (a === undefined ? {} : { active: a ? 1 : 0 });
+
 export class SqlRegistry implements Registry {
   readonly kind: 'sqlite' | 'postgres';
   #db: SqlDb;
@@ -70,7 +73,7 @@ export class SqlRegistry implements Registry {
 
   async upsertUnit(u: Unit, actor: Actor): Promise<void> {
     if (u.parentId === u.id) throw new RegistryError('INVALID', `unit ${u.id} cannot be its own parent`);
-    await this.#upsert('reg_units', 'unit', 'id', { id: u.id, parent_id: u.parentId, level: u.level, name: u.name }, u,
+    await this.#upsert('reg_units', 'unit', 'id', { id: u.id, parent_id: u.parentId, level: u.level, name: u.name, ...activeCol(u.active) }, u,
       async (q) => (await q.query<Row>('SELECT * FROM reg_units WHERE id = ?', [u.id])).map(unitOf)[0], actor).catch(rethrowConstraint(`unit ${u.id}: parent or level does not exist`));
   }
 
@@ -79,17 +82,17 @@ export class SqlRegistry implements Registry {
   }
 
   async upsertCooperative(c: Cooperative, actor: Actor): Promise<void> {
-    await this.#upsert('reg_cooperatives', 'cooperative', 'id', { id: c.id, name: c.name, unit_id: c.unitId }, c,
+    await this.#upsert('reg_cooperatives', 'cooperative', 'id', { id: c.id, name: c.name, unit_id: c.unitId, ...activeCol(c.active) }, c,
       async (q) => (await q.query('SELECT * FROM reg_cooperatives WHERE id = ?', [c.id]))[0], actor).catch(rethrowConstraint(`cooperative ${c.id}: unit does not exist`));
   }
 
   async listCooperatives(): Promise<Cooperative[]> {
-    return (await this.#db.query<Row>('SELECT * FROM reg_cooperatives ORDER BY id')).map((r) => ({ id: String(r.id), name: String(r.name), unitId: (r.unit_id as string | null) ?? null }));
+    return (await this.#db.query<Row>('SELECT * FROM reg_cooperatives ORDER BY id')).map((r) => ({ id: String(r.id), name: String(r.name), unitId: (r.unit_id as string | null) ?? null, ...inactive(r) }));
   }
 
   async upsertFarm(f: Farm, actor: Actor): Promise<void> {
     await this.#upsert('reg_farms', 'farm', 'id',
-      { id: f.id, name: f.name, owner: f.owner, unit_id: f.unitId, cooperative_id: f.cooperativeId, area_ha: f.areaHa }, f,
+      { id: f.id, name: f.name, owner: f.owner, unit_id: f.unitId, cooperative_id: f.cooperativeId, area_ha: f.areaHa, ...activeCol(f.active) }, f,
       async (q) => (await q.query<Row>('SELECT * FROM reg_farms WHERE id = ?', [f.id])).map(farmOf)[0], actor)
       .catch(rethrowConstraint(`farm ${f.id}: its unit or cooperative does not exist`));
   }

@@ -52,17 +52,19 @@ export class SqlUsers {
   }
 
   /** Every scope must exist: a missing one is INVALID naming the field, before anything is written. */
-  async #checkScopes(q: SqlRunner, s: { farmIds?: string[]; unitIds?: string[]; cooperativeId?: string | null }) {
-    const missing = async (table: string, field: string, ids: string[]) => {
+  async #checkScopes(q: SqlRunner, s: { farmIds?: string[]; unitIds?: string[]; cooperativeId?: string | null }, held: { unitIds?: string[]; cooperativeId?: string | null } = {}) {
+    const missing = async (table: string, field: string, ids: string[], kept: string[] = []) => {
       for (const id of ids) {
-        if (!(await q.query(`SELECT 1 FROM ${table} WHERE id = ?`, [id])).length) {
-          throw new RegistryError('INVALID', `${field}: ${id} does not exist`, { context: { field, value: id } });
+        // a deactivated unit or cooperative is refused as a new scope; one the user holds already stays
+        const active = table !== 'reg_farms' && !kept.includes(id) ? ' AND active = 1' : '';
+        if (!(await q.query(`SELECT 1 FROM ${table} WHERE id = ?${active}`, [id])).length) {
+          throw new RegistryError('INVALID', `${field}: ${id} does not exist or is deactivated`, { context: { field, value: id } });
         }
       }
     };
     await missing('reg_farms', 'farmIds', s.farmIds ?? []);
-    await missing('reg_units', 'unitIds', s.unitIds ?? []);
-    if (s.cooperativeId) await missing('reg_cooperatives', 'cooperativeId', [s.cooperativeId]);
+    await missing('reg_units', 'unitIds', s.unitIds ?? [], held.unitIds);
+    if (s.cooperativeId) await missing('reg_cooperatives', 'cooperativeId', [s.cooperativeId], held.cooperativeId ? [held.cooperativeId] : []);
   }
 
   async #writeScopes(q: SqlRunner, id: number, farmIds: string[], unitIds: string[]) {
@@ -99,7 +101,7 @@ export class SqlUsers {
       const farmIds = p.farmIds ? uniq(p.farmIds) : before.farmIds;
       const unitIds = p.unitIds ? uniq(p.unitIds) : before.unitIds;
       const cooperativeId = p.cooperativeId === undefined ? before.cooperativeId : p.cooperativeId;
-      await this.#checkScopes(q, { farmIds, unitIds, cooperativeId });
+      await this.#checkScopes(q, { farmIds, unitIds, cooperativeId }, { unitIds: before.unitIds, cooperativeId: before.cooperativeId });
       if (phone && (await q.query('SELECT 1 FROM reg_users WHERE phone = ? AND id <> ?', [phone, id])).length) {
         throw new RegistryError('CONFLICT', `phone ${phone} belongs to another user`, { context: { field: 'phone', value: phone } });
       }
