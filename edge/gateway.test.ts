@@ -126,13 +126,13 @@ describe('Gateway', () => {
     const { relays, uplink, clock } = await boot();
     relays.log = [];
     const base = { issuedAt: clock.t, expiresAt: clock.t + minutes(5) };
-    await uplink.cmd!({ ...base, id: 'c0', kind: 'open', zone: 'z1', minutes: 10 } as Command).then((r) =>
+    await uplink.cmd!({ ...base, id: 'c0', kind: 'open', zone: 'z1', minutes: 10 }).then((r) =>
       expect(r).toEqual({ status: 'rejected', reason: 'blocked: intake salinity unknown, sensor sal1 has no reading yet' }));
     const gw = gateways[0]!;
     await gw.tick([level(0, clock.t), salinity(1, clock.t)]);
-    expect(await uplink.cmd!({ ...base, id: 'c1', kind: 'open', zone: 'z1', minutes: 10 } as Command)).toEqual({ status: 'done' });
+    expect(await uplink.cmd!({ ...base, id: 'c1', kind: 'open', zone: 'z1', minutes: 10 })).toEqual({ status: 'done' });
     expect(relays.on.get('v1')).toBe(true);
-    expect(await uplink.cmd!({ ...base, id: 'c2', kind: 'stop-all' } as Command)).toEqual({ status: 'done' });
+    expect(await uplink.cmd!({ ...base, id: 'c2', kind: 'stop-all' })).toEqual({ status: 'done' });
     expect(relays.on.get('v1')).toBe(false);
     expect(relays.on.get('p1')).toBe(false);
   });

@@ -172,7 +172,7 @@ describe('commands', () => {
     { cmd: { id: 'x', kind: 'open', valve: 'v9', minutes: 5 }, outcome: 'rejected', reason: 'unknown valve "v9" in config v1' },
     { cmd: { id: 'x', kind: 'close', zone: 'z9' }, outcome: 'rejected', reason: 'unknown zone "z9" in config v1' },
   ] as const)('rejects $reason', ({ cmd, outcome, reason }) => {
-    const r = executeCommand(boot(), { ...base, ...cmd } as Command, cfg, T0 + 1000);
+    const r = executeCommand(boot(), { ...base, ...cmd }, cfg, T0 + 1000);
     expect(r).toMatchObject({ outcome, reason });
   });
 

@@ -34,6 +34,7 @@ class FakeLink implements ModbusLink {
       if (b === 'hang') return;
       const done = (fn: () => void) => { this.inFlight--; fn(); };
       if (b === 'timeout') {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- mimics modbus-serial, whose TransactionTimedOutError is not an Error
         setTimeout(() => done(() => reject({ name: 'TransactionTimedOutError', message: 'Timed out', errno: 'ETIMEDOUT' })), timeoutMs);
         return;
       }

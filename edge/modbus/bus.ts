@@ -277,6 +277,7 @@ export class ModbusBus extends EventEmitter {
         if (settled) return;
         settled = true;
         this.onGuard = undefined;
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passes the driver's reason on as it came: modbus-serial rejects with non-Error objects that classifyError reads
         reject(e);
       };
       this.onGuard = () => fail(Object.assign(new Error('Timed out'), { errno: 'ETIMEDOUT' }));

@@ -51,12 +51,12 @@ export class ModbusSerialLink implements ModbusLink {
     const client = new ModbusClient();
     const a = this.address;
     if (a.kind === 'tcp') {
-      await client.connectTCP(a.host, { port: a.port, timeout: 3000 } as never);
+      await client.connectTCP(a.host, { port: a.port, timeout: 3000 });
     } else {
       // buffered RTU: serial data arrives in chunks, a frame is assembled before parsing
       await client.connectRTUBuffered(a.path, {
         baudRate: a.baudRate, parity: a.parity, dataBits: a.dataBits, stopBits: a.stopBits,
-      } as never);
+      });
     }
     let dropped = false;
     const drop = (err?: unknown) => {

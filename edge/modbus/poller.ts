@@ -124,7 +124,7 @@ export class DevicePoller {
   async stop(): Promise<void> {
     this.running = false;
     for (const d of this.devices) clearTimeout(d.timer);
-    await Promise.allSettled(this.devices.map((d) => d.polling));
+    await Promise.allSettled(this.devices.flatMap((d) => (d.polling ? [d.polling] : [])));
   }
 
   /** Polls one device (or all) now and returns the readings; also emits them. */

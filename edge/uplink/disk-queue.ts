@@ -60,9 +60,9 @@ CREATE TABLE IF NOT EXISTS seen_commands (
 );
 `;
 
-const COUNTERS = ['dropped_readings', 'dropped_events', 'dropped_messages',
+const _COUNTERS = ['dropped_readings', 'dropped_events', 'dropped_messages',
   'unreported_readings', 'unreported_events', 'unreported_messages'] as const;
-type Counter = (typeof COUNTERS)[number];
+type Counter = (typeof _COUNTERS)[number];
 
 /**
  * Bounded store-and-forward queue on SQLite (WAL, synchronous=FULL): a row is on disk before

@@ -21,7 +21,7 @@ function setup(now = 1_764_288_100_000) {
   const queue = new DiskQueue(dir, { capacityReadings: 1000 });
   queues.push(queue);
   const acks: { channel: string; payload: Record<string, unknown> }[] = [];
-  const dl = new Downlink(queue, (channel, payload) => acks.push({ channel, payload: payload as unknown as Record<string, unknown> }), { now: () => now }, log);
+  const dl = new Downlink(queue, (channel, payload) => acks.push({ channel, payload: payload }), { now: () => now }, log);
   return { dl, acks, queue };
 }
 const cfg = (version: number) => Buffer.from(JSON.stringify({ ...fixture<GatewayConfig>('config'), version }));

@@ -489,8 +489,7 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('timeout')), ms);
-    p.then((v) => { clearTimeout(t); resolve(v); }, (e) => { clearTimeout(t); reject(e); });
-  });
+  let t: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => { t = setTimeout(() => reject(new Error('timeout')), ms); });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(t));
 }
