@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import type { StoredReading, TelemetryStore, WriteResult } from '../cloud/telemetry/store.js';
 import type { InfluxServer } from '../test/support/influx.js';
 import type { MosquittoServer } from '../test/support/mosquitto.js';
@@ -76,12 +77,15 @@ class MeteredStore implements TelemetryStore {
   close = () => this.inner.close();
 }
 
-function generate(mq: MosquittoServer, durationMs: number, ratePerSec: number, prefix: string): Promise<{ messages: number; readings: number; ms: number; start: number }> {
+/** The load generator's last stdout line. */
+const GeneratorResult = z.object({ messages: z.number(), readings: z.number(), ms: z.number(), start: z.number() });
+
+function generate(mq: MosquittoServer, durationMs: number, ratePerSec: number, prefix: string): Promise<z.infer<typeof GeneratorResult>> {
   const cfg = { url: mq.url, username: 'bench', password: USERS.bench, prefix, gateways: GATEWAYS, perMessage: PER_MESSAGE, durationMs, ratePerSec };
   const child = spawn(process.execPath, ['--import', 'tsx', GENERATOR, JSON.stringify(cfg)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  return new Promise((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`load generator exited ${code}`)))));
+  return new Promise((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve(GeneratorResult.parse(JSON.parse(out.trim().split('\n').pop()!))) : reject(new Error(`load generator exited ${code}`)))));
 }
 
 async function waitStored(meter: Meter | { stored: number }, total: number, ms = smoke ? 30_000 : 120_000): Promise<void> {

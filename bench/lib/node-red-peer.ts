@@ -74,9 +74,13 @@ while (!RED.nodes.getNode('broker')?.connected) {
 // the subscription goes out right after CONNACK: give it a moment before the load starts
 await new Promise((r) => setTimeout(r, 500));
 send({ kind: 'ready', cpuMs: cpuMs() });
-process.on('message', async (m) => {
-  if (m !== 'stop') return;
+async function stop(): Promise<void> {
   await RED.stop();
   rmSync(userDir, { recursive: true, force: true });
   process.exit(0);
+}
+process.on('message', (m) => {
+  if (m !== 'stop') return;
+  // a failed stop must still end the peer, not leave it running with a rejected promise
+  stop().catch((err: unknown) => { console.error(err); process.exit(1); });
 });

@@ -1,7 +1,7 @@
 /** `ruongso sim modbus`, loaded only when it runs: options checked with zod, then one device served. */
 import { z } from 'zod';
 import { RuongSoError } from '../../lib/errors.js';
-import { driftingValues, openPtyPair, startModbusSimulator, type PtyPair, type SimFaultName } from '../../simulators/modbus/index.js';
+import { driftingValues, openPtyPair, startModbusSimulator, type PtyPair } from '../../simulators/modbus/index.js';
 import { FAULTS } from '../commands/sim-modbus.js';
 
 const Options = z.object({
@@ -38,7 +38,7 @@ async function serve(o: z.output<typeof Options>): Promise<void> {
     values: driftingValues(),
     onCoilWrite: (coil, on) => process.stdout.write(`coil ${coil.address}${coil.name ? ` (${coil.name})` : ''} → ${on ? 'on' : 'off'}\n`),
   });
-  for (const f of o.fault) sim.setFault(f as SimFaultName, true);
+  for (const f of o.fault) sim.setFault(f, true);
   const gatewaySide = pty ? `rtu://${pty.a}?baud=${o.baud}` : sim.url;
   const d = sim.device();
   process.stdout.write(`serving ${d.profile.name} as unit ${d.unitId}; point the gateway at ${gatewaySide}\n`);

@@ -18,4 +18,4 @@ export interface RequestHandlers {
 }
 export const handlers = require('modbus-serial/servers/servertcp_handler.js') as RequestHandlers;
 // the handlers write bits with Buffer.prototype.writeBit/readBit, which this file installs
-require('modbus-serial/utils/buffer_bit.js')();
+(require('modbus-serial/utils/buffer_bit.js') as () => void)();

@@ -25,7 +25,7 @@ export async function startTcpSlave(port: number, host: string, devices: Map<num
   server.on('error', () => { /* reply to a closed socket */ });
   // ServerTCP has no hook for frame-level faults: wrap each socket's write to corrupt replies
   server._server.on('connection', (sock: Socket) => {
-    const write = sock.write.bind(sock) as (b: Buffer) => boolean;
+    const write: (b: Buffer) => boolean = sock.write.bind(sock);
     (sock as unknown as { write: (b: Buffer) => boolean }).write = (frame: Buffer) => write(corrupt(frame, devices));
   });
   return {

@@ -13,7 +13,8 @@ export function dateVi(ts: number, timeZone = 'Asia/Ho_Chi_Minh'): string {
 
 /** Node-RED leaves `${VAR}` in place when the variable is unset: treat that as "not configured". */
 export function configured(value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
+  // config values are strings or numbers; anything else (unset, an object) is not a setting
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
   const s = String(value).trim();
   if (s === '' || /^\$\{[^}]*\}$/.test(s)) return undefined;
   return s;
