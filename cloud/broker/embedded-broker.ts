@@ -22,7 +22,8 @@ export interface EmbeddedBroker {
   close(): Promise<void>;
 }
 
-const refusal = (msg: string, returnCode: number) => Object.assign(new Error(msg), { returnCode }) as AuthenticateError;
+const refusal = (msg: string, returnCode: AuthenticateError['returnCode']): AuthenticateError =>
+  Object.assign(new Error(msg), { returnCode });
 
 /** Aedes' auth hooks on BrokerAuth; who a client is stays with its connection. */
 function authHooks(auth: BrokerAuth, log: Logger, maxBytes: number): AedesOptions {

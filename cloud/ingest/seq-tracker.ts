@@ -34,7 +34,7 @@ export class SeqTracker {
   /** Records one telemetry message; returns what it was. */
   observe(gatewayId: string, bootId: string, seq: number, now: number): 'new' | 'duplicate' | 'late' {
     let boots = this.gateways.get(gatewayId);
-    if (!boots) this.gateways.set(gatewayId, (boots = new Map()));
+    if (!boots) this.gateways.set(gatewayId, (boots = new Map<string, BootSeqStats>()));
     let b = boots.get(bootId);
     if (!b) {
       b = { bootId, firstSeq: seq, lastSeq: seq, received: 1, duplicates: 0, missing: 0, gaps: [], lastSeenAt: now };

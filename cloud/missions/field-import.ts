@@ -45,7 +45,7 @@ function kmlToFeatures(text: string): FeatureCollection {
   if (errors.length || !doc.documentElement || doc.getElementsByTagName('kml').length === 0) {
     throw new MissionError('FIELD_PARSE_ERROR', `not a KML document${errors[0] ? `: ${errors[0]}` : ''}`, { context: { params: { format: 'kml' } } });
   }
-  return kml(doc as unknown as Document) as FeatureCollection;
+  return kml(doc) as FeatureCollection;
 }
 
 function jsonToFeatures(text: string): FeatureCollection {

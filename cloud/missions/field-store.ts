@@ -74,7 +74,7 @@ interface Row {
 }
 
 const recordOf = (r: Row): FieldRecord => ({
-  id: r.id, farmId: r.farm_id, name: r.name, boundary: JSON.parse(r.boundary), exclusions: JSON.parse(r.exclusions),
+  id: r.id, farmId: r.farm_id, name: r.name, boundary: JSON.parse(r.boundary) as Polygon, exclusions: JSON.parse(r.exclusions) as Exclusion[],
   ...(r.home ? { home: JSON.parse(r.home) as LonLat } : {}), areaHa: Number(r.area_ha), createdBy: r.created_by, createdAt: Number(r.created_at),
 });
 

@@ -143,7 +143,7 @@ function summarise(dose: Float64Array, inside: Uint8Array, p: {
 }): Omit<VerificationReport, keyof Verdict> {
   const rate = p.target.rateLPerHa, cellA = p.cellM * p.cellM;
   let n = 0, ok = 0, missed = 0, under = 0, over = 0, outside = 0;
-  const values: Array<number | null> = new Array(dose.length);
+  const values = new Array<number | null>(dose.length);
   for (let i = 0; i < dose.length; i++) {
     const v = dose[i]!;
     values[i] = v > 0 || inside[i] ? Math.round(v * 10) / 10 : null;

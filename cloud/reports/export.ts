@@ -3,7 +3,7 @@ import { COLUMNS, type Lang } from './columns.js';
 import type { AdoptionRow } from './rollup.js';
 
 /** RFC 4180: quote a field holding a comma, quote or line break; double the quotes. */
-function csvField(v: unknown): string {
+function csvField(v: string | number | null | undefined): string {
   const s = v === null || v === undefined ? '' : String(v);
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }

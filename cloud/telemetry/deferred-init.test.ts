@@ -44,7 +44,7 @@ describe('DeferredInitStore', () => {
     inner.latest = async () => [{ gatewayId: 'g', sensor: 's', metric: 'm', unit: 'u', value: Number.NaN, ts: 1, quality: 'good' } as never];
     const store = new DeferredInitStore(inner);
     await store.init();
-    const [s] = await store.query({ gatewayId: 'g', from: 0, to: 2 } as never);
+    const [s] = await store.query({ gatewayId: 'g', from: 0, to: 2 });
     expect(s!.points[0]).toEqual({ ts: 1, mean: null, min: null, max: 5, count: 2 });
     expect((await store.latest('g'))[0]!.value).toBeNull();
   });

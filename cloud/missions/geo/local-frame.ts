@@ -26,7 +26,7 @@ export class LocalFrame {
   }
 
   toLocal(p: LonLat | number[]): XY {
-    const r = this.proj([p[0]!, p[1]!])!;
+    const r = this.proj([p[0], p[1]])!;
     return [r[0], -r[1]]; // d3 projects to screen space (y down)
   }
 

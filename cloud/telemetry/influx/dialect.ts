@@ -53,3 +53,8 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export function sortLatest(rows: LatestReading[]): LatestReading[] {
   return rows.sort((a, b) => (a.sensor === b.sensor ? cmp(a.metric, b.metric) : cmp(a.sensor, b.sensor)));
 }
+
+/** A string tag or field from a query result; '' when absent (fields come back as JSON scalars). */
+export function textOf(v: unknown): string {
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+}

@@ -1,5 +1,5 @@
 import type { LatestReading, RangeQuery, Series } from '../store.js';
-import { InfluxHttpError, SeriesBuilder, sortLatest, type InfluxDialect } from './dialect.js';
+import { InfluxHttpError, SeriesBuilder, sortLatest, textOf, type InfluxDialect } from './dialect.js';
 import { MEASUREMENT, influxqlString } from './line-protocol.js';
 import { parseRetryAfter } from './retry.js';
 
@@ -57,7 +57,7 @@ export class InfluxV1 implements InfluxDialect {
       : `SELECT value FROM ${MEASUREMENT} WHERE ${w} GROUP BY sensor, metric`;
     const [units, rows] = await this.influxql(`SELECT last(unit) FROM ${MEASUREMENT} WHERE ${w} GROUP BY sensor, metric; ${data}`);
     const unitMap = new Map<string, string>();
-    for (const s of units?.series ?? []) unitMap.set(SeriesBuilder.key(s.tags!.sensor!, s.tags!.metric!), String(s.values[0]?.[1] ?? ''));
+    for (const s of units?.series ?? []) unitMap.set(SeriesBuilder.key(s.tags!.sensor!, s.tags!.metric!), textOf(s.values[0]?.[1]));
     const out = new SeriesBuilder(q.gatewayId, unitMap);
     for (const s of rows?.series ?? []) {
       const col = (name: string) => s.columns.indexOf(name);
@@ -84,9 +84,9 @@ export class InfluxV1 implements InfluxDialect {
       const get = (name: string) => v[s.columns.indexOf(name)];
       const quality = get('quality') === 'bad' ? 'bad' : 'good';
       rows.push({
-        gatewayId, sensor: s.tags!.sensor!, metric: s.tags!.metric!, unit: String(get('unit') ?? ''),
+        gatewayId, sensor: s.tags!.sensor!, metric: s.tags!.metric!, unit: textOf(get('unit')),
         value: num(quality === 'good' ? get('value') : get('raw')), quality, ts: Number(v[0]),
-        ...(get('fault') ? { fault: String(get('fault')) } : {}),
+        ...(get('fault') ? { fault: textOf(get('fault')) } : {}),
       });
     }
     return sortLatest(rows);

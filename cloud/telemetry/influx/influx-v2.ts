@@ -1,6 +1,6 @@
 import { HttpError, InfluxDB } from '@influxdata/influxdb-client';
 import type { LatestReading, RangeQuery, Series } from '../store.js';
-import { InfluxHttpError, SeriesBuilder, sortLatest, type InfluxDialect } from './dialect.js';
+import { InfluxHttpError, SeriesBuilder, sortLatest, textOf, type InfluxDialect } from './dialect.js';
 import { MEASUREMENT, fluxString } from './line-protocol.js';
 import { parseRetryAfter } from './retry.js';
 
@@ -76,7 +76,7 @@ export class InfluxV2 implements InfluxDialect {
       api.collectRows<Row>(this.rangeFlux(q)).catch(rethrow),
     ]);
     const units = new Map<string, string>();
-    for (const r of unitRows) units.set(SeriesBuilder.key(String(r.sensor), String(r.metric)), String(r._value ?? ''));
+    for (const r of unitRows) units.set(SeriesBuilder.key(String(r.sensor), String(r.metric)), textOf(r._value));
     const out = new SeriesBuilder(q.gatewayId, units);
     for (const r of rows) {
       const ts = Date.parse(String(r._time));
@@ -107,9 +107,9 @@ export class InfluxV2 implements InfluxDialect {
     return sortLatest([...newest.values()].map((r) => {
       const quality = r.quality === 'bad' ? 'bad' : 'good';
       return {
-        gatewayId, sensor: String(r.sensor), metric: String(r.metric), unit: String(r.unit ?? ''),
+        gatewayId, sensor: String(r.sensor), metric: String(r.metric), unit: textOf(r.unit),
         value: num(quality === 'good' ? r.value : r.raw), quality, ts: Date.parse(String(r._time)),
-        ...(r.fault ? { fault: String(r.fault) } : {}),
+        ...(r.fault ? { fault: textOf(r.fault) } : {}),
       };
     }));
   }
