@@ -17,8 +17,8 @@ function startDemo(env: Record<string, string>): { proc: ChildProcess; out: () =
   const proc = spawn(process.execPath, ['bin/ruongso.js', 'demo'], {
     cwd: root, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
-  proc.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-  proc.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+  proc.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  proc.stderr.on('data', (d: Buffer) => { out += d.toString(); });
   return { proc, out: () => out };
 }
 

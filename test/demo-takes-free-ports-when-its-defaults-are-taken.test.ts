@@ -30,8 +30,8 @@ function demo(args: string[]): { proc: ChildProcess; out: () => string; exited: 
   for (const k of ['PORT', 'MQTT_PORT', 'RUONGSO_CONFIG', 'MQTT_URL', 'INFLUX_URL', 'DATABASE_URL', 'HOST']) delete env[k];
   let out = '';
   const proc = spawn(process.execPath, ['bin/ruongso.js', 'demo', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  proc.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-  proc.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+  proc.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  proc.stderr.on('data', (d: Buffer) => { out += d.toString(); });
   running.push(proc);
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
   return { proc, out: () => out, exited };

@@ -68,7 +68,7 @@ describe.skipIf(!ok)('commands: executed once, never after expiry', () => {
 
   it('acks the gateway\'s refusal as rejected with its reason, and a malformed command as rejected', async () => {
     const up = await gateway();
-    await send(command('c-bad-valve', { zone: undefined, valve: 'v-missing' } as Partial<Command>));
+    await send(command('c-bad-valve', { zone: undefined, valve: 'v-missing' }));
     expect(await ackOf('c-bad-valve')).toMatchObject({ outcome: 'rejected', reason: 'no valve v-missing on this gateway' });
     await env.cloud.publishAsync(topics.cmd(gatewayId), JSON.stringify({ id: 'c-malformed', kind: 'open', minutes: 10, issuedAt: now, expiresAt: now + 1000 }), { qos: 1 });
     const malformed = await ackOf('c-malformed');

@@ -15,7 +15,7 @@ function startChild(rig: FaultRig): Promise<ChildProcess> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('ready')) resolve(child); });
+    child.stdout.on('data', (d: Buffer) => { if (d.toString().includes('ready')) resolve(child); });
     child.once('exit', (code) => reject(new Error(`ingest child exited early (${code})`)));
   });
 }

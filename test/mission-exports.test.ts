@@ -42,7 +42,7 @@ describe('GeoJSON export', () => {
 describe('KML export', () => {
   it('reads back in a KML reader as the same legs with their spray flags', () => {
     const text = exportPlan(plan, 'kml');
-    const fc = kml(new DOMParser().parseFromString(text, 'text/xml') as unknown as Document);
+    const fc = kml(new DOMParser().parseFromString(text, 'text/xml'));
     const lines = fc.features.filter((f) => f.geometry?.type === 'LineString');
     expect(lines).toHaveLength(plan.legs.length);
     expect(lines.filter((f) => f.properties?.spray === 'true')).toHaveLength(plan.legs.filter((l) => l.spray).length);

@@ -55,7 +55,7 @@ describe('an uploaded .plan is measured against its field', () => {
     built = await buildMemoryApp();
     // field A's plan shifted 40 m east: most of it still on A, the rest beyond its edge
     const shifted = allSorties(fieldA) as Array<{ mission: { items: Array<{ params: Array<number | null> }> } }>;
-    for (const it of shifted.flatMap((f) => f.mission.items)) if (it.params[5]) it.params[5] = it.params[5]! + 40 / (111_320 * Math.cos((9.55 * Math.PI) / 180));
+    for (const it of shifted.flatMap((f) => f.mission.items)) if (it.params[5]) it.params[5] = it.params[5] + 40 / (111_320 * Math.cos((9.55 * Math.PI) / 180));
     const over = await upload(fieldA!.id, shifted);
     expect(over.statusCode).toBe(422);
     expect(over.json().error).toBe('ROUTE_SPRAYS_OUTSIDE_FIELD');

@@ -43,7 +43,7 @@ describe('ruongso sim modbus', () => {
   it('refuses to start without exactly one transport', async () => {
     const child = spawn(process.execPath, ['bin/ruongso.js', 'sim', 'modbus', '--profile', 'soil-rs485-4in1'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
-    child.stderr!.on('data', (b: Buffer) => { err += b.toString(); });
+    child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
     const code = await new Promise<number | null>((r) => child.once('exit', r));
     expect(code).toBe(1);
     expect(err).toContain('give exactly one of --tcp PORT, --serial PATH or --pty');

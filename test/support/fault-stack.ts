@@ -44,8 +44,8 @@ export class CloudProcess {
     const proc = spawn(process.execPath, [BIN, 'cloud'], { env: { ...this.env, PORT: String(this.port) }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = proc;
     const keep = (d: Buffer) => { this.log = (this.log + d.toString()).slice(-20_000); };
-    proc.stdout!.on('data', keep);
-    proc.stderr!.on('data', keep);
+    proc.stdout.on('data', keep);
+    proc.stderr.on('data', keep);
     const deadline = Date.now() + 60_000;
     for (;;) {
       if (proc.exitCode !== null) throw new Error(`ruongso cloud exited (${proc.exitCode}): ${this.log.slice(-3000)}`);
