@@ -87,7 +87,7 @@ function zoneArea(z: ZoneFacts, zones: ZoneFacts[], farmHa: number | null): numb
 /**
  * Hectares automated / under AWD: zones whose mode was not `off` (resp. was `awd`) at any time of
  * the month, at their size in the config then in force; per farm capped at the farm's area.
- * Baseline: AWD zones × days in AWD this month × FLOOD_M3_PER_HA_DAY.
+ * Baseline: metered AWD zones (with a flowM3PerHour) × days in AWD this month × FLOOD_M3_PER_HA_DAY.
  */
 function areasAndBaseline(f: FarmFacts, m: MonthSpan, now: number) {
   const auto = new Map<string, number>();
@@ -104,7 +104,8 @@ function areasAndBaseline(f: FarmFacts, m: MonthSpan, now: number) {
         if (z.mode !== 'off') auto.set(key, Math.max(auto.get(key) ?? 0, ha));
         if (z.mode === 'awd') {
           awd.set(key, Math.max(awd.get(key) ?? 0, ha));
-          baselineM3 += ha * (inMonth / DAY_MS) * FLOOD_M3_PER_HA_DAY;
+          // an unmetered zone's water is never counted, so its baseline must not be either: else it reads as 100 % saved
+          if (z.flowM3PerHour) baselineM3 += ha * (inMonth / DAY_MS) * FLOOD_M3_PER_HA_DAY;
         }
       }
     }
@@ -170,4 +171,13 @@ export function addMonth(a: FarmMonth, b: FarmMonth): FarmMonth {
   const out = { ...a };
   for (const k of Object.keys(b) as (keyof FarmMonth)[]) out[k] += b[k];
   return out;
+}
+
+/**
+ * Percentage of a baseline saved, rounded to 0.1. Null ("no data") when there is nothing to compare:
+ * a zero or missing baseline, or nothing measured at all (0 m³ pumped is a silent meter, not 100 % saved).
+ */
+export function savedPct(saved: number, baseline: number | null | undefined, measured: number): number | null {
+  if (!baseline || baseline <= 0 || !Number.isFinite(baseline) || measured <= 0) return null;
+  return Math.round((saved / baseline) * 1000) / 10;
 }

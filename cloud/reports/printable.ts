@@ -1,5 +1,6 @@
 import { COLUMNS, type Lang } from './columns.js';
 import { FLOOD_M3_PER_HA_DAY, KNAPSACK_L_PER_HA } from './kpis.js';
+import { formatDateTime, formatMonth, formatNumber, levelName, PRINT_LABELS } from './print-i18n.js';
 import type { AdoptionRow } from './rollup.js';
 
 const esc = (s: string | number | null | undefined) => String(s ?? '—').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -25,15 +26,21 @@ export function methodNotes(lang: Lang): string[] {
   ];
 }
 
-const T = {
-  vi: { title: 'Báo cáo mức độ ứng dụng nông nghiệp số', month: 'Tháng', summary: 'Tổng hợp', units: 'Theo đơn vị trực thuộc', trend: '12 tháng gần nhất', method: 'Cách tính', print: 'In' },
-  en: { title: 'Digital agriculture adoption report', month: 'Month', summary: 'Summary', units: 'By unit below', trend: 'Last 12 months', method: 'Method', print: 'Print' },
-};
+type Cell = AdoptionRow[keyof AdoptionRow];
+
+/** One value as the reader's language writes it: numbers via Intl, a missing percentage as "—". */
+function cell(key: keyof AdoptionRow, v: Cell, lang: Lang): string {
+  if (v === null || v === undefined) return `<abbr title="${esc(PRINT_LABELS[lang].noData)}">—</abbr>`;
+  if (typeof v === 'number') return esc(formatNumber(v, lang));
+  if (key === 'month') return esc(formatMonth(v, lang));
+  if (key === 'level') return esc(levelName(v, lang));
+  return esc(v);
+}
 
 function table(rows: AdoptionRow[], keys: (keyof AdoptionRow)[], lang: Lang): string {
   const cols = COLUMNS.filter((c) => keys.includes(c.key));
   return `<table><thead><tr>${cols.map((c) => `<th>${esc(c[lang])}</th>`).join('')}</tr></thead><tbody>${
-    rows.map((r) => `<tr>${cols.map((c) => `<td>${esc(r[c.key])}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+    rows.map((r) => `<tr>${cols.map((c) => `<td>${cell(c.key, r[c.key], lang)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
 }
 
 const KPI_KEYS = COLUMNS.map((c) => c.key).filter((k) => !['month', 'unitId', 'unitName', 'level'].includes(k));
@@ -42,14 +49,14 @@ const KPI_KEYS = COLUMNS.map((c) => c.key).filter((k) => !['month', 'unitId', 'u
  * A self-contained printable page (inline CSS, nothing fetched; one print button): the unit's month, its child units,
  * the unit's last 12 months, and the method. The browser's "print to PDF" makes the PDF.
  */
-export function monthlyReportHtml(o: { unit: AdoptionRow; children: AdoptionRow[]; trend: AdoptionRow[]; lang: Lang; generatedAt: string }): string {
-  const t = T[o.lang];
+export function monthlyReportHtml(o: { unit: AdoptionRow; children: AdoptionRow[]; trend: AdoptionRow[]; lang: Lang; generatedAt: number | string | Date }): string {
+  const t = PRINT_LABELS[o.lang];
   const summary = KPI_KEYS.map((k) => {
     const c = COLUMNS.find((x) => x.key === k)!;
-    return `<tr><th>${esc(c[o.lang])}</th><td>${esc(o.unit[k])}</td></tr>`;
+    return `<tr><th>${esc(c[o.lang])}</th><td>${cell(k, o.unit[k], o.lang)}</td></tr>`;
   }).join('');
   return `<!doctype html><html lang="${o.lang}"><head><meta charset="utf-8">
-<title>${esc(t.title)} — ${esc(o.unit.unitName)} — ${esc(o.unit.month)}</title>
+<title>${esc(t.title)} — ${esc(o.unit.unitName)} — ${esc(formatMonth(o.unit.month, o.lang))}</title>
 <style>
 body{font-family:system-ui,"Noto Sans",Arial,sans-serif;margin:2rem;color:#111}
 h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.5rem}
@@ -59,11 +66,12 @@ th{background:#eee;text-align:left}.summary th{width:22rem}
 </style></head><body>
 <button class="noprint" onclick="print()">${esc(t.print)}</button>
 <h1>${esc(t.title)}</h1>
-<p><strong>${esc(o.unit.unitName)}</strong> (${esc(o.unit.level)}) — ${esc(t.month)} ${esc(o.unit.month)}</p>
+<p><strong>${esc(o.unit.unitName)}</strong> (${esc(levelName(o.unit.level, o.lang))}) — ${esc(t.month)} ${esc(formatMonth(o.unit.month, o.lang))}</p>
 <h2>${esc(t.summary)}</h2><table class="summary"><tbody>${summary}</tbody></table>
 ${o.children.length ? `<h2>${esc(t.units)}</h2>${table(o.children, ['unitName', ...KPI_KEYS], o.lang)}` : ''}
 <h2>${esc(t.trend)}</h2>${table(o.trend, ['month', ...KPI_KEYS], o.lang)}
+<p><small>${esc(t.noDataNote)}</small></p>
 <h2>${esc(t.method)}</h2><ul>${methodNotes(o.lang).map((n) => `<li>${esc(n)}</li>`).join('')}</ul>
-<p><small>Ruộng Số — ${esc(o.generatedAt)}</small></p>
+<p><small>${esc(t.app)} — ${esc(t.generated)} ${esc(formatDateTime(o.generatedAt, o.lang))} (${esc(t.localTime)})</small></p>
 </body></html>`;
 }

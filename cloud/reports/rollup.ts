@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Unit } from '../registry/registry.js';
-import { addMonth, emptyMonth, type FarmMonth } from './kpis.js';
+import { addMonth, emptyMonth, savedPct, type FarmMonth } from './kpis.js';
 import type { Month } from './months.js';
 
 /** One unit in one month, its farms' counters summed over its whole subtree, percentages after. */
@@ -21,7 +21,7 @@ export const AdoptionRow = z.object({
   awdWaterM3: z.number().describe('the same, AWD zones only'),
   baselineM3: z.number().describe('continuous-flooding water for the AWD zones: ha × days × 80 m³/ha/day'),
   waterSavedM3: z.number().describe('baselineM3 − awdWaterM3'),
-  waterSavedPct: z.number().nullable().describe('waterSavedM3 / baselineM3 × 100'),
+  waterSavedPct: z.number().nullable().describe('waterSavedM3 / baselineM3 × 100; null with no baseline or no water measured'),
   missionsFlown: z.number(),
   sprayedHa: z.number(),
   litresApplied: z.number(),
@@ -46,9 +46,9 @@ export function toRow(u: Unit, month: Month, k: FarmMonth, activeUsers: number):
     gatewaysReporting: k.gatewaysReporting, gatewayUptimePct: pct(k.gatewayOnlineMs, k.gatewayObservedMs),
     automatedHa: r2(k.automatedHa), awdHa: r2(k.awdHa),
     waterM3: r1(k.waterM3), awdWaterM3: r1(k.awdWaterM3), baselineM3: r1(k.baselineM3),
-    waterSavedM3: r1(waterSaved), waterSavedPct: pct(waterSaved, k.baselineM3),
+    waterSavedM3: r1(waterSaved), waterSavedPct: savedPct(waterSaved, k.baselineM3, k.awdWaterM3),
     missionsFlown: k.missionsFlown, sprayedHa: r2(k.sprayedHa), litresApplied: r1(k.litresApplied),
-    knapsackBaselineL: r1(k.knapsackBaselineL), litresSavedL: r1(litresSaved), litresSavedPct: pct(litresSaved, k.knapsackBaselineL),
+    knapsackBaselineL: r1(k.knapsackBaselineL), litresSavedL: r1(litresSaved), litresSavedPct: savedPct(litresSaved, k.knapsackBaselineL, k.litresApplied),
     activeUsers,
   };
 }
