@@ -33,6 +33,8 @@ export interface AppOptions {
   /** gateways and units need a session and are scoped by role and farm (set with the accounts plugin) */
   scoped?: boolean;
   /** further route plugins (accounts, control, …), registered before the gateway routes inside the app */
+  // each plugin has its own options type, checked where its entry is built; one list cannot name them all
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   plugins?: { plugin: FastifyPluginAsync<any>; options?: Record<string, unknown> }[];
   /** security headers: HSTS in production, the map tile host in the CSP (default OSM, not production) */
   security?: SecurityOptions;

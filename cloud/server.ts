@@ -235,7 +235,8 @@ export async function runUntilSignal(service: CloudService, out: NodeJS.Writable
     const onSignal = (sig: NodeJS.Signals) => {
       process.once(sig, () => process.exit(130));
       service.log.info({ signal: sig }, 'shutting down');
-      service.stop().finally(resolve);
+      // a failed stop stays an unhandled rejection, so the process still ends with its stack
+      void service.stop().finally(resolve);
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);

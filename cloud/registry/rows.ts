@@ -3,9 +3,12 @@ import type { AuditEntry, CommandRecord, CommandStatus, ConfigStatus, Farm, Gate
 /** Database rows → domain objects (snake_case columns, JSON kept as text, 0/1 booleans). */
 type Row = Record<string, unknown>;
 
-const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+/** A column as text: drivers give TEXT as a string and ids as a number or bigint; anything else is JSON. */
+const text = (v: unknown): string =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+const str = (v: unknown) => (v === null || v === undefined ? null : text(v));
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-export const json = (v: unknown): unknown => (v === null || v === undefined ? null : JSON.parse(String(v)));
+export const json = (v: unknown): unknown => (v === null || v === undefined ? null : JSON.parse(text(v)));
 export const toJson = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
 
 /** `active: false` only when deactivated, so active rows read as before */
@@ -53,7 +56,7 @@ export const eventOf = (r: Row): StoredEvent => ({
 export const userOf = (r: Row): User => ({
   id: Number(r.id), username: String(r.username), phone: str(r.phone), displayName: str(r.display_name),
   role: String(r.role) as Role, farmId: str(r.farm_id), cooperativeId: str(r.cooperative_id),
-  unitId: str(r.unit_id), farmIds: r.farm_id ? [String(r.farm_id)] : [], unitIds: r.unit_id ? [String(r.unit_id)] : [],
+  unitId: str(r.unit_id), farmIds: r.farm_id ? [text(r.farm_id)] : [], unitIds: r.unit_id ? [text(r.unit_id)] : [],
   disabled: Number(r.disabled) === 1, createdAt: Number(r.created_at),
 });
 

@@ -84,9 +84,9 @@ export class ReportService {
     ]);
     const registered = new Map<string, number>();
     for (const a of audit) registered.set(a.entityId, Math.min(a.at, registered.get(a.entityId) ?? Infinity));
-    const out = new Map(farms.map((f) => [f.id, { unitId: f.unitId, facts: {
+    const out = new Map<string, { unitId: string | null; facts: FarmFacts }>(farms.map((f) => [f.id, { unitId: f.unitId, facts: {
       farmId: f.id, areaHa: f.areaHa, registeredAt: registered.get(f.id) ?? null, gateways: [], missions: missions.filter((m) => m.farmId === f.id),
-    } as FarmFacts }]));
+    } }]));
     const byGw = <T extends { gatewayId: string }>(xs: T[], id: string) => xs.filter((x) => x.gatewayId === id);
     for (const g of gateways) {
       const farm = g.farmId ? out.get(g.farmId) : undefined;
