@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRegistry } from './create-registry.js';
 import type { Registry } from './registry.js';
@@ -19,6 +20,16 @@ async function fresh(): Promise<Registry> {
   return reg;
 }
 
+/** the district's fields as stored (the missions' table, in the same SQLite file) */
+function fieldRows(dataDir: string): Record<string, unknown>[] {
+  const db = new Database(path.join(dataDir, 'ruongso.sqlite'), { readonly: true });
+  try {
+    return db.prepare('SELECT id, farm_id, name, area_ha FROM msn_fields ORDER BY id').all() as Record<string, unknown>[];
+  } finally {
+    db.close();
+  }
+}
+
 describe('ruongso admin tasks', () => {
   it('checks a district file without writing on a dry run, then loads it with one password per new user', async () => {
     const r = await fresh();
@@ -29,6 +40,33 @@ describe('ruongso admin tasks', () => {
     const tam = await r.findUserForLogin('+84911000111');
     expect(tam?.user).toMatchObject({ username: 'tam', farmIds: ['farm-nguyen-van-tam'] });
     expect(await verifyPassword(passwords.tam!, tam!.passwordHash)).toBe(true);
+  });
+
+  it('writes the farms\' fields with the district, and refuses the whole file for one bad boundary, naming the field', async () => {
+    const r = await fresh();
+    const { result } = await loadDistrictFile(r, EXAMPLE);
+    expect(result).toMatchObject({ fields: 1 });
+    const rows = fieldRows(dir);
+    expect(rows).toMatchObject([{ id: 'field-tam-thua-1', farm_id: 'farm-nguyen-van-tam', name: 'Thửa 1' }]);
+    expect(Number(rows[0]!.area_ha)).toBeGreaterThan(1.5);
+    expect(Number(rows[0]!.area_ha)).toBeLessThan(2.5);
+    expect(await r.listAudit({ entity: 'field', entityId: 'field-tam-thua-1' })).toHaveLength(1);
+    await r.close();
+    reg = undefined;
+    fs.rmSync(dir, { recursive: true, force: true });
+
+    // a bow-tie boundary: nothing of the file is written, the issue names the field
+    const r2 = await fresh();
+    const bad = path.join(dir, 'bad.yaml');
+    fs.writeFileSync(bad, fs.readFileSync(EXAMPLE, 'utf8').replace(
+      '[[[105.5600, 10.0700], [105.5618, 10.0700], [105.5618, 10.0709], [105.5600, 10.0709], [105.5600, 10.0700]]]',
+      '[[[105.5600, 10.0700], [105.5618, 10.0709], [105.5618, 10.0700], [105.5600, 10.0709], [105.5600, 10.0700]]]'));
+    const err = await loadDistrictFile(r2, bad).catch((e: unknown) => e) as { code?: string; issues?: { path: string; params?: Record<string, unknown> }[] };
+    expect(err.code).toBe('ONBOARDING_INVALID');
+    expect(err.issues).toEqual([expect.objectContaining({ path: 'farms.0.fields.0.boundary', params: expect.objectContaining({ field: 'field-tam-thua-1' }) })]);
+    expect(await r2.listFarms()).toEqual([]);
+    expect(await r2.listUnits()).toEqual([]);
+    expect(fieldRows(dir)).toEqual([]);
   });
 
   it('adds a user with several farms and a generated password, refuses a guessable one, and deactivates', async () => {

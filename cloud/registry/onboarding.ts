@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RuongSoError } from '../../lib/errors.js';
+import { fieldIssues } from '../missions/field.js';
 import { normalizePhone } from './phone.js';
 import { ROLES, type Actor, type Registry } from './registry.js';
 
@@ -18,6 +19,8 @@ export const DistrictFile = z.object({
   farms: z.array(z.object({
     id: Id, name: Name, owner: z.string().max(200).nullable().default(null), unit: Id, cooperative: Id.nullable().default(null),
     areaHa: z.number().positive().max(10_000).nullable().default(null), gateways: z.array(Id).max(50).default([]),
+    // GeoJSON Polygon [lon, lat]; checked by the missions' field validator (closed ring, no crossing, size)
+    fields: z.array(z.object({ id: Id, name: Name, boundary: z.object({ type: z.literal('Polygon'), coordinates: z.unknown() }).strict() }).strict()).max(200).default([]),
   }).strict()).max(100_000).default([]),
   users: z.array(z.object({
     username: z.string().regex(/^[a-z0-9_.-]{3,32}$/), name: Name, role: z.enum(ROLES),
@@ -57,6 +60,12 @@ export async function checkDistrict(input: unknown, reg: Registry): Promise<Dist
   dup(f.cooperatives.map((c) => c.id), 'cooperatives');
   dup(f.farms.map((x) => x.id), 'farms');
   dup(f.users.map((u) => u.username), 'users');
+  dup(f.farms.flatMap((x) => x.fields.map((fl) => fl.id)), 'fields');
+  f.farms.forEach((x, i) => x.fields.forEach((fl, j) => {
+    const { issues: bad } = fieldIssues(fl.boundary.coordinates);
+    const first = bad[0];
+    if (first) issues.push({ path: `farms.${i}.fields.${j}.boundary`, code: first.code, params: { ...(first.params ?? {}), field: fl.id, name: fl.name, problems: bad.length } });
+  }));
   f.units.forEach((u, i) => {
     if (!levelNames.has(u.level)) issues.push({ path: `units.${i}.level`, code: 'unknown_level', params: { level: u.level, known: [...levelNames] } });
     ref(u.parent === null || unitIds.has(u.parent), `units.${i}.parent`, 'unit', u.parent);
@@ -83,7 +92,7 @@ export async function checkDistrict(input: unknown, reg: Registry): Promise<Dist
   return f;
 }
 
-export interface OnboardingResult { units: number; cooperatives: number; farms: number; gateways: number; usersCreated: string[]; usersUpdated: string[] }
+export interface OnboardingResult { units: number; cooperatives: number; farms: number; gateways: number; fields: number; usersCreated: string[]; usersUpdated: string[] }
 
 /**
  * Writes a checked district in one transaction. New users get the password `passwordFor(username)`
@@ -107,12 +116,18 @@ export async function applyDistrict(reg: Registry, f: DistrictFile, actor: Actor
     for (const u of f.units) await put(u);
     for (const c of f.cooperatives) await r.upsertCooperative({ id: c.id, name: c.name, unitId: c.unit }, actor);
     let gateways = 0;
+    let fields = 0;
     for (const x of f.farms) {
       await r.upsertFarm({ id: x.id, name: x.name, owner: x.owner, unitId: x.unit, cooperativeId: x.cooperative, areaHa: x.areaHa }, actor);
       for (const g of x.gateways) { await r.upsertGateway({ id: g, farmId: x.id, name: null }, actor); gateways++; }
+      for (const fl of x.fields) {
+        const areaHa = fieldIssues(fl.boundary.coordinates).areaM2 / 10_000;
+        await r.upsertField({ id: fl.id, farmId: x.id, name: fl.name, boundary: fl.boundary, areaHa }, actor);
+        fields++;
+      }
     }
     const all = await r.listUsers();
-    const out: OnboardingResult = { units: f.units.length, cooperatives: f.cooperatives.length, farms: f.farms.length, gateways, usersCreated: [], usersUpdated: [] };
+    const out: OnboardingResult = { units: f.units.length, cooperatives: f.cooperatives.length, farms: f.farms.length, gateways, fields, usersCreated: [], usersUpdated: [] };
     for (const u of f.users) {
       const scopes = { farmIds: u.farms, unitIds: u.communes, cooperativeId: u.cooperative ?? null, role: u.role, displayName: u.name, ...(u.phone ? { phone: u.phone } : {}) };
       const found = all.find((x) => x.username === u.username);

@@ -167,6 +167,11 @@ export interface Registry {
   listCooperatives(): Promise<Cooperative[]>;
 
   upsertFarm(farm: Farm, actor: Actor): Promise<void>;
+  /**
+   * A farm's field (the missions' msn_fields table, same database) from the district file; the
+   * boundary is checked by the caller (missions' fieldIssues). Audited as entity `field`.
+   */
+  upsertField(f: { id: string; farmId: string; name: string; boundary: unknown; areaHa: number }, actor: Actor): Promise<void>;
   getFarm(id: string): Promise<Farm | null>;
   listFarms(): Promise<Farm[]>;
 

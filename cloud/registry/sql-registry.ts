@@ -97,6 +97,12 @@ export class SqlRegistry implements Registry {
       .catch(rethrowConstraint(`farm ${f.id}: its unit or cooperative does not exist`));
   }
 
+  async upsertField(f: { id: string; farmId: string; name: string; boundary: unknown; areaHa: number }, actor: Actor): Promise<void> {
+    await this.#upsert('msn_fields', 'field', 'id',
+      { id: f.id, farm_id: f.farmId, name: f.name, boundary: JSON.stringify(f.boundary), exclusions: '[]', area_ha: f.areaHa, created_by: actor, created_at: Date.now() }, f,
+      async (q) => (await q.query<Row>('SELECT id, farm_id, name, area_ha FROM msn_fields WHERE id = ?', [f.id]))[0], actor);
+  }
+
   async getFarm(id: string): Promise<Farm | null> {
     return (await this.#db.query<Row>('SELECT * FROM reg_farms WHERE id = ?', [id])).map(farmOf)[0] ?? null;
   }

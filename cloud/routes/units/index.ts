@@ -125,8 +125,8 @@ export const unitRoutes: FastifyPluginAsyncZod<{ registry: Registry; scoped?: bo
   app.post('/api/v1/onboarding/district', {
     preHandler: admin,
     schema: {
-      tags: ['units'], summary: 'Load a whole district (units, cooperatives, farms with gateways, users): checked as a whole, written all-or-nothing; new users\' passwords are returned once',
-      body: DistrictFile, response: { 200: z.object({ units: z.number(), cooperatives: z.number(), farms: z.number(), gateways: z.number(), usersCreated: z.array(z.string()), usersUpdated: z.array(z.string()), passwords: z.record(z.string(), z.string()) }), ...errorResponses },
+      tags: ['units'], summary: 'Load a whole district (units, cooperatives, farms with gateways and fields, users): checked as a whole, written all-or-nothing; new users\' passwords are returned once',
+      body: DistrictFile, response: { 200: z.object({ units: z.number(), cooperatives: z.number(), farms: z.number(), gateways: z.number(), fields: z.number(), usersCreated: z.array(z.string()), usersUpdated: z.array(z.string()), passwords: z.record(z.string(), z.string()) }), ...errorResponses },
     },
   }, async (req) => {
     const f = await checkDistrict(req.body, registry);
