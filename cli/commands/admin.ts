@@ -58,6 +58,15 @@ export function register(program: Command): void {
         await withRegistry(async (reg) => { await setActive(reg, username, active); process.stdout.write(`user ${username} ${active ? 'activated' : 'deactivated'}\n`); });
       });
   }
+  for (const kind of ['unit', 'cooperative', 'farm'] as const) {
+    const cmd = admin.command(kind).description(`deactivate or reactivate one ${kind} (audited)`);
+    for (const [name, active] of [['deactivate', false], ['activate', true]] as const) {
+      cmd.command(`${name} <id>`).action(async (id: string) => {
+        const { setEntityActive } = await import('../../cloud/registry/admin-tasks.js');
+        await withRegistry(async (reg) => { await setEntityActive(reg, kind, id, active); process.stdout.write(`${kind} ${id} ${active ? 'activated' : 'deactivated'}\n`); });
+      });
+    }
+  }
   admin.command('users').description('list users with role, scopes and state').action(async () => {
     await withRegistry(async (reg) => {
       for (const u of await reg.listUsers()) {

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createRegistry } from './create-registry.js';
 import type { Registry } from './registry.js';
 import { verifyPassword } from './password.js';
-import { addUser, loadDistrictFile, setActive } from './admin-tasks.js';
+import { addUser, loadDistrictFile, setActive, setEntityActive } from './admin-tasks.js';
 
 const EXAMPLE = new URL('./examples/district.yaml', import.meta.url).pathname;
 let dir = '';
@@ -78,5 +78,20 @@ describe('ruongso admin tasks', () => {
     await setActive(r, 'hai', false);
     expect((await r.getUser(made.id))?.disabled).toBe(true);
     await expect(setActive(r, 'nobody', false)).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
+  });
+
+  it('deactivates and reactivates a farm, a unit and a cooperative, audited', async () => {
+    const r = await fresh();
+    await loadDistrictFile(r, EXAMPLE);
+    await setEntityActive(r, 'farm', 'farm-le-van-bay', false);
+    expect(await r.getFarm('farm-le-van-bay')).toMatchObject({ active: false });
+    await setEntityActive(r, 'unit', 'vn-ct-tl-truong-thang', false);
+    expect((await r.listUnits()).find((u) => u.id === 'vn-ct-tl-truong-thang')).toMatchObject({ active: false });
+    await setEntityActive(r, 'cooperative', 'htx-dinh-mon', false);
+    expect((await r.listCooperatives())[0]).toMatchObject({ active: false });
+    await setEntityActive(r, 'farm', 'farm-le-van-bay', true);
+    expect((await r.getFarm('farm-le-van-bay'))?.active).toBeUndefined();
+    expect((await r.listAudit({ entity: 'farm', entityId: 'farm-le-van-bay', limit: 1 }))[0]).toMatchObject({ actor: 'admin-cli', after: { active: true } });
+    await expect(setEntityActive(r, 'farm', 'nope', false)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -8,7 +8,7 @@ import { applyDistrict, checkDistrict, OnboardingError, type OnboardingResult } 
 import type { NewUser, Registry, Role } from './registry.js';
 
 /** What `ruongso admin …` does, on a registry opened from the configuration (no HTTP). */
-export class AdminError extends RuongSoError<'ADMIN_INPUT' | 'USER_NOT_FOUND'> {}
+export class AdminError extends RuongSoError<'ADMIN_INPUT' | 'USER_NOT_FOUND' | 'NOT_FOUND'> {}
 
 export const ADMIN_ACTOR = 'admin-cli';
 
@@ -49,6 +49,23 @@ export async function setActive(reg: Registry, username: string, active: boolean
   const u = (await reg.listUsers()).find((x) => x.username === username);
   if (!u) throw new AdminError('USER_NOT_FOUND', `no user ${username}`);
   await reg.updateUser(u.id, { disabled: !active }, ADMIN_ACTOR, Date.now());
+}
+
+/** Deactivates (or reactivates) a unit, cooperative or farm, audited like the API's PATCH {active}. */
+export async function setEntityActive(reg: Registry, kind: 'unit' | 'cooperative' | 'farm', id: string, active: boolean): Promise<void> {
+  if (kind === 'farm') {
+    const f = await reg.getFarm(id);
+    if (!f) throw new AdminError('NOT_FOUND', `no farm ${id}`);
+    return reg.upsertFarm({ ...f, active }, ADMIN_ACTOR);
+  }
+  if (kind === 'unit') {
+    const u = (await reg.listUnits()).find((x) => x.id === id);
+    if (!u) throw new AdminError('NOT_FOUND', `no unit ${id}`);
+    return reg.upsertUnit({ ...u, active }, ADMIN_ACTOR);
+  }
+  const c = (await reg.listCooperatives()).find((x) => x.id === id);
+  if (!c) throw new AdminError('NOT_FOUND', `no cooperative ${id}`);
+  return reg.upsertCooperative({ ...c, active }, ADMIN_ACTOR);
 }
 
 /** One line per problem of a district file, for the terminal. */
