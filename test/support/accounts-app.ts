@@ -13,7 +13,6 @@ import { registerAccountsAndControl } from '../../cloud/auth/register.js';
 import { ControlService } from '../../cloud/control/service.js';
 import { MemoryLiveBus } from '../../cloud/control/bus.js';
 import { RegistryCommandStore, RegistryConfigStore, RegistryEventStore, RegistryProvisioner } from '../../cloud/control/registry-stores.js';
-import { makeErrorHandler } from '../../cloud/routes/errors.js';
 import { seedDemoDistrict } from '../../cloud/demo/seed.js';
 
 export const TEST_DEMO_PASSWORD = 'kiem-thu-lua-2026';
@@ -34,7 +33,6 @@ export async function accountsOnRegistry(o: { mode?: 'demo' | 'production'; exte
   const bus = new MemoryLiveBus();
   const control = new ControlService({ configs: new RegistryConfigStore(reg), commands: new RegistryCommandStore(reg), events: new RegistryEventStore(reg), bus, auth, publish: async () => {} });
   const app = Fastify({ logger: false });
-  app.setErrorHandler(makeErrorHandler());
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(swagger, { openapi: { info: { title: 'test', version: '1' } }, transform: jsonSchemaTransform });
