@@ -65,7 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       throw new ConfigError('CONFIG_FILE', `cannot read config file RUONGSO_CONFIG=${file}`, { cause });
     }
     try {
-      fromFile = (path.extname(file) === '.json' ? JSON.parse(text) : YAML.parse(text)) ?? {};
+      fromFile = ((path.extname(file) === '.json' ? JSON.parse(text) : YAML.parse(text)) as Record<string, unknown> | null) ?? {};
     } catch (cause) {
       throw new ConfigError('CONFIG_FILE', `config file ${file} is not valid ${path.extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(cause as Error).message}`, { cause });
     }

@@ -125,9 +125,9 @@ async function send(url: string, body: Record<string, unknown>): Promise<void> {
   const { localRequest } = await import('../../edge/local-control.js');
   const r = await localRequest(url, 'POST', '/cmd', body);
   const b = r.body as { outcome?: string; reason?: string; id?: string; error?: string };
-  if (r.status === 200) process.stdout.write(`${body.kind}: done (${b.id})\n`);
+  if (r.status === 200) process.stdout.write(`${String(body.kind)}: done (${b.id})\n`);
   else {
-    process.stderr.write(`${body.kind}: ${b.outcome ?? `HTTP ${r.status}`}${b.reason ? ` — ${b.reason}` : ''}${b.error ? ` — ${b.error}` : ''}\n`);
+    process.stderr.write(`${String(body.kind)}: ${b.outcome ?? `HTTP ${r.status}`}${b.reason ? ` — ${b.reason}` : ''}${b.error ? ` — ${b.error}` : ''}\n`);
     process.exitCode = 1;
   }
 }

@@ -129,7 +129,7 @@ export class SqlRegistry implements Registry {
     return rows.map((r) => {
       const chain: Unit[] = [];
       for (let u = units.get(String(r.f_unit)); u && chain.length < 16; u = u.parentId ? units.get(u.parentId) : undefined) chain.push(u);
-      const farm = r.farm_id ? { id: String(r.farm_id), name: String(r.f_name), areaHa: r.f_area === null ? null : Number(r.f_area) } : null;
+      const farm = r.farm_id ? { id: `${r.farm_id as string | number}`, name: r.f_name as string, areaHa: r.f_area === null ? null : Number(r.f_area) } : null;
       return { ...gatewayOf(r), farm, units: chain };
     });
   }
@@ -153,7 +153,7 @@ export class SqlRegistry implements Registry {
 
   async getGatewayCredentialHash(id: string): Promise<string | null> {
     const r = (await this.#db.query<Row>('SELECT credential_hash FROM reg_gateways WHERE id = ?', [id]))[0];
-    return r?.credential_hash ? String(r.credential_hash) : null;
+    return typeof r?.credential_hash === 'string' ? r.credential_hash : null;
   }
 
   // ---- what the ingest learns

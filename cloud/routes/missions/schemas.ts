@@ -133,7 +133,7 @@ export function warningsOf(plan: Plan): MissionWarning[] {
 }
 
 export function fieldView(f: FieldRecord): z.infer<typeof FieldView> {
-  return f as z.infer<typeof FieldView>;
+  return f;
 }
 
 export function summaryView(m: MissionRecord): z.infer<typeof MissionSummary> {
@@ -145,7 +145,7 @@ export function summaryView(m: MissionRecord): z.infer<typeof MissionSummary> {
     id: m.id, fieldId: m.fieldId ?? '', farmId: m.farmId, name: m.name, status: state === 'draft' ? 'planned' : state, state,
     allowedActions: allowedActions(state), warnings: warningsOf(m.plan), metrics: m.plan.metrics, product: m.plan.product.name,
     droneId: m.droneId, createdBy: created?.by ?? '', createdAt: m.createdAt, approvedBy: state === 'draft' ? undefined : approval?.by,
-    history: m.lifecycle.history as z.infer<typeof HistoryEvent>[],
+    history: m.lifecycle.history,
     verification: m.verification ? verification as z.infer<typeof VerificationSummary> : undefined,
   };
 }
