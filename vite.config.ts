@@ -8,7 +8,10 @@ import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
 function precompress(dir: string): void {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
-    if (e.isDirectory()) { precompress(p); continue; }
+    if (e.isDirectory()) {
+      precompress(p);
+      continue;
+    }
     if (!/\.(js|css|html|svg|json|geojson|webmanifest)$/.test(e.name)) continue;
     const buf = readFileSync(p);
     writeFileSync(`${p}.gz`, gzipSync(buf, { level: 9 }));

@@ -8,9 +8,17 @@ import { SCENARIOS } from '../test/support/fault-scenarios.js';
 import { drainAndReconcile, startFaultStack, untilFlowing } from '../test/support/fault-stack.js';
 
 const args = process.argv.slice(2);
-const only = args.includes('--only') ? args[args.indexOf('--only') + 1] ?? '' : '';
+const only = args.includes('--only') ? (args[args.indexOf('--only') + 1] ?? '') : '';
 
-interface Row { scenario: string; produced: number; stored: number; missing: number; doubled: number; recoveryS: number; notes: string }
+interface Row {
+  scenario: string;
+  produced: number;
+  stored: number;
+  missing: number;
+  doubled: number;
+  recoveryS: number;
+  notes: string;
+}
 
 async function runOne(name: string): Promise<Row> {
   const scenario = SCENARIOS.find((s) => s.name === name)!;
@@ -20,7 +28,13 @@ async function runOne(name: string): Promise<Row> {
     await untilFlowing(stack);
     const notes = await scenario.run(stack);
     const r = await drainAndReconcile(stack);
-    return { scenario: name, ...r, notes: Object.entries(notes).map(([k, v]) => `${k}=${v}`).join(' ') };
+    return {
+      scenario: name,
+      ...r,
+      notes: Object.entries(notes)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' '),
+    };
   } finally {
     await stack.destroy();
   }
@@ -32,6 +46,10 @@ for (const s of SCENARIOS.filter((x) => x.name.includes(only))) {
   rows.push(await runOne(s.name));
 }
 const head = ['scenario', 'produced', 'stored', 'missing', 'doubled', 'recovery s', 'system reported'];
-const lines = rows.map((r) => [r.scenario, r.produced, r.stored, r.missing, r.doubled, r.recoveryS, r.notes || '—'].map(String));
-process.stdout.write(`| ${head.join(' | ')} |\n|${head.map(() => '---').join('|')}|\n${lines.map((l) => `| ${l.join(' | ')} |`).join('\n')}\n`);
+const lines = rows.map((r) =>
+  [r.scenario, r.produced, r.stored, r.missing, r.doubled, r.recoveryS, r.notes || '—'].map(String),
+);
+process.stdout.write(
+  `| ${head.join(' | ')} |\n|${head.map(() => '---').join('|')}|\n${lines.map((l) => `| ${l.join(' | ')} |`).join('\n')}\n`,
+);
 if (rows.some((r) => r.missing || r.doubled)) process.exitCode = 1;

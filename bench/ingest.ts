@@ -27,7 +27,10 @@ const { startMosquitto } = await import('../test/support/mosquitto.js');
 
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
-const opt = (name: string, def: number) => { const i = args.indexOf(`--${name}`); return i >= 0 ? Number(args[i + 1]) : def; };
+const opt = (name: string, def: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : def;
+};
 const GATEWAYS = opt('gateways', smoke ? 4 : 50);
 const PER_MESSAGE = opt('per-message', 200);
 const THROUGHPUT_MS = opt('seconds', smoke ? 1 : 10) * 1000;
@@ -37,10 +40,21 @@ const DRAIN_DAYS = opt('drain-days', smoke ? 0.1 : 7);
 const GENERATOR = fileURLToPath(new URL('../test/support/ingest/load-generator.ts', import.meta.url));
 const PEER = fileURLToPath(new URL('./lib/node-red-peer.ts', import.meta.url));
 const USERS = { cloud: 'cloud-secret', bench: 'bench-secret', nodered: 'nodered-secret' };
-const ACL = 'user cloud\ntopic readwrite ruongso/v1/#\ntopic read $SYS/#\nuser bench\ntopic readwrite ruongso/v1/#\nuser nodered\ntopic read ruongso/v1/#\n';
+const ACL =
+  'user cloud\ntopic readwrite ruongso/v1/#\ntopic read $SYS/#\nuser bench\ntopic readwrite ruongso/v1/#\nuser nodered\ntopic read ruongso/v1/#\n';
 
-interface Phase { readings: number; stored: number; readingsPerSec: number; p50LatencyMs: number; p99LatencyMs: number; cpuUsPerReading: number }
-const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+interface Phase {
+  readings: number;
+  stored: number;
+  readingsPerSec: number;
+  p50LatencyMs: number;
+  p99LatencyMs: number;
+  cpuUsPerReading: number;
+}
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 const say = (s: string) => process.stderr.write(`${s}\n`);
 
 /** Collects publish → stored latency (readings carry their publish time as ts). */
@@ -64,11 +78,19 @@ class Meter {
 
 class MeteredStore implements TelemetryStore {
   readonly kind = 'influx' as const;
-  constructor(private readonly inner: TelemetryStore, private readonly meter: Meter) {}
-  init() { return this.inner.init(); }
+  constructor(
+    private readonly inner: TelemetryStore,
+    private readonly meter: Meter,
+  ) {}
+  init() {
+    return this.inner.init();
+  }
   async write(points: StoredReading[]): Promise<WriteResult> {
     const res = await this.inner.write(points);
-    this.meter.record(points.map((p) => p.ts), Date.now());
+    this.meter.record(
+      points.map((p) => p.ts),
+      Date.now(),
+    );
     return res;
   }
   query = (...a: Parameters<TelemetryStore['query']>) => this.inner.query(...a);
@@ -80,24 +102,69 @@ class MeteredStore implements TelemetryStore {
 /** The load generator's last stdout line. */
 const GeneratorResult = z.object({ messages: z.number(), readings: z.number(), ms: z.number(), start: z.number() });
 
-function generate(mq: MosquittoServer, durationMs: number, ratePerSec: number, prefix: string): Promise<z.infer<typeof GeneratorResult>> {
-  const cfg = { url: mq.url, username: 'bench', password: USERS.bench, prefix, gateways: GATEWAYS, perMessage: PER_MESSAGE, durationMs, ratePerSec };
-  const child = spawn(process.execPath, ['--import', 'tsx', GENERATOR, JSON.stringify(cfg)], { stdio: ['ignore', 'pipe', 'inherit'] });
+function generate(
+  mq: MosquittoServer,
+  durationMs: number,
+  ratePerSec: number,
+  prefix: string,
+): Promise<z.infer<typeof GeneratorResult>> {
+  const cfg = {
+    url: mq.url,
+    username: 'bench',
+    password: USERS.bench,
+    prefix,
+    gateways: GATEWAYS,
+    perMessage: PER_MESSAGE,
+    durationMs,
+    ratePerSec,
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', GENERATOR, JSON.stringify(cfg)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
-  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  return new Promise((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve(GeneratorResult.parse(JSON.parse(out.trim().split('\n').pop()!))) : reject(new Error(`load generator exited ${code}`)))));
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  return new Promise((resolve, reject) =>
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(GeneratorResult.parse(JSON.parse(out.trim().split('\n').pop()!)))
+        : reject(new Error(`load generator exited ${code}`)),
+    ),
+  );
 }
 
-async function waitStored(meter: Meter | { stored: number }, total: number, ms = smoke ? 30_000 : 120_000): Promise<void> {
+async function waitStored(
+  meter: Meter | { stored: number },
+  total: number,
+  ms = smoke ? 30_000 : 120_000,
+): Promise<void> {
   const end = Date.now() + ms;
   while (meter.stored < total && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
 }
 
-async function runOurs(mq: MosquittoServer, influx: InfluxServer, durationMs: number, rate: number, dataDir: string): Promise<Phase> {
+async function runOurs(
+  mq: MosquittoServer,
+  influx: InfluxServer,
+  durationMs: number,
+  rate: number,
+  dataDir: string,
+): Promise<Phase> {
   const meter = new Meter();
-  const store = new MeteredStore(new InfluxTelemetryStore({ url: influx.url, db: `ours_${randomBytes(3).toString('hex')}` }), meter);
+  const store = new MeteredStore(
+    new InfluxTelemetryStore({ url: influx.url, db: `ours_${randomBytes(3).toString('hex')}` }),
+    meter,
+  );
   await store.init();
-  const ingest = new Ingest({ store, mqttUrl: mq.url, username: 'cloud', password: USERS.cloud, instanceId: `bench-${randomBytes(3).toString('hex')}`, dataDir, subscribeDrones: false });
+  const ingest = new Ingest({
+    store,
+    mqttUrl: mq.url,
+    username: 'cloud',
+    password: USERS.cloud,
+    instanceId: `bench-${randomBytes(3).toString('hex')}`,
+    dataDir,
+    subscribeDrones: false,
+  });
   await ingest.start();
   const cpu0 = cpuMs();
   const gen = await generate(mq, durationMs, rate, `o${randomBytes(2).toString('hex')}-`);
@@ -107,11 +174,23 @@ async function runOurs(mq: MosquittoServer, influx: InfluxServer, durationMs: nu
   return phase(gen.readings, meter, gen.start, cpu);
 }
 
-async function runBaseline(mq: MosquittoServer, influx: InfluxServer, durationMs: number, rate: number): Promise<Phase> {
+async function runBaseline(
+  mq: MosquittoServer,
+  influx: InfluxServer,
+  durationMs: number,
+  rate: number,
+): Promise<Phase> {
   const meter = new Meter();
   const db = `base_${randomBytes(3).toString('hex')}`;
   await influx.createDb(db);
-  const sub = new BaselineSubscriber({ mqttUrl: mq.url, username: 'cloud', password: USERS.cloud, influxUrl: influx.url, db, onWritten: (ts, at) => meter.record(ts, at) });
+  const sub = new BaselineSubscriber({
+    mqttUrl: mq.url,
+    username: 'cloud',
+    password: USERS.cloud,
+    influxUrl: influx.url,
+    db,
+    onWritten: (ts, at) => meter.record(ts, at),
+  });
   await sub.start();
   const cpu0 = cpuMs();
   const gen = await generate(mq, durationMs, rate, `b${randomBytes(2).toString('hex')}-`);
@@ -128,8 +207,19 @@ async function runPeer(mq: MosquittoServer, influx: InfluxServer, durationMs: nu
   await influx.createDb(db);
   const broker = new URL(mq.url);
   const influxUrl = new URL(influx.url);
-  const cfg = { mqttHost: broker.hostname, mqttPort: Number(broker.port), username: 'nodered', password: USERS.nodered, influxHost: influxUrl.hostname, influxPort: Number(influxUrl.port), db };
-  const child = fork(PEER, [JSON.stringify(cfg)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const cfg = {
+    mqttHost: broker.hostname,
+    mqttPort: Number(broker.port),
+    username: 'nodered',
+    password: USERS.nodered,
+    influxHost: influxUrl.hostname,
+    influxPort: Number(influxUrl.port),
+    db,
+  };
+  const child = fork(PEER, [JSON.stringify(cfg)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
   child.stdout!.pipe(process.stderr); // Node-RED logs to stdout: keep the last line ours
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   let cpuStart = NaN;
@@ -137,7 +227,11 @@ async function runPeer(mq: MosquittoServer, influx: InfluxServer, durationMs: nu
   const ready = new Promise<void>((resolve, reject) => {
     void exited.then((code) => reject(new Error(`Node-RED peer exited ${code} before it was ready`)));
     child.on('message', (m: { kind: string; n?: number; ts?: number[]; at?: number; cpuMs: number }) => {
-      if (m.kind === 'ready') { cpuStart = m.cpuMs; resolve(); return; }
+      if (m.kind === 'ready') {
+        cpuStart = m.cpuMs;
+        resolve();
+        return;
+      }
       cpuLast = m.cpuMs;
       // the peer samples every 10th reading's ts: record them as Meter.record would
       if (!meter.first) meter.first = m.at!;
@@ -161,17 +255,38 @@ async function runPeer(mq: MosquittoServer, influx: InfluxServer, durationMs: nu
 
 function phase(readings: number, m: Meter, started: number, cpuMsSpent: number): Phase {
   return {
-    readings, stored: m.stored, readingsPerSec: Math.round(m.stored / ((m.last - started) / 1000)), p50LatencyMs: m.pct(50), p99LatencyMs: m.pct(99),
-    cpuUsPerReading: m.stored ? Math.round((cpuMsSpent * 1000 / m.stored) * 100) / 100 : NaN,
+    readings,
+    stored: m.stored,
+    readingsPerSec: Math.round(m.stored / ((m.last - started) / 1000)),
+    p50LatencyMs: m.pct(50),
+    p99LatencyMs: m.pct(99),
+    cpuUsPerReading: m.stored ? Math.round(((cpuMsSpent * 1000) / m.stored) * 100) / 100 : NaN,
   };
 }
 
 async function runDrain(mq: MosquittoServer, influx: InfluxServer, dataDir: string) {
   let stored = 0;
-  const meter = { stored: 0, record: (ts: number[]) => { stored += ts.length; meter.stored = stored; } };
-  const store = new MeteredStore(new InfluxTelemetryStore({ url: influx.url, db: `drain_${randomBytes(3).toString('hex')}` }), meter as unknown as Meter);
+  const meter = {
+    stored: 0,
+    record: (ts: number[]) => {
+      stored += ts.length;
+      meter.stored = stored;
+    },
+  };
+  const store = new MeteredStore(
+    new InfluxTelemetryStore({ url: influx.url, db: `drain_${randomBytes(3).toString('hex')}` }),
+    meter as unknown as Meter,
+  );
   await store.init();
-  const ingest = new Ingest({ store, mqttUrl: mq.url, username: 'cloud', password: USERS.cloud, instanceId: `drain-${randomBytes(3).toString('hex')}`, dataDir, subscribeDrones: false });
+  const ingest = new Ingest({
+    store,
+    mqttUrl: mq.url,
+    username: 'cloud',
+    password: USERS.cloud,
+    instanceId: `drain-${randomBytes(3).toString('hex')}`,
+    dataDir,
+    subscribeDrones: false,
+  });
   await ingest.start();
   const t0 = Date.now();
   const edge = await benchmarkDrain({ url: mq.url, username: 'bench', password: USERS.bench, days: DRAIN_DAYS });
@@ -179,14 +294,22 @@ async function runDrain(mq: MosquittoServer, influx: InfluxServer, dataDir: stri
   await waitStored(meter, edge.readings);
   const endToEndMs = Date.now() - drainStart;
   await ingest.stop({ retire: true });
-  return { readings: edge.readings, edgeToBrokerReadingsPerSec: edge.drainReadingsPerSec, endToEndMs, drainReadingsPerSec: Math.round(edge.readings / (endToEndMs / 1000)), stored };
+  return {
+    readings: edge.readings,
+    edgeToBrokerReadingsPerSec: edge.drainReadingsPerSec,
+    endToEndMs,
+    drainReadingsPerSec: Math.round(edge.readings / (endToEndMs / 1000)),
+    stored,
+  };
 }
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruongso-bench-'));
   const [mq, influx] = await Promise.all([startMosquitto({ users: USERS, acl: ACL }), startInflux()]);
   try {
-    say(`ingest bench: ${GATEWAYS} gateways × ${PER_MESSAGE} readings/message, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}`);
+    say(
+      `ingest bench: ${GATEWAYS} gateways × ${PER_MESSAGE} readings/message, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}`,
+    );
     // latency first: a full-speed phase leaves InfluxDB compacting for a while, which would
     // slow whichever latency phase came right after it
     if (args.includes('--peer-only')) {
@@ -206,22 +329,42 @@ async function main(): Promise<void> {
     const peer = await runPeer(mq, influx, THROUGHPUT_MS, 0);
     say(`node-red  max: ${JSON.stringify(peer)}`);
     say('');
-    say(`${'max throughput'.padEnd(28)} ${'readings/s'.padStart(10)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'CPU µs/reading'.padStart(15)}`);
-    for (const [name, p] of [['ours (cloud ingest)', ours], ['bare pass-through', base], ['Node-RED mqtt in → influxdb', peer]] as const) {
-      say(`${name.padEnd(28)} ${String(p.readingsPerSec).padStart(10)} ${String(p.p50LatencyMs).padStart(8)} ${String(p.p99LatencyMs).padStart(8)} ${String(p.cpuUsPerReading).padStart(15)}`);
+    say(
+      `${'max throughput'.padEnd(28)} ${'readings/s'.padStart(10)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'CPU µs/reading'.padStart(15)}`,
+    );
+    for (const [name, p] of [
+      ['ours (cloud ingest)', ours],
+      ['bare pass-through', base],
+      ['Node-RED mqtt in → influxdb', peer],
+    ] as const) {
+      say(
+        `${name.padEnd(28)} ${String(p.readingsPerSec).padStart(10)} ${String(p.p50LatencyMs).padStart(8)} ${String(p.p99LatencyMs).padStart(8)} ${String(p.cpuUsPerReading).padStart(15)}`,
+      );
     }
-    say(`at ${LATENCY_RATE}/s offered: p99 ours ${oursLat.p99LatencyMs} ms, bare ${baseLat.p99LatencyMs} ms, Node-RED ${peerLat.p99LatencyMs} ms`);
-    say(`ours ÷ bare ${(ours.readingsPerSec / base.readingsPerSec).toFixed(2)}, ours ÷ Node-RED ${(ours.readingsPerSec / peer.readingsPerSec).toFixed(2)}`);
+    say(
+      `at ${LATENCY_RATE}/s offered: p99 ours ${oursLat.p99LatencyMs} ms, bare ${baseLat.p99LatencyMs} ms, Node-RED ${peerLat.p99LatencyMs} ms`,
+    );
+    say(
+      `ours ÷ bare ${(ours.readingsPerSec / base.readingsPerSec).toFixed(2)}, ours ÷ Node-RED ${(ours.readingsPerSec / peer.readingsPerSec).toFixed(2)}`,
+    );
     const drain = await runDrain(mq, influx, dataDir);
     say(`drain ${DRAIN_DAYS} d backlog of 32 sensors: ${JSON.stringify(drain)}`);
-    process.stdout.write(`${JSON.stringify({
-      readingsPerSec: ours.readingsPerSec, baselineReadingsPerSec: base.readingsPerSec,
-      ratio: Math.round((ours.readingsPerSec / base.readingsPerSec) * 100) / 100,
-      p50LatencyMs: oursLat.p50LatencyMs, p99LatencyMs: oursLat.p99LatencyMs,
-      baselineP99LatencyMs: baseLat.p99LatencyMs, drainReadingsPerSec: drain.drainReadingsPerSec,
-      peerReadingsPerSec: peer.readingsPerSec, peerP99LatencyMs: peerLat.p99LatencyMs,
-      cpuUsPerReading: ours.cpuUsPerReading, baselineCpuUsPerReading: base.cpuUsPerReading, peerCpuUsPerReading: peer.cpuUsPerReading,
-    })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({
+        readingsPerSec: ours.readingsPerSec,
+        baselineReadingsPerSec: base.readingsPerSec,
+        ratio: Math.round((ours.readingsPerSec / base.readingsPerSec) * 100) / 100,
+        p50LatencyMs: oursLat.p50LatencyMs,
+        p99LatencyMs: oursLat.p99LatencyMs,
+        baselineP99LatencyMs: baseLat.p99LatencyMs,
+        drainReadingsPerSec: drain.drainReadingsPerSec,
+        peerReadingsPerSec: peer.readingsPerSec,
+        peerP99LatencyMs: peerLat.p99LatencyMs,
+        cpuUsPerReading: ours.cpuUsPerReading,
+        baselineCpuUsPerReading: base.cpuUsPerReading,
+        peerCpuUsPerReading: peer.cpuUsPerReading,
+      })}\n`,
+    );
   } finally {
     await Promise.all([mq.destroy(), influx.destroy()]);
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -25,7 +25,12 @@ const cases: Array<{ name: string; field: GeneratedFieldName; convex: boolean; t
 
 const results = [];
 for (const c of cases) {
-  const req: PlanRequest = { field: makeField({ boundary: generatedFields[c.field]() }), drone, product, ...(c.refill ? { refill: c.refill } : {}) };
+  const req: PlanRequest = {
+    field: makeField({ boundary: generatedFields[c.field]() }),
+    drone,
+    product,
+    ...(c.refill ? { refill: c.refill } : {}),
+  };
   if (!smoke) planMission(req); // warm-up: JIT and module init are not planning time
   const times: number[] = [];
   const cpu: number[] = [];
@@ -52,13 +57,25 @@ for (const c of cases) {
     c.convex ? (m.pathRatio <= 1.1 ? 'path ok' : 'PATH > 1.10 × LB') : '',
     c.targetMs ? (ms < c.targetMs ? `< ${c.targetMs} ms ok` : `SLOWER THAN ${c.targetMs} ms (wall)`) : '',
     c.refill ? (m.pathLengthM / m.lowerBoundM <= 1.2 ? 'path with ferries ok' : 'PATH WITH FERRIES > 1.20 × LB') : '',
-  ].filter(Boolean).join(', ');
-  console.log(`${c.name.padEnd(28)} ${String(ms).padStart(7)} ms (cpu ${String(cpuMs).padStart(6)} ms)  ${m.fieldAreaHa.toFixed(2).padStart(6)} ha  coverage ${(m.coverage * 100).toFixed(2)} %  `
-    + `overspray ${(m.overspray * 100).toFixed(2)} %  double ${((m.doubleDose ?? 0) * 100).toFixed(2)} %  path ${m.pathRatio.toFixed(3)}× LB (${(m.pathLengthM / m.lowerBoundM).toFixed(3)}× with ${(ferryM / 1000).toFixed(2)} km of refill ferries)  `
-    + `turns ${m.turns}  sorties ${m.sorties}  — ${checks}`);
+  ]
+    .filter(Boolean)
+    .join(', ');
+  console.log(
+    `${c.name.padEnd(28)} ${String(ms).padStart(7)} ms (cpu ${String(cpuMs).padStart(6)} ms)  ${m.fieldAreaHa.toFixed(2).padStart(6)} ha  coverage ${(m.coverage * 100).toFixed(2)} %  ` +
+      `overspray ${(m.overspray * 100).toFixed(2)} %  double ${((m.doubleDose ?? 0) * 100).toFixed(2)} %  path ${m.pathRatio.toFixed(3)}× LB (${(m.pathLengthM / m.lowerBoundM).toFixed(3)}× with ${(ferryM / 1000).toFixed(2)} km of refill ferries)  ` +
+      `turns ${m.turns}  sorties ${m.sorties}  — ${checks}`,
+  );
   results.push({
-    name: c.name, ms, cpuMs, coverage: m.coverage, overspray: m.overspray, doubleDose: m.doubleDose ?? 0, pathRatio: m.pathRatio,
-    pathRatioWithFerries: Math.round((m.pathLengthM / m.lowerBoundM) * 1000) / 1000, ferryM: Math.round(ferryM), turns: m.turns,
+    name: c.name,
+    ms,
+    cpuMs,
+    coverage: m.coverage,
+    overspray: m.overspray,
+    doubleDose: m.doubleDose ?? 0,
+    pathRatio: m.pathRatio,
+    pathRatioWithFerries: Math.round((m.pathLengthM / m.lowerBoundM) * 1000) / 1000,
+    ferryM: Math.round(ferryM),
+    turns: m.turns,
   });
 }
 console.log(JSON.stringify({ fields: results }));

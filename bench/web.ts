@@ -17,37 +17,73 @@ const { bearer } = await import('../cloud/auth/testing.js');
 const { DEMO_PASSWORD } = await import('../cloud/auth/seed.js');
 
 const args = process.argv.slice(2);
-const RUNS = (() => { const i = args.indexOf('--runs'); return i >= 0 ? Number(args[i + 1]) : args.includes('--smoke') ? 1 : 5; })();
+const RUNS = (() => {
+  const i = args.indexOf('--runs');
+  return i >= 0 ? Number(args[i + 1]) : args.includes('--smoke') ? 1 : 5;
+})();
 // DevTools "Fast 3G": 562.5 ms latency, 1.6 Mbit/s down and 750 kbit/s up, each × 0.9
-const FAST_3G = { offline: false, latency: 562.5, downloadThroughput: (1.6 * 1024 * 1024 * 0.9) / 8, uploadThroughput: (750 * 1024 * 0.9) / 8 };
+const FAST_3G = {
+  offline: false,
+  latency: 562.5,
+  downloadThroughput: (1.6 * 1024 * 1024 * 0.9) / 8,
+  uploadThroughput: (750 * 1024 * 0.9) / 8,
+};
 const CPU_SLOWDOWN = 4;
 const TARGET_MS = 1500;
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
 
-interface Run { loginPageMs: number; valuesMs: number; chartMs: number; warmValuesMs: number }
+interface Run {
+  loginPageMs: number;
+  valuesMs: number;
+  chartMs: number;
+  warmValuesMs: number;
+}
 
-async function loginToValues(page: import('playwright-core').Page, password: string): Promise<{ valuesMs: number; chartMs: number }> {
+async function loginToValues(
+  page: import('playwright-core').Page,
+  password: string,
+): Promise<{ valuesMs: number; chartMs: number }> {
   await page.locator('#login').fill('nongdan');
   await page.locator('#password').fill(password);
   const tap = Date.now();
   await page.locator('form button[type=submit]').click();
-  await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid="v-z1-waterLevel"]')?.textContent ?? ''), undefined, { timeout: 60_000, polling: 20 });
+  await page.waitForFunction(
+    () => /\d/.test(document.querySelector('[data-testid="v-z1-waterLevel"]')?.textContent ?? ''),
+    undefined,
+    { timeout: 60_000, polling: 20 },
+  );
   const valuesMs = Date.now() - tap;
   if (args.includes('--verbose')) {
-    const rs = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => `${Math.round(e.startTime)}+${Math.round(e.duration)} ${e.name.replace(location.origin, '')}`));
+    const rs = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .map((e) => `${Math.round(e.startTime)}+${Math.round(e.duration)} ${e.name.replace(location.origin, '')}`),
+    );
     console.log(rs.join('\n'));
   }
-  await page.waitForFunction(() => !!document.querySelector('.chart canvas, .chart p.muted'), undefined, { timeout: 60_000, polling: 20 });
+  await page.waitForFunction(() => !!document.querySelector('.chart canvas, .chart p.muted'), undefined, {
+    timeout: 60_000,
+    polling: 20,
+  });
   return { valuesMs, chartMs: Date.now() - tap };
 }
 
 /** cold: a fresh profile; warm: the same phone after a logout (shell and last gateway remembered) */
 async function oneRun(url: string, password: string): Promise<Run> {
   const dir = mkdtempSync(path.join(tmpdir(), 'rs-bench-web-'));
-  const ctx = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 360, height: 740 }, locale: 'vi-VN' });
+  const ctx = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 360, height: 740 },
+    locale: 'vi-VN',
+  });
   try {
-    const page = ctx.pages()[0] ?? await ctx.newPage();
+    const page = ctx.pages()[0] ?? (await ctx.newPage());
     const cdp = await ctx.newCDPSession(page);
     await cdp.send('Network.enable');
     await cdp.send('Network.emulateNetworkConditions', FAST_3G);
@@ -69,23 +105,45 @@ async function oneRun(url: string, password: string): Promise<Run> {
 
 const chain = await startWebChain();
 try {
-  const pw = (chain.demoLogins as Array<{ username: string; password: string }>).find((l) => l.username === 'nongdan')?.password ?? DEMO_PASSWORD;
-  const tech = await bearer(chain.app, 'kythuat', (chain.demoLogins as Array<{ username: string; password: string }>).find((l) => l.username === 'kythuat')?.password ?? DEMO_PASSWORD);
+  const pw =
+    (chain.demoLogins as Array<{ username: string; password: string }>).find((l) => l.username === 'nongdan')
+      ?.password ?? DEMO_PASSWORD;
+  const tech = await bearer(
+    chain.app,
+    'kythuat',
+    (chain.demoLogins as Array<{ username: string; password: string }>).find((l) => l.username === 'kythuat')
+      ?.password ?? DEMO_PASSWORD,
+  );
   const site = chain.site.zoneConfig(1);
-  await chain.app.inject({ method: 'PUT', url: `/api/v1/gateways/${chain.gw}/config`, headers: tech, payload: { zones: site.zones, pumps: site.pumps } });
+  await chain.app.inject({
+    method: 'PUT',
+    url: `/api/v1/gateways/${chain.gw}/config`,
+    headers: tech,
+    payload: { zones: site.zones, pumps: site.pumps },
+  });
   // the gateway must have sent a reading, or "live values" would wait for its next poll
   await new Promise((r) => setTimeout(r, 3000));
   const runs = [];
   for (let i = 0; i < RUNS; i++) {
     const r = await oneRun(chain.url, pw);
     runs.push(r);
-    console.log(`run ${i + 1}: login page ${r.loginPageMs} ms, login tap → live values ${r.valuesMs} ms (warm ${r.warmValuesMs} ms), → history chart ${r.chartMs} ms`);
+    console.log(
+      `run ${i + 1}: login page ${r.loginPageMs} ms, login tap → live values ${r.valuesMs} ms (warm ${r.warmValuesMs} ms), → history chart ${r.chartMs} ms`,
+    );
   }
   const result = {
-    bench: 'web', viewport: '360x740', network: 'Fast 3G', cpuSlowdown: CPU_SLOWDOWN, runs: RUNS,
-    loginPageMedianMs: median(runs.map((r) => r.loginPageMs)), valuesMedianMs: median(runs.map((r) => r.valuesMs)),
-    chartMedianMs: median(runs.map((r) => r.chartMs)), warmValuesMedianMs: median(runs.map((r) => r.warmValuesMs)),
-    targetMs: TARGET_MS, coldWithinTarget: median(runs.map((r) => r.valuesMs)) <= TARGET_MS, warmWithinTarget: median(runs.map((r) => r.warmValuesMs)) <= TARGET_MS,
+    bench: 'web',
+    viewport: '360x740',
+    network: 'Fast 3G',
+    cpuSlowdown: CPU_SLOWDOWN,
+    runs: RUNS,
+    loginPageMedianMs: median(runs.map((r) => r.loginPageMs)),
+    valuesMedianMs: median(runs.map((r) => r.valuesMs)),
+    chartMedianMs: median(runs.map((r) => r.chartMs)),
+    warmValuesMedianMs: median(runs.map((r) => r.warmValuesMs)),
+    targetMs: TARGET_MS,
+    coldWithinTarget: median(runs.map((r) => r.valuesMs)) <= TARGET_MS,
+    warmWithinTarget: median(runs.map((r) => r.warmValuesMs)) <= TARGET_MS,
   };
   console.log(JSON.stringify(result));
 } finally {

@@ -5,7 +5,11 @@ import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const dir = fileURLToPath(new URL('../bench/', import.meta.url));
-const available = existsSync(dir) ? readdirSync(dir).filter((f) => /^[a-z0-9-]+\.ts$/.test(f)).map((f) => f.slice(0, -3)) : [];
+const available = existsSync(dir)
+  ? readdirSync(dir)
+      .filter((f) => /^[a-z0-9-]+\.ts$/.test(f))
+      .map((f) => f.slice(0, -3))
+  : [];
 const [name, ...args] = process.argv.slice(2);
 
 if (!name || name === '--help' || name === '-h' || !available.includes(name)) {

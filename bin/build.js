@@ -11,15 +11,18 @@ import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const { values } = parseArgs({ options: {
-  outdir: { type: 'string', default: 'dist/cli' },
-  // external: packages load from node_modules (a faster build, a slower start; for comparing)
-  packages: { type: 'string', default: 'bundle' },
-  quiet: { type: 'boolean', default: false },
-} });
+const { values } = parseArgs({
+  options: {
+    outdir: { type: 'string', default: 'dist/cli' },
+    // external: packages load from node_modules (a faster build, a slower start; for comparing)
+    packages: { type: 'string', default: 'bundle' },
+    quiet: { type: 'boolean', default: false },
+  },
+});
 const outdir = path.resolve(root, values.outdir);
 // packages left outside the bundle are found from the chunks' folder up: it must be in the project
-if (!outdir.startsWith(path.join(root, 'dist') + path.sep)) throw new Error('build: --outdir must be a folder inside dist/');
+if (!outdir.startsWith(path.join(root, 'dist') + path.sep))
+  throw new Error('build: --outdir must be a folder inside dist/');
 
 /**
  * Sources find files beside them through import.meta.url (web app build, device profiles). In a
@@ -34,7 +37,10 @@ const sourceUrls = {
       const text = readFileSync(args.path, 'utf8');
       if (!text.includes('import.meta.url')) return { contents: text, loader: 'ts' };
       const rel = path.relative(staging, args.path).split(path.sep).join('/');
-      return { contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, import.meta.url).href`), loader: 'ts' };
+      return {
+        contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, import.meta.url).href`),
+        loader: 'ts',
+      };
     });
   },
 };
@@ -62,14 +68,29 @@ const result = await esbuild.build({
   ...(values.packages === 'bundle'
     ? {
         // native addons and packages that read files beside themselves stay outside
-        external: ['better-sqlite3', 'serialport', '@serialport/*', 'modbus-serial', 'pino', 'thread-stream', '@fastify/swagger-ui', '@fastify/static', 'esbuild', 'tsx'],
-        banner: { js: "import { createRequire as __ruongsoRequire } from 'node:module'; const require = __ruongsoRequire(import.meta.url);" },
+        external: [
+          'better-sqlite3',
+          'serialport',
+          '@serialport/*',
+          'modbus-serial',
+          'pino',
+          'thread-stream',
+          '@fastify/swagger-ui',
+          '@fastify/static',
+          'esbuild',
+          'tsx',
+        ],
+        banner: {
+          js: "import { createRequire as __ruongsoRequire } from 'node:module'; const require = __ruongsoRequire(import.meta.url);",
+        },
       }
     : { packages: 'external' }),
 });
 
 // bin/ruongso.js runs dist/ only while no source it was built from is newer (else tsx, from source)
-const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules/')).sort();
+const inputs = Object.keys(result.metafile.inputs)
+  .filter((f) => !f.includes('node_modules/'))
+  .sort();
 writeFileSync(path.join(staging, 'inputs.json'), `${JSON.stringify({ builtAt: started, inputs }, null, 0)}\n`);
 const old = `${outdir}.old-${process.pid}`;
 if (existsSync(outdir)) renameSync(outdir, old);
@@ -77,5 +98,7 @@ renameSync(staging, outdir);
 rmSync(old, { recursive: true, force: true });
 if (!values.quiet) {
   const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.mjs'));
-  process.stdout.write(`built ${path.relative(root, outdir)}/main.mjs and ${files.length - 1} chunks from ${inputs.length} sources in ${Date.now() - started} ms\n`);
+  process.stdout.write(
+    `built ${path.relative(root, outdir)}/main.mjs and ${files.length - 1} chunks from ${inputs.length} sources in ${Date.now() - started} ms\n`,
+  );
 }

@@ -14,7 +14,7 @@ const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 export function needsLeanGateway(args, env = process.env, execArgv = process.execArgv) {
   if (env[CHILD_MARK] || execArgv.includes('--lite-mode')) return false;
   if (args[0] !== 'gateway' || args[1] === 'cmd' || args[1] === 'status' || args[1] === 'help') return false;
-  const config = args.some((a) => a === '-c' || a === '--config' || a.startsWith('--config=') || (/^-c./.test(a)));
+  const config = args.some((a) => a === '-c' || a === '--config' || a.startsWith('--config=') || /^-c./.test(a));
   const other = args.some((a) => a === '--check' || a === '--help' || a === '-h' || a === '--');
   return config && !other;
 }
@@ -26,9 +26,14 @@ export async function runLeanGateway() {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, [CHILD_MARK]: '1', MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' },
   });
-  const forward = (signal) => { if (child.exitCode === null && child.signalCode === null) child.kill(signal); };
+  const forward = (signal) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
   for (const s of FORWARDED) process.on(s, forward);
-  child.on('error', (err) => { process.stderr.write(`ruongso gateway: cannot start: ${err.message}\n`); process.exit(1); });
+  child.on('error', (err) => {
+    process.stderr.write(`ruongso gateway: cannot start: ${err.message}\n`);
+    process.exit(1);
+  });
   child.on('exit', (code, signal) => {
     for (const s of FORWARDED) process.off(s, forward);
     if (signal) process.kill(process.pid, signal);

@@ -13,7 +13,9 @@ const { needsLeanGateway, runLeanGateway } = await import('./gateway-launch.js')
 if (needsLeanGateway(process.argv.slice(2))) await runLeanGateway(); // never returns
 
 const root = new URL('../', import.meta.url);
-const dist = process.env.RUONGSO_DIST ? pathToFileURL(`${process.env.RUONGSO_DIST.replace(/\/$/, '')}/`) : new URL('dist/cli/', root);
+const dist = process.env.RUONGSO_DIST
+  ? pathToFileURL(`${process.env.RUONGSO_DIST.replace(/\/$/, '')}/`)
+  : new URL('dist/cli/', root);
 const from = process.env.RUONGSO_FROM;
 
 /** Why the built files cannot be used, or undefined when they can. */
@@ -39,7 +41,8 @@ function distProblem(checkSources) {
 }
 
 const problem = from === 'source' ? 'RUONGSO_FROM=source' : distProblem(from !== 'dist');
-if (process.env.RUONGSO_WHICH) process.stderr.write(`ruongso: from ${problem === undefined ? `dist (${dist.pathname})` : `source: ${problem}`}\n`);
+if (process.env.RUONGSO_WHICH)
+  process.stderr.write(`ruongso: from ${problem === undefined ? `dist (${dist.pathname})` : `source: ${problem}`}\n`);
 let main;
 if (problem === undefined) {
   ({ main } = await import(new URL('main.mjs', dist).href));

@@ -24,8 +24,10 @@ const COMMANDS: CommandModule[] = [admin, broker, cloud, demo, gateway, plan, si
 
 /** The shared `ruongso sim …` parent: several command files add simulators under it. */
 export function simCommand(program: Command): Command {
-  return program.commands.find((c) => c.name() === 'sim')
-    ?? program.command('sim').description('run simulators: Modbus sensors and relay boards, paddies, a spray drone');
+  return (
+    program.commands.find((c) => c.name() === 'sim') ??
+    program.command('sim').description('run simulators: Modbus sensors and relay boards, paddies, a spray drone')
+  );
 }
 
 export async function buildProgram(): Promise<Command> {
@@ -52,7 +54,7 @@ export async function main(argv: string[]): Promise<void> {
     if (err instanceof RuongSoError) {
       process.stderr.write(`ruongso: ${err.message} [${err.code}]\n`);
     } else {
-      process.stderr.write(`ruongso: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+      process.stderr.write(`ruongso: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     }
     process.exitCode = 1;
   }

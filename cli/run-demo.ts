@@ -40,13 +40,17 @@ type PortKey = 'PORT' | 'MQTT_PORT';
  * system Mosquitto on 1883 is common. A port the user asked for (flag, env or a config file with
  * another value) is kept, so a taken one still stops the start with the PORT_IN_USE message.
  */
-async function movedPorts(config: CloudConfig, env: NodeJS.ProcessEnv, o: DemoOptions): Promise<Partial<Record<PortKey, number>>> {
+async function movedPorts(
+  config: CloudConfig,
+  env: NodeJS.ProcessEnv,
+  o: DemoOptions,
+): Promise<Partial<Record<PortKey, number>>> {
   const asked = (key: PortKey, flag: string | undefined) =>
     flag !== undefined || (env[key] ?? '') !== '' || config[key] !== CONFIG_KEYS[key].schema.parse(undefined);
   const keys: PortKey[] = config.MQTT_URL ? ['PORT'] : ['PORT', 'MQTT_PORT'];
   const moved: Partial<Record<PortKey, number>> = {};
   for (const key of keys) {
-    if (asked(key, key === 'PORT' ? o.port : o.mqttPort) || await canListen(config[key], config.HOST)) continue;
+    if (asked(key, key === 'PORT' ? o.port : o.mqttPort) || (await canListen(config[key], config.HOST))) continue;
     moved[key] = await freePort(config.HOST);
   }
   return moved;
@@ -63,12 +67,18 @@ export async function startDemo(o: DemoOptions = {}): Promise<RunningDemo> {
     config = loadConfig(env, { ...overrides, ...moved });
     const out = o.out ?? process.stdout;
     for (const [key, port] of Object.entries(moved)) {
-      out.write(`  ${key} ${CONFIG_KEYS[key as PortKey].schema.parse(undefined)} is taken: the demo uses ${port} instead (set ${key} to choose one)\n`);
+      out.write(
+        `  ${key} ${CONFIG_KEYS[key as PortKey].schema.parse(undefined)} is taken: the demo uses ${port} instead (set ${key} to choose one)\n`,
+      );
     }
   }
   // the district first: the web app binds the demo farmers to its farms when it seeds them
   const cloud = new CloudService({
-    config, webApp: true, seed: async (registry) => { await seedDemoDistrict(registry); },
+    config,
+    webApp: true,
+    seed: async (registry) => {
+      await seedDemoDistrict(registry);
+    },
     // the simulated spray drone logs in with a demo secret (embedded broker only)
     brokerUsers: { drones: { [DEMO_DRONE.id]: demoCredentials(config.DATA_DIR).dronePassword } },
   });
@@ -86,7 +96,10 @@ export async function startDemo(o: DemoOptions = {}): Promise<RunningDemo> {
       gateways.push({ gatewayId: f.gatewayId, password: cred.password });
     }
     fleet = await startDemoFleet({
-      gateways, mqttUrl: cloud.brokerUrl, dataDir: config.DATA_DIR, speed: o.speed,
+      gateways,
+      mqttUrl: cloud.brokerUrl,
+      dataDir: config.DATA_DIR,
+      speed: o.speed,
     });
     await publishLiveConfigs(cloud, fleet.members);
   } catch (err) {
@@ -114,7 +127,9 @@ async function publishLiveConfigs(cloud: CloudService, members: FleetMember[]): 
   const cred = cloud.cloudCredentials;
   const client = await mqtt.connectAsync(cloud.brokerUrl, {
     // a client id is bound to its login: the cloud's are `username` or `username:…`
-    clientId: `${cred ? `${cred.username}:` : 'ruongso-'}demo-${process.pid}`, reconnectPeriod: 0, ...(cred ? { username: cred.username, password: cred.password } : {}),
+    clientId: `${cred ? `${cred.username}:` : 'ruongso-'}demo-${process.pid}`,
+    reconnectPeriod: 0,
+    ...(cred ? { username: cred.username, password: cred.password } : {}),
   });
   try {
     for (const m of members) {
@@ -130,8 +145,13 @@ async function liveConfig(registry: Registry, m: FleetMember): Promise<GatewayCo
   const actuators = new Set(m.site.actuators.map((a) => a.id));
   const [latest] = await registry.listConfigs(m.gatewayId, 1);
   const stored = latest ? GatewayConfig.safeParse(latest.config) : undefined;
-  if (stored?.success && stored.data.version === latest!.version && stored.data.zones.length > 0
-    && stored.data.zones.every((z) => z.valves.every((v) => actuators.has(v)))) return stored.data;
+  if (
+    stored?.success &&
+    stored.data.version === latest!.version &&
+    stored.data.zones.length > 0 &&
+    stored.data.zones.every((z) => z.valves.every((v) => actuators.has(v)))
+  )
+    return stored.data;
   const version = (latest?.version ?? 0) + 1;
   const config = GatewayConfig.parse({ ...m.site.zoneConfig(version), issuedAt: Date.now(), issuedBy: DEMO_ACTOR });
   await registry.putDesiredConfig(m.gatewayId, config, DEMO_ACTOR, Date.now());
@@ -142,7 +162,9 @@ async function liveConfig(registry: Registry, m: FleetMember): Promise<GatewayCo
 export async function runDemo(o: DemoOptions = {}): Promise<void> {
   const out = o.out ?? process.stdout;
   let stopRequested: (() => void) | undefined;
-  const stopSignal = new Promise<void>((resolve) => { stopRequested = resolve; });
+  const stopSignal = new Promise<void>((resolve) => {
+    stopRequested = resolve;
+  });
   const onSignal = (sig: NodeJS.Signals) => {
     process.once(sig, () => process.exit(130));
     stopRequested!();
@@ -161,18 +183,20 @@ export async function runDemo(o: DemoOptions = {}): Promise<void> {
     throw err;
   }
   const url = demo.cloud.webUrl;
-  out.write([
-    '',
-    `  Ruộng Số demo is running — open ${url}`,
-    `  API docs: ${url}/docs   health: ${url}/healthz   metrics: ${url}/metrics`,
-    `  MQTT broker: ${demo.cloud.brokerUrl}   data: ${demo.cloud.config.DATA_DIR}`,
-    `  Farms: ${DEMO_FARMS.map((f) => `${f.name} (${f.gatewayId})`).join('; ')}`,
-    demo.cloud.demoLogins,
-    `  Spray drone: approve a mission as kythuat, download its GeoJSON (every sortie, the plan's flow, swath and tank), then fly it (as-applied log → verify):`,
-    `    ruongso sim drone --drone ${DEMO_DRONE.id} --mqtt ${demo.cloud.brokerUrl.replace('mqtt://', `mqtt://${DEMO_DRONE.id}:${demoCredentials(demo.cloud.config.DATA_DIR).dronePassword}@`)} --mission FILE.geojson --mission-id ID --speedup 30`,
-    '  Ctrl-C stops everything cleanly.',
-    '',
-  ].join('\n') + '\n');
+  out.write(
+    [
+      '',
+      `  Ruộng Số demo is running — open ${url}`,
+      `  API docs: ${url}/docs   health: ${url}/healthz   metrics: ${url}/metrics`,
+      `  MQTT broker: ${demo.cloud.brokerUrl}   data: ${demo.cloud.config.DATA_DIR}`,
+      `  Farms: ${DEMO_FARMS.map((f) => `${f.name} (${f.gatewayId})`).join('; ')}`,
+      demo.cloud.demoLogins,
+      `  Spray drone: approve a mission as kythuat, download its GeoJSON (every sortie, the plan's flow, swath and tank), then fly it (as-applied log → verify):`,
+      `    ruongso sim drone --drone ${DEMO_DRONE.id} --mqtt ${demo.cloud.brokerUrl.replace('mqtt://', `mqtt://${DEMO_DRONE.id}:${demoCredentials(demo.cloud.config.DATA_DIR).dronePassword}@`)} --mission FILE.geojson --mission-id ID --speedup 30`,
+      '  Ctrl-C stops everything cleanly.',
+      '',
+    ].join('\n') + '\n',
+  );
   await stopSignal;
   demo.cloud.log.info('shutting down the demo');
   await demo.stop();

@@ -1,7 +1,12 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import { Registry as PromRegistry } from 'prom-client';
 import { log as rootLog, type Logger } from '../lib/log.js';
 import { systemClock, type Clock } from '../lib/time.js';
@@ -51,18 +56,41 @@ export async function app(fastify: FastifyInstance, opts: AppOptions): Promise<v
   fastify.setValidatorCompiler(validatorCompiler);
   fastify.setSerializerCompiler(serializerCompiler);
   fastify.setErrorHandler(makeErrorHandler(fastify.log as Logger));
-  fastify.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'NOT_FOUND', message: `no such page or API route: ${req.method} ${req.url.split('?')[0]}` }));
+  fastify.setNotFoundHandler((req, reply) =>
+    reply
+      .code(404)
+      .send({ error: 'NOT_FOUND', message: `no such page or API route: ${req.method} ${req.url.split('?')[0]}` }),
+  );
 
   await securityHeaders(fastify, opts.security ?? {});
   await fastify.register(swagger, {
     openapi: {
-      info: { title: 'Ruộng Số API', version: '1', description: 'Gateways, telemetry and control of Ruộng Số. Times are milliseconds since 1970 UTC unless named ISO.' },
-      tags: [{ name: 'health' }, { name: 'auth' }, { name: 'users' }, { name: 'units' }, { name: 'cooperatives' }, { name: 'farms' }, { name: 'gateways' }, { name: 'audit' }, { name: 'reports' }],
+      info: {
+        title: 'Ruộng Số API',
+        version: '1',
+        description:
+          'Gateways, telemetry and control of Ruộng Số. Times are milliseconds since 1970 UTC unless named ISO.',
+      },
+      tags: [
+        { name: 'health' },
+        { name: 'auth' },
+        { name: 'users' },
+        { name: 'units' },
+        { name: 'cooperatives' },
+        { name: 'farms' },
+        { name: 'gateways' },
+        { name: 'audit' },
+        { name: 'reports' },
+      ],
     },
     transform: jsonSchemaTransform,
   });
   // Swagger UI has inline scripts: its own CSP with their hashes, and still no framing
-  await fastify.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, transformStaticCSP: (h) => h.replace("frame-ancestors 'self'", "frame-ancestors 'none'") });
+  await fastify.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    transformStaticCSP: (h) => h.replace("frame-ancestors 'self'", "frame-ancestors 'none'"),
+  });
 
   const z = fastify.withTypeProvider<ZodTypeProvider>();
   await z.register(healthRoutes, {
@@ -74,9 +102,16 @@ export async function app(fastify: FastifyInstance, opts: AppOptions): Promise<v
   // before the gateway routes: a non-encapsulated plugin (accounts) must add its session hook
   // to this context before the route contexts that rely on it are created
   for (const p of opts.plugins ?? []) await z.register(p.plugin, p.options ?? {});
-  await z.register(gatewayRoutes, { registry: opts.registry, store: opts.store, clock, scoped: opts.scoped, seq: opts.seq });
+  await z.register(gatewayRoutes, {
+    registry: opts.registry,
+    store: opts.store,
+    clock,
+    scoped: opts.scoped,
+    seq: opts.seq,
+  });
   await z.register(unitRoutes, { registry: opts.registry, scoped: opts.scoped });
-  if (opts.page !== false) await z.register(webRoutes, { registry: opts.registry, store: opts.store, clock, path: opts.page ?? '/' });
+  if (opts.page !== false)
+    await z.register(webRoutes, { registry: opts.registry, store: opts.store, clock, path: opts.page ?? '/' });
 }
 
 export interface BuildOptions {

@@ -19,7 +19,9 @@ describe('cloud config', () => {
 
   it('takes the mission catalogue file from the configuration, refusing one that does not exist', () => {
     expect(loadConfig({}).MISSION_CATALOG_FILE).toBeUndefined();
-    expect(() => loadConfig({ MISSION_CATALOG_FILE: '/nonexistent/catalog.json' })).toThrow(/MISSION_CATALOG_FILE=.*does not exist/);
+    expect(() => loadConfig({ MISSION_CATALOG_FILE: '/nonexistent/catalog.json' })).toThrow(
+      /MISSION_CATALOG_FILE=.*does not exist/,
+    );
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rs-cat-')), 'catalog.json');
     fs.writeFileSync(file, '{"drones":[],"products":[]}');
     expect(loadConfig({ MISSION_CATALOG_FILE: file }).MISSION_CATALOG_FILE).toBe(file);
@@ -39,7 +41,9 @@ describe('cloud config', () => {
     expect(loadConfig({}).RUONGSO_MODE).toBe('production');
     expect(loadConfig({ RUONGSO_MODE: 'demo', ADMIN_PASSWORD: 'short' }).RUONGSO_MODE).toBe('demo');
     expect(() => loadConfig({ ADMIN_PASSWORD: 'short-pw' })).toThrow(/ADMIN_PASSWORD/);
-    expect(() => loadConfig({ RUONGSO_MODE: 'production', ADMIN_PASSWORD: 'admin123456789' })).toThrow(/ADMIN_PASSWORD/);
+    expect(() => loadConfig({ RUONGSO_MODE: 'production', ADMIN_PASSWORD: 'admin123456789' })).toThrow(
+      /ADMIN_PASSWORD/,
+    );
     expect(loadConfig({ RUONGSO_MODE: 'production', ADMIN_PASSWORD: 'k8#Lq2!vT9zR' }).RUONGSO_MODE).toBe('production');
   });
 });

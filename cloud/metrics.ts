@@ -56,8 +56,16 @@ export const storeWriteErrorsTotal = new Counter({
   registers: reg,
 });
 
-export const spoolBytes = new Gauge({ name: 'ruongso_spool_bytes', help: 'bytes in the telemetry disk spool', registers: reg });
-export const spoolBatches = new Gauge({ name: 'ruongso_spool_batches', help: 'batches waiting in the telemetry disk spool', registers: reg });
+export const spoolBytes = new Gauge({
+  name: 'ruongso_spool_bytes',
+  help: 'bytes in the telemetry disk spool',
+  registers: reg,
+});
+export const spoolBatches = new Gauge({
+  name: 'ruongso_spool_batches',
+  help: 'batches waiting in the telemetry disk spool',
+  registers: reg,
+});
 export const spoolFull = new Gauge({
   name: 'ruongso_spool_full',
   help: '1 while the disk spool is full: the ingest stops acknowledging and the broker holds the messages',

@@ -92,13 +92,19 @@ export class CloudService {
     this.#clock = opts.clock ?? systemClock;
     this.registry = opts.registry ?? createRegistry(this.config, { pgSchema: opts.pgSchema });
     // InfluxDB down at start must not keep the cloud down: the ingest spools until it answers
-    this.store = new DeferredInitStore(opts.store ?? createTelemetryStore(this.config, { dataDir: this.config.DATA_DIR, log: opts.log }), { log: opts.log, clock: this.#clock });
+    this.store = new DeferredInitStore(
+      opts.store ?? createTelemetryStore(this.config, { dataDir: this.config.DATA_DIR, log: opts.log }),
+      { log: opts.log, clock: this.#clock },
+    );
     const c = this.config;
     // on the embedded broker the cloud logs in like anyone else; without configured credentials it
     // gets a random password per start (nobody else needs it)
-    this.cloudCredentials = c.MQTT_USERNAME && c.MQTT_PASSWORD
-      ? { username: c.MQTT_USERNAME, password: c.MQTT_PASSWORD }
-      : c.MQTT_URL ? undefined : { username: 'cloud', password: randomBytes(18).toString('base64url') };
+    this.cloudCredentials =
+      c.MQTT_USERNAME && c.MQTT_PASSWORD
+        ? { username: c.MQTT_USERNAME, password: c.MQTT_PASSWORD }
+        : c.MQTT_URL
+          ? undefined
+          : { username: 'cloud', password: randomBytes(18).toString('base64url') };
   }
 
   /** where people open the web app */
@@ -136,7 +142,10 @@ export class CloudService {
       this.brokerUrl = c.MQTT_URL;
     } else {
       const auth = new BrokerAuth({
-        cloudUsers: { ...this.opts.brokerUsers?.cloud, [this.cloudCredentials!.username]: this.cloudCredentials!.password },
+        cloudUsers: {
+          ...this.opts.brokerUsers?.cloud,
+          [this.cloudCredentials!.username]: this.cloudCredentials!.password,
+        },
         drones: this.opts.brokerUsers?.drones,
         gatewayCredentialHash: (id) => this.registry.getGatewayCredentialHash(id),
       });
@@ -147,15 +156,25 @@ export class CloudService {
     }
 
     // drones' as-applied logs go to the telemetry store beside the gateways' readings
-    const registrySink = new RegistryIngestSink(recordingRegistry(this.registry, facts), { clock: this.#clock, log: this.opts.log, onlineChanged: this.opts.onlineChanged });
+    const registrySink = new RegistryIngestSink(recordingRegistry(this.registry, facts), {
+      clock: this.#clock,
+      log: this.opts.log,
+      onlineChanged: this.opts.onlineChanged,
+    });
     // the web app's live bus, made here so the as-applied sink can say a mission's samples arrive
     const bus = new MemoryLiveBus();
     const missionFeed = new MissionFeed(bus, { clock: this.#clock, log: this.opts.log });
-    const sink = withAsAppliedLog(registrySink, this.store, { log: this.opts.log, onRecorded: (_d, msg) => void missionFeed.progress(msg.missionId) });
+    const sink = withAsAppliedLog(registrySink, this.store, {
+      log: this.opts.log,
+      onRecorded: (_d, msg) => void missionFeed.progress(msg.missionId),
+    });
     const ingest = new Ingest({
       ...this.opts.ingest,
-      store: this.store, sink, mqttUrl: this.brokerUrl,
-      username: this.cloudCredentials?.username, password: this.cloudCredentials?.password,
+      store: this.store,
+      sink,
+      mqttUrl: this.brokerUrl,
+      username: this.cloudCredentials?.username,
+      password: this.cloudCredentials?.password,
       instanceId: this.opts.instanceId ?? os.hostname(),
       shareGroup: c.MQTT_SHARE_GROUP,
       // Aedes has no $share/: one subscriber per instance there; an external broker is asked
@@ -179,21 +198,41 @@ export class CloudService {
     const tileUrl = typeof web === 'object' && web.tileUrl !== undefined ? web.tileUrl : c.TILE_URL;
     const plugins = [...(this.opts.plugins ?? [])];
     if (web) {
-      plugins.unshift({ plugin: registryWebAppPlugin, options: {
-        registry: this.registry, mode: c.RUONGSO_MODE, adminPassword: c.ADMIN_PASSWORD, reports: facts, clock: this.#clock,
-        missionDb: () => openMissionDb(c, { pgSchema: this.opts.pgSchema }), telemetry: () => this.store,
-        uplink: () => this.ingest, bus, missionFeed,
-        tileUrl, missionCatalogFile: c.MISSION_CATALOG_FILE,
-        onDemoLogins: (_logins: unknown, text: string) => { this.demoLogins = text; },
-      } });
+      plugins.unshift({
+        plugin: registryWebAppPlugin,
+        options: {
+          registry: this.registry,
+          mode: c.RUONGSO_MODE,
+          adminPassword: c.ADMIN_PASSWORD,
+          reports: facts,
+          clock: this.#clock,
+          missionDb: () => openMissionDb(c, { pgSchema: this.opts.pgSchema }),
+          telemetry: () => this.store,
+          uplink: () => this.ingest,
+          bus,
+          missionFeed,
+          tileUrl,
+          missionCatalogFile: c.MISSION_CATALOG_FILE,
+          onDemoLogins: (_logins: unknown, text: string) => {
+            this.demoLogins = text;
+          },
+        },
+      });
     }
-    this.app = await buildApp({
-      registry: this.registry, store: this.store, clock: this.#clock, plugins,
-      scoped: !!web, page: web ? false : this.opts.page,
-      security: { production: c.RUONGSO_MODE === 'production', tileUrl },
-      brokerHealth: () => this.#brokerHealth(),
-      seq: (id) => this.ingest.seqStats(id),
-    }, { log: this.opts.log, trustProxy: c.TRUST_PROXY });
+    this.app = await buildApp(
+      {
+        registry: this.registry,
+        store: this.store,
+        clock: this.#clock,
+        plugins,
+        scoped: !!web,
+        page: web ? false : this.opts.page,
+        security: { production: c.RUONGSO_MODE === 'production', tileUrl },
+        brokerHealth: () => this.#brokerHealth(),
+        seq: (id) => this.ingest.seqStats(id),
+      },
+      { log: this.opts.log, trustProxy: c.TRUST_PROXY },
+    );
     this.#started.push(() => this.app.close());
     try {
       await this.app.listen({ port: c.PORT, host: c.HOST });
@@ -201,14 +240,19 @@ export class CloudService {
       if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw portInUse('PORT', c.PORT);
       throw err;
     }
-    this.log.info({ url: this.webUrl, broker: this.brokerUrl, registry: this.registry.kind, telemetry: this.store.kind }, 'Ruộng Số cloud is up');
+    this.log.info(
+      { url: this.webUrl, broker: this.brokerUrl, registry: this.registry.kind, telemetry: this.store.kind },
+      'Ruộng Số cloud is up',
+    );
   }
 
   #brokerHealth(): ComponentHealth {
     const s = this.ingest.status();
     const kind = this.broker ? 'embedded' : 'external';
     if (this.broker && this.broker.aedes.closed) return { ok: false, kind, detail: 'embedded broker closed' };
-    return s.connected ? { ok: true, kind, detail: this.brokerUrl.replace(/\/\/[^@/]*@/, '//') } : { ok: false, kind, detail: `ingest not connected to ${this.brokerUrl.replace(/\/\/[^@/]*@/, '//')}` };
+    return s.connected
+      ? { ok: true, kind, detail: this.brokerUrl.replace(/\/\/[^@/]*@/, '//') }
+      : { ok: false, kind, detail: `ingest not connected to ${this.brokerUrl.replace(/\/\/[^@/]*@/, '//')}` };
   }
 
   /** Closes everything started, newest first; safe to call twice. */
@@ -227,7 +271,10 @@ export class CloudService {
  * Runs a CloudService until SIGINT/SIGTERM, then stops it (flush, close) and exits.
  * A second signal exits at once.
  */
-export async function runUntilSignal(service: CloudService, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+export async function runUntilSignal(
+  service: CloudService,
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<void> {
   await service.start();
   out.write(`Ruộng Số cloud: ${service.webUrl}  (API docs ${service.webUrl}/docs, broker ${service.brokerUrl})\n`);
   if (service.demoLogins) out.write(`${service.demoLogins}\n`);

@@ -10,7 +10,11 @@ export interface SerialMismatch {
   device: string;
   bus: string;
   /** e.g. { key: 'baud', device: 19200, bus: 9600 } */
-  differences: Array<{ key: 'baud' | 'parity' | 'dataBits' | 'stopBits'; device: number | string; bus: number | string }>;
+  differences: Array<{
+    key: 'baud' | 'parity' | 'dataBits' | 'stopBits';
+    device: number | string;
+    bus: number | string;
+  }>;
 }
 
 export interface CheckResult {
@@ -25,7 +29,12 @@ export interface CheckResult {
 /** Everything start would check, on a file on disk: every problem at once, not the first. */
 export function checkGatewayFile(file: string, env = process.env): CheckResult {
   const abs = path.resolve(file);
-  if (!existsSync(abs)) return { problems: [`gateway config ${abs} does not exist (see examples/gateway.yaml)`], warnings: [], serialMismatches: [] };
+  if (!existsSync(abs))
+    return {
+      problems: [`gateway config ${abs} does not exist (see examples/gateway.yaml)`],
+      warnings: [],
+      serialMismatches: [],
+    };
   let raw: unknown;
   try {
     raw = YAML.parse(readFileSync(abs, 'utf8'));
@@ -35,7 +44,11 @@ export function checkGatewayFile(file: string, env = process.env): CheckResult {
   const schema = GatewayFileSchema.safeParse(raw);
   if (!schema.success) {
     const problems = schema.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    return { problems: [...problems, ...rawHardwareProblems(raw, path.dirname(abs))], warnings: [], serialMismatches: [] };
+    return {
+      problems: [...problems, ...rawHardwareProblems(raw, path.dirname(abs))],
+      warnings: [],
+      serialMismatches: [],
+    };
   }
   return checkGatewayConfig(parseGatewayFile(raw, abs, path.dirname(abs), env));
 }
@@ -43,17 +56,28 @@ export function checkGatewayFile(file: string, env = process.env): CheckResult {
 /** With a file the schema refused, still check the bus URLs and profiles it names, so one run lists all. */
 function rawHardwareProblems(raw: unknown, baseDir: string): string[] {
   const out: string[] = [];
-  const list = (k: string) => (raw && typeof raw === 'object' && Array.isArray((raw as Record<string, unknown>)[k]) ? (raw as Record<string, unknown[]>)[k]! : []);
+  const list = (k: string) =>
+    raw && typeof raw === 'object' && Array.isArray((raw as Record<string, unknown>)[k])
+      ? (raw as Record<string, unknown[]>)[k]!
+      : [];
   list('buses').forEach((b, i) => {
     const url = (b as { url?: unknown })?.url;
     if (typeof url !== 'string') return;
-    try { parseBusUrl(url); } catch (err) { out.push(`buses.${i}.url: ${errorMessage(err)}`); }
+    try {
+      parseBusUrl(url);
+    } catch (err) {
+      out.push(`buses.${i}.url: ${errorMessage(err)}`);
+    }
   });
   list('devices').forEach((d, i) => {
     const profile = (d as { profile?: unknown })?.profile;
     if (typeof profile !== 'string') return;
     const isPath = /[\\/]/.test(profile) || /\.(ya?ml|json)$/i.test(profile);
-    try { loadProfile(isPath ? path.resolve(baseDir, profile) : profile); } catch (err) { out.push(`devices.${i}.profile: ${errorMessage(err)}`); }
+    try {
+      loadProfile(isPath ? path.resolve(baseDir, profile) : profile);
+    } catch (err) {
+      out.push(`devices.${i}.profile: ${errorMessage(err)}`);
+    }
   });
   return out;
 }
@@ -75,7 +99,8 @@ export function checkGatewayConfig(f: GatewayFile): CheckResult {
     try {
       const p = loadProfile(d.profile);
       profiles.set(d.id, p);
-      if (d.poll && p.points.length === 0) problems.push(`devices.${i}: profile ${p.name} has no points to poll; set poll: false for a coil-only board`);
+      if (d.poll && p.points.length === 0)
+        problems.push(`devices.${i}: profile ${p.name} has no points to poll; set poll: false for a coil-only board`);
     } catch (err) {
       problems.push(`devices.${i}.profile: ${errorMessage(err)}`);
     }
@@ -84,7 +109,10 @@ export function checkGatewayConfig(f: GatewayFile): CheckResult {
   f.devices.forEach((d, i) => {
     const unit = `${d.bus}#${d.unitId}`;
     const other = units.get(unit);
-    if (other) problems.push(`devices.${i}.unitId: unit ${d.unitId} on bus ${d.bus} is already device ${other}; two devices on one id corrupt each other's replies`);
+    if (other)
+      problems.push(
+        `devices.${i}.unitId: unit ${d.unitId} on bus ${d.bus} is already device ${other}; two devices on one id corrupt each other's replies`,
+      );
     units.set(unit, d.id);
   });
   problems.push(...coilProblems(f, profiles), ...exemptCoilProblems(f, profiles), ...zoneMetricProblems(f, profiles));
@@ -104,11 +132,15 @@ function coilProblems(f: GatewayFile, profiles: Map<string, DeviceProfile>): str
     const byName = typeof a.coil === 'string' && !/^\d+$/.test(a.coil);
     const coil = byName ? p.coils.find((c) => c.name === a.coil) : p.coils.find((c) => c.address === Number(a.coil));
     if (byName && !coil) {
-      out.push(`actuators.${i}.coil: profile ${p.name} of device ${a.device} has no coil "${String(a.coil)}"; coils: ${p.coils.map((c) => c.name).join(', ') || 'none'}`);
+      out.push(
+        `actuators.${i}.coil: profile ${p.name} of device ${a.device} has no coil "${String(a.coil)}"; coils: ${p.coils.map((c) => c.name).join(', ') || 'none'}`,
+      );
       return;
     }
     if (!byName && p.coils.length > 0 && !coil) {
-      out.push(`actuators.${i}.coil: coil ${String(a.coil)} is not on the board (profile ${p.name} has ${p.coils.map((c) => c.address).join(', ')})`);
+      out.push(
+        `actuators.${i}.coil: coil ${String(a.coil)} is not on the board (profile ${p.name} has ${p.coils.map((c) => c.address).join(', ')})`,
+      );
     }
     const address = coil?.address ?? Number(a.coil);
     const key = `${a.device}#${address}`;
@@ -140,8 +172,15 @@ function exemptCoilProblems(f: GatewayFile, profiles: Map<string, DeviceProfile>
     d.exemptCoils.forEach((e, j) => {
       const coil = p.coils.find((c) => c.name === String(e) || String(c.address) === String(e));
       if (!coil) out.push(`devices.${i}.exemptCoils.${j}: profile ${p.name} has no coil "${String(e)}"`);
-      const a = coil && f.actuators.find((x) => x.device === d.id && (String(x.coil) === coil.name || String(x.coil) === String(coil.address)));
-      if (a) out.push(`devices.${i}.exemptCoils.${j}: coil ${String(e)} drives actuator ${a.id}, which must close at start and stop`);
+      const a =
+        coil &&
+        f.actuators.find(
+          (x) => x.device === d.id && (String(x.coil) === coil.name || String(x.coil) === String(coil.address)),
+        );
+      if (a)
+        out.push(
+          `devices.${i}.exemptCoils.${j}: coil ${String(e)} drives actuator ${a.id}, which must close at start and stop`,
+        );
     });
   });
   return out;
@@ -155,7 +194,9 @@ function zoneMetricProblems(f: GatewayFile, profiles: Map<string, DeviceProfile>
       if (!ref) continue;
       const p = profiles.get(ref.sensor);
       if (p && !p.points.some((pt) => pt.metric === ref.metric)) {
-        out.push(`initialConfig.zones.${i}.sensors.${role}: device ${ref.sensor} (profile ${p.name}) has no metric ${ref.metric}; it has ${p.points.map((pt) => pt.metric).join(', ')}`);
+        out.push(
+          `initialConfig.zones.${i}.sensors.${role}: device ${ref.sensor} (profile ${p.name}) has no metric ${ref.metric}; it has ${p.points.map((pt) => pt.metric).join(', ')}`,
+        );
       }
     }
   });
@@ -164,16 +205,24 @@ function zoneMetricProblems(f: GatewayFile, profiles: Map<string, DeviceProfile>
 
 /** Each RTU device whose profile's factory serial settings differ from its bus. */
 export function serialSettingsMismatches(
-  f: GatewayFile, profiles: Map<string, DeviceProfile>, buses: Map<string, ReturnType<typeof parseBusUrl> | undefined>,
+  f: GatewayFile,
+  profiles: Map<string, DeviceProfile>,
+  buses: Map<string, ReturnType<typeof parseBusUrl> | undefined>,
 ): SerialMismatch[] {
   const out: SerialMismatch[] = [];
   for (const d of f.devices) {
     const bus = buses.get(d.bus);
     const serial = profiles.get(d.id)?.serial;
     if (!bus || bus.kind !== 'rtu' || !serial) continue;
-    const pairs = [['baud', serial.baud, bus.baudRate], ['parity', serial.parity, bus.parity], ['dataBits', serial.dataBits, bus.dataBits],
-      ['stopBits', serial.stopBits, bus.stopBits]] as const;
-    const differences = pairs.filter(([, a, b]) => a !== b).map(([key, device, onBus]) => ({ key, device, bus: onBus }));
+    const pairs = [
+      ['baud', serial.baud, bus.baudRate],
+      ['parity', serial.parity, bus.parity],
+      ['dataBits', serial.dataBits, bus.dataBits],
+      ['stopBits', serial.stopBits, bus.stopBits],
+    ] as const;
+    const differences = pairs
+      .filter(([, a, b]) => a !== b)
+      .map(([key, device, onBus]) => ({ key, device, bus: onBus }));
     if (differences.length) out.push({ device: d.id, bus: d.bus, differences });
   }
   return out;
@@ -188,10 +237,20 @@ export function describeSerialMismatch(m: SerialMismatch): string {
 export function serialMismatchesOf(f: GatewayFile): SerialMismatch[] {
   const profiles = new Map<string, DeviceProfile>();
   for (const d of f.devices) {
-    try { profiles.set(d.id, loadProfile(d.profile)); } catch { /* reported by the check */ }
+    try {
+      profiles.set(d.id, loadProfile(d.profile));
+    } catch {
+      /* reported by the check */
+    }
   }
-  const buses = new Map(f.buses.map((b) => {
-    try { return [b.id, parseBusUrl(b.url)] as const; } catch { return [b.id, undefined] as const; }
-  }));
+  const buses = new Map(
+    f.buses.map((b) => {
+      try {
+        return [b.id, parseBusUrl(b.url)] as const;
+      } catch {
+        return [b.id, undefined] as const;
+      }
+    }),
+  );
   return serialSettingsMismatches(f, profiles, buses);
 }

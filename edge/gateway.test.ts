@@ -14,7 +14,9 @@ class FakeRelays {
   log: string[] = [];
   on = new Map<string, boolean>();
   broken = new Set<string>();
-  ids() { return ['v1', 'p1', 'v2']; }
+  ids() {
+    return ['v1', 'p1', 'v2'];
+  }
   async set(id: string, on: boolean) {
     if (this.broken.has(id)) throw new Error(`relay ${id} does not answer`);
     this.log.push(`${id}:${on}`);
@@ -23,22 +25,37 @@ class FakeRelays {
   async closeAll() {
     for (const id of this.ids()) await this.set(id, false).catch(() => undefined);
     this.log.push('closeAll');
-    const failed = this.ids().filter((i) => this.broken.has(i)).map((id) => ({ id, error: new Error('no answer') }));
+    const failed = this.ids()
+      .filter((i) => this.broken.has(i))
+      .map((id) => ({ id, error: new Error('no answer') }));
     return { closed: this.ids().filter((i) => !this.broken.has(i)), failed };
   }
 }
 
 function fakeUplink() {
   const u = {
-    readings: [] as Reading[], events: [] as { kind: string; reason: string }[], version: -1,
+    readings: [] as Reading[],
+    events: [] as { kind: string; reason: string }[],
+    version: -1,
     config: undefined as undefined | ((c: GatewayConfig) => Promise<unknown>),
     cmd: undefined as undefined | ((c: Command) => Promise<unknown>),
-    start() {}, async stop() {},
-    publishReadings(r: Reading[]) { u.readings.push(...r); },
-    publishEvent(e: { kind: string; reason: string }) { u.events.push(e); },
-    onConfig(h: (c: GatewayConfig) => Promise<unknown>) { u.config = h; },
-    onCommand(h: (c: Command) => Promise<unknown>) { u.cmd = h; },
-    setConfigVersion(v: number) { u.version = v; },
+    start() {},
+    async stop() {},
+    publishReadings(r: Reading[]) {
+      u.readings.push(...r);
+    },
+    publishEvent(e: { kind: string; reason: string }) {
+      u.events.push(e);
+    },
+    onConfig(h: (c: GatewayConfig) => Promise<unknown>) {
+      u.config = h;
+    },
+    onCommand(h: (c: Command) => Promise<unknown>) {
+      u.cmd = h;
+    },
+    setConfigVersion(v: number) {
+      u.version = v;
+    },
   };
   return u;
 }
@@ -51,30 +68,71 @@ afterEach(async () => {
 });
 
 function fileIn(dir: string) {
-  return parseGatewayFile({
-    gatewayId: 'gw-unit', mqtt: { url: 'mqtt://127.0.0.1:1' }, dataDir: dir,
-    buses: [{ id: 'b', url: 'tcp://127.0.0.1:1' }],
-    devices: [{ id: 'wl1', bus: 'b', profile: 'paddy-water-level' }, { id: 'sal1', bus: 'b', unitId: 2, profile: 'intake-salinity' },
-      { id: 'r', bus: 'b', unitId: 4, profile: 'relay-board-8ch', poll: false }],
-    actuators: [{ id: 'v1', kind: 'intake', device: 'r', coil: 4 }, { id: 'p1', kind: 'pump', device: 'r', coil: 6 }, { id: 'v2', device: 'r', coil: 0 }],
-    initialConfig: {
-      version: 1,
-      zones: [{ id: 'z1', mode: 'awd', valves: ['v1'], intakeValve: 'v1', pump: 'p1', awd: {},
-        sensors: { waterLevel: { sensor: 'wl1', metric: 'water_level' }, intakeSalinity: { sensor: 'sal1', metric: 'salinity' } } }],
+  return parseGatewayFile(
+    {
+      gatewayId: 'gw-unit',
+      mqtt: { url: 'mqtt://127.0.0.1:1' },
+      dataDir: dir,
+      buses: [{ id: 'b', url: 'tcp://127.0.0.1:1' }],
+      devices: [
+        { id: 'wl1', bus: 'b', profile: 'paddy-water-level' },
+        { id: 'sal1', bus: 'b', unitId: 2, profile: 'intake-salinity' },
+        { id: 'r', bus: 'b', unitId: 4, profile: 'relay-board-8ch', poll: false },
+      ],
+      actuators: [
+        { id: 'v1', kind: 'intake', device: 'r', coil: 4 },
+        { id: 'p1', kind: 'pump', device: 'r', coil: 6 },
+        { id: 'v2', device: 'r', coil: 0 },
+      ],
+      initialConfig: {
+        version: 1,
+        zones: [
+          {
+            id: 'z1',
+            mode: 'awd',
+            valves: ['v1'],
+            intakeValve: 'v1',
+            pump: 'p1',
+            awd: {},
+            sensors: {
+              waterLevel: { sensor: 'wl1', metric: 'water_level' },
+              intakeSalinity: { sensor: 'sal1', metric: 'salinity' },
+            },
+          },
+        ],
+      },
+      loop: { intervalMs: 60_000 },
     },
-    loop: { intervalMs: 60_000 },
-  }, 'test', dir, {});
+    'test',
+    dir,
+    {},
+  );
 }
 
 type FaultCb = (f: { sensor: string; reason: string; fault: string }) => void;
 
 async function boot(dir = mkdtempSync(path.join(tmpdir(), 'gwu-')), relays = new FakeRelays()) {
   if (!dirs.includes(dir)) dirs.push(dir);
-  const clock = { t: T0, now() { return this.t; } };
+  const clock = {
+    t: T0,
+    now() {
+      return this.t;
+    },
+  };
   const faults: FaultCb[] = [];
   const hardware: Hardware = {
-    sensors: { onReadings: () => () => undefined, onFault: (cb: FaultCb) => { faults.push(cb); return () => undefined; }, start() {}, async stop() {} },
-    actuators: relays, async start() {}, async stop() {},
+    sensors: {
+      onReadings: () => () => undefined,
+      onFault: (cb: FaultCb) => {
+        faults.push(cb);
+        return () => undefined;
+      },
+      start() {},
+      async stop() {},
+    },
+    actuators: relays,
+    async start() {},
+    async stop() {},
   };
   const uplink = fakeUplink();
   const gw = new Gateway(fileIn(dir), { clock, hardware, uplink: uplink as unknown as UplinkPort });
@@ -103,7 +161,11 @@ describe('Gateway', () => {
 
   it('applies a valid cloud config atomically, persists it and prefers it after a restart', async () => {
     const { gw, dir } = await boot();
-    const next = GatewayConfig.parse({ ...gw.config, version: 5, zones: gw.config.zones.map((z) => ({ ...z, mode: 'off' })) });
+    const next = GatewayConfig.parse({
+      ...gw.config,
+      version: 5,
+      zones: gw.config.zones.map((z) => ({ ...z, mode: 'off' })),
+    });
     expect(await gw.applyConfig(next)).toEqual({ status: 'applied' });
     expect(JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')).version).toBe(5);
     expect(existsSync(path.join(dir, 'config.json.tmp'))).toBe(false);
@@ -127,7 +189,11 @@ describe('Gateway', () => {
     relays.log = [];
     const base = { issuedAt: clock.t, expiresAt: clock.t + minutes(5) };
     await uplink.cmd!({ ...base, id: 'c0', kind: 'open', zone: 'z1', minutes: 10 }).then((r) =>
-      expect(r).toEqual({ status: 'rejected', reason: 'blocked: intake salinity unknown, sensor sal1 has no reading yet' }));
+      expect(r).toEqual({
+        status: 'rejected',
+        reason: 'blocked: intake salinity unknown, sensor sal1 has no reading yet',
+      }),
+    );
     const gw = gateways[0]!;
     await gw.tick([level(0, clock.t), salinity(1, clock.t)]);
     expect(await uplink.cmd!({ ...base, id: 'c1', kind: 'open', zone: 'z1', minutes: 10 })).toEqual({ status: 'done' });
@@ -152,7 +218,9 @@ describe('Gateway', () => {
     await gw.tick([level(-16, T0), salinity(1, T0)]);
     await gw.tick([level(-16, T0 + 1000), salinity(1, T0 + 1000)]);
     expect(uplink.events.filter((e) => e.kind === 'alarm')).toHaveLength(1);
-    expect(uplink.events.find((e) => e.kind === 'alarm')?.reason).toMatch(/^could not switch v1 on: relay v1 does not answer/);
+    expect(uplink.events.find((e) => e.kind === 'alarm')?.reason).toMatch(
+      /^could not switch v1 on: relay v1 does not answer/,
+    );
     expect(gw.state.valves.v1?.open).toBe(false);
     expect(relays.on.get('p1')).not.toBe(true); // never a pump against a shut valve
     relays.broken.delete('v1');
@@ -174,9 +242,20 @@ describe('Gateway.command', () => {
   it('says why a refused command was refused, as a code', async () => {
     const { gw, uplink } = await boot();
     await gw.tick([level(-5, T0), salinity(3.4, T0)]);
-    const r = await gw.command({ id: 'c1', kind: 'open', valve: 'v1', minutes: 10, issuedAt: T0, expiresAt: T0 + 60_000 });
+    const r = await gw.command({
+      id: 'c1',
+      kind: 'open',
+      valve: 'v1',
+      minutes: 10,
+      issuedAt: T0,
+      expiresAt: T0 + 60_000,
+    });
     expect(r).toMatchObject({ outcome: 'rejected', code: 'salinity_interlock' });
-    expect(uplink.events.at(-1)).toMatchObject({ kind: 'cmd_rejected', code: 'cmd_refused', data: { cmdId: 'c1', cmdKind: 'open', why: 'salinity_interlock' } });
+    expect(uplink.events.at(-1)).toMatchObject({
+      kind: 'cmd_rejected',
+      code: 'cmd_refused',
+      data: { cmdId: 'c1', cmdKind: 'open', why: 'salinity_interlock' },
+    });
     const late = await gw.command({ id: 'c2', kind: 'stop-all', issuedAt: T0 - 120_000, expiresAt: T0 - 60_000 });
     expect(late).toMatchObject({ outcome: 'expired', code: 'expired' });
   });

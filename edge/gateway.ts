@@ -5,7 +5,17 @@ import { GatewayConfig, type Command, type Reading } from '../protocol/index.js'
 import { log } from '../lib/log.js';
 import { errorMessage } from '../lib/errors.js';
 import { systemClock, type Clock } from '../lib/time.js';
-import { executeCommand, initialState, pumpRules, restoreState, step, type ControlEvent, type LoopOptions, type LoopState, type StepResult } from './control/index.js';
+import {
+  executeCommand,
+  initialState,
+  pumpRules,
+  restoreState,
+  step,
+  type ControlEvent,
+  type LoopOptions,
+  type LoopState,
+  type StepResult,
+} from './control/index.js';
 import { hardwareOf, zonesAgainstHardware, type GatewayFile } from './config.js';
 import { GatewayError } from './errors.js';
 import { modbusHardware, type Hardware } from './hardware.js';
@@ -70,11 +80,16 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
     this.weather = file.weather ? new GatewayWeather(file.weather, file.dataDir, this.clock) : null;
     this.configFile = path.join(file.dataDir, 'config.json');
     this.stateFile = path.join(file.dataDir, 'loop-state.json');
-    this.uplink = opts.uplink === undefined ? createUplink(file, opts.fw ?? 'ruongso-edge/0.1.0', this.clock) : opts.uplink;
+    this.uplink =
+      opts.uplink === undefined ? createUplink(file, opts.fw ?? 'ruongso-edge/0.1.0', this.clock) : opts.uplink;
   }
 
-  get config(): GatewayConfig { return this.cfg; }
-  get state(): LoopState { return this.loop; }
+  get config(): GatewayConfig {
+    return this.cfg;
+  }
+  get state(): LoopState {
+    return this.loop;
+  }
   /** whether the uplink has the broker now; null when the gateway runs without a cloud */
   get uplinkConnected(): boolean | null {
     if (!this.uplink) return null;
@@ -110,8 +125,13 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
     this.watchUnusedSensors();
     this.hw.sensors.start();
     this.weather?.start();
-    this.timer = setInterval(() => { void this.enqueue(() => this.runStep([])); }, this.file.loop.intervalMs);
-    logger.info({ gatewayId: this.file.gatewayId, configVersion: this.cfg.version, zones: this.cfg.zones.length }, 'gateway started');
+    this.timer = setInterval(() => {
+      void this.enqueue(() => this.runStep([]));
+    }, this.file.loop.intervalMs);
+    logger.info(
+      { gatewayId: this.file.gatewayId, configVersion: this.cfg.version, zones: this.cfg.zones.length },
+      'gateway started',
+    );
   }
 
   async stop(): Promise<void> {
@@ -134,13 +154,26 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
   /** `code`: why it was refused (`expired`, `unknown_target`, `not_opened` or the blocking code, e.g. `salinity_interlock`) */
   command(cmd: Command): Promise<{ outcome: 'done' | 'rejected' | 'expired'; reason?: string; code?: string }> {
     return this.enqueue(async () => {
-      const r = executeCommand(this.loop, cmd, this.cfg, this.clock.now(), { ...this.loopOpts, weather: this.weather?.last });
+      const r = executeCommand(this.loop, cmd, this.cfg, this.clock.now(), {
+        ...this.loopOpts,
+        weather: this.weather?.last,
+      });
       await this.commit(r);
       if (r.outcome !== 'done') {
-        this.publishEvent({ ts: this.clock.now(), kind: 'cmd_rejected', code: r.outcome === 'expired' ? 'cmd_expired' : 'cmd_refused', severity: 'info',
-          reason: `command ${cmd.id} ${r.outcome}: ${r.reason ?? ''}`, data: { cmdId: cmd.id, cmdKind: cmd.kind, ...(r.code ? { why: r.code } : {}) } });
+        this.publishEvent({
+          ts: this.clock.now(),
+          kind: 'cmd_rejected',
+          code: r.outcome === 'expired' ? 'cmd_expired' : 'cmd_refused',
+          severity: 'info',
+          reason: `command ${cmd.id} ${r.outcome}: ${r.reason ?? ''}`,
+          data: { cmdId: cmd.id, cmdKind: cmd.kind, ...(r.code ? { why: r.code } : {}) },
+        });
       }
-      return { outcome: r.outcome, ...(r.reason ? { reason: r.reason } : {}), ...(r.outcome !== 'done' && r.code ? { code: r.code } : {}) };
+      return {
+        outcome: r.outcome,
+        ...(r.reason ? { reason: r.reason } : {}),
+        ...(r.outcome !== 'done' && r.code ? { code: r.code } : {}),
+      };
     });
   }
 
@@ -153,17 +186,27 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
         : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
       const now = this.clock.now();
       if (!parsed.success || reasons.length) {
-        this.publishEvent({ ts: now, kind: 'config_rejected', code: parsed.success ? 'config_hardware_mismatch' : 'config_invalid', severity: 'warning',
+        this.publishEvent({
+          ts: now,
+          kind: 'config_rejected',
+          code: parsed.success ? 'config_hardware_mismatch' : 'config_invalid',
+          severity: 'warning',
           reason: `config v${cfg.version} rejected, v${this.cfg.version} stays: ${reasons.join('; ')}`.slice(0, 500),
-          data: { version: cfg.version, runningVersion: this.cfg.version, problems: reasons.length } });
+          data: { version: cfg.version, runningVersion: this.cfg.version, problems: reasons.length },
+        });
         return { status: 'rejected', reasons };
       }
       writeJsonAtomic(this.configFile, parsed.data);
       const old = this.cfg.version;
       this.cfg = parsed.data;
-      this.publishEvent({ ts: now, kind: 'config_applied', code: 'config_applied', severity: 'info',
+      this.publishEvent({
+        ts: now,
+        kind: 'config_applied',
+        code: 'config_applied',
+        severity: 'info',
         reason: `config v${parsed.data.version} applied (was v${old}): ${parsed.data.zones.length} zones`,
-        data: { version: parsed.data.version, previousVersion: old, zones: parsed.data.zones.length } });
+        data: { version: parsed.data.version, previousVersion: old, zones: parsed.data.zones.length },
+      });
       await this.runStep([]);
       return { status: 'applied' };
     });
@@ -201,7 +244,11 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
     try {
       await this.retryCloses();
       const now = this.clock.now();
-      const open = new Set(Object.entries(this.loop.valves).filter(([, v]) => v.open).map(([id]) => id));
+      const open = new Set(
+        Object.entries(this.loop.valves)
+          .filter(([, v]) => v.open)
+          .map(([id]) => id),
+      );
       const weather = this.weather?.advance(readings, open, this.cfg, now);
       const r = step(this.loop, readings, this.cfg, now, { ...this.loopOpts, weather });
       this.counters.steps++;
@@ -215,7 +262,13 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
     } catch (err) {
       // a bug must never leave water running: everything off, state reset to closed
       logger.error({ err }, 'control step failed; closing every actuator');
-      this.publishEvent({ ts: this.clock.now(), kind: 'alarm', code: 'loop_error', severity: 'critical', reason: `control loop error, every valve closed: ${errorMessage(err)}`.slice(0, 500) });
+      this.publishEvent({
+        ts: this.clock.now(),
+        kind: 'alarm',
+        code: 'loop_error',
+        severity: 'critical',
+        reason: `control loop error, every valve closed: ${errorMessage(err)}`.slice(0, 500),
+      });
       await this.closeEverything('loop error');
       this.loop = restoreState(this.loop, this.clock.now());
     }
@@ -242,7 +295,11 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
       this.publishEvent(e);
     }
     if (switched.length) {
-      try { this.uplink?.publishReadings(switched); } catch (err) { logger.warn({ err: errorMessage(err) }, 'actuator states not queued'); }
+      try {
+        this.uplink?.publishReadings(switched);
+      } catch (err) {
+        logger.warn({ err: errorMessage(err) }, 'actuator states not queued');
+      }
     }
     this.emit('step', r);
     this.persistState(r.commands.length > 0 || r.events.length > 0);
@@ -269,8 +326,15 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
       }
       if (!this.failing.has(id)) {
         this.failing.add(id);
-        this.publishEvent({ ts: this.clock.now(), kind: 'alarm', code: on ? 'relay_open_failed' : 'relay_close_failed', valve: id, severity: 'critical',
-          reason: `could not switch ${id} ${on ? 'on' : 'off'}: ${errorMessage(err)}`.slice(0, 500), data: { actuator: id, on } });
+        this.publishEvent({
+          ts: this.clock.now(),
+          kind: 'alarm',
+          code: on ? 'relay_open_failed' : 'relay_close_failed',
+          valve: id,
+          severity: 'critical',
+          reason: `could not switch ${id} ${on ? 'on' : 'off'}: ${errorMessage(err)}`.slice(0, 500),
+          data: { actuator: id, on },
+        });
       }
       return false;
     }
@@ -291,19 +355,36 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
     const offs = [
       this.hw.sensors.onFault?.((f) => {
         if (!used().has(f.sensor)) {
-          this.publishEvent({ ts: this.clock.now(), kind: 'sensor_fault', code: 'device_fault', sensor: f.sensor, severity: 'warning',
-            reason: `sensor fault: ${f.reason}`.slice(0, 500), data: { sensor: f.sensor, fault: f.fault } });
+          this.publishEvent({
+            ts: this.clock.now(),
+            kind: 'sensor_fault',
+            code: 'device_fault',
+            sensor: f.sensor,
+            severity: 'warning',
+            reason: `sensor fault: ${f.reason}`.slice(0, 500),
+            data: { sensor: f.sensor, fault: f.fault },
+          });
         }
       }),
       this.hw.sensors.onRecovered?.((r) => {
         if (!used().has(r.sensor)) {
-          this.publishEvent({ ts: this.clock.now(), kind: 'sensor_recovered', code: 'device_recovered', sensor: r.sensor, severity: 'info',
-            reason: `sensor recovered: ${r.sensor} answers again after ${Math.round(r.downMs / 1000)} s`, data: { sensor: r.sensor, downSeconds: Math.round(r.downMs / 1000) } });
+          this.publishEvent({
+            ts: this.clock.now(),
+            kind: 'sensor_recovered',
+            code: 'device_recovered',
+            sensor: r.sensor,
+            severity: 'info',
+            reason: `sensor recovered: ${r.sensor} answers again after ${Math.round(r.downMs / 1000)} s`,
+            data: { sensor: r.sensor, downSeconds: Math.round(r.downMs / 1000) },
+          });
         }
       }),
     ];
     const prev = this.unsubscribe;
-    this.unsubscribe = () => { prev?.(); for (const off of offs) off?.(); };
+    this.unsubscribe = () => {
+      prev?.();
+      for (const off of offs) off?.();
+    };
   }
 
   private async retryCloses(): Promise<void> {
@@ -313,14 +394,27 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
   private async closeEverything(why: string): Promise<void> {
     const { failed, sparesFailed = [] } = await this.hw.actuators.closeAll();
     for (const coil of sparesFailed) {
-      this.publishEvent({ ts: this.clock.now(), kind: 'alarm', code: 'spare_coil_close_failed', severity: 'warning',
-        reason: `${why}: relay ${coil} (no actuator) could not be switched off`, data: { coil, when: why } });
+      this.publishEvent({
+        ts: this.clock.now(),
+        kind: 'alarm',
+        code: 'spare_coil_close_failed',
+        severity: 'warning',
+        reason: `${why}: relay ${coil} (no actuator) could not be switched off`,
+        data: { coil, when: why },
+      });
     }
     for (const f of failed) {
       this.retryClose.add(f.id);
       this.failing.add(f.id);
-      this.publishEvent({ ts: this.clock.now(), kind: 'alarm', code: 'relay_close_failed', valve: f.id, severity: 'critical',
-        reason: `${why}: could not close ${f.id}: ${errorMessage(f.error)}`.slice(0, 500), data: { actuator: f.id, on: false, when: why } });
+      this.publishEvent({
+        ts: this.clock.now(),
+        kind: 'alarm',
+        code: 'relay_close_failed',
+        valve: f.id,
+        severity: 'critical',
+        reason: `${why}: could not close ${f.id}: ${errorMessage(f.error)}`.slice(0, 500),
+        data: { actuator: f.id, on: false, when: why },
+      });
     }
   }
 
@@ -328,16 +422,37 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
   private reportSerialMismatches(): void {
     for (const m of serialMismatchesOf(this.file)) {
       const reason = describeSerialMismatch(m);
-      logger.warn({ device: m.device, bus: m.bus, differences: m.differences }, 'serial settings differ from the profile');
+      logger.warn(
+        { device: m.device, bus: m.bus, differences: m.differences },
+        'serial settings differ from the profile',
+      );
       const data: Record<string, string | number> = { device: m.device, bus: m.bus };
-      for (const d of m.differences) { data[`${d.key}Device`] = d.device; data[`${d.key}Bus`] = d.bus; }
-      this.publishEvent({ ts: this.clock.now(), kind: 'alarm', code: 'serial_mismatch', sensor: m.device, severity: 'warning', reason: reason.slice(0, 500), data });
+      for (const d of m.differences) {
+        data[`${d.key}Device`] = d.device;
+        data[`${d.key}Bus`] = d.bus;
+      }
+      this.publishEvent({
+        ts: this.clock.now(),
+        kind: 'alarm',
+        code: 'serial_mismatch',
+        sensor: m.device,
+        severity: 'warning',
+        reason: reason.slice(0, 500),
+        data,
+      });
     }
   }
 
   private actuatorReading(id: string, on: boolean): Reading {
     const pump = this.file.actuators.find((a) => a.id === id)?.kind === 'pump';
-    return { sensor: id, metric: pump ? 'pump_on' : 'valve_open', value: on ? 1 : 0, unit: 'bool', ts: this.clock.now(), quality: 'good' };
+    return {
+      sensor: id,
+      metric: pump ? 'pump_on' : 'valve_open',
+      value: on ? 1 : 0,
+      unit: 'bool',
+      ts: this.clock.now(),
+      quality: 'good',
+    };
   }
 
   private publishEvent(e: ControlEvent): void {
@@ -358,10 +473,13 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
       const raw = readJson(this.configFile);
       if (raw !== undefined) saved = GatewayConfig.parse(raw);
     } catch (err) {
-      logger.error({ err: errorMessage(err), file: this.configFile }, 'saved config unreadable; using the initial config');
+      logger.error(
+        { err: errorMessage(err), file: this.configFile },
+        'saved config unreadable; using the initial config',
+      );
     }
     const usable = saved && zonesAgainstHardware(saved, hardwareOf(this.file)).length === 0 ? saved : undefined;
-    this.cfg = usable && usable.version >= (initial?.version ?? 0) ? usable : initial ?? NO_ZONES;
+    this.cfg = usable && usable.version >= (initial?.version ?? 0) ? usable : (initial ?? NO_ZONES);
   }
 
   private loadState(): void {
@@ -369,7 +487,10 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
       const raw = readJson(this.stateFile) as LoopState | undefined;
       if (raw && typeof raw === 'object' && raw.valves && raw.latest) this.loop = restoreState(raw, this.clock.now());
     } catch (err) {
-      logger.error({ err: errorMessage(err), file: this.stateFile }, 'saved loop state unreadable; starting fresh (all closed)');
+      logger.error(
+        { err: errorMessage(err), file: this.stateFile },
+        'saved loop state unreadable; starting fresh (all closed)',
+      );
     }
   }
 

@@ -1,4 +1,11 @@
-import { DevicePoller, ModbusBus, RelayBoard, loadProfile, type ActuatorConfig, type BoardCoils } from './modbus/index.js';
+import {
+  DevicePoller,
+  ModbusBus,
+  RelayBoard,
+  loadProfile,
+  type ActuatorConfig,
+  type BoardCoils,
+} from './modbus/index.js';
 import type { Reading } from '../protocol/index.js';
 import type { Clock } from '../lib/time.js';
 import type { GatewayFile } from './config.js';
@@ -30,15 +37,30 @@ export interface Hardware {
 
 /** Buses, the poller and the relay board of a gateway file, built on edge/modbus. */
 export function modbusHardware(file: GatewayFile, clock?: Clock): Hardware {
-  const buses = new Map(file.buses.map((b) => [b.id, new ModbusBus({
-    url: b.url, name: b.id, timeoutMs: b.timeoutMs, retries: b.retries, ...(clock ? { clock } : {}),
-  })]));
+  const buses = new Map(
+    file.buses.map((b) => [
+      b.id,
+      new ModbusBus({
+        url: b.url,
+        name: b.id,
+        timeoutMs: b.timeoutMs,
+        retries: b.retries,
+        ...(clock ? { clock } : {}),
+      }),
+    ]),
+  );
   const devices = new Map(file.devices.map((d) => [d.id, d]));
   const poller = new DevicePoller({
     buses,
-    devices: file.devices.filter((d) => d.poll).map((d) => ({
-      id: d.id, bus: d.bus, unitId: d.unitId, profile: d.profile, ...(d.pollSeconds ? { pollSeconds: d.pollSeconds } : {}),
-    })),
+    devices: file.devices
+      .filter((d) => d.poll)
+      .map((d) => ({
+        id: d.id,
+        bus: d.bus,
+        unitId: d.unitId,
+        profile: d.profile,
+        ...(d.pollSeconds ? { pollSeconds: d.pollSeconds } : {}),
+      })),
     ...(clock ? { clock } : {}),
   });
   const board = new RelayBoard({
@@ -59,8 +81,12 @@ export function modbusHardware(file: GatewayFile, clock?: Clock): Hardware {
       stop: () => poller.stop(),
     },
     actuators: board,
-    start: async () => { await Promise.all([...buses.values()].map((b) => b.start())); },
-    stop: async () => { await Promise.all([...buses.values()].map((b) => b.stop())); },
+    start: async () => {
+      await Promise.all([...buses.values()].map((b) => b.start()));
+    },
+    stop: async () => {
+      await Promise.all([...buses.values()].map((b) => b.stop()));
+    },
   };
 }
 
@@ -74,6 +100,8 @@ export function boardsOf(file: GatewayFile): BoardCoils[] {
     if (coils.length === 0) return [];
     const exempt = new Set(d.exemptCoils.map(String));
     const kept = coils.filter((c) => !exempt.has(c.name) && !exempt.has(String(c.address)));
-    return [{ device: d.id, bus: d.bus, unitId: d.unitId, coils: kept.map((c) => ({ address: c.address, kind: c.kind })) }];
+    return [
+      { device: d.id, bus: d.bus, unitId: d.unitId, coils: kept.map((c) => ({ address: c.address, kind: c.kind })) },
+    ];
   });
 }

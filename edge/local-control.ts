@@ -26,16 +26,29 @@ export interface LocalControlTarget {
 
 const Target = { zone: Id.optional(), valve: Id.optional() };
 /** A person's command on site: ids, times and expiry are filled in here. */
-export const LocalCommandRequest = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('open'), ...Target, minutes: z.number().positive().max(24 * 60) }).strict(),
-  z.object({ kind: z.literal('close'), ...Target }).strict(),
-  z.object({ kind: z.literal('stop-all') }).strict(),
-  // no zone and no valve: every valve's hold ends
-  z.object({ kind: z.literal('resume'), ...Target }).strict(),
-]).superRefine((c, ctx) => {
-  if (c.kind !== 'stop-all' && c.kind !== 'resume' && !c.zone && !c.valve) ctx.addIssue({ code: 'custom', path: ['zone'], message: `${c.kind} needs a zone or a valve` });
-  if (c.kind !== 'stop-all' && c.zone && c.valve) ctx.addIssue({ code: 'custom', path: ['valve'], message: 'give a zone or a valve, not both' });
-});
+export const LocalCommandRequest = z
+  .discriminatedUnion('kind', [
+    z
+      .object({
+        kind: z.literal('open'),
+        ...Target,
+        minutes: z
+          .number()
+          .positive()
+          .max(24 * 60),
+      })
+      .strict(),
+    z.object({ kind: z.literal('close'), ...Target }).strict(),
+    z.object({ kind: z.literal('stop-all') }).strict(),
+    // no zone and no valve: every valve's hold ends
+    z.object({ kind: z.literal('resume'), ...Target }).strict(),
+  ])
+  .superRefine((c, ctx) => {
+    if (c.kind !== 'stop-all' && c.kind !== 'resume' && !c.zone && !c.valve)
+      ctx.addIssue({ code: 'custom', path: ['zone'], message: `${c.kind} needs a zone or a valve` });
+    if (c.kind !== 'stop-all' && c.zone && c.valve)
+      ctx.addIssue({ code: 'custom', path: ['valve'], message: 'give a zone or a valve, not both' });
+  });
 export type LocalCommandRequest = z.infer<typeof LocalCommandRequest>;
 
 export interface LocalStatus {
@@ -48,7 +61,11 @@ export interface LocalStatus {
   pumpsOn: string[];
 }
 
-export interface LocalControlOptions { host: string; port: number; clock?: Clock }
+export interface LocalControlOptions {
+  host: string;
+  port: number;
+  clock?: Clock;
+}
 
 // a local command is executed at once; the expiry only guards against a queue stalled behind a slow relay
 const LOCAL_EXPIRY_MS = 60_000;
@@ -61,11 +78,17 @@ export function statusOf(gw: LocalControlTarget): LocalStatus {
     configVersion: gw.config.version,
     uplinkConnected: gw.uplinkConnected,
     zones: gw.config.zones.map((z) => ({
-      id: z.id, ...(z.name ? { name: z.name } : {}), mode: z.mode,
+      id: z.id,
+      ...(z.name ? { name: z.name } : {}),
+      mode: z.mode,
       valves: z.valves.map((v) => ({ id: v, open: s.valves[v]?.open ?? false, since: s.valves[v]?.since ?? null })),
     })),
-    valvesOpen: Object.entries(s.valves).filter(([, v]) => v.open).map(([id]) => id),
-    pumpsOn: Object.entries(s.pumps).filter(([, p]) => p.on).map(([id]) => id),
+    valvesOpen: Object.entries(s.valves)
+      .filter(([, v]) => v.open)
+      .map(([id]) => id),
+    pumpsOn: Object.entries(s.pumps)
+      .filter(([, p]) => p.on)
+      .map(([id]) => id),
   };
 }
 
@@ -79,16 +102,28 @@ export class LocalControl {
   private server: Server | undefined;
   private readonly clock: Clock;
 
-  constructor(private readonly gw: LocalControlTarget, private readonly opts: LocalControlOptions) {
+  constructor(
+    private readonly gw: LocalControlTarget,
+    private readonly opts: LocalControlOptions,
+  ) {
     this.clock = opts.clock ?? systemClock;
   }
 
   /** Listens; rejects with LOCAL_CONTROL_LISTEN (e.g. the port is taken). */
   async start(): Promise<string> {
-    const server = createServer((req, res) => { void this.handle(req, res); });
+    const server = createServer((req, res) => {
+      void this.handle(req, res);
+    });
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (err) => reject(new LocalControlError('LOCAL_CONTROL_LISTEN',
-        `local control cannot listen on ${this.opts.host}:${this.opts.port}: ${errorMessage(err)} (set local.port in the gateway file, or local: false)`, { cause: err })));
+      server.once('error', (err) =>
+        reject(
+          new LocalControlError(
+            'LOCAL_CONTROL_LISTEN',
+            `local control cannot listen on ${this.opts.host}:${this.opts.port}: ${errorMessage(err)} (set local.port in the gateway file, or local: false)`,
+            { cause: err },
+          ),
+        ),
+      );
       server.listen(this.opts.port, this.opts.host, () => resolve());
     });
     this.server = server;
@@ -115,7 +150,8 @@ export class LocalControl {
       const route = `${req.method} ${new URL(req.url ?? '/', 'http://local').pathname}`;
       if (route === 'GET /status') return reply(res, 200, statusOf(this.gw));
       if (route === 'POST /cmd') return await this.onCommand(req, res);
-      if (route.endsWith(' /status') || route.endsWith(' /cmd')) return reply(res, 405, { error: `${req.method} not allowed here: GET /status, POST /cmd` });
+      if (route.endsWith(' /status') || route.endsWith(' /cmd'))
+        return reply(res, 405, { error: `${req.method} not allowed here: GET /status, POST /cmd` });
       return reply(res, 404, { error: 'not found: GET /status, POST /cmd' });
     } catch (err) {
       logger.error({ err: errorMessage(err) }, 'local request failed');
@@ -135,10 +171,18 @@ export class LocalControl {
     const parsed = LocalCommandRequest.safeParse(raw);
     if (!parsed.success) {
       const why = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
-      return reply(res, 400, { error: `bad command: ${why}. Expected {kind:"open", zone|valve, minutes} | {kind:"close", zone|valve} | {kind:"stop-all"} | {kind:"resume", zone|valve?}` });
+      return reply(res, 400, {
+        error: `bad command: ${why}. Expected {kind:"open", zone|valve, minutes} | {kind:"close", zone|valve} | {kind:"stop-all"} | {kind:"resume", zone|valve?}`,
+      });
     }
     const now = this.clock.now();
-    const cmd = { ...parsed.data, id: `local-${randomUUID()}`, issuedAt: now, expiresAt: now + LOCAL_EXPIRY_MS, by: 'local' } as Command;
+    const cmd = {
+      ...parsed.data,
+      id: `local-${randomUUID()}`,
+      issuedAt: now,
+      expiresAt: now + LOCAL_EXPIRY_MS,
+      by: 'local',
+    } as Command;
     const r = await this.gw.command(cmd);
     logger.info({ cmdId: cmd.id, kind: cmd.kind, outcome: r.outcome, reason: r.reason }, 'local command');
     reply(res, r.outcome === 'done' ? 200 : 409, { id: cmd.id, ...r });
@@ -165,20 +209,33 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
 export type LocalReply = { status: number; body: Record<string, unknown> };
 
 /** Client side, for `ruongso gateway cmd|status`: one request to a local endpoint. */
-export async function localRequest(url: string, method: 'GET' | 'POST', pathName: string, body?: unknown): Promise<LocalReply> {
+export async function localRequest(
+  url: string,
+  method: 'GET' | 'POST',
+  pathName: string,
+  body?: unknown,
+): Promise<LocalReply> {
   let res: Response;
   try {
     res = await fetch(new URL(pathName, url), {
-      method, signal: AbortSignal.timeout(15_000),
+      method,
+      signal: AbortSignal.timeout(15_000),
       ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
     });
   } catch (err) {
     const cause = (err as { cause?: unknown }).cause ?? err;
-    throw new LocalControlError('LOCAL_CONTROL_UNREACHABLE',
-      `no gateway answers at ${url}: ${errorMessage(cause)} (is \`ruongso gateway --config FILE\` running, with local control on that port?)`, { cause: err });
+    throw new LocalControlError(
+      'LOCAL_CONTROL_UNREACHABLE',
+      `no gateway answers at ${url}: ${errorMessage(cause)} (is \`ruongso gateway --config FILE\` running, with local control on that port?)`,
+      { cause: err },
+    );
   }
   const text = await res.text();
   let parsed: Record<string, unknown>;
-  try { parsed = JSON.parse(text) as Record<string, unknown>; } catch { parsed = { error: text.slice(0, 500) }; }
+  try {
+    parsed = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    parsed = { error: text.slice(0, 500) };
+  }
   return { status: res.status, body: parsed };
 }

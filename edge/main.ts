@@ -27,10 +27,16 @@ function withProfilePaths(file: GatewayFile, bundleUrl: string): GatewayFile {
   if (existsSync(PROFILES_DIR)) return file;
   const dir = fileURLToPath(new URL('../edge/profiles/', bundleUrl));
   const isPath = (p: string) => /[\\/]/.test(p) || /\.(ya?ml|json)$/i.test(p);
-  return { ...file, devices: file.devices.map((d) => (isPath(d.profile) ? d : { ...d, profile: path.join(dir, `${d.profile}.yaml`) })) };
+  return {
+    ...file,
+    devices: file.devices.map((d) => (isPath(d.profile) ? d : { ...d, profile: path.join(dir, `${d.profile}.yaml`) })),
+  };
 }
 
-export interface RunOptions { out?: NodeJS.WritableStream; err?: NodeJS.WritableStream }
+export interface RunOptions {
+  out?: NodeJS.WritableStream;
+  err?: NodeJS.WritableStream;
+}
 
 /** Starts the gateway and its local control endpoint; closes every valve and exits on a signal or a crash. */
 export async function runGateway(configFile: string, opts: RunOptions = {}): Promise<never> {
@@ -40,7 +46,10 @@ export async function runGateway(configFile: string, opts: RunOptions = {}): Pro
   // the same checks as `ruongso gateway --check`: a file that cannot run is refused whole, with every problem
   const check = checkGatewayConfig(file);
   if (check.problems.length) {
-    throw new GatewayError('GATEWAY_CONFIG_INVALID', `${configFile}: ${check.problems.length} problem(s):\n  ${check.problems.join('\n  ')}`);
+    throw new GatewayError(
+      'GATEWAY_CONFIG_INVALID',
+      `${configFile}: ${check.problems.length} problem(s):\n  ${check.problems.join('\n  ')}`,
+    );
   }
   for (const w of check.warnings) logger.warn({ file: configFile }, w);
   const gw = new Gateway(file);
@@ -49,31 +58,49 @@ export async function runGateway(configFile: string, opts: RunOptions = {}): Pro
   // valves fail closed: on a signal and on anything unexpected, close all before exiting
   let stopping: Promise<void> | undefined;
   const stop = (code: number) => {
-    stopping ??= Promise.resolve(local?.stop()).catch(() => undefined)
-      .then(() => gw.stop()).catch(() => undefined).finally(() => process.exit(code));
+    stopping ??= Promise.resolve(local?.stop())
+      .catch(() => undefined)
+      .then(() => gw.stop())
+      .catch(() => undefined)
+      .finally(() => process.exit(code));
     return stopping;
   };
   process.once('SIGINT', () => void stop(0));
   process.once('SIGTERM', () => void stop(0));
-  process.once('uncaughtException', (err) => { errOut.write(`ruongso gateway: ${err.stack ?? err}\n`); void stop(1); });
-  process.once('unhandledRejection', (err) => { errOut.write(`ruongso gateway: ${String(err)}\n`); void stop(1); });
+  process.once('uncaughtException', (err) => {
+    errOut.write(`ruongso gateway: ${err.stack ?? err}\n`);
+    void stop(1);
+  });
+  process.once('unhandledRejection', (err) => {
+    errOut.write(`ruongso gateway: ${String(err)}\n`);
+    void stop(1);
+  });
   await gw.start();
   out.write(`gateway ${file.gatewayId} running config v${gw.config.version}; Ctrl-C closes every valve and stops\n`);
   if (local) {
     // a convenience for people on site: the irrigation loop must run even when the port is taken
     await local.start().then(
       (url) => out.write(`local control on ${url} (ruongso gateway cmd … --url ${url})\n`),
-      (err) => { logger.error({ err: errorMessage(err) }, 'local control not started'); errOut.write(`ruongso gateway: ${errorMessage(err)}\n`); },
+      (err) => {
+        logger.error({ err: errorMessage(err) }, 'local control not started');
+        errOut.write(`ruongso gateway: ${errorMessage(err)}\n`);
+      },
     );
   }
-  return new Promise<never>(() => { /* runs until a signal */ });
+  return new Promise<never>(() => {
+    /* runs until a signal */
+  });
 }
 
 const isEntry = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
 if (isEntry) {
-  const { values } = parseArgs({ options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({
+    options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+  });
   if (values.help || !values.config) {
-    (values.help ? process.stdout : process.stderr).write('usage: MALLOC_ARENA_MAX=2 node --max-semi-space-size=1 --lite-mode dist/gateway.mjs --config FILE\n');
+    (values.help ? process.stdout : process.stderr).write(
+      'usage: MALLOC_ARENA_MAX=2 node --max-semi-space-size=1 --lite-mode dist/gateway.mjs --config FILE\n',
+    );
     process.exit(values.help ? 0 : 2);
   }
   await runGateway(values.config).catch((err: unknown) => {

@@ -18,13 +18,15 @@ export interface UplinkPort {
 
 /** The sensors and actuators this gateway has, sent with its birth so the cloud can offer them. */
 export function inventoryOf(file: GatewayFile) {
-  const sensors = file.devices.filter((d) => d.poll).flatMap((d) => {
-    try {
-      return loadProfile(d.profile).points.map((p) => ({ sensor: d.id, metric: p.metric, unit: p.unit }));
-    } catch {
-      return [];
-    }
-  });
+  const sensors = file.devices
+    .filter((d) => d.poll)
+    .flatMap((d) => {
+      try {
+        return loadProfile(d.profile).points.map((p) => ({ sensor: d.id, metric: p.metric, unit: p.unit }));
+      } catch {
+        return [];
+      }
+    });
   return { sensors, valves: file.actuators.map((a) => ({ valve: a.id, kind: a.kind })) };
 }
 

@@ -8,12 +8,19 @@ const env = (name) => (process.env[name] || '').trim() || undefined;
 
 function required(name, hint) {
   const v = env(name);
-  if (!v && production) throw new Error(`${name} is not set: ${hint}. Node-RED refuses to start in production without it.`);
+  if (!v && production)
+    throw new Error(`${name} is not set: ${hint}. Node-RED refuses to start in production without it.`);
   return v;
 }
 
-const adminHash = required('NODE_RED_ADMIN_HASH', 'set a bcrypt hash of the admin password (`npx node-red admin hash-pw`)');
-const credentialSecret = required('NODE_RED_CREDENTIAL_SECRET', 'set a long random string; it encrypts the broker password in flows_cred.json');
+const adminHash = required(
+  'NODE_RED_ADMIN_HASH',
+  'set a bcrypt hash of the admin password (`npx node-red admin hash-pw`)',
+);
+const credentialSecret = required(
+  'NODE_RED_CREDENTIAL_SECRET',
+  'set a long random string; it encrypts the broker password in flows_cred.json',
+);
 
 // Flows live in userDir (a volume) so editor deploys survive restarts; the shipped flows seed it once.
 const userDir = env('NODE_RED_USER_DIR') || '/data';
@@ -31,9 +38,9 @@ module.exports = {
 
   adminAuth: adminHash
     ? {
-      type: 'credentials',
-      users: [{ username: env('NODE_RED_ADMIN_USER') || 'admin', password: adminHash, permissions: '*' }],
-    }
+        type: 'credentials',
+        users: [{ username: env('NODE_RED_ADMIN_USER') || 'admin', password: adminHash, permissions: '*' }],
+      }
     : undefined,
   // the HTTP-in endpoints of the flows (none shipped today) and the dashboard sit behind the same login
   httpNodeAuth: adminHash ? { user: env('NODE_RED_ADMIN_USER') || 'admin', pass: adminHash } : undefined,
@@ -41,7 +48,11 @@ module.exports = {
   // no calls home, no npm installs from the editor or function nodes
   diagnostics: { enabled: false, ui: false },
   telemetry: { enabled: false, updateNotification: false },
-  externalModules: { autoInstall: false, palette: { allowInstall: false, allowUpload: false }, modules: { allowInstall: false } },
+  externalModules: {
+    autoInstall: false,
+    palette: { allowInstall: false, allowUpload: false },
+    modules: { allowInstall: false },
+  },
   functionExternalModules: false,
   editorTheme: { projects: { enabled: false }, tours: false, palette: { catalogues: [] } },
 

@@ -16,17 +16,24 @@ describe('backoffDelay', () => {
   });
 
   it('keeps full jitter within [minMs, cap] and equal jitter within [cap/2, cap]', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 0, max: 100_000 }), fc.double({ min: 0, max: 0.999999, noNaN: true }),
-      (attempt, minMs, extra, r) => {
-        const o = { minMs, maxMs: minMs + extra, random: () => r };
-        const cap = backoffDelay(attempt, o);
-        const full = backoffDelay(attempt, { ...o, jitter: 'full' });
-        const equal = backoffDelay(attempt, { ...o, jitter: 'equal' });
-        expect(full).toBeGreaterThanOrEqual(minMs);
-        expect(full).toBeLessThanOrEqual(cap);
-        expect(equal).toBeGreaterThanOrEqual(Math.floor(cap / 2));
-        expect(equal).toBeLessThanOrEqual(cap);
-      }));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 0, max: 5000 }),
+        fc.integer({ min: 0, max: 100_000 }),
+        fc.double({ min: 0, max: 0.999999, noNaN: true }),
+        (attempt, minMs, extra, r) => {
+          const o = { minMs, maxMs: minMs + extra, random: () => r };
+          const cap = backoffDelay(attempt, o);
+          const full = backoffDelay(attempt, { ...o, jitter: 'full' });
+          const equal = backoffDelay(attempt, { ...o, jitter: 'equal' });
+          expect(full).toBeGreaterThanOrEqual(minMs);
+          expect(full).toBeLessThanOrEqual(cap);
+          expect(equal).toBeGreaterThanOrEqual(Math.floor(cap / 2));
+          expect(equal).toBeLessThanOrEqual(cap);
+        },
+      ),
+    );
     expect(backoffDelay(3, { minMs: 100, maxMs: 10_000, jitter: 'full', random: () => 0.5 })).toBe(450);
   });
 

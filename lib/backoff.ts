@@ -24,7 +24,8 @@ const MAX_EXPONENT = 64;
 
 export function backoffDelay(attempt: number, opts: BackoffOptions): number {
   const { minMs, maxMs, factor = 2, jitter = 'none', random = Math.random } = opts;
-  if (!(minMs >= 0) || !(maxMs >= minMs) || !(factor >= 1)) throw new RangeError(`backoff needs 0 ≤ minMs ≤ maxMs and factor ≥ 1 (got ${minMs}, ${maxMs}, ${factor})`);
+  if (!(minMs >= 0) || !(maxMs >= minMs) || !(factor >= 1))
+    throw new RangeError(`backoff needs 0 ≤ minMs ≤ maxMs and factor ≥ 1 (got ${minMs}, ${maxMs}, ${factor})`);
   const n = Math.max(0, Math.min(Math.floor(attempt), MAX_EXPONENT));
   const cap = Math.min(maxMs, minMs * factor ** n);
   if (jitter === 'full') return Math.round(minMs + (cap - minMs) * random());
@@ -40,10 +41,16 @@ export class Backoff {
   }
 
   /** retries so far since the last reset */
-  get attempt(): number { return this.#attempt; }
+  get attempt(): number {
+    return this.#attempt;
+  }
 
   /** the wait before the next try; counts one more attempt */
-  next(): number { return backoffDelay(this.#attempt++, this.opts); }
+  next(): number {
+    return backoffDelay(this.#attempt++, this.opts);
+  }
 
-  reset(): void { this.#attempt = 0; }
+  reset(): void {
+    this.#attempt = 0;
+  }
 }

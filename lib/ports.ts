@@ -18,7 +18,9 @@ export function canListen(port: number, host = '0.0.0.0'): Promise<boolean> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
-    srv.once('error', (err: NodeJS.ErrnoException) => (err.code === 'EADDRINUSE' || err.code === 'EACCES' ? resolve(false) : reject(err)));
+    srv.once('error', (err: NodeJS.ErrnoException) =>
+      err.code === 'EADDRINUSE' || err.code === 'EACCES' ? resolve(false) : reject(err),
+    );
     srv.listen(port, host, () => srv.close(() => resolve(true)));
   });
 }
@@ -29,7 +31,10 @@ export async function waitForPort(port: number, host = '127.0.0.1', timeoutMs = 
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
       const s = net.connect(port, host);
-      s.once('connect', () => { s.destroy(); resolve(true); });
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
       s.once('error', () => resolve(false));
     });
     if (ok) return;

@@ -8,13 +8,19 @@ describe('issueSummary', () => {
   it('names each issue by its path, on one line', () => {
     const r = Schema.safeParse({ a: { b: 1 }, n: 1, tags: ['x', 2] });
     expect(r.success).toBe(false);
-    expect(issueSummary(r.error!)).toBe('a.b: Invalid input: expected string, received number; n: Too small: expected number to be >=3; tags.1: Invalid input: expected string, received number');
+    expect(issueSummary(r.error!)).toBe(
+      'a.b: Invalid input: expected string, received number; n: Too small: expected number to be >=3; tags.1: Invalid input: expected string, received number',
+    );
   });
 
   it('names the whole value when the path is empty, and stops after max issues', () => {
-    expect(issueSummary(z.string().safeParse(5).error!)).toBe('(root): Invalid input: expected string, received number');
+    expect(issueSummary(z.string().safeParse(5).error!)).toBe(
+      '(root): Invalid input: expected string, received number',
+    );
     expect(issueSummary(z.string().safeParse(5).error!, 5, '(body)')).toMatch(/^\(body\): /);
     const many = z.array(z.number()).safeParse(['a', 'b', 'c', 'd']);
-    expect(issueSummary(many.error!, 2)).toBe('0: Invalid input: expected number, received string; 1: Invalid input: expected number, received string; and 2 more');
+    expect(issueSummary(many.error!, 2)).toBe(
+      '0: Invalid input: expected number, received string; 1: Invalid input: expected number, received string; and 2 more',
+    );
   });
 });

@@ -7,7 +7,11 @@ import type { z } from 'zod';
  * z.prettifyError gives the same facts over several lines, for a terminal. At most `max` issues,
  * then how many more.
  */
-export function issueSummary(error: z.ZodError | { issues: readonly z.core.$ZodIssue[] }, max = 5, root = '(root)'): string {
+export function issueSummary(
+  error: z.ZodError | { issues: readonly z.core.$ZodIssue[] },
+  max = 5,
+  root = '(root)',
+): string {
   const issues = error.issues;
   const shown = issues.slice(0, max).map((i) => `${i.path.length ? i.path.map(String).join('.') : root}: ${i.message}`);
   if (issues.length > max) shown.push(`and ${issues.length - max} more`);

@@ -1,6 +1,14 @@
 import type { z } from 'zod';
 import { parseTopic, type GatewayChannel, type ParsedTopic } from './topics.js';
-import { ConfigAck, CommandAck, Command, GatewayEvent, GatewayState, HostState, Telemetry } from './schemas/messages.js';
+import {
+  ConfigAck,
+  CommandAck,
+  Command,
+  GatewayEvent,
+  GatewayState,
+  HostState,
+  Telemetry,
+} from './schemas/messages.js';
 import { GatewayConfig } from './schemas/gateway-config.js';
 import { DroneTelemetry } from './schemas/drone.js';
 import { MissionStatus } from './schemas/mission.js';
@@ -17,12 +25,19 @@ export interface GatewayPayloads {
 }
 
 const GATEWAY_SCHEMAS: { [C in GatewayChannel]: z.ZodType<GatewayPayloads[C], unknown> } = {
-  state: GatewayState, telemetry: Telemetry, event: GatewayEvent, config: GatewayConfig,
-  'config/ack': ConfigAck, cmd: Command, 'cmd/ack': CommandAck,
+  state: GatewayState,
+  telemetry: Telemetry,
+  event: GatewayEvent,
+  config: GatewayConfig,
+  'config/ack': ConfigAck,
+  cmd: Command,
+  'cmd/ack': CommandAck,
 };
 
 /** One decoded message: where it came from and its validated payload, typed by channel. */
-export type GatewayMessage = { [C in GatewayChannel]: { kind: 'gw'; gatewayId: string; channel: C; payload: GatewayPayloads[C] } }[GatewayChannel];
+export type GatewayMessage = {
+  [C in GatewayChannel]: { kind: 'gw'; gatewayId: string; channel: C; payload: GatewayPayloads[C] };
+}[GatewayChannel];
 export type DecodedMessage =
   | GatewayMessage
   | { kind: 'drone'; droneId: string; channel: 'telemetry'; payload: DroneTelemetry }
@@ -48,8 +63,15 @@ export const MAX_PAYLOAD_BYTES = 2 * 1024 * 1024;
 /** Topic + bytes → a typed, validated message, or why not (for counting and logging, never throwing). */
 export function decodePayload(topic: string, bytes: Uint8Array | string): DecodeResult {
   const parsed = parseTopic(topic);
-  if (!parsed) return { ok: false, topic: null, reason: 'topic', message: `not a Ruộng Số topic: ${topic.slice(0, 200)}` };
-  if (bytes.length > MAX_PAYLOAD_BYTES) return { ok: false, topic: parsed, reason: 'size', message: `payload of ${bytes.length} bytes is over ${MAX_PAYLOAD_BYTES}` };
+  if (!parsed)
+    return { ok: false, topic: null, reason: 'topic', message: `not a Ruộng Số topic: ${topic.slice(0, 200)}` };
+  if (bytes.length > MAX_PAYLOAD_BYTES)
+    return {
+      ok: false,
+      topic: parsed,
+      reason: 'size',
+      message: `payload of ${bytes.length} bytes is over ${MAX_PAYLOAD_BYTES}`,
+    };
   let json: unknown;
   try {
     json = JSON.parse(typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('utf8'));
@@ -58,7 +80,10 @@ export function decodePayload(topic: string, bytes: Uint8Array | string): Decode
   }
   const result = payloadSchemaFor(parsed).safeParse(json);
   if (!result.success) {
-    const first = result.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    const first = result.error.issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ');
     return { ok: false, topic: parsed, reason: 'schema', message: first };
   }
   // the schema was chosen by the topic: the pairing is right by construction

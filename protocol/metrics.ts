@@ -24,16 +24,48 @@ export interface MetricInfo {
 const same = { factor: 1 } as const;
 const length = { mm: { factor: 0.1 }, cm: same, m: { factor: 100 } } as const;
 const percent = { '%VWC': same, '%': same, 'm³/m³': { factor: 100 }, 'm3/m3': { factor: 100 } } as const;
-const celsius = { '°C': same, C: same, degC: same, '°F': { factor: 5 / 9, offset: -32 * 5 / 9 }, K: { factor: 1, offset: -273.15 } } as const;
+const celsius = {
+  '°C': same,
+  C: same,
+  degC: same,
+  '°F': { factor: 5 / 9, offset: (-32 * 5) / 9 },
+  K: { factor: 1, offset: -273.15 },
+} as const;
 const conductivity = {
-  'µS/cm': same, 'μS/cm': same, 'uS/cm': same, 'mS/cm': { factor: 1000 }, 'dS/m': { factor: 1000 }, 'mS/m': { factor: 10 }, 'S/m': { factor: 10_000 },
+  'µS/cm': same,
+  'μS/cm': same,
+  'uS/cm': same,
+  'mS/cm': { factor: 1000 },
+  'dS/m': { factor: 1000 },
+  'mS/m': { factor: 10 },
+  'S/m': { factor: 10_000 },
 } as const;
 // salinity as a mass fraction: ‰ = ppt = g/L (at fresh-to-brackish densities); psu ≈ ‰
-const salinityUnits = { ppt: same, '‰': same, 'g/L': same, 'g/kg': same, psu: same, PSU: same, 'mg/L': { factor: 0.001 }, ppm: { factor: 0.001 } } as const;
+const salinityUnits = {
+  ppt: same,
+  '‰': same,
+  'g/L': same,
+  'g/kg': same,
+  psu: same,
+  PSU: same,
+  'mg/L': { factor: 0.001 },
+  ppm: { factor: 0.001 },
+} as const;
 // dissolved or soluble salts as a concentration: mg/L = ppm
-const concentration = { 'mg/L': same, ppm: same, 'g/L': { factor: 1000 }, ppt: { factor: 1000 }, '‰': { factor: 1000 } } as const;
+const concentration = {
+  'mg/L': same,
+  ppm: same,
+  'g/L': { factor: 1000 },
+  ppt: { factor: 1000 },
+  '‰': { factor: 1000 },
+} as const;
 const massFraction = { 'mg/kg': same, ppm: same, 'g/kg': { factor: 1000 } } as const;
-const flowUnits = { 'L/min': same, 'L/s': { factor: 60 }, 'm³/h': { factor: 1000 / 60 }, 'm3/h': { factor: 1000 / 60 } } as const;
+const flowUnits = {
+  'L/min': same,
+  'L/s': { factor: 60 },
+  'm³/h': { factor: 1000 / 60 },
+  'm3/h': { factor: 1000 / 60 },
+} as const;
 
 export const METRICS = {
   // cm relative to the soil surface, negative = below (perforated AWD field tube)
@@ -45,7 +77,14 @@ export const METRICS = {
   // soluble salts in the root zone as 7-in-1 probes report them; not the intake interlock's `salinity`
   soil_salinity: { unit: 'mg/L', min: 0, max: 20000, en: 'Soil salinity', vi: 'Độ mặn đất', units: concentration },
   // total dissolved solids of water; TDS ≈ 640 × EC (dS/m) mg/L
-  tds: { unit: 'mg/L', min: 0, max: 70000, en: 'Total dissolved solids', vi: 'Tổng chất rắn hòa tan (TDS)', units: concentration },
+  tds: {
+    unit: 'mg/L',
+    min: 0,
+    max: 70000,
+    en: 'Total dissolved solids',
+    vi: 'Tổng chất rắn hòa tan (TDS)',
+    units: concentration,
+  },
   nitrogen: { unit: 'mg/kg', min: 0, max: 2000, en: 'Nitrogen', vi: 'Đạm (N)', units: massFraction },
   phosphorus: { unit: 'mg/kg', min: 0, max: 2000, en: 'Phosphorus', vi: 'Lân (P)', units: massFraction },
   potassium: { unit: 'mg/kg', min: 0, max: 2000, en: 'Potassium', vi: 'Kali (K)', units: massFraction },
@@ -57,15 +96,57 @@ export const METRICS = {
   pump_on: { unit: 'bool', min: 0, max: 1, en: 'Pump on', vi: 'Bơm chạy', units: { bool: same } },
   flow: { unit: 'L/min', min: 0, max: 100000, en: 'Flow', vi: 'Lưu lượng', units: flowUnits },
   // tipping-bucket rain gauge: the cumulative total (it wraps or resets; edge/weather/rain.ts counts on)
-  rain: { unit: 'mm', min: 0, max: 1_000_000, en: 'Rainfall (total)', vi: 'Lượng mưa (tổng)', units: { mm: same, cm: { factor: 10 }, in: { factor: 25.4 } } },
-  rain_rate: { unit: 'mm/h', min: 0, max: 500, en: 'Rain rate', vi: 'Cường độ mưa', units: { 'mm/h': same, 'mm/min': { factor: 60 }, 'in/h': { factor: 25.4 } } },
+  rain: {
+    unit: 'mm',
+    min: 0,
+    max: 1_000_000,
+    en: 'Rainfall (total)',
+    vi: 'Lượng mưa (tổng)',
+    units: { mm: same, cm: { factor: 10 }, in: { factor: 25.4 } },
+  },
+  rain_rate: {
+    unit: 'mm/h',
+    min: 0,
+    max: 500,
+    en: 'Rain rate',
+    vi: 'Cường độ mưa',
+    units: { 'mm/h': same, 'mm/min': { factor: 60 }, 'in/h': { factor: 25.4 } },
+  },
   // measured wind, recorded for spray approvals
-  wind_speed: { unit: 'm/s', min: 0, max: 75, en: 'Wind speed', vi: 'Tốc độ gió', units: { 'm/s': same, 'km/h': { factor: 1 / 3.6 }, kn: { factor: 0.514444 }, mph: { factor: 0.44704 } } },
-  wind_direction: { unit: '°', min: 0, max: 360, en: 'Wind direction', vi: 'Hướng gió', units: { '°': same, deg: same } },
+  wind_speed: {
+    unit: 'm/s',
+    min: 0,
+    max: 75,
+    en: 'Wind speed',
+    vi: 'Tốc độ gió',
+    units: { 'm/s': same, 'km/h': { factor: 1 / 3.6 }, kn: { factor: 0.514444 }, mph: { factor: 0.44704 } },
+  },
+  wind_direction: {
+    unit: '°',
+    min: 0,
+    max: 360,
+    en: 'Wind direction',
+    vi: 'Hướng gió',
+    units: { '°': same, deg: same },
+  },
   // a weather station's inputs to FAO-56 ET₀ (edge/weather)
   air_temperature: { unit: '°C', min: -40, max: 60, en: 'Air temperature', vi: 'Nhiệt độ không khí', units: celsius },
-  air_humidity: { unit: '%RH', min: 0, max: 100, en: 'Air humidity', vi: 'Độ ẩm không khí', units: { '%RH': same, '%': same } },
-  solar_radiation: { unit: 'W/m²', min: 0, max: 1500, en: 'Solar radiation', vi: 'Bức xạ mặt trời', units: { 'W/m²': same, 'W/m2': same } },
+  air_humidity: {
+    unit: '%RH',
+    min: 0,
+    max: 100,
+    en: 'Air humidity',
+    vi: 'Độ ẩm không khí',
+    units: { '%RH': same, '%': same },
+  },
+  solar_radiation: {
+    unit: 'W/m²',
+    min: 0,
+    max: 1500,
+    en: 'Solar radiation',
+    vi: 'Bức xạ mặt trời',
+    units: { 'W/m²': same, 'W/m2': same },
+  },
 } as const satisfies Record<string, MetricInfo>;
 
 export type KnownMetric = keyof typeof METRICS;

@@ -1,14 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { fixture } from './fixtures/index.js';
 import {
-  Command, ConfigAck, CommandAck, DroneTelemetry, GatewayConfig, GatewayEvent, GatewayState, Telemetry,
-  decodePayload, filters, parseTopic, sharedFilter, topics,
+  Command,
+  ConfigAck,
+  CommandAck,
+  DroneTelemetry,
+  GatewayConfig,
+  GatewayEvent,
+  GatewayState,
+  Telemetry,
+  decodePayload,
+  filters,
+  parseTopic,
+  sharedFilter,
+  topics,
 } from './index.js';
 
 describe('topics', () => {
   it('builds and parses every gateway channel the same way', () => {
-    for (const [build, channel] of [[topics.state, 'state'], [topics.telemetry, 'telemetry'], [topics.event, 'event'],
-      [topics.config, 'config'], [topics.configAck, 'config/ack'], [topics.cmd, 'cmd'], [topics.cmdAck, 'cmd/ack']] as const) {
+    for (const [build, channel] of [
+      [topics.state, 'state'],
+      [topics.telemetry, 'telemetry'],
+      [topics.event, 'event'],
+      [topics.config, 'config'],
+      [topics.configAck, 'config/ack'],
+      [topics.cmd, 'cmd'],
+      [topics.cmdAck, 'cmd/ack'],
+    ] as const) {
       expect(parseTopic(build('gw-dai-an-01'))).toEqual({ kind: 'gw', gatewayId: 'gw-dai-an-01', channel });
     }
     expect(parseTopic(topics.drone('drone-1'))).toEqual({ kind: 'drone', droneId: 'drone-1', channel: 'telemetry' });
@@ -51,8 +69,18 @@ describe('payload schemas', () => {
   });
 
   it('fills defaults into a config: salinity limit 2‰, AWD −15/+5 cm', () => {
-    const cfg = GatewayConfig.parse({ version: 1, zones: [{ id: 'z', mode: 'awd', valves: ['v'], awd: {},
-      sensors: { waterLevel: { sensor: 'wl', metric: 'water_level' } } }] });
+    const cfg = GatewayConfig.parse({
+      version: 1,
+      zones: [
+        {
+          id: 'z',
+          mode: 'awd',
+          valves: ['v'],
+          awd: {},
+          sensors: { waterLevel: { sensor: 'wl', metric: 'water_level' } },
+        },
+      ],
+    });
     expect(cfg.zones[0]!.salinityLimitPpt).toBe(2);
     expect(cfg.zones[0]!.awd).toMatchObject({ refloodCm: -15, targetCm: 5 });
   });
@@ -61,10 +89,26 @@ describe('payload schemas', () => {
     const r = GatewayConfig.safeParse({ version: 2, zones: [{ id: 'z', mode: 'awd', valves: ['v'] }] });
     expect(r.success).toBe(false);
     expect(r.error!.issues.map((i) => i.message).join()).toMatch(/awd settings/);
-    const t = GatewayConfig.safeParse({ version: 2, zones: [{ id: 'z', mode: 'threshold', valves: ['v'],
-      sensors: { soilMoisture: { sensor: 's', metric: 'soil_moisture' } }, threshold: { refillPct: 40, fieldCapacityPct: 30 } }] });
+    const t = GatewayConfig.safeParse({
+      version: 2,
+      zones: [
+        {
+          id: 'z',
+          mode: 'threshold',
+          valves: ['v'],
+          sensors: { soilMoisture: { sensor: 's', metric: 'soil_moisture' } },
+          threshold: { refillPct: 40, fieldCapacityPct: 30 },
+        },
+      ],
+    });
     expect(t.error!.issues[0]!.message).toMatch(/refillPct must be below/);
-    const dup = GatewayConfig.safeParse({ version: 2, zones: [{ id: 'z', mode: 'off', valves: ['v'] }, { id: 'z', mode: 'off', valves: ['w'] }] });
+    const dup = GatewayConfig.safeParse({
+      version: 2,
+      zones: [
+        { id: 'z', mode: 'off', valves: ['v'] },
+        { id: 'z', mode: 'off', valves: ['w'] },
+      ],
+    });
     expect(dup.error!.issues[0]!.message).toMatch(/used twice/);
   });
 

@@ -23,8 +23,30 @@ export const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
  * a gateway or drone registered under one of these names could take over that service's session:
  * they are refused at provisioning and at the broker.
  */
-export const SERVICE_LOGINS = ['cloud', 'nodered', 'node-red', 'admin', 'ingest', 'root', 'mosquitto', 'broker', 'web', 'api', 'host'] as const;
-const SERVICE_PREFIXES = ['cloud-', 'cloud_', 'ingest-', 'ingest_', 'nodered-', 'drone-', 'drone_', 'ruongso-', 'ruongso_'];
+export const SERVICE_LOGINS = [
+  'cloud',
+  'nodered',
+  'node-red',
+  'admin',
+  'ingest',
+  'root',
+  'mosquitto',
+  'broker',
+  'web',
+  'api',
+  'host',
+] as const;
+const SERVICE_PREFIXES = [
+  'cloud-',
+  'cloud_',
+  'ingest-',
+  'ingest_',
+  'nodered-',
+  'drone-',
+  'drone_',
+  'ruongso-',
+  'ruongso_',
+];
 
 /** True for a name no gateway may have: a service login, or one in a service's or drones' namespace. */
 export function isReservedLogin(name: string): boolean {
@@ -49,7 +71,9 @@ export type ParsedTopic =
 
 function checkId(id: string, what: string): string {
   if (!ID_PATTERN.test(id)) {
-    throw new TypeError(`${what} "${id}" is not a valid id: use 1–64 of a-z, 0-9, "-" or "_", starting with a letter or digit`);
+    throw new TypeError(
+      `${what} "${id}" is not a valid id: use 1–64 of a-z, 0-9, "-" or "_", starting with a letter or digit`,
+    );
   }
   return id;
 }

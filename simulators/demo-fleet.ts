@@ -37,11 +37,17 @@ export async function startDemoFleet(o: DemoFleetOptions): Promise<{ members: Fl
     for (const [i, g] of o.gateways.entries()) {
       const site = sites[i]!;
       const raw = gatewayFileFor(site, {
-        gatewayId: g.gatewayId, mqttUrl: o.mqttUrl, dataDir: path.join(o.dataDir, 'gateways', g.gatewayId),
+        gatewayId: g.gatewayId,
+        mqttUrl: o.mqttUrl,
+        dataDir: path.join(o.dataDir, 'gateways', g.gatewayId),
         pollSeconds: o.pollSeconds ?? 10,
       });
-      const file = parseGatewayFile({ ...raw, mqtt: { ...raw.mqtt, username: g.gatewayId, password: g.password } },
-        `demo gateway ${g.gatewayId}`, o.dataDir, {});
+      const file = parseGatewayFile(
+        { ...raw, mqtt: { ...raw.mqtt, username: g.gatewayId, password: g.password } },
+        `demo gateway ${g.gatewayId}`,
+        o.dataDir,
+        {},
+      );
       const gateway = new Gateway(file);
       await gateway.start();
       members.push({ gatewayId: g.gatewayId, site, gateway });

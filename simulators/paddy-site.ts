@@ -66,7 +66,7 @@ export function fastClock(speed: number, start = Date.now(), wall: Clock = syste
 export async function startPaddySite(opts: PaddySiteOptions = {}): Promise<PaddySite> {
   const clock = opts.clock ?? systemClock;
   const seed = opts.seed ?? 1;
-  const port = opts.port ?? await freePort();
+  const port = opts.port ?? (await freePort());
   const host = opts.host ?? '127.0.0.1';
   const t0 = clock.now();
   let paddy: PaddyState = { ts: t0, levelCm: opts.initialLevelCm ?? -5 };
@@ -80,7 +80,12 @@ export async function startPaddySite(opts: PaddySiteOptions = {}): Promise<Paddy
     const now = clock.now();
     if (now <= paddy.ts) return;
     const base = opts.paddy?.inflowMmPerHour ?? 25;
-    paddy = advancePaddy(paddy, now, { intakeOpen: coils.intake }, { seed, ...opts.paddy, inflowMmPerHour: base * inflowScale() });
+    paddy = advancePaddy(
+      paddy,
+      now,
+      { intakeOpen: coils.intake },
+      { seed, ...opts.paddy, inflowMmPerHour: base * inflowScale() },
+    );
     soil = advanceSoil(soil, now, coils.sprinkler, { seed, ...opts.soil });
   };
   const salinityNow = () => pinnedSalinity ?? canalSalinityPpt(clock.now(), { seed, ...opts.salinity });
@@ -88,11 +93,16 @@ export async function startPaddySite(opts: PaddySiteOptions = {}): Promise<Paddy
   const values = (metric: string): number | undefined => {
     advance();
     switch (metric) {
-      case 'water_level': return r1(paddy.levelCm);
-      case 'salinity': return Math.round(salinityNow() * 100) / 100;
-      case 'water_ec': return pptToEcMicroSiemens(salinityNow());
-      case 'soil_moisture': return r1(soil.moisturePct);
-      default: return undefined; // temperatures, pH, EC: the simulator's typical values
+      case 'water_level':
+        return r1(paddy.levelCm);
+      case 'salinity':
+        return Math.round(salinityNow() * 100) / 100;
+      case 'water_ec':
+        return pptToEcMicroSiemens(salinityNow());
+      case 'soil_moisture':
+        return r1(soil.moisturePct);
+      default:
+        return undefined; // temperatures, pH, EC: the simulator's typical values
     }
   };
   const now = () => clock.now();
@@ -101,7 +111,9 @@ export async function startPaddySite(opts: PaddySiteOptions = {}): Promise<Paddy
     { unitId: PADDY_SITE_UNITS.salinity, profile: 'intake-salinity', values, now },
     { unitId: PADDY_SITE_UNITS.soil, profile: 'soil-rs485-4in1', values, now },
     {
-      unitId: PADDY_SITE_UNITS.relays, profile: 'relay-board-8ch', now,
+      unitId: PADDY_SITE_UNITS.relays,
+      profile: 'relay-board-8ch',
+      now,
       onCoilWrite: ({ address }, on) => {
         advance(); // the field so far ran with the old valve positions
         writes.push({ ts: Date.now(), address, on });
@@ -130,21 +142,47 @@ export async function startPaddySite(opts: PaddySiteOptions = {}): Promise<Paddy
     zoneConfig: (version = 1) => ({
       version,
       zones: [
-        { id: 'z1', name: 'Ruộng lúa', mode: 'awd', valves: ['v1'], intakeValve: 'v1', pump: 'p1',
-          sensors: { waterLevel: { sensor: 'wl1', metric: 'water_level' }, intakeSalinity: { sensor: 'sal1', metric: 'salinity' } },
-          awd: { refloodCm: -15, targetCm: 5 }, maxRunMinutes: 480 },
-        { id: 'z2', name: 'Vườn hành', mode: 'threshold', valves: ['v2'],
+        {
+          id: 'z1',
+          name: 'Ruộng lúa',
+          mode: 'awd',
+          valves: ['v1'],
+          intakeValve: 'v1',
+          pump: 'p1',
+          sensors: {
+            waterLevel: { sensor: 'wl1', metric: 'water_level' },
+            intakeSalinity: { sensor: 'sal1', metric: 'salinity' },
+          },
+          awd: { refloodCm: -15, targetCm: 5 },
+          maxRunMinutes: 480,
+        },
+        {
+          id: 'z2',
+          name: 'Vườn hành',
+          mode: 'threshold',
+          valves: ['v2'],
           sensors: { soilMoisture: { sensor: 'soil1', metric: 'soil_moisture' } },
-          threshold: { refillPct: 25, fieldCapacityPct: 35, minOffMinutes: 30 }, maxRunMinutes: 60 },
+          threshold: { refillPct: 25, fieldCapacityPct: 35, minOffMinutes: 30 },
+          maxRunMinutes: 60,
+        },
       ],
       pumps: [{ pump: 'p1', valves: ['v1'], maxOpenValves: 1 }],
     }),
     field: () => {
       advance();
-      return { ts: paddy.ts, levelCm: paddy.levelCm, salinityPpt: salinityNow(), moisturePct: soil.moisturePct,
-        intakeOpen: coils.intake, pumpOn: coils.pump, sprinklerOn: coils.sprinkler };
+      return {
+        ts: paddy.ts,
+        levelCm: paddy.levelCm,
+        salinityPpt: salinityNow(),
+        moisturePct: soil.moisturePct,
+        intakeOpen: coils.intake,
+        pumpOn: coils.pump,
+        sprinklerOn: coils.sprinkler,
+      };
     },
-    setSalinity: (ppt) => { pinnedSalinity = ppt; },
+    setSalinity: (ppt) => {
+      pinnedSalinity = ppt;
+    },
     coilWrites: () => [...writes],
     simulator,
     stop: () => simulator.stop(),
@@ -175,10 +213,14 @@ export function gatewayFileFor(site: PaddySite, o: SiteGatewayOptions) {
 }
 
 /** N sites on free ports (the demo): seeds 1…N so each field behaves differently. */
-export async function startPaddySites(n: number, opts: Omit<PaddySiteOptions, 'port' | 'seed'> = {}): Promise<PaddySite[]> {
+export async function startPaddySites(
+  n: number,
+  opts: Omit<PaddySiteOptions, 'port' | 'seed'> = {},
+): Promise<PaddySite[]> {
   const sites: PaddySite[] = [];
   try {
-    for (let i = 0; i < n; i++) sites.push(await startPaddySite({ ...opts, seed: i + 1, initialLevelCm: opts.initialLevelCm ?? -3 - i * 2.5 }));
+    for (let i = 0; i < n; i++)
+      sites.push(await startPaddySite({ ...opts, seed: i + 1, initialLevelCm: opts.initialLevelCm ?? -3 - i * 2.5 }));
   } catch (err) {
     await Promise.all(sites.map((s) => s.stop()));
     throw err;

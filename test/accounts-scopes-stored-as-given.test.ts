@@ -5,7 +5,10 @@ import { DEMO_FARMS, DEMO_UNITS } from '../cloud/demo/seed.js';
 import type { ReportFacts } from '../cloud/reports/facts.js';
 
 let done: (() => Promise<void>) | undefined;
-afterEach(async () => { await done?.(); done = undefined; });
+afterEach(async () => {
+  await done?.();
+  done = undefined;
+});
 
 const COMMUNES = DEMO_UNITS.filter((u) => u.level === 'commune').map((u) => u.id);
 const GOOD_PW = 'lúa mùa khô về sớm 2026';
@@ -15,20 +18,42 @@ describe('accounts on the registry: scopes as given, one id, one phone, deactiva
     const t = await accountsOnRegistry();
     done = t.done;
     const admin = await t.login('admin');
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: admin, payload: {
-      username: 'bahai', name: 'Ba Hai', role: 'farmer', password: GOOD_PW, farmIds: [DEMO_FARMS[0].id, DEMO_FARMS[1].id] } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: admin,
+      payload: {
+        username: 'bahai',
+        name: 'Ba Hai',
+        role: 'farmer',
+        password: GOOD_PW,
+        farmIds: [DEMO_FARMS[0].id, DEMO_FARMS[1].id],
+      },
+    });
     expect(res.statusCode).toBe(201);
     const farmer = res.json();
     expect(farmer.farmIds).toEqual([DEMO_FARMS[0].id, DEMO_FARMS[1].id]);
     const stored = (await t.reg.listUsers()).find((u) => u.username === 'bahai')!;
     expect(farmer.id).toBe(String(stored.id));
     expect((await t.app.inject({ url: `/api/v1/users/${farmer.id}`, headers: admin })).json()).toEqual(farmer);
-    const farms = (await t.app.inject({ url: '/api/v1/my/farms', headers: await t.login('bahai', GOOD_PW) })).json().farms.map((f: { id: string }) => f.id);
+    const farms = (await t.app.inject({ url: '/api/v1/my/farms', headers: await t.login('bahai', GOOD_PW) }))
+      .json()
+      .farms.map((f: { id: string }) => f.id);
     expect(farms.sort()).toEqual([DEMO_FARMS[0].id, DEMO_FARMS[1].id].sort());
 
     // communes by id or by their unique name: stored as unit ids
-    const off = await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: admin, payload: {
-      username: 'canbo2', name: 'Cán bộ', role: 'officer', password: GOOD_PW, communes: ['Đại Ân 2', COMMUNES[1]] } });
+    const off = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: admin,
+      payload: {
+        username: 'canbo2',
+        name: 'Cán bộ',
+        role: 'officer',
+        password: GOOD_PW,
+        communes: ['Đại Ân 2', COMMUNES[1]],
+      },
+    });
     expect(off.statusCode).toBe(201);
     expect(off.json().communes).toEqual(COMMUNES);
     const me = (await t.app.inject({ url: '/api/v1/auth/me', headers: await t.login('canbo2', GOOD_PW) })).json();
@@ -40,7 +65,10 @@ describe('accounts on the registry: scopes as given, one id, one phone, deactiva
     done = t.done;
     const canbo = (await t.app.inject({ url: '/api/v1/auth/me', headers: await t.login('canbo') })).json();
     expect([...canbo.communes].sort()).toEqual([...COMMUNES].sort());
-    const roots = new ReportService(t.reg, {} as ReportFacts).roots({ role: 'officer', communes: canbo.communes }, await t.reg.listUnits());
+    const roots = new ReportService(t.reg, {} as ReportFacts).roots(
+      { role: 'officer', communes: canbo.communes },
+      await t.reg.listUnits(),
+    );
     expect(roots.map((u) => u.id).sort()).toEqual([...COMMUNES].sort());
   });
 
@@ -48,7 +76,13 @@ describe('accounts on the registry: scopes as given, one id, one phone, deactiva
     const t = await accountsOnRegistry();
     done = t.done;
     const admin = await t.login('admin');
-    const post = (payload: object) => t.app.inject({ method: 'POST', url: '/api/v1/users', headers: admin, payload: { name: 'X', role: 'farmer', password: GOOD_PW, ...payload } });
+    const post = (payload: object) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/users',
+        headers: admin,
+        payload: { name: 'X', role: 'farmer', password: GOOD_PW, ...payload },
+      });
     const dup = await post({ username: 'trung', phone: '+84 900000001' });
     expect(dup.statusCode).toBe(409);
     expect(dup.json()).toMatchObject({ error: 'USER_TAKEN', params: { field: 'phone' } });
@@ -60,12 +94,18 @@ describe('accounts on the registry: scopes as given, one id, one phone, deactiva
     expect(bad.json().issues[0]).toMatchObject({ path: 'body.phone', code: 'phone_invalid' });
     const coop = await post({ username: 'ktv', role: 'technician', cooperativeId: 'htx-nowhere' });
     expect(coop.statusCode).toBe(400);
-    expect(coop.json()).toMatchObject({ error: 'USER_INVALID', params: { field: 'cooperativeId', value: 'htx-nowhere' } });
-    expect((await post({ username: 'xa-sai', role: 'officer', communes: ['Xã Không Có'] })).json()).toMatchObject({ error: 'USER_INVALID', params: { field: 'communes' } });
+    expect(coop.json()).toMatchObject({
+      error: 'USER_INVALID',
+      params: { field: 'cooperativeId', value: 'htx-nowhere' },
+    });
+    expect((await post({ username: 'xa-sai', role: 'officer', communes: ['Xã Không Có'] })).json()).toMatchObject({
+      error: 'USER_INVALID',
+      params: { field: 'communes' },
+    });
     expect((await t.reg.listUsers()).map((u) => u.username)).not.toContain('ktv');
   });
 
-  it('ends a deactivated user\'s sessions and live stream at once, and records old → new', async () => {
+  it("ends a deactivated user's sessions and live stream at once, and records old → new", async () => {
     const t = await accountsOnRegistry();
     done = t.done;
     const admin = await t.login('admin');
@@ -76,14 +116,35 @@ describe('accounts on the registry: scopes as given, one id, one phone, deactiva
     const reader = stream.body!.getReader();
     await reader.read();
     const id = (await t.app.inject({ url: '/api/v1/auth/me', headers: farmer })).json().id;
-    const off = await t.app.inject({ method: 'PATCH', url: `/api/v1/users/${id}`, headers: admin, payload: { active: false } });
+    const off = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/users/${id}`,
+      headers: admin,
+      payload: { active: false },
+    });
     expect(off.statusCode).toBe(200);
     expect(off.json().active).toBe(false);
     // the stream ends: read() resolves done instead of waiting for the next heartbeat
-    for (;;) { const r = await reader.read(); if (r.done) break; }
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) break;
+    }
     expect((await t.app.inject({ url: '/api/v1/auth/me', headers: farmer })).statusCode).toBe(401);
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: 'nongdan', password: 'kiem-thu-lua-2026' } })).statusCode).toBe(401);
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { login: 'nongdan', password: 'kiem-thu-lua-2026' },
+        })
+      ).statusCode,
+    ).toBe(401);
     const audit = (await t.app.inject({ url: `/api/v1/audit?target=user:${id}`, headers: admin })).json().entries;
-    expect(audit[0]).toMatchObject({ action: 'deactivate', actor: 'admin', old: { disabled: false }, new: { disabled: true } });
+    expect(audit[0]).toMatchObject({
+      action: 'deactivate',
+      actor: 'admin',
+      old: { disabled: false },
+      new: { disabled: true },
+    });
   });
 });

@@ -57,24 +57,60 @@ describe('API lists are paged and capped (full cloud, demo district)', () => {
   }
 
   beforeAll(async () => {
-    const config = loadConfig({}, { PORT: await freePort(), MQTT_PORT: await freePort(), HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent', RUONGSO_MODE: 'demo' });
-    svc = new CloudService({ config, webApp: true, seed: async (r) => { await seedDemoDistrict(r); } });
+    const config = loadConfig(
+      {},
+      {
+        PORT: await freePort(),
+        MQTT_PORT: await freePort(),
+        HOST: '127.0.0.1',
+        DATA_DIR: dir,
+        LOG_LEVEL: 'silent',
+        RUONGSO_MODE: 'demo',
+      },
+    );
+    svc = new CloudService({
+      config,
+      webApp: true,
+      seed: async (r) => {
+        await seedDemoDistrict(r);
+      },
+    });
     await svc.start();
     base = `http://127.0.0.1:${svc.port}`;
     for (const u of ['admin', 'nongdan', 'kythuat']) {
-      const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: u, password: DEMO_PASSWORD }) });
+      const r = await fetch(`${base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ login: u, password: DEMO_PASSWORD }),
+      });
       expect(r.status, `login ${u}`).toBe(200);
       auth[u] = { authorization: `Bearer ${((await r.json()) as { token: string }).token}` };
     }
-    gw = (((await get('/api/v1/gateways', 'nongdan')).body.gateways as Array<{ id: string }>)[0]!).id;
+    gw = ((await get('/api/v1/gateways', 'nongdan')).body.gateways as Array<{ id: string }>)[0]!.id;
     const ev = GatewayEvent.parse(fixture('event-opened'));
-    for (let i = 1; i <= 3; i++) await svc.registry.recordEvent(gw, { ...ev, ts: ev.ts + i * 1000, seq: ev.seq! + i }, ev.ts + i * 1000);
+    for (let i = 1; i <= 3; i++)
+      await svc.registry.recordEvent(gw, { ...ev, ts: ev.ts + i * 1000, seq: ev.seq! + i }, ev.ts + i * 1000);
     // three fields on the technician's first farm, 1 km apart
-    const farmId = (((await get('/api/v1/my/farms', 'kythuat')).body.farms as Array<{ id: string }>)[0]!).id;
+    const farmId = ((await get('/api/v1/my/farms', 'kythuat')).body.farms as Array<{ id: string }>)[0]!.id;
     for (let i = 0; i < 3; i++) {
       const x = 105.5 + i * 0.01;
-      const geojson = { type: 'Polygon', coordinates: [[[x, 10], [x + 0.001, 10], [x + 0.001, 10.001], [x, 10.001], [x, 10]]] };
-      const r = await fetch(`${base}/api/v1/fields`, { method: 'POST', headers: { ...auth.kythuat, 'content-type': 'application/json' }, body: JSON.stringify({ farmId, name: `Thửa ${i}`, geojson }) });
+      const geojson = {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [x, 10],
+            [x + 0.001, 10],
+            [x + 0.001, 10.001],
+            [x, 10.001],
+            [x, 10],
+          ],
+        ],
+      };
+      const r = await fetch(`${base}/api/v1/fields`, {
+        method: 'POST',
+        headers: { ...auth.kythuat, 'content-type': 'application/json' },
+        body: JSON.stringify({ farmId, name: `Thửa ${i}`, geojson }),
+      });
       expect(r.status, await r.clone().text()).toBe(201);
     }
   }, 60_000);

@@ -43,15 +43,17 @@ export function productionFiles(root: string, dirs: string[]): string[] {
 /** What a file at `rel` imports that production may not: `vitest`, or a path into a test/demo folder. */
 export function forbiddenImports(rel: string, text: string): string[] {
   const { importedFiles } = ts.preProcessFile(text, true, true);
-  return importedFiles.map((f) => f.fileName).filter((spec) => {
-    if (spec === 'vitest' || spec.startsWith('vitest/') || spec.startsWith('@vitest/')) return true;
-    if (!spec.startsWith('.')) return false;
-    const target = path.relative(ROOT, path.resolve(ROOT, path.dirname(rel), spec));
-    const top = target.split(path.sep)[0]!;
-    // a `testing.ts` or `testing/` beside the code is a test entry point: tests only
-    const testing = /(^|\/)testing(\.[jt]s|\/)/.test(target.split(path.sep).join('/'));
-    return FORBIDDEN_DIRS.includes(top) || testing || TEST_FILE.test(target.replace(/\.js$/, '.ts'));
-  });
+  return importedFiles
+    .map((f) => f.fileName)
+    .filter((spec) => {
+      if (spec === 'vitest' || spec.startsWith('vitest/') || spec.startsWith('@vitest/')) return true;
+      if (!spec.startsWith('.')) return false;
+      const target = path.relative(ROOT, path.resolve(ROOT, path.dirname(rel), spec));
+      const top = target.split(path.sep)[0]!;
+      // a `testing.ts` or `testing/` beside the code is a test entry point: tests only
+      const testing = /(^|\/)testing(\.[jt]s|\/)/.test(target.split(path.sep).join('/'));
+      return FORBIDDEN_DIRS.includes(top) || testing || TEST_FILE.test(target.replace(/\.js$/, '.ts'));
+    });
 }
 
 describe('the shape of the codebase', () => {
@@ -62,7 +64,9 @@ describe('the shape of the codebase', () => {
   }
 
   it('keeps edge, cloud, protocol and lib free of imports of simulators, test, bench and vitest', () => {
-    const unexpected = [...offenders].filter(([f]) => !BEING_MOVED.includes(f)).map(([f, specs]) => `${f} → ${specs.join(', ')}`);
+    const unexpected = [...offenders]
+      .filter(([f]) => !BEING_MOVED.includes(f))
+      .map(([f, specs]) => `${f} → ${specs.join(', ')}`);
     expect(unexpected).toEqual([]);
   });
 
@@ -80,7 +84,13 @@ describe('the shape of the codebase', () => {
       "import { paddyConfig } from './control/testing.js';",
       "import mqtt from 'mqtt';",
     ].join('\n');
-    expect(forbiddenImports('cloud/some-file.ts', src)).toEqual(['vitest', '../simulators/paddy-site.js', '../test/support/influx.js', './helper.test.js', './control/testing.js']);
+    expect(forbiddenImports('cloud/some-file.ts', src)).toEqual([
+      'vitest',
+      '../simulators/paddy-site.js',
+      '../test/support/influx.js',
+      './helper.test.js',
+      './control/testing.js',
+    ]);
     expect(productionFiles(ROOT, ['protocol']).length).toBeGreaterThan(3);
     expect(productionFiles(ROOT, ['cloud'])).not.toContain('cloud/db/database.test.ts');
     expect(productionFiles(ROOT, ['edge'])).not.toContain('edge/control/testing.ts');

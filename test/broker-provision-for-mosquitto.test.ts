@@ -26,7 +26,11 @@ describe.skipIf(!ok)('ruongso broker provision, for a production Mosquitto', () 
     const passwd = path.join(dir, 'passwd');
     const acl = path.join(dir, 'acl');
     const provision = async (id: string) => {
-      const { stdout } = await run(process.execPath, [BIN, 'broker', 'provision', '--gateway', id, '--passwd', passwd, '--acl', acl], { env });
+      const { stdout } = await run(
+        process.execPath,
+        [BIN, 'broker', 'provision', '--gateway', id, '--passwd', passwd, '--acl', acl],
+        { env },
+      );
       return /password (\S+)/.exec(stdout)![1]!;
     };
     const pwA = await provision('gw-mq-a');
@@ -35,7 +39,11 @@ describe.skipIf(!ok)('ruongso broker provision, for a production Mosquitto', () 
     expect(fs.readFileSync(acl, 'utf8')).toMatch(/user gw-mq-a\ntopic write ruongso\/v1\/gw\/gw-mq-a\/state/);
 
     broker = await startMosquitto({ passwdFile: passwd, acl: fs.readFileSync(acl, 'utf8') });
-    const cloud = await mqtt.connectAsync(broker.url, { clientId: 'cloud-t', username: 'cloud', password: 'cloud-secret' });
+    const cloud = await mqtt.connectAsync(broker.url, {
+      clientId: 'cloud-t',
+      username: 'cloud',
+      password: 'cloud-secret',
+    });
     const seen: string[] = [];
     cloud.on('message', (t) => seen.push(t));
     await cloud.subscribeAsync('ruongso/v1/#', { qos: 1 });
@@ -48,7 +56,9 @@ describe.skipIf(!ok)('ruongso broker provision, for a production Mosquitto', () 
     await vi.waitFor(() => expect(seen).toContain(topics.event('gw-mq-a')), { timeout: 5000 });
     expect(seen).toEqual([topics.telemetry('gw-mq-a'), topics.event('gw-mq-a')]);
     await gw.endAsync();
-    await expect(mqtt.connectAsync(broker.url, { clientId: 'gw-bad', username: 'gw-mq-a', password: 'wrong', reconnectPeriod: 0 })).rejects.toThrow(/Not authorized|Bad username/i);
+    await expect(
+      mqtt.connectAsync(broker.url, { clientId: 'gw-bad', username: 'gw-mq-a', password: 'wrong', reconnectPeriod: 0 }),
+    ).rejects.toThrow(/Not authorized|Bad username/i);
     await cloud.endAsync();
   }, 60_000);
 });

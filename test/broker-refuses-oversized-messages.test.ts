@@ -13,7 +13,11 @@ const GW = 'gw-big';
 const haveMosquitto = await services.mosquittoBinary();
 
 /** The cloud side subscribes; the gateway sends one oversized message, then a small marker. */
-async function sendBigThenMarker(url: string, gwPassword: string, cloudLogin: { username: string; password: string; clientId: string }): Promise<string[]> {
+async function sendBigThenMarker(
+  url: string,
+  gwPassword: string,
+  cloudLogin: { username: string; password: string; clientId: string },
+): Promise<string[]> {
   const cloud: MqttClient = await mqtt.connectAsync(url, { ...cloudLogin, clean: true });
   const seen: string[] = [];
   cloud.on('message', (_t, p) => seen.push(p.length > 1000 ? `big:${p.length}` : p.toString()));
@@ -24,7 +28,14 @@ async function sendBigThenMarker(url: string, gwPassword: string, cloudLogin: { 
   // the broker may close the connection on the oversized one: the marker goes on the next
   await new Promise((r) => setTimeout(r, 300));
   await gw.publishAsync(topics.event(GW), 'marker', { qos: 1 });
-  await new Promise<void>((resolve) => { const t = setInterval(() => { if (seen.includes('marker')) { clearInterval(t); resolve(); } }, 50); });
+  await new Promise<void>((resolve) => {
+    const t = setInterval(() => {
+      if (seen.includes('marker')) {
+        clearInterval(t);
+        resolve();
+      }
+    }, 50);
+  });
   await gw.endAsync(true);
   await cloud.endAsync(true);
   return seen;
@@ -34,22 +45,39 @@ describe('brokers refuse a message over the size limit, and go on', () => {
   let embedded: EmbeddedBroker;
   beforeAll(async () => {
     const hash = await hashPassword('gw-secret', { N: 1024 });
-    const auth = new BrokerAuth({ cloudUsers: { cloud: 'cloud-secret' }, gatewayCredentialHash: async (id) => (id === GW ? hash : null) });
+    const auth = new BrokerAuth({
+      cloudUsers: { cloud: 'cloud-secret' },
+      gatewayCredentialHash: async (id) => (id === GW ? hash : null),
+    });
     embedded = await startEmbeddedBroker({ port: await freePort(), host: '127.0.0.1', auth });
   });
-  afterAll(async () => { await embedded?.close(); });
+  afterAll(async () => {
+    await embedded?.close();
+  });
 
   it('on the embedded broker', { timeout: 30_000 }, async () => {
-    const seen = await sendBigThenMarker(embedded.url, 'gw-secret', { username: 'cloud', password: 'cloud-secret', clientId: 'cloud:test' });
+    const seen = await sendBigThenMarker(embedded.url, 'gw-secret', {
+      username: 'cloud',
+      password: 'cloud-secret',
+      clientId: 'cloud:test',
+    });
     expect(seen).toEqual(['marker']);
   });
 
   describe.skipIf(!haveMosquitto)('on Mosquitto from the project config', () => {
     let mq: MosquittoServer;
-    beforeAll(async () => { mq = await startMosquitto({ users: { cloud: 'cloud-secret', [GW]: 'gw-secret' }, acl: mosquittoAcl([GW]) }); });
-    afterAll(async () => { await mq?.destroy(); });
+    beforeAll(async () => {
+      mq = await startMosquitto({ users: { cloud: 'cloud-secret', [GW]: 'gw-secret' }, acl: mosquittoAcl([GW]) });
+    });
+    afterAll(async () => {
+      await mq?.destroy();
+    });
     it('with message_size_limit', { timeout: 30_000 }, async () => {
-      const seen = await sendBigThenMarker(mq.url, 'gw-secret', { username: 'cloud', password: 'cloud-secret', clientId: 'cloud' });
+      const seen = await sendBigThenMarker(mq.url, 'gw-secret', {
+        username: 'cloud',
+        password: 'cloud-secret',
+        clientId: 'cloud',
+      });
       expect(seen).toEqual(['marker']);
     });
   });

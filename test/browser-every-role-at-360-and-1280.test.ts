@@ -21,26 +21,58 @@ import { services } from './support/services.js';
 const ok = await services.chromium();
 
 const ROLES = [
-  { user: 'nongdan', role: 'farmer', ready: '[data-testid="zone-history"] canvas', vi: 'Khu ruộng của tôi', en: 'My zones' },
+  {
+    user: 'nongdan',
+    role: 'farmer',
+    ready: '[data-testid="zone-history"] canvas',
+    vi: 'Khu ruộng của tôi',
+    en: 'My zones',
+  },
   { user: 'kythuat', role: 'technician', ready: '#mis-rate', vi: 'Kỹ thuật viên', en: 'Technician' },
-  { user: 'canbo', role: 'officer', ready: '[data-testid="commune-map"]', vi: 'Mức độ ứng dụng theo xã', en: 'Adoption by commune' },
+  {
+    user: 'canbo',
+    role: 'officer',
+    ready: '[data-testid="commune-map"]',
+    vi: 'Mức độ ứng dụng theo xã',
+    en: 'Adoption by commune',
+  },
   { user: 'admin', role: 'admin', ready: '#mis-rate', vi: 'Kỹ thuật viên', en: 'Technician' },
 ] as const;
-const VIEWS = [{ width: 360, height: 740, lang: 'vi' }, { width: 1280, height: 900, lang: 'en' }] as const;
+const VIEWS = [
+  { width: 360, height: 740, lang: 'vi' },
+  { width: 1280, height: 900, lang: 'en' },
+] as const;
 
 async function overflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 }
 
-describe.skipIf(!ok)('browser: every role\'s pages at 360 px (vi) and 1280 px (en) on the running demo', () => {
+describe.skipIf(!ok)("browser: every role's pages at 360 px (vi) and 1280 px (en) on the running demo", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruongso-roles-'));
   let cloud: CloudService;
   let browser: Awaited<ReturnType<typeof startBrowser>>;
-  const password = (u: string) => new RegExp(`\\b${u}\\b.*?password: (\\S+)`).exec(cloud.demoLogins)?.[1] ?? 'demo-ruongso';
+  const password = (u: string) =>
+    new RegExp(`\\b${u}\\b.*?password: (\\S+)`).exec(cloud.demoLogins)?.[1] ?? 'demo-ruongso';
 
   beforeAll(async () => {
-    const config = loadConfig({}, { PORT: await freePort(), MQTT_PORT: await freePort(), HOST: '127.0.0.1', DATA_DIR: dir, RUONGSO_MODE: 'demo', TILE_URL: '' });
-    cloud = new CloudService({ config, webApp: true, seed: async (r) => { await seedDemoDistrict(r); } });
+    const config = loadConfig(
+      {},
+      {
+        PORT: await freePort(),
+        MQTT_PORT: await freePort(),
+        HOST: '127.0.0.1',
+        DATA_DIR: dir,
+        RUONGSO_MODE: 'demo',
+        TILE_URL: '',
+      },
+    );
+    cloud = new CloudService({
+      config,
+      webApp: true,
+      seed: async (r) => {
+        await seedDemoDistrict(r);
+      },
+    });
     await cloud.start();
     await seedDemoHistory(cloud.registry, cloud.facts!);
     await seedDemoTelemetry(cloud.store);
@@ -87,7 +119,9 @@ describe.skipIf(!ok)('browser: every role\'s pages at 360 px (vi) and 1280 px (e
           await page.locator('#org-addCooperative-name').fill(`HTX thử ${v.width}`);
           await page.locator('#org-addCooperative-unitId').selectOption('vn-st-tde-dai-an-2');
           await page.locator('form[aria-label] button[type=submit]').nth(1).click();
-          await expect.poll(() => page.getByTestId('orgs').textContent()).toContain(`HTX thử ${v.width} · Đại Ân 2 ${id}`);
+          await expect
+            .poll(() => page.getByTestId('orgs').textContent())
+            .toContain(`HTX thử ${v.width} · Đại Ân 2 ${id}`);
         }
         expect(browser.errors).toEqual([]);
       }, 60_000);

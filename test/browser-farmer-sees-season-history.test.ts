@@ -26,19 +26,29 @@ async function shadedPixels(page: Page, metric: string): Promise<number> {
     const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
     let n = 0;
     // the translucent blue of the shade on the transparent canvas (the line is opaque green)
-    for (let i = 0; i < d.length; i += 4) if (d[i + 3]! > 10 && d[i + 3]! < 120 && d[i + 2]! > 200 && d[i + 2]! - d[i]! > 100) n++;
+    for (let i = 0; i < d.length; i += 4)
+      if (d[i + 3]! > 10 && d[i + 3]! < 120 && d[i + 2]! > 200 && d[i + 2]! - d[i]! > 100) n++;
     return n;
   }, metric);
 }
 
-describe.skipIf(!ok)('browser: a farmer sees the season\'s history on a fresh demo', () => {
+describe.skipIf(!ok)("browser: a farmer sees the season's history on a fresh demo", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruongso-history-'));
   let cloud: CloudService;
   let browser: Awaited<ReturnType<typeof startBrowser>>;
 
   beforeAll(async () => {
-    const config = loadConfig({}, { PORT: await freePort(), MQTT_PORT: await freePort(), HOST: '127.0.0.1', DATA_DIR: dir, RUONGSO_MODE: 'demo' });
-    cloud = new CloudService({ config, webApp: { tileUrl: '' }, seed: async (r) => { await seedDemoDistrict(r); } });
+    const config = loadConfig(
+      {},
+      { PORT: await freePort(), MQTT_PORT: await freePort(), HOST: '127.0.0.1', DATA_DIR: dir, RUONGSO_MODE: 'demo' },
+    );
+    cloud = new CloudService({
+      config,
+      webApp: { tileUrl: '' },
+      seed: async (r) => {
+        await seedDemoDistrict(r);
+      },
+    });
     await cloud.start();
     await seedDemoHistory(cloud.registry, cloud.facts!);
     expect((await seedDemoTelemetry(cloud.store)).created).toBe(true);
@@ -61,7 +71,8 @@ describe.skipIf(!ok)('browser: a farmer sees the season\'s history on a fresh de
     await page.locator('form button[type=submit]').click();
     const history = page.getByTestId('zone-history').first();
     await history.waitFor({ timeout: 20_000 });
-    for (const m of ['water_level', 'salinity']) await page.locator(`[data-testid="plot-${m}"] canvas`).first().waitFor({ timeout: 20_000 });
+    for (const m of ['water_level', 'salinity'])
+      await page.locator(`[data-testid="plot-${m}"] canvas`).first().waitFor({ timeout: 20_000 });
     expect(await page.getByText('Chưa có số liệu').count()).toBe(0);
     await history.getByRole('button', { name: 'Cả vụ' }).click();
     await expect.poll(() => history.getByRole('button', { name: 'Cả vụ' }).getAttribute('aria-pressed')).toBe('true');
@@ -70,7 +81,7 @@ describe.skipIf(!ok)('browser: a farmer sees the season\'s history on a fresh de
     expect(browser.errors).toEqual([]);
   });
 
-  it('shows a technician the shallot garden\'s soil moisture of another farm of the cooperative', async () => {
+  it("shows a technician the shallot garden's soil moisture of another farm of the cooperative", async () => {
     const { page } = browser;
     await page.context().clearCookies();
     await page.goto(cloud.webUrl);
@@ -94,7 +105,9 @@ describe.skipIf(!ok)('browser: a farmer sees the season\'s history on a fresh de
     const map = page.getByTestId('commune-map');
     await map.waitFor({ timeout: 20_000 });
     await page.locator('#rep-kpi').selectOption('farmsRegistered');
-    await expect.poll(() => map.locator('.commune-label').allTextContents(), { timeout: 10_000 }).toEqual(expect.arrayContaining([expect.stringMatching(/^Đại Ân 2: \d+$/)]));
+    await expect
+      .poll(() => map.locator('.commune-label').allTextContents(), { timeout: 10_000 })
+      .toEqual(expect.arrayContaining([expect.stringMatching(/^Đại Ân 2: \d+$/)]));
     await page.setViewportSize({ width: 1280, height: 900 });
     await browser.screenshot('officer-commune-map-1280');
     await page.setViewportSize({ width: 360, height: 740 });

@@ -51,9 +51,15 @@ describe.skipIf(!ok)('browser: a technician plans a spray mission and downloads 
     await page.getByRole('button', { name: 'Duyệt' }).click();
     await page.getByTestId('mission-approved').waitFor();
     await browser.screenshot('technician-mission-1280');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /\.plan/ }).first().click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page
+        .getByRole('link', { name: /\.plan/ })
+        .first()
+        .click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^mission-.*\.plan$/);
-    const plan = JSON.parse(readFileSync((await download.path()), 'utf8'));
+    const plan = JSON.parse(readFileSync(await download.path(), 'utf8'));
     expect(plan.fileType).toBe('Plan');
     expect(plan.mission.items.length).toBeGreaterThan(3);
   });
@@ -66,10 +72,15 @@ describe.skipIf(!ok)('browser: a technician plans a spray mission and downloads 
     await page.getByLabel('Tệp ranh giới (GeoJSON hoặc KML)').setInputFiles(fixture('self-intersecting.geojson'));
     await page.getByRole('button', { name: 'Tải lên' }).click();
     await page.getByTestId('field-errors').waitFor();
-    expect(await page.getByTestId('field-errors').locator('li[data-code="FIELD_SELF_INTERSECTION"]').textContent()).toBe('Ranh giới tự cắt chính nó');
+    expect(
+      await page.getByTestId('field-errors').locator('li[data-code="FIELD_SELF_INTERSECTION"]').textContent(),
+    ).toBe('Ranh giới tự cắt chính nó');
     expect(await fieldPaths.count()).toBe(before);
 
-    await page.getByRole('region', { name: 'Tải ranh giới thửa ruộng lên' }).getByLabel('Tên thửa (không bắt buộc)').fill('Thửa tải lên từ KML');
+    await page
+      .getByRole('region', { name: 'Tải ranh giới thửa ruộng lên' })
+      .getByLabel('Tên thửa (không bắt buộc)')
+      .fill('Thửa tải lên từ KML');
     await page.getByLabel('Tệp ranh giới (GeoJSON hoặc KML)').setInputFiles(fixture('field-holes.kml'));
     await page.getByRole('button', { name: 'Tải lên' }).click();
     await page.getByTestId('field-created').waitFor();

@@ -33,36 +33,81 @@ describe.skipIf(!ok)('browser: a technician verifies a flown mission', () => {
   });
 
   it('sees the share within ±20 % of the target rate and the grid on the map', async () => {
-    const config = loadConfig({}, { PORT: await freePort(), MQTT_PORT: await freePort(), HOST: '127.0.0.1', DATA_DIR: dir, RUONGSO_MODE: 'demo' });
+    const config = loadConfig(
+      {},
+      { PORT: await freePort(), MQTT_PORT: await freePort(), HOST: '127.0.0.1', DATA_DIR: dir, RUONGSO_MODE: 'demo' },
+    );
     const cloud = new CloudService({
-      config, webApp: { tileUrl: '' }, ingest: { flushMs: 50 }, seed: async (r) => { await seedDemoDistrict(r); },
+      config,
+      webApp: { tileUrl: '' },
+      ingest: { flushMs: 50 },
+      seed: async (r) => {
+        await seedDemoDistrict(r);
+      },
       brokerUsers: { drones: { [droneId]: dronePassword } },
     });
     await cloud.start();
     closers.push(() => cloud.stop());
     const base = `http://127.0.0.1:${cloud.port}`;
 
-    const { token } = await (await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ login: 'kythuat', password: 'demo-ruongso' }) })).json() as { token: string };
+    const { token } = (await (
+      await fetch(`${base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ login: 'kythuat', password: 'demo-ruongso' }),
+      })
+    ).json()) as { token: string };
     const call = async (method: string, url: string, body?: unknown) => {
-      const res = await fetch(`${base}${url}`, { method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-      return { status: res.status, body: await res.json() as Record<string, any> };
+      const res = await fetch(`${base}${url}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, any> };
     };
     const fields = await call('GET', '/api/v1/fields');
     const fieldId = (fields.body.fields as { id: string }[])[0]!.id;
-    const mission = await call('POST', '/api/v1/missions', { fieldId, droneId: 'drone-30l', productId: 'tricyclazole' });
+    const mission = await call('POST', '/api/v1/missions', {
+      fieldId,
+      droneId: 'drone-30l',
+      productId: 'tricyclazole',
+    });
     expect(mission.status).toBe(201);
     const id = mission.body.id as string;
-    expect((await call('POST', `/api/v1/missions/${id}/approve`, { windMps: 2, rainProbability: 0.1 })).status).toBe(200);
+    expect((await call('POST', `/api/v1/missions/${id}/approve`, { windMps: 2, rainProbability: 0.1 })).status).toBe(
+      200,
+    );
 
-    const exported = await (await fetch(`${base}/api/v1/missions/${id}/export.geojson`, { headers: { authorization: `Bearer ${token}` } })).json();
-    const drone = await mqtt.connectAsync(cloud.brokerUrl, { clientId: droneId, username: droneId, password: dronePassword });
+    const exported = await (
+      await fetch(`${base}/api/v1/missions/${id}/export.geojson`, { headers: { authorization: `Bearer ${token}` } })
+    ).json();
+    const drone = await mqtt.connectAsync(cloud.brokerUrl, {
+      clientId: droneId,
+      username: droneId,
+      password: dronePassword,
+    });
     closers.push(() => drone.endAsync());
-    const flown = await flyMission(routeFromGeoJson(exported), { droneId, missionId: id, publisher: drone, speedup: 2000, batchSize: 50, seed: 5, windMps: 2, gpsNoiseM: 0.1 });
+    const flown = await flyMission(routeFromGeoJson(exported), {
+      droneId,
+      missionId: id,
+      publisher: drone,
+      speedup: 2000,
+      batchSize: 50,
+      seed: 5,
+      windMps: 2,
+      gpsNoiseM: 0.1,
+    });
     expect(flown.samples).toBeGreaterThan(100);
     // the as-applied log is in the store before anyone verifies
-    await until('the log stored', async () => (await cloud.store.query({ gatewayId: `drone:${droneId}`, from: 0, to: Date.now() + 86_400_000 })).length > 0, 20_000);
+    await until(
+      'the log stored',
+      async () =>
+        (await cloud.store.query({ gatewayId: `drone:${droneId}`, from: 0, to: Date.now() + 86_400_000 })).length > 0,
+      20_000,
+    );
 
     const browser = await startBrowser({ width: 1280, height: 900 });
     closers.push(() => browser.close());
@@ -80,8 +125,12 @@ describe.skipIf(!ok)('browser: a technician verifies a flown mission', () => {
     const report = page.getByRole('heading', { name: 'Bản đồ và báo cáo phun thực tế' });
     await report.waitFor({ timeout: 20_000 });
     const panel = page.locator('section', { has: report }).first();
-    await expect.poll(() => panel.textContent(), { timeout: 20_000 }).toMatch(/Diện tích phun đúng liều \(±20 %\)\D*\d{2},\d %/);
-    await expect.poll(() => page.locator('.leaflet-overlay-pane path').count(), { timeout: 20_000 }).toBeGreaterThan(50);
+    await expect
+      .poll(() => panel.textContent(), { timeout: 20_000 })
+      .toMatch(/Diện tích phun đúng liều \(±20 %\)\D*\d{2},\d %/);
+    await expect
+      .poll(() => page.locator('.leaflet-overlay-pane path').count(), { timeout: 20_000 })
+      .toBeGreaterThan(50);
     await browser.screenshot('technician-as-applied-1280');
     expect(browser.errors).toEqual([]);
     const v = await call('GET', `/api/v1/missions/${id}/verification`);
@@ -98,11 +147,30 @@ describe.skipIf(!ok)('browser: a technician verifies a flown mission', () => {
     await row2.waitFor(live);
     const pill = row2.locator('.pill');
     expect(await pill.textContent()).toBe('Bản nháp');
-    expect((await call('POST', `/api/v1/missions/${id2}/approve`, { windMps: 2, rainProbability: 0.1 })).status).toBe(200);
+    expect((await call('POST', `/api/v1/missions/${id2}/approve`, { windMps: 2, rainProbability: 0.1 })).status).toBe(
+      200,
+    );
     await expect.poll(() => pill.textContent(), live).toBe('Đã duyệt');
-    const exported2 = await (await fetch(`${base}/api/v1/missions/${id2}/export.geojson`, { headers: { authorization: `Bearer ${token}` } })).json();
-    await flyMission(routeFromGeoJson(exported2), { droneId, missionId: id2, publisher: drone, speedup: 2000, batchSize: 50, seed: 6, windMps: 2, gpsNoiseM: 0.1 });
-    await until('the second log stored', async () => (await cloud.store.query({ gatewayId: `drone:${droneId}`, sensor: id2, from: 0, to: Date.now() + 86_400_000 })).length > 0, 20_000);
+    const exported2 = await (
+      await fetch(`${base}/api/v1/missions/${id2}/export.geojson`, { headers: { authorization: `Bearer ${token}` } })
+    ).json();
+    await flyMission(routeFromGeoJson(exported2), {
+      droneId,
+      missionId: id2,
+      publisher: drone,
+      speedup: 2000,
+      batchSize: 50,
+      seed: 6,
+      windMps: 2,
+      gpsNoiseM: 0.1,
+    });
+    await until(
+      'the second log stored',
+      async () =>
+        (await cloud.store.query({ gatewayId: `drone:${droneId}`, sensor: id2, from: 0, to: Date.now() + 86_400_000 }))
+          .length > 0,
+      20_000,
+    );
     expect((await call('POST', `/api/v1/missions/${id2}/fly`, { droneId })).status).toBe(200);
     await expect.poll(() => pill.textContent(), live).toBe('Đã bay');
     expect((await call('POST', `/api/v1/missions/${id2}/verify`, {})).status).toBe(200);

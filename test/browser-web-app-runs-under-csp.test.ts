@@ -6,7 +6,7 @@ import { startCloudWeb } from './support/cloud-web.js';
 
 const ok = await services.chromium();
 
-describe.skipIf(!ok)('browser: the built web app under the cloud\'s CSP', () => {
+describe.skipIf(!ok)("browser: the built web app under the cloud's CSP", () => {
   let t: Awaited<ReturnType<typeof startCloudWeb>>;
   let browser: Awaited<ReturnType<typeof startBrowser>>;
   const violations: string[] = [];
@@ -18,12 +18,19 @@ describe.skipIf(!ok)('browser: the built web app under the cloud\'s CSP', () => 
     browser = await startBrowser({ width: 1280, height: 800 });
     await browser.context.addInitScript(() => {
       document.addEventListener('securitypolicyviolation', (e) => {
-        ((window as unknown as { __csp: string[] }).__csp ??= []).push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}:${e.columnNumber}`);
+        ((window as unknown as { __csp: string[] }).__csp ??= []).push(
+          `${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}:${e.columnNumber}`,
+        );
       });
     });
-    browser.page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
+    browser.page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
   }, 60_000);
-  afterAll(async () => { await browser?.close(); await t?.stop(); });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.stop();
+  });
 
   it('logs a technician in, shows the fields map and breaks no rule of the CSP', async () => {
     const { page } = browser;
@@ -47,7 +54,9 @@ describe.skipIf(!ok)('browser: the built web app under the cloud\'s CSP', () => 
       d.innerHTML = '<img src="data:," onerror="window.__pwned = 1">';
       document.body.append(d);
     });
-    await expect.poll(() => page.evaluate(() => ((window as unknown as { __csp?: string[] }).__csp ?? []).join('\n'))).toMatch(/script-src-attr/);
+    await expect
+      .poll(() => page.evaluate(() => ((window as unknown as { __csp?: string[] }).__csp ?? []).join('\n')))
+      .toMatch(/script-src-attr/);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   });
 });

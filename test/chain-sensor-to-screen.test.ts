@@ -32,7 +32,9 @@ const setups: Setup[] = [
   {
     name: 'embedded defaults (Aedes, SQLite)',
     skip: false,
-    config: async (dir) => ({ config: loadConfig({}, { PORT: await freePort(), MQTT_PORT: await freePort(), HOST: '127.0.0.1', DATA_DIR: dir }) }),
+    config: async (dir) => ({
+      config: loadConfig({}, { PORT: await freePort(), MQTT_PORT: await freePort(), HOST: '127.0.0.1', DATA_DIR: dir }),
+    }),
   },
   {
     name: 'real servers (Mosquitto 1883, InfluxDB 1.6, PostgreSQL)',
@@ -42,10 +44,20 @@ const setups: Setup[] = [
       return {
         influx,
         pgSchema: `chain_${suffix}`,
-        config: loadConfig({}, {
-          PORT: await freePort(), HOST: '127.0.0.1', DATA_DIR: dir, MQTT_URL: 'mqtt://127.0.0.1:1883',
-          MQTT_SHARE_GROUP: `chain_${suffix}`, DATABASE_URL: PG_URL, INFLUX_URL: influx.url, INFLUX_DB: `chain_${suffix}`, INFLUX_API: 'v1',
-        }),
+        config: loadConfig(
+          {},
+          {
+            PORT: await freePort(),
+            HOST: '127.0.0.1',
+            DATA_DIR: dir,
+            MQTT_URL: 'mqtt://127.0.0.1:1883',
+            MQTT_SHARE_GROUP: `chain_${suffix}`,
+            DATABASE_URL: PG_URL,
+            INFLUX_URL: influx.url,
+            INFLUX_DB: `chain_${suffix}`,
+            INFLUX_API: 'v1',
+          },
+        ),
       };
     },
   },
@@ -75,49 +87,79 @@ describe.each(setups)('sensor to screen on $name', (setup) => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it.skipIf(setup.skip)('shows the water level the sensor reports, stored where the config says', async () => {
-    const s = await setup.config(dir, suffix);
-    influx = s.influx;
-    pgSchema = s.pgSchema;
-    cloud = new CloudService({ config: s.config, pgSchema, instanceId: `chain-${suffix}`, ingest: { flushMs: 50 } });
-    await cloud.start();
-    await cloud.registry.upsertFarm({ id: `farm-${suffix}`, name: 'Ruộng thử', owner: null, unitId: null, cooperativeId: null, areaHa: 1 }, 'test');
-    const cred = await provisionGateway(cloud.registry, { id: gatewayId, farmId: `farm-${suffix}` }, 'test');
+  it.skipIf(setup.skip)(
+    'shows the water level the sensor reports, stored where the config says',
+    async () => {
+      const s = await setup.config(dir, suffix);
+      influx = s.influx;
+      pgSchema = s.pgSchema;
+      cloud = new CloudService({ config: s.config, pgSchema, instanceId: `chain-${suffix}`, ingest: { flushMs: 50 } });
+      await cloud.start();
+      await cloud.registry.upsertFarm(
+        { id: `farm-${suffix}`, name: 'Ruộng thử', owner: null, unitId: null, cooperativeId: null, areaHa: 1 },
+        'test',
+      );
+      const cred = await provisionGateway(cloud.registry, { id: gatewayId, farmId: `farm-${suffix}` }, 'test');
 
-    site = await startPaddySite({ seed: 7, initialLevelCm: -6.5 });
-    const raw = gatewayFileFor(site, { gatewayId, mqttUrl: cloud.brokerUrl, dataDir: path.join(dir, 'gw'), pollSeconds: 1 });
-    // the embedded broker checks the gateway's own credentials; the system Mosquitto is anonymous
-    const mqttAuth = s.config.MQTT_URL ? {} : { username: cred.username, password: cred.password };
-    gateway = new Gateway(parseGatewayFile({ ...raw, telemetry: { maxReadings: 50, maxDelayMs: 200 }, mqtt: { ...raw.mqtt, ...mqttAuth } }, 'test', dir, {}));
-    await gateway.start();
+      site = await startPaddySite({ seed: 7, initialLevelCm: -6.5 });
+      const raw = gatewayFileFor(site, {
+        gatewayId,
+        mqttUrl: cloud.brokerUrl,
+        dataDir: path.join(dir, 'gw'),
+        pollSeconds: 1,
+      });
+      // the embedded broker checks the gateway's own credentials; the system Mosquitto is anonymous
+      const mqttAuth = s.config.MQTT_URL ? {} : { username: cred.username, password: cred.password };
+      gateway = new Gateway(
+        parseGatewayFile(
+          { ...raw, telemetry: { maxReadings: 50, maxDelayMs: 200 }, mqtt: { ...raw.mqtt, ...mqttAuth } },
+          'test',
+          dir,
+          {},
+        ),
+      );
+      await gateway.start();
 
-    const base = cloud.webUrl;
-    const row = await eventually(async () => {
-      const body = await (await fetch(`${base}/api/v1/gateways`)).json() as { gateways: { id: string; online: boolean; lastSeq: number | null; latest: { metric: string; value: number | null }[] }[] };
-      const g = body.gateways.find((x) => x.id === gatewayId);
-      return g?.online && g.latest.some((l) => l.metric === 'water_level') ? g : undefined;
-    }, 30_000);
-    const level = row.latest.find((l) => l.metric === 'water_level')!.value!;
-    expect(Math.abs(level - site.field().levelCm)).toBeLessThan(1);
+      const base = cloud.webUrl;
+      const row = await eventually(async () => {
+        const body = (await (await fetch(`${base}/api/v1/gateways`)).json()) as {
+          gateways: {
+            id: string;
+            online: boolean;
+            lastSeq: number | null;
+            latest: { metric: string; value: number | null }[];
+          }[];
+        };
+        const g = body.gateways.find((x) => x.id === gatewayId);
+        return g?.online && g.latest.some((l) => l.metric === 'water_level') ? g : undefined;
+      }, 30_000);
+      const level = row.latest.find((l) => l.metric === 'water_level')!.value!;
+      expect(Math.abs(level - site.field().levelCm)).toBeLessThan(1);
 
-    const series = await (await fetch(`${base}/api/v1/gateways/${gatewayId}/readings?metric=water_level&every=1m`)).json() as { series: { points: { mean: number }[] }[] };
-    expect(series.series[0]!.points.length).toBeGreaterThan(0);
-    const page = await (await fetch(`${base}/`)).text();
-    expect(page).toContain(gatewayId);
+      const series = (await (
+        await fetch(`${base}/api/v1/gateways/${gatewayId}/readings?metric=water_level&every=1m`)
+      ).json()) as { series: { points: { mean: number }[] }[] };
+      expect(series.series[0]!.points.length).toBeGreaterThan(0);
+      const page = await (await fetch(`${base}/`)).text();
+      expect(page).toContain(gatewayId);
 
-    if (influx) {
-      const res = JSON.stringify(await influx.query(`chain_${suffix}`, `SELECT count(*) FROM /.*/ WHERE "gateway" = '${gatewayId}'`));
-      expect(res).toMatch(/"values":\[\[/);
-    }
-    if (pgSchema) {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      try {
-        const r = await c.query(`SELECT id, farm_id FROM ${pgSchema}.reg_gateways WHERE id = $1`, [gatewayId]);
-        expect(r.rows).toEqual([{ id: gatewayId, farm_id: `farm-${suffix}` }]);
-      } finally {
-        await c.end();
+      if (influx) {
+        const res = JSON.stringify(
+          await influx.query(`chain_${suffix}`, `SELECT count(*) FROM /.*/ WHERE "gateway" = '${gatewayId}'`),
+        );
+        expect(res).toMatch(/"values":\[\[/);
       }
-    }
-  }, 90_000);
+      if (pgSchema) {
+        const c = new pg.Client({ connectionString: PG_URL });
+        await c.connect();
+        try {
+          const r = await c.query(`SELECT id, farm_id FROM ${pgSchema}.reg_gateways WHERE id = $1`, [gatewayId]);
+          expect(r.rows).toEqual([{ id: gatewayId, farm_id: `farm-${suffix}` }]);
+        } finally {
+          await c.end();
+        }
+      }
+    },
+    90_000,
+  );
 });

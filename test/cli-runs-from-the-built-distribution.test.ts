@@ -9,9 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = path.join(root, 'dist', `test-${process.pid}`);
 
-function ruongso(args: string[], env: Record<string, string> = {}): { status: number | null; out: string; err: string } {
+function ruongso(
+  args: string[],
+  env: Record<string, string> = {},
+): { status: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, ['bin/ruongso.js', ...args], {
-    cwd: root, encoding: 'utf8', env: { ...process.env, RUONGSO_DIST: outdir, RUONGSO_WHICH: '1', LOG_LEVEL: 'warn', ...env },
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, RUONGSO_DIST: outdir, RUONGSO_WHICH: '1', LOG_LEVEL: 'warn', ...env },
   });
   return { status: r.status, out: r.stdout, err: r.stderr };
 }
@@ -23,12 +28,17 @@ function staticClosure(chunk: string, seen = new Set<string>()): string[] {
   const text = fs.readFileSync(path.join(outdir, chunk), 'utf8');
   const map = JSON.parse(fs.readFileSync(path.join(outdir, `${chunk}.map`), 'utf8')) as { sources: string[] };
   const own = map.sources.map((s) => path.relative(root, path.resolve(outdir, s)));
-  const imported = [...text.matchAll(/^(?:import|export) (?:[^;]*? from )?"\.\/(chunk-[A-Z0-9]+\.mjs)";$/gm)].map((m) => m[1]!);
+  const imported = [...text.matchAll(/^(?:import|export) (?:[^;]*? from )?"\.\/(chunk-[A-Z0-9]+\.mjs)";$/gm)].map(
+    (m) => m[1]!,
+  );
   return [...own, ...imported.flatMap((c) => staticClosure(c, seen))];
 }
 
 beforeAll(() => {
-  const r = spawnSync(process.execPath, ['bin/build.js', '--outdir', path.relative(root, outdir)], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['bin/build.js', '--outdir', path.relative(root, outdir)], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   expect(r.status, r.stderr).toBe(0);
   expect(r.stdout).toMatch(/^built dist\/test-\d+\/main\.mjs and \d+ chunks from \d+ sources/);
 }, 120_000);
@@ -40,14 +50,26 @@ describe('ruongso from the built distribution', () => {
     const r = ruongso(['--help'], { RUONGSO_FROM: 'dist' });
     expect(r.status).toBe(0);
     expect(r.err).toBe(`ruongso: from dist (${outdir}/)\n`);
-    for (const cmd of ['cloud', 'demo', 'gateway', 'plan', 'sim', 'broker']) expect(r.out).toMatch(new RegExp(`^  ${cmd}\\b`, 'm'));
+    for (const cmd of ['cloud', 'demo', 'gateway', 'plan', 'sim', 'broker'])
+      expect(r.out).toMatch(new RegExp(`^  ${cmd}\\b`, 'm'));
     // what `--help` loads: the entry and the chunks it imports statically; the subcommands'
     // implementations are chunks their actions import
     const loaded = staticClosure('main.mjs');
     expect(loaded.some((s) => s.includes('node_modules/commander/'))).toBe(true);
     expect(loaded).toContain('cli/commands/plan.ts');
-    for (const heavy of ['node_modules/zod/', 'node_modules/@turf/', 'node_modules/fastify/', 'node_modules/mqtt/', 'cloud/server.ts', 'cloud/missions/planner.ts', 'edge/gateway.ts']) {
-      expect(loaded.filter((s) => s.includes(heavy)), heavy).toEqual([]);
+    for (const heavy of [
+      'node_modules/zod/',
+      'node_modules/@turf/',
+      'node_modules/fastify/',
+      'node_modules/mqtt/',
+      'cloud/server.ts',
+      'cloud/missions/planner.ts',
+      'edge/gateway.ts',
+    ]) {
+      expect(
+        loaded.filter((s) => s.includes(heavy)),
+        heavy,
+      ).toEqual([]);
     }
   });
 
@@ -59,7 +81,9 @@ describe('ruongso from the built distribution', () => {
   });
 
   it('plans a mission from dist, the device profiles and planner found beside the sources', () => {
-    const r = ruongso(['plan', 'cloud/missions/fixtures/field-l-canal.geojson', '--swath', '6'], { RUONGSO_FROM: 'dist' });
+    const r = ruongso(['plan', 'cloud/missions/fixtures/field-l-canal.geojson', '--swath', '6'], {
+      RUONGSO_FROM: 'dist',
+    });
     expect(r.status, r.err).toBe(0);
     const plan = JSON.parse(r.out) as { type: string; features: unknown[] };
     expect(plan.type).toBe('FeatureCollection');

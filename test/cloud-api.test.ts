@@ -29,14 +29,22 @@ describe('cloud API on SQLite', () => {
     await registry.init();
     store = new SqliteTelemetryStore({ file });
     await store.init();
-    await registry.upsertUnit({ id: 'lich-hoi-thuong', parentId: null, level: 'commune', name: 'Lịch Hội Thượng' }, 'test');
-    await registry.upsertFarm({ id: 'farm-b', name: 'Ruộng bà Năm', owner: null, unitId: 'lich-hoi-thuong', cooperativeId: null, areaHa: 1.2 }, 'test');
+    await registry.upsertUnit(
+      { id: 'lich-hoi-thuong', parentId: null, level: 'commune', name: 'Lịch Hội Thượng' },
+      'test',
+    );
+    await registry.upsertFarm(
+      { id: 'farm-b', name: 'Ruộng bà Năm', owner: null, unitId: 'lich-hoi-thuong', cooperativeId: null, areaHa: 1.2 },
+      'test',
+    );
     await registry.upsertGateway({ id: 'gw-b', farmId: 'farm-b', name: 'Cống B' }, 'test');
     await registry.recordState('gw-b', fixture('state-birth'), T);
     await registry.recordTelemetry('gw-b', telemetry, T + 1);
     await store.write(telemetry.readings.map((r) => ({ ...r, gatewayId: 'gw-b' })));
     app = await buildApp({
-      registry, store, clock: { now: () => NOW },
+      registry,
+      store,
+      clock: { now: () => NOW },
       brokerHealth: () => (brokerOk ? { ok: true, kind: 'test' } : { ok: false, detail: 'not connected' }),
     });
   });
@@ -52,12 +60,21 @@ describe('cloud API on SQLite', () => {
   it('is healthy when broker, telemetry and registry answer, and 503 naming the one that does not', async () => {
     const ok = await get('/healthz');
     expect(ok.statusCode).toBe(200);
-    expect(ok.json()).toMatchObject({ status: 'ok', broker: { ok: true }, telemetry: { ok: true, kind: 'sqlite' }, registry: { ok: true, kind: 'sqlite' } });
+    expect(ok.json()).toMatchObject({
+      status: 'ok',
+      broker: { ok: true },
+      telemetry: { ok: true, kind: 'sqlite' },
+      registry: { ok: true, kind: 'sqlite' },
+    });
     brokerOk = false;
     try {
       const down = await get('/healthz');
       expect(down.statusCode).toBe(503);
-      expect(down.json()).toMatchObject({ status: 'degraded', broker: { ok: false, detail: 'not connected' }, registry: { ok: true } });
+      expect(down.json()).toMatchObject({
+        status: 'degraded',
+        broker: { ok: false, detail: 'not connected' },
+        registry: { ok: true },
+      });
     } finally {
       brokerOk = true;
     }
@@ -68,15 +85,25 @@ describe('cloud API on SQLite', () => {
     expect(res.statusCode).toBe(200);
     const gw = res.json().gateways.find((g: { id: string }) => g.id === 'gw-b');
     expect(gw).toMatchObject({
-      name: 'Cống B', farm: { id: 'farm-b', name: 'Ruộng bà Năm' }, commune: { id: 'lich-hoi-thuong', name: 'Lịch Hội Thượng' },
-      online: true, lastSeq: telemetry.seq, lastSeen: T + 1,
+      name: 'Cống B',
+      farm: { id: 'farm-b', name: 'Ruộng bà Năm' },
+      commune: { id: 'lich-hoi-thuong', name: 'Lịch Hội Thượng' },
+      online: true,
+      lastSeq: telemetry.seq,
+      lastSeen: T + 1,
     });
     expect(gw.latest).toHaveLength(telemetry.readings.length);
-    expect(gw.latest).toContainEqual(expect.objectContaining({ sensor: 'wl1', metric: 'water_level', value: -12.4, quality: 'good' }));
+    expect(gw.latest).toContainEqual(
+      expect.objectContaining({ sensor: 'wl1', metric: 'water_level', value: -12.4, quality: 'good' }),
+    );
   });
 
   it('shows one gateway, or 404 for one it does not know, or 400 for an id that cannot be one', async () => {
-    expect((await get('/api/v1/gateways/gw-b')).json()).toMatchObject({ id: 'gw-b', units: [{ level: 'commune' }], fw: 'ruongso-edge/0.1.0' });
+    expect((await get('/api/v1/gateways/gw-b')).json()).toMatchObject({
+      id: 'gw-b',
+      units: [{ level: 'commune' }],
+      fw: 'ruongso-edge/0.1.0',
+    });
     const missing = await get('/api/v1/gateways/gw-nowhere');
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toEqual({ error: 'NOT_FOUND', message: 'gateway gw-nowhere is not registered' });
@@ -88,8 +115,12 @@ describe('cloud API on SQLite', () => {
   it('gives the latest value per sensor', async () => {
     const res = await get('/api/v1/gateways/gw-b/latest');
     expect(res.statusCode).toBe(200);
-    expect(res.json().latest.map((l: { sensor: string; metric: string }) => `${l.sensor}/${l.metric}`).sort())
-      .toEqual(telemetry.readings.map((r) => `${r.sensor}/${r.metric}`).sort());
+    expect(
+      res
+        .json()
+        .latest.map((l: { sensor: string; metric: string }) => `${l.sensor}/${l.metric}`)
+        .sort(),
+    ).toEqual(telemetry.readings.map((r) => `${r.sensor}/${r.metric}`).sort());
     expect((await get('/api/v1/gateways/gw-none/latest')).statusCode).toBe(404);
   });
 
@@ -98,14 +129,27 @@ describe('cloud API on SQLite', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body).toMatchObject({ from: NOW - 86_400_000, to: NOW, every: '5m', everyMs: 300_000 });
-    expect(body.series.find((s: { sensor: string }) => s.sensor === 'wl1')).toMatchObject({ metric: 'water_level', unit: 'cm', points: [{ mean: -12.4, count: 1 }] });
+    expect(body.series.find((s: { sensor: string }) => s.sensor === 'wl1')).toMatchObject({
+      metric: 'water_level',
+      unit: 'cm',
+      points: [{ mean: -12.4, count: 1 }],
+    });
   });
 
   it('filters by metric and sensor over a range given as ISO 8601 or ms, per bucket', async () => {
     const from = new Date(T - 3_600_000).toISOString();
-    const res = await get(`/api/v1/gateways/gw-b/readings?metric=soil_moisture&sensor=soil1&from=${encodeURIComponent(from)}&to=${T + 1}&every=1h`);
+    const res = await get(
+      `/api/v1/gateways/gw-b/readings?metric=soil_moisture&sensor=soil1&from=${encodeURIComponent(from)}&to=${T + 1}&every=1h`,
+    );
     expect(res.statusCode).toBe(200);
-    expect(res.json().series).toEqual([{ sensor: 'soil1', metric: 'soil_moisture', unit: '%VWC', points: [expect.objectContaining({ mean: 38.2, min: 38.2, max: 38.2, count: 1 })] }]);
+    expect(res.json().series).toEqual([
+      {
+        sensor: 'soil1',
+        metric: 'soil_moisture',
+        unit: '%VWC',
+        points: [expect.objectContaining({ mean: 38.2, min: 38.2, max: 38.2, count: 1 })],
+      },
+    ]);
     const outside = await get(`/api/v1/gateways/gw-b/readings?from=${T + 10}&to=${T + 20}`);
     expect(outside.json().series).toEqual([]);
   });
@@ -124,14 +168,21 @@ describe('cloud API on SQLite', () => {
     expect(res.json()).toMatchObject({ error: 'BAD_REQUEST', message: expect.stringMatching(message) });
   });
 
-  it('lists a gateway\'s recent events, newest first, and refuses a limit past what is kept', async () => {
+  it("lists a gateway's recent events, newest first, and refuses a limit past what is kept", async () => {
     const ev = GatewayEvent.parse(fixture('event-opened'));
     await registry.recordEvent('gw-b', ev, T);
-    await registry.recordEvent('gw-b', { ...ev, ts: ev.ts + 1, kind: 'valve_closed', reason: 'closed: water level +5 cm reached' }, T + 1);
+    await registry.recordEvent(
+      'gw-b',
+      { ...ev, ts: ev.ts + 1, kind: 'valve_closed', reason: 'closed: water level +5 cm reached' },
+      T + 1,
+    );
     const res = await get('/api/v1/gateways/gw-b/events?limit=2');
     expect(res.statusCode).toBe(200);
     expect(res.json().events.map((e: { kind: string }) => e.kind)).toEqual(['valve_closed', 'valve_opened']);
-    expect((await get('/api/v1/gateways/gw-b')).json().events[0]).toMatchObject({ kind: 'valve_closed', reason: 'closed: water level +5 cm reached' });
+    expect((await get('/api/v1/gateways/gw-b')).json().events[0]).toMatchObject({
+      kind: 'valve_closed',
+      reason: 'closed: water level +5 cm reached',
+    });
     const bad = await get('/api/v1/gateways/gw-b/events?limit=500');
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toMatch(/^querystring\.limit: limit must be at most 200/);
@@ -140,7 +191,12 @@ describe('cloud API on SQLite', () => {
   it('gives the administrative tree with its levels', async () => {
     const body = (await get('/api/v1/units')).json();
     expect(body.levels.map((l: { level: string }) => l.level)).toEqual(['province', 'district', 'commune', 'hamlet']);
-    expect(body.units).toContainEqual({ id: 'lich-hoi-thuong', parentId: null, level: 'commune', name: 'Lịch Hội Thượng' });
+    expect(body.units).toContainEqual({
+      id: 'lich-hoi-thuong',
+      parentId: null,
+      level: 'commune',
+      name: 'Lịch Hội Thượng',
+    });
   });
 
   it('answers 404 for the readings of an unknown gateway', async () => {
@@ -158,7 +214,16 @@ describe('cloud API on SQLite', () => {
   it('documents every API route in the OpenAPI document, with the UI at /docs', async () => {
     const doc = (await get('/docs/json')).json();
     expect(doc.openapi).toMatch(/^3\./);
-    for (const p of ['/healthz', '/metrics', '/api/v1/units', '/api/v1/gateways', '/api/v1/gateways/{id}', '/api/v1/gateways/{id}/latest', '/api/v1/gateways/{id}/events', '/api/v1/gateways/{id}/readings']) {
+    for (const p of [
+      '/healthz',
+      '/metrics',
+      '/api/v1/units',
+      '/api/v1/gateways',
+      '/api/v1/gateways/{id}',
+      '/api/v1/gateways/{id}/latest',
+      '/api/v1/gateways/{id}/events',
+      '/api/v1/gateways/{id}/readings',
+    ]) {
       expect(doc.paths[p]?.get, p).toBeDefined();
     }
     const params = doc.paths['/api/v1/gateways/{id}/readings'].get.parameters.map((x: { name: string }) => x.name);
@@ -193,10 +258,17 @@ describe('cloud API when something breaks inside', () => {
     await registry.init();
     await registry.upsertGateway({ id: 'gw-x', farmId: null, name: null }, 'test');
     const broken: TelemetryStore = {
-      kind: 'sqlite', init: async () => undefined, write: async () => ({ written: 0, rejected: 0 }),
-      query: async () => { throw new Error('disk I/O error at /secret/path.sqlite'); },
-      latest: async () => { throw new Error('disk I/O error at /secret/path.sqlite'); },
-      health: async () => ({ ok: false, kind: 'sqlite', detail: 'disk I/O error' }), close: async () => undefined,
+      kind: 'sqlite',
+      init: async () => undefined,
+      write: async () => ({ written: 0, rejected: 0 }),
+      query: async () => {
+        throw new Error('disk I/O error at /secret/path.sqlite');
+      },
+      latest: async () => {
+        throw new Error('disk I/O error at /secret/path.sqlite');
+      },
+      health: async () => ({ ok: false, kind: 'sqlite', detail: 'disk I/O error' }),
+      close: async () => undefined,
     };
     const app = await buildApp({ registry, store: broken, brokerHealth: () => ({ ok: true }) });
     try {
@@ -222,8 +294,17 @@ describe('cloud API beside the full web app', () => {
     const store = new SqliteTelemetryStore({ file: ':memory:' });
     await store.init();
     const app = await buildApp({
-      registry, store, brokerHealth: () => ({ ok: true }), page: '/status',
-      plugins: [{ plugin: async (f) => { f.get('/', { schema: { hide: true } }, async () => 'full web app'); } }],
+      registry,
+      store,
+      brokerHealth: () => ({ ok: true }),
+      page: '/status',
+      plugins: [
+        {
+          plugin: async (f) => {
+            f.get('/', { schema: { hide: true } }, async () => 'full web app');
+          },
+        },
+      ],
     });
     try {
       expect((await app.inject({ method: 'GET', url: '/' })).body).toBe('full web app');

@@ -19,16 +19,32 @@ const gw2 = `gw-auth-b-${suffix}`;
 
 function connect(url: string, username: string, password: string): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
-    const c = mqtt.connect(url, { clientId: username === 'cloud' ? `cloud:${randomBytes(3).toString('hex')}` : username, username, password, reconnectPeriod: 0, connectTimeout: 3000 });
+    const c = mqtt.connect(url, {
+      clientId: username === 'cloud' ? `cloud:${randomBytes(3).toString('hex')}` : username,
+      username,
+      password,
+      reconnectPeriod: 0,
+      connectTimeout: 3000,
+    });
     c.once('connect', () => resolve(c));
-    c.once('error', (err) => { c.end(true); reject(err); });
+    c.once('error', (err) => {
+      c.end(true);
+      reject(err);
+    });
   });
 }
 
 function nextMessage(c: MqttClient, ms = 1500): Promise<{ topic: string; payload: string } | null> {
   return new Promise((resolve) => {
-    const t = setTimeout(() => { c.off('message', on); resolve(null); }, ms);
-    const on = (topic: string, payload: Buffer) => { clearTimeout(t); c.off('message', on); resolve({ topic, payload: payload.toString() }); };
+    const t = setTimeout(() => {
+      c.off('message', on);
+      resolve(null);
+    }, ms);
+    const on = (topic: string, payload: Buffer) => {
+      clearTimeout(t);
+      c.off('message', on);
+      resolve({ topic, payload: payload.toString() });
+    };
     c.on('message', on);
   });
 }
@@ -47,7 +63,10 @@ describe('embedded broker with per-gateway credentials from the registry', () =>
       await registry.upsertGateway({ id, farmId: null, name: null }, 'test');
       await registry.setGatewayCredential(id, await hashPassword(`secret-${id}`, { N: 1024 }), 'test');
     }
-    const auth = new BrokerAuth({ cloudUsers: { cloud: 'cloud-pass' }, gatewayCredentialHash: (id) => registry.getGatewayCredentialHash(id) });
+    const auth = new BrokerAuth({
+      cloudUsers: { cloud: 'cloud-pass' },
+      gatewayCredentialHash: (id) => registry.getGatewayCredentialHash(id),
+    });
     broker = await startEmbeddedBroker({ port: await freePort(), host: '127.0.0.1', auth });
   });
   afterAll(async () => {
@@ -57,14 +76,18 @@ describe('embedded broker with per-gateway credentials from the registry', () =>
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const open = async (u: string, p: string) => { const c = await connect(broker.url, u, p); clients.push(c); return c; };
+  const open = async (u: string, p: string) => {
+    const c = await connect(broker.url, u, p);
+    clients.push(c);
+    return c;
+  };
 
   it('refuses a wrong secret and an unknown gateway', async () => {
     await expect(connect(broker.url, gw1, 'nope')).rejects.toThrow(/Bad username or password|not authorized/i);
     await expect(connect(broker.url, 'gw-unknown', 'x')).rejects.toThrow();
   });
 
-  it('carries a gateway\'s telemetry to the cloud, and the cloud\'s command to that gateway only', async () => {
+  it("carries a gateway's telemetry to the cloud, and the cloud's command to that gateway only", async () => {
     const cloud = await open('cloud', 'cloud-pass');
     await cloud.subscribeAsync(filters.gatewayUplink, { qos: 1 });
     const a = await open(gw1, `secret-${gw1}`);
@@ -114,7 +137,8 @@ describe('embedded broker with per-gateway credentials from the registry', () =>
     await new Promise<void>((r) => holder.listen(port, '127.0.0.1', () => r()));
     try {
       await expect(startEmbeddedBroker({ port, host: '127.0.0.1' })).rejects.toThrow(
-        `MQTT_PORT ${port} is already in use — set MQTT_PORT to a free port, or MQTT_URL to use that broker`);
+        `MQTT_PORT ${port} is already in use — set MQTT_PORT to a free port, or MQTT_URL to use that broker`,
+      );
     } finally {
       holder.close();
     }

@@ -14,14 +14,22 @@ const T = Date.UTC(2026, 2, 10, 5, 0);
 const birth = { online: true, bootId: 'boot-1', fw: 'ruongso-edge/0.1.0', ts: T, configVersion: 1 };
 
 let close: (() => Promise<void>) | undefined;
-afterEach(async () => { await close?.(); close = undefined; });
+afterEach(async () => {
+  await close?.();
+  close = undefined;
+});
 
 describe('one config version on both sides', () => {
   it('the control API numbers a new config above the version the gateway runs', async () => {
     const built = await buildMemoryApp();
     close = () => built.app.close();
     built.control.onState(GW, birth);
-    const put = await built.app.inject({ method: 'PUT', url: `/api/v1/gateways/${GW}/config`, headers: await bearer(built.app, 'nongdan'), payload: { zones } });
+    const put = await built.app.inject({
+      method: 'PUT',
+      url: `/api/v1/gateways/${GW}/config`,
+      headers: await bearer(built.app, 'nongdan'),
+      payload: { zones },
+    });
     expect(put.statusCode).toBe(202);
     expect(put.json()).toMatchObject({ version: 2, status: 'pending' });
     expect(JSON.parse(built.published[0]!.payload).version).toBe(2);
@@ -30,7 +38,10 @@ describe('one config version on both sides', () => {
   it('the registry shows the version the gateway runs, and numbers the next one above it', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruongso-cfgv-'));
     const registry = createSqliteRegistry(path.join(dir, 'r.sqlite'));
-    close = async () => { await registry.close(); fs.rmSync(dir, { recursive: true, force: true }); };
+    close = async () => {
+      await registry.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    };
     await registry.init();
     await registry.upsertGateway({ id: GW, farmId: null, name: null }, 'test');
     await registry.recordState(GW, birth, T);

@@ -7,7 +7,15 @@ const fresh = { monthlyBasePpt: Array(12).fill(0.5), spikeChanceDry: 0, spikeCha
 
 describe('AWD over simulated weeks', () => {
   it('cycles the paddy between −15 cm and +5 cm for four weeks', () => {
-    const r = runPaddyLoop({ config: paddyConfig(), start: T0, durationMs: days(28), tickMs: minutes(5), initialLevelCm: -8, salinity: fresh, paddy: { seed: 7 } });
+    const r = runPaddyLoop({
+      config: paddyConfig(),
+      start: T0,
+      durationMs: days(28),
+      tickMs: minutes(5),
+      initialLevelCm: -8,
+      salinity: fresh,
+      paddy: { seed: 7 },
+    });
     const levels = r.trace.map((p) => p.levelCm);
     // one 5-minute tick of inflow or drying is the margin around the marks (plus a shower)
     expect(Math.min(...levels)).toBeGreaterThanOrEqual(-16);
@@ -22,8 +30,18 @@ describe('AWD over simulated weeks', () => {
   });
 
   it('keeps the field flooded between the bounds inside a keep-flooded window', () => {
-    const config = paddyConfig({ awd: { keepFlooded: [{ from: '2026-03-12', to: '2026-03-20', minCm: 2, maxCm: 6 }] } });
-    const r = runPaddyLoop({ config, start: T0, durationMs: days(10), tickMs: minutes(2), initialLevelCm: -5, salinity: fresh, paddy: { rain: false } });
+    const config = paddyConfig({
+      awd: { keepFlooded: [{ from: '2026-03-12', to: '2026-03-20', minCm: 2, maxCm: 6 }] },
+    });
+    const r = runPaddyLoop({
+      config,
+      start: T0,
+      durationMs: days(10),
+      tickMs: minutes(2),
+      initialLevelCm: -5,
+      salinity: fresh,
+      paddy: { rain: false },
+    });
     const inWindow = r.trace.filter((p) => p.ts >= Date.UTC(2026, 2, 12, 12) && p.ts < Date.UTC(2026, 2, 19, 17));
     expect(inWindow.length).toBeGreaterThan(1000);
     for (const p of inWindow) {

@@ -12,8 +12,14 @@ describe('a gateway that restarts', () => {
   it('comes up with every valve and pump commanded closed, then decides afresh', () => {
     const restartAt = T0 + minutes(30);
     const r = runPaddyLoop({
-      config: paddyConfig(), start: T0, durationMs: hours(1), tickMs: minutes(1), initialLevelCm: -15.5, salinity: fresh,
-      paddy: { rain: false }, restartsAt: [restartAt],
+      config: paddyConfig(),
+      start: T0,
+      durationMs: hours(1),
+      tickMs: minutes(1),
+      initialLevelCm: -15.5,
+      salinity: fresh,
+      paddy: { rain: false },
+      restartsAt: [restartAt],
     });
     const started = r.events.filter((e) => e.kind === 'started');
     expect(started.map((e) => e.ts)).toEqual([T0, restartAt]);
@@ -24,7 +30,16 @@ describe('a gateway that restarts', () => {
 
   it('forgets a manual open but keeps a stop-all hold across the restart', () => {
     const cfg = paddyConfig();
-    const s0 = step(restoreState(step({ started: false, latest: {}, valves: {}, pumps: {}, zones: {}, overrides: {}, faults: {} }, [], cfg, T0).state, T0), [], cfg, T0).state;
+    const s0 = step(
+      restoreState(
+        step({ started: false, latest: {}, valves: {}, pumps: {}, zones: {}, overrides: {}, faults: {} }, [], cfg, T0)
+          .state,
+        T0,
+      ),
+      [],
+      cfg,
+      T0,
+    ).state;
     const base = { issuedAt: T0, expiresAt: T0 + minutes(5) };
     const opened = executeCommand(s0, { ...base, id: 'a', kind: 'open', valve: 'v1', minutes: 60 }, cfg, T0).state;
     expect(restoreState(opened, T0 + 1000).overrides).toEqual({});

@@ -11,7 +11,13 @@ describe('the water-level sensor fails in the middle of an irrigation', () => {
     let failFrom = 0;
     const failFor = hours(3);
     const r = runPaddyLoop({
-      config: paddyConfig(), start: T0, durationMs: days(1), tickMs: minutes(1), initialLevelCm: -15.5, salinity: fresh, paddy: { rain: false },
+      config: paddyConfig(),
+      start: T0,
+      durationMs: days(1),
+      tickMs: minutes(1),
+      initialLevelCm: -15.5,
+      salinity: fresh,
+      paddy: { rain: false },
       tamper: (rd: Reading, t: number) => {
         // fail one hour into the first irrigation: the bus times out
         if (rd.sensor === 'wl1' && failFrom === 0 && t >= T0 + hours(1)) failFrom = t;
@@ -25,14 +31,28 @@ describe('the water-level sensor fails in the middle of an irrigation', () => {
     expect(r.trace.filter((p) => p.ts >= failFrom && p.ts < failFrom + failFor).every((p) => !p.intakeOpen)).toBe(true);
     expect(at(failFrom + failFor).intakeOpen).toBe(true);
     const fault = r.events.filter((e) => e.kind === 'sensor_fault');
-    expect(fault).toEqual([expect.objectContaining({ sensor: 'wl1', ts: failFrom, reason: 'sensor fault: sensor wl1 reading is bad (timeout)' })]);
-    expect(r.events.find((e) => e.kind === 'valve_closed' && e.ts === failFrom)?.reason).toBe('closed: water level unknown, sensor wl1 reading is bad (timeout)');
+    expect(fault).toEqual([
+      expect.objectContaining({
+        sensor: 'wl1',
+        ts: failFrom,
+        reason: 'sensor fault: sensor wl1 reading is bad (timeout)',
+      }),
+    ]);
+    expect(r.events.find((e) => e.kind === 'valve_closed' && e.ts === failFrom)?.reason).toBe(
+      'closed: water level unknown, sensor wl1 reading is bad (timeout)',
+    );
     expect(r.events.filter((e) => e.kind === 'sensor_recovered').map((e) => e.ts)).toEqual([failFrom + failFor]);
   });
 
   it('closes it when the sensor goes silent and its last value turns stale', () => {
     const r = runPaddyLoop({
-      config: paddyConfig(), start: T0, durationMs: hours(3), tickMs: minutes(1), initialLevelCm: -15.5, salinity: fresh, paddy: { rain: false },
+      config: paddyConfig(),
+      start: T0,
+      durationMs: hours(3),
+      tickMs: minutes(1),
+      initialLevelCm: -15.5,
+      salinity: fresh,
+      paddy: { rain: false },
       tamper: (rd, t) => (rd.sensor === 'wl1' && t > T0 + hours(1) ? null : rd),
     });
     const closedAt = r.events.find((e) => e.kind === 'valve_closed')?.ts;

@@ -9,7 +9,13 @@ describe('a water-level sensor stuck low keeps asking for water', () => {
   it('is stopped by the max run time, locked out, and never runs longer than the limit', () => {
     const config = paddyConfig({ maxRunMinutes: 90 });
     const r = runPaddyLoop({
-      config, start: T0, durationMs: hours(8), tickMs: minutes(1), initialLevelCm: -16, salinity: fresh, paddy: { rain: false },
+      config,
+      start: T0,
+      durationMs: hours(8),
+      tickMs: minutes(1),
+      initialLevelCm: -16,
+      salinity: fresh,
+      paddy: { rain: false },
       // the float is jammed: it reads −16 cm whatever the field does
       tamper: (rd) => (rd.sensor === 'wl1' ? { ...rd, value: -16 } : rd),
     });
@@ -18,8 +24,12 @@ describe('a water-level sensor stuck low keeps asking for water', () => {
     expect(maxRun[0]).toMatchObject({ ts: T0 + minutes(90), severity: 'warning' });
     expect(maxRun[0]!.reason).toMatch(/^closed: v1 open 90 min ≥ max run time 90 min, locked out until \d\d:\d\d$/);
     // longest continuous run
-    let run = 0; let longest = 0;
-    for (const p of r.trace) { run = p.intakeOpen ? run + 1 : 0; longest = Math.max(longest, run); }
+    let run = 0;
+    let longest = 0;
+    for (const p of r.trace) {
+      run = p.intakeOpen ? run + 1 : 0;
+      longest = Math.max(longest, run);
+    }
     expect(longest).toBeLessThanOrEqual(90);
     // the lock-out (30 min) passes before it reopens
     const reopen = r.events.filter((e) => e.kind === 'valve_opened')[1];

@@ -19,7 +19,10 @@ async function hold(port: number, host = '0.0.0.0'): Promise<void> {
   const srv = net.createServer();
   await new Promise<void>((resolve, reject) => {
     srv.once('error', (err: NodeJS.ErrnoException) => (err.code === 'EADDRINUSE' ? resolve() : reject(err)));
-    srv.listen(port, host, () => { held.push(srv); resolve(); });
+    srv.listen(port, host, () => {
+      held.push(srv);
+      resolve();
+    });
   });
   expect(await canListen(port, host)).toBe(false);
 }
@@ -27,11 +30,20 @@ async function hold(port: number, host = '0.0.0.0'): Promise<void> {
 function demo(args: string[]): { proc: ChildProcess; out: () => string; exited: Promise<number | null> } {
   // no port asked for anywhere: not in flags, not in the environment, no config file
   const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', DATA_DIR: dataDir };
-  for (const k of ['PORT', 'MQTT_PORT', 'RUONGSO_CONFIG', 'MQTT_URL', 'INFLUX_URL', 'DATABASE_URL', 'HOST']) delete env[k];
+  for (const k of ['PORT', 'MQTT_PORT', 'RUONGSO_CONFIG', 'MQTT_URL', 'INFLUX_URL', 'DATABASE_URL', 'HOST'])
+    delete env[k];
   let out = '';
-  const proc = spawn(process.execPath, ['bin/ruongso.js', 'demo', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  proc.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  proc.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+  const proc = spawn(process.execPath, ['bin/ruongso.js', 'demo', ...args], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  proc.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  proc.stderr.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
   running.push(proc);
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
   return { proc, out: () => out, exited };
@@ -48,8 +60,14 @@ describe('ruongso demo on a machine whose default ports are taken', () => {
     await hold(8080);
     await hold(1883);
     const d = demo([]);
-    const banner = await until('the demo banner', async () => (/Ctrl-C stops everything/.test(d.out()) ? d.out() : undefined), 120_000, 200)
-      .catch((err: unknown) => { throw new Error(`${String(err)}\n${d.out().slice(-2000)}`); });
+    const banner = await until(
+      'the demo banner',
+      async () => (/Ctrl-C stops everything/.test(d.out()) ? d.out() : undefined),
+      120_000,
+      200,
+    ).catch((err: unknown) => {
+      throw new Error(`${String(err)}\n${d.out().slice(-2000)}`);
+    });
     expect(banner).toMatch(/^ {2}PORT 8080 is taken: the demo uses \d+ instead \(set PORT to choose one\)$/m);
     expect(banner).toMatch(/^ {2}MQTT_PORT 1883 is taken: the demo uses \d+ instead \(set MQTT_PORT to choose one\)$/m);
     const http = Number(banner.match(/PORT 8080 is taken: the demo uses (\d+)/)![1]);
@@ -58,7 +76,10 @@ describe('ruongso demo on a machine whose default ports are taken', () => {
     expect(banner).toContain(`MQTT broker: mqtt://127.0.0.1:${mqttPort}`);
     expect([http, mqttPort]).not.toContain(8080);
     expect([http, mqttPort]).not.toContain(1883);
-    const health = await (await fetch(`http://127.0.0.1:${http}/healthz`)).json() as Record<string, { ok: boolean; kind?: string }>;
+    const health = (await (await fetch(`http://127.0.0.1:${http}/healthz`)).json()) as Record<
+      string,
+      { ok: boolean; kind?: string }
+    >;
     expect(health.broker).toMatchObject({ ok: true, kind: 'embedded' });
     d.proc.kill('SIGINT');
     expect(await d.exited, d.out().slice(-2000)).toBe(0);

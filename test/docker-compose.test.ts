@@ -11,22 +11,35 @@ import { loadGatewayFile } from '../edge/config.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const composeText = fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');
 const compose = YAML.parse(composeText) as {
-  services: Record<string, { build?: { context: string; dockerfile: string }; image?: string; command?: string[];
-    environment?: Record<string, string | number>; ports?: string[]; volumes?: string[] }>;
+  services: Record<
+    string,
+    {
+      build?: { context: string; dockerfile: string };
+      image?: string;
+      command?: string[];
+      environment?: Record<string, string | number>;
+      ports?: string[];
+      volumes?: string[];
+    }
+  >;
   volumes: Record<string, unknown>;
 };
 const services = compose.services;
 
 function bindMounts(): { service: string; host: string; target: string }[] {
-  return Object.entries(services).flatMap(([service, s]) => (s.volumes ?? [])
-    .map((v) => v.split(':'))
-    .filter(([host]) => host!.startsWith('.'))
-    .map(([host, target]) => ({ service, host: host!, target: target! })));
+  return Object.entries(services).flatMap(([service, s]) =>
+    (s.volumes ?? [])
+      .map((v) => v.split(':'))
+      .filter(([host]) => host!.startsWith('.'))
+      .map(([host, target]) => ({ service, host: host!, target: target! })),
+  );
 }
 
 describe('docker-compose.yml', () => {
   it('runs the whole real stack', () => {
-    expect(Object.keys(services)).toEqual(expect.arrayContaining(['mosquitto', 'influxdb', 'postgres', 'cloud', 'gateway', 'paddy-sim', 'node-red']));
+    expect(Object.keys(services)).toEqual(
+      expect.arrayContaining(['mosquitto', 'influxdb', 'postgres', 'cloud', 'gateway', 'paddy-sim', 'node-red']),
+    );
     expect(services.influxdb!.image).toMatch(/^influxdb:2/);
     // built FROM nodered/node-red:4.x with the project's nodes installed beside it
     expect(services['node-red']!.build).toMatchObject({ context: './flows', dockerfile: 'Dockerfile' });
@@ -58,7 +71,8 @@ describe('docker-compose.yml', () => {
     expect(vars.size).toBeGreaterThan(3);
     for (const v of vars) expect(example, v).toMatch(new RegExp(`^${v}=`, 'm'));
     for (const m of composeText.matchAll(/\$\{([A-Z0-9_]+)(:[?-][^}]*)?\}/g)) {
-      if (/PASSWORD|TOKEN|SECRET|HASH/.test(m[1]!)) expect(m[2], `${m[1]} needs :? (no default secret)`).toMatch(/^:\?/);
+      if (/PASSWORD|TOKEN|SECRET|HASH/.test(m[1]!))
+        expect(m[2], `${m[1]} needs :? (no default secret)`).toMatch(/^:\?/);
     }
   });
 
@@ -77,7 +91,8 @@ describe('docker-compose.yml', () => {
 
   it('runs commands the ruongso CLI has', async () => {
     const program = await buildProgram();
-    const names = (cmd: typeof program): string[] => cmd.commands.flatMap((c) => [c.name(), ...names(c).map((n) => `${c.name()} ${n}`)]);
+    const names = (cmd: typeof program): string[] =>
+      cmd.commands.flatMap((c) => [c.name(), ...names(c).map((n) => `${c.name()} ${n}`)]);
     const known = names(program);
     for (const [name, s] of Object.entries(services)) {
       if (!s.build || s.build.context !== '.') continue;
@@ -111,10 +126,18 @@ describe('docker-compose.yml', () => {
       expect(JSON.stringify(s), name).not.toMatch(/tsx|entrypoint/);
     }
     // after `npm prune --omit=dev` the packages left outside the bundle must still be there
-    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-    const external = [...fs.readFileSync(path.join(root, 'bin/build.js'), 'utf8').match(/external: \[([^\]]+)\]/)![1]!.matchAll(/'([^']+)'/g)].map((m) => m[1]!);
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    const external = [
+      ...fs
+        .readFileSync(path.join(root, 'bin/build.js'), 'utf8')
+        .match(/external: \[([^\]]+)\]/)![1]!
+        .matchAll(/'([^']+)'/g),
+    ].map((m) => m[1]!);
     expect(external.length).toBeGreaterThan(3);
-    for (const e of external.filter((x) => !x.includes('*') && x !== 'esbuild' && x !== 'thread-stream')) expect(Object.keys(pkg.dependencies), e).toContain(e);
+    for (const e of external.filter((x) => !x.includes('*') && x !== 'esbuild' && x !== 'thread-stream'))
+      expect(Object.keys(pkg.dependencies), e).toContain(e);
   });
 
   it('names only named volumes it declares', () => {

@@ -36,8 +36,16 @@ describe.skipIf(!ok)('drone simulator streams its as-applied log over Mosquitto'
     });
     const slept: number[] = [];
     const r = await flyMission(plan, {
-      droneId, missionId: 'm-strip-1', publisher: pub, batchSize: 50, speedup: 1_000,
-      sleep: async (ms) => { slept.push(ms); }, seed: 7, windMps: 3,
+      droneId,
+      missionId: 'm-strip-1',
+      publisher: pub,
+      batchSize: 50,
+      speedup: 1_000,
+      sleep: async (ms) => {
+        slept.push(ms);
+      },
+      seed: 7,
+      windMps: 3,
     });
     await expect.poll(() => received.length, { timeout: 10_000 }).toBe(r.messages);
     const msgs = received.map((m) => DroneTelemetry.parse(m));

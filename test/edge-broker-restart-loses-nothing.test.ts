@@ -27,15 +27,35 @@ describe.skipIf(!ok)('broker restarted mid-stream', () => {
 
   it('delivers every reading exactly once, with no seq gap, across a broker restart', async () => {
     // the cloud side keeps a persistent session, as the ingest does
-    const watch = await Watcher.open(broker.url, gatewayId, { username: 'cloud', password: 'cloud-pass', clientId: `cloud-${gatewayId}`, clean: false });
+    const watch = await Watcher.open(broker.url, gatewayId, {
+      username: 'cloud',
+      password: 'cloud-pass',
+      clientId: `cloud-${gatewayId}`,
+      clean: false,
+    });
     const up = new Uplink({
-      gatewayId, url: broker.url, username: gatewayId, password: 'gw-pass', dataDir, fw: 'test/1',
-      batch: { maxReadings: 64, maxDelayMs: 20 }, queue: { drainPerSecond: 2000 }, reconnect: { minMs: 100, maxMs: 400 },
+      gatewayId,
+      url: broker.url,
+      username: gatewayId,
+      password: 'gw-pass',
+      dataDir,
+      fw: 'test/1',
+      batch: { maxReadings: 64, maxDelayMs: 20 },
+      queue: { drainPerSecond: 2000 },
+      reconnect: { minMs: 100, maxMs: 400 },
     });
     up.start();
     let tick = 0;
     const producer = setInterval(() => {
-      up.publishReadings(Array.from({ length: SENSORS }, (_, i) => ({ sensor: `s${i}`, metric: 'counter', value: tick, unit: 'n', ts: TS_BASE + tick * 1000 })));
+      up.publishReadings(
+        Array.from({ length: SENSORS }, (_, i) => ({
+          sensor: `s${i}`,
+          metric: 'counter',
+          value: tick,
+          unit: 'n',
+          ts: TS_BASE + tick * 1000,
+        })),
+      );
       tick++;
     }, 5);
     try {

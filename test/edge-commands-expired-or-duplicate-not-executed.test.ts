@@ -25,10 +25,21 @@ describe.skipIf(!ok)('commands: executed once, never after expiry', () => {
   const command = (id: string, over: Partial<Command> = {}): Command =>
     ({ ...fixture<Command>('cmd-open'), id, issuedAt: now, expiresAt: now + minutes(5), ...over }) as Command;
   const gateway = async () => {
-    const up = new Uplink({ gatewayId, url: env.broker.url, username: gatewayId, password: 'gw-pass', dataDir: env.dataDir, fw: 'test/1', clock, reconnect: { minMs: 100, maxMs: 300 } });
+    const up = new Uplink({
+      gatewayId,
+      url: env.broker.url,
+      username: gatewayId,
+      password: 'gw-pass',
+      dataDir: env.dataDir,
+      fw: 'test/1',
+      clock,
+      reconnect: { minMs: 100, maxMs: 300 },
+    });
     up.onCommand((c): CommandResult => {
       executed.push(c.id);
-      return c.kind === 'open' && c.valve === 'v-missing' ? { status: 'rejected', reason: 'no valve v-missing on this gateway' } : { status: 'done' };
+      return c.kind === 'open' && c.valve === 'v-missing'
+        ? { status: 'rejected', reason: 'no valve v-missing on this gateway' }
+        : { status: 'done' };
     });
     up.start();
     await new Promise<void>((r) => up.once('connected', r));
@@ -66,11 +77,18 @@ describe.skipIf(!ok)('commands: executed once, never after expiry', () => {
     await up.stop();
   });
 
-  it('acks the gateway\'s refusal as rejected with its reason, and a malformed command as rejected', async () => {
+  it("acks the gateway's refusal as rejected with its reason, and a malformed command as rejected", async () => {
     const up = await gateway();
     await send(command('c-bad-valve', { zone: undefined, valve: 'v-missing' }));
-    expect(await ackOf('c-bad-valve')).toMatchObject({ outcome: 'rejected', reason: 'no valve v-missing on this gateway' });
-    await env.cloud.publishAsync(topics.cmd(gatewayId), JSON.stringify({ id: 'c-malformed', kind: 'open', minutes: 10, issuedAt: now, expiresAt: now + 1000 }), { qos: 1 });
+    expect(await ackOf('c-bad-valve')).toMatchObject({
+      outcome: 'rejected',
+      reason: 'no valve v-missing on this gateway',
+    });
+    await env.cloud.publishAsync(
+      topics.cmd(gatewayId),
+      JSON.stringify({ id: 'c-malformed', kind: 'open', minutes: 10, issuedAt: now, expiresAt: now + 1000 }),
+      { qos: 1 },
+    );
     const malformed = await ackOf('c-malformed');
     expect(malformed.outcome).toBe('rejected');
     expect(malformed.reason).toMatch(/valve/);

@@ -38,19 +38,37 @@ describe.skipIf(!ok)('gateway killed with kill -9 mid-stream and restarted', () 
     await first.kill('SIGKILL');
     const acceptedBeforeKill = first.produced;
     // the broker publishes the last will of the killed process
-    await watch.until(() => watch.on('state').some((s) => s.payload?.online === false && s.payload?.bootId === first.bootId), 10_000, 'last will');
+    await watch.until(
+      () => watch.on('state').some((s) => s.payload?.online === false && s.payload?.bootId === first.bootId),
+      10_000,
+      'last will',
+    );
 
     const second = UplinkChild.spawn({ ...common, tsBase: RUN2 });
     children.push(second);
     await second.until(() => second.produced >= 100, 20_000, 'second run traffic');
     await second.kill('SIGTERM'); // clean stop: seals what is pending, waits for PUBACKs, says offline
     expect(await second.exited).toBe(0);
-    await watch.until(() => watch.on('state').some((st) => st.payload?.online === false && st.payload?.bootId === second.bootId), 10_000, 'offline state of the clean stop');
+    await watch.until(
+      () => watch.on('state').some((st) => st.payload?.online === false && st.payload?.bootId === second.bootId),
+      10_000,
+      'offline state of the clean stop',
+    );
     // what the clean stop did not get out stays on disk for the next start to send
     const third = UplinkChild.spawn({ ...common, tsBase: RUN2 + 1_000_000_000, tickMs: 1_000_000 });
     children.push(third);
-    const expected = [...producedIds([...Array(acceptedBeforeKill + 1).keys()], SENSORS, RUN1), ...producedIds([...Array(second.produced + 1).keys()], SENSORS, RUN2)];
-    await watch.until(() => { const t = tally(watch.seen); return expected.every((id) => t.readings.has(id)); }, 40_000, 'every accepted reading');
+    const expected = [
+      ...producedIds([...Array(acceptedBeforeKill + 1).keys()], SENSORS, RUN1),
+      ...producedIds([...Array(second.produced + 1).keys()], SENSORS, RUN2),
+    ];
+    await watch.until(
+      () => {
+        const t = tally(watch.seen);
+        return expected.every((id) => t.readings.has(id));
+      },
+      40_000,
+      'every accepted reading',
+    );
     await third.kill('SIGTERM');
     await watch.close();
 
@@ -71,9 +89,13 @@ describe.skipIf(!ok)('gateway killed with kill -9 mid-stream and restarted', () 
     const readingsInReplays = replayed.reduce((n, [, c]) => n + (c.length - 1) * JSON.parse(c[0]!).readings.length, 0);
     expect(t.duplicateReadings).toBe(readingsInReplays);
     // (a clean stop waits up to 3 s for its PUBACKs, so on a loaded machine its in-flight may replay too)
-    expect(replayed.every(([key]) => key.startsWith(`${first.bootId}:`) || key.startsWith(`${second.bootId}:`))).toBe(true);
+    expect(replayed.every(([key]) => key.startsWith(`${first.bootId}:`) || key.startsWith(`${second.bootId}:`))).toBe(
+      true,
+    );
     // bounded by what can be unacknowledged-on-disk at a kill: the in-flight window + one delete batch
     expect(replayed.length).toBeLessThanOrEqual(32 + 256);
-    console.info(`kill -9: ${acceptedBeforeKill + 1} ticks accepted before the kill, ${replayed.length} messages replayed after restart`);
+    console.info(
+      `kill -9: ${acceptedBeforeKill + 1} ticks accepted before the kill, ${replayed.length} messages replayed after restart`,
+    );
   }, 90_000);
 });

@@ -29,11 +29,31 @@ describe.skipIf(!ok)('link down for a simulated day, then back', () => {
   it('holds a day of 32 sensors on disk, then drains it in order at the capped rate while fresh data flows', async () => {
     let now = Date.UTC(2026, 1, 10, 0, 0);
     const clock: Clock = { now: () => now };
-    const minuteOfReadings = () => Array.from({ length: SENSORS }, (_, i) => ({ sensor: `s${i}`, metric: 'water_level', value: -(i % 20), unit: 'cm', ts: now }));
-    const watch = await Watcher.open(broker.url, gatewayId, { username: 'cloud', password: 'cloud-pass', clientId: `cloud-${gatewayId}`, clean: false });
+    const minuteOfReadings = () =>
+      Array.from({ length: SENSORS }, (_, i) => ({
+        sensor: `s${i}`,
+        metric: 'water_level',
+        value: -(i % 20),
+        unit: 'cm',
+        ts: now,
+      }));
+    const watch = await Watcher.open(broker.url, gatewayId, {
+      username: 'cloud',
+      password: 'cloud-pass',
+      clientId: `cloud-${gatewayId}`,
+      clean: false,
+    });
     const up = new Uplink({
-      gatewayId, url: broker.url, username: gatewayId, password: 'gw-pass', dataDir, fw: 'test/1', clock,
-      batch: { maxReadings: 500, maxDelayMs: 50 }, queue: { drainPerSecond: DRAIN_PER_SECOND }, reconnect: { minMs: 100, maxMs: 300 },
+      gatewayId,
+      url: broker.url,
+      username: gatewayId,
+      password: 'gw-pass',
+      dataDir,
+      fw: 'test/1',
+      clock,
+      batch: { maxReadings: 500, maxDelayMs: 50 },
+      queue: { drainPerSecond: DRAIN_PER_SECOND },
+      reconnect: { minMs: 100, maxMs: 300 },
     });
     up.start();
     await new Promise<void>((r) => up.once('connected', r));
@@ -45,7 +65,10 @@ describe.skipIf(!ok)('link down for a simulated day, then back', () => {
     // one reading per sensor per minute, for a day; handed over five minutes at a time because
     // every publishReadings is an fsync and this suite must stay fast on a shared machine
     for (let m = 0; m < 24 * 60; m += 5) {
-      const five = Array.from({ length: 5 }, () => { now += minutes(1); return minuteOfReadings(); }).flat();
+      const five = Array.from({ length: 5 }, () => {
+        now += minutes(1);
+        return minuteOfReadings();
+      }).flat();
       up.publishReadings(five);
       produced += five.length;
     }
@@ -60,10 +83,21 @@ describe.skipIf(!ok)('link down for a simulated day, then back', () => {
     const reconnectedAt = await back;
     const backlogSeqs = up.stats().seq; // the outage's messages are seq 0 … backlogSeqs-1
     // fresh data keeps flowing while the backlog drains
-    const fresh = setInterval(() => { now += minutes(1); up.publishReadings(minuteOfReadings()); produced += SENSORS; }, 50);
+    const fresh = setInterval(() => {
+      now += minutes(1);
+      up.publishReadings(minuteOfReadings());
+      produced += SENSORS;
+    }, 50);
     try {
       const backlogKeys = Array.from({ length: backlogSeqs }, (_, i) => `${up.bootId}:${i}`);
-      await watch.until(() => { const got = watch.telemetryKeys(); return backlogKeys.every((k) => got.has(k)); }, 30_000, 'the backlog');
+      await watch.until(
+        () => {
+          const got = watch.telemetryKeys();
+          return backlogKeys.every((k) => got.has(k));
+        },
+        30_000,
+        'the backlog',
+      );
     } finally {
       clearInterval(fresh);
     }
@@ -86,7 +120,9 @@ describe.skipIf(!ok)('link down for a simulated day, then back', () => {
     // fresh data was not starved: some arrived while the backlog was still draining
     const firstFresh = arrivals.find((s) => s.payload.seq >= backlogSeqs);
     expect(firstFresh!.at).toBeLessThan(backlog.at(-1)!.at);
-    console.info(`a day offline: ${backlogSeqs} messages (${24 * 60 * SENSORS} readings) drained in ${drainMs} ms at ≤ ${DRAIN_PER_SECOND} msg/s; ${(diskBytes / 1e6).toFixed(1)} MB on disk`);
+    console.info(
+      `a day offline: ${backlogSeqs} messages (${24 * 60 * SENSORS} readings) drained in ${drainMs} ms at ≤ ${DRAIN_PER_SECOND} msg/s; ${(diskBytes / 1e6).toFixed(1)} MB on disk`,
+    );
     await up.stop();
     await watch.close();
   }, 60_000);

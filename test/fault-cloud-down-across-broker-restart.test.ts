@@ -12,13 +12,19 @@ describe.skipIf(!ok)('the cloud is down while the broker restarts cleanly (host 
     stack = await startFaultStack({ gateways: 2 });
     await stack.cloud.start();
   }, 120_000);
-  afterAll(async () => { await stack?.destroy(); });
-
-  it('keeps every reading on the gateways until the cloud is back: missing 0, doubled 0', { timeout: 180_000 }, async () => {
-    await untilFlowing(stack);
-    await scenario.run(stack);
-    const r = await drainAndReconcile(stack);
-    expect(r.produced).toBeGreaterThan(1000);
-    expect({ missing: r.missing, doubled: r.doubled }).toEqual({ missing: 0, doubled: 0 });
+  afterAll(async () => {
+    await stack?.destroy();
   });
+
+  it(
+    'keeps every reading on the gateways until the cloud is back: missing 0, doubled 0',
+    { timeout: 180_000 },
+    async () => {
+      await untilFlowing(stack);
+      await scenario.run(stack);
+      const r = await drainAndReconcile(stack);
+      expect(r.produced).toBeGreaterThan(1000);
+      expect({ missing: r.missing, doubled: r.doubled }).toEqual({ missing: 0, doubled: 0 });
+    },
+  );
 });

@@ -12,15 +12,21 @@ describe.skipIf(!ok)('the cloud restarts while InfluxDB is down', () => {
     stack = await startFaultStack({ gateways: 2 });
     await stack.cloud.start();
   }, 120_000);
-  afterAll(async () => { await stack?.destroy(); });
-
-  it('starts anyway, says degraded, spools, and replays when InfluxDB returns: missing 0, doubled 0', { timeout: 180_000 }, async () => {
-    await untilFlowing(stack);
-    const notes = await scenario.run(stack);
-    expect(notes).toEqual({ healthWhileDown: 'degraded', telemetryOkWhileDown: false });
-    const r = await drainAndReconcile(stack);
-    expect(r.produced).toBeGreaterThan(1000);
-    expect({ missing: r.missing, doubled: r.doubled }).toEqual({ missing: 0, doubled: 0 });
-    await expect.poll(async () => (await stack.cloud.health()).status, { timeout: 20_000 }).toBe('ok');
+  afterAll(async () => {
+    await stack?.destroy();
   });
+
+  it(
+    'starts anyway, says degraded, spools, and replays when InfluxDB returns: missing 0, doubled 0',
+    { timeout: 180_000 },
+    async () => {
+      await untilFlowing(stack);
+      const notes = await scenario.run(stack);
+      expect(notes).toEqual({ healthWhileDown: 'degraded', telemetryOkWhileDown: false });
+      const r = await drainAndReconcile(stack);
+      expect(r.produced).toBeGreaterThan(1000);
+      expect({ missing: r.missing, doubled: r.doubled }).toEqual({ missing: 0, doubled: 0 });
+      await expect.poll(async () => (await stack.cloud.health()).status, { timeout: 20_000 }).toBe('ok');
+    },
+  );
 });

@@ -13,7 +13,13 @@ const run = randomBytes(3).toString('hex');
 const gw = (n: string) => `t-fa-${run}-${n}`;
 const shippedFlows = JSON.parse(readFileSync(new URL('../flows/flows.json', import.meta.url), 'utf8')) as unknown[];
 
-interface Alert { kind: string; gatewayId: string; text: string; to: string[]; key: string }
+interface Alert {
+  kind: string;
+  gatewayId: string;
+  text: string;
+  to: string[];
+  key: string;
+}
 const alert = (r: ReceivedRequest) => r.json as Alert;
 const alertsOf = (id: string) => (r: ReceivedRequest) => r.path === '/alert' && alert(r).gatewayId === id;
 
@@ -22,8 +28,13 @@ describe.skipIf(!ok)('alerts flow in a real Node-RED on the real Mosquitto', () 
   let red: NodeRedRuntime;
   let pub: MqttClient;
 
-  const event = (over: Partial<GatewayEvent>): GatewayEvent => ({ ...fixture<GatewayEvent>('event-interlock'), ts: Date.now(), ...over });
-  const publish = (topic: string, payload: unknown, retain = false) => pub.publishAsync(topic, JSON.stringify(payload), { qos: 1, retain });
+  const event = (over: Partial<GatewayEvent>): GatewayEvent => ({
+    ...fixture<GatewayEvent>('event-interlock'),
+    ts: Date.now(),
+    ...over,
+  });
+  const publish = (topic: string, payload: unknown, retain = false) =>
+    pub.publishAsync(topic, JSON.stringify(payload), { qos: 1, retain });
   /**
    * "Nothing more came" is proven by a marker, never by a sleep: every alert goes through one
    * chain (in → alert → gate → webhook) in order, so once an alert published after the messages
@@ -72,12 +83,17 @@ describe.skipIf(!ok)('alerts flow in a real Node-RED on the real Mosquitto', () 
     await publish(topics.event(id), event({ seq: 1 }));
     await publish(topics.event(id), event({ seq: 2 }));
     // a different alert of the same gateway, published after: once it is here, both interlocks were handled
-    await publish(topics.event(id), event({ seq: 3, kind: 'sensor_fault', sensor: 'sal1', reason: 'timeout reading sal1' }));
+    await publish(
+      topics.event(id),
+      event({ seq: 3, kind: 'sensor_fault', sensor: 'sal1', reason: 'timeout reading sal1' }),
+    );
     const got = await receiver.waitFor(alertsOf(id), 2);
     await faultMarker('salt-marker');
     const salinity = receiver.requests.filter(alertsOf(id)).filter((r) => alert(r).kind === 'salinity');
     expect(salinity).toHaveLength(1);
-    expect(alert(salinity[0]!).text).toBe('Cảnh báo mặn: cống lấy nước v1 ruộng Z1 (' + id + ') bị khóa, độ mặn 3,4‰ > 2,0‰. Không lấy nước vào ruộng.');
+    expect(alert(salinity[0]!).text).toBe(
+      'Cảnh báo mặn: cống lấy nước v1 ruộng Z1 (' + id + ') bị khóa, độ mặn 3,4‰ > 2,0‰. Không lấy nước vào ruộng.',
+    );
     expect(alert(salinity[0]!).to).toEqual(['+84901111111']);
     expect(got.map((r) => alert(r).kind).sort()).toEqual(['salinity', 'sensor_fault']);
     expect(salinity[0]!.headers['content-type']).toMatch(/application\/json/);
@@ -85,11 +101,17 @@ describe.skipIf(!ok)('alerts flow in a real Node-RED on the real Mosquitto', () 
 
   it('sends at most the configured number of alerts per gateway in the window', async () => {
     const id = gw('flaky');
-    for (let i = 1; i <= 5; i++) await publish(topics.event(id), event({ seq: i, kind: 'sensor_fault', sensor: `s${i}`, reason: `timeout s${i}` }));
+    for (let i = 1; i <= 5; i++)
+      await publish(
+        topics.event(id),
+        event({ seq: i, kind: 'sensor_fault', sensor: `s${i}`, reason: `timeout s${i}` }),
+      );
     const got = await receiver.waitFor(alertsOf(id), 3);
     await faultMarker('flaky-marker');
     expect(receiver.requests.filter(alertsOf(id))).toHaveLength(3);
-    expect(got.map((r) => alert(r).text)).toContain(`Cảnh báo cảm biến: cảm biến s1 (ruộng Z1) của trạm ${id} bị lỗi: timeout s1. Trạm ngừng tưới theo cảm biến này cho đến khi sửa.`);
+    expect(got.map((r) => alert(r).text)).toContain(
+      `Cảnh báo cảm biến: cảm biến s1 (ruộng Z1) của trạm ${id} bị lỗi: timeout s1. Trạm ngừng tưới theo cảm biến này cho đến khi sửa.`,
+    );
     expect(alert(got[0]!).to).toEqual(['+84909999999']);
   });
 
@@ -116,7 +138,9 @@ describe.skipIf(!ok)('alerts flow in a real Node-RED on the real Mosquitto', () 
     const [off] = await receiver.waitFor(alertsOf(id), 1, 5000);
     expect(alert(off!).kind).toBe('offline');
     expect(off!.at - wentOffline).toBeGreaterThanOrEqual(550);
-    expect(alert(off!).text).toMatch(new RegExp(`^Cảnh báo mất kết nối: trạm ${id} mất kết nối từ \\d\\d:\\d\\d \\(1 phút\\)`));
+    expect(alert(off!).text).toMatch(
+      new RegExp(`^Cảnh báo mất kết nối: trạm ${id} mất kết nối từ \\d\\d:\\d\\d \\(1 phút\\)`),
+    );
     await offlineMarker('off-marker');
     expect(receiver.requests.filter(alertsOf(id))).toHaveLength(1);
     await publish(topics.state(id), { ...fixture<object>('state-birth'), ts: Date.now() }, true);

@@ -10,15 +10,21 @@ describe('the generated Node-RED bundle', () => {
   it('is what build.mjs makes from protocol/ and flows/nodes/src/ now, and is not committed', async () => {
     const built = readFileSync(new URL('../flows/nodes/lib/ruongso.cjs', import.meta.url), 'utf8');
     expect(built === (await bundle())).toBe(true);
-    const tracked = execFileSync('git', ['ls-files', 'flows/nodes/lib'], { cwd: new URL('..', import.meta.url), encoding: 'utf8' });
+    const tracked = execFileSync('git', ['ls-files', 'flows/nodes/lib'], {
+      cwd: new URL('..', import.meta.url),
+      encoding: 'utf8',
+    });
     expect(tracked).toBe('');
   });
 
   it('declares in the package every npm module the bundle and the node files require', () => {
     const pkg = JSON.parse(readFileSync(new URL('../flows/nodes/package.json', import.meta.url), 'utf8'));
     const sources = ['lib/ruongso.cjs', 'broker.js', 'gateway-in.js', 'gateway-out.js', 'notify.js', 'neighbours.js']
-      .map((f) => readFileSync(new URL(`../flows/nodes/${f}`, import.meta.url), 'utf8')).join('\n');
-    const required = new Set([...sources.matchAll(/require\("([^".][^"]*)"\)|require\('([^'.][^']*)'\)/g)].map((m) => m[1] ?? m[2]));
+      .map((f) => readFileSync(new URL(`../flows/nodes/${f}`, import.meta.url), 'utf8'))
+      .join('\n');
+    const required = new Set(
+      [...sources.matchAll(/require\("([^".][^"]*)"\)|require\('([^'.][^']*)'\)/g)].map((m) => m[1] ?? m[2]),
+    );
     const external = [...required].filter((m) => !m!.startsWith('node:'));
     expect(external.sort()).toEqual(Object.keys(pkg.dependencies).sort());
   });

@@ -15,22 +15,96 @@ const body = (r: ReceivedRequest) => r.json as Record<string, any>;
 
 /** A test flow: the ruongso nodes, their outputs and a catch node POSTed to the receiver. */
 function testFlow(receiverUrl: string): unknown[] {
-  const post = (id: string, path: string) => ({ id, type: 'http request', z: 'tn-tab', method: 'POST', ret: 'txt', paytoqs: 'ignore',
-    url: `${receiverUrl}${path}`, tls: '', persist: false, proxy: '', authType: '', senderr: false, headers: [], wires: [[]] });
+  const post = (id: string, path: string) => ({
+    id,
+    type: 'http request',
+    z: 'tn-tab',
+    method: 'POST',
+    ret: 'txt',
+    paytoqs: 'ignore',
+    url: `${receiverUrl}${path}`,
+    tls: '',
+    persist: false,
+    proxy: '',
+    authType: '',
+    senderr: false,
+    headers: [],
+    wires: [[]],
+  });
   return [
     { id: 'tn-tab', type: 'tab', label: 'nodes under test' },
     { id: 'tn-broker', type: 'ruongso-broker', url: '${MQTT_URL}', clientId: '' },
-    { id: 'tn-set', type: 'ruongso set-threshold', z: 'tn-tab', broker: 'tn-broker', gateway: '', by: 'flows-test', fetchTimeoutMs: '500', wires: [[]] },
-    { id: 'tn-cmd', type: 'ruongso valve-command', z: 'tn-tab', broker: 'tn-broker', gateway: gw('cmd'), by: '', ttlSeconds: '90', wires: [[]] },
-    { id: 'tn-ev', type: 'ruongso event-in', z: 'tn-tab', broker: 'tn-broker', gateway: '', gatewayPattern: `^t-fn-${run}-`,
-      farmMap: JSON.stringify({ [gw('a')]: 'farm-a', [gw('b')]: 'farm-b' }), farms: 'farm-a', zones: '', kinds: 'blocked,interlock', wires: [['tn-envelope']] },
+    {
+      id: 'tn-set',
+      type: 'ruongso set-threshold',
+      z: 'tn-tab',
+      broker: 'tn-broker',
+      gateway: '',
+      by: 'flows-test',
+      fetchTimeoutMs: '500',
+      wires: [[]],
+    },
+    {
+      id: 'tn-cmd',
+      type: 'ruongso valve-command',
+      z: 'tn-tab',
+      broker: 'tn-broker',
+      gateway: gw('cmd'),
+      by: '',
+      ttlSeconds: '90',
+      wires: [[]],
+    },
+    {
+      id: 'tn-ev',
+      type: 'ruongso event-in',
+      z: 'tn-tab',
+      broker: 'tn-broker',
+      gateway: '',
+      gatewayPattern: `^t-fn-${run}-`,
+      farmMap: JSON.stringify({ [gw('a')]: 'farm-a', [gw('b')]: 'farm-b' }),
+      farms: 'farm-a',
+      zones: '',
+      kinds: 'blocked,interlock',
+      wires: [['tn-envelope']],
+    },
     // the http request node posts msg.payload: wrap what event-in put on the message
-    { id: 'tn-envelope', type: 'change', z: 'tn-tab', rules: [{ t: 'set', p: 'payload', pt: 'msg', tot: 'jsonata',
-      to: '{"event": payload, "gatewayId": gatewayId, "farm": farm, "kind": kind}' }], wires: [['tn-post-ev']] },
-    { id: 'tn-tel', type: 'ruongso telemetry-in', z: 'tn-tab', broker: 'tn-broker', gateway: gw('a'), gatewayPattern: '', output: 'reading', metrics: 'salinity,water_level', wires: [['tn-post-tel']] },
+    {
+      id: 'tn-envelope',
+      type: 'change',
+      z: 'tn-tab',
+      rules: [
+        {
+          t: 'set',
+          p: 'payload',
+          pt: 'msg',
+          tot: 'jsonata',
+          to: '{"event": payload, "gatewayId": gatewayId, "farm": farm, "kind": kind}',
+        },
+      ],
+      wires: [['tn-post-ev']],
+    },
+    {
+      id: 'tn-tel',
+      type: 'ruongso telemetry-in',
+      z: 'tn-tab',
+      broker: 'tn-broker',
+      gateway: gw('a'),
+      gatewayPattern: '',
+      output: 'reading',
+      metrics: 'salinity,water_level',
+      wires: [['tn-post-tel']],
+    },
     { id: 'tn-catch', type: 'catch', z: 'tn-tab', scope: null, uncaught: false, wires: [['tn-to-error']] },
-    { id: 'tn-to-error', type: 'change', z: 'tn-tab', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: 'error', tot: 'msg' }], wires: [['tn-post-caught']] },
-    post('tn-post-ev', '/events'), post('tn-post-tel', '/readings'), post('tn-post-caught', '/caught'),
+    {
+      id: 'tn-to-error',
+      type: 'change',
+      z: 'tn-tab',
+      rules: [{ t: 'set', p: 'payload', pt: 'msg', to: 'error', tot: 'msg' }],
+      wires: [['tn-post-caught']],
+    },
+    post('tn-post-ev', '/events'),
+    post('tn-post-tel', '/readings'),
+    post('tn-post-caught', '/caught'),
   ];
 }
 
@@ -53,12 +127,16 @@ describe.skipIf(!ok)('ruongso nodes in a real Node-RED on the real Mosquitto', (
       if (payload.length === 0) return;
       seen.set(topic, [...on(topic), { payload: JSON.parse(payload.toString()), retain: packet.retain }]);
     });
-    await client.subscribeAsync([topics.config(gw('cfg')), topics.config(gw('new')), topics.cmd(gw('cmd')), topics.cmd(gw('cmd-marker'))], { qos: 1 });
+    await client.subscribeAsync(
+      [topics.config(gw('cfg')), topics.config(gw('new')), topics.cmd(gw('cmd')), topics.cmd(gw('cmd-marker'))],
+      { qos: 1 },
+    );
   });
 
   afterAll(async () => {
     if (client) {
-      for (const id of [gw('cfg'), gw('new')]) await client.publishAsync(topics.config(id), '', { qos: 1, retain: true });
+      for (const id of [gw('cfg'), gw('new')])
+        await client.publishAsync(topics.config(id), '', { qos: 1, retain: true });
       await client.endAsync();
     }
     await red?.stop();
@@ -91,7 +169,9 @@ describe.skipIf(!ok)('ruongso nodes in a real Node-RED on the real Mosquitto', (
     const before = on(topics.config(id)).length;
     red.getNode('tn-set').receive({ gatewayId: id, payload: { zone: 'z2', threshold: { refillPct: 40 } } });
     const [err] = await caught(1);
-    expect(body(err!).message).toMatch(/config rejected: zones\.1\.threshold\.refillPct: refillPct must be below fieldCapacityPct/);
+    expect(body(err!).message).toMatch(
+      /config rejected: zones\.1\.threshold\.refillPct: refillPct must be below fieldCapacityPct/,
+    );
     red.getNode('tn-set').receive({ gatewayId: id, payload: { zone: 'z1', salinityLimitPpt: 2.5 } });
     await until(() => on(topics.config(id)).length === before + 1);
     expect(GatewayConfig.parse(on(topics.config(id)).at(-1)!.payload)).toMatchObject({ version: 5 });
@@ -103,9 +183,15 @@ describe.skipIf(!ok)('ruongso nodes in a real Node-RED on the real Mosquitto', (
     red.getNode('tn-set').receive({ gatewayId: id, payload: { zone: 'z9', salinityLimitPpt: 2.5 } });
     const [err] = (await caught(n + 1)).slice(n);
     expect(body(err!).message).toMatch(/no current config/);
-    red.getNode('tn-set').receive({ gatewayId: id, payload: { zones: [{ id: 'z9', mode: 'off', valves: ['v9'] }] }, by: 'ktv-hoa' });
+    red
+      .getNode('tn-set')
+      .receive({ gatewayId: id, payload: { zones: [{ id: 'z9', mode: 'off', valves: ['v9'] }] }, by: 'ktv-hoa' });
     await until(() => on(topics.config(id)).length === 1);
-    expect(GatewayConfig.parse(on(topics.config(id))[0]!.payload)).toMatchObject({ version: 1, issuedBy: 'ktv-hoa', zones: [{ id: 'z9', salinityLimitPpt: 2 }] });
+    expect(GatewayConfig.parse(on(topics.config(id))[0]!.payload)).toMatchObject({
+      version: 1,
+      issuedBy: 'ktv-hoa',
+      zones: [{ id: 'z9', salinityLimitPpt: 2 }],
+    });
   });
 
   it('valve-command publishes a valid command with an id and an expiry, and rejects an invalid one', async () => {
@@ -133,7 +219,8 @@ describe.skipIf(!ok)('ruongso nodes in a real Node-RED on the real Mosquitto', (
   });
 
   it('event-in passes only valid events of the chosen farm and kinds, with the farm attached', async () => {
-    const e = (over: Partial<GatewayEvent>) => JSON.stringify({ ...fixture<GatewayEvent>('event-interlock'), ts: Date.now(), ...over });
+    const e = (over: Partial<GatewayEvent>) =>
+      JSON.stringify({ ...fixture<GatewayEvent>('event-interlock'), ts: Date.now(), ...over });
     await client.publishAsync(topics.event(gw('b')), e({ seq: 1 }), { qos: 1 }); // other farm
     await client.publishAsync(topics.event(gw('a')), e({ seq: 2, kind: 'valve_opened' }), { qos: 1 }); // other kind
     await client.publishAsync(topics.event(gw('a')), e({ seq: 3, ts: 1764288 }), { qos: 1 }); // invalid: seconds
@@ -145,7 +232,9 @@ describe.skipIf(!ok)('ruongso nodes in a real Node-RED on the real Mosquitto', (
     const got = await receiver.waitFor((r) => r.path === '/events', 3);
     expect(receiver.on('/events')).toHaveLength(3);
     expect(got.map((r) => [body(r).event.seq, body(r).gatewayId, body(r).farm, body(r).kind])).toEqual([
-      [4, gw('a'), 'farm-a', 'blocked'], [5, gw('a'), 'farm-a', 'interlock'], [6, gw('a'), 'farm-a', 'blocked'],
+      [4, gw('a'), 'farm-a', 'blocked'],
+      [5, gw('a'), 'farm-a', 'interlock'],
+      [6, gw('a'), 'farm-a', 'blocked'],
     ]);
   });
 
@@ -155,7 +244,11 @@ describe.skipIf(!ok)('ruongso nodes in a real Node-RED on the real Mosquitto', (
     await client.publishAsync(topics.telemetry(gw('a')), JSON.stringify(t), { qos: 1 });
     await receiver.waitFor((r) => r.path === '/readings', 3);
     // a marker reading published last: once it is through, every earlier message was handled
-    await client.publishAsync(topics.telemetry(gw('a')), JSON.stringify({ ...t, seq: t.seq + 1, readings: [{ ...t.readings[0]!, sensor: 'wl9' }] }), { qos: 1 });
+    await client.publishAsync(
+      topics.telemetry(gw('a')),
+      JSON.stringify({ ...t, seq: t.seq + 1, readings: [{ ...t.readings[0]!, sensor: 'wl9' }] }),
+      { qos: 1 },
+    );
     const got = await receiver.waitFor((r) => r.path === '/readings', 4);
     expect(receiver.on('/readings')).toHaveLength(4);
     expect(got.map((r) => body(r).sensor).sort()).toEqual(['sal1', 'wl1', 'wl2', 'wl9']);

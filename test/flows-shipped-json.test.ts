@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-const flows = JSON.parse(readFileSync(new URL('../flows/flows.json', import.meta.url), 'utf8')) as Record<string, any>[];
+const flows = JSON.parse(readFileSync(new URL('../flows/flows.json', import.meta.url), 'utf8')) as Record<
+  string,
+  any
+>[];
 const readme = readFileSync(new URL('../flows/README.md', import.meta.url), 'utf8');
 const pkg = JSON.parse(readFileSync(new URL('../flows/nodes/package.json', import.meta.url), 'utf8'));
 
@@ -31,7 +34,8 @@ describe('the shipped flows.json', () => {
 
   it('uses only core node types and the types the ruongso package registers', () => {
     const html = ['broker', 'gateway-in', 'gateway-out', 'notify', 'neighbours']
-      .map((f) => readFileSync(new URL(`../flows/nodes/${f}.html`, import.meta.url), 'utf8')).join('\n');
+      .map((f) => readFileSync(new URL(`../flows/nodes/${f}.html`, import.meta.url), 'utf8'))
+      .join('\n');
     const ours = new Set([...html.matchAll(/(?:registerType|def)\('([^']+)'/g)].map((m) => m[1]!));
     expect(Object.keys(pkg['node-red'].nodes)).toHaveLength(5);
     const core = new Set(['tab', 'inject', 'catch', 'debug', 'http request']);

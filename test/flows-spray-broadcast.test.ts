@@ -20,14 +20,38 @@ const body = (r: ReceivedRequest) => r.json as Record<string, any>;
 // The fixture field spans lon 105.7800–105.7830, lat 10.0300–10.0325; at 10°N 0.001° of longitude ≈ 110 m.
 const neighbours = {
   farms: [
-    { id: 'ong-tu', name: 'Trại ong chú Tư', kind: 'bees', lon: 105.7876, lat: 10.0312, hamlet: 'ap-1', to: ['+84902000001'] }, // ≈ 500 m east
-    { id: 'tom-nam', name: 'Ao tôm cô Năm', kind: 'shrimp', lon: 105.7815, lat: 10.0200, hamlet: 'ap-2', to: ['+84902000002'] }, // ≈ 1.1 km south
-    { id: 'ca-sau', name: 'Ao cá anh Sáu', kind: 'fish', lon: 105.8300, lat: 10.0310, hamlet: 'ap-9', to: ['+84902000003'] }, // ≈ 5.2 km east
+    {
+      id: 'ong-tu',
+      name: 'Trại ong chú Tư',
+      kind: 'bees',
+      lon: 105.7876,
+      lat: 10.0312,
+      hamlet: 'ap-1',
+      to: ['+84902000001'],
+    }, // ≈ 500 m east
+    {
+      id: 'tom-nam',
+      name: 'Ao tôm cô Năm',
+      kind: 'shrimp',
+      lon: 105.7815,
+      lat: 10.02,
+      hamlet: 'ap-2',
+      to: ['+84902000002'],
+    }, // ≈ 1.1 km south
+    {
+      id: 'ca-sau',
+      name: 'Ao cá anh Sáu',
+      kind: 'fish',
+      lon: 105.83,
+      lat: 10.031,
+      hamlet: 'ap-9',
+      to: ['+84902000003'],
+    }, // ≈ 5.2 km east
   ],
   hamlets: [
-    { id: 'ap-1', name: 'Ấp Một', lon: 105.7850, lat: 10.0350, cluster: 'loa-1' },
-    { id: 'ap-3', name: 'Ấp Ba', lon: 105.7790, lat: 10.0330, cluster: 'loa-1' }, // beside the field, no sensitive farm
-    { id: 'ap-9', name: 'Ấp Chín', lon: 105.8400, lat: 10.0600, cluster: 'loa-2' },
+    { id: 'ap-1', name: 'Ấp Một', lon: 105.785, lat: 10.035, cluster: 'loa-1' },
+    { id: 'ap-3', name: 'Ấp Ba', lon: 105.779, lat: 10.033, cluster: 'loa-1' }, // beside the field, no sensitive farm
+    { id: 'ap-9', name: 'Ấp Chín', lon: 105.84, lat: 10.06, cluster: 'loa-2' },
   ],
 };
 const clusters = [
@@ -71,13 +95,27 @@ describe.skipIf(!ok)('spray notice and broadcast flows in a real Node-RED on the
 
   it('notifies only the farms within the distance and schedules the loudspeakers before the window', async () => {
     const start = Date.now() + 3 * 3_600_000;
-    const mission: MissionStatus = { ...fixture<MissionStatus>('mission-approved'), missionId: id('m1'), ts: Date.now(),
-      window: { start, end: start + 7_200_000 } };
-    await pub.publishAsync(topics.missionStatus(id('planned')), JSON.stringify({ ...mission, missionId: id('planned'), status: 'planned' }), { qos: 1 });
+    const mission: MissionStatus = {
+      ...fixture<MissionStatus>('mission-approved'),
+      missionId: id('m1'),
+      ts: Date.now(),
+      window: { start, end: start + 7_200_000 },
+    };
+    await pub.publishAsync(
+      topics.missionStatus(id('planned')),
+      JSON.stringify({ ...mission, missionId: id('planned'), status: 'planned' }),
+      { qos: 1 },
+    );
     await pub.publishAsync(topics.missionStatus(mission.missionId), JSON.stringify(mission), { qos: 1 });
     // the cloud republishes the same approval (or QoS 1 redelivers it): nobody hears it twice
-    await pub.publishAsync(topics.missionStatus(mission.missionId), JSON.stringify({ ...mission, ts: mission.ts + 1 }), { qos: 1 });
-    const [speaker] = await receiver.waitFor((r) => r.path === '/loudspeaker' && body(r).missionId === mission.missionId);
+    await pub.publishAsync(
+      topics.missionStatus(mission.missionId),
+      JSON.stringify({ ...mission, ts: mission.ts + 1 }),
+      { qos: 1 },
+    );
+    const [speaker] = await receiver.waitFor(
+      (r) => r.path === '/loudspeaker' && body(r).missionId === mission.missionId,
+    );
     const farms = await receiver.waitFor((r) => r.path === '/notify' && body(r).missionId === mission.missionId, 2);
     // no sleep to show nothing more came: a later approval through the same flow is heard once
     // everything before it was
@@ -85,13 +123,20 @@ describe.skipIf(!ok)('spray notice and broadcast flows in a real Node-RED on the
     await pub.publishAsync(topics.missionStatus(marker.missionId), JSON.stringify(marker), { qos: 1 });
     await receiver.waitFor((r) => r.path === '/notify' && body(r).missionId === marker.missionId, 2);
     await receiver.waitFor((r) => r.path === '/loudspeaker' && body(r).missionId === marker.missionId);
-    expect(receiver.on('/notify').filter((r) => body(r).missionId === mission.missionId).map((r) => body(r).farm).sort())
-      .toEqual(['ong-tu', 'tom-nam']);
+    expect(
+      receiver
+        .on('/notify')
+        .filter((r) => body(r).missionId === mission.missionId)
+        .map((r) => body(r).farm)
+        .sort(),
+    ).toEqual(['ong-tu', 'tom-nam']);
     const bees = body(farms.find((r) => body(r).farm === 'ong-tu')!);
     expect(bees.to).toEqual(['+84902000001']);
     expect(bees.distanceM).toBeGreaterThan(400);
     expect(bees.distanceM).toBeLessThan(600);
-    expect(bees.text).toMatch(/^Thông báo phun thuốc: .* thuốc Tricyclazole 75WP trên Ruộng ông Ba lúc .* cách trại ong Trại ong chú Tư khoảng 0,5 km\. Đề nghị đóng cửa tổ ong/);
+    expect(bees.text).toMatch(
+      /^Thông báo phun thuốc: .* thuốc Tricyclazole 75WP trên Ruộng ông Ba lúc .* cách trại ong Trại ong chú Tư khoảng 0,5 km\. Đề nghị đóng cửa tổ ong/,
+    );
     const call = body(speaker!);
     expect(call.hamlets.map((h: { id: string }) => h.id)).toEqual(['ap-1', 'ap-2', 'ap-3']);
     expect(Date.parse(call.playAt)).toBe(start - 3_600_000);
@@ -102,7 +147,11 @@ describe.skipIf(!ok)('spray notice and broadcast flows in a real Node-RED on the
 
   it('composes the canal salinity bulletin of each cluster from the latest readings when its schedule fires', async () => {
     const now = Date.now();
-    const reading = (value: number, ts: number) => ({ bootId: 'b00t1', seq: 1, readings: [{ sensor: 'sal1', metric: 'salinity', value, unit: 'ppt', ts }] });
+    const reading = (value: number, ts: number) => ({
+      bootId: 'b00t1',
+      seq: 1,
+      readings: [{ sensor: 'sal1', metric: 'salinity', value, unit: 'ppt', ts }],
+    });
     await pub.publishAsync(topics.telemetry(id('s1')), JSON.stringify(reading(1.4, now - 60_000)), { qos: 1 });
     await pub.publishAsync(topics.telemetry(id('s2')), JSON.stringify(reading(3.2, now - 120_000)), { qos: 1 });
     await pub.publishAsync(topics.telemetry(id('s2')), JSON.stringify(reading(2.6, now - 30_000)), { qos: 1 });
@@ -120,7 +169,11 @@ describe.skipIf(!ok)('spray notice and broadcast flows in a real Node-RED on the
     const nine = body(bulletins.find((r) => body(r).cluster === 'loa-2')!);
     expect(one.hamlets).toEqual(['ap-1', 'ap-3']);
     expect(one.kind).toBe('salinity_bulletin');
-    expect(one.text).toMatch(new RegExp(`^Bản tin độ mặn cụm loa Ấp Một lúc \\d\\d:\\d\\d ngày \\d\\d/\\d\\d/\\d{4}\\. trạm ${id('s1')} 1,4‰ \\(đo lúc \\d\\d:\\d\\d\\); trạm ${id('s2')} 2,6‰`));
+    expect(one.text).toMatch(
+      new RegExp(
+        `^Bản tin độ mặn cụm loa Ấp Một lúc \\d\\d:\\d\\d ngày \\d\\d/\\d\\d/\\d{4}\\. trạm ${id('s1')} 1,4‰ \\(đo lúc \\d\\d:\\d\\d\\); trạm ${id('s2')} 2,6‰`,
+      ),
+    );
     expect(one.text).not.toContain('3,2‰');
     expect(one.text).toContain('Độ mặn cao nhất 2,6‰ vượt ngưỡng 2,0‰: bà con không lấy nước kênh vào ruộng lúa.');
     expect(nine.text).toContain('Chưa có số liệu đo độ mặn mới');

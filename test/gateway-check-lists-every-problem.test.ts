@@ -22,12 +22,23 @@ describe('ruongso gateway --check', () => {
   it('exits non-zero listing every problem start would hit, and 0 for the shipped example', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'gw-check-cli-'));
     try {
-      writeFileSync(path.join(dir, 'bad-type.yaml'), 'name: bad-type\npoints:\n  - { metric: water_level, address: 0, type: int16 }\n');
-      writeFileSync(path.join(dir, 'gateway.yaml'), [
-        'gatewayId: gw-cli', 'mqtt: { url: "mqtt://127.0.0.1:1" }',
-        'buses:', '  - { id: rs485, url: "rtu:///dev/ttyUSB0?stopBits=3" }',
-        'devices:', '  - { id: wl1, bus: rs485, profile: ./bad-type.yaml }', '  - { id: sal1, bus: rs485, unitId: 2, profile: ./nowhere.yaml }', '',
-      ].join('\n'));
+      writeFileSync(
+        path.join(dir, 'bad-type.yaml'),
+        'name: bad-type\npoints:\n  - { metric: water_level, address: 0, type: int16 }\n',
+      );
+      writeFileSync(
+        path.join(dir, 'gateway.yaml'),
+        [
+          'gatewayId: gw-cli',
+          'mqtt: { url: "mqtt://127.0.0.1:1" }',
+          'buses:',
+          '  - { id: rs485, url: "rtu:///dev/ttyUSB0?stopBits=3" }',
+          'devices:',
+          '  - { id: wl1, bus: rs485, profile: ./bad-type.yaml }',
+          '  - { id: sal1, bus: rs485, unitId: 2, profile: ./nowhere.yaml }',
+          '',
+        ].join('\n'),
+      );
       const bad = await check(path.join(dir, 'gateway.yaml'));
       expect(bad.code).toBe(1);
       expect(bad.stderr).toContain('3 problem(s)');

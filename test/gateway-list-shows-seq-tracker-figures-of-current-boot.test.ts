@@ -12,7 +12,7 @@ import type { TelemetryStore } from '../cloud/telemetry/store.js';
 
 const T = 1_767_225_600_000;
 
-describe('the gateway list and detail show the seq tracker\'s figures for the current boot', () => {
+describe("the gateway list and detail show the seq tracker's figures for the current boot", () => {
   let dir: string;
   let registry: Registry;
   let store: TelemetryStore;
@@ -38,7 +38,13 @@ describe('the gateway list and detail show the seq tracker\'s figures for the cu
     await registry.init();
     store = new SqliteTelemetryStore({ file });
     await store.init();
-    app = await buildApp({ registry, store, clock: { now: () => t }, brokerHealth: () => ({ ok: true, kind: 'test' }), seq: (id) => tracker.stats(id) });
+    app = await buildApp({
+      registry,
+      store,
+      clock: { now: () => t },
+      brokerHealth: () => ({ ok: true, kind: 'test' }),
+      seq: (id) => tracker.stats(id),
+    });
   });
   afterAll(async () => {
     await app?.close();
@@ -53,8 +59,16 @@ describe('the gateway list and detail show the seq tracker\'s figures for the cu
     // current boot: live 0..2, outage, live 8..9 arrives while the backlog 3..7 drains in between
     for (const s of [0, 1, 2, 8, 3, 4, 9, 5, 6, 7]) await deliver('boot-new', s);
     const list = await seqOf('/api/v1/gateways');
-    expect(list.gateways).toEqual([expect.objectContaining({ id: 'gw-s', bootId: 'boot-new', lastSeq: 9, seqGaps: 0, seqDups: 0,
-      seq: { bootId: 'boot-new', received: 10, missing: 0, duplicates: 0 } })]);
+    expect(list.gateways).toEqual([
+      expect.objectContaining({
+        id: 'gw-s',
+        bootId: 'boot-new',
+        lastSeq: 9,
+        seqGaps: 0,
+        seqDups: 0,
+        seq: { bootId: 'boot-new', received: 10, missing: 0, duplicates: 0 },
+      }),
+    ]);
 
     await deliver('boot-new', 12); // 10, 11 missing now
     await deliver('boot-new', 6); // a real re-delivery
@@ -63,7 +77,11 @@ describe('the gateway list and detail show the seq tracker\'s figures for the cu
 
     await deliver('boot-new', 10);
     await deliver('boot-new', 11);
-    expect(await seqOf('/api/v1/gateways/gw-s')).toMatchObject({ seqGaps: 0, seqDups: 1, seq: { missing: 0, duplicates: 1, received: 13 } });
+    expect(await seqOf('/api/v1/gateways/gw-s')).toMatchObject({
+      seqGaps: 0,
+      seqDups: 1,
+      seq: { missing: 0, duplicates: 1, received: 13 },
+    });
   });
 
   it('shows zeros and a null seq for a gateway this instance has not heard', async () => {

@@ -24,11 +24,22 @@ afterEach(async () => {
 });
 
 async function setup(mqttUrl: string, gatewayId: string, withUplink: boolean) {
-  const site: PaddySite = await startPaddySite({ seed: 4, clock: fastClock(3600, FIELD_START), initialLevelCm: -14.2, paddy: { rain: false }, salinity: fresh });
+  const site: PaddySite = await startPaddySite({
+    seed: 4,
+    clock: fastClock(3600, FIELD_START),
+    initialLevelCm: -14.2,
+    paddy: { rain: false },
+    salinity: fresh,
+  });
   cleanups.push(() => site.stop());
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gw-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const file = parseGatewayFile(gatewayFileFor(site, { gatewayId, mqttUrl, dataDir, pollSeconds: 1, loopIntervalMs: 500 }), 'test', dataDir, {});
+  const file = parseGatewayFile(
+    gatewayFileFor(site, { gatewayId, mqttUrl, dataDir, pollSeconds: 1, loopIntervalMs: 500 }),
+    'test',
+    dataDir,
+    {},
+  );
   const gw = new Gateway(file, withUplink ? {} : { uplink: null });
   const events: ControlEvent[] = [];
   gw.on('event', (e) => events.push(e));
@@ -42,7 +53,9 @@ describe('gateway on a simulated paddy over real Modbus TCP', () => {
     const { site, gw, events } = await setup('mqtt://127.0.0.1:1', `gw-t-${randomBytes(3).toString('hex')}`, false);
     expect(events[0]?.kind).toBe('started');
     const start = site.field().levelCm;
-    const opened = await until('the intake to open', () => events.find((e) => e.kind === 'valve_opened' && e.valve === 'v1'));
+    const opened = await until('the intake to open', () =>
+      events.find((e) => e.kind === 'valve_opened' && e.valve === 'v1'),
+    );
     expect(opened.reason).toMatch(/^opened: water level −1[5-9]\.\d cm ≤ −15 cm$/);
     expect(opened.data?.waterLevelCm).toBeLessThan(start); // it fell first (read from the decision: the field moves fast)
     await until('the relay board to show intake and pump on', () => site.field().intakeOpen && site.field().pumpOn);
@@ -94,10 +107,14 @@ describe.skipIf(!mosquitto)('gateway telemetry on the real Mosquitto', () => {
     await sub.publishAsync(host, JSON.stringify({ online: true, ts: Date.now() }), { qos: 1, retain: true });
     cleanups.push(() => sub.publishAsync(host, '', { qos: 1, retain: true }).then(() => undefined));
     await setup('mqtt://127.0.0.1:1883', gatewayId, true);
-    const level = await until('water level telemetry', () => telemetry.flatMap((t) => t.readings).find((r) => r.sensor === 'wl1' && r.metric === 'water_level'));
+    const level = await until('water level telemetry', () =>
+      telemetry.flatMap((t) => t.readings).find((r) => r.sensor === 'wl1' && r.metric === 'water_level'),
+    );
     expect(level.unit).toBe('cm');
     const opened = await until('the valve_opened event', () => published.find((e) => e.kind === 'valve_opened'));
     expect(opened.reason).toMatch(/^opened: water level/);
-    await until('the valve state in telemetry', () => telemetry.flatMap((t) => t.readings).find((r) => r.sensor === 'v1' && r.metric === 'valve_open' && r.value === 1));
+    await until('the valve state in telemetry', () =>
+      telemetry.flatMap((t) => t.readings).find((r) => r.sensor === 'v1' && r.metric === 'valve_open' && r.value === 1),
+    );
   });
 });

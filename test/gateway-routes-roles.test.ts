@@ -12,7 +12,12 @@ import { freePort } from '../lib/ports.js';
  * The gateway read routes in the full cloud: a session is required, officers see only aggregates
  * (never one farm's gateway), a farmer only the gateways of their own farm.
  */
-const perGateway = (id: string) => [`/api/v1/gateways/${id}`, `/api/v1/gateways/${id}/latest`, `/api/v1/gateways/${id}/events`, `/api/v1/gateways/${id}/readings`];
+const perGateway = (id: string) => [
+  `/api/v1/gateways/${id}`,
+  `/api/v1/gateways/${id}/latest`,
+  `/api/v1/gateways/${id}/events`,
+  `/api/v1/gateways/${id}/readings`,
+];
 
 describe('gateway read routes by role (embedded defaults, web app on)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'rs-gw-roles-'));
@@ -26,16 +31,39 @@ describe('gateway read routes by role (embedded defaults, web app on)', () => {
   const get = (url: string, who?: string) => fetch(`${base}${url}`, { headers: who ? auth[who] : {} });
 
   beforeAll(async () => {
-    const config = loadConfig({}, { PORT: await freePort(), MQTT_PORT: await freePort(), HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent', RUONGSO_MODE: 'demo' });
-    svc = new CloudService({ config, webApp: true, seed: async (r) => { await seedDemoDistrict(r); } });
+    const config = loadConfig(
+      {},
+      {
+        PORT: await freePort(),
+        MQTT_PORT: await freePort(),
+        HOST: '127.0.0.1',
+        DATA_DIR: dir,
+        LOG_LEVEL: 'silent',
+        RUONGSO_MODE: 'demo',
+      },
+    );
+    svc = new CloudService({
+      config,
+      webApp: true,
+      seed: async (r) => {
+        await seedDemoDistrict(r);
+      },
+    });
     await svc.start();
     base = `http://127.0.0.1:${svc.port}`;
     for (const u of ['admin', 'nongdan', 'nongdan2', 'kythuat', 'canbo']) {
-      const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: u, password: DEMO_PASSWORD }) });
+      const r = await fetch(`${base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ login: u, password: DEMO_PASSWORD }),
+      });
       expect(r.status, `login ${u}`).toBe(200);
       auth[u] = { authorization: `Bearer ${((await r.json()) as { token: string }).token}` };
     }
-    const listOf = async (who: string) => ((await (await get('/api/v1/gateways', who)).json()) as { gateways: Array<{ id: string }> }).gateways.map((g) => g.id);
+    const listOf = async (who: string) =>
+      ((await (await get('/api/v1/gateways', who)).json()) as { gateways: Array<{ id: string }> }).gateways.map(
+        (g) => g.id,
+      );
     [own, other] = [(await listOf('nongdan'))[0] ?? '', (await listOf('nongdan2'))[0] ?? ''];
     expect(own).toMatch(/^gw-/);
     expect(other).toMatch(/^gw-/);
@@ -60,7 +88,7 @@ describe('gateway read routes by role (embedded defaults, web app on)', () => {
     expect((await get('/api/v1/units', 'canbo')).status).toBe(200);
   });
 
-  it('answers a farmer another farm\'s gateway exactly like one that does not exist, and lists only their own', async () => {
+  it("answers a farmer another farm's gateway exactly like one that does not exist, and lists only their own", async () => {
     for (const url of perGateway(other)) expect((await get(url, 'nongdan')).status, url).toBe(404);
     for (const url of perGateway(own)) expect((await get(url, 'nongdan2')).status, url).toBe(404);
     const ghost = await get('/api/v1/gateways/gw-nowhere', 'nongdan');
@@ -72,7 +100,7 @@ describe('gateway read routes by role (embedded defaults, web app on)', () => {
     expect(DEMO_FARMS.map((f) => f.gatewayId)).toContain(own);
   });
 
-  it('answers 200 to the farmer of the farm, the cooperative\'s technician and the admin', async () => {
+  it("answers 200 to the farmer of the farm, the cooperative's technician and the admin", async () => {
     for (const who of ['nongdan', 'kythuat', 'admin']) {
       for (const url of ['/api/v1/gateways', ...perGateway(own), '/api/v1/units']) {
         expect((await get(url, who)).status, `${who} ${url}`).toBe(200);

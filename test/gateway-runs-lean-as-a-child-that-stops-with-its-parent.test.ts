@@ -14,31 +14,68 @@ import { until } from './support/wait.js';
 const BIN = path.resolve(import.meta.dirname, '../bin/ruongso.js');
 const FIELD_START = Date.UTC(2026, 2, 10, 5, 0);
 const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
 
 // a zombie (exited, not yet reaped by whoever adopted it) counts as gone
-const alive = (pid: number) => { try { return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8')); } catch { return false; } };
-const childrenOf = (pid: number) => readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+const alive = (pid: number) => {
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+const childrenOf = (pid: number) =>
+  readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
 
 /** A dry paddy, a gateway on it (broker down), its parent and its one child, the intake open. */
-async function gatewayOnADryPaddy(): Promise<{ site: PaddySite; parent: ChildProcess; child: number; exited: Promise<[number | null, string | null]> }> {
-  const site = await startPaddySite({ seed: 3, clock: fastClock(3600, FIELD_START), initialLevelCm: -14.5, paddy: { rain: false },
-    salinity: { monthlyBasePpt: Array(12).fill(0.6), spikeChanceDry: 0 } });
+async function gatewayOnADryPaddy(): Promise<{
+  site: PaddySite;
+  parent: ChildProcess;
+  child: number;
+  exited: Promise<[number | null, string | null]>;
+}> {
+  const site = await startPaddySite({
+    seed: 3,
+    clock: fastClock(3600, FIELD_START),
+    initialLevelCm: -14.5,
+    paddy: { rain: false },
+    salinity: { monthlyBasePpt: Array(12).fill(0.6), spikeChanceDry: 0 },
+  });
   cleanups.push(() => site.stop());
   const dir = mkdtempSync(path.join(tmpdir(), 'gwl-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  const file = { ...gatewayFileFor(site, { gatewayId: `gw-l-${randomBytes(3).toString('hex')}`, mqttUrl: 'mqtt://127.0.0.1:1', dataDir: './data', pollSeconds: 1 }),
-    local: { host: '127.0.0.1', port: await freePort() } };
+  const file = {
+    ...gatewayFileFor(site, {
+      gatewayId: `gw-l-${randomBytes(3).toString('hex')}`,
+      mqttUrl: 'mqtt://127.0.0.1:1',
+      dataDir: './data',
+      pollSeconds: 1,
+    }),
+    local: { host: '127.0.0.1', port: await freePort() },
+  };
   writeFileSync(path.join(dir, 'gateway.yaml'), YAML.stringify(file));
   const { MALLOC_ARENA_MAX: _, ...env } = process.env;
   const parent = spawn(process.execPath, [BIN, 'gateway', '--config', path.join(dir, 'gateway.yaml')], {
-    env: { ...env, LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...env, LOG_LEVEL: 'silent' },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  parent.stdout.on('data', (b) => { out += String(b); });
-  parent.stderr.on('data', (b) => { out += String(b); });
-  const exited = new Promise<[number | null, string | null]>((resolve) => parent.once('exit', (code, signal) => resolve([code, signal])));
-  const early = new Promise<never>((_, reject) => parent.once('exit', (code, signal) => reject(new Error(`ruongso gateway exited early (${signal ?? code}): ${out.slice(-600)}`))));
+  parent.stdout.on('data', (b) => {
+    out += String(b);
+  });
+  parent.stderr.on('data', (b) => {
+    out += String(b);
+  });
+  const exited = new Promise<[number | null, string | null]>((resolve) =>
+    parent.once('exit', (code, signal) => resolve([code, signal])),
+  );
+  const early = new Promise<never>((_, reject) =>
+    parent.once('exit', (code, signal) =>
+      reject(new Error(`ruongso gateway exited early (${signal ?? code}): ${out.slice(-600)}`)),
+    ),
+  );
   early.catch(() => undefined);
   let child = 0;
   cleanups.push(() => {
@@ -51,7 +88,7 @@ async function gatewayOnADryPaddy(): Promise<{ site: PaddySite; parent: ChildPro
 }
 
 describe('ruongso gateway --config FILE runs lean, as one child that stops with its parent', () => {
-  it('runs the gateway with --lite-mode on node\'s command line, and SIGTERM to the parent closes every relay and leaves no child', async () => {
+  it("runs the gateway with --lite-mode on node's command line, and SIGTERM to the parent closes every relay and leaves no child", async () => {
     const { site, parent, child, exited } = await gatewayOnADryPaddy();
     expect(childrenOf(parent.pid!)).toEqual([child]);
     const argv = readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0');

@@ -7,10 +7,24 @@ const ok = (await services.mosquittoBinary()) && (await services.influxd());
 
 describe.skipIf(!ok)('npm run bench ingest -- --smoke', () => {
   it('ends with one JSON line carrying every figure as a positive number', { timeout: 180_000 }, async () => {
-    const { stdout } = await promisify(execFile)('node', ['bin/bench.js', 'ingest', '--smoke'], { cwd: new URL('..', import.meta.url).pathname, maxBuffer: 10 * 1024 * 1024 });
+    const { stdout } = await promisify(execFile)('node', ['bin/bench.js', 'ingest', '--smoke'], {
+      cwd: new URL('..', import.meta.url).pathname,
+      maxBuffer: 10 * 1024 * 1024,
+    });
     const last = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number>;
-    for (const key of ['readingsPerSec', 'baselineReadingsPerSec', 'ratio', 'p50LatencyMs', 'p99LatencyMs', 'drainReadingsPerSec',
-      'peerReadingsPerSec', 'peerP99LatencyMs', 'cpuUsPerReading', 'baselineCpuUsPerReading', 'peerCpuUsPerReading']) {
+    for (const key of [
+      'readingsPerSec',
+      'baselineReadingsPerSec',
+      'ratio',
+      'p50LatencyMs',
+      'p99LatencyMs',
+      'drainReadingsPerSec',
+      'peerReadingsPerSec',
+      'peerP99LatencyMs',
+      'cpuUsPerReading',
+      'baselineCpuUsPerReading',
+      'peerCpuUsPerReading',
+    ]) {
       expect(typeof last[key], key).toBe('number');
       expect(last[key], key).toBeGreaterThan(0);
     }

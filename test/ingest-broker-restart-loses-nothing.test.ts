@@ -19,40 +19,64 @@ describe.skipIf(!ok).each([
 ])('the broker restarted mid-stream, ingest on $mode', ({ shared }) => {
   let rig: FaultRig;
   let ingest: Ingest;
-  beforeAll(async () => { rig = await startFaultRig(); });
+  beforeAll(async () => {
+    rig = await startFaultRig();
+  });
   afterAll(async () => {
     await ingest?.stop();
     await rig?.destroy();
   });
 
-  it('loses nothing and doubles nothing; malformed messages in the stream are counted and skipped', { timeout: 60_000 }, async () => {
-    const store = new InfluxTelemetryStore({ url: rig.influx.url, db: rig.db });
-    await store.init();
-    ingest = new Ingest({ store, mqttUrl: rig.mosquitto.url, ...rig.cloudUser, instanceId: rig.gatewayId, dataDir: rig.dataDir, shared: shared ? 'auto' : false });
-    await ingest.start();
-    expect(ingest.sharedSubscriptions).toBe(shared);
-    const before = { json: await rejected('json'), schema: await rejected('schema') };
-    const messages = 700;
-    const perMessage = 20;
-    const stream = await publishStream(rig, {
-      messages, perMessage, ratePerSec: 200,
-      extra: (seq, c) => {
-        if (seq === 50) c.publish(topics.telemetry(rig.gatewayId), '{"bootId": ', { qos: 1 });
-        if (seq === 60) c.publish(topics.telemetry(rig.gatewayId), JSON.stringify({ bootId: 'x', seq: 1, readings: [{ sensor: 'S P A C E', value: 1 }] }), { qos: 1 });
-      },
-    });
-    await until(async () => (await countStored(rig)).points > 150 * perMessage, 15_000, 'the first readings stored');
-    await rig.mosquitto.stop();
-    await new Promise((r) => setTimeout(r, 1000));
-    await rig.mosquitto.start();
-    await stream.done;
-    await until(async () => (await countStored(rig)).points >= messages * perMessage, 20_000, 'all readings in InfluxDB');
-    await new Promise((r) => setTimeout(r, 500));
-    expect(await countStored(rig)).toEqual({ points: messages * perMessage, seqs: messages });
-    expect(await rejected('json')).toBe(before.json + 1);
-    expect(await rejected('schema')).toBe(before.schema + 1);
-    const seq = ingest.seqStats(rig.gatewayId)!.boots[0]!;
-    expect(seq.missing).toBe(0);
-    await stream.stop();
-  });
+  it(
+    'loses nothing and doubles nothing; malformed messages in the stream are counted and skipped',
+    { timeout: 60_000 },
+    async () => {
+      const store = new InfluxTelemetryStore({ url: rig.influx.url, db: rig.db });
+      await store.init();
+      ingest = new Ingest({
+        store,
+        mqttUrl: rig.mosquitto.url,
+        ...rig.cloudUser,
+        instanceId: rig.gatewayId,
+        dataDir: rig.dataDir,
+        shared: shared ? 'auto' : false,
+      });
+      await ingest.start();
+      expect(ingest.sharedSubscriptions).toBe(shared);
+      const before = { json: await rejected('json'), schema: await rejected('schema') };
+      const messages = 700;
+      const perMessage = 20;
+      const stream = await publishStream(rig, {
+        messages,
+        perMessage,
+        ratePerSec: 200,
+        extra: (seq, c) => {
+          if (seq === 50) c.publish(topics.telemetry(rig.gatewayId), '{"bootId": ', { qos: 1 });
+          if (seq === 60)
+            c.publish(
+              topics.telemetry(rig.gatewayId),
+              JSON.stringify({ bootId: 'x', seq: 1, readings: [{ sensor: 'S P A C E', value: 1 }] }),
+              { qos: 1 },
+            );
+        },
+      });
+      await until(async () => (await countStored(rig)).points > 150 * perMessage, 15_000, 'the first readings stored');
+      await rig.mosquitto.stop();
+      await new Promise((r) => setTimeout(r, 1000));
+      await rig.mosquitto.start();
+      await stream.done;
+      await until(
+        async () => (await countStored(rig)).points >= messages * perMessage,
+        20_000,
+        'all readings in InfluxDB',
+      );
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await countStored(rig)).toEqual({ points: messages * perMessage, seqs: messages });
+      expect(await rejected('json')).toBe(before.json + 1);
+      expect(await rejected('schema')).toBe(before.schema + 1);
+      const seq = ingest.seqStats(rig.gatewayId)!.boots[0]!;
+      expect(seq.missing).toBe(0);
+      await stream.stop();
+    },
+  );
 });

@@ -19,7 +19,12 @@ describe('ingest on the embedded Aedes broker (the npm start default)', () => {
   beforeAll(async () => {
     await store.init();
     broker = await startEmbeddedBroker({ port: await freePort(), host: '127.0.0.1' });
-    ingest = new Ingest({ store, mqttUrl: broker.url, instanceId: `aedes-${randomBytes(3).toString('hex')}`, dataDir: dir });
+    ingest = new Ingest({
+      store,
+      mqttUrl: broker.url,
+      instanceId: `aedes-${randomBytes(3).toString('hex')}`,
+      dataDir: dir,
+    });
     await ingest.start();
   });
   afterAll(async () => {
@@ -37,7 +42,8 @@ describe('ingest on the embedded Aedes broker (the npm start default)', () => {
     const msg = fixture<Telemetry>('telemetry');
     await pub.publishAsync(topics.telemetry(gw), JSON.stringify(msg), { qos: 1 });
     await pub.endAsync();
-    for (let i = 0; i < 100 && (await store.latest(gw)).length < msg.readings.length; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && (await store.latest(gw)).length < msg.readings.length; i++)
+      await new Promise((r) => setTimeout(r, 50));
     expect(await store.latest(gw)).toHaveLength(msg.readings.length);
   });
 });

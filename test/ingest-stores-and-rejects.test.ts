@@ -15,13 +15,18 @@ import { until as waitUntil } from './support/wait.js';
 
 const ok = await services.mosquitto();
 const fixtures = {
-  telemetry: fixture<Telemetry>('telemetry'), stateBirth: fixture('state-birth'), eventInterlock: fixture('event-interlock'),
-  configAckApplied: fixture('config-ack-applied'), cmdAck: fixture('cmd-ack'),
+  telemetry: fixture<Telemetry>('telemetry'),
+  stateBirth: fixture('state-birth'),
+  eventInterlock: fixture('event-interlock'),
+  configAckApplied: fixture('config-ack-applied'),
+  cmdAck: fixture('cmd-ack'),
 };
 
 async function metric(name: string, labels: Record<string, string> = {}): Promise<number> {
   const m = await metricsRegistry.getSingleMetric(name)?.get();
-  return (m?.values ?? []).filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l)).reduce((n, v) => n + v.value, 0);
+  return (m?.values ?? [])
+    .filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))
+    .reduce((n, v) => n + v.value, 0);
 }
 
 const until = (cond: () => boolean | Promise<boolean>, ms = 10_000) => waitUntil('the condition', cond, ms, 25);
@@ -31,11 +36,21 @@ describe.skipIf(!ok)('ingest on the system Mosquitto into SQLite', () => {
   const store = new SqliteTelemetryStore({ file: path.join(dir, 'ruongso.sqlite') });
   const calls: Array<[string, string, unknown]> = [];
   const sink: IngestSink = {
-    onState: (gw, s) => { calls.push(['state', gw, s]); },
-    onTelemetry: (gw, info) => { calls.push(['telemetry', gw, info]); },
-    onEvent: (gw, e) => { calls.push(['event', gw, e]); },
-    onConfigAck: (gw, a) => { calls.push(['config/ack', gw, a]); },
-    onCmdAck: (gw, a) => { calls.push(['cmd/ack', gw, a]); },
+    onState: (gw, s) => {
+      calls.push(['state', gw, s]);
+    },
+    onTelemetry: (gw, info) => {
+      calls.push(['telemetry', gw, info]);
+    },
+    onEvent: (gw, e) => {
+      calls.push(['event', gw, e]);
+    },
+    onConfigAck: (gw, a) => {
+      calls.push(['config/ack', gw, a]);
+    },
+    onCmdAck: (gw, a) => {
+      calls.push(['cmd/ack', gw, a]);
+    },
   };
   const gw = `gw-ing-${randomBytes(3).toString('hex')}`;
   let ingest: Ingest;
@@ -43,7 +58,15 @@ describe.skipIf(!ok)('ingest on the system Mosquitto into SQLite', () => {
 
   beforeAll(async () => {
     await store.init();
-    ingest = new Ingest({ store, sink, mqttUrl: 'mqtt://127.0.0.1:1883', instanceId: `t-${randomBytes(4).toString('hex')}`, shareGroup: `g${randomBytes(3).toString('hex')}`, dataDir: dir, flushMs: 20 });
+    ingest = new Ingest({
+      store,
+      sink,
+      mqttUrl: 'mqtt://127.0.0.1:1883',
+      instanceId: `t-${randomBytes(4).toString('hex')}`,
+      shareGroup: `g${randomBytes(3).toString('hex')}`,
+      dataDir: dir,
+      flushMs: 20,
+    });
     await ingest.start();
     pub = await mqtt.connectAsync('mqtt://127.0.0.1:1883', { clientId: `pub-${randomBytes(4).toString('hex')}` });
   });
@@ -71,7 +94,11 @@ describe.skipIf(!ok)('ingest on the system Mosquitto into SQLite', () => {
     expect(latest).toHaveLength(fixtures.telemetry.readings.length);
     expect(latest.find((l) => l.sensor === 'wl2')).toMatchObject({ quality: 'bad', value: null });
     expect(await metric('ruongso_readings_ingested_total')).toBe(before + fixtures.telemetry.readings.length);
-    expect(calls.find((c) => c[0] === 'telemetry')![2]).toMatchObject({ bootId: fixtures.telemetry.bootId, seq: fixtures.telemetry.seq, count: 5 });
+    expect(calls.find((c) => c[0] === 'telemetry')![2]).toMatchObject({
+      bootId: fixtures.telemetry.bootId,
+      seq: fixtures.telemetry.seq,
+      count: 5,
+    });
   });
 
   it('hands state, events and acks to the sink', async () => {
@@ -79,16 +106,26 @@ describe.skipIf(!ok)('ingest on the system Mosquitto into SQLite', () => {
     await pub.publishAsync(topics.event(gw), JSON.stringify(fixtures.eventInterlock), { qos: 1 });
     await pub.publishAsync(topics.configAck(gw), JSON.stringify(fixtures.configAckApplied), { qos: 1 });
     await pub.publishAsync(topics.cmdAck(gw), JSON.stringify(fixtures.cmdAck), { qos: 1 });
-    await until(() => ['state', 'event', 'config/ack', 'cmd/ack'].every((k) => calls.some((c) => c[0] === k && c[1] === gw)));
+    await until(() =>
+      ['state', 'event', 'config/ack', 'cmd/ack'].every((k) => calls.some((c) => c[0] === k && c[1] === gw)),
+    );
     // clear the retained birth on the shared broker
     await pub.publishAsync(topics.state(gw), '', { qos: 1, retain: true });
   });
 
   it('counts malformed messages by reason and goes on ingesting', async () => {
-    const before = { json: await metric('ruongso_ingest_rejected_total', { reason: 'json' }), schema: await metric('ruongso_ingest_rejected_total', { reason: 'schema' }) };
+    const before = {
+      json: await metric('ruongso_ingest_rejected_total', { reason: 'json' }),
+      schema: await metric('ruongso_ingest_rejected_total', { reason: 'schema' }),
+    };
     await pub.publishAsync(topics.telemetry(gw), 'not json {', { qos: 1 });
     await pub.publishAsync(topics.telemetry(gw), JSON.stringify({ bootId: 'b1', seq: -1, readings: [] }), { qos: 1 });
-    const good = { ...fixtures.telemetry, bootId: 'after-bad', seq: 1, readings: [{ ...fixtures.telemetry.readings[0]!, sensor: 'wl9' }] };
+    const good = {
+      ...fixtures.telemetry,
+      bootId: 'after-bad',
+      seq: 1,
+      readings: [{ ...fixtures.telemetry.readings[0]!, sensor: 'wl9' }],
+    };
     await pub.publishAsync(topics.telemetry(gw), JSON.stringify(good), { qos: 1 });
     await until(async () => (await store.latest(gw)).some((l) => l.sensor === 'wl9'));
     expect(await metric('ruongso_ingest_rejected_total', { reason: 'json' })).toBe(before.json + 1);
@@ -98,11 +135,23 @@ describe.skipIf(!ok)('ingest on the system Mosquitto into SQLite', () => {
   });
 
   it('counts seq gaps, late arrivals and duplicates per boot', async () => {
-    const msg = (seq: number) => JSON.stringify({ bootId: 'seqboot1', seq, readings: [{ ...fixtures.telemetry.readings[0]!, ts: 1_764_288_000_000 + seq }] });
+    const msg = (seq: number) =>
+      JSON.stringify({
+        bootId: 'seqboot1',
+        seq,
+        readings: [{ ...fixtures.telemetry.readings[0]!, ts: 1_764_288_000_000 + seq }],
+      });
     for (const s of [0, 1, 4, 2, 4]) await pub.publishAsync(topics.telemetry(gw), msg(s), { qos: 1 });
     await until(() => (ingest.seqStats(gw)?.boots.find((b) => b.bootId === 'seqboot1')?.received ?? 0) >= 4);
     await until(() => (ingest.seqStats(gw)?.boots.find((b) => b.bootId === 'seqboot1')?.duplicates ?? 0) >= 1);
     const boot = ingest.seqStats(gw)!.boots.find((b) => b.bootId === 'seqboot1')!;
-    expect(boot).toMatchObject({ firstSeq: 0, lastSeq: 4, received: 4, duplicates: 1, missing: 1, gaps: [{ from: 3, to: 3 }] });
+    expect(boot).toMatchObject({
+      firstSeq: 0,
+      lastSeq: 4,
+      received: 4,
+      duplicates: 1,
+      missing: 1,
+      gaps: [{ from: 3, to: 3 }],
+    });
   });
 });

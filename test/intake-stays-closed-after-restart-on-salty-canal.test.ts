@@ -22,7 +22,18 @@ describe('a gateway restarted while the canal turned saline', () => {
     cleanups.push(() => site.stop());
     const dataDir = mkdtempSync(path.join(tmpdir(), 'gw-salty-'));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    const file = parseGatewayFile(gatewayFileFor(site, { gatewayId: 'gw-salty', mqttUrl: 'mqtt://127.0.0.1:1', dataDir, pollSeconds: 1, loopIntervalMs: 100 }), 'test', dataDir, {});
+    const file = parseGatewayFile(
+      gatewayFileFor(site, {
+        gatewayId: 'gw-salty',
+        mqttUrl: 'mqtt://127.0.0.1:1',
+        dataDir,
+        pollSeconds: 1,
+        loopIntervalMs: 100,
+      }),
+      'test',
+      dataDir,
+      {},
+    );
     // an independent client on the same Modbus TCP port reads the relay board's coils
     const probe = new ModbusBus({ url: site.busUrl, name: 'probe' });
     await probe.start();
@@ -34,7 +45,14 @@ describe('a gateway restarted while the canal turned saline', () => {
 
     const first = new Gateway(file, { uplink: null });
     await first.start();
-    await until('the first run to open the intake and pump', async () => { const c = await coils(); return c.intake && c.pump; }, 20_000);
+    await until(
+      'the first run to open the intake and pump',
+      async () => {
+        const c = await coils();
+        return c.intake && c.pump;
+      },
+      20_000,
+    );
     await first.stop();
     expect(await coils()).toEqual({ intake: false, pump: false });
 
@@ -47,13 +65,19 @@ describe('a gateway restarted while the canal turned saline', () => {
     await second.start();
     cleanups.push(() => second.stop());
 
-    const blocked = await until('the restarted loop to block the intake on the fresh salinity',
-      () => events.find((e) => e.kind === 'blocked' && e.valve === 'v1' && e.data?.salinityPpt === 5.2), 20_000);
+    const blocked = await until(
+      'the restarted loop to block the intake on the fresh salinity',
+      () => events.find((e) => e.kind === 'blocked' && e.valve === 'v1' && e.data?.salinityPpt === 5.2),
+      20_000,
+    );
     expect(blocked.reason).toBe('blocked: intake salinity 5.2‰ > 2.0‰');
     const stepsAtBlock = second.stats().steps;
     await until('twenty more loop steps on fresh readings', () => second.stats().steps >= stepsAtBlock + 20, 20_000);
 
-    const opened = site.coilWrites().slice(mark).filter((w) => w.on);
+    const opened = site
+      .coilWrites()
+      .slice(mark)
+      .filter((w) => w.on);
     expect(opened).toEqual([]);
     expect(await coils()).toEqual({ intake: false, pump: false });
     expect(events.filter((e) => e.kind === 'valve_opened' || e.kind === 'pump_on')).toEqual([]);

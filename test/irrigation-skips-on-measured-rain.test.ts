@@ -14,7 +14,10 @@ const noForecast: ForecastView = { ok: false, why: 'none', ageMs: null };
 
 const config = sprinklerConfig({
   maxRunMinutes: 240,
-  weather: { measuredRain: { sensor: 'gauge1', skipMm: 5, hours: 24 }, forecastRain: { probabilityPct: 70, mm: 5, hours: 12 } },
+  weather: {
+    measuredRain: { sensor: 'gauge1', skipMm: 5, hours: 24 },
+    forecastRain: { probabilityPct: 70, mm: 5, hours: 12 },
+  },
 });
 
 /** The gateway's two pure steps, in the order the shell runs them. */
@@ -24,19 +27,33 @@ class Site {
   events: ControlEvent[] = [];
   forecast: ForecastView = noForecast;
   tick(t: number, readings: Reading[]) {
-    const open = new Set(Object.entries(this.loop.valves).filter(([, v]) => v.open).map(([id]) => id));
-    const w = advanceWeather(this.ws, { now: t, readings, zones: config.zones, site, forecast: this.forecast, openValves: open, gaugeStaleMs: minutes(30) });
+    const open = new Set(
+      Object.entries(this.loop.valves)
+        .filter(([, v]) => v.open)
+        .map(([id]) => id),
+    );
+    const w = advanceWeather(this.ws, {
+      now: t,
+      readings,
+      zones: config.zones,
+      site,
+      forecast: this.forecast,
+      openValves: open,
+      gaugeStaleMs: minutes(30),
+    });
     this.ws = w.state;
     const r = step(this.loop, readings, config, t, { ...OPTS, weather: w.verdicts });
     this.loop = r.state;
     this.events.push(...r.events);
     return w.verdicts;
   }
-  get open() { return this.loop.valves.v2?.open === true; }
+  get open() {
+    return this.loop.valves.v2?.open === true;
+  }
 }
 
 describe('irrigation skips on measured rain', () => {
-  it('keeps a dry zone\'s sprinkler closed after 8 mm in the gauge, says why with a code, and irrigates once the rain is a day old', () => {
+  it("keeps a dry zone's sprinkler closed after 8 mm in the gauge, says why with a code, and irrigates once the rain is a day old", () => {
     const s = new Site();
     s.tick(T0, [moisture(30, T0), gauge(120, T0)]);
     // a shower over the next two hours: 8 mm, while the topsoil probe still reads dry
@@ -44,7 +61,12 @@ describe('irrigation skips on measured rain', () => {
     s.tick(T0 + hours(2), [moisture(24, T0 + hours(2)), gauge(128, T0 + hours(2))]);
     expect(s.open).toBe(false);
     const blocked = s.events.find((e) => e.kind === 'blocked');
-    expect(blocked).toMatchObject({ zone: 'z2', valve: 'v2', code: 'weather_skip_rain', data: expect.objectContaining({ rainMm: 8, hours: 24, skipMm: 5, sensor: 'gauge1' }) });
+    expect(blocked).toMatchObject({
+      zone: 'z2',
+      valve: 'v2',
+      code: 'weather_skip_rain',
+      data: expect.objectContaining({ rainMm: 8, hours: 24, skipMm: 5, sensor: 'gauge1' }),
+    });
     let t = T0 + hours(2);
     for (; t < T0 + hours(27); t += minutes(10)) {
       s.tick(t, [moisture(24, t), gauge(128, t)]);
@@ -56,7 +78,7 @@ describe('irrigation skips on measured rain', () => {
     expect(t).toBeLessThanOrEqual(T0 + hours(26));
   });
 
-  it('irrigates on light rain below the farmer\'s limit and on a rain gauge that stopped answering', () => {
+  it("irrigates on light rain below the farmer's limit and on a rain gauge that stopped answering", () => {
     const light = new Site();
     light.tick(T0, [moisture(24, T0), gauge(10, T0)]);
     light.tick(T0 + minutes(5), [moisture(24, T0 + minutes(5)), gauge(13, T0 + minutes(5))]);
@@ -73,10 +95,24 @@ describe('irrigation skips on measured rain', () => {
 
   it('holds off for a forecast shower, irrigates when the forecast goes stale, and a forecast never opens a valve', () => {
     const s = new Site();
-    s.forecast = { ok: true, forecast: { ...forecastAt(T0, 24), hours: forecastAt(T0, 24).hours.map((h, i) => ({ ...h, precipitationMm: i === 6 ? 12 : 0, probabilityPct: i === 6 ? 90 : 10 })) }, ageMs: 0 };
+    s.forecast = {
+      ok: true,
+      forecast: {
+        ...forecastAt(T0, 24),
+        hours: forecastAt(T0, 24).hours.map((h, i) => ({
+          ...h,
+          precipitationMm: i === 6 ? 12 : 0,
+          probabilityPct: i === 6 ? 90 : 10,
+        })),
+      },
+      ageMs: 0,
+    };
     s.tick(T0, [moisture(24, T0), gauge(0, T0)]);
     expect(s.open).toBe(false);
-    expect(s.events.find((e) => e.kind === 'blocked')).toMatchObject({ code: 'weather_skip_forecast', data: expect.objectContaining({ probabilityPct: 90, mm: 12 }) });
+    expect(s.events.find((e) => e.kind === 'blocked')).toMatchObject({
+      code: 'weather_skip_forecast',
+      data: expect.objectContaining({ probabilityPct: 90, mm: 12 }),
+    });
     s.forecast = { ok: false, why: 'stale', ageMs: hours(7) };
     s.tick(T0 + minutes(5), [moisture(24, T0 + minutes(5)), gauge(0, T0 + minutes(5))]);
     expect(s.open).toBe(true);
@@ -94,8 +130,13 @@ describe('irrigation skips on measured rain', () => {
     s.tick(T0 + minutes(5), [moisture(24, T0 + minutes(5)), gauge(9, T0 + minutes(5))]);
     expect(s.open).toBe(false);
     const verdicts = s.tick(T0 + minutes(10), [moisture(24, T0 + minutes(10))]);
-    const r = executeCommand(s.loop, { id: 'c1', kind: 'open', valve: 'v2', minutes: 15, issuedAt: T0, expiresAt: T0 + hours(1), by: 'farmer' },
-      config, T0 + minutes(11), { ...OPTS, weather: verdicts });
+    const r = executeCommand(
+      s.loop,
+      { id: 'c1', kind: 'open', valve: 'v2', minutes: 15, issuedAt: T0, expiresAt: T0 + hours(1), by: 'farmer' },
+      config,
+      T0 + minutes(11),
+      { ...OPTS, weather: verdicts },
+    );
     expect(r.outcome).toBe('done');
     expect(r.state.valves.v2?.open).toBe(true);
   });

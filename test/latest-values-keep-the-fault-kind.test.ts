@@ -25,11 +25,42 @@ describe('the latest values of a gateway', () => {
     await store.init();
     await registry.upsertGateway({ id: 'gw-f', farmId: null, name: 'Cống F' }, 'test');
     await store.write([
-      { gatewayId: 'gw-f', sensor: 'sal1', metric: 'salinity', value: null, unit: 'ppt', ts: T, quality: 'bad', fault: 'timeout' },
-      { gatewayId: 'gw-f', sensor: 'wl1', metric: 'water_level', value: 999, unit: 'cm', ts: T, quality: 'bad', fault: 'out_of_range' },
-      { gatewayId: 'gw-f', sensor: 'soil1', metric: 'soil_moisture', value: 31.5, unit: '%VWC', ts: T, quality: 'good' },
+      {
+        gatewayId: 'gw-f',
+        sensor: 'sal1',
+        metric: 'salinity',
+        value: null,
+        unit: 'ppt',
+        ts: T,
+        quality: 'bad',
+        fault: 'timeout',
+      },
+      {
+        gatewayId: 'gw-f',
+        sensor: 'wl1',
+        metric: 'water_level',
+        value: 999,
+        unit: 'cm',
+        ts: T,
+        quality: 'bad',
+        fault: 'out_of_range',
+      },
+      {
+        gatewayId: 'gw-f',
+        sensor: 'soil1',
+        metric: 'soil_moisture',
+        value: 31.5,
+        unit: '%VWC',
+        ts: T,
+        quality: 'good',
+      },
     ]);
-    app = await buildApp({ registry, store, clock: { now: () => T + 60_000 }, brokerHealth: () => ({ ok: true, kind: 'test' }) });
+    app = await buildApp({
+      registry,
+      store,
+      clock: { now: () => T + 60_000 },
+      brokerHealth: () => ({ ok: true, kind: 'test' }),
+    });
   });
   afterAll(async () => {
     await app?.close();
@@ -38,7 +69,7 @@ describe('the latest values of a gateway', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('keep a bad reading\'s fault kind, so the app can say why the value is missing', async () => {
+  it("keep a bad reading's fault kind, so the app can say why the value is missing", async () => {
     const res = await app.inject({ method: 'GET', url: '/api/v1/gateways/gw-f/latest' });
     expect(res.statusCode).toBe(200);
     const latest = res.json<{ latest: Array<Record<string, unknown>> }>().latest;

@@ -5,7 +5,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuthService } from '../cloud/auth/service.js';
-import { MemoryAuditLog, MemoryFarmDirectory, MemorySessionStore, MemoryUserStore } from '../cloud/auth/memory-stores.js';
+import {
+  MemoryAuditLog,
+  MemoryFarmDirectory,
+  MemorySessionStore,
+  MemoryUserStore,
+} from '../cloud/auth/memory-stores.js';
 import { seedUsers } from '../cloud/auth/seed.js';
 import { registerAccountsAndControl } from '../cloud/auth/register.js';
 import { DEMO_FARMS, bearer, demoFields } from '../cloud/auth/testing.js';
@@ -26,25 +31,48 @@ import type { Clock } from '../lib/time.js';
 let app: FastifyInstance | undefined;
 const cleanup: Array<() => Promise<unknown> | void> = [];
 afterEach(async () => {
-  await app?.close(); app = undefined;
+  await app?.close();
+  app = undefined;
   for (const c of cleanup.splice(0).reverse()) await c();
 });
 
 async function build(clock: Clock = { now: () => Date.now() }): Promise<{ app: FastifyInstance; feed: MissionFeed }> {
   const users = new MemoryUserStore();
-  const auth = new AuthService({ users, sessions: new MemorySessionStore(), audit: new MemoryAuditLog(), farms: new MemoryFarmDirectory(DEMO_FARMS), clock });
+  const auth = new AuthService({
+    users,
+    sessions: new MemorySessionStore(),
+    audit: new MemoryAuditLog(),
+    farms: new MemoryFarmDirectory(DEMO_FARMS),
+    clock,
+  });
   await seedUsers(users, { mode: 'demo', farms: DEMO_FARMS });
   const bus = new MemoryLiveBus();
-  const control = new ControlService({ configs: new MemoryConfigStore(), commands: new MemoryCommandStore(), events: new MemoryEventStore(), bus, publish: async () => undefined, auth, clock });
+  const control = new ControlService({
+    configs: new MemoryConfigStore(),
+    commands: new MemoryCommandStore(),
+    events: new MemoryEventStore(),
+    bus,
+    publish: async () => undefined,
+    auth,
+    clock,
+  });
   const feed = new MissionFeed(bus, { clock });
   const store = new MemoryMissionStore();
   feed.attach(store);
   const a = Fastify({ logger: false });
   a.setValidatorCompiler(validatorCompiler);
   a.setSerializerCompiler(serializerCompiler);
-  await registerAccountsAndControl(a, { auth, control, authRoutes: { loginMax: 1000 }, missions: {
-    fields: new MemoryFieldStore(demoFields(DEMO_FARMS)), missions: withMissionFeed(store, feed), ...DEMO_CATALOG, clock,
-  } });
+  await registerAccountsAndControl(a, {
+    auth,
+    control,
+    authRoutes: { loginMax: 1000 },
+    missions: {
+      fields: new MemoryFieldStore(demoFields(DEMO_FARMS)),
+      missions: withMissionFeed(store, feed),
+      ...DEMO_CATALOG,
+      clock,
+    },
+  });
   await a.ready();
   return { app: a, feed };
 }
@@ -62,7 +90,7 @@ async function readUntil(res: Response, until: string): Promise<string> {
 }
 
 describe('mission events on the live stream', () => {
-  it('tells the cooperative\'s technician of an approval and not a farmer of another farm', async () => {
+  it("tells the cooperative's technician of an approval and not a farmer of another farm", async () => {
     app = (await build()).app;
     const tech = await bearer(app, 'kythuat');
     const otherFarmer = await bearer(app, 'nongdan2');
@@ -71,18 +99,43 @@ describe('mission events on the live stream', () => {
     const techStream = await fetch(`${address}/api/v1/stream`, { headers: tech, signal: ctrl.signal });
     const farmerStream = await fetch(`${address}/api/v1/stream`, { headers: otherFarmer, signal: ctrl.signal });
     try {
-      const planned = await app.inject({ method: 'POST', url: '/api/v1/missions', headers: tech, payload: { fieldId: 'field-farm-dai-an-1', droneId: 'drone-30l', productId: 'tricyclazole' } });
+      const planned = await app.inject({
+        method: 'POST',
+        url: '/api/v1/missions',
+        headers: tech,
+        payload: { fieldId: 'field-farm-dai-an-1', droneId: 'drone-30l', productId: 'tricyclazole' },
+      });
       expect(planned.statusCode).toBe(201);
       const id = planned.json().id as string;
-      expect((await app.inject({ method: 'POST', url: `/api/v1/missions/${id}/approve`, headers: tech, payload: { windMps: 2, rainProbability: 0.1 } })).statusCode).toBe(200);
+      expect(
+        (
+          await app.inject({
+            method: 'POST',
+            url: `/api/v1/missions/${id}/approve`,
+            headers: tech,
+            payload: { windMps: 2, rainProbability: 0.1 },
+          })
+        ).statusCode,
+      ).toBe(200);
       // a mission on the second farmer's own farm: the marker that their stream has caught up
-      const own = await app.inject({ method: 'POST', url: '/api/v1/missions', headers: tech, payload: { fieldId: 'field-farm-dai-an-2', droneId: 'drone-30l', productId: 'tricyclazole' } });
+      const own = await app.inject({
+        method: 'POST',
+        url: '/api/v1/missions',
+        headers: tech,
+        payload: { fieldId: 'field-farm-dai-an-2', droneId: 'drone-30l', productId: 'tricyclazole' },
+      });
       expect(own.statusCode).toBe(201);
 
       const techText = await readUntil(techStream, '"change":"approved"');
       const approved = techText.split('\n\n').find((b) => b.includes('"change":"approved"'))!;
       expect(approved).toContain('event: mission');
-      expect(JSON.parse(approved.split('data: ')[1]!)).toMatchObject({ type: 'mission', farmId: 'farm-dai-an-1', missionId: id, change: 'approved', state: 'approved' });
+      expect(JSON.parse(approved.split('data: ')[1]!)).toMatchObject({
+        type: 'mission',
+        farmId: 'farm-dai-an-1',
+        missionId: id,
+        change: 'approved',
+        state: 'approved',
+      });
       expect(techText).toContain(`"missionId":"${id}","change":"planned"`);
 
       const farmerText = await readUntil(farmerStream, own.json().id as string);
@@ -94,26 +147,46 @@ describe('mission events on the live stream', () => {
     }
   });
 
-  it('turns a drone\'s as-applied samples into at most one progress event per mission in 5 s', async () => {
+  it("turns a drone's as-applied samples into at most one progress event per mission in 5 s", async () => {
     let now = Date.now();
     const built = await build({ now: () => now });
     app = built.app;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruongso-live-'));
     const telemetry = new SqliteTelemetryStore({ file: path.join(dir, 't.sqlite') });
     await telemetry.init();
-    cleanup.push(() => fs.rmSync(dir, { recursive: true, force: true }), () => telemetry.close());
+    cleanup.push(
+      () => fs.rmSync(dir, { recursive: true, force: true }),
+      () => telemetry.close(),
+    );
     const none = () => undefined;
     // as cloud/server.ts wires the ingest's sink
-    const sink = withAsAppliedLog({ onState: none, onTelemetry: none, onEvent: none, onConfigAck: none, onCmdAck: none }, telemetry,
-      { onRecorded: (_d, msg) => void built.feed.progress(msg.missionId) });
+    const sink = withAsAppliedLog(
+      { onState: none, onTelemetry: none, onEvent: none, onConfigAck: none, onCmdAck: none },
+      telemetry,
+      { onRecorded: (_d, msg) => void built.feed.progress(msg.missionId) },
+    );
     const tech = await bearer(app, 'kythuat');
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     const ctrl = new AbortController();
     const stream = await fetch(`${address}/api/v1/stream`, { headers: tech, signal: ctrl.signal });
     try {
-      const planned = await app.inject({ method: 'POST', url: '/api/v1/missions', headers: tech, payload: { fieldId: 'field-farm-dai-an-1', droneId: 'drone-30l', productId: 'tricyclazole' } });
+      const planned = await app.inject({
+        method: 'POST',
+        url: '/api/v1/missions',
+        headers: tech,
+        payload: { fieldId: 'field-farm-dai-an-1', droneId: 'drone-30l', productId: 'tricyclazole' },
+      });
       const id = planned.json().id as string;
-      const sample = (ts: number) => ({ ts, lat: 9.55, lon: 106.15, alt: 3, speed: 5, flowLpm: 2, spraying: true, tankL: 20 });
+      const sample = (ts: number) => ({
+        ts,
+        lat: 9.55,
+        lon: 106.15,
+        alt: 3,
+        speed: 5,
+        flowLpm: 2,
+        spraying: true,
+        tankL: 20,
+      });
       const msg = (seq: number) => ({ bootId: 'b1', seq, missionId: id, sortie: 1, samples: [sample(now)] });
       await sink.onDroneTelemetry!('drone-1', msg(0));
       now += 1_000;
@@ -122,9 +195,17 @@ describe('mission events on the live stream', () => {
       await sink.onDroneTelemetry!('drone-1', msg(2));
       await new Promise<void>((r) => setImmediate(r));
       // marker: a second plan after the samples
-      const marker = await app.inject({ method: 'POST', url: '/api/v1/missions', headers: tech, payload: { fieldId: 'field-farm-dai-an-2', droneId: 'drone-30l', productId: 'tricyclazole' } });
+      const marker = await app.inject({
+        method: 'POST',
+        url: '/api/v1/missions',
+        headers: tech,
+        payload: { fieldId: 'field-farm-dai-an-2', droneId: 'drone-30l', productId: 'tricyclazole' },
+      });
       const text = await readUntil(stream, marker.json().id as string);
-      const progress = text.split('\n\n').filter((b) => b.includes('"change":"progress"')).map((b) => JSON.parse(b.split('data: ')[1]!) as { missionId: string; ts: number });
+      const progress = text
+        .split('\n\n')
+        .filter((b) => b.includes('"change":"progress"'))
+        .map((b) => JSON.parse(b.split('data: ')[1]!) as { missionId: string; ts: number });
       expect(progress.map((p) => p.missionId)).toEqual([id, id]);
       expect(progress[1]!.ts - progress[0]!.ts).toBe(5_000);
     } finally {

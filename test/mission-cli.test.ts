@@ -25,7 +25,20 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // each run starts the whole CLI through tsx: seconds on a loaded machine
 describe('ruongso plan', { timeout: 90_000 }, () => {
   it('plans a KML field and prints a GeoJSON plan with its metrics', async () => {
-    const r = await ruongso('plan', fixture('field-holes.kml'), '--swath', '6', '--rate', '15', '--tank', '40', '--flow', '16', '--speed', '6');
+    const r = await ruongso(
+      'plan',
+      fixture('field-holes.kml'),
+      '--swath',
+      '6',
+      '--rate',
+      '15',
+      '--tank',
+      '40',
+      '--flow',
+      '16',
+      '--speed',
+      '6',
+    );
     expect(r.code).toBe(0);
     const fc = JSON.parse(r.stdout);
     expect(fc.metrics.coverage).toBeGreaterThan(0.99);
@@ -38,7 +51,18 @@ describe('ruongso plan', { timeout: 90_000 }, () => {
     const bad = await ruongso('plan', fixture('swapped.geojson'), '--swath', '6', '--out', out);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/\[lat, lon\].*FIELD_LONLAT_SWAPPED/);
-    const flow = await ruongso('plan', fixture('field-l-canal.geojson'), '--swath', '6', '--rate', '50', '--flow', '8', '--out', out);
+    const flow = await ruongso(
+      'plan',
+      fixture('field-l-canal.geojson'),
+      '--swath',
+      '6',
+      '--rate',
+      '50',
+      '--flow',
+      '8',
+      '--out',
+      out,
+    );
     expect(flow.code).not.toBe(0);
     expect(flow.stderr).toMatch(/max flow of 8 L\/min.*PLAN_FLOW_EXCEEDED/);
     expect(existsSync(out)).toBe(false);
@@ -46,9 +70,24 @@ describe('ruongso plan', { timeout: 90_000 }, () => {
   });
 
   it('writes one QGroundControl .plan per sortie', async () => {
-    const r = await ruongso('plan', fixture('field-l-canal.geojson'), '--swath', '6', '--tank', '20', '--flow', '16', '--format', 'qgc', '--out', join(dir, 'l.plan'));
+    const r = await ruongso(
+      'plan',
+      fixture('field-l-canal.geojson'),
+      '--swath',
+      '6',
+      '--tank',
+      '20',
+      '--flow',
+      '16',
+      '--format',
+      'qgc',
+      '--out',
+      join(dir, 'l.plan'),
+    );
     expect(r.code).toBe(0);
-    const files = readdirSync(dir).filter((f) => f.endsWith('.plan')).sort();
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.plan'))
+      .sort();
     expect(files.length).toBeGreaterThan(1);
     expect(files[0]).toBe(`l.sortie-1-of-${files.length}-px4.plan`);
     const plan = JSON.parse(readFileSync(join(dir, files[0]!), 'utf8'));

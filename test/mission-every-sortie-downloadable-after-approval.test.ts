@@ -4,13 +4,23 @@ import { routeFromQgc } from '../cloud/missions/qgc-plan.js';
 
 type Built = Awaited<ReturnType<typeof buildMemoryApp>>;
 let built: Built | undefined;
-afterEach(async () => { await built?.app.close(); built = undefined; });
+afterEach(async () => {
+  await built?.app.close();
+  built = undefined;
+});
 
 async function planned() {
   built = await buildMemoryApp();
   const tech = await bearer(built.app, 'kythuat');
   // the 10 L demo drone needs several sorties for a 2 ha field
-  const m = (await built.app.inject({ method: 'POST', url: '/api/v1/missions', headers: tech, payload: { fieldId: 'field-farm-dai-an-1', droneId: 'drone-10l', productId: 'tricyclazole' } })).json();
+  const m = (
+    await built.app.inject({
+      method: 'POST',
+      url: '/api/v1/missions',
+      headers: tech,
+      payload: { fieldId: 'field-farm-dai-an-1', droneId: 'drone-10l', productId: 'tricyclazole' },
+    })
+  ).json();
   const get = (url: string) => built!.app.inject({ url, headers: tech });
   return { m, tech, get };
 }
@@ -35,7 +45,9 @@ describe('mission exports', () => {
     expect(list.approved).toBe(true);
     const plans = list.files.filter((f: { format: string }) => f.format === 'plan');
     expect(plans).toHaveLength(2 * n);
-    expect(list.files.filter((f: { sortie: number | null }) => f.sortie === null).map((f: { format: string }) => f.format)).toEqual(['geojson', 'kml']);
+    expect(
+      list.files.filter((f: { sortie: number | null }) => f.sortie === null).map((f: { format: string }) => f.format),
+    ).toEqual(['geojson', 'kml']);
     let sprayLegs = 0;
     for (const f of plans) {
       expect(f.name).toMatch(new RegExp(`-sortie-${f.sortie}-of-${n}-${f.firmware}\\.plan$`));
@@ -47,7 +59,9 @@ describe('mission exports', () => {
       expect(file.mission.firmwareType).toBe(f.firmware === 'px4' ? 12 : 3);
       const pump = f.firmware === 'px4' ? 187 : 216;
       expect(file.mission.items.some((i: { command: number }) => i.command === pump)).toBe(true);
-      expect(file.mission.items.some((i: { command: number }) => i.command === (f.firmware === 'px4' ? 216 : 187))).toBe(false);
+      expect(
+        file.mission.items.some((i: { command: number }) => i.command === (f.firmware === 'px4' ? 216 : 187)),
+      ).toBe(false);
       if (f.firmware === 'px4') sprayLegs += routeFromQgc(file).legs.filter((l) => l.spray).length;
     }
     // the sortie files together fly every pass of the mission
@@ -61,7 +75,10 @@ describe('mission exports', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ error: 'SORTIE_REQUIRED', params: { sorties: m.metrics.sorties } });
     const none = await get(`/api/v1/missions/${m.id}/export.plan?sortie=${m.metrics.sorties + 1}`);
-    expect(none.json()).toMatchObject({ error: 'SORTIE_NOT_FOUND', params: { sortie: m.metrics.sorties + 1, sorties: m.metrics.sorties } });
+    expect(none.json()).toMatchObject({
+      error: 'SORTIE_NOT_FOUND',
+      params: { sortie: m.metrics.sorties + 1, sorties: m.metrics.sorties },
+    });
     expect((await get(`/api/v1/missions/${m.id}/export.geojson`)).statusCode).toBe(200);
     // reopened: a draft again, nothing to fly
     await built!.app.inject({ method: 'POST', url: `/api/v1/missions/${m.id}/reopen`, headers: tech });

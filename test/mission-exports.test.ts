@@ -10,7 +10,9 @@ import { planMission } from '../cloud/missions/planner.js';
 import { MAV_CMD, routeFromQgc } from '../cloud/missions/qgc-plan.js';
 import type { Plan } from '../cloud/missions/types.js';
 
-const qgcFixture = JSON.parse(readFileSync(new URL('../cloud/missions/fixtures/qgc/PX4SITL-PX4-MultiRotor.plan', import.meta.url), 'utf8'));
+const qgcFixture = JSON.parse(
+  readFileSync(new URL('../cloud/missions/fixtures/qgc/PX4SITL-PX4-MultiRotor.plan', import.meta.url), 'utf8'),
+);
 let plan: Plan;
 
 beforeAll(() => {
@@ -51,9 +53,13 @@ describe('KML export', () => {
 });
 
 describe('QGroundControl .plan export', () => {
-  const sortie1 = (firmware: 'px4' | 'ardupilot' = 'ardupilot') => JSON.parse(exportPlan(plan, 'qgc', { sortie: 1, firmware }));
+  const sortie1 = (firmware: 'px4' | 'ardupilot' = 'ardupilot') =>
+    JSON.parse(exportPlan(plan, 'qgc', { sortie: 1, firmware }));
   // frame-MISSION commands PX4's parse_mavlink_mission_item accepts (src/modules/mavlink/mavlink_mission.cpp)
-  const PX4_DO_COMMANDS = new Set([177, 80, 201, 42600, 211, 178, 179, 189, 2003, 203, 204, 205, 1000, 532, 1001, 2000, 2001, 2500, 2501, 200, 206, 260, 214, 530, 3000, 93, 20, 196, 197, 112, 114, 187]);
+  const PX4_DO_COMMANDS = new Set([
+    177, 80, 201, 42600, 211, 178, 179, 189, 2003, 203, 204, 205, 1000, 532, 1001, 2000, 2001, 2500, 2501, 200, 206,
+    260, 214, 530, 3000, 93, 20, 196, 197, 112, 114, 187,
+  ]);
 
   it('has the top-level and mission members of a plan QGroundControl wrote', () => {
     const ours = sortie1();
@@ -92,7 +98,9 @@ describe('QGroundControl .plan export', () => {
     for (const it of doItems) expect(PX4_DO_COMMANDS.has(it.command), `command ${it.command}`).toBe(true);
     const pump = doItems.filter((i: { command: number }) => i.command === MAV_CMD.DO_SET_ACTUATOR);
     expect(pump.length).toBe(2 * plan.legs.filter((l) => l.sortie === 1 && l.spray).length);
-    pump.forEach((it: { params: Array<number | null> }, i: number) => expect(it.params).toEqual([i % 2 === 0 ? 1 : -1, null, null, null, null, null, 0]));
+    pump.forEach((it: { params: Array<number | null> }, i: number) =>
+      expect(it.params).toEqual([i % 2 === 0 ? 1 : -1, null, null, null, null, null, 0]),
+    );
     const back = routeFromQgc(f, { swathM: 6, flowLpm: plan.flowLpm });
     expect(back.legs.filter((l) => l.spray)).toHaveLength(plan.legs.filter((l) => l.sortie === 1 && l.spray).length);
   });

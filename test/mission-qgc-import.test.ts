@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { routeFromQgc } from '../cloud/missions/qgc-plan.js';
 
-const fixture = () => JSON.parse(readFileSync(new URL('../cloud/missions/fixtures/qgc/PX4SITL-PX4-MultiRotor.plan', import.meta.url), 'utf8'));
+const fixture = () =>
+  JSON.parse(
+    readFileSync(new URL('../cloud/missions/fixtures/qgc/PX4SITL-PX4-MultiRotor.plan', import.meta.url), 'utf8'),
+  );
 
 function codeOf(fn: () => unknown): { code: string; message: string } {
   try {

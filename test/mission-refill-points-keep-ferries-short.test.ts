@@ -7,7 +7,12 @@ import { buildMemoryApp, bearer } from '../cloud/auth/testing.js';
 
 const drone = { swathM: 6, tankL: 40, maxFlowLpm: 16, speedMps: 6, enduranceMin: 15 };
 const product = { name: 'fungicide', rateLPerHa: 15, maxWindMps: 5 };
-const req = (boundary: ReturnType<typeof toPolygon>, extra: Partial<PlanRequest> = {}): PlanRequest => ({ field: makeField({ boundary }), drone, product, ...extra });
+const req = (boundary: ReturnType<typeof toPolygon>, extra: Partial<PlanRequest> = {}): PlanRequest => ({
+  field: makeField({ boundary }),
+  drone,
+  product,
+  ...extra,
+});
 const withFerries = (p: ReturnType<typeof planMission>) => p.metrics.pathLengthM / p.metrics.lowerBoundM;
 
 describe('refill points along the boundary', () => {
@@ -29,7 +34,12 @@ describe('refill points along the boundary', () => {
     expect(withFerries(planMission(req(square)))).toBeGreaterThan(1.3);
     expect(withFerries(planMission(req(square, { refill: 'auto' })))).toBeLessThanOrEqual(1.2);
     const huge = toPolygon([rectangle(3300, 3000, 10)]);
-    expect(() => planMission(req(huge))).toThrow(expect.objectContaining({ code: 'PLAN_ENDURANCE_TOO_SHORT', params: expect.objectContaining({ enduranceMin: 15 }) }));
+    expect(() => planMission(req(huge))).toThrow(
+      expect.objectContaining({
+        code: 'PLAN_ENDURANCE_TOO_SHORT',
+        params: expect.objectContaining({ enduranceMin: 15 }),
+      }),
+    );
     const ok = planMission(req(huge, { refill: 'auto' }));
     expect(ok.metrics.fieldAreaHa).toBeGreaterThan(980);
     expect(withFerries(ok)).toBeLessThanOrEqual(1.2);
@@ -57,10 +67,17 @@ describe('refill points along the boundary', () => {
     const built = await buildMemoryApp();
     try {
       const tech = await bearer(built.app, 'kythuat');
-      const res = await built.app.inject({ method: 'POST', url: '/api/v1/missions', headers: tech, payload: { fieldId: 'field-farm-dai-an-1', droneId: 'drone-10l', productId: 'tricyclazole', refill: 'auto' } });
+      const res = await built.app.inject({
+        method: 'POST',
+        url: '/api/v1/missions',
+        headers: tech,
+        payload: { fieldId: 'field-farm-dai-an-1', droneId: 'drone-10l', productId: 'tricyclazole', refill: 'auto' },
+      });
       expect(res.statusCode, res.body).toBe(201);
       expect(res.json().refillPoints.length).toBeGreaterThanOrEqual(1);
       expect(res.json().metrics.ferries).toHaveLength(res.json().metrics.sorties);
-    } finally { await built.app.close(); }
+    } finally {
+      await built.app.close();
+    }
   });
 });

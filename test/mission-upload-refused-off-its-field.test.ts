@@ -9,7 +9,10 @@ import { DEMO_DRONES } from '../cloud/routes/missions/catalog.js';
 
 type Built = Awaited<ReturnType<typeof buildMemoryApp>>;
 let built: Built | undefined;
-afterEach(async () => { await built?.app.close(); built = undefined; });
+afterEach(async () => {
+  await built?.app.close();
+  built = undefined;
+});
 
 const [fieldA, fieldB] = demoFields(DEMO_FARMS);
 const { id: _i, name: _n, ...drone } = { ...DEMO_DRONES[0]!, altitudeM: 3 };
@@ -17,12 +20,23 @@ const product = { name: 'fungicide', rateLPerHa: 15, maxWindMps: 5 };
 const planOf = (field: typeof fieldA) => planMission({ field: fieldOf(field!), drone, product });
 const qgcOf = (field: typeof fieldA) => planToQgc(planOf(field), { sortie: 1 });
 /** every sortie's .plan, as a technician uploads a mission QGroundControl planned */
-const allSorties = (field: typeof fieldA) => { const p = planOf(field); return p.sorties.map((s) => planToQgc(p, { sortie: s.sortie })); };
-const zurich = fs.readFileSync(path.join(import.meta.dirname, '../cloud/missions/fixtures/qgc/PX4SITL-PX4-MultiRotor.plan'), 'utf8');
+const allSorties = (field: typeof fieldA) => {
+  const p = planOf(field);
+  return p.sorties.map((s) => planToQgc(p, { sortie: s.sortie }));
+};
+const zurich = fs.readFileSync(
+  path.join(import.meta.dirname, '../cloud/missions/fixtures/qgc/PX4SITL-PX4-MultiRotor.plan'),
+  'utf8',
+);
 
 async function upload(fieldId: string, qgcPlan: unknown) {
   const tech = await bearer(built!.app, 'kythuat');
-  return built!.app.inject({ method: 'POST', url: '/api/v1/missions', headers: tech, payload: { fieldId, droneId: 'drone-10l', productId: 'tricyclazole', qgcPlan } as object });
+  return built!.app.inject({
+    method: 'POST',
+    url: '/api/v1/missions',
+    headers: tech,
+    payload: { fieldId, droneId: 'drone-10l', productId: 'tricyclazole', qgcPlan } as object,
+  });
 }
 
 describe('an uploaded .plan is measured against its field', () => {
@@ -35,10 +49,17 @@ describe('an uploaded .plan is measured against its field', () => {
     expect(res.json().params.distanceM).toBeLessThan(500);
   });
 
-  it('refuses a plan on the other side of the Earth (QGroundControl\'s Zurich test plan, given a sprayer)', async () => {
+  it("refuses a plan on the other side of the Earth (QGroundControl's Zurich test plan, given a sprayer)", async () => {
     built = await buildMemoryApp();
     const plan = JSON.parse(zurich);
-    plan.mission.items.splice(2, 0, { type: 'SimpleItem', command: 216, frame: 2, params: [1, 0, 0, 0, 0, 0, 0], autoContinue: true, doJumpId: 99 });
+    plan.mission.items.splice(2, 0, {
+      type: 'SimpleItem',
+      command: 216,
+      frame: 2,
+      params: [1, 0, 0, 0, 0, 0, 0],
+      autoContinue: true,
+      doJumpId: 99,
+    });
     const res = await upload(fieldA!.id, plan);
     expect(res.statusCode).toBe(422);
     expect(res.json().error).toBe('ROUTE_OFF_FIELD');
@@ -55,7 +76,8 @@ describe('an uploaded .plan is measured against its field', () => {
     built = await buildMemoryApp();
     // field A's plan shifted 40 m east: most of it still on A, the rest beyond its edge
     const shifted = allSorties(fieldA) as Array<{ mission: { items: Array<{ params: Array<number | null> }> } }>;
-    for (const it of shifted.flatMap((f) => f.mission.items)) if (it.params[5]) it.params[5] = it.params[5] + 40 / (111_320 * Math.cos((9.55 * Math.PI) / 180));
+    for (const it of shifted.flatMap((f) => f.mission.items))
+      if (it.params[5]) it.params[5] = it.params[5] + 40 / (111_320 * Math.cos((9.55 * Math.PI) / 180));
     const over = await upload(fieldA!.id, shifted);
     expect(over.statusCode).toBe(422);
     expect(over.json().error).toBe('ROUTE_SPRAYS_OUTSIDE_FIELD');

@@ -6,18 +6,39 @@ import { simulateFlight, type FlightOptions } from '../simulators/drone/flight.j
 import { buildMissionApp, type MissionApp } from './support/mission-app.js';
 
 let built: MissionApp | undefined;
-afterEach(async () => { await built?.close(); built = undefined; });
+afterEach(async () => {
+  await built?.close();
+  built = undefined;
+});
 
 async function flownAndVerified(flight: Partial<FlightOptions>, verifyBody: Record<string, unknown> = {}) {
   built = await buildMissionApp();
   const tech = await bearer(built.app, 'kythuat');
-  const post = (url: string, payload?: object) => built!.app.inject({ method: 'POST', url, headers: tech, ...(payload ? { payload } : {}) });
-  const m = (await post('/api/v1/missions', { fieldId: 'field-farm-dai-an-1', droneId: 'drone-30l', productId: 'tricyclazole' })).json();
+  const post = (url: string, payload?: object) =>
+    built!.app.inject({ method: 'POST', url, headers: tech, ...(payload ? { payload } : {}) });
+  const m = (
+    await post('/api/v1/missions', { fieldId: 'field-farm-dai-an-1', droneId: 'drone-30l', productId: 'tricyclazole' })
+  ).json();
   await post(`/api/v1/missions/${m.id}/approve`, { windMps: 2 });
   await post(`/api/v1/missions/${m.id}/fly`, { droneId: 'drone-7' });
-  const route = routeFromGeoJson((await built.app.inject({ url: `/api/v1/missions/${m.id}/export.geojson`, headers: tech })).json());
-  for (const { sortie, samples } of simulateFlight(route, { startTs: 1_764_300_100_000, seed: 3, windMps: 2, gpsNoiseM: 0.1, ...flight })) {
-    for (let i = 0; i < samples.length; i += 100) await built.sink.onDroneTelemetry!('drone-7', { bootId: 'b', seq: i, missionId: m.id, sortie, samples: samples.slice(i, i + 100) });
+  const route = routeFromGeoJson(
+    (await built.app.inject({ url: `/api/v1/missions/${m.id}/export.geojson`, headers: tech })).json(),
+  );
+  for (const { sortie, samples } of simulateFlight(route, {
+    startTs: 1_764_300_100_000,
+    seed: 3,
+    windMps: 2,
+    gpsNoiseM: 0.1,
+    ...flight,
+  })) {
+    for (let i = 0; i < samples.length; i += 100)
+      await built.sink.onDroneTelemetry!('drone-7', {
+        bootId: 'b',
+        seq: i,
+        missionId: m.id,
+        sortie,
+        samples: samples.slice(i, i + 100),
+      });
   }
   const v = await post(`/api/v1/missions/${m.id}/verify`, verifyBody);
   expect(v.statusCode, v.body).toBe(200);
@@ -27,7 +48,11 @@ async function flownAndVerified(flight: Partial<FlightOptions>, verifyBody: Reco
 describe('verification verdict and respray', () => {
   it('passes a mission flown in full', async () => {
     const { v, post, m } = await flownAndVerified({});
-    expect(v.verification).toMatchObject({ verdict: 'pass', findings: [], thresholds: { minInTolerance: 0.85, maxMissedShare: 0.02 } });
+    expect(v.verification).toMatchObject({
+      verdict: 'pass',
+      findings: [],
+      thresholds: { minInTolerance: 0.85, maxMissedShare: 0.02 },
+    });
     const r = await post(`/api/v1/missions/${m.id}/respray`);
     expect(r.statusCode).toBe(422);
     expect(r.json()).toMatchObject({ error: 'RESPRAY_NOTHING_MISSED', params: { verdict: 'pass' } });
@@ -55,6 +80,9 @@ describe('verification verdict and respray', () => {
   it('applies the thresholds the cooperative sets', async () => {
     const { v } = await flownAndVerified({}, { minInTolerance: 0.999 });
     expect(v.verification.verdict).toBe('respray');
-    expect(v.verification.findings[0]).toMatchObject({ code: 'VERIFY_IN_TOLERANCE_LOW', params: { minInTolerance: 0.999 } });
+    expect(v.verification.findings[0]).toMatchObject({
+      code: 'VERIFY_IN_TOLERANCE_LOW',
+      params: { minInTolerance: 0.999 },
+    });
   });
 });

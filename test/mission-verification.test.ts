@@ -10,8 +10,16 @@ const plan = planMission({
   drone: { swathM: 6, tankL: 40, maxFlowLpm: 16, speedMps: 6, enduranceMin: 18 },
   product: { name: 'fungicide', rateLPerHa: 15, maxWindMps: 5 },
 });
-const target = { sprayable: plan.sprayable, rateLPerHa: plan.rateLPerHa, swathM: plan.swathM, litresPlanned: plan.metrics.litres };
-const fly = (extra = {}) => simulateFlight(plan, { startTs: 1_764_288_000_000, seed: 3, windMps: 3, gpsNoiseM: 0.1, ...extra }).flatMap((s) => s.samples);
+const target = {
+  sprayable: plan.sprayable,
+  rateLPerHa: plan.rateLPerHa,
+  swathM: plan.swathM,
+  litresPlanned: plan.metrics.litres,
+};
+const fly = (extra = {}) =>
+  simulateFlight(plan, { startTs: 1_764_288_000_000, seed: 3, windMps: 3, gpsNoiseM: 0.1, ...extra }).flatMap(
+    (s) => s.samples,
+  );
 
 describe('verification of the as-applied log', () => {
   it('finds a simulated flight of the plan on target almost everywhere', () => {

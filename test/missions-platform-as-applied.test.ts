@@ -27,17 +27,28 @@ const plan = planMission({
 const START = 1_764_288_000_000;
 const missionId = `m-${randomBytes(3).toString('hex')}`;
 const droneId = `d-${randomBytes(3).toString('hex')}`;
-const messages: DroneTelemetry[] = simulateFlight(plan, { startTs: START, seed: 5, windMps: 2, gpsNoiseM: 0.1 })
-  .flatMap(({ sortie, samples }) => {
-    const out: DroneTelemetry[] = [];
-    for (let i = 0; i < samples.length; i += 50) out.push({ bootId: 'boot-1', seq: out.length, missionId, sortie, samples: samples.slice(i, i + 50) });
-    return out;
-  });
+const messages: DroneTelemetry[] = simulateFlight(plan, {
+  startTs: START,
+  seed: 5,
+  windMps: 2,
+  gpsNoiseM: 0.1,
+}).flatMap(({ sortie, samples }) => {
+  const out: DroneTelemetry[] = [];
+  for (let i = 0; i < samples.length; i += 50)
+    out.push({ bootId: 'boot-1', seq: out.length, missionId, sortie, samples: samples.slice(i, i + 50) });
+  return out;
+});
 const allSamples = messages.flatMap((m) => m.samples);
 const base: IngestSink & { drones: number } = {
   drones: 0,
-  onState: () => undefined, onTelemetry: () => undefined, onEvent: () => undefined, onConfigAck: () => undefined, onCmdAck: () => undefined,
-  onDroneTelemetry() { this.drones++; },
+  onState: () => undefined,
+  onTelemetry: () => undefined,
+  onEvent: () => undefined,
+  onConfigAck: () => undefined,
+  onCmdAck: () => undefined,
+  onDroneTelemetry() {
+    this.drones++;
+  },
 };
 
 function asAppliedSuite(open: () => Promise<TelemetryStore>) {
@@ -54,7 +65,15 @@ function asAppliedSuite(open: () => Promise<TelemetryStore>) {
     expect(back[10]!.lat).toBeCloseTo(allSamples[10]!.lat, 9);
     expect(back[10]!.flowLpm).toBeCloseTo(allSamples[10]!.flowLpm, 6);
     expect(await loadAsApplied(store, { ...window, missionId: 'other-mission' })).toEqual([]);
-    const r = verifyAsApplied({ sprayable: plan.sprayable, rateLPerHa: plan.rateLPerHa, swathM: plan.swathM, litresPlanned: plan.metrics.litres }, back);
+    const r = verifyAsApplied(
+      {
+        sprayable: plan.sprayable,
+        rateLPerHa: plan.rateLPerHa,
+        swathM: plan.swathM,
+        litresPlanned: plan.metrics.litres,
+      },
+      back,
+    );
     expect(r.inTolerance).toBeGreaterThan(0.85);
   });
 }
@@ -64,7 +83,9 @@ describe('as-applied points', () => {
     const pts = asAppliedPoints('d1', messages[0]!);
     expect(new Set(pts.map((p) => p.gatewayId))).toEqual(new Set(['drone:d1']));
     expect(new Set(pts.map((p) => p.sensor))).toEqual(new Set([missionId]));
-    expect(new Set(pts.map((p) => p.metric))).toEqual(new Set(['lat', 'lon', 'alt', 'speed', 'flow_lpm', 'spraying', 'tank_l', 'swath_m', 'sortie']));
+    expect(new Set(pts.map((p) => p.metric))).toEqual(
+      new Set(['lat', 'lon', 'alt', 'speed', 'flow_lpm', 'spraying', 'tank_l', 'swath_m', 'sortie']),
+    );
     expect(pts.filter((p) => p.metric === 'lat')).toHaveLength(messages[0]!.samples.length);
     const { missionId: _m, ...anon } = messages[0]!;
     expect(asAppliedPoints('d1', anon)[0]!.sensor).toBe('unassigned');
@@ -74,7 +95,10 @@ describe('as-applied points', () => {
 describe('as-applied log on SQLite', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruongso-asapplied-'));
   let store: TelemetryStore | undefined;
-  afterAll(async () => { await store?.close(); fs.rmSync(dir, { recursive: true, force: true }); });
+  afterAll(async () => {
+    await store?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
   asAppliedSuite(async () => {
     store = new SqliteTelemetryStore({ file: path.join(dir, 't.sqlite') });
     await store.init();
@@ -82,14 +106,25 @@ describe('as-applied log on SQLite', () => {
   });
 });
 
-describe.skipIf(!influxOk)('as-applied log on InfluxDB 1.6', () => {
-  let influx: InfluxServer | undefined;
-  let store: TelemetryStore | undefined;
-  afterAll(async () => { await store?.close(); await influx?.destroy(); });
-  asAppliedSuite(async () => {
-    influx = await startInflux();
-    store = new InfluxTelemetryStore({ url: influx.url, api: 'v1', db: `asapplied_${randomBytes(3).toString('hex')}` });
-    await store.init();
-    return store;
-  });
-}, 60_000);
+describe.skipIf(!influxOk)(
+  'as-applied log on InfluxDB 1.6',
+  () => {
+    let influx: InfluxServer | undefined;
+    let store: TelemetryStore | undefined;
+    afterAll(async () => {
+      await store?.close();
+      await influx?.destroy();
+    });
+    asAppliedSuite(async () => {
+      influx = await startInflux();
+      store = new InfluxTelemetryStore({
+        url: influx.url,
+        api: 'v1',
+        db: `asapplied_${randomBytes(3).toString('hex')}`,
+      });
+      await store.init();
+      return store;
+    });
+  },
+  60_000,
+);

@@ -9,7 +9,12 @@ import { MissionStatus, filters, topics } from '../protocol/index.js';
 import { loadConfig } from '../cloud/config.js';
 import { CloudService } from '../cloud/server.js';
 import { AuthService } from '../cloud/auth/service.js';
-import { MemoryAuditLog, MemoryFarmDirectory, MemorySessionStore, MemoryUserStore } from '../cloud/auth/memory-stores.js';
+import {
+  MemoryAuditLog,
+  MemoryFarmDirectory,
+  MemorySessionStore,
+  MemoryUserStore,
+} from '../cloud/auth/memory-stores.js';
 import { DEMO_PASSWORD, seedUsers } from '../cloud/auth/seed.js';
 import { registerAccountsAndControl } from '../cloud/auth/register.js';
 import { DEMO_FARMS } from '../cloud/auth/testing.js';
@@ -51,41 +56,94 @@ describe('a spray mission from plan to verified on the cloud', () => {
   const webApp: FastifyPluginAsync = async (app) => {
     const c = cloud!;
     const users = new MemoryUserStore();
-    const auth = new AuthService({ users, sessions: new MemorySessionStore(), audit: new MemoryAuditLog(), farms: new MemoryFarmDirectory(DEMO_FARMS) });
+    const auth = new AuthService({
+      users,
+      sessions: new MemorySessionStore(),
+      audit: new MemoryAuditLog(),
+      farms: new MemoryFarmDirectory(DEMO_FARMS),
+    });
     await seedUsers(users, { mode: 'demo', farms: DEMO_FARMS });
-    const client = await mqtt.connectAsync(c.brokerUrl, { clientId: `${c.cloudCredentials!.username}:web-${suffix}`, ...c.cloudCredentials });
+    const client = await mqtt.connectAsync(c.brokerUrl, {
+      clientId: `${c.cloudCredentials!.username}:web-${suffix}`,
+      ...c.cloudCredentials,
+    });
     const db = openMissionDb(c.config);
-    app.addHook('onClose', async () => { await client.endAsync(); await db.close(); });
-    const control = new ControlService({ configs: new MemoryConfigStore(), commands: new MemoryCommandStore(), events: new MemoryEventStore(), bus: new MemoryLiveBus(), publish: mqttPublisher(client), auth });
-    await registerAccountsAndControl(app, { auth, control, missions: await missionPlatform({ db, telemetry: c.store, publish: mqttPublisher(client), catalog: DEMO_CATALOG }) });
+    app.addHook('onClose', async () => {
+      await client.endAsync();
+      await db.close();
+    });
+    const control = new ControlService({
+      configs: new MemoryConfigStore(),
+      commands: new MemoryCommandStore(),
+      events: new MemoryEventStore(),
+      bus: new MemoryLiveBus(),
+      publish: mqttPublisher(client),
+      auth,
+    });
+    await registerAccountsAndControl(app, {
+      auth,
+      control,
+      missions: await missionPlatform({
+        db,
+        telemetry: c.store,
+        publish: mqttPublisher(client),
+        catalog: DEMO_CATALOG,
+      }),
+    });
   };
 
   it('plans, approves with a notice on the broker, flies over MQTT, stores the log and verifies it', async () => {
-    const config = loadConfig({}, { PORT: await freePort(), MQTT_PORT: await freePort(), HOST: '127.0.0.1', DATA_DIR: dir, RUONGSO_MODE: 'demo' });
+    const config = loadConfig(
+      {},
+      { PORT: await freePort(), MQTT_PORT: await freePort(), HOST: '127.0.0.1', DATA_DIR: dir, RUONGSO_MODE: 'demo' },
+    );
     cloud = new CloudService({
-      config, instanceId: `msn-${suffix}`, ingest: { flushMs: 50 }, plugins: [{ plugin: webApp }],
+      config,
+      instanceId: `msn-${suffix}`,
+      ingest: { flushMs: 50 },
+      plugins: [{ plugin: webApp }],
       brokerUsers: { drones: { [droneId]: dronePassword }, cloud: { [watcher.username]: watcher.password } },
     });
     await cloud.start();
 
     const base = `http://127.0.0.1:${cloud.port}`;
-    const login = await (await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'kythuat', password: DEMO_PASSWORD }) })).json() as { token: string };
+    const login = (await (
+      await fetch(`${base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ login: 'kythuat', password: DEMO_PASSWORD }),
+      })
+    ).json()) as { token: string };
     const h = { authorization: `Bearer ${login.token}`, 'content-type': 'application/json' };
     const call = async (method: string, url: string, body?: unknown) => {
-      const res = await fetch(`${base}${url}`, { method, headers: body === undefined ? { authorization: h.authorization } : h, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-      return { status: res.status, body: await res.json() as Record<string, any> };
+      const res = await fetch(`${base}${url}`, {
+        method,
+        headers: body === undefined ? { authorization: h.authorization } : h,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, any> };
     };
 
-    const field = await call('POST', '/api/v1/fields', { farmId: 'farm-dai-an-1', file: FIELD_KML, filename: 'thua-12.kml' });
+    const field = await call('POST', '/api/v1/fields', {
+      farmId: 'farm-dai-an-1',
+      file: FIELD_KML,
+      filename: 'thua-12.kml',
+    });
     expect(field.status).toBe(201);
-    const mission = await call('POST', '/api/v1/missions', { fieldId: field.body.id, droneId: 'drone-30l', productId: 'tricyclazole' });
+    const mission = await call('POST', '/api/v1/missions', {
+      fieldId: field.body.id,
+      droneId: 'drone-30l',
+      productId: 'tricyclazole',
+    });
     expect(mission.status).toBe(201);
     const id = mission.body.id as string;
 
     const sub: MqttClient = await mqtt.connectAsync(cloud.brokerUrl, { clientId: watcher.username, ...watcher });
     closers.push(() => sub.endAsync());
     const notices: MissionStatus[] = [];
-    sub.on('message', (topic, payload) => { if (topic === topics.missionStatus(id)) notices.push(MissionStatus.parse(JSON.parse(payload.toString()))); });
+    sub.on('message', (topic, payload) => {
+      if (topic === topics.missionStatus(id)) notices.push(MissionStatus.parse(JSON.parse(payload.toString())));
+    });
     await sub.subscribeAsync(filters.allMissionStatus, { qos: 1 });
 
     const approved = await call('POST', `/api/v1/missions/${id}/approve`, { windMps: 2, rainProbability: 0.1 });
@@ -95,14 +153,34 @@ describe('a spray mission from plan to verified on the cloud', () => {
     expect(notice).toMatchObject({ missionId: id, status: 'approved', farmId: 'farm-dai-an-1', by: 'kythuat' });
     expect(notice.field.coordinates[0]).toEqual(field.body.boundary.coordinates[0]);
 
-    const exported = await (await fetch(`${base}/api/v1/missions/${id}/export.geojson`, { headers: { authorization: h.authorization } })).json();
-    const drone = await mqtt.connectAsync(cloud.brokerUrl, { clientId: droneId, username: droneId, password: dronePassword });
+    const exported = await (
+      await fetch(`${base}/api/v1/missions/${id}/export.geojson`, { headers: { authorization: h.authorization } })
+    ).json();
+    const drone = await mqtt.connectAsync(cloud.brokerUrl, {
+      clientId: droneId,
+      username: droneId,
+      password: dronePassword,
+    });
     closers.push(() => drone.endAsync());
-    const flown = await flyMission(routeFromGeoJson(exported), { droneId, missionId: id, publisher: drone, speedup: 2000, batchSize: 50, seed: 4, windMps: 2, gpsNoiseM: 0.1 });
+    const flown = await flyMission(routeFromGeoJson(exported), {
+      droneId,
+      missionId: id,
+      publisher: drone,
+      speedup: 2000,
+      batchSize: 50,
+      seed: 4,
+      windMps: 2,
+      gpsNoiseM: 0.1,
+    });
     expect(flown.samples).toBeGreaterThan(200);
 
     const samples = await eventually(async () => {
-      const s = await loadAsApplied(cloud!.store, { droneId, missionId: id, from: Date.now() - 3_600_000, to: Date.now() + 86_400_000 });
+      const s = await loadAsApplied(cloud!.store, {
+        droneId,
+        missionId: id,
+        from: Date.now() - 3_600_000,
+        to: Date.now() + 86_400_000,
+      });
       return s.length === flown.samples ? s : undefined;
     }, 20_000);
     expect(samples[0]!.ts).toBeLessThan(samples.at(-1)!.ts);
@@ -116,6 +194,8 @@ describe('a spray mission from plan to verified on the cloud', () => {
     const layer = await call('GET', `/api/v1/missions/${id}/verification`);
     expect(layer.body.layer.features.length).toBeGreaterThan(500);
     // the mission is in the registry database, not in memory
-    expect((await call('GET', `/api/v1/missions/${id}`)).body.history.map((e: { action: string }) => e.action)).toEqual(['create', 'approve', 'fly', 'verify']);
+    expect((await call('GET', `/api/v1/missions/${id}`)).body.history.map((e: { action: string }) => e.action)).toEqual(
+      ['create', 'approve', 'fly', 'verify'],
+    );
   }, 60_000);
 });

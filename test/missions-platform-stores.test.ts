@@ -14,12 +14,33 @@ const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const pgOk = await services.postgres();
 const schema = `msn_test_${randomBytes(4).toString('hex')}`;
 
-const ha1 = { type: 'Polygon', coordinates: [[[105.7, 10.0], [105.701, 10.0], [105.701, 10.0009], [105.7, 10.0009], [105.7, 10.0]], [[105.7004, 10.0003], [105.7006, 10.0003], [105.7006, 10.0005], [105.7004, 10.0005], [105.7004, 10.0003]]] };
+const ha1 = {
+  type: 'Polygon',
+  coordinates: [
+    [
+      [105.7, 10.0],
+      [105.701, 10.0],
+      [105.701, 10.0009],
+      [105.7, 10.0009],
+      [105.7, 10.0],
+    ],
+    [
+      [105.7004, 10.0003],
+      [105.7006, 10.0003],
+      [105.7006, 10.0005],
+      [105.7004, 10.0005],
+      [105.7004, 10.0003],
+    ],
+  ],
+};
 
 function fieldStoreSuite(make: () => FieldStore) {
   it('stores an imported field with its hole, area and author, and lists it by farm', async () => {
     const store = make();
-    const f = importField({ data: { type: 'Feature', properties: { name: 'Thửa 7' }, geometry: ha1 } }, { farmId: 'farm-a', by: 'lan', at: 1_000, id: `f-${randomBytes(3).toString('hex')}` });
+    const f = importField(
+      { data: { type: 'Feature', properties: { name: 'Thửa 7' }, geometry: ha1 } },
+      { farmId: 'farm-a', by: 'lan', at: 1_000, id: `f-${randomBytes(3).toString('hex')}` },
+    );
     await store.create(f);
     const back = await store.get(f.id);
     expect(back).toMatchObject({ farmId: 'farm-a', createdBy: 'lan', createdAt: 1_000 });
@@ -35,8 +56,14 @@ function fieldStoreSuite(make: () => FieldStore) {
 
 describe('mission stores on SQLite', () => {
   const dbs: SqlDb[] = [];
-  const open = () => { const db = openSqliteDb(':memory:'); dbs.push(db); return db; };
-  afterAll(async () => { for (const db of dbs) await db.close(); });
+  const open = () => {
+    const db = openSqliteDb(':memory:');
+    dbs.push(db);
+    return db;
+  };
+  afterAll(async () => {
+    for (const db of dbs) await db.close();
+  });
   missionStoreSuite(() => new SqlMissionStore(open()));
   fieldStoreSuite(() => new SqlFieldStore(open()));
 

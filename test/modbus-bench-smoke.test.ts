@@ -8,10 +8,20 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 describe('npm run bench modbus -- --smoke', () => {
   it('ends with one JSON object carrying every figure', async () => {
-    const { stdout } = await run(process.execPath, ['bin/bench.js', 'modbus', '--smoke'], { cwd: ROOT, timeout: 150_000 });
+    const { stdout } = await run(process.execPath, ['bin/bench.js', 'modbus', '--smoke'], {
+      cwd: ROOT,
+      timeout: 150_000,
+    });
     const last = stdout.trim().split('\n').at(-1)!;
     const figures = JSON.parse(last) as Record<string, unknown>;
-    expect(Object.keys(figures).sort()).toEqual(['baselineTxPerSec', 'cpuPct', 'decisionMs', 'ratio', 'rssMB', 'txPerSec']);
+    expect(Object.keys(figures).sort()).toEqual([
+      'baselineTxPerSec',
+      'cpuPct',
+      'decisionMs',
+      'ratio',
+      'rssMB',
+      'txPerSec',
+    ]);
     for (const v of Object.values(figures)) expect(typeof v === 'number' && Number.isFinite(v) && v > 0).toBe(true);
     const f = figures as { txPerSec: number; baselineTxPerSec: number; ratio: number; rssMB: number; cpuPct: number };
     expect(f.ratio).toBeCloseTo(f.txPerSec / f.baselineTxPerSec, 2);
@@ -20,7 +30,12 @@ describe('npm run bench modbus -- --smoke', () => {
   }, 180_000);
 
   it('lists the benchmarks when asked for one that does not exist', async () => {
-    const err = await run(process.execPath, ['bin/bench.js', 'no-such-bench'], { cwd: ROOT }).catch((e: { code: number; stderr: string }) => e);
-    expect(err).toMatchObject({ code: 1, stderr: expect.stringMatching(/no benchmark "no-such-bench"[\s\S]*benchmarks: .*modbus/) });
+    const err = await run(process.execPath, ['bin/bench.js', 'no-such-bench'], { cwd: ROOT }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(err).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/no benchmark "no-such-bench"[\s\S]*benchmarks: .*modbus/),
+    });
   });
 });

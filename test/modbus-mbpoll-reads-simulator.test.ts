@@ -10,7 +10,9 @@ const run = promisify(execFile);
 
 /** mbpoll prints one "[ref]: value" line per register or coil. */
 async function mbpoll(port: number, args: string[]): Promise<Map<number, string>> {
-  const { stdout } = await run('mbpoll', ['-m', 'tcp', '-p', String(port), '-1', '-t', ...args, '127.0.0.1'], { timeout: 10_000 });
+  const { stdout } = await run('mbpoll', ['-m', 'tcp', '-p', String(port), '-1', '-t', ...args, '127.0.0.1'], {
+    timeout: 10_000,
+  });
   return new Map([...stdout.matchAll(/^\[(\d+)\]:\s+(.+)$/gm)].map((m) => [Number(m[1]), m[2]!.trim()]));
 }
 
@@ -42,7 +44,12 @@ describe.skipIf(!ok)('an independent Modbus client (mbpoll) reads our simulator 
   it('serves the soil sensor map at holding registers 40001–40004 (1-based, mbpoll default)', async () => {
     const regs = await mbpoll(port, ['4', '-a', '1', '-r', '1', '-c', '4']);
     // 35.6 %VWC ×0.1 → 356; −10.0 °C signed ×0.1 → −100; 1200 µS/cm; pH 6.5 ×0.1 → 65
-    expect([...regs.entries()]).toEqual([[1, '356'], [2, '65436 (-100)'], [3, '1200'], [4, '65']]);
+    expect([...regs.entries()]).toEqual([
+      [1, '356'],
+      [2, '65436 (-100)'],
+      [3, '1200'],
+      [4, '65'],
+    ]);
   });
 
   it('is the same register with PDU (0-based) addressing: -0 -r 0', async () => {
@@ -60,7 +67,9 @@ describe.skipIf(!ok)('an independent Modbus client (mbpoll) reads our simulator 
   });
 
   it('switches a relay coil written by mbpoll', async () => {
-    await run('mbpoll', ['-m', 'tcp', '-p', String(port), '-1', '-t', '0', '-a', '4', '-r', '3', '127.0.0.1', '1'], { timeout: 10_000 });
+    await run('mbpoll', ['-m', 'tcp', '-p', String(port), '-1', '-t', '0', '-a', '4', '-r', '3', '127.0.0.1', '1'], {
+      timeout: 10_000,
+    });
     expect(sim.device(4).coil(2)).toBe(true);
     expect([...(await mbpoll(port, ['0', '-a', '4', '-r', '1', '-c', '4'])).values()]).toEqual(['0', '0', '1', '0']);
   });

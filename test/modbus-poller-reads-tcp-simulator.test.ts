@@ -22,16 +22,22 @@ describe('the poller reads simulated sensors over Modbus TCP', () => {
     ]);
     bus = new ModbusBus({ url: sim.url, timeoutMs: 150, retries: 0, slaveBackoff: { baseMs: 100, maxMs: 100 } });
     await bus.start();
-    poller = new DevicePoller({ buses: { field: bus }, devices: [
-      { id: 'soil-1', bus: 'field', unitId: 1, profile: 'soil-rs485-4in1' },
-      { id: 'intake-1', bus: 'field', unitId: 2, profile: 'intake-salinity' },
-      { id: 'paddy-1', bus: 'field', unitId: 3, profile: 'paddy-water-level' },
-      { id: 'npk-1', bus: 'field', unitId: 4, profile: 'soil-npk-7in1' },
-    ] });
-    relays = new RelayBoard({ buses: { field: bus }, actuators: [
-      { id: 'intake-gate', bus: 'field', unitId: 9, coil: 'relay5', profile: 'relay-board-8ch', kind: 'intake' },
-      { id: 'pump-1', bus: 'field', unitId: 9, coil: 6, kind: 'pump' },
-    ] });
+    poller = new DevicePoller({
+      buses: { field: bus },
+      devices: [
+        { id: 'soil-1', bus: 'field', unitId: 1, profile: 'soil-rs485-4in1' },
+        { id: 'intake-1', bus: 'field', unitId: 2, profile: 'intake-salinity' },
+        { id: 'paddy-1', bus: 'field', unitId: 3, profile: 'paddy-water-level' },
+        { id: 'npk-1', bus: 'field', unitId: 4, profile: 'soil-npk-7in1' },
+      ],
+    });
+    relays = new RelayBoard({
+      buses: { field: bus },
+      actuators: [
+        { id: 'intake-gate', bus: 'field', unitId: 9, coil: 'relay5', profile: 'relay-board-8ch', kind: 'intake' },
+        { id: 'pump-1', bus: 'field', unitId: 9, coil: 6, kind: 'pump' },
+      ],
+    });
   });
 
   afterAll(async () => {
@@ -69,7 +75,11 @@ describe('the poller reads simulated sensors over Modbus TCP', () => {
     expect((await poller.pollOnce('soil-1')).every((r) => r.quality === 'good')).toBe(true);
     await poller.pollOnce('paddy-1');
     expect(faults).toHaveLength(1);
-    expect(faults[0]).toMatchObject({ sensor: 'paddy-1', fault: 'timeout', metrics: ['water_level', 'water_temperature'] });
+    expect(faults[0]).toMatchObject({
+      sensor: 'paddy-1',
+      fault: 'timeout',
+      metrics: ['water_level', 'water_temperature'],
+    });
     sim.setFault('timeout', false, 3);
     await new Promise((r) => setTimeout(r, 120));
     expect((await poller.pollOnce('paddy-1')).every((r) => r.quality === 'good')).toBe(true);
@@ -90,7 +100,11 @@ describe('the poller reads simulated sensors over Modbus TCP', () => {
     expect((await faultOf('unit_id')).map((r) => r.fault)).toEqual(['unit_id', 'unit_id', 'unit_id']);
     expect((await faultOf('crc')).map((r) => r.fault)).toEqual(['crc', 'crc', 'crc']);
     const oor = await faultOf('out_of_range');
-    expect(oor.map((r) => [r.quality, r.fault])).toEqual([['bad', 'out_of_range'], ['bad', 'out_of_range'], ['bad', 'out_of_range']]);
+    expect(oor.map((r) => [r.quality, r.fault])).toEqual([
+      ['bad', 'out_of_range'],
+      ['bad', 'out_of_range'],
+      ['bad', 'out_of_range'],
+    ]);
     expect(oor[1]!.value).toBeGreaterThan(60);
   });
 
@@ -113,11 +127,19 @@ describe('the poller reads simulated sensors over Modbus TCP', () => {
     expect(closed.sort()).toEqual(['intake-gate', 'pump-1']);
     expect(sim.device(9).coil(4)).toBe(false);
     // close-all stops the pump before it shuts the intake: a pump never pushes against a shut valve
-    expect(coilWrites).toEqual([['relay5', true], ['relay7', true], ['relay7', false], ['relay5', false]]);
+    expect(coilWrites).toEqual([
+      ['relay5', true],
+      ['relay7', true],
+      ['relay7', false],
+      ['relay5', false],
+    ]);
   });
 
   it('polls on its own interval and hands readings to listeners', async () => {
-    const own = new DevicePoller({ buses: { field: bus }, devices: [{ id: 'soil-2', bus: 'field', unitId: 1, profile: 'soil-rs485-4in1', pollSeconds: 1 }] });
+    const own = new DevicePoller({
+      buses: { field: bus },
+      devices: [{ id: 'soil-2', bus: 'field', unitId: 1, profile: 'soil-rs485-4in1', pollSeconds: 1 }],
+    });
     const batches: Reading[][] = [];
     own.onReadings((rs) => batches.push(rs));
     own.start();

@@ -30,11 +30,14 @@ describe.skipIf(!ok)('the gateway reads an independent Modbus server (pymodbus) 
     await waitForPort(port, '127.0.0.1', 15_000);
     bus = new ModbusBus({ url: `tcp://127.0.0.1:${port}`, timeoutMs: 1000 });
     await bus.start();
-    poller = new DevicePoller({ buses: { peer: bus }, devices: [
-      { id: 'soil-1', bus: 'peer', unitId: 1, profile: 'soil-rs485-4in1' },
-      { id: 'intake-1', bus: 'peer', unitId: 2, profile: 'intake-salinity' },
-      { id: 'paddy-1', bus: 'peer', unitId: 3, profile: 'paddy-water-level' },
-    ] });
+    poller = new DevicePoller({
+      buses: { peer: bus },
+      devices: [
+        { id: 'soil-1', bus: 'peer', unitId: 1, profile: 'soil-rs485-4in1' },
+        { id: 'intake-1', bus: 'peer', unitId: 2, profile: 'intake-salinity' },
+        { id: 'paddy-1', bus: 'peer', unitId: 3, profile: 'paddy-water-level' },
+      ],
+    });
   });
 
   afterAll(async () => {

@@ -21,14 +21,22 @@ describe('ruongso sim modbus', () => {
 
   it('serves a shipped profile over TCP with plausible values until interrupted', async () => {
     const port = await freePort();
-    cli = spawn(process.execPath, ['bin/ruongso.js', 'sim', 'modbus', '--profile', 'soil-rs485-4in1', '--tcp', String(port), '--unit', '3'],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } });
+    cli = spawn(
+      process.execPath,
+      ['bin/ruongso.js', 'sim', 'modbus', '--profile', 'soil-rs485-4in1', '--tcp', String(port), '--unit', '3'],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } },
+    );
     let out = '';
-    cli.stdout!.on('data', (b: Buffer) => { out += b.toString(); });
+    cli.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+    });
     await waitForPort(port, '127.0.0.1', 40_000);
     bus = new ModbusBus({ url: `tcp://127.0.0.1:${port}`, timeoutMs: 1000 });
     await bus.start();
-    const poller = new DevicePoller({ buses: { sim: bus }, devices: [{ id: 'soil-9', bus: 'sim', unitId: 3, profile: 'soil-rs485-4in1' }] });
+    const poller = new DevicePoller({
+      buses: { sim: bus },
+      devices: [{ id: 'soil-9', bus: 'sim', unitId: 3, profile: 'soil-rs485-4in1' }],
+    });
     const rs = await poller.pollOnce();
     expect(rs.map((r) => r.quality)).toEqual(['good', 'good', 'good', 'good']);
     const moisture = rs.find((r) => r.metric === 'soil_moisture')!.value!;
@@ -41,9 +49,14 @@ describe('ruongso sim modbus', () => {
   }, 60_000);
 
   it('refuses to start without exactly one transport', async () => {
-    const child = spawn(process.execPath, ['bin/ruongso.js', 'sim', 'modbus', '--profile', 'soil-rs485-4in1'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/ruongso.js', 'sim', 'modbus', '--profile', 'soil-rs485-4in1'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
-    child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
+    child.stderr.on('data', (b: Buffer) => {
+      err += b.toString();
+    });
     const code = await new Promise<number | null>((r) => child.once('exit', r));
     expect(code).toBe(1);
     expect(err).toContain('give exactly one of --tcp PORT, --serial PATH or --pty');

@@ -18,14 +18,20 @@ describe('a Modbus TCP bus whose device restarts', () => {
     sim = await start();
     bus = new ModbusBus({ url: `tcp://127.0.0.1:${port}`, timeoutMs: 300, reconnect: { baseMs: 100, maxMs: 400 } });
     await bus.start();
-    const poller = new DevicePoller({ buses: { b: bus }, devices: [{ id: 'tube-1', bus: 'b', unitId: 1, profile: 'paddy-water-level' }] });
+    const poller = new DevicePoller({
+      buses: { b: bus },
+      devices: [{ id: 'tube-1', bus: 'b', unitId: 1, profile: 'paddy-water-level' }],
+    });
     expect((await poller.pollOnce()).every((r) => r.quality === 'good')).toBe(true);
 
     const dropped = new Promise((r) => bus!.once('disconnected', r));
     await sim.stop();
     await dropped;
     const gone = await poller.pollOnce();
-    expect(gone.map((r) => [r.quality, r.fault])).toEqual([['bad', 'disconnected'], ['bad', 'disconnected']]);
+    expect(gone.map((r) => [r.quality, r.fault])).toEqual([
+      ['bad', 'disconnected'],
+      ['bad', 'disconnected'],
+    ]);
 
     const back = new Promise((r) => bus!.once('connected', r));
     sim = await start();

@@ -22,13 +22,23 @@ const BIN = fileURLToPath(new URL('../bin/ruongso.js', import.meta.url));
 const DISTRICT = fileURLToPath(new URL('../cloud/registry/examples/district.yaml', import.meta.url));
 const ADMIN_PASSWORD = 'đồng lúa Thới Lai mùa nước nổi';
 
-function ruongso(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
+function ruongso(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
-    p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    p.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    p.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    p.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
     p.once('exit', (code) => resolve({ code, out, err }));
   });
 }
@@ -68,42 +78,86 @@ describe.skipIf(!ok)('onboarding a district from an empty PostgreSQL database', 
     expect((await ruongso(['admin', 'load', DISTRICT], env)).out).toMatch(/users created 0, updated 3/);
 
     // 3. the cloud, in production, on that database
-    const config = loadConfig({ ...env, PORT: String(await freePort()), MQTT_PORT: String(await freePort()), HOST: '127.0.0.1', LOG_LEVEL: 'silent', ADMIN_PASSWORD });
+    const config = loadConfig({
+      ...env,
+      PORT: String(await freePort()),
+      MQTT_PORT: String(await freePort()),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      ADMIN_PASSWORD,
+    });
     expect(config.RUONGSO_MODE).toBe('production');
     cloud = new CloudService({ config, webApp: true, ingest: { flushMs: 50 } });
     await cloud.start();
     const base = `http://127.0.0.1:${cloud.port}`;
     const login = async (l: string, p: string) => {
-      const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: l, password: p }) });
+      const r = await fetch(`${base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ login: l, password: p }),
+      });
       expect([l, r.status]).toEqual([l, 200]);
-      return { authorization: `Bearer ${((await r.json()) as { token: string }).token}`, 'content-type': 'application/json' };
+      return {
+        authorization: `Bearer ${((await r.json()) as { token: string }).token}`,
+        'content-type': 'application/json',
+      };
     };
 
     // 4. the technician provisions the farmer's gateway; it logs in to the broker and reports
     const tech = await login('ktv-dinhmon', pw('ktv-dinhmon'));
-    const prov = await fetch(`${base}/api/v1/provision/gateways`, { method: 'POST', headers: tech, body: JSON.stringify({ gatewayId: 'gw-dinh-mon-01', farmId: 'farm-nguyen-van-tam' }) });
+    const prov = await fetch(`${base}/api/v1/provision/gateways`, {
+      method: 'POST',
+      headers: tech,
+      body: JSON.stringify({ gatewayId: 'gw-dinh-mon-01', farmId: 'farm-nguyen-van-tam' }),
+    });
     expect(prov.status).toBe(201);
     const cred = (await prov.json()) as { username: string; password: string };
-    const gw = await mqtt.connectAsync(cloud.brokerUrl, { clientId: cred.username, username: cred.username, password: cred.password, reconnectPeriod: 0 });
+    const gw = await mqtt.connectAsync(cloud.brokerUrl, {
+      clientId: cred.username,
+      username: cred.username,
+      password: cred.password,
+      reconnectPeriod: 0,
+    });
     const now = Date.now();
-    await gw.publishAsync(topics.telemetry('gw-dinh-mon-01'), JSON.stringify({ bootId: 'b7f3c2a1', seq: 1, ts: now, readings: [{ sensor: 'wl1', metric: 'water_level', value: -7.5, unit: 'cm', ts: now }] }), { qos: 1 });
+    await gw.publishAsync(
+      topics.telemetry('gw-dinh-mon-01'),
+      JSON.stringify({
+        bootId: 'b7f3c2a1',
+        seq: 1,
+        ts: now,
+        readings: [{ sensor: 'wl1', metric: 'water_level', value: -7.5, unit: 'cm', ts: now }],
+      }),
+      { qos: 1 },
+    );
     await gw.endAsync();
 
     // 5. the farmer (by his phone, however written) sees his farm and his paddy's water level
     const farmer = await login('+84 911 000 111', pw('tam'));
-    const farms = (await (await fetch(`${base}/api/v1/my/farms`, { headers: farmer })).json()) as { farms: { id: string }[] };
+    const farms = (await (await fetch(`${base}/api/v1/my/farms`, { headers: farmer })).json()) as {
+      farms: { id: string }[];
+    };
     expect(farms.farms.map((f) => f.id)).toEqual(['farm-nguyen-van-tam']);
-    const latest = await until('the water level at the farmer', async () => {
-      const r = (await (await fetch(`${base}/api/v1/gateways/gw-dinh-mon-01/latest`, { headers: farmer })).json()) as { latest?: { metric: string; value: number }[] };
-      return r.latest?.find((l) => l.metric === 'water_level');
-    }, 20_000);
+    const latest = await until(
+      'the water level at the farmer',
+      async () => {
+        const r = (await (
+          await fetch(`${base}/api/v1/gateways/gw-dinh-mon-01/latest`, { headers: farmer })
+        ).json()) as { latest?: { metric: string; value: number }[] };
+        return r.latest?.find((l) => l.metric === 'water_level');
+      },
+      20_000,
+    );
     expect(latest.value).toBe(-7.5);
     expect((await fetch(`${base}/api/v1/gateways/gw-truong-thang-01/latest`, { headers: farmer })).status).toBe(404);
 
     // 6. the officer reads the adoption report of his two communes, and no farm's controls
     const officer = await login('canbo-thoilai', pw('canbo-thoilai'));
-    const report = (await (await fetch(`${base}/api/v1/reports/adoption`, { headers: officer })).json()) as { units: { id: string }[] };
-    expect(report.units.map((u) => u.id)).toEqual(expect.arrayContaining(['vn-ct-tl-dinh-mon', 'vn-ct-tl-truong-thang', 'vn-ct-tl-dinh-mon-ap-1']));
+    const report = (await (await fetch(`${base}/api/v1/reports/adoption`, { headers: officer })).json()) as {
+      units: { id: string }[];
+    };
+    expect(report.units.map((u) => u.id)).toEqual(
+      expect.arrayContaining(['vn-ct-tl-dinh-mon', 'vn-ct-tl-truong-thang', 'vn-ct-tl-dinh-mon-ap-1']),
+    );
     expect(report.units.map((u) => u.id)).not.toContain('vn-ct');
     expect((await fetch(`${base}/api/v1/gateways`, { headers: officer })).status).toBe(403);
 

@@ -29,7 +29,9 @@ describe('adoption report API', () => {
     // the demo officer reports on the communes of the farms given: Đại Ân 2 only
     const built = await buildMemoryApp({
       farms: AUTH_FARMS.filter((f) => f.commune === 'Đại Ân 2'),
-      extend: async (a) => { await a.register(reportRoutes, { reports, clock: { now: () => NOW } }); },
+      extend: async (a) => {
+        await a.register(reportRoutes, { reports, clock: { now: () => NOW } });
+      },
     });
     app = built.app;
     officer = await bearer(app, 'canbo');
@@ -47,7 +49,11 @@ describe('adoption report API', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body).toMatchObject({ from: '2025-12', to: '2026-11' });
-    expect(body.units.map((u: { id: string }) => u.id)).toEqual([DAI_AN, 'vn-st-tde-dai-an-2-ap-2', 'vn-st-tde-dai-an-2-ap-1']);
+    expect(body.units.map((u: { id: string }) => u.id)).toEqual([
+      DAI_AN,
+      'vn-st-tde-dai-an-2-ap-2',
+      'vn-st-tde-dai-an-2-ap-1',
+    ]);
     expect(new Set(body.rows.map((r: { unitId: string }) => r.unitId)).has(LICH_HOI)).toBe(false);
     expect(body.rows).toHaveLength(36);
   });
@@ -78,21 +84,31 @@ describe('adoption report API', () => {
     const get = (id: string) => rows.find((r) => r.unitId === id)!;
     expect(get('vn-st').unitName).toBe('Sóc Trăng');
     expect(get('vn-st-tde').farmsRegistered).toBe(3);
-    expect(get('vn-st-tde').missionsFlown).toBe(Number(get(DAI_AN).missionsFlown) + Number(get(LICH_HOI).missionsFlown));
+    expect(get('vn-st-tde').missionsFlown).toBe(
+      Number(get(DAI_AN).missionsFlown) + Number(get(LICH_HOI).missionsFlown),
+    );
     expect(Number(get('vn-st-tde').awdHa)).toBeCloseTo(Number(get(DAI_AN).awdHa) + Number(get(LICH_HOI).awdHa), 6);
   });
 
   it('exports the same rows as CSV with Vietnamese headings', async () => {
-    const json = (await app.inject({ url: '/api/v1/reports/adoption?from=2026-05&to=2026-06', headers: officer })).json();
+    const json = (
+      await app.inject({ url: '/api/v1/reports/adoption?from=2026-05&to=2026-06', headers: officer })
+    ).json();
     const res = await app.inject({ url: '/api/v1/reports/adoption.csv?from=2026-05&to=2026-06', headers: officer });
     expect(res.headers['content-type']).toMatch(/text\/csv/);
-    const lines = res.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = res.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines[0]).toMatch(/^Tháng,Mã đơn vị,Đơn vị,Cấp,Số hộ\/ruộng đăng ký/);
     expect(lines).toHaveLength(1 + json.rows.length);
     const first = lines[1]!.split(',');
     expect(first.slice(0, 3)).toEqual(['2026-05', DAI_AN, 'Đại Ân 2']);
     expect(Number(first[11])).toBe(json.rows[0].waterM3);
-    const en = await app.inject({ url: '/api/v1/reports/adoption.csv?from=2026-05&to=2026-05&lang=en', headers: officer });
+    const en = await app.inject({
+      url: '/api/v1/reports/adoption.csv?from=2026-05&to=2026-05&lang=en',
+      headers: officer,
+    });
     expect(en.body).toContain('Water saved (%)');
   });
 
@@ -124,11 +140,20 @@ describe('adoption report API', () => {
     expect((res.body.match(/<tr>/g) ?? []).length).toBeGreaterThan(12);
     const en = await app.inject({ url: `/api/v1/reports/monthly/${DAI_AN}/2026-06?lang=en`, headers: officer });
     expect(en.body).toContain('Digital agriculture adoption report');
-    expect((await app.inject({ url: `/api/v1/reports/monthly/${LICH_HOI}/2026-06`, headers: officer })).statusCode).toBe(404);
+    expect(
+      (await app.inject({ url: `/api/v1/reports/monthly/${LICH_HOI}/2026-06`, headers: officer })).statusCode,
+    ).toBe(404);
   });
 
   it('documents the routes in the OpenAPI document', async () => {
     const doc = app.swagger() as { paths: Record<string, unknown> };
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/reports/adoption', '/api/v1/reports/adoption.csv', '/api/v1/reports/adoption.xlsx', '/api/v1/reports/monthly/{unit}/{month}']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/reports/adoption',
+        '/api/v1/reports/adoption.csv',
+        '/api/v1/reports/adoption.xlsx',
+        '/api/v1/reports/monthly/{unit}/{month}',
+      ]),
+    );
   });
 });

@@ -18,8 +18,16 @@ const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
 async function seedsAYearTwice(registry: Registry, facts: ReportFacts) {
   await seedDemoDistrict(registry);
-  await registry.createUser({ username: 'nongdan-h', role: 'farmer', farmId: DEMO_FARMS[0].id, passwordHash: 'x' }, 'test', NOW - 400 * 86_400_000);
-  await registry.createUser({ username: 'canbo-h', role: 'officer', unitId: DEMO_UNITS[2].id, passwordHash: 'x' }, 'test', NOW - 400 * 86_400_000);
+  await registry.createUser(
+    { username: 'nongdan-h', role: 'farmer', farmId: DEMO_FARMS[0].id, passwordHash: 'x' },
+    'test',
+    NOW - 400 * 86_400_000,
+  );
+  await registry.createUser(
+    { username: 'canbo-h', role: 'officer', unitId: DEMO_UNITS[2].id, passwordHash: 'x' },
+    'test',
+    NOW - 400 * 86_400_000,
+  );
   const t0 = Date.now();
   const first = await seedDemoHistory(registry, facts, { now: NOW });
   expect(Date.now() - t0).toBeLessThan(5000);
@@ -35,14 +43,19 @@ async function seedsAYearTwice(registry: Registry, facts: ReportFacts) {
   expect(configs.length).toBe(new Set(configs.map((c) => c.version)).size);
 
   const to = monthOf(NOW);
-  const report = await new ReportService(registry, facts, { clock: { now: () => NOW } })
-    .adoption({ unit: 'vn-st-tde', from: addMonths(to, -11), to }, { role: 'admin', communes: [] });
+  const report = await new ReportService(registry, facts, { clock: { now: () => NOW } }).adoption(
+    { unit: 'vn-st-tde', from: addMonths(to, -11), to },
+    { role: 'admin', communes: [] },
+  );
   const district = report.rows.filter((r) => r.unitId === 'vn-st-tde');
   expect(district).toHaveLength(12);
   // adoption grows: two farms a year ago (the third joins five months later), three now
   expect(district[0]!.farmsRegistered).toBe(2);
   expect(district.at(-1)!.farmsRegistered).toBe(3);
-  const year = district.reduce((s, r) => ({ base: s.base + r.baselineM3, awd: s.awd + r.awdWaterM3, ha: s.ha + r.sprayedHa }), { base: 0, awd: 0, ha: 0 });
+  const year = district.reduce(
+    (s, r) => ({ base: s.base + r.baselineM3, awd: s.awd + r.awdWaterM3, ha: s.ha + r.sprayedHa }),
+    { base: 0, awd: 0, ha: 0 },
+  );
   const saved = 1 - year.awd / year.base;
   expect(saved).toBeGreaterThan(0.15); // AWD saves 15–40 % (IRRI)
   expect(saved).toBeLessThan(0.4);

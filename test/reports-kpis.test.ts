@@ -26,11 +26,31 @@ async function dataset() {
   await registry.upsertUnit({ id: 'C1', parentId: 'D', level: 'commune', name: 'Xã C1' }, a);
   await registry.upsertUnit({ id: 'C2', parentId: 'D', level: 'commune', name: 'Xã C2' }, a);
   await registry.upsertUnit({ id: 'H1', parentId: 'C1', level: 'hamlet', name: 'Ấp H1' }, a);
-  const farms = [['F1', 'H1', 2], ['F2', 'C1', 1], ['F3', 'C2', 4], ['F4', 'C2', 1]] as const;
-  for (const [id, unitId, areaHa] of farms) await registry.upsertFarm({ id, name: id, owner: null, unitId, cooperativeId: null, areaHa }, a);
+  const farms = [
+    ['F1', 'H1', 2],
+    ['F2', 'C1', 1],
+    ['F3', 'C2', 4],
+    ['F4', 'C2', 1],
+  ] as const;
+  for (const [id, unitId, areaHa] of farms)
+    await registry.upsertFarm({ id, name: id, owner: null, unitId, cooperativeId: null, areaHa }, a);
   // F1–F3 registered in January; F4 only now (its sole audit row is today's), so not in March
-  for (const id of ['F1', 'F2', 'F3']) await registry.appendAudit({ at: Date.UTC(2025, 0, 10), actor: a, action: 'create', entity: 'farm', entityId: id, before: null, after: null });
-  for (const [gw, farm] of [['G1', 'F1'], ['G2', 'F2'], ['G3', 'F3']]) await registry.upsertGateway({ id: gw!, farmId: farm!, name: null }, a);
+  for (const id of ['F1', 'F2', 'F3'])
+    await registry.appendAudit({
+      at: Date.UTC(2025, 0, 10),
+      actor: a,
+      action: 'create',
+      entity: 'farm',
+      entityId: id,
+      before: null,
+      after: null,
+    });
+  for (const [gw, farm] of [
+    ['G1', 'F1'],
+    ['G2', 'F2'],
+    ['G3', 'F3'],
+  ])
+    await registry.upsertGateway({ id: gw!, farmId: farm!, name: null }, a);
 
   // G1: online from a day before March, offline days 10–12 → online 29 of 31 observed days
   await facts.recordState('G1', true, S - D);
@@ -44,9 +64,15 @@ async function dataset() {
     await registry.recordConfigAck(gw, { version: v.version, status: 'applied', ts: at }, at);
   };
   // G1 from S−5 d: z1 AWD 1.5 ha 50 m³/h; z2 threshold without area → the rest of F1: 0.5 ha, 10 m³/h
-  await apply('G1', S - 5 * D, [{ id: 'z1', mode: 'awd', valves: ['v1'], areaHa: 1.5, flowM3PerHour: 50 }, { id: 'z2', mode: 'threshold', valves: ['v2'], flowM3PerHour: 10 }]);
+  await apply('G1', S - 5 * D, [
+    { id: 'z1', mode: 'awd', valves: ['v1'], areaHa: 1.5, flowM3PerHour: 50 },
+    { id: 'z2', mode: 'threshold', valves: ['v2'], flowM3PerHour: 10 },
+  ]);
   // harvest on day 15: z1 off → AWD baseline for 15 days only
-  await apply('G1', S + 15 * D, [{ id: 'z1', mode: 'off', valves: ['v1'], areaHa: 1.5, flowM3PerHour: 50 }, { id: 'z2', mode: 'threshold', valves: ['v2'], flowM3PerHour: 10 }]);
+  await apply('G1', S + 15 * D, [
+    { id: 'z1', mode: 'off', valves: ['v1'], areaHa: 1.5, flowM3PerHour: 50 },
+    { id: 'z2', mode: 'threshold', valves: ['v2'], flowM3PerHour: 10 },
+  ]);
   // G2 from day 21: z1 on a schedule, 0.8 ha, 20 m³/h
   await apply('G2', S + 21 * D, [{ id: 'z1', mode: 'schedule', valves: ['v1'], areaHa: 0.8, flowM3PerHour: 20 }]);
 
@@ -82,7 +108,12 @@ describe('adoption KPIs on a hand-checked district', () => {
   });
 
   it('counts farms registered before the month ended', () => {
-    expect([row('H1').farmsRegistered, row('C1').farmsRegistered, row('C2').farmsRegistered, row('D').farmsRegistered]).toEqual([1, 2, 1, 3]);
+    expect([
+      row('H1').farmsRegistered,
+      row('C1').farmsRegistered,
+      row('C2').farmsRegistered,
+      row('D').farmsRegistered,
+    ]).toEqual([1, 2, 1, 3]);
   });
 
   it('counts farms with a gateway online and the uptime from state changes', () => {
@@ -111,18 +142,47 @@ describe('adoption KPIs on a hand-checked district', () => {
   });
 
   it('sums drone missions against a 200 L/ha knapsack baseline', () => {
-    expect(row('C1')).toMatchObject({ missionsFlown: 1, sprayedHa: 1.8, litresApplied: 27, knapsackBaselineL: 360, litresSavedL: 333, litresSavedPct: 92.5 });
-    expect(row('C2')).toMatchObject({ missionsFlown: 1, sprayedHa: 3.5, litresApplied: 56, knapsackBaselineL: 700, litresSavedPct: 92 });
-    expect(row('D')).toMatchObject({ missionsFlown: 2, sprayedHa: 5.3, litresApplied: 83, knapsackBaselineL: 1060, litresSavedPct: 92.2 });
+    expect(row('C1')).toMatchObject({
+      missionsFlown: 1,
+      sprayedHa: 1.8,
+      litresApplied: 27,
+      knapsackBaselineL: 360,
+      litresSavedL: 333,
+      litresSavedPct: 92.5,
+    });
+    expect(row('C2')).toMatchObject({
+      missionsFlown: 1,
+      sprayedHa: 3.5,
+      litresApplied: 56,
+      knapsackBaselineL: 700,
+      litresSavedPct: 92,
+    });
+    expect(row('D')).toMatchObject({
+      missionsFlown: 2,
+      sprayedHa: 5.3,
+      litresApplied: 83,
+      knapsackBaselineL: 1060,
+      litresSavedPct: 92.2,
+    });
     expect(row('C1', '2025-04').missionsFlown).toBe(1);
   });
 
   it('counts users active in the 30 days up to the month end, in their unit', () => {
-    expect([row('H1').activeUsers, row('C1').activeUsers, row('C2').activeUsers, row('D').activeUsers]).toEqual([1, 1, 0, 1]);
+    expect([row('H1').activeUsers, row('C1').activeUsers, row('C2').activeUsers, row('D').activeUsers]).toEqual([
+      1, 1, 0, 1,
+    ]);
   });
 
   it('rolls every counter up the tree: the province equals its district equals the sum of its communes', () => {
-    const additive = ['farmsRegistered', 'farmsWithGatewayOnline', 'waterM3', 'baselineM3', 'missionsFlown', 'litresApplied', 'activeUsers'] as const;
+    const additive = [
+      'farmsRegistered',
+      'farmsWithGatewayOnline',
+      'waterM3',
+      'baselineM3',
+      'missionsFlown',
+      'litresApplied',
+      'activeUsers',
+    ] as const;
     for (const k of additive) {
       expect(row('P')[k]).toBe(row('D')[k]);
       expect(row('D')[k]).toBeCloseTo(row('C1')[k] + row('C2')[k], 6);
@@ -134,7 +194,11 @@ describe('adoption KPIs on a hand-checked district', () => {
     const { service } = await dataset();
     const r = await service.adoption({ unit: 'C1', from: '2025-03', to: '2025-03' }, admin);
     expect(r.rows.map((x) => x.unitId)).toEqual(['C1', 'H1']);
-    await expect(service.adoption({ from: '2025-04', to: '2025-03' }, admin)).rejects.toMatchObject({ code: 'REPORT_RANGE_INVALID' });
-    await expect(service.adoption({ unit: 'nope', from: '2025-03', to: '2025-03' }, admin)).rejects.toMatchObject({ code: 'REPORT_UNIT_NOT_FOUND' });
+    await expect(service.adoption({ from: '2025-04', to: '2025-03' }, admin)).rejects.toMatchObject({
+      code: 'REPORT_RANGE_INVALID',
+    });
+    await expect(service.adoption({ unit: 'nope', from: '2025-03', to: '2025-03' }, admin)).rejects.toMatchObject({
+      code: 'REPORT_UNIT_NOT_FOUND',
+    });
   });
 });

@@ -22,9 +22,20 @@ const NOW = Date.now();
 
 /** cloud/ui/dist when it is newer than every source file; else a fresh build in a temporary folder. */
 function uiRoot(): { root: string; cleanup(): void } {
-  const newest = (dir: string): number => Math.max(0, ...readdirSync(dir, { withFileTypes: true })
-    .map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).mtimeMs)));
-  const built = (() => { try { return statSync(path.join(UI_DIST, 'index.html')).mtimeMs; } catch { return 0; } })();
+  const newest = (dir: string): number =>
+    Math.max(
+      0,
+      ...readdirSync(dir, { withFileTypes: true }).map((e) =>
+        e.isDirectory() ? newest(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).mtimeMs,
+      ),
+    );
+  const built = (() => {
+    try {
+      return statSync(path.join(UI_DIST, 'index.html')).mtimeMs;
+    } catch {
+      return 0;
+    }
+  })();
   if (built > newest(path.resolve('cloud/ui/src'))) return { root: UI_DIST, cleanup: () => undefined };
   const out = mkdtempSync(path.join(tmpdir(), 'rs-ui-'));
   execFileSync('npx', ['vite', 'build', '--logLevel', 'error', '--outDir', out, '--emptyOutDir'], { stdio: 'inherit' });

@@ -14,7 +14,10 @@ const COOP: Role[] = ['technician', 'admin'];
 const REPORTS: Role[] = ['officer', 'admin'];
 const ADMIN: Role[] = ['admin'];
 /** 'public' routes answer without a session; `gateway` routes are scoped to the farmer's farms */
-interface Rule { roles: Role[] | 'public'; gateway?: true }
+interface Rule {
+  roles: Role[] | 'public';
+  gateway?: true;
+}
 
 const POLICY: Record<string, Rule> = {
   'GET /healthz': { roles: 'public' },
@@ -95,20 +98,39 @@ describe('role matrix generated from the OpenAPI document', () => {
 
   beforeAll(async () => {
     t = await startCloudWeb();
-    const doc = (await (await fetch(`${t.base}/docs/json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await fetch(`${t.base}/docs/json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     routes = Object.entries(doc.paths).flatMap(([p, ms]) => Object.keys(ms).map((m) => `${m.toUpperCase()} ${p}`));
     for (const r of ALL) tokens[r] = (await t.login(LOGINS[r])).token;
-    const mine = (await (await fetch(`${t.base}/api/v1/my/farms`, { headers: { authorization: `Bearer ${tokens.farmer}` } })).json()) as { farms: { gateways: { id: string }[] }[] };
+    const mine = (await (
+      await fetch(`${t.base}/api/v1/my/farms`, { headers: { authorization: `Bearer ${tokens.farmer}` } })
+    ).json()) as { farms: { gateways: { id: string }[] }[] };
     own = mine.farms[0]!.gateways[0]!.id;
-    const all = (await (await fetch(`${t.base}/api/v1/gateways`, { headers: { authorization: `Bearer ${tokens.admin}` } })).json()) as { gateways: { id: string }[] };
+    const all = (await (
+      await fetch(`${t.base}/api/v1/gateways`, { headers: { authorization: `Bearer ${tokens.admin}` } })
+    ).json()) as { gateways: { id: string }[] };
     foreign = all.gateways.map((g) => g.id).find((id) => id !== own)!;
-    adminId = ((await (await fetch(`${t.base}/api/v1/auth/me`, { headers: { authorization: `Bearer ${tokens.admin}` } })).json()) as { id: string }).id;
+    adminId = (
+      (await (
+        await fetch(`${t.base}/api/v1/auth/me`, { headers: { authorization: `Bearer ${tokens.admin}` } })
+      ).json()) as { id: string }
+    ).id;
   }, 90_000);
-  afterAll(async () => { await t?.stop(); });
+  afterAll(async () => {
+    await t?.stop();
+  });
 
-  const url = (path: string, gw: string) => path
-    .replace('{id}', path.startsWith('/api/v1/gateways/') ? gw : path.startsWith('/api/v1/users/') ? adminId : 'ghost-id')
-    .replace('{cmdId}', 'ghost-cmd').replace('{format}', 'geojson').replace('{unit}', 'vn-st-tde-dai-an-2').replace('{month}', '2026-01');
+  const url = (path: string, gw: string) =>
+    path
+      .replace(
+        '{id}',
+        path.startsWith('/api/v1/gateways/') ? gw : path.startsWith('/api/v1/users/') ? adminId : 'ghost-id',
+      )
+      .replace('{cmdId}', 'ghost-cmd')
+      .replace('{format}', 'geojson')
+      .replace('{unit}', 'vn-st-tde-dai-an-2')
+      .replace('{month}', '2026-01');
 
   async function call(route: string, token: string | null, gw = own): Promise<number> {
     const [method, path] = route.split(' ') as [string, string];
@@ -116,14 +138,20 @@ describe('role matrix generated from the OpenAPI document', () => {
     const timer = setTimeout(() => ctrl.abort(), 10_000);
     try {
       const r = await fetch(`${t.base}${url(path, gw)}`, {
-        method, signal: ctrl.signal,
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(method === 'GET' ? {} : { 'content-type': 'application/json' }) },
+        method,
+        signal: ctrl.signal,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(method === 'GET' ? {} : { 'content-type': 'application/json' }),
+        },
         ...(method === 'GET' ? {} : { body: JSON.stringify(BODIES[route] ?? {}) }),
       });
       // a live stream answers its headers and stays open: the status is all we need
       await r.body?.cancel();
       return r.status;
-    } finally { clearTimeout(timer); }
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   it('names every route of the document, and only those', () => {
@@ -154,10 +182,13 @@ describe('role matrix generated from the OpenAPI document', () => {
     expect(got).toEqual([]);
   }, 300_000);
 
-  it('answers a farmer another farm\'s gateway exactly like one that does not exist', async () => {
+  it("answers a farmer another farm's gateway exactly like one that does not exist", async () => {
     const got: string[] = [];
     for (const r of routes.filter((x) => POLICY[x]!.gateway)) {
-      const [hidden, ghost] = [await call(r, tokens.farmer, foreign), await call(r, tokens.farmer, 'gw-does-not-exist')];
+      const [hidden, ghost] = [
+        await call(r, tokens.farmer, foreign),
+        await call(r, tokens.farmer, 'gw-does-not-exist'),
+      ];
       if (hidden !== 404 || ghost !== 404) got.push(`${r} → ${hidden} / ${ghost}`);
     }
     expect(got).toEqual([]);
@@ -167,24 +198,47 @@ describe('role matrix generated from the OpenAPI document', () => {
     expect((await fetch(`${t.base}/api/v1/users/999999`, { headers: tech })).status).toBe(404);
   }, 120_000);
 
-  it('gives the demo officer canbo both demo communes\' reports', async () => {
-    const report = (await (await fetch(`${t.base}/api/v1/reports/adoption`, { headers: { authorization: `Bearer ${tokens.officer}` } })).json()) as { units: { id: string }[]; rows: unknown[] };
-    expect(report.units.map((u) => u.id)).toEqual(expect.arrayContaining(['vn-st-tde-dai-an-2', 'vn-st-tde-lich-hoi-thuong']));
+  it("gives the demo officer canbo both demo communes' reports", async () => {
+    const report = (await (
+      await fetch(`${t.base}/api/v1/reports/adoption`, { headers: { authorization: `Bearer ${tokens.officer}` } })
+    ).json()) as { units: { id: string }[]; rows: unknown[] };
+    expect(report.units.map((u) => u.id)).toEqual(
+      expect.arrayContaining(['vn-st-tde-dai-an-2', 'vn-st-tde-lich-hoi-thuong']),
+    );
     expect(report.rows.length).toBeGreaterThan(0);
   });
 
-  it('keeps an officer of one commune to that commune\'s reports', async () => {
+  it("keeps an officer of one commune to that commune's reports", async () => {
     const admin = { authorization: `Bearer ${tokens.admin}`, 'content-type': 'application/json' };
-    const made = await fetch(`${t.base}/api/v1/users`, { method: 'POST', headers: admin, body: JSON.stringify({
-      username: 'canbo-dai-an', name: 'Cán bộ xã', role: 'officer', password: 'lúa mùa khô về sớm 2026', communes: ['vn-st-tde-dai-an-2'] }) });
+    const made = await fetch(`${t.base}/api/v1/users`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({
+        username: 'canbo-dai-an',
+        name: 'Cán bộ xã',
+        role: 'officer',
+        password: 'lúa mùa khô về sớm 2026',
+        communes: ['vn-st-tde-dai-an-2'],
+      }),
+    });
     expect(made.status).toBe(201);
-    const r = await fetch(`${t.base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'canbo-dai-an', password: 'lúa mùa khô về sớm 2026' }) });
+    const r = await fetch(`${t.base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: 'canbo-dai-an', password: 'lúa mùa khô về sớm 2026' }),
+    });
     const officer = { authorization: `Bearer ${((await r.json()) as { token: string }).token}` };
-    const report = (await (await fetch(`${t.base}/api/v1/reports/adoption`, { headers: officer })).json()) as { units: { id: string }[] };
+    const report = (await (await fetch(`${t.base}/api/v1/reports/adoption`, { headers: officer })).json()) as {
+      units: { id: string }[];
+    };
     expect(report.units.map((u) => u.id)).toContain('vn-st-tde-dai-an-2');
     expect(report.units.map((u) => u.id)).not.toContain('vn-st-tde-lich-hoi-thuong');
-    expect((await fetch(`${t.base}/api/v1/reports/adoption?unit=vn-st-tde-lich-hoi-thuong`, { headers: officer })).status).toBe(404);
-    const farms = (await (await fetch(`${t.base}/api/v1/farms`, { headers: officer })).json()) as { farms: { id: string }[] };
+    expect(
+      (await fetch(`${t.base}/api/v1/reports/adoption?unit=vn-st-tde-lich-hoi-thuong`, { headers: officer })).status,
+    ).toBe(404);
+    const farms = (await (await fetch(`${t.base}/api/v1/farms`, { headers: officer })).json()) as {
+      farms: { id: string }[];
+    };
     expect(farms.farms.map((f) => f.id).sort()).toEqual(['farm-le-thi-hoa', 'farm-tran-van-an']);
   });
 
@@ -195,21 +249,39 @@ describe('role matrix generated from the OpenAPI document', () => {
       farms: [{ id: 'farm-moi', name: 'Ruộng mới', unit: 'vn-st-tde-trung-binh', cooperative: 'htx-khong-co' }],
       users: [{ username: 'moi', name: 'Mới', role: 'farmer', farms: ['farm-moi'], phone: '0900000001' }],
     };
-    const bad = await fetch(`${t.base}/api/v1/onboarding/district`, { method: 'POST', headers: admin, body: JSON.stringify(district) });
+    const bad = await fetch(`${t.base}/api/v1/onboarding/district`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify(district),
+    });
     expect(bad.status).toBe(400);
     const body = (await bad.json()) as { error: string; issues: { path: string; code: string }[] };
     expect(body.error).toBe('ONBOARDING_INVALID');
-    expect(body.issues.map((i) => `${i.path} ${i.code}`)).toEqual(['farms.0.cooperative unknown_ref', 'users.0.phone phone_taken']);
-    const units = (await (await fetch(`${t.base}/api/v1/units`, { headers: admin })).json()) as { units: { id: string }[] };
+    expect(body.issues.map((i) => `${i.path} ${i.code}`)).toEqual([
+      'farms.0.cooperative unknown_ref',
+      'users.0.phone phone_taken',
+    ]);
+    const units = (await (await fetch(`${t.base}/api/v1/units`, { headers: admin })).json()) as {
+      units: { id: string }[];
+    };
     expect(units.units.map((u) => u.id)).not.toContain('vn-st-tde-trung-binh');
     district.farms[0]!.cooperative = 'htx-dai-an-2';
     delete (district.users[0] as { phone?: string }).phone;
-    const good = await fetch(`${t.base}/api/v1/onboarding/district`, { method: 'POST', headers: admin, body: JSON.stringify(district) });
+    const good = await fetch(`${t.base}/api/v1/onboarding/district`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify(district),
+    });
     expect(good.status).toBe(200);
-    expect(await good.json()).toMatchObject({ units: 1, farms: 1, usersCreated: ['moi'], passwords: { moi: expect.any(String) } });
+    expect(await good.json()).toMatchObject({
+      units: 1,
+      farms: 1,
+      usersCreated: ['moi'],
+      passwords: { moi: expect.any(String) },
+    });
   });
 
-  it('ends each role\'s session at logout', async () => {
+  it("ends each role's session at logout", async () => {
     for (const role of ALL) {
       expect(await call('POST /api/v1/auth/logout', tokens[role])).toBe(200);
       expect(await call('GET /api/v1/auth/me', tokens[role])).toBe(401);

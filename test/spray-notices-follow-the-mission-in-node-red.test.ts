@@ -44,12 +44,25 @@ describe.skipIf(!ok)('spray notices follow the mission through the shipped flows
     await receiver?.close();
   });
 
-  it('tells the demo field\'s neighbours of the approval, the cancellation and the new window, each once', async () => {
+  it("tells the demo field's neighbours of the approval, the cancellation and the new window, each once", async () => {
     const field = demoFields(DEMO_FARMS)[0]!;
     const start = Date.now() + 3 * 3_600_000;
-    const approved: MissionStatus = { missionId: id('m1'), status: 'approved', ts: Date.now(), fieldName: field.name, field: field.boundary, product: 'Tricyclazole', window: { start, end: start + 7_200_000 } };
-    const send = (m: MissionStatus) => pub.publishAsync(topics.missionStatus(m.missionId), JSON.stringify(m), { qos: 1 });
-    const bees = (status: string) => (r: ReceivedRequest) => r.path === '/notify' && body(r).missionId === approved.missionId && body(r).farm === 'ong-chu-tu' && body(r).status === status;
+    const approved: MissionStatus = {
+      missionId: id('m1'),
+      status: 'approved',
+      ts: Date.now(),
+      fieldName: field.name,
+      field: field.boundary,
+      product: 'Tricyclazole',
+      window: { start, end: start + 7_200_000 },
+    };
+    const send = (m: MissionStatus) =>
+      pub.publishAsync(topics.missionStatus(m.missionId), JSON.stringify(m), { qos: 1 });
+    const bees = (status: string) => (r: ReceivedRequest) =>
+      r.path === '/notify' &&
+      body(r).missionId === approved.missionId &&
+      body(r).farm === 'ong-chu-tu' &&
+      body(r).status === status;
     await send(approved);
     await send({ ...approved, ts: approved.ts + 1 }); // redelivered: not heard twice
     await receiver.waitFor(bees('approved'));
@@ -62,9 +75,16 @@ describe.skipIf(!ok)('spray notices follow the mission through the shipped flows
     const toBees = receiver.on('/notify').filter(bees('approved'));
     expect(toBees).toHaveLength(2); // the first approval once, then the new window
     expect(body(toBees[1]!).text).not.toBe(body(toBees[0]!).text);
-    const farms = new Set(receiver.on('/notify').filter((r) => body(r).missionId === approved.missionId).map((r) => body(r).farmKind));
+    const farms = new Set(
+      receiver
+        .on('/notify')
+        .filter((r) => body(r).missionId === approved.missionId)
+        .map((r) => body(r).farmKind),
+    );
     expect(farms).toEqual(new Set(['bees', 'houses', 'shrimp', 'fish']));
-    const speaker = await receiver.waitFor((r) => r.path === '/loudspeaker' && body(r).missionId === approved.missionId && body(r).status === 'cancelled');
+    const speaker = await receiver.waitFor(
+      (r) => r.path === '/loudspeaker' && body(r).missionId === approved.missionId && body(r).status === 'cancelled',
+    );
     expect(body(speaker[0]!).text).toContain('đã hủy');
   });
 });

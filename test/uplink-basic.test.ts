@@ -13,7 +13,9 @@ import { Watcher } from './support/uplink-watch.js';
 const ok = await services.mosquitto();
 const URL = 'mqtt://127.0.0.1:1883';
 const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
 
 function newGateway() {
   const gatewayId = `t-basic-${randomBytes(4).toString('hex')}`;
@@ -27,14 +29,27 @@ async function clearRetained(gatewayId: string) {
   await c.publishAsync(topics.state(gatewayId), '', { retain: true, qos: 1 });
   await c.endAsync();
 }
-const reading = (i: number) => ({ sensor: `s${i % 32}`, metric: 'soil_moisture', value: i, unit: '%VWC', ts: 1_764_288_000_000 + i * 1000 });
+const reading = (i: number) => ({
+  sensor: `s${i % 32}`,
+  metric: 'soil_moisture',
+  value: i,
+  unit: '%VWC',
+  ts: 1_764_288_000_000 + i * 1000,
+});
 
 describe.skipIf(!ok)('uplink against the system Mosquitto', () => {
   it('announces itself with a retained birth and says offline on a clean stop', async () => {
     const { gatewayId, dataDir } = newGateway();
     const watch = await Watcher.open(URL, gatewayId);
     cleanups.push(() => watch.close());
-    const up = new Uplink({ gatewayId, url: URL, dataDir, fw: 'test/1', configVersion: 7, inventory: { sensors: [{ sensor: 's1', metric: 'water_level', unit: 'cm' }], valves: [] } });
+    const up = new Uplink({
+      gatewayId,
+      url: URL,
+      dataDir,
+      fw: 'test/1',
+      configVersion: 7,
+      inventory: { sensors: [{ sensor: 's1', metric: 'water_level', unit: 'cm' }], valves: [] },
+    });
     up.start();
     await watch.until(() => watch.on('state').length >= 1, 5000, 'birth');
     const birth = GatewayState.parse(watch.on('state')[0]!.payload);
@@ -54,7 +69,13 @@ describe.skipIf(!ok)('uplink against the system Mosquitto', () => {
     const { gatewayId, dataDir } = newGateway();
     const watch = await Watcher.open(URL, gatewayId);
     cleanups.push(() => watch.close());
-    const up = new Uplink({ gatewayId, url: URL, dataDir, fw: 'test/1', batch: { maxReadings: 100, maxDelayMs: 60_000 } });
+    const up = new Uplink({
+      gatewayId,
+      url: URL,
+      dataDir,
+      fw: 'test/1',
+      batch: { maxReadings: 100, maxDelayMs: 60_000 },
+    });
     up.start();
     cleanups.push(() => up.stop());
     await new Promise<void>((r) => up.once('connected', r));
@@ -79,10 +100,17 @@ describe.skipIf(!ok)('uplink against the system Mosquitto', () => {
     up.publishReadings([reading(1), reading(2)]);
     up.publishEvent({ kind: 'valve_opened', valve: 'v1', reason: 'opened: water level −16.2 cm ≤ −15 cm' });
     up.publishEvent({ kind: 'valve_closed', valve: 'v1', reason: 'closed: water level 5.1 cm ≥ 5 cm' });
-    await watch.until(() => watch.on('telemetry').length === 1 && watch.on('event').length === 2, 5000, 'batch and events');
+    await watch.until(
+      () => watch.on('telemetry').length === 1 && watch.on('event').length === 2,
+      5000,
+      'batch and events',
+    );
     expect(Telemetry.parse(watch.on('telemetry')[0]!.payload).readings).toHaveLength(2);
     const events = watch.on('event').map((s) => GatewayEvent.parse(s.payload));
-    expect(events.map((e) => [e.kind, e.seq, e.bootId])).toEqual([['valve_opened', 0, up.bootId], ['valve_closed', 1, up.bootId]]);
+    expect(events.map((e) => [e.kind, e.seq, e.bootId])).toEqual([
+      ['valve_opened', 0, up.bootId],
+      ['valve_closed', 1, up.bootId],
+    ]);
   });
 
   it('refuses an invalid reading with a message naming the field', () => {
@@ -97,11 +125,21 @@ describe.skipIf(!ok)('uplink against the system Mosquitto', () => {
 describe('uplink with a broken disk', () => {
   it('reports a queue it cannot write as UPLINK_QUEUE_WRITE_FAILED and keeps running', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'uplink-ro-'));
-    const up = new Uplink({ gatewayId: `t-ro-${randomBytes(3).toString('hex')}`, url: 'mqtt://127.0.0.1:1', dataDir, fw: 'test/1', reconnect: { minMs: 5000, maxMs: 5000 } });
+    const up = new Uplink({
+      gatewayId: `t-ro-${randomBytes(3).toString('hex')}`,
+      url: 'mqtt://127.0.0.1:1',
+      dataDir,
+      fw: 'test/1',
+      reconnect: { minMs: 5000, maxMs: 5000 },
+    });
     up.start();
     // simulate the queue failing underneath (disk full, card removed)
-    (up as unknown as { queue: { addPending: () => never } }).queue.addPending = () => { throw new Error('SQLITE_FULL: database or disk is full'); };
-    expect(() => up.publishReadings([reading(1)])).toThrow(expect.objectContaining({ code: 'UPLINK_QUEUE_WRITE_FAILED' }));
+    (up as unknown as { queue: { addPending: () => never } }).queue.addPending = () => {
+      throw new Error('SQLITE_FULL: database or disk is full');
+    };
+    expect(() => up.publishReadings([reading(1)])).toThrow(
+      expect.objectContaining({ code: 'UPLINK_QUEUE_WRITE_FAILED' }),
+    );
     expect(up.stats().degraded).toEqual(['disk_full']);
     up.publishEvent({ kind: 'alarm', reason: 'still works for events' });
     // the event, and disk_recovered once a write succeeded again
@@ -118,8 +156,15 @@ describe.skipIf(!ok)('uplink restarted in the same process', () => {
     const watch = await Watcher.open(URL, gatewayId);
     cleanups.push(() => watch.close());
     const c = await mqtt.connectAsync(URL);
-    cleanups.push(async () => { await c.publishAsync(topics.config(gatewayId), '', { retain: true, qos: 1 }); await c.endAsync(); });
-    await c.publishAsync(topics.config(gatewayId), JSON.stringify({ ...fixture<GatewayConfig>('config'), version: 1 }), { retain: true, qos: 1 });
+    cleanups.push(async () => {
+      await c.publishAsync(topics.config(gatewayId), '', { retain: true, qos: 1 });
+      await c.endAsync();
+    });
+    await c.publishAsync(
+      topics.config(gatewayId),
+      JSON.stringify({ ...fixture<GatewayConfig>('config'), version: 1 }),
+      { retain: true, qos: 1 },
+    );
     const up = new Uplink({ gatewayId, url: URL, dataDir, fw: 'test/1' });
     up.onConfig(() => ({ status: 'applied' }));
     up.start();

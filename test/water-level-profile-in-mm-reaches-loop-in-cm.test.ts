@@ -37,21 +37,55 @@ describe('a water-level sensor profile written in millimetres', () => {
     ]);
     cleanups.push(() => sim.stop());
     expect(sim.device(1).readRegisters(4, 0, 1)).toEqual([0xffce]);
-    const file = parseGatewayFile({
-      gatewayId: 'gw-mm', mqtt: { url: 'mqtt://127.0.0.1:1' }, dataDir: path.join(dir, 'data'),
-      buses: [{ id: 'b', url: sim.url }],
-      devices: [{ id: 'wl1', bus: 'b', unitId: 1, profile: './level-mm.yaml', pollSeconds: 1 },
-        { id: 'sal1', bus: 'b', unitId: 2, profile: 'intake-salinity', pollSeconds: 1 },
-        { id: 'relays', bus: 'b', unitId: 4, profile: 'relay-board-8ch', poll: false }],
-      actuators: [{ id: 'v1', kind: 'intake', device: 'relays', coil: 4 }, { id: 'p1', kind: 'pump', device: 'relays', coil: 6 }],
-      initialConfig: { version: 1, zones: [{ id: 'z1', mode: 'awd', valves: ['v1'], intakeValve: 'v1', pump: 'p1', awd: {},
-        sensors: { waterLevel: { sensor: 'wl1', metric: 'water_level' }, intakeSalinity: { sensor: 'sal1', metric: 'salinity' } } }] },
-      loop: { intervalMs: 100 },
-    }, 'test', dir, {});
+    const file = parseGatewayFile(
+      {
+        gatewayId: 'gw-mm',
+        mqtt: { url: 'mqtt://127.0.0.1:1' },
+        dataDir: path.join(dir, 'data'),
+        buses: [{ id: 'b', url: sim.url }],
+        devices: [
+          { id: 'wl1', bus: 'b', unitId: 1, profile: './level-mm.yaml', pollSeconds: 1 },
+          { id: 'sal1', bus: 'b', unitId: 2, profile: 'intake-salinity', pollSeconds: 1 },
+          { id: 'relays', bus: 'b', unitId: 4, profile: 'relay-board-8ch', poll: false },
+        ],
+        actuators: [
+          { id: 'v1', kind: 'intake', device: 'relays', coil: 4 },
+          { id: 'p1', kind: 'pump', device: 'relays', coil: 6 },
+        ],
+        initialConfig: {
+          version: 1,
+          zones: [
+            {
+              id: 'z1',
+              mode: 'awd',
+              valves: ['v1'],
+              intakeValve: 'v1',
+              pump: 'p1',
+              awd: {},
+              sensors: {
+                waterLevel: { sensor: 'wl1', metric: 'water_level' },
+                intakeSalinity: { sensor: 'sal1', metric: 'salinity' },
+              },
+            },
+          ],
+        },
+        loop: { intervalMs: 100 },
+      },
+      'test',
+      dir,
+      {},
+    );
     const published: Reading[] = [];
     const uplink: UplinkPort = {
-      start() {}, async stop() {}, publishReadings: (r) => { published.push(...r); }, publishEvent() {},
-      onConfig() {}, onCommand() {}, setConfigVersion() {},
+      start() {},
+      async stop() {},
+      publishReadings: (r) => {
+        published.push(...r);
+      },
+      publishEvent() {},
+      onConfig() {},
+      onCommand() {},
+      setConfigVersion() {},
     };
     const gw = new Gateway(file, { uplink });
     const events: ControlEvent[] = [];
@@ -59,9 +93,16 @@ describe('a water-level sensor profile written in millimetres', () => {
     await gw.start();
     cleanups.push(() => gw.stop());
 
-    const level = await until('a water level on the uplink', () => published.find((r) => r.metric === 'water_level'), 15_000);
+    const level = await until(
+      'a water level on the uplink',
+      () => published.find((r) => r.metric === 'water_level'),
+      15_000,
+    );
     expect(level).toMatchObject({ sensor: 'wl1', value: -5, unit: 'cm', quality: 'good' });
-    await until('the loop to see salinity and level after start-up', () => gw.state.latest['sal1/salinity'] && gw.state.latest['wl1/water_level']);
+    await until(
+      'the loop to see salinity and level after start-up',
+      () => gw.state.latest['sal1/salinity'] && gw.state.latest['wl1/water_level'],
+    );
     expect(gw.state.latest['wl1/water_level']!.value).toBe(-5);
     const steps = gw.stats().steps;
     await until('ten more steps', () => gw.stats().steps >= steps + 10);

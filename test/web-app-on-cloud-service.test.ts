@@ -13,9 +13,15 @@ import { GatewayConfig, topics } from '../protocol/index.js';
 import { initialConfigZones } from './support/web-chain.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, ms = 10_000): Promise<T> {
+async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false> | T | undefined | false,
+  ms = 10_000,
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await fn();
@@ -26,57 +32,103 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | false> |
 }
 
 describe('web app plugin on the cloud service (embedded Aedes, SQLite registry)', () => {
-  it('prints demo logins, provisions a gateway the broker accepts, delivers a farmer\'s config to it and shows its ack', async () => {
+  it("prints demo logins, provisions a gateway the broker accepts, delivers a farmer's config to it and shows its ack", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'rs-webapp-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const config = loadConfig({ DATA_DIR: dir, PORT: String(await freePort()), MQTT_PORT: String(await freePort()), HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
+    const config = loadConfig({
+      DATA_DIR: dir,
+      PORT: String(await freePort()),
+      MQTT_PORT: String(await freePort()),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+    });
     const registry = createSqliteRegistry(path.join(dir, 'registry.sqlite'));
     await registry.init();
     await registry.upsertUnit({ id: 'dai-an-2', parentId: null, level: 'commune', name: 'Đại Ân 2' }, 'test');
     await registry.upsertCooperative({ id: 'htx-dai-an', name: 'HTX Đại Ân', unitId: 'dai-an-2' }, 'test');
-    await registry.upsertFarm({ id: 'farm-1', name: 'Ruộng ông Ba', owner: null, unitId: 'dai-an-2', cooperativeId: 'htx-dai-an', areaHa: 2 }, 'test');
+    await registry.upsertFarm(
+      { id: 'farm-1', name: 'Ruộng ông Ba', owner: null, unitId: 'dai-an-2', cooperativeId: 'htx-dai-an', areaHa: 2 },
+      'test',
+    );
     let printed = '';
     const svc: CloudService = new CloudService({
-      config, registry, page: false,
-      plugins: [{ plugin: registryWebAppPlugin, options: {
-        registry, mode: 'demo', tileUrl: '',
-        uplink: () => svc.ingest,
-        onDemoLogins: (_l: unknown, text: string) => { printed = text; },
-      } }],
+      config,
+      registry,
+      page: false,
+      plugins: [
+        {
+          plugin: registryWebAppPlugin,
+          options: {
+            registry,
+            mode: 'demo',
+            tileUrl: '',
+            uplink: () => svc.ingest,
+            onDemoLogins: (_l: unknown, text: string) => {
+              printed = text;
+            },
+          },
+        },
+      ],
     });
     await svc.start();
     cleanups.push(() => svc.stop());
     expect(printed).toMatch(/DEMO farmer +nongdan/);
     const base = `http://127.0.0.1:${svc.port}`;
     const login = async (u: string) => {
-      const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: u, password: DEMO_PASSWORD }) });
+      const r = await fetch(`${base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ login: u, password: DEMO_PASSWORD }),
+      });
       return { authorization: `Bearer ${((await r.json()) as { token: string }).token}` };
     };
     const tech = await login('kythuat');
-    const prov = await fetch(`${base}/api/v1/provision/gateways`, { method: 'POST', headers: { ...tech, 'content-type': 'application/json' }, body: JSON.stringify({ gatewayId: 'gw-prov-1', farmId: 'farm-1' }) });
+    const prov = await fetch(`${base}/api/v1/provision/gateways`, {
+      method: 'POST',
+      headers: { ...tech, 'content-type': 'application/json' },
+      body: JSON.stringify({ gatewayId: 'gw-prov-1', farmId: 'farm-1' }),
+    });
     expect(prov.status).toBe(201);
     const cred = (await prov.json()) as { username: string; password: string };
 
     // the gateway logs in with the credentials it was given once and receives the farmer's config
-    const gw = await mqtt.connectAsync(svc.brokerUrl, { clientId: 'gw-prov-1', username: cred.username, password: cred.password, reconnectPeriod: 0 });
+    const gw = await mqtt.connectAsync(svc.brokerUrl, {
+      clientId: 'gw-prov-1',
+      username: cred.username,
+      password: cred.password,
+      reconnectPeriod: 0,
+    });
     cleanups.push(() => gw.endAsync(true));
     const received: GatewayConfig[] = [];
     gw.on('message', (topic, payload) => {
-      if (topic === topics.config('gw-prov-1') && payload.length > 0) received.push(GatewayConfig.parse(JSON.parse(payload.toString())));
+      if (topic === topics.config('gw-prov-1') && payload.length > 0)
+        received.push(GatewayConfig.parse(JSON.parse(payload.toString())));
     });
     await gw.subscribeAsync(topics.config('gw-prov-1'), { qos: 1 });
 
     const farmer = await login('nongdan');
-    const put = await fetch(`${base}/api/v1/gateways/gw-prov-1/config`, { method: 'PUT', headers: { ...farmer, 'content-type': 'application/json' }, body: JSON.stringify({ zones: initialConfigZones() }) });
+    const put = await fetch(`${base}/api/v1/gateways/gw-prov-1/config`, {
+      method: 'PUT',
+      headers: { ...farmer, 'content-type': 'application/json' },
+      body: JSON.stringify({ zones: initialConfigZones() }),
+    });
     expect(put.status).toBe(202);
     const cfg = await until('the config at the gateway', () => received[0]);
     expect(cfg).toMatchObject({ version: 1, issuedBy: 'nongdan' });
-    const view = (await (await fetch(`${base}/api/v1/gateways/gw-prov-1/config`, { headers: farmer })).json()) as { desired: { status: string } };
+    const view = (await (await fetch(`${base}/api/v1/gateways/gw-prov-1/config`, { headers: farmer })).json()) as {
+      desired: { status: string };
+    };
     expect(view.desired.status).toBe('pending');
     // the gateway's ack comes back through the broker: applied
-    await gw.publishAsync(topics.configAck('gw-prov-1'), JSON.stringify({ version: 1, status: 'applied', ts: Date.now() }), { qos: 1 });
+    await gw.publishAsync(
+      topics.configAck('gw-prov-1'),
+      JSON.stringify({ version: 1, status: 'applied', ts: Date.now() }),
+      { qos: 1 },
+    );
     await until('the config to show applied', async () => {
-      const r = (await (await fetch(`${base}/api/v1/gateways/gw-prov-1/config`, { headers: farmer })).json()) as { appliedVersion: number | null };
+      const r = (await (await fetch(`${base}/api/v1/gateways/gw-prov-1/config`, { headers: farmer })).json()) as {
+        appliedVersion: number | null;
+      };
       return r.appliedVersion === 1;
     });
     const officer = await login('canbo');

@@ -4,8 +4,12 @@ import { DEMO_FARMS } from '../cloud/demo/seed.js';
 
 describe('web security of the cloud (headers, CSRF, login throttling, streams after logout)', () => {
   let t: Awaited<ReturnType<typeof startCloudWeb>>;
-  beforeAll(async () => { t = await startCloudWeb(); }, 60_000);
-  afterAll(async () => { await t?.stop(); });
+  beforeAll(async () => {
+    t = await startCloudWeb();
+  }, 60_000);
+  afterAll(async () => {
+    await t?.stop();
+  });
 
   it('sends a CSP without inline script or framing, nosniff and a referrer policy on pages and API', async () => {
     for (const url of ['/', '/api/v1/auth/me', '/healthz']) {
@@ -26,14 +30,23 @@ describe('web security of the cloud (headers, CSRF, login throttling, streams af
 
   it('refuses a cookie write from another site with 403 AUTH_ORIGIN_REFUSED and takes the same from its own pages', async () => {
     const { cookie } = await t.login('nongdan');
-    const mine = (await (await fetch(`${t.base}/api/v1/my/farms`, { headers: { cookie } })).json()) as { farms: { gateways: { id: string }[] }[] };
+    const mine = (await (await fetch(`${t.base}/api/v1/my/farms`, { headers: { cookie } })).json()) as {
+      farms: { gateways: { id: string }[] }[];
+    };
     const gw = mine.farms[0]!.gateways[0]!.id;
     expect(DEMO_FARMS.map((f) => f.gatewayId)).toContain(gw);
-    const send = (headers: Record<string, string>) => fetch(`${t.base}/api/v1/gateways/${gw}/commands`, {
-      method: 'POST', headers: { 'content-type': 'application/json', cookie, ...headers }, body: JSON.stringify({ kind: 'stop-all' }) });
+    const send = (headers: Record<string, string>) =>
+      fetch(`${t.base}/api/v1/gateways/${gw}/commands`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie, ...headers },
+        body: JSON.stringify({ kind: 'stop-all' }),
+      });
     const evil = await send({ origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' });
     expect(evil.status).toBe(403);
-    expect(await evil.json()).toMatchObject({ error: 'AUTH_ORIGIN_REFUSED', params: { origin: 'http://evil.example' } });
+    expect(await evil.json()).toMatchObject({
+      error: 'AUTH_ORIGIN_REFUSED',
+      params: { origin: 'http://evil.example' },
+    });
     expect((await send({ origin: 'http://evil.example' })).status).toBe(403);
     expect((await send({ 'sec-fetch-site': 'cross-site' })).status).toBe(403);
     expect((await t.cloud.registry.listCommands(gw)).length).toBe(0);
@@ -46,7 +59,15 @@ describe('web security of the cloud (headers, CSRF, login throttling, streams af
     const tries = async (login: string, n: number) => {
       const out: number[] = [];
       for (let i = 0; i < n; i++) {
-        out.push((await fetch(`${t.base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login, password: 'wrong-guess' }) })).status);
+        out.push(
+          (
+            await fetch(`${t.base}/api/v1/auth/login`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ login, password: 'wrong-guess' }),
+            })
+          ).status,
+        );
       }
       return out;
     };
@@ -55,7 +76,11 @@ describe('web security of the cloud (headers, CSRF, login throttling, streams af
     expect((await t.login('canbo')).token).toBeTruthy();
     // ten wrong guesses at one name: the eleventh is 429 with its own code, however the phone is written
     expect(new Set(await tries('0900000002', 10))).toEqual(new Set([401]));
-    const r = await fetch(`${t.base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: '+84 900000002', password: t.password }) });
+    const r = await fetch(`${t.base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: '+84 900000002', password: t.password }),
+    });
     expect(r.status).toBe(429);
     expect(await r.json()).toMatchObject({ error: 'AUTH_RATE_LIMITED', params: { scope: 'login' } });
     expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -66,13 +91,20 @@ describe('web security of the cloud (headers, CSRF, login throttling, streams af
     const { token } = await t.login('admin');
     const auth = { authorization: `Bearer ${token}` };
     const gw = DEMO_FARMS[0].gatewayId;
-    for (const [q, param] of [['from=9999999999999999', 'querystring.from'], ['to=9999-12-31', 'querystring.to'], ['every=0m', 'querystring.every']] as const) {
+    for (const [q, param] of [
+      ['from=9999999999999999', 'querystring.from'],
+      ['to=9999-12-31', 'querystring.to'],
+      ['every=0m', 'querystring.every'],
+    ] as const) {
       const r = await fetch(`${t.base}/api/v1/gateways/${gw}/readings?${q}`, { headers: auth });
       expect([q, r.status]).toEqual([q, 400]);
       expect(await r.json()).toMatchObject({ error: 'BAD_REQUEST', params: { param } });
     }
     const events = await fetch(`${t.base}/api/v1/gateways/${gw}/events?limit=100000`, { headers: auth });
-    expect(await events.json()).toMatchObject({ error: 'BAD_REQUEST', issues: [{ path: 'querystring.limit', code: 'too_big' }] });
+    expect(await events.json()).toMatchObject({
+      error: 'BAD_REQUEST',
+      issues: [{ path: 'querystring.limit', code: 'too_big' }],
+    });
   });
 
   it('closes the live stream at logout', async () => {
@@ -83,7 +115,10 @@ describe('web security of the cloud (headers, CSRF, login throttling, streams af
     const reader = stream.body!.getReader();
     await reader.read();
     expect((await fetch(`${t.base}/api/v1/auth/logout`, { method: 'POST', headers: auth })).status).toBe(200);
-    for (;;) { const c = await reader.read(); if (c.done) break; }
+    for (;;) {
+      const c = await reader.read();
+      if (c.done) break;
+    }
     expect((await fetch(`${t.base}/api/v1/auth/me`, { headers: auth })).status).toBe(401);
   });
 });

@@ -16,8 +16,17 @@ describe('web sessions', () => {
   });
 
   const start = async (port: number, mqttPort: number) => {
-    const config = loadConfig({}, { PORT: port, MQTT_PORT: mqttPort, HOST: '127.0.0.1', DATA_DIR: dir, RUONGSO_MODE: 'demo' });
-    const c = new CloudService({ config, webApp: true, seed: async (r) => { await seedDemoDistrict(r); } });
+    const config = loadConfig(
+      {},
+      { PORT: port, MQTT_PORT: mqttPort, HOST: '127.0.0.1', DATA_DIR: dir, RUONGSO_MODE: 'demo' },
+    );
+    const c = new CloudService({
+      config,
+      webApp: true,
+      seed: async (r) => {
+        await seedDemoDistrict(r);
+      },
+    });
     await c.start();
     return c;
   };
@@ -27,9 +36,13 @@ describe('web sessions', () => {
     const mqttPort = await freePort();
     cloud = await start(port, mqttPort);
     const base = `http://127.0.0.1:${port}`;
-    const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'nongdan', password: 'demo-ruongso' }) });
+    const res = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: 'nongdan', password: 'demo-ruongso' }),
+    });
     expect(res.status).toBe(200);
-    const { token } = await res.json() as { token: string };
+    const { token } = (await res.json()) as { token: string };
     const auth = { headers: { authorization: `Bearer ${token}` } };
     expect((await fetch(`${base}/api/v1/auth/me`, auth)).status).toBe(200);
 

@@ -57,13 +57,28 @@ export async function benchmarkDrain(opts: DrainBenchOptions): Promise<DrainBenc
     let seq = 0;
     for (let i = 0; i < total; i++) {
       const ts = start + Math.floor(i / sensors) * minutes(1);
-      batch.push({ sensor: `s${i % sensors}`, metric: 'water_level', value: ((i * 7) % 400) / 10 - 20, unit: 'cm', ts, quality: 'good' });
+      batch.push({
+        sensor: `s${i % sensors}`,
+        metric: 'water_level',
+        value: ((i * 7) % 400) / 10 - 20,
+        unit: 'cm',
+        ts,
+        quality: 'good',
+      });
       if (batch.length === perMessage || i === total - 1) {
         const msg: Telemetry = { bootId, seq: seq++, ts, readings: batch };
-        items.push({ channel: 'telemetry', payload: JSON.stringify(msg), weight: batch.length, readings: batch.length });
+        items.push({
+          channel: 'telemetry',
+          payload: JSON.stringify(msg),
+          weight: batch.length,
+          readings: batch.length,
+        });
         batch = [];
       }
-      if (items.length === 1000) { queue.enqueueMany(items); items = []; }
+      if (items.length === 1000) {
+        queue.enqueueMany(items);
+        items = [];
+      }
     }
     queue.enqueueMany(items);
     queue.close(); // checkpoints the WAL: what a backlog costs at rest
@@ -71,8 +86,17 @@ export async function benchmarkDrain(opts: DrainBenchOptions): Promise<DrainBenc
     const fillMs = performance.now() - fillStart;
 
     const up = new Uplink({
-      gatewayId, url: opts.url, username: opts.username, password: opts.password, dataDir, fw: 'bench',
-      queue: { capacityReadings: total + 1000, drainPerSecond: opts.drainPerSecond ?? 1e9, maxInflight: opts.maxInflight ?? 100 },
+      gatewayId,
+      url: opts.url,
+      username: opts.username,
+      password: opts.password,
+      dataDir,
+      fw: 'bench',
+      queue: {
+        capacityReadings: total + 1000,
+        drainPerSecond: opts.drainPerSecond ?? 1e9,
+        maxInflight: opts.maxInflight ?? 100,
+      },
     });
     const connected = new Promise<void>((r) => up.once('connected', r));
     up.start();
@@ -80,14 +104,22 @@ export async function benchmarkDrain(opts: DrainBenchOptions): Promise<DrainBenc
     const t0 = performance.now();
     const deadline = Date.now() + (opts.timeoutMs ?? 300_000);
     while (up.stats().sentReadings < total) {
-      if (Date.now() > deadline) { await up.stop(); throw new Error(`drain did not finish: ${up.stats().sentReadings} of ${total} readings acknowledged`); }
+      if (Date.now() > deadline) {
+        await up.stop();
+        throw new Error(`drain did not finish: ${up.stats().sentReadings} of ${total} readings acknowledged`);
+      }
       await new Promise((r) => setTimeout(r, 5));
     }
     const drainMs = performance.now() - t0;
     await up.stop();
     return {
-      readings: total, messages: seq, diskBytes, fillMs: Math.round(fillMs), drainMs: Math.round(drainMs),
-      drainReadingsPerSec: Math.round(total / (drainMs / 1000)), drainMessagesPerSec: Math.round(seq / (drainMs / 1000)),
+      readings: total,
+      messages: seq,
+      diskBytes,
+      fillMs: Math.round(fillMs),
+      drainMs: Math.round(drainMs),
+      drainReadingsPerSec: Math.round(total / (drainMs / 1000)),
+      drainMessagesPerSec: Math.round(seq / (drainMs / 1000)),
     };
   } finally {
     if (ownDir) fs.rmSync(dataDir, { recursive: true, force: true });

@@ -11,7 +11,15 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-interface Cfg { mqttHost: string; mqttPort: number; username: string; password: string; influxHost: string; influxPort: number; db: string }
+interface Cfg {
+  mqttHost: string;
+  mqttPort: number;
+  username: string;
+  password: string;
+  influxHost: string;
+  influxPort: number;
+  db: string;
+}
 interface Red {
   init(server: http.Server, settings: Record<string, unknown>): void;
   start(): Promise<void>;
@@ -23,7 +31,10 @@ interface Red {
 const cfg = JSON.parse(process.argv[2] ?? '{}') as Cfg;
 const require = createRequire(import.meta.url);
 const RED = require('node-red') as Red;
-const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 const send = (m: Record<string, unknown>) => process.send!(m);
 
 // what a user writes in the function node: one point per reading, tagged by gateway and sensor
@@ -34,15 +45,81 @@ return msg;`;
 // flow nodes carry x/y: Node-RED takes a node without them for a config node
 const flows = [
   { id: 'tab', type: 'tab', label: 'ingest peer' },
-  { id: 'broker', type: 'mqtt-broker', name: 'bench', broker: cfg.mqttHost, port: String(cfg.mqttPort), clientid: cfg.username, usetls: false,
-    protocolVersion: '4', keepalive: '60', cleansession: true, autoConnect: true },
-  { id: 'influx', type: 'influxdb', hostname: cfg.influxHost, port: String(cfg.influxPort), protocol: 'http', database: cfg.db, name: 'bench', usetls: false, influxdbVersion: '1.x' },
-  { id: 'in', x: 100, y: 100, type: 'mqtt in', z: 'tab', name: 'telemetry', topic: 'ruongso/v1/gw/+/telemetry', qos: '1', datatype: 'json', broker: 'broker',
-    nl: false, rap: true, rh: 0, inputs: 0, wires: [['map']] },
-  { id: 'map', x: 250, y: 100, type: 'function', z: 'tab', name: 'to points', func: MAP, outputs: 1, wires: [['batch']] },
-  { id: 'batch', x: 400, y: 100, type: 'influxdb batch', z: 'tab', influxdb: 'influx', precision: 'ms', retentionPolicy: '', wires: [] },
+  {
+    id: 'broker',
+    type: 'mqtt-broker',
+    name: 'bench',
+    broker: cfg.mqttHost,
+    port: String(cfg.mqttPort),
+    clientid: cfg.username,
+    usetls: false,
+    protocolVersion: '4',
+    keepalive: '60',
+    cleansession: true,
+    autoConnect: true,
+  },
+  {
+    id: 'influx',
+    type: 'influxdb',
+    hostname: cfg.influxHost,
+    port: String(cfg.influxPort),
+    protocol: 'http',
+    database: cfg.db,
+    name: 'bench',
+    usetls: false,
+    influxdbVersion: '1.x',
+  },
+  {
+    id: 'in',
+    x: 100,
+    y: 100,
+    type: 'mqtt in',
+    z: 'tab',
+    name: 'telemetry',
+    topic: 'ruongso/v1/gw/+/telemetry',
+    qos: '1',
+    datatype: 'json',
+    broker: 'broker',
+    nl: false,
+    rap: true,
+    rh: 0,
+    inputs: 0,
+    wires: [['map']],
+  },
+  {
+    id: 'map',
+    x: 250,
+    y: 100,
+    type: 'function',
+    z: 'tab',
+    name: 'to points',
+    func: MAP,
+    outputs: 1,
+    wires: [['batch']],
+  },
+  {
+    id: 'batch',
+    x: 400,
+    y: 100,
+    type: 'influxdb batch',
+    z: 'tab',
+    influxdb: 'influx',
+    precision: 'ms',
+    retentionPolicy: '',
+    wires: [],
+  },
   { id: 'done', x: 100, y: 200, type: 'complete', z: 'tab', scope: ['batch'], uncaught: false, wires: [['report']] },
-  { id: 'report', x: 250, y: 200, type: 'function', z: 'tab', name: 'report', func: "global.get('report')(msg.payload);\nreturn null;", outputs: 0, wires: [] },
+  {
+    id: 'report',
+    x: 250,
+    y: 200,
+    type: 'function',
+    z: 'tab',
+    name: 'report',
+    func: "global.get('report')(msg.payload);\nreturn null;",
+    outputs: 0,
+    wires: [],
+  },
 ];
 
 function report(points: Array<{ timestamp: number }>): void {
@@ -55,12 +132,21 @@ const userDir = mkdtempSync(path.join(tmpdir(), 'ruongso-bench-nodered-'));
 const flowFile = path.join(userDir, 'flows.json');
 writeFileSync(flowFile, JSON.stringify(flows));
 // credentialSecret false: the credentials file is plain JSON
-writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify({ broker: { user: cfg.username, password: cfg.password } }));
+writeFileSync(
+  path.join(userDir, 'flows_cred.json'),
+  JSON.stringify({ broker: { user: cfg.username, password: cfg.password } }),
+);
 RED.init(http.createServer(), {
-  userDir, flowFile, credentialSecret: false, httpAdminRoot: false, httpNodeRoot: false,
-  functionGlobalContext: { report }, functionExternalModules: false,
+  userDir,
+  flowFile,
+  credentialSecret: false,
+  httpAdminRoot: false,
+  httpNodeRoot: false,
+  functionGlobalContext: { report },
+  functionExternalModules: false,
   externalModules: { palette: { allowInstall: false }, modules: { allowInstall: false } },
-  diagnostics: { enabled: false }, telemetry: { enabled: false },
+  diagnostics: { enabled: false },
+  telemetry: { enabled: false },
   logging: { console: { level: process.env.NODE_RED_LOG ?? 'warn' } },
 });
 const started = new Promise<void>((resolve) => RED.events.once('flows:started', resolve));
@@ -82,5 +168,8 @@ async function stop(): Promise<void> {
 process.on('message', (m) => {
   if (m !== 'stop') return;
   // a failed stop must still end the peer, not leave it running with a rejected promise
-  stop().catch((err: unknown) => { console.error(err); process.exit(1); });
+  stop().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
 });

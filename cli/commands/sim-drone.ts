@@ -8,14 +8,29 @@ const num = (what: string) => (v: string) => {
 };
 
 interface SimOpts {
-  mission: string[]; mqtt: string; tank?: number; refill: number; drone: string; missionId?: string; speedup: number; seed: number;
-  wind: number; windFrom: number; gpsNoise: number; swath?: number; flow?: number;
+  mission: string[];
+  mqtt: string;
+  tank?: number;
+  refill: number;
+  drone: string;
+  missionId?: string;
+  speedup: number;
+  seed: number;
+  wind: number;
+  windFrom: number;
+  gpsNoise: number;
+  swath?: number;
+  flow?: number;
 }
 
 export function register(program: Command): void {
-  simCommand(program).command('drone')
+  simCommand(program)
+    .command('drone')
     .description('fly a spray mission (GeoJSON plan or QGroundControl .plan) and stream its as-applied log over MQTT')
-    .requiredOption('--mission <file...>', 'mission: a GeoJSON plan export (all sorties, with flow, swath and tank), or one .plan / .waypoints per sortie in order')
+    .requiredOption(
+      '--mission <file...>',
+      'mission: a GeoJSON plan export (all sorties, with flow, swath and tank), or one .plan / .waypoints per sortie in order',
+    )
     .option('--mqtt <url>', 'broker URL', 'mqtt://127.0.0.1:1883')
     .requiredOption('--drone <id>', 'drone id (topic level)')
     .option('--mission-id <id>', 'mission id carried in each message')
@@ -38,17 +53,30 @@ export function register(program: Command): void {
       if (o.swath) route.swathM = o.swath;
       if (o.flow) route.flowLpm = o.flow;
       if (o.tank) route.tankL = o.tank;
-      if (!(route.flowLpm > 0)) throw new InvalidArgumentError('the mission file carries no pump flow: give --flow (a GeoJSON plan export carries it)');
+      if (!(route.flowLpm > 0))
+        throw new InvalidArgumentError(
+          'the mission file carries no pump flow: give --flow (a GeoJSON plan export carries it)',
+        );
       // a broker binds a client id to its login: a drone connects with its own id
       const client = await mqtt.connectAsync(o.mqtt, { clientId: o.drone });
       const stop = new AbortController();
       process.once('SIGINT', () => stop.abort());
       try {
         const r = await flyMission(route, {
-          droneId: o.drone, missionId: o.missionId, publisher: client, speedup: o.speedup, seed: o.seed,
-          windMps: o.wind, windFromDeg: o.windFrom, gpsNoiseM: o.gpsNoise, refillS: o.refill, signal: stop.signal,
+          droneId: o.drone,
+          missionId: o.missionId,
+          publisher: client,
+          speedup: o.speedup,
+          seed: o.seed,
+          windMps: o.wind,
+          windFromDeg: o.windFrom,
+          gpsNoiseM: o.gpsNoise,
+          refillS: o.refill,
+          signal: stop.signal,
         });
-        process.stderr.write(`flew ${r.sorties} sortie(s): ${r.samples} samples in ${r.messages} messages (boot ${r.bootId})\n`);
+        process.stderr.write(
+          `flew ${r.sorties} sortie(s): ${r.samples} samples in ${r.messages} messages (boot ${r.bootId})\n`,
+        );
       } finally {
         await client.endAsync();
       }

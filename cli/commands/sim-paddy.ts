@@ -13,17 +13,19 @@ export function register(program: Command): void {
     .option('--level <cm>', 'initial water level, cm relative to the soil surface', '-5')
     .option('--salinity <ppt>', 'pin the canal salinity (‰) instead of the seasonal model')
     .option('--no-rain', 'no showers')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Relays on unit 4: relay5 (coil 4) = intake gate, relay7 (coil 6) = pump, relay1 (coil 0) = sprinkler.
 Opening the intake floods the paddy (faster with the pump on); the level falls by evapotranspiration
 (4–6 mm/day, by day) and percolation; canal salinity rises in the dry season with tides and spikes.
 
 Example:
   ruongso sim paddy --tcp 5020 --speed 600 --level -14
-  ruongso gateway --config examples/gateway.yaml`)
+  ruongso gateway --config examples/gateway.yaml`,
+    )
     .action(async (raw: Record<string, unknown>) => {
       const { runSimPaddy } = await import('../sim/paddy.js');
       await runSimPaddy(raw);
     });
 }
-

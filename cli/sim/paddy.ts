@@ -24,7 +24,10 @@ export async function runSimPaddy(raw: Record<string, unknown>): Promise<void> {
 async function serve(o: z.output<typeof Options>): Promise<void> {
   const { startPaddySite, fastClock } = await import('../../simulators/paddy-site.js');
   const site = await startPaddySite({
-    seed: o.seed, port: o.tcp, host: o.host, initialLevelCm: o.level,
+    seed: o.seed,
+    port: o.tcp,
+    host: o.host,
+    initialLevelCm: o.level,
     ...(o.speed !== 1 ? { clock: fastClock(o.speed) } : {}),
     ...(o.noRain ? { paddy: { rain: false }, soil: { rain: false } } : {}),
   });
@@ -32,8 +35,10 @@ async function serve(o: z.output<typeof Options>): Promise<void> {
   process.stdout.write(`paddy site on ${site.busUrl} (seed ${o.seed}, field time ×${o.speed})\n`);
   const print = () => {
     const f = site.field();
-    process.stdout.write(`${new Date(f.ts).toISOString()} level ${f.levelCm.toFixed(1)} cm  salinity ${f.salinityPpt.toFixed(2)}‰  `
-      + `soil ${f.moisturePct.toFixed(1)} %  intake ${f.intakeOpen ? 'OPEN' : 'closed'}  pump ${f.pumpOn ? 'ON' : 'off'}  sprinkler ${f.sprinklerOn ? 'ON' : 'off'}\n`);
+    process.stdout.write(
+      `${new Date(f.ts).toISOString()} level ${f.levelCm.toFixed(1)} cm  salinity ${f.salinityPpt.toFixed(2)}‰  ` +
+        `soil ${f.moisturePct.toFixed(1)} %  intake ${f.intakeOpen ? 'OPEN' : 'closed'}  pump ${f.pumpOn ? 'ON' : 'off'}  sprinkler ${f.sprinklerOn ? 'ON' : 'off'}\n`,
+    );
   };
   print();
   const timer = setInterval(print, 5000);

@@ -7,7 +7,10 @@ import { days } from '../../lib/time.js';
 
 type Built = Awaited<ReturnType<typeof buildMemoryApp>>;
 let built: Built | undefined;
-afterEach(async () => { await built?.app.close(); built = undefined; });
+afterEach(async () => {
+  await built?.app.close();
+  built = undefined;
+});
 
 describe('passwords', () => {
   it('verifies the right password and refuses a wrong one', async () => {
@@ -24,11 +27,15 @@ describe('passwords', () => {
 describe('seeding', () => {
   it('refuses a default or empty admin password in production', async () => {
     await expect(seedUsers(new MemoryUserStore(), { mode: 'production', farms: [] })).rejects.toThrow(/ADMIN_PASSWORD/);
-    await expect(seedUsers(new MemoryUserStore(), { mode: 'production', adminPassword: 'admin', farms: [] })).rejects.toThrow(/ADMIN_PASSWORD/);
+    await expect(
+      seedUsers(new MemoryUserStore(), { mode: 'production', adminPassword: 'admin', farms: [] }),
+    ).rejects.toThrow(/ADMIN_PASSWORD/);
   });
   it('seeds only the admin in production and marks demo users in demo mode', async () => {
     const prod = new MemoryUserStore();
-    expect(await seedUsers(prod, { mode: 'production', adminPassword: 'a-long-real-secret-42', farms: [] })).toEqual([]);
+    expect(await seedUsers(prod, { mode: 'production', adminPassword: 'a-long-real-secret-42', farms: [] })).toEqual(
+      [],
+    );
     expect((await prod.list()).map((u) => [u.username, u.demo])).toEqual([['admin', false]]);
     const demo = new MemoryUserStore();
     const logins = await seedUsers(demo, { mode: 'demo', farms: [] });
@@ -40,7 +47,11 @@ describe('seeding', () => {
 describe('login and sessions', () => {
   it('logs in by username or phone and sets an httpOnly cookie', async () => {
     built = await buildMemoryApp();
-    const res = await built.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: '+84 900 000 001', password: built.password } });
+    const res = await built.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { login: '+84 900 000 001', password: built.password },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().user.username).toBe('nongdan');
     const cookie = res.cookies.find((c) => c.name === 'rs_session');
@@ -51,8 +62,18 @@ describe('login and sessions', () => {
 
   it('answers 401 to a wrong password, 400 to an empty body and 401 without a session', async () => {
     built = await buildMemoryApp();
-    expect((await built.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: 'nongdan', password: 'nope' } })).statusCode).toBe(401);
-    expect((await built.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: '' } })).statusCode).toBe(400);
+    expect(
+      (
+        await built.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { login: 'nongdan', password: 'nope' },
+        })
+      ).statusCode,
+    ).toBe(401);
+    expect(
+      (await built.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: '' } })).statusCode,
+    ).toBe(400);
     expect((await built.app.inject({ url: '/api/v1/auth/me' })).statusCode).toBe(401);
   });
 
@@ -60,7 +81,15 @@ describe('login and sessions', () => {
     built = await buildMemoryApp({ loginMax: 3 });
     const codes: number[] = [];
     for (let i = 0; i < 5; i++) {
-      codes.push((await built.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: 'nongdan', password: 'guess' + i } })).statusCode);
+      codes.push(
+        (
+          await built.app.inject({
+            method: 'POST',
+            url: '/api/v1/auth/login',
+            payload: { login: 'nongdan', password: 'guess' + i },
+          })
+        ).statusCode,
+      );
     }
     expect(codes).toEqual([401, 401, 401, 429, 429]);
   });
@@ -69,10 +98,22 @@ describe('login and sessions', () => {
     built = await buildMemoryApp({ loginMax: 2 });
     const codes: number[] = [];
     for (let i = 0; i < 21; i++) {
-      codes.push((await built.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: `ghost${i}`, password: 'guess' } })).statusCode);
+      codes.push(
+        (
+          await built.app.inject({
+            method: 'POST',
+            url: '/api/v1/auth/login',
+            payload: { login: `ghost${i}`, password: 'guess' },
+          })
+        ).statusCode,
+      );
     }
     expect(codes.slice(0, 20)).toEqual(Array(20).fill(401));
-    const last = await built.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: 'nongdan', password: built.password } });
+    const last = await built.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { login: 'nongdan', password: built.password },
+    });
     expect(last.statusCode).toBe(429);
     expect(last.json()).toMatchObject({ error: 'AUTH_RATE_LIMITED', params: { scope: 'address' } });
   });
@@ -92,10 +133,46 @@ describe('login and sessions', () => {
   it('changes a password, ends old sessions and records it in the audit log', async () => {
     built = await buildMemoryApp();
     const h = await bearer(built.app, 'nongdan2');
-    expect((await built.app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: h, payload: { current: built.password } })).statusCode).toBe(400);
-    expect((await built.app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: h, payload: { current: 'wrong', next: 'a-new-secret-1' } })).statusCode).toBe(401);
-    expect((await built.app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: h, payload: { current: built.password, next: 'short' } })).statusCode).toBe(400);
-    expect((await built.app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: h, payload: { current: built.password, next: 'a-new-secret-1' } })).statusCode).toBe(200);
+    expect(
+      (
+        await built.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/password',
+          headers: h,
+          payload: { current: built.password },
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect(
+      (
+        await built.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/password',
+          headers: h,
+          payload: { current: 'wrong', next: 'a-new-secret-1' },
+        })
+      ).statusCode,
+    ).toBe(401);
+    expect(
+      (
+        await built.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/password',
+          headers: h,
+          payload: { current: built.password, next: 'short' },
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect(
+      (
+        await built.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/password',
+          headers: h,
+          payload: { current: built.password, next: 'a-new-secret-1' },
+        })
+      ).statusCode,
+    ).toBe(200);
     expect((await built.app.inject({ url: '/api/v1/auth/me', headers: h })).statusCode).toBe(401);
     await bearer(built.app, 'nongdan2', 'a-new-secret-1');
     const audit = await built.app.inject({ url: '/api/v1/audit', headers: await bearer(built.app, 'admin') });
@@ -106,28 +183,79 @@ describe('login and sessions', () => {
 describe('users and audit routes', () => {
   it('lets only admins create users and rejects a bad body', async () => {
     built = await buildMemoryApp();
-    const body = { username: 'farmer9', name: 'Chín', role: 'farmer', password: 'good-password-9', farmIds: ['farm-dai-an-2'] };
-    expect((await built.app.inject({ method: 'POST', url: '/api/v1/users', headers: await bearer(built.app, 'kythuat'), payload: body })).statusCode).toBe(403);
+    const body = {
+      username: 'farmer9',
+      name: 'Chín',
+      role: 'farmer',
+      password: 'good-password-9',
+      farmIds: ['farm-dai-an-2'],
+    };
+    expect(
+      (
+        await built.app.inject({
+          method: 'POST',
+          url: '/api/v1/users',
+          headers: await bearer(built.app, 'kythuat'),
+          payload: body,
+        })
+      ).statusCode,
+    ).toBe(403);
     const admin = await bearer(built.app, 'admin');
-    expect((await built.app.inject({ method: 'POST', url: '/api/v1/users', headers: admin, payload: { ...body, role: 'king' } })).statusCode).toBe(400);
-    expect((await built.app.inject({ method: 'POST', url: '/api/v1/users', headers: admin, payload: body })).statusCode).toBe(201);
-    expect((await built.app.inject({ method: 'POST', url: '/api/v1/users', headers: admin, payload: body })).statusCode).toBe(409);
+    expect(
+      (
+        await built.app.inject({
+          method: 'POST',
+          url: '/api/v1/users',
+          headers: admin,
+          payload: { ...body, role: 'king' },
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect(
+      (await built.app.inject({ method: 'POST', url: '/api/v1/users', headers: admin, payload: body })).statusCode,
+    ).toBe(201);
+    expect(
+      (await built.app.inject({ method: 'POST', url: '/api/v1/users', headers: admin, payload: body })).statusCode,
+    ).toBe(409);
     const list = await built.app.inject({ url: '/api/v1/users', headers: await bearer(built.app, 'kythuat') });
-    expect(list.json().users.map((u: { username: string }) => u.username).sort()).toEqual(['farmer9', 'nongdan', 'nongdan2']);
-    expect((await built.app.inject({ url: '/api/v1/users', headers: await bearer(built.app, 'nongdan') })).statusCode).toBe(403);
+    expect(
+      list
+        .json()
+        .users.map((u: { username: string }) => u.username)
+        .sort(),
+    ).toEqual(['farmer9', 'nongdan', 'nongdan2']);
+    expect(
+      (await built.app.inject({ url: '/api/v1/users', headers: await bearer(built.app, 'nongdan') })).statusCode,
+    ).toBe(403);
   });
 
   it('shows the audit log to technicians and admins only, and rejects a bad query', async () => {
     built = await buildMemoryApp();
-    expect((await built.app.inject({ url: '/api/v1/audit', headers: await bearer(built.app, 'nongdan') })).statusCode).toBe(403);
-    expect((await built.app.inject({ url: '/api/v1/audit', headers: await bearer(built.app, 'canbo') })).statusCode).toBe(403);
-    expect((await built.app.inject({ url: '/api/v1/audit?limit=0', headers: await bearer(built.app, 'admin') })).statusCode).toBe(400);
-    expect((await built.app.inject({ url: '/api/v1/audit', headers: await bearer(built.app, 'kythuat') })).statusCode).toBe(200);
+    expect(
+      (await built.app.inject({ url: '/api/v1/audit', headers: await bearer(built.app, 'nongdan') })).statusCode,
+    ).toBe(403);
+    expect(
+      (await built.app.inject({ url: '/api/v1/audit', headers: await bearer(built.app, 'canbo') })).statusCode,
+    ).toBe(403);
+    expect(
+      (await built.app.inject({ url: '/api/v1/audit?limit=0', headers: await bearer(built.app, 'admin') })).statusCode,
+    ).toBe(400);
+    expect(
+      (await built.app.inject({ url: '/api/v1/audit', headers: await bearer(built.app, 'kythuat') })).statusCode,
+    ).toBe(200);
   });
 
   it('puts every route in the OpenAPI document', async () => {
     built = await buildMemoryApp();
     const doc = built.app.swagger() as { paths: Record<string, unknown> };
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/auth/login', '/api/v1/users', '/api/v1/audit', '/api/v1/gateways/{id}/config', '/api/v1/stream']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/auth/login',
+        '/api/v1/users',
+        '/api/v1/audit',
+        '/api/v1/gateways/{id}/config',
+        '/api/v1/stream',
+      ]),
+    );
   });
 });

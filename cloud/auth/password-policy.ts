@@ -13,14 +13,18 @@ export type PasswordRefusal =
 
 let factory: ZxcvbnFactory | undefined;
 // the dictionaries are large: loaded on the first check, not at import
-const zxcvbn = () => (factory ??= new ZxcvbnFactory({ dictionary: { ...common.dictionary }, graphs: common.adjacencyGraphs }));
+const zxcvbn = () =>
+  (factory ??= new ZxcvbnFactory({ dictionary: { ...common.dictionary }, graphs: common.adjacencyGraphs }));
 
 /**
  * Why a password is refused, or null when it is accepted. The reason is a code the web app words
  * (`too_short`, `contains_username`, `too_guessable` with zxcvbn's warning code such as `common`,
  * `simpleRepeat`, `similarToCommon`, `keyPattern`).
  */
-export function checkPasswordPolicy(pw: string, o: { username: string; mode: 'demo' | 'production'; words?: string[] }): PasswordRefusal | null {
+export function checkPasswordPolicy(
+  pw: string,
+  o: { username: string; mode: 'demo' | 'production'; words?: string[] },
+): PasswordRefusal | null {
   const min = MIN_LENGTH[o.mode];
   if ([...pw].length < min) return { reason: 'too_short', min };
   if (o.username && pw.toLowerCase().includes(o.username.toLowerCase())) return { reason: 'contains_username' };

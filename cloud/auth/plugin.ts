@@ -38,21 +38,27 @@ function tokenOf(req: FastifyRequest): string | null {
  * `request.user`; routes then guard themselves with `requireRole(...)`. Not encapsulated, so it
  * is registered once on the root app.
  */
-export const authPlugin = fp<AuthPluginOptions>(async (app, opts) => {
-  if (!app.hasPlugin('@fastify/cookie')) await app.register(cookie);
-  app.decorate('auth', opts.service);
-  app.decorateRequest('user', null);
-  app.decorateRequest('sessionToken', null);
-  app.addHook('onRoute', (route) => guardsFirst(route as { preHandler?: unknown; preValidation?: unknown }));
-  const allowed = new Set((opts.allowedOrigins ?? []).map((o) => new URL(o).host));
-  app.addHook('onRequest', async (req) => {
-    refuseCrossSiteWrite(req, allowed);
-    const token = tokenOf(req);
-    if (!token) return;
-    const user = await opts.service.authenticate(token);
-    if (user) { req.user = user; req.sessionToken = token; }
-  });
-}, { name: 'ruongso-auth', fastify: '5.x' });
+export const authPlugin = fp<AuthPluginOptions>(
+  async (app, opts) => {
+    if (!app.hasPlugin('@fastify/cookie')) await app.register(cookie);
+    app.decorate('auth', opts.service);
+    app.decorateRequest('user', null);
+    app.decorateRequest('sessionToken', null);
+    app.addHook('onRoute', (route) => guardsFirst(route as { preHandler?: unknown; preValidation?: unknown }));
+    const allowed = new Set((opts.allowedOrigins ?? []).map((o) => new URL(o).host));
+    app.addHook('onRequest', async (req) => {
+      refuseCrossSiteWrite(req, allowed);
+      const token = tokenOf(req);
+      if (!token) return;
+      const user = await opts.service.authenticate(token);
+      if (user) {
+        req.user = user;
+        req.sessionToken = token;
+      }
+    });
+  },
+  { name: 'ruongso-auth', fastify: '5.x' },
+);
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -69,13 +75,25 @@ export function refuseCrossSiteWrite(req: FastifyRequest, allowedHosts: Readonly
   const origin = req.headers.origin;
   let fromHost: string | null = null;
   if (origin) {
-    try { fromHost = origin === 'null' ? 'null' : new URL(origin).host; } catch { fromHost = 'invalid'; }
+    try {
+      fromHost = origin === 'null' ? 'null' : new URL(origin).host;
+    } catch {
+      fromHost = 'invalid';
+    }
   }
   const ownHost = req.headers.host ?? '';
   const originOk = fromHost === null || fromHost === ownHost || allowedHosts.has(fromHost);
-  const siteOk = site === undefined || site === 'same-origin' || site === 'none' || (site === 'same-site' && originOk && fromHost !== null);
+  const siteOk =
+    site === undefined ||
+    site === 'same-origin' ||
+    site === 'none' ||
+    (site === 'same-site' && originOk && fromHost !== null);
   if (!originOk || !siteOk) {
-    throw new AuthError('AUTH_ORIGIN_REFUSED', `a ${req.method} from ${origin ?? site} is refused: writes come from this site's own pages`, { origin: origin ?? '', site: String(site ?? '') });
+    throw new AuthError(
+      'AUTH_ORIGIN_REFUSED',
+      `a ${req.method} from ${origin ?? site} is refused: writes come from this site's own pages`,
+      { origin: origin ?? '', site: String(site ?? '') },
+    );
   }
 }
 

@@ -35,11 +35,16 @@ export async function registerAccountsAndControl(app: FastifyInstance, o: Accoun
   // a host that resolves sessions at its root (registryWebAppPlugin) has registered it already
   if (!app.hasPlugin('ruongso-auth')) await app.register(authPlugin, { service: o.auth });
   // a farmer's first page comes with the login: farms and the first gateway's view
-  const start = async (u: User) => (u.role === 'farmer' ? startOf(o.control, visibleFarms(u, await o.auth.farms.listFarms())) : null);
+  const start = async (u: User) =>
+    u.role === 'farmer' ? startOf(o.control, visibleFarms(u, await o.auth.farms.listFarms())) : null;
   await app.register(authRoutes, { start, ...o.authRoutes });
   await app.register(usersRoutes);
   await app.register(auditRoutes);
-  await app.register(controlRoutes, { control: o.control, ...(o.provisioner ? { provisioner: o.provisioner } : {}), ...(o.mqttPublicUrl ? { mqttPublicUrl: o.mqttPublicUrl } : {}) });
+  await app.register(controlRoutes, {
+    control: o.control,
+    ...(o.provisioner ? { provisioner: o.provisioner } : {}),
+    ...(o.mqttPublicUrl ? { mqttPublicUrl: o.mqttPublicUrl } : {}),
+  });
   if (o.missions) await app.register(missionRoutes, o.missions);
 }
 

@@ -3,7 +3,19 @@ import { RegistryError } from '../registry/errors.js';
 import { log } from '../../lib/log.js';
 import { AuthError } from './errors.js';
 import { MemoryAuditLog } from './memory-stores.js';
-import type { AccountEdit, AuditEntry, AuditLog, FarmDirectory, FarmInfo, NewAccount, Session, SessionStore, StoredUser, User, UserStore } from './types.js';
+import type {
+  AccountEdit,
+  AuditEntry,
+  AuditLog,
+  FarmDirectory,
+  FarmInfo,
+  NewAccount,
+  Session,
+  SessionStore,
+  StoredUser,
+  User,
+  UserStore,
+} from './types.js';
 
 const logger = log.child({ mod: 'auth-registry' });
 
@@ -27,15 +39,26 @@ function accountError(err: unknown): never {
  */
 function toUser(u: RegUser, hash: string, demo: ReadonlySet<string>): StoredUser {
   return {
-    id: String(u.id), username: u.username, phone: u.phone ?? undefined, name: u.displayName ?? u.username, role: u.role,
-    farmIds: u.farmIds, cooperativeId: u.cooperativeId ?? undefined, communes: u.unitIds,
-    demo: demo.has(u.username), disabled: u.disabled, passwordHash: hash,
+    id: String(u.id),
+    username: u.username,
+    phone: u.phone ?? undefined,
+    name: u.displayName ?? u.username,
+    role: u.role,
+    farmIds: u.farmIds,
+    cooperativeId: u.cooperativeId ?? undefined,
+    communes: u.unitIds,
+    demo: demo.has(u.username),
+    disabled: u.disabled,
+    passwordHash: hash,
   };
 }
 
 /** Accounts on the registry's tables (reg_users, reg_user_scopes). */
 export class RegistryUserStore implements UserStore {
-  constructor(private readonly reg: Registry, private readonly demoUsernames: ReadonlySet<string> = new Set()) {}
+  constructor(
+    private readonly reg: Registry,
+    private readonly demoUsernames: ReadonlySet<string> = new Set(),
+  ) {}
 
   /** unit ids as given; a name that is not an id is taken when exactly one unit has it */
   private async unitIds(refs: string[]): Promise<string[]> {
@@ -45,7 +68,10 @@ export class RegistryUserStore implements UserStore {
       if (units.some((u) => u.id === r)) return r;
       const named = units.filter((u) => u.name === r);
       if (named.length === 1) return named[0]!.id;
-      throw new AuthError('USER_INVALID', `communes: no single administrative unit is ${r}`, { field: 'communes', value: r });
+      throw new AuthError('USER_INVALID', `communes: no single administrative unit is ${r}`, {
+        field: 'communes',
+        value: r,
+      });
     });
   }
   async findByLogin(login: string) {
@@ -69,21 +95,42 @@ export class RegistryUserStore implements UserStore {
   }
   async create(user: NewAccount, actor = 'auth') {
     const unitIds = await this.unitIds(user.communes);
-    const u = await this.reg.createUser({
-      username: user.username, phone: user.phone ?? null, displayName: user.name, role: user.role,
-      farmIds: user.farmIds, unitIds, cooperativeId: user.cooperativeId || null, passwordHash: user.passwordHash,
-    }, actor, Date.now()).catch(accountError);
+    const u = await this.reg
+      .createUser(
+        {
+          username: user.username,
+          phone: user.phone ?? null,
+          displayName: user.name,
+          role: user.role,
+          farmIds: user.farmIds,
+          unitIds,
+          cooperativeId: user.cooperativeId || null,
+          passwordHash: user.passwordHash,
+        },
+        actor,
+        Date.now(),
+      )
+      .catch(accountError);
     return toUser(u, user.passwordHash, this.demoUsernames);
   }
   async update(id: string, e: AccountEdit, actor = 'auth') {
     if (!/^\d{1,15}$/.test(id)) throw new AuthError('USER_NOT_FOUND', `user ${id} does not exist`);
-    const u = await this.reg.updateUser(Number(id), {
-      ...(e.phone !== undefined ? { phone: e.phone } : {}), ...(e.name !== undefined ? { displayName: e.name } : {}),
-      ...(e.role ? { role: e.role } : {}), ...(e.farmIds ? { farmIds: e.farmIds } : {}),
-      ...(e.communes ? { unitIds: await this.unitIds(e.communes) } : {}),
-      ...(e.cooperativeId !== undefined ? { cooperativeId: e.cooperativeId } : {}),
-      ...(e.disabled !== undefined ? { disabled: e.disabled } : {}),
-    }, actor, Date.now()).catch(accountError);
+    const u = await this.reg
+      .updateUser(
+        Number(id),
+        {
+          ...(e.phone !== undefined ? { phone: e.phone } : {}),
+          ...(e.name !== undefined ? { displayName: e.name } : {}),
+          ...(e.role ? { role: e.role } : {}),
+          ...(e.farmIds ? { farmIds: e.farmIds } : {}),
+          ...(e.communes ? { unitIds: await this.unitIds(e.communes) } : {}),
+          ...(e.cooperativeId !== undefined ? { cooperativeId: e.cooperativeId } : {}),
+          ...(e.disabled !== undefined ? { disabled: e.disabled } : {}),
+        },
+        actor,
+        Date.now(),
+      )
+      .catch(accountError);
     return toUser(u, '', this.demoUsernames);
   }
   async setPasswordHash(id: string, hash: string) {
@@ -95,18 +142,35 @@ export class RegistryUserStore implements UserStore {
 export class RegistryFarmDirectory implements FarmDirectory {
   constructor(private readonly reg: Registry) {}
   async listFarms(): Promise<FarmInfo[]> {
-    const [farms, gateways, units] = await Promise.all([this.reg.listFarms(), this.reg.listGateways({ limit: 100_000 }), this.reg.listUnits()]);
+    const [farms, gateways, units] = await Promise.all([
+      this.reg.listFarms(),
+      this.reg.listGateways({ limit: 100_000 }),
+      this.reg.listUnits(),
+    ]);
     const byId = new Map(units.map((u) => [u.id, u]));
     // a deactivated farm is gone for its users (scopes, live streams, missions); admins list it in /farms
-    return farms.filter((f) => f.active !== false).map((f) => {
-      const chain: Unit[] = [];
-      for (let u = f.unitId ? byId.get(f.unitId) : undefined; u && chain.length < 16; u = u.parentId ? byId.get(u.parentId) : undefined) chain.push(u);
-      const commune = chain.find((u) => u.level === 'commune') ?? chain[0];
-      return {
-        id: f.id, name: f.name, commune: commune?.name ?? '', ...(commune ? { communeId: commune.id } : {}), unitIds: chain.map((u) => u.id), cooperativeId: f.cooperativeId ?? '',
-        ownerUserId: undefined, gatewayIds: gateways.filter((g) => g.farmId === f.id).map((g) => g.id),
-      };
-    });
+    return farms
+      .filter((f) => f.active !== false)
+      .map((f) => {
+        const chain: Unit[] = [];
+        for (
+          let u = f.unitId ? byId.get(f.unitId) : undefined;
+          u && chain.length < 16;
+          u = u.parentId ? byId.get(u.parentId) : undefined
+        )
+          chain.push(u);
+        const commune = chain.find((u) => u.level === 'commune') ?? chain[0];
+        return {
+          id: f.id,
+          name: f.name,
+          commune: commune?.name ?? '',
+          ...(commune ? { communeId: commune.id } : {}),
+          unitIds: chain.map((u) => u.id),
+          cooperativeId: f.cooperativeId ?? '',
+          ownerUserId: undefined,
+          gatewayIds: gateways.filter((g) => g.farmId === f.id).map((g) => g.id),
+        };
+      });
   }
   async farmOfGateway(gatewayId: string) {
     const g = await this.reg.getGateway(gatewayId);
@@ -122,25 +186,72 @@ export class RegistryFarmDirectory implements FarmDirectory {
  */
 export class RegistryAuditLog implements AuditLog {
   private readonly extra = new MemoryAuditLog();
-  constructor(private readonly reg: Registry, private readonly farms: FarmDirectory) {}
+  constructor(
+    private readonly reg: Registry,
+    private readonly farms: FarmDirectory,
+  ) {}
   async append(e: AuditEntry) {
-    const r = this.reg as Registry & { appendAudit?: (e: { at: number; actor: string; action: string; entity: string; entityId: string; before: unknown; after: unknown }) => Promise<void> };
+    const r = this.reg as Registry & {
+      appendAudit?: (e: {
+        at: number;
+        actor: string;
+        action: string;
+        entity: string;
+        entityId: string;
+        before: unknown;
+        after: unknown;
+      }) => Promise<void>;
+    };
     // the registry already audits these writes inside their own transaction
-    if (e.action === 'config.put' || e.action.startsWith('cmd.') || e.action.startsWith('user.create') || e.action === 'user.update' || e.action === 'user.deactivate' || e.action === 'gateway.provision') return;
+    if (
+      e.action === 'config.put' ||
+      e.action.startsWith('cmd.') ||
+      e.action.startsWith('user.create') ||
+      e.action === 'user.update' ||
+      e.action === 'user.deactivate' ||
+      e.action === 'gateway.provision'
+    )
+      return;
     const [entity = 'other', ...rest] = e.target.split(':');
-    if (r.appendAudit) await r.appendAudit({ at: e.ts, actor: e.actor, action: e.action, entity, entityId: rest.join(':'), before: e.old ?? null, after: e.new ?? null });
-    else { logger.info({ action: e.action, target: e.target }, 'audit row kept in memory: registry has no appendAudit'); await this.extra.append(e); }
+    if (r.appendAudit)
+      await r.appendAudit({
+        at: e.ts,
+        actor: e.actor,
+        action: e.action,
+        entity,
+        entityId: rest.join(':'),
+        before: e.old ?? null,
+        after: e.new ?? null,
+      });
+    else {
+      logger.info({ action: e.action, target: e.target }, 'audit row kept in memory: registry has no appendAudit');
+      await this.extra.append(e);
+    }
   }
   async list(f: { limit: number; farmIds?: string[]; cooperativeId?: string; target?: string }) {
     const [entity, ...id] = (f.target ?? '').split(':');
-    const rows = await this.reg.listAudit({ limit: f.limit * 4, ...(f.target ? { entity, entityId: id.join(':') } : {}) });
+    const rows = await this.reg.listAudit({
+      limit: f.limit * 4,
+      ...(f.target ? { entity, entityId: id.join(':') } : {}),
+    });
     let gwOk: (e: RegAudit) => boolean = () => true;
     if (f.cooperativeId) {
-      const mine = new Set((await this.farms.listFarms()).filter((x) => x.cooperativeId === f.cooperativeId).flatMap((x) => [...x.gatewayIds, x.id]));
+      const mine = new Set(
+        (await this.farms.listFarms())
+          .filter((x) => x.cooperativeId === f.cooperativeId)
+          .flatMap((x) => [...x.gatewayIds, x.id]),
+      );
       gwOk = (e) => mine.has(e.entityId);
     }
     const fromReg: AuditEntry[] = rows.filter(gwOk).map((e) => ({
-      id: e.id, ts: e.at, actor: e.actor, role: 'system' as const, action: e.action, target: `${e.entity}:${e.entityId}`, old: e.before, new: e.after,
+      id: e.id,
+      ts: e.at,
+      actor: e.actor,
+      role: 'system' as const,
+      action: e.action,
+      target: `${e.entity}:${e.entityId}`,
+      old: e.before,
+      new: e.after,
     }));
     const extra = await this.extra.list(f);
     return [...fromReg, ...extra].sort((a, b) => b.ts - a.ts).slice(0, f.limit);
@@ -152,11 +263,17 @@ export type { User };
 /** Sessions in the registry database: they survive a restart and are shared by cloud instances. */
 export class RegistrySessionStore implements SessionStore {
   constructor(private readonly reg: Registry) {}
-  async put(s: Session) { await this.reg.putSession({ ...s, userId: Number(s.userId) }); }
+  async put(s: Session) {
+    await this.reg.putSession({ ...s, userId: Number(s.userId) });
+  }
   async get(tokenHash: string) {
     const s = await this.reg.getSession(tokenHash);
     return s ? { ...s, userId: String(s.userId) } : undefined;
   }
-  async delete(tokenHash: string) { await this.reg.deleteSession(tokenHash); }
-  async deleteForUser(userId: string) { await this.reg.deleteSessionsForUser(Number(userId)); }
+  async delete(tokenHash: string) {
+    await this.reg.deleteSession(tokenHash);
+  }
+  async deleteForUser(userId: string) {
+    await this.reg.deleteSessionsForUser(Number(userId));
+  }
 }

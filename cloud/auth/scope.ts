@@ -9,10 +9,14 @@ export type Access = 'read' | 'control';
 
 export function canAccessFarm(user: User, farm: FarmInfo, _access: Access): boolean {
   switch (user.role) {
-    case 'admin': return true;
-    case 'farmer': return user.farmIds.includes(farm.id) || farm.ownerUserId === user.id;
-    case 'technician': return !!user.cooperativeId && farm.cooperativeId === user.cooperativeId;
-    case 'officer': return false;
+    case 'admin':
+      return true;
+    case 'farmer':
+      return user.farmIds.includes(farm.id) || farm.ownerUserId === user.id;
+    case 'technician':
+      return !!user.cooperativeId && farm.cooperativeId === user.cooperativeId;
+    case 'officer':
+      return false;
   }
 }
 
@@ -23,7 +27,8 @@ export function visibleFarms(user: User, farms: FarmInfo[]): FarmInfo[] {
 export function assertFarmAccess(user: User, farm: FarmInfo | undefined, access: Access): FarmInfo {
   // a 403 for roles that can never control a farm, so the UI can say why; a farm or gateway the
   // user may not see answers exactly like one that does not exist (404), so ids cannot be probed
-  if (user.role === 'officer') throw new AuthError('AUTH_FORBIDDEN', 'officers see aggregates only, not a farm\'s controls');
+  if (user.role === 'officer')
+    throw new AuthError('AUTH_FORBIDDEN', "officers see aggregates only, not a farm's controls");
   if (!farm || !canAccessFarm(user, farm, access)) {
     throw new AuthError('NOT_FOUND', 'no such gateway or farm among yours');
   }

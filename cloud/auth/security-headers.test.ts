@@ -17,7 +17,9 @@ describe('security headers', () => {
     expect((await headers(false))['strict-transport-security']).toBeUndefined();
   });
   it('allow the configured tile host as the one foreign image source', async () => {
-    expect(String((await headers(false, 'https://{s}.tiles.example.org/{z}/{x}/{y}.png'))['content-security-policy'])).toContain("img-src 'self' data: blob: https://*.tiles.example.org;");
+    expect(
+      String((await headers(false, 'https://{s}.tiles.example.org/{z}/{x}/{y}.png'))['content-security-policy']),
+    ).toContain("img-src 'self' data: blob: https://*.tiles.example.org;");
     expect(String((await headers(false, ''))['content-security-policy'])).toContain("img-src 'self' data: blob:;");
     expect(tileSource('not a url')).toBeNull();
   });

@@ -21,7 +21,11 @@ export interface AuthDeps {
 }
 
 /** A live connection (SSE) that must close when its session ends. */
-interface Watch { tokenHash: string | null; userId: string; end: () => void }
+interface Watch {
+  tokenHash: string | null;
+  userId: string;
+  end: () => void;
+}
 
 export const tokenHash = (token: string) => createHash('sha256').update(token).digest('base64url');
 
@@ -39,7 +43,10 @@ export class AuthService {
   private readonly watches = new Set<Watch>();
 
   constructor(d: AuthDeps) {
-    this.users = d.users; this.sessions = d.sessions; this.audit = d.audit; this.farms = d.farms;
+    this.users = d.users;
+    this.sessions = d.sessions;
+    this.audit = d.audit;
+    this.farms = d.farms;
     this.clock = d.clock ?? systemClock;
     this.ttlMs = d.sessionTtlMs ?? days(7);
     this.mode = d.mode ?? 'production';
@@ -52,14 +59,20 @@ export class AuthService {
   watchSession(token: string | null, userId: string, end: () => void): () => void {
     const w: Watch = { tokenHash: token ? tokenHash(token) : null, userId, end };
     this.watches.add(w);
-    return () => { this.watches.delete(w); };
+    return () => {
+      this.watches.delete(w);
+    };
   }
 
   private endWatches(match: (w: Watch) => boolean): void {
     for (const w of [...this.watches]) {
       if (!match(w)) continue;
       this.watches.delete(w);
-      try { w.end(); } catch (err) { logger.warn({ err }, 'closing a live connection failed'); }
+      try {
+        w.end();
+      } catch (err) {
+        logger.warn({ err }, 'closing a live connection failed');
+      }
     }
   }
 
@@ -128,12 +141,23 @@ export class AuthService {
     await this.record(user, 'user.password', `user:${user.id}`, undefined, undefined);
   }
 
-  async record(actor: User | 'system', action: string, target: string, old: unknown, next: unknown, where: Pick<AuditEntry, 'farmId' | 'cooperativeId'> = {}): Promise<void> {
+  async record(
+    actor: User | 'system',
+    action: string,
+    target: string,
+    old: unknown,
+    next: unknown,
+    where: Pick<AuditEntry, 'farmId' | 'cooperativeId'> = {},
+  ): Promise<void> {
     await this.audit.append({
       ts: this.clock.now(),
       actor: actor === 'system' ? 'system' : actor.username,
       role: actor === 'system' ? 'system' : actor.role,
-      action, target, old, new: next, ...where,
+      action,
+      target,
+      old,
+      new: next,
+      ...where,
     });
   }
 }

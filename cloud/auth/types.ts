@@ -65,7 +65,14 @@ export type PublicUser = z.infer<typeof PublicUser>;
 
 export function toPublicUser(u: User): PublicUser {
   return {
-    id: u.id, username: u.username, name: u.name, role: u.role, farmIds: u.farmIds, communes: u.communes, demo: u.demo, active: !u.disabled,
+    id: u.id,
+    username: u.username,
+    name: u.name,
+    role: u.role,
+    farmIds: u.farmIds,
+    communes: u.communes,
+    demo: u.demo,
+    active: !u.disabled,
     ...(u.phone ? { phone: u.phone } : {}),
     ...(u.cooperativeId ? { cooperativeId: u.cooperativeId } : {}),
   };

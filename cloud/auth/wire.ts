@@ -2,17 +2,33 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Registry } from '../registry/registry.js';
 import { systemClock, type Clock } from '../../lib/time.js';
 import { AuthService } from './service.js';
-import { RegistryAuditLog, RegistryFarmDirectory, RegistrySessionStore, RegistryUserStore } from './registry-adapters.js';
+import {
+  RegistryAuditLog,
+  RegistryFarmDirectory,
+  RegistrySessionStore,
+  RegistryUserStore,
+} from './registry-adapters.js';
 import { seedUsers, formatDemoLogins, type DemoLogin } from './seed.js';
 import { webAppPlugin } from './register.js';
 import { authPlugin } from './plugin.js';
 import { ControlService } from '../control/service.js';
 import { MemoryLiveBus, type LiveBus } from '../control/bus.js';
-import { RegistryCommandStore, RegistryConfigStore, RegistryEventStore, RegistryProvisioner } from '../control/registry-stores.js';
+import {
+  RegistryCommandStore,
+  RegistryConfigStore,
+  RegistryEventStore,
+  RegistryProvisioner,
+} from '../control/registry-stores.js';
 import { controlConsumer } from '../control/uplink-consumer.js';
 import { SqlAlertAckStore } from '../control/alert-acks.js';
 import type { CloudMqtt } from '../ingest/sink.js';
-import { DEMO_CATALOG, MemoryFieldStore, MemoryMissionStore, demoRectangle, loadMissionCatalog } from '../routes/missions/catalog.js';
+import {
+  DEMO_CATALOG,
+  MemoryFieldStore,
+  MemoryMissionStore,
+  demoRectangle,
+  loadMissionCatalog,
+} from '../routes/missions/catalog.js';
 import fp from 'fastify-plugin';
 import { missionPlatform } from '../routes/missions/platform.js';
 import { MissionFeed, withMissionFeed } from '../missions/live.js';
@@ -70,7 +86,13 @@ const registryWebApp: FastifyPluginAsync<RegistryWebAppOptions> = async (app, o)
   const clock = o.clock ?? systemClock;
   const farms = new RegistryFarmDirectory(o.registry);
   const users = new RegistryUserStore(o.registry, o.mode === 'demo' ? DEMO_USERNAMES : new Set());
-  const auth = new AuthService({ users, sessions: new RegistrySessionStore(o.registry), audit: new RegistryAuditLog(o.registry, farms), farms, clock });
+  const auth = new AuthService({
+    users,
+    sessions: new RegistrySessionStore(o.registry),
+    audit: new RegistryAuditLog(o.registry, farms),
+    farms,
+    clock,
+  });
   const farmList = await farms.listFarms();
   const logins = await seedUsers(users, { mode: o.mode, adminPassword: o.adminPassword, farms: farmList });
   if (logins.length) o.onDemoLogins?.(logins, formatDemoLogins(logins));
@@ -82,27 +104,55 @@ const registryWebApp: FastifyPluginAsync<RegistryWebAppOptions> = async (app, o)
   const bus = o.bus ?? new MemoryLiveBus();
   const feed = o.missionFeed ?? new MissionFeed(bus, { clock });
   const control = new ControlService({
-    configs: new RegistryConfigStore(o.registry), commands: new RegistryCommandStore(o.registry), events: new RegistryEventStore(o.registry),
-    bus, publish, auth, clock,
+    configs: new RegistryConfigStore(o.registry),
+    commands: new RegistryCommandStore(o.registry),
+    events: new RegistryEventStore(o.registry),
+    bus,
+    publish,
+    auth,
+    clock,
     // acknowledged alerts in the process's database (alr_acks), beside fields and missions
     ...(missionDb ? { alertAcks: new SqlAlertAckStore(missionDb) } : {}),
   });
   const unhook = uplink.addConsumer(controlConsumer(control));
-  app.addHook('onClose', async () => { unhook(); });
+  app.addHook('onClose', async () => {
+    unhook();
+  });
 
-  const fields = farmList.map((f, i) => ({ id: `field-${f.id}`, farmId: f.id, name: `${f.name} — thửa 1`, boundary: demoRectangle(106.15 + i * 0.004, 9.55, 200, 100) }));
+  const fields = farmList.map((f, i) => ({
+    id: `field-${f.id}`,
+    farmId: f.id,
+    name: `${f.name} — thửa 1`,
+    boundary: demoRectangle(106.15 + i * 0.004, 9.55, 200, 100),
+  }));
   const telemetry = o.telemetry?.();
   // demo drones only in the demo; production plans with the cooperative's own catalogue file
   const catalog = o.mode === 'demo' ? DEMO_CATALOG : loadMissionCatalog(o.missionCatalogFile);
   const stored = missionDb
-    ? await missionPlatform({ db: missionDb, publish, clock, catalog, seedFields: o.mode === 'demo' ? fields : [], ...(telemetry ? { telemetry } : {}) })
-    : { fields: new MemoryFieldStore(o.mode === 'demo' ? fields : []), missions: new MemoryMissionStore(), ...catalog, clock, publish, ...(telemetry ? { telemetry } : {}) };
+    ? await missionPlatform({
+        db: missionDb,
+        publish,
+        clock,
+        catalog,
+        seedFields: o.mode === 'demo' ? fields : [],
+        ...(telemetry ? { telemetry } : {}),
+      })
+    : {
+        fields: new MemoryFieldStore(o.mode === 'demo' ? fields : []),
+        missions: new MemoryMissionStore(),
+        ...catalog,
+        clock,
+        publish,
+        ...(telemetry ? { telemetry } : {}),
+      };
   // every plan and state change goes out live as a `mission` event (cloud/missions/live.ts)
   feed.attach(stored.missions);
   const missions = { ...stored, missions: withMissionFeed(stored.missions, feed) };
   await app.register(authPlugin, { service: auth });
   await app.register(webAppPlugin, {
-    auth, control, provisioner: new RegistryProvisioner(o.registry),
+    auth,
+    control,
+    provisioner: new RegistryProvisioner(o.registry),
     ...(o.mqttPublicUrl ? { mqttPublicUrl: o.mqttPublicUrl } : {}),
     authRoutes: { secureCookie: o.secureCookie ?? o.mode === 'production' },
     missions,

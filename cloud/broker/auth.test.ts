@@ -11,7 +11,10 @@ describe('BrokerAuth', async () => {
   const auth = new BrokerAuth({
     cloudUsers: { cloud: 'cloud-secret' },
     drones: { 'drone-1': 'drone-secret' },
-    gatewayCredentialHash: async (id) => { lookups++; return id === 'gw1' ? hash : null; },
+    gatewayCredentialHash: async (id) => {
+      lookups++;
+      return id === 'gw1' ? hash : null;
+    },
   });
   const gw = { kind: 'gateway', gatewayId: 'gw1' } as const;
   const cloud = { kind: 'cloud', username: 'cloud' } as const;
@@ -36,7 +39,8 @@ describe('BrokerAuth', async () => {
     expect(auth.clientIdAllowed(cloud, 'gw1')).toBe(false);
     expect(auth.clientIdAllowed({ kind: 'drone', droneId: 'drone-1' }, 'drone-1-sim')).toBe(false);
     const withServiceRow = new BrokerAuth({ cloudUsers: {}, gatewayCredentialHash: async () => hash });
-    for (const name of ['cloud', 'admin', 'nodered', 'ingest', 'cloud-2', 'drone-10l']) expect(await withServiceRow.authenticate(name, 'gw-secret')).toBeNull();
+    for (const name of ['cloud', 'admin', 'nodered', 'ingest', 'cloud-2', 'drone-10l'])
+      expect(await withServiceRow.authenticate(name, 'gw-secret')).toBeNull();
     expect(await withServiceRow.authenticate('gw1', 'gw-secret')).toEqual(gw);
   });
 

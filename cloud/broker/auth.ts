@@ -8,7 +8,8 @@ import { verifyPassword } from '../registry/password.js';
  * issued at provisioning (scrypt hash in the registry), publishes only its own uplink channels and
  * receives only its own config and commands — the same rules as deploy/mosquitto/acl.
  */
-export type BrokerIdentity = { kind: 'cloud'; username: string } | { kind: 'gateway'; gatewayId: string } | { kind: 'drone'; droneId: string };
+export type BrokerIdentity =
+  { kind: 'cloud'; username: string } | { kind: 'gateway'; gatewayId: string } | { kind: 'drone'; droneId: string };
 
 export interface BrokerAuthOptions {
   /** username → password of the cloud's own clients */
@@ -45,7 +46,8 @@ export class BrokerAuth {
     const hash = await this.opts.gatewayCredentialHash(username);
     if (!hash) return null;
     const seen = this.#verified.get(username);
-    if (seen && seen.hash === hash && timingSafeEqual(seen.digest, sha(password))) return { kind: 'gateway', gatewayId: username };
+    if (seen && seen.hash === hash && timingSafeEqual(seen.digest, sha(password)))
+      return { kind: 'gateway', gatewayId: username };
     if (!(await verifyPassword(password, hash))) return null;
     this.#verified.set(username, { hash, digest: sha(password) });
     return { kind: 'gateway', gatewayId: username };
@@ -72,7 +74,8 @@ export class BrokerAuth {
   }
 
   canSubscribe(who: BrokerIdentity, filter: string): boolean {
-    if (who.kind === 'cloud') return filter.startsWith(`${ROOT}/`) || filter.startsWith('$share/') || filter.startsWith('$SYS/');
+    if (who.kind === 'cloud')
+      return filter.startsWith(`${ROOT}/`) || filter.startsWith('$share/') || filter.startsWith('$SYS/');
     if (who.kind === 'drone') return false;
     if (filter === filters.hostStates) return true;
     // a gateway may only look inside its own subtree (and gets only its downlink from there)

@@ -30,27 +30,33 @@ function authHooks(auth: BrokerAuth, log: Logger, maxBytes: number): AedesOption
   const who = new WeakMap<Client, BrokerIdentity>();
   return {
     authenticate: (client, username, password, done) => {
-      auth.authenticate(username, password?.toString('utf8')).then((id) => {
-        if (!id) {
-          log.warn({ clientId: client.id, username }, 'broker login refused');
-          return done(refusal('bad username or password', 4), false);
-        }
-        if (!auth.clientIdAllowed(id, client.id)) {
-          log.warn({ clientId: client.id, username }, 'broker login refused: client id not bound to this login');
-          return done(refusal('identifier rejected', 2), false);
-        }
-        who.set(client, id);
-        done(null, true);
-      }, (err: unknown) => {
-        log.error({ err, username }, 'broker login check failed');
-        done(refusal('server unavailable', 3), false);
-      });
+      auth.authenticate(username, password?.toString('utf8')).then(
+        (id) => {
+          if (!id) {
+            log.warn({ clientId: client.id, username }, 'broker login refused');
+            return done(refusal('bad username or password', 4), false);
+          }
+          if (!auth.clientIdAllowed(id, client.id)) {
+            log.warn({ clientId: client.id, username }, 'broker login refused: client id not bound to this login');
+            return done(refusal('identifier rejected', 2), false);
+          }
+          who.set(client, id);
+          done(null, true);
+        },
+        (err: unknown) => {
+          log.error({ err, username }, 'broker login check failed');
+          done(refusal('server unavailable', 3), false);
+        },
+      );
     },
     authorizePublish: (client, packet, cb) => {
       // client is null only when Aedes publishes a stored last will of a client long gone
       if (!client) return cb(null);
       if (packet.payload.length > maxBytes) {
-        log.warn({ clientId: client.id, topic: packet.topic, bytes: packet.payload.length }, 'publish refused: too large');
+        log.warn(
+          { clientId: client.id, topic: packet.topic, bytes: packet.payload.length },
+          'publish refused: too large',
+        );
         return cb(refusal(`message over ${maxBytes} bytes`, 5));
       }
       const id = who.get(client);
@@ -80,20 +86,30 @@ function authHooks(auth: BrokerAuth, log: Logger, maxBytes: number): AedesOption
 export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const log = (opts.log ?? rootLog).child({ mod: 'broker' });
   const host = opts.host ?? '0.0.0.0';
-  const aedes = await Aedes.createBroker({ drainTimeout: 30_000, ...(opts.auth ? authHooks(opts.auth, log, opts.maxMessageBytes ?? MAX_PAYLOAD_BYTES) : {}) });
+  const aedes = await Aedes.createBroker({
+    drainTimeout: 30_000,
+    ...(opts.auth ? authHooks(opts.auth, log, opts.maxMessageBytes ?? MAX_PAYLOAD_BYTES) : {}),
+  });
   aedes.on('clientError', (client, err) => log.debug({ clientId: client.id, err: err.message }, 'client error'));
 
   const server = net.createServer(aedes.handle);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(opts.port, host, () => { server.off('error', reject); resolve(); });
+      server.listen(opts.port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
   } catch (err) {
     await new Promise<void>((r) => aedes.close(() => r()));
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw portInUse('MQTT_PORT', opts.port, 'MQTT_URL to use that broker');
-    throw new BrokerError('BROKER_LISTEN', `the embedded broker cannot listen on ${host}:${opts.port}: ${(err as Error).message}`, { cause: err });
+    throw new BrokerError(
+      'BROKER_LISTEN',
+      `the embedded broker cannot listen on ${host}:${opts.port}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   const port = (server.address() as net.AddressInfo).port;
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
@@ -103,9 +119,10 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     url: `mqtt://${urlHost}:${port}`,
     port,
     aedes,
-    close: () => (closing ??= (async () => {
-      await new Promise<void>((r) => aedes.close(() => r()));
-      await new Promise<void>((r) => server.close(() => r()));
-    })()),
+    close: () =>
+      (closing ??= (async () => {
+        await new Promise<void>((r) => aedes.close(() => r()));
+        await new Promise<void>((r) => server.close(() => r()));
+      })()),
   };
 }

@@ -9,5 +9,9 @@ export class BrokerError extends RuongSoError<BrokerErrorCode> {}
  * `alternative` says what else can be done (e.g. use that broker through MQTT_URL).
  */
 export function portInUse(variable: string, port: number, alternative?: string): BrokerError {
-  return new BrokerError('PORT_IN_USE', `${variable} ${port} is already in use — set ${variable} to a free port${alternative ? `, or ${alternative}` : ''}`, { context: { port, variable } });
+  return new BrokerError(
+    'PORT_IN_USE',
+    `${variable} ${port} is already in use — set ${variable} to a free port${alternative ? `, or ${alternative}` : ''}`,
+    { context: { port, variable } },
+  );
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mosquittoAcl } from './mosquitto-files.js';
 
 describe('mosquittoAcl', () => {
-  it('writes each cloud instance\'s login and every gateway\'s own topics, and lets every login read the host state', () => {
+  it("writes each cloud instance's login and every gateway's own topics, and lets every login read the host state", () => {
     const acl = mosquittoAcl(['gw-a'], { cloud: ['cloud', 'cloud-2'] });
     expect(acl).toMatch(/user cloud\ntopic readwrite ruongso\/v1\/#/);
     expect(acl).toMatch(/user cloud-2\ntopic readwrite ruongso\/v1\/#/);
@@ -11,6 +11,7 @@ describe('mosquittoAcl', () => {
   });
 
   it('refuses to write a service name as a gateway', () => {
-    for (const id of ['cloud', 'admin', 'ingest', 'drone-30l', 'cloud-2']) expect(() => mosquittoAcl([id])).toThrow(/service login/);
+    for (const id of ['cloud', 'admin', 'ingest', 'drone-30l', 'cloud-2'])
+      expect(() => mosquittoAcl([id])).toThrow(/service login/);
   });
 });

@@ -17,7 +17,11 @@ export function addMosquittoPassword(passwdFile: string, username: string, passw
   try {
     execFileSync('mosquitto_passwd', ['-b', passwdFile, username, password], { stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (cause) {
-    throw new MosquittoFilesError('MOSQUITTO_PASSWD_FAILED', `mosquitto_passwd could not write ${passwdFile} (is the mosquitto package installed?)`, { cause });
+    throw new MosquittoFilesError(
+      'MOSQUITTO_PASSWD_FAILED',
+      `mosquitto_passwd could not write ${passwdFile} (is the mosquitto package installed?)`,
+      { cause },
+    );
   }
 }
 
@@ -26,17 +30,24 @@ export function addMosquittoPassword(passwdFile: string, username: string, passw
  * own topics (and the ingest hosts' state, to know when it may send telemetry). A reserved name
  * (a service's) is never written as a gateway.
  */
-export function mosquittoAcl(gatewayIds: string[], users: { cloud?: string | string[]; nodered?: string } = {}): string {
+export function mosquittoAcl(
+  gatewayIds: string[],
+  users: { cloud?: string | string[]; nodered?: string } = {},
+): string {
   const lines = ['# written by `ruongso broker provision`: do not edit, run it again', ''];
   const cloudUsers = [users.cloud ?? 'cloud'].flat();
   for (const u of cloudUsers) lines.push(`user ${u}`, 'topic readwrite ruongso/v1/#', 'topic read $SYS/#', '');
   lines.push(`user ${users.nodered ?? 'nodered'}`, 'topic readwrite ruongso/v1/#', '');
   for (const id of [...gatewayIds].sort()) {
-    if (isReservedLogin(id) || cloudUsers.includes(id)) throw new MosquittoFilesError('GATEWAY_ID_RESERVED', `"${id}" is a service login, not a gateway id`);
+    if (isReservedLogin(id) || cloudUsers.includes(id))
+      throw new MosquittoFilesError('GATEWAY_ID_RESERVED', `"${id}" is a service login, not a gateway id`);
     const root = filters.gatewaySubtree(id).slice(0, -2);
-    lines.push(`user ${id}`,
+    lines.push(
+      `user ${id}`,
       ...['state', 'telemetry', 'event', 'config/ack', 'cmd/ack'].map((c) => `topic write ${root}/${c}`),
-      ...['config', 'cmd'].map((c) => `topic read ${root}/${c}`), '');
+      ...['config', 'cmd'].map((c) => `topic read ${root}/${c}`),
+      '',
+    );
   }
   // every login may read the ingest hosts' state
   lines.push(`pattern read ${filters.hostStates}`, '');

@@ -33,11 +33,17 @@ async function contract(store: AlertAckStore) {
   const first = await store.ack({ alertId: 'gw1:offline', since: 1000, farmId: 'f1', by: 'nongdan', at: 2000 });
   expect(first).toEqual({ alertId: 'gw1:offline', since: 1000, farmId: 'f1', by: 'nongdan', at: 2000 });
   // the first acknowledgement of an occurrence stays
-  expect(await store.ack({ alertId: 'gw1:offline', since: 1000, farmId: 'f1', by: 'kythuat', at: 3000 })).toMatchObject({ by: 'nongdan', at: 2000 });
+  expect(await store.ack({ alertId: 'gw1:offline', since: 1000, farmId: 'f1', by: 'kythuat', at: 3000 })).toMatchObject(
+    { by: 'nongdan', at: 2000 },
+  );
   await store.ack({ alertId: 'gw1:offline', since: 5000, farmId: 'f1', by: 'kythuat', at: 6000 });
   await store.ack({ alertId: 'gw1:fault:s9', since: null, farmId: 'f1', by: 'nongdan', at: 7000 });
   const got = await store.forAlerts(['gw1:offline', 'gw1:fault:s9']);
-  expect(got.map((a) => `${a.alertId}@${a.since}:${a.by}`).sort()).toEqual(['gw1:fault:s9@null:nongdan', 'gw1:offline@1000:nongdan', 'gw1:offline@5000:kythuat']);
+  expect(got.map((a) => `${a.alertId}@${a.since}:${a.by}`).sort()).toEqual([
+    'gw1:fault:s9@null:nongdan',
+    'gw1:offline@1000:nongdan',
+    'gw1:offline@5000:kythuat',
+  ]);
   expect(await store.forAlerts(['gw2:offline'])).toEqual([]);
   expect(await store.forAlerts([])).toEqual([]);
 }

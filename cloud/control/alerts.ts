@@ -33,14 +33,36 @@ export async function alertsFor(control: ControlService, gatewayId: string, farm
   const out: Alert[] = [];
   const base = { gatewayId, farmId };
   if (live.online === false) {
-    out.push({ ...base, id: `${gatewayId}:offline`, kind: 'gateway_offline', severity: 'critical', since: live.lastSeen, message: 'gateway offline' });
+    out.push({
+      ...base,
+      id: `${gatewayId}:offline`,
+      kind: 'gateway_offline',
+      severity: 'critical',
+      since: live.lastSeen,
+      message: 'gateway offline',
+    });
   }
   // the gateway keeps controlling valves, but loses readings until its disk has room
   if (live.online !== false && live.degraded.includes('disk_full')) {
-    out.push({ ...base, id: `${gatewayId}:disk_full`, kind: 'gateway_disk_full', severity: 'critical', since: null, message: 'gateway cannot write to its disk' });
+    out.push({
+      ...base,
+      id: `${gatewayId}:disk_full`,
+      kind: 'gateway_disk_full',
+      severity: 'critical',
+      since: null,
+      message: 'gateway cannot write to its disk',
+    });
   }
   for (const [sensor, reason] of Object.entries(live.faults)) {
-    out.push({ ...base, id: `${gatewayId}:fault:${sensor}`, kind: 'sensor_fault', severity: 'warning', since: null, sensor, message: reason });
+    out.push({
+      ...base,
+      id: `${gatewayId}:fault:${sensor}`,
+      kind: 'sensor_fault',
+      severity: 'warning',
+      since: null,
+      sensor,
+      message: reason,
+    });
   }
   const events = await control.d.events.recent(gatewayId, 200);
   const seenZones = new Set<string>();
@@ -49,9 +71,17 @@ export async function alertsFor(control: ControlService, gatewayId: string, farm
     const zone = e.zone ?? '';
     if (seenZones.has(zone)) continue;
     seenZones.add(zone);
-    out.push({ ...base, id: `${gatewayId}:interlock:${zone}`, kind: 'salinity_interlock', severity: 'warning', since: e.ts, message: e.reason, ...(e.zone ? { zone: e.zone } : {}) });
+    out.push({
+      ...base,
+      id: `${gatewayId}:interlock:${zone}`,
+      kind: 'salinity_interlock',
+      severity: 'warning',
+      since: e.ts,
+      message: e.reason,
+      ...(e.zone ? { zone: e.zone } : {}),
+    });
   }
-  const cfg = await control.d.configs.applied(gatewayId) ?? await control.d.configs.latest(gatewayId);
+  const cfg = (await control.d.configs.applied(gatewayId)) ?? (await control.d.configs.latest(gatewayId));
   for (const zone of cfg?.config.zones ?? []) {
     const ref = zone.sensors.waterLevel;
     if (!ref || !zone.awd) continue;
@@ -60,8 +90,17 @@ export async function alertsFor(control: ControlService, gatewayId: string, farm
     const low = zone.awd.refloodCm - BELOW_REFLOOD_CM;
     const high = zone.awd.targetCm + ABOVE_TARGET_CM;
     if (r.value < low || r.value > high) {
-      out.push({ ...base, id: `${gatewayId}:level:${zone.id}`, kind: 'water_level', severity: 'warning', since: r.ts, zone: zone.id, sensor: ref.sensor, value: r.value,
-        message: `water level ${r.value} cm outside ${low}…${high} cm` });
+      out.push({
+        ...base,
+        id: `${gatewayId}:level:${zone.id}`,
+        kind: 'water_level',
+        severity: 'warning',
+        since: r.ts,
+        zone: zone.id,
+        sensor: ref.sensor,
+        value: r.value,
+        message: `water level ${r.value} cm outside ${low}…${high} cm`,
+      });
     }
   }
   return out;
@@ -80,14 +119,32 @@ export async function withAcks(control: ControlService, alerts: Alert[]): Promis
  * A person acknowledges an open alert of a farm they may see: stored (first ack of an occurrence
  * wins) and audited. An alert that is not open now, or of a farm not theirs, is NOT_FOUND alike.
  */
-export async function acknowledgeAlert(control: ControlService, user: User, farms: FarmInfo[], alertId: string): Promise<Alert> {
+export async function acknowledgeAlert(
+  control: ControlService,
+  user: User,
+  farms: FarmInfo[],
+  alertId: string,
+): Promise<Alert> {
   for (const f of farms) {
     for (const gw of f.gatewayIds) {
       if (!alertId.startsWith(`${gw}:`)) continue;
       const alert = (await alertsFor(control, gw, f.id)).find((a) => a.id === alertId);
       if (!alert) continue;
-      const k = await control.alertAcks.ack({ alertId, since: alert.since, farmId: f.id, by: user.username, at: control.clock.now() });
-      await control.d.auth.record(user, 'alert.ack', `alert:${alertId}`, undefined, { alertId, kind: alert.kind, since: alert.since }, { farmId: f.id, cooperativeId: f.cooperativeId });
+      const k = await control.alertAcks.ack({
+        alertId,
+        since: alert.since,
+        farmId: f.id,
+        by: user.username,
+        at: control.clock.now(),
+      });
+      await control.d.auth.record(
+        user,
+        'alert.ack',
+        `alert:${alertId}`,
+        undefined,
+        { alertId, kind: alert.kind, since: alert.since },
+        { farmId: f.id, cooperativeId: f.cooperativeId },
+      );
       return { ...alert, ack: { by: k.by, at: k.at } };
     }
   }

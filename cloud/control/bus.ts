@@ -42,10 +42,16 @@ export interface LiveBus {
 
 export class MemoryLiveBus implements LiveBus {
   private readonly em = new EventEmitter();
-  constructor() { this.em.setMaxListeners(0); }
-  publish(e: LiveEvent) { this.em.emit('e', e); }
+  constructor() {
+    this.em.setMaxListeners(0);
+  }
+  publish(e: LiveEvent) {
+    this.em.emit('e', e);
+  }
   subscribe(fn: (e: LiveEvent) => void) {
     this.em.on('e', fn);
-    return () => { this.em.off('e', fn); };
+    return () => {
+      this.em.off('e', fn);
+    };
   }
 }

@@ -8,7 +8,9 @@ const logger = log.child({ mod: 'control-bridge' });
 
 /** A PublishFn on an mqtt.js client. */
 export function mqttPublisher(client: MqttClient): PublishFn {
-  return async (topic, payload, opts) => { await client.publishAsync(topic, payload, opts); };
+  return async (topic, payload, opts) => {
+    await client.publishAsync(topic, payload, opts);
+  };
 }
 
 /**
@@ -32,5 +34,8 @@ export async function bridgeControlToMqtt(client: MqttClient, control: ControlSe
   };
   client.on('message', onMessage);
   await client.subscribeAsync(filters, { qos: 1 });
-  return async () => { client.off('message', onMessage); await client.unsubscribeAsync(filters); };
+  return async () => {
+    client.off('message', onMessage);
+    await client.unsubscribeAsync(filters);
+  };
 }

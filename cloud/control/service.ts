@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import {
-  Command, GatewayConfig, topics, type CommandAck, type ConfigAck, type GatewayEvent, type GatewayState, type Reading, type Telemetry, type Zone,
+  Command,
+  GatewayConfig,
+  topics,
+  type CommandAck,
+  type ConfigAck,
+  type GatewayEvent,
+  type GatewayState,
+  type Reading,
+  type Telemetry,
+  type Zone,
 } from '../../protocol/index.js';
 import { systemClock, minutes, type Clock } from '../../lib/time.js';
 import { log } from '../../lib/log.js';
@@ -48,7 +57,13 @@ export interface LiveGateway {
   configVersion?: number;
 }
 
-export interface NewCommand { kind: 'open' | 'close' | 'stop-all' | 'resume'; zone?: string | undefined; valve?: string | undefined; minutes?: number | undefined; expiresInSeconds: number }
+export interface NewCommand {
+  kind: 'open' | 'close' | 'stop-all' | 'resume';
+  zone?: string | undefined;
+  valve?: string | undefined;
+  minutes?: number | undefined;
+  expiresInSeconds: number;
+}
 
 /**
  * The farmer's control plane: versioned configs published retained, commands with id and
@@ -59,34 +74,79 @@ export class ControlService {
   private readonly live = new Map<string, LiveGateway>();
   readonly clock: Clock;
   readonly alertAcks: AlertAckStore;
-  constructor(readonly d: ControlDeps) { this.clock = d.clock ?? systemClock; this.alertAcks = d.alertAcks ?? new MemoryAlertAckStore(); }
+  constructor(readonly d: ControlDeps) {
+    this.clock = d.clock ?? systemClock;
+    this.alertAcks = d.alertAcks ?? new MemoryAlertAckStore();
+  }
 
   liveOf(gw: string): LiveGateway {
     let l = this.live.get(gw);
-    if (!l) { l = { online: null, lastSeen: null, latest: {}, actuators: {}, faults: {}, degraded: [] }; this.live.set(gw, l); }
+    if (!l) {
+      l = { online: null, lastSeen: null, latest: {}, actuators: {}, faults: {}, degraded: [] };
+      this.live.set(gw, l);
+    }
     return l;
   }
 
-  async putConfig(user: User, gw: string, farmId: string, cooperativeId: string, body: { zones: Zone[]; pumps?: GatewayConfig['pumps']; timezone?: string | undefined; baseVersion?: number | undefined }): Promise<ConfigRecord> {
+  async putConfig(
+    user: User,
+    gw: string,
+    farmId: string,
+    cooperativeId: string,
+    body: {
+      zones: Zone[];
+      pumps?: GatewayConfig['pumps'];
+      timezone?: string | undefined;
+      baseVersion?: number | undefined;
+    },
+  ): Promise<ConfigRecord> {
     const prev = await this.d.configs.latest(gw);
     if (body.baseVersion !== undefined && (prev?.version ?? 0) !== body.baseVersion) {
-      throw new AuthError('CONFLICT', `someone saved version ${prev?.version ?? 0} while you edited version ${body.baseVersion}; reload and try again`);
+      throw new AuthError(
+        'CONFLICT',
+        `someone saved version ${prev?.version ?? 0} while you edited version ${body.baseVersion}; reload and try again`,
+      );
     }
     const now = this.clock.now();
     // above what the gateway runs too: a gateway on its file's initialConfig v1 would take a
     // cloud v1 for the config it already has and never apply it
     const version = Math.max(prev?.version ?? 0, this.liveOf(gw).configVersion ?? 0) + 1;
     const parsed = GatewayConfig.safeParse({
-      version, issuedAt: now, issuedBy: user.username, timezone: body.timezone ?? prev?.config.timezone ?? 'Asia/Ho_Chi_Minh',
-      zones: body.zones, pumps: body.pumps ?? prev?.config.pumps ?? [],
+      version,
+      issuedAt: now,
+      issuedBy: user.username,
+      timezone: body.timezone ?? prev?.config.timezone ?? 'Asia/Ho_Chi_Minh',
+      zones: body.zones,
+      pumps: body.pumps ?? prev?.config.pumps ?? [],
     });
     if (!parsed.success) {
-      throw new AuthError('BAD_REQUEST', parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      throw new AuthError(
+        'BAD_REQUEST',
+        parsed.error.issues
+          .slice(0, 5)
+          .map((i) => `${i.path.join('.')}: ${i.message}`)
+          .join('; '),
+      );
     }
-    const rec: ConfigRecord = { gatewayId: gw, version, config: parsed.data, status: 'pending', reasons: [], issuedAt: now, issuedBy: user.username };
-    if (!(await this.d.configs.insert(rec))) throw new AuthError('CONFLICT', `version ${version} was saved at the same time; reload and try again`);
-    await this.d.auth.record(user, 'config.put', `gateway:${gw}`, changedZones(prev?.config.zones ?? [], parsed.data.zones, 'old'),
-      changedZones(prev?.config.zones ?? [], parsed.data.zones, 'new'), { farmId, cooperativeId });
+    const rec: ConfigRecord = {
+      gatewayId: gw,
+      version,
+      config: parsed.data,
+      status: 'pending',
+      reasons: [],
+      issuedAt: now,
+      issuedBy: user.username,
+    };
+    if (!(await this.d.configs.insert(rec)))
+      throw new AuthError('CONFLICT', `version ${version} was saved at the same time; reload and try again`);
+    await this.d.auth.record(
+      user,
+      'config.put',
+      `gateway:${gw}`,
+      changedZones(prev?.config.zones ?? [], parsed.data.zones, 'old'),
+      changedZones(prev?.config.zones ?? [], parsed.data.zones, 'new'),
+      { farmId, cooperativeId },
+    );
     // retained: a gateway that is offline now gets it when it comes back
     await this.d.publish(topics.config(gw), JSON.stringify(parsed.data), { qos: 1, retain: true });
     this.d.bus.publish({ type: 'config', gatewayId: gw, version, status: 'pending', reasons: [] });
@@ -96,10 +156,18 @@ export class ControlService {
   async sendCommand(user: User, gw: string, farmId: string, cooperativeId: string, c: NewCommand) {
     const now = this.clock.now();
     const base = { id: randomUUID(), issuedAt: now, expiresAt: now + c.expiresInSeconds * 1000, by: user.username };
-    const raw = c.kind === 'open' ? { ...base, kind: 'open', zone: c.zone, valve: c.valve, minutes: c.minutes }
-      : c.kind === 'close' || c.kind === 'resume' ? { ...base, kind: c.kind, zone: c.zone, valve: c.valve } : { ...base, kind: 'stop-all' };
+    const raw =
+      c.kind === 'open'
+        ? { ...base, kind: 'open', zone: c.zone, valve: c.valve, minutes: c.minutes }
+        : c.kind === 'close' || c.kind === 'resume'
+          ? { ...base, kind: c.kind, zone: c.zone, valve: c.valve }
+          : { ...base, kind: 'stop-all' };
     const parsed = Command.safeParse(raw);
-    if (!parsed.success) throw new AuthError('BAD_REQUEST', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    if (!parsed.success)
+      throw new AuthError(
+        'BAD_REQUEST',
+        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      );
     await this.d.commands.insert({ gatewayId: gw, command: parsed.data, outcome: 'sent' });
     await this.d.auth.record(user, `cmd.${c.kind}`, `gateway:${gw}`, undefined, parsed.data, { farmId, cooperativeId });
     await this.d.publish(topics.cmd(gw), JSON.stringify(parsed.data), { qos: 1, retain: false });
@@ -109,15 +177,27 @@ export class ControlService {
 
   async onConfigAck(gw: string, ack: ConfigAck): Promise<void> {
     const rec = await this.d.configs.get(gw, ack.version);
-    if (!rec) { logger.warn({ gatewayId: gw, version: ack.version }, 'config ack for a version we never issued'); return; }
+    if (!rec) {
+      logger.warn({ gatewayId: gw, version: ack.version }, 'config ack for a version we never issued');
+      return;
+    }
     await this.d.configs.setStatus(gw, ack.version, ack.status, ack.reasons ?? [], ack.ts);
-    this.d.bus.publish({ type: 'config', gatewayId: gw, version: ack.version, status: ack.status, reasons: ack.reasons ?? [] });
+    this.d.bus.publish({
+      type: 'config',
+      gatewayId: gw,
+      version: ack.version,
+      status: ack.status,
+      reasons: ack.reasons ?? [],
+    });
   }
 
   async onCmdAck(gw: string, ack: CommandAck): Promise<void> {
     // an ack counts only from the gateway the command was sent to
     const rec = await this.d.commands.get(ack.id);
-    if (!rec || rec.gatewayId !== gw) { logger.warn({ gatewayId: gw, command: ack.id }, 'ack for a command not sent to this gateway; ignored'); return; }
+    if (!rec || rec.gatewayId !== gw) {
+      logger.warn({ gatewayId: gw, command: ack.id }, 'ack for a command not sent to this gateway; ignored');
+      return;
+    }
     await this.d.commands.setOutcome(ack.id, ack);
     this.d.bus.publish({ type: 'cmd', gatewayId: gw, id: ack.id, outcome: ack.outcome, reason: ack.reason });
   }
@@ -127,7 +207,8 @@ export class ControlService {
     const l = this.liveOf(gw);
     const id = e.valve;
     if (id && (e.kind === 'valve_opened' || e.kind === 'pump_on')) l.actuators[id] = true;
-    if (id && (e.kind === 'valve_closed' || e.kind === 'pump_off' || e.kind === 'max_run_time')) l.actuators[id] = false;
+    if (id && (e.kind === 'valve_closed' || e.kind === 'pump_off' || e.kind === 'max_run_time'))
+      l.actuators[id] = false;
     if (e.kind === 'started') l.actuators = {};
     if (e.sensor && e.kind === 'sensor_fault') l.faults[e.sensor] = e.reason;
     if (e.sensor && e.kind === 'sensor_recovered') delete l.faults[e.sensor];
@@ -167,7 +248,10 @@ function changedZones(before: Zone[], after: Zone[], side: 'old' | 'new'): Zone[
   for (const id of ids) {
     const b = before.find((z) => z.id === id);
     const a = after.find((z) => z.id === id);
-    if (key(a) !== key(b)) { const pick = side === 'old' ? b : a; if (pick) out.push(pick); }
+    if (key(a) !== key(b)) {
+      const pick = side === 'old' ? b : a;
+      if (pick) out.push(pick);
+    }
   }
   return out;
 }

@@ -49,14 +49,27 @@ export interface EventStore {
 
 export class MemoryConfigStore implements ConfigStore {
   private readonly recs = new Map<string, ConfigRecord[]>();
-  private list(gw: string) { return this.recs.get(gw) ?? []; }
-  async latest(gw: string) { return this.list(gw).at(-1); }
-  async applied(gw: string) { return this.list(gw).filter((r) => r.status === 'applied').at(-1); }
-  async get(gw: string, v: number) { return this.list(gw).find((r) => r.version === v); }
+  private list(gw: string) {
+    return this.recs.get(gw) ?? [];
+  }
+  async latest(gw: string) {
+    return this.list(gw).at(-1);
+  }
+  async applied(gw: string) {
+    return this.list(gw)
+      .filter((r) => r.status === 'applied')
+      .at(-1);
+  }
+  async get(gw: string, v: number) {
+    return this.list(gw).find((r) => r.version === v);
+  }
   async insert(rec: ConfigRecord) {
     const l = this.list(rec.gatewayId);
     if (l.some((r) => r.version === rec.version)) return false;
-    this.recs.set(rec.gatewayId, [...l, rec].sort((a, b) => a.version - b.version));
+    this.recs.set(
+      rec.gatewayId,
+      [...l, rec].sort((a, b) => a.version - b.version),
+    );
     return true;
   }
   async setStatus(gw: string, v: number, status: ConfigStatus, reasons: string[], ackAt: number) {
@@ -67,13 +80,22 @@ export class MemoryConfigStore implements ConfigStore {
 
 export class MemoryCommandStore implements CommandStore {
   private readonly recs: CommandRecord[] = [];
-  async insert(rec: CommandRecord) { this.recs.push(rec); }
-  async get(id: string) { return this.recs.find((r) => r.command.id === id); }
+  async insert(rec: CommandRecord) {
+    this.recs.push(rec);
+  }
+  async get(id: string) {
+    return this.recs.find((r) => r.command.id === id);
+  }
   async setOutcome(id: string, ack: CommandAck) {
     const r = this.recs.find((x) => x.command.id === id);
     if (r) Object.assign(r, { outcome: ack.outcome, reason: ack.reason, ackAt: ack.ts });
   }
-  async recent(gw: string, limit: number) { return this.recs.filter((r) => r.gatewayId === gw).slice(-limit).reverse(); }
+  async recent(gw: string, limit: number) {
+    return this.recs
+      .filter((r) => r.gatewayId === gw)
+      .slice(-limit)
+      .reverse();
+  }
 }
 
 /** Bounded per gateway: the full history lives in the telemetry store. */
@@ -86,5 +108,7 @@ export class MemoryEventStore implements EventStore {
     if (l.length > this.perGateway) l.splice(0, l.length - this.perGateway);
     this.events.set(gw, l);
   }
-  async recent(gw: string, limit: number) { return (this.events.get(gw) ?? []).slice(-limit).reverse(); }
+  async recent(gw: string, limit: number) {
+    return (this.events.get(gw) ?? []).slice(-limit).reverse();
+  }
 }

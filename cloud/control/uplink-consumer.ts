@@ -7,12 +7,23 @@ export async function toControl(control: ControlService, m: DecodedMessage): Pro
   if (m.kind !== 'gw') return;
   const gw = m.gatewayId;
   switch (m.channel) {
-    case 'state': control.onState(gw, m.payload); break;
-    case 'telemetry': control.onTelemetry(gw, m.payload); break;
-    case 'event': await control.onEvent(gw, m.payload); break;
-    case 'config/ack': await control.onConfigAck(gw, m.payload); break;
-    case 'cmd/ack': await control.onCmdAck(gw, m.payload); break;
-    default: break;
+    case 'state':
+      control.onState(gw, m.payload);
+      break;
+    case 'telemetry':
+      control.onTelemetry(gw, m.payload);
+      break;
+    case 'event':
+      await control.onEvent(gw, m.payload);
+      break;
+    case 'config/ack':
+      await control.onConfigAck(gw, m.payload);
+      break;
+    case 'cmd/ack':
+      await control.onCmdAck(gw, m.payload);
+      break;
+    default:
+      break;
   }
 }
 

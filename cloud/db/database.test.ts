@@ -51,13 +51,21 @@ afterAll(async () => {
   await c.end();
 });
 
-const recorded = async (db: Db) => (await db.query<{ name: string }>('SELECT name FROM db_migrations ORDER BY name')).map((r) => r.name);
+const recorded = async (db: Db) =>
+  (await db.query<{ name: string }>('SELECT name FROM db_migrations ORDER BY name')).map((r) => r.name);
 /** migrations newer than the earlier runners: taking over their database runs just these */
 const AFTER_LEGACY = ['alerts/0001_alert_acks', 'registry/0003_units_cooperatives_farms_active'];
-const ALL = ['alerts/0001_alert_acks', 'missions/0001_fields_missions', 'registry/0001_units_farms_gateways_configs_commands_events_users_audit', 'registry/0002_sessions_user_scopes', 'registry/0003_units_cooperatives_farms_active', 'reports/0001_gateway_states_valve_runs_missions_user_activity'];
+const ALL = [
+  'alerts/0001_alert_acks',
+  'missions/0001_fields_missions',
+  'registry/0001_units_farms_gateways_configs_commands_events_users_audit',
+  'registry/0002_sessions_user_scopes',
+  'registry/0003_units_cooperatives_farms_active',
+  'reports/0001_gateway_states_valve_runs_missions_user_activity',
+];
 
 function suite(dialect: 'sqlite' | 'postgres') {
-  it('creates every feature\'s tables on an empty database, each migration once', async () => {
+  it("creates every feature's tables on an empty database, each migration once", async () => {
     const db = openDatabaseAt(await freshTarget(dialect));
     try {
       expect((await db.migrate()).sort()).toEqual(ALL);
@@ -65,21 +73,33 @@ function suite(dialect: 'sqlite' | 'postgres') {
       expect(await recorded(db)).toEqual(ALL);
       const registry = new SqlRegistry(db.share(), db.describe);
       await registry.init();
-      expect((await registry.listUnitLevels()).map((l) => l.level)).toEqual(['province', 'district', 'commune', 'hamlet']);
+      expect((await registry.listUnitLevels()).map((l) => l.level)).toEqual([
+        'province',
+        'district',
+        'commune',
+        'hamlet',
+      ]);
     } finally {
       await db.close();
     }
   });
 
-  it('queries every feature\'s tables through the typed Kysely instance', async () => {
+  it("queries every feature's tables through the typed Kysely instance", async () => {
     const db = openDatabaseAt(await freshTarget(dialect));
     try {
       await db.migrate();
-      await db.kysely.insertInto('reg_units').values({ id: 'vn-92', parent_id: null, level: 'province', name: 'Cần Thơ' }).execute();
+      await db.kysely
+        .insertInto('reg_units')
+        .values({ id: 'vn-92', parent_id: null, level: 'province', name: 'Cần Thơ' })
+        .execute();
       const farm = { id: 'f1', name: 'Ruộng', owner: null, unit_id: 'vn-92', cooperative_id: null, area_ha: 1.25 };
       await db.kysely.insertInto('reg_farms').values(farm).execute();
       expect(await db.kysely.selectFrom('reg_farms').selectAll().execute()).toEqual([{ ...farm, active: 1 }]);
-      const gw = await db.kysely.insertInto('reg_gateways').values({ id: 'gw-1', farm_id: 'f1', created_at: 1_767_225_600_000 }).returningAll().executeTakeFirstOrThrow();
+      const gw = await db.kysely
+        .insertInto('reg_gateways')
+        .values({ id: 'gw-1', farm_id: 'f1', created_at: 1_767_225_600_000 })
+        .returningAll()
+        .executeTakeFirstOrThrow();
       expect(gw).toMatchObject({ online: 0, seq_gaps: 0, created_at: 1_767_225_600_000 });
       expect(await db.kysely.selectFrom('rpt_missions').selectAll().execute()).toEqual([]);
     } finally {
@@ -97,10 +117,16 @@ function suite(dialect: 'sqlite' | 'postgres') {
       expect(await registry.getFarm('farm-1')).toMatchObject({ name: 'Ruộng ông Tư', unitId: 'vn-95', areaHa: 2.5 });
       expect((await registry.getGateway('gw-1'))?.farmId).toBe('farm-1');
       const missions = new SqlMissionStore(db);
-      expect(await missions.get('m-old')).toMatchObject({ farmId: 'farm-1', version: 1, lifecycle: { state: 'draft' } });
+      expect(await missions.get('m-old')).toMatchObject({
+        farmId: 'farm-1',
+        version: 1,
+        lifecycle: { state: 'draft' },
+      });
       const facts = new ReportFacts(db.share());
       await facts.init();
-      expect(await facts.states(Date.UTC(2027, 0, 1))).toEqual([{ gatewayId: 'gw-1', at: 1767225600000, online: true }]);
+      expect(await facts.states(Date.UTC(2027, 0, 1))).toEqual([
+        { gatewayId: 'gw-1', at: 1767225600000, online: true },
+      ]);
       // the auto-increment ids made by the old DDL still count on
       const u = await registry.createUser({ username: 'lan', role: 'technician', passwordHash: 'x' }, 'test', 1);
       expect(u.id).toBeGreaterThan(0);
@@ -110,10 +136,16 @@ function suite(dialect: 'sqlite' | 'postgres') {
   });
 
   it('refuses a database a newer release migrated, and changes nothing', async () => {
-    const target = await freshTarget(dialect, (s) => `${s}\nINSERT INTO reg_migrations (version, name, applied_at) VALUES (99, 'from the future', 1);`);
+    const target = await freshTarget(
+      dialect,
+      (s) => `${s}\nINSERT INTO reg_migrations (version, name, applied_at) VALUES (99, 'from the future', 1);`,
+    );
     const db = openDatabaseAt(target);
     try {
-      await expect(db.migrate()).rejects.toMatchObject({ code: 'DB_MIGRATION_NEWER', context: { feature: 'registry' } });
+      await expect(db.migrate()).rejects.toMatchObject({
+        code: 'DB_MIGRATION_NEWER',
+        context: { feature: 'registry' },
+      });
       const registry = new SqlRegistry(db.share(), db.describe);
       await expect(registry.init()).rejects.toMatchObject({ code: 'REGISTRY_MIGRATION' });
       await expect(db.query('SELECT name FROM db_migrations')).rejects.toThrow();
@@ -123,13 +155,30 @@ function suite(dialect: 'sqlite' | 'postgres') {
   });
 
   it('stops at a failing migration, naming it, with nothing of it left behind', async () => {
-    const features = [{ feature: 'demo', migrations: [
-      { version: 1, name: 'ok', up: (k: AnyKysely, d: Dialect) => runStatements(k, d, 'CREATE TABLE demo_a (id TEXT PRIMARY KEY);') },
-      { version: 2, name: 'bad', up: (k: AnyKysely, d: Dialect) => runStatements(k, d, 'CREATE TABLE demo_b (id TEXT PRIMARY KEY);\nINSERT INTO demo_nowhere VALUES (1);') },
-    ] }];
+    const features = [
+      {
+        feature: 'demo',
+        migrations: [
+          {
+            version: 1,
+            name: 'ok',
+            up: (k: AnyKysely, d: Dialect) => runStatements(k, d, 'CREATE TABLE demo_a (id TEXT PRIMARY KEY);'),
+          },
+          {
+            version: 2,
+            name: 'bad',
+            up: (k: AnyKysely, d: Dialect) =>
+              runStatements(k, d, 'CREATE TABLE demo_b (id TEXT PRIMARY KEY);\nINSERT INTO demo_nowhere VALUES (1);'),
+          },
+        ],
+      },
+    ];
     const db = openTarget(await freshTarget(dialect), features, { own: true });
     try {
-      await expect(db.migrate()).rejects.toMatchObject({ code: 'DB_MIGRATION', context: { feature: 'demo', migration: 'demo/0002_bad' } });
+      await expect(db.migrate()).rejects.toMatchObject({
+        code: 'DB_MIGRATION',
+        context: { feature: 'demo', migration: 'demo/0002_bad' },
+      });
       // PostgreSQL runs the pending migrations in one transaction, SQLite each in its own
       expect(await recorded(db)).toEqual(dialect === 'sqlite' ? ['demo/0001_ok'] : []);
       await expect(db.query('SELECT * FROM demo_b')).rejects.toThrow();
@@ -143,9 +192,14 @@ function suite(dialect: 'sqlite' | 'postgres') {
     const db = openDatabaseAt(target);
     try {
       await db.migrate();
-      await db.run("INSERT INTO db_migrations (name, timestamp) VALUES ('missions/0099_later', '2030-01-01T00:00:00.000Z')");
+      await db.run(
+        "INSERT INTO db_migrations (name, timestamp) VALUES ('missions/0099_later', '2030-01-01T00:00:00.000Z')",
+      );
       const again = openDatabaseAt(target, { own: true });
-      await expect(again.migrate()).rejects.toMatchObject({ code: 'DB_MIGRATION_NEWER', context: { feature: 'missions' } });
+      await expect(again.migrate()).rejects.toMatchObject({
+        code: 'DB_MIGRATION_NEWER',
+        context: { feature: 'missions' },
+      });
       await again.close();
     } finally {
       await db.close();
@@ -168,7 +222,11 @@ describe('the database layer on SQLite', () => {
     await took.close();
     const schemaOf = (file: string) => {
       const raw = new Database(file, { readonly: true });
-      const rows = raw.prepare("SELECT type, name, sql FROM sqlite_master WHERE name GLOB 'reg_*' OR name GLOB 'msn_*' OR name GLOB 'rpt_*' ORDER BY name").all() as { name: string; sql: string | null }[];
+      const rows = raw
+        .prepare(
+          "SELECT type, name, sql FROM sqlite_master WHERE name GLOB 'reg_*' OR name GLOB 'msn_*' OR name GLOB 'rpt_*' ORDER BY name",
+        )
+        .all() as { name: string; sql: string | null }[];
       raw.close();
       return rows.filter((r) => !/_migrations$/.test(r.name)).map((r) => ({ ...r, sql: r.sql?.replace(/\s+/g, ' ') }));
     };

@@ -48,23 +48,34 @@ export class Db implements SqlRunner {
    */
   async migrate(): Promise<string[]> {
     const c = this.#core;
-    if (c.migrated) { await c.migrated; return []; }
+    if (c.migrated) {
+      await c.migrated;
+      return [];
+    }
     const schema = c.target.dialect === 'postgres' ? c.target.schema : undefined;
     c.migrated = migrateAll(c.kysely, this.dialect, schema, c.features);
-    c.migrated.catch(() => { c.migrated = undefined; });
+    c.migrated.catch(() => {
+      c.migrated = undefined;
+    });
     return c.migrated;
   }
 
   // through the kysely getter: a closed handle refuses, even while others still hold the connection
-  async query<T = Record<string, unknown>>(text: string, params?: SqlValue[]): Promise<T[]> { return rawRunner(this.kysely, this.dialect).query<T>(text, params); }
-  async run(text: string, params?: SqlValue[]): Promise<number> { return rawRunner(this.kysely, this.dialect).run(text, params); }
+  async query<T = Record<string, unknown>>(text: string, params?: SqlValue[]): Promise<T[]> {
+    return rawRunner(this.kysely, this.dialect).query<T>(text, params);
+  }
+  async run(text: string, params?: SqlValue[]): Promise<number> {
+    return rawRunner(this.kysely, this.dialect).run(text, params);
+  }
 
   /** one transaction: all of fn's writes or none */
   async tx<T>(fn: (q: SqlRunner, trx: Transaction<Tables>) => Promise<T>): Promise<T> {
     return this.kysely.transaction().execute((trx) => fn(rawRunner(trx, this.dialect), trx));
   }
 
-  async ping(): Promise<void> { await sql`SELECT 1`.execute(this.kysely); }
+  async ping(): Promise<void> {
+    await sql`SELECT 1`.execute(this.kysely);
+  }
 
   /** another hold on the same connection (pool) */
   share(): Db {
@@ -93,14 +104,19 @@ export interface OpenOptions {
 }
 
 /** Opens (or shares the already open) handle on a target. */
-export function openTarget(target: DbTarget, features: FeatureMigrations[], opts: Pick<OpenOptions, 'max' | 'own'> = {}): Db {
+export function openTarget(
+  target: DbTarget,
+  features: FeatureMigrations[],
+  opts: Pick<OpenOptions, 'max' | 'own'> = {},
+): Db {
   const key = opts.own ? undefined : targetKey(target);
   const existing = key ? open.get(key) : undefined;
   if (existing) {
     existing.refs++;
     return new Db(existing);
   }
-  const dialect = target.dialect === 'sqlite' ? sqliteDialect(target.file) : postgresDialect(target.url, target.schema, opts.max);
+  const dialect =
+    target.dialect === 'sqlite' ? sqliteDialect(target.file) : postgresDialect(target.url, target.schema, opts.max);
   const core: Core = { kysely: new Kysely<Tables>({ dialect }), target, features, refs: 1, key };
   if (key) open.set(key, core);
   return new Db(core);

@@ -2,8 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {
-  CompiledQuery, PostgresDialect, SqliteAdapter, SqliteDriver, SqliteIntrospector, SqliteQueryCompiler,
-  type DatabaseConnection, type Dialect, type Kysely,
+  CompiledQuery,
+  PostgresDialect,
+  SqliteAdapter,
+  SqliteDriver,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type DatabaseConnection,
+  type Dialect,
+  type Kysely,
 } from 'kysely';
 import pg from 'pg';
 
@@ -31,7 +38,10 @@ export function sqliteDialect(file: string): Dialect {
     // minute, and preparing is most of their cost: keep them (bounded, the SQL text is the key)
     const cache = new Map<string, Database.Statement>();
     return {
-      close: () => { cache.clear(); db.close(); },
+      close: () => {
+        cache.clear();
+        db.close();
+      },
       prepare: (text: string) => {
         let stmt = cache.get(text);
         if (!stmt) {
@@ -53,7 +63,8 @@ export function sqliteDialect(file: string): Dialect {
 
 // BIGINT (int8) holds ms timestamps and counters, all below 2^53: numbers, not strings
 const types = {
-  getTypeParser: (oid: number, format?: string): ((v: string) => unknown) => (oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text') as (v: string) => unknown),
+  getTypeParser: (oid: number, format?: string): ((v: string) => unknown) =>
+    oid === 20 ? (v: string) => Number(v) : (pg.types.getTypeParser(oid, format as 'text') as (v: string) => unknown),
 } as unknown as pg.CustomTypesConfig;
 
 /**
@@ -62,7 +73,13 @@ const types = {
  */
 export function postgresDialect(url: string, schema: string, max = 10): Dialect {
   const pool = async () => {
-    const p = new pg.Pool({ connectionString: url, max, types, connectionTimeoutMillis: 5000, options: `-c search_path=${schema}` });
+    const p = new pg.Pool({
+      connectionString: url,
+      max,
+      types,
+      connectionTimeoutMillis: 5000,
+      options: `-c search_path=${schema}`,
+    });
     // a broken idle connection must not crash the process; the next query reports it
     p.on('error', () => undefined);
     try {

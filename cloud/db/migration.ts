@@ -37,7 +37,10 @@ export const migrationName = (feature: string, m: Pick<FeatureMigration, 'versio
  */
 export async function runStatements(db: AnyKysely, dialect: Dialect, text: string): Promise<void> {
   const id = dialect === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGSERIAL PRIMARY KEY';
-  const statements = text.replaceAll('{{id}}', id).split(/;\s*$/m).map((s) => s.trim())
+  const statements = text
+    .replaceAll('{{id}}', id)
+    .split(/;\s*$/m)
+    .map((s) => s.trim())
     .filter((s) => s.split('\n').some((line) => line.trim() && !line.trim().startsWith('--')));
   for (const s of statements) await sql.raw(s).execute(db);
 }

@@ -8,7 +8,12 @@ const LOCK_TABLE = 'db_migrations_lock';
 // serialises the legacy adoption between instances that start together on one PostgreSQL database
 const ADOPT_LOCK = 7262;
 
-interface Ctx { db: AnyKysely; dialect: Dialect; schema: string | undefined; features: FeatureMigrations[] }
+interface Ctx {
+  db: AnyKysely;
+  dialect: Dialect;
+  schema: string | undefined;
+  features: FeatureMigrations[];
+}
 
 function provide(ctx: Ctx): Record<string, Migration> {
   const out: Record<string, Migration> = {};
@@ -17,7 +22,8 @@ function provide(ctx: Ctx): Record<string, Migration> {
       out[migrationName(f.feature, m)] = {
         // SQLite has no transactional DDL in Kysely's migrator: each migration gets its own
         // transaction there, so a failed one leaves nothing half made (PostgreSQL runs all in one)
-        up: (db) => (ctx.dialect === 'sqlite' ? db.transaction().execute((trx) => m.up(trx, ctx.dialect)) : m.up(db, ctx.dialect)),
+        up: (db) =>
+          ctx.dialect === 'sqlite' ? db.transaction().execute((trx) => m.up(trx, ctx.dialect)) : m.up(db, ctx.dialect),
       };
     }
   }
@@ -26,7 +32,9 @@ function provide(ctx: Ctx): Record<string, Migration> {
 
 async function tableExists(db: AnyKysely, dialect: Dialect, table: string): Promise<boolean> {
   if (dialect === 'sqlite') {
-    const r = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ${table}`.execute(db);
+    const r = await sql<{
+      n: number;
+    }>`SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ${table}`.execute(db);
     return Number(r.rows[0]?.n) > 0;
   }
   const r = await sql<{ t: string | null }>`SELECT to_regclass(${table})::text AS t`.execute(db);
@@ -60,25 +68,40 @@ async function adoptLegacy(ctx: Ctx, known: Set<string>): Promise<void> {
     }
     if (!adopted.length) return;
     // the same columns Kysely's Migrator creates, so it finds the table ready
-    await sql`CREATE TABLE IF NOT EXISTS ${sql.table(MIGRATION_TABLE)} (name varchar(255) NOT NULL PRIMARY KEY, timestamp varchar(255) NOT NULL)`.execute(trx);
+    await sql`CREATE TABLE IF NOT EXISTS ${sql.table(MIGRATION_TABLE)} (name varchar(255) NOT NULL PRIMARY KEY, timestamp varchar(255) NOT NULL)`.execute(
+      trx,
+    );
     const at = new Date(0).toISOString();
     for (const name of adopted) {
-      await sql`INSERT INTO ${sql.table(MIGRATION_TABLE)} (name, timestamp) VALUES (${name}, ${at}) ON CONFLICT (name) DO NOTHING`.execute(trx);
+      await sql`INSERT INTO ${sql.table(MIGRATION_TABLE)} (name, timestamp) VALUES (${name}, ${at}) ON CONFLICT (name) DO NOTHING`.execute(
+        trx,
+      );
     }
   });
 }
 
-const newer = (feature: string | undefined, what: string) => new DbError('DB_MIGRATION_NEWER',
-  `the database holds migration ${what}, newer than this program knows: upgrade Ruộng Số or use another database`, { context: { feature, migration: what } });
+const newer = (feature: string | undefined, what: string) =>
+  new DbError(
+    'DB_MIGRATION_NEWER',
+    `the database holds migration ${what}, newer than this program knows: upgrade Ruộng Số or use another database`,
+    { context: { feature, migration: what } },
+  );
 
 /** Applies every feature's missing migrations; returns the names applied now. */
-export async function migrateAll(db: AnyKysely, dialect: Dialect, schema: string | undefined, features: FeatureMigrations[]): Promise<string[]> {
+export async function migrateAll(
+  db: AnyKysely,
+  dialect: Dialect,
+  schema: string | undefined,
+  features: FeatureMigrations[],
+): Promise<string[]> {
   const ctx: Ctx = { db, dialect, schema, features };
   const migrations = provide(ctx);
   await adoptLegacy(ctx, new Set(Object.keys(migrations)));
   const migrator = new Migrator({
-    db, provider: { getMigrations: async () => migrations },
-    migrationTableName: MIGRATION_TABLE, migrationLockTableName: LOCK_TABLE,
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: MIGRATION_TABLE,
+    migrationLockTableName: LOCK_TABLE,
     // a PostgreSQL database may hold one schema per instance or test: look only in ours
     ...(schema ? { migrationTableSchema: schema } : {}),
     // features are numbered on their own: a feature's next migration may sort before another's last
@@ -88,7 +111,10 @@ export async function migrateAll(db: AnyKysely, dialect: Dialect, schema: string
   if (error) {
     const failed = results.find((r) => r.status === 'Error')?.migrationName;
     const msg = error instanceof Error ? error.message : JSON.stringify(error);
-    throw new DbError('DB_MIGRATION', `migration ${failed ?? '(setup)'} failed: ${msg}`, { cause: error, context: { feature: failed?.split('/')[0], migration: failed } });
+    throw new DbError('DB_MIGRATION', `migration ${failed ?? '(setup)'} failed: ${msg}`, {
+      cause: error,
+      context: { feature: failed?.split('/')[0], migration: failed },
+    });
   }
   return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -22,9 +22,11 @@ export function toPgPlaceholders(sql: string): string {
 }
 
 export function rawRunner(db: AnyKysely, dialect: 'sqlite' | 'postgres'): SqlRunner {
-  const compile = (text: string, params: SqlValue[]) => CompiledQuery.raw(dialect === 'postgres' ? toPgPlaceholders(text) : text, params);
+  const compile = (text: string, params: SqlValue[]) =>
+    CompiledQuery.raw(dialect === 'postgres' ? toPgPlaceholders(text) : text, params);
   return {
     query: async <T>(text: string, params: SqlValue[] = []) => (await db.executeQuery<T>(compile(text, params))).rows,
-    run: async (text: string, params: SqlValue[] = []) => Number((await db.executeQuery(compile(text, params))).numAffectedRows ?? 0),
+    run: async (text: string, params: SqlValue[] = []) =>
+      Number((await db.executeQuery(compile(text, params))).numAffectedRows ?? 0),
   };
 }

@@ -4,18 +4,33 @@ import { databaseTarget, describeTarget, targetKey } from './target.js';
 
 describe('choosing the database from DATABASE_URL', () => {
   it('takes the SQLite file in DATA_DIR when DATABASE_URL is unset', () => {
-    expect(databaseTarget({ DATA_DIR: '/var/lib/ruongso' })).toEqual({ dialect: 'sqlite', file: path.join('/var/lib/ruongso', 'ruongso.sqlite') });
+    expect(databaseTarget({ DATA_DIR: '/var/lib/ruongso' })).toEqual({
+      dialect: 'sqlite',
+      file: path.join('/var/lib/ruongso', 'ruongso.sqlite'),
+    });
   });
 
   it('reads sqlite:///absolute and sqlite:relative paths', () => {
-    expect(databaseTarget({ DATABASE_URL: 'sqlite:///srv/r%C3%BAong.sqlite', DATA_DIR: 'x' })).toEqual({ dialect: 'sqlite', file: '/srv/rúong.sqlite' });
-    expect(databaseTarget({ DATABASE_URL: 'sqlite:data/r.sqlite', DATA_DIR: 'x' })).toEqual({ dialect: 'sqlite', file: 'data/r.sqlite' });
+    expect(databaseTarget({ DATABASE_URL: 'sqlite:///srv/r%C3%BAong.sqlite', DATA_DIR: 'x' })).toEqual({
+      dialect: 'sqlite',
+      file: '/srv/rúong.sqlite',
+    });
+    expect(databaseTarget({ DATABASE_URL: 'sqlite:data/r.sqlite', DATA_DIR: 'x' })).toEqual({
+      dialect: 'sqlite',
+      file: 'data/r.sqlite',
+    });
   });
 
   it('reads a PostgreSQL URL, its ?schema= and a schema given by the caller first', () => {
     const url = 'postgresql://app:secret@db.example:5432/ruongso?schema=tenant_a&sslmode=require';
-    expect(databaseTarget({ DATABASE_URL: url, DATA_DIR: 'x' })).toEqual({ dialect: 'postgres', url: 'postgresql://app:secret@db.example:5432/ruongso?sslmode=require', schema: 'tenant_a' });
-    expect(databaseTarget({ DATABASE_URL: url, DATA_DIR: 'x' }, { pgSchema: 'test_1' })).toMatchObject({ schema: 'test_1' });
+    expect(databaseTarget({ DATABASE_URL: url, DATA_DIR: 'x' })).toEqual({
+      dialect: 'postgres',
+      url: 'postgresql://app:secret@db.example:5432/ruongso?sslmode=require',
+      schema: 'tenant_a',
+    });
+    expect(databaseTarget({ DATABASE_URL: url, DATA_DIR: 'x' }, { pgSchema: 'test_1' })).toMatchObject({
+      schema: 'test_1',
+    });
     expect(databaseTarget({ DATABASE_URL: 'postgres://h/db', DATA_DIR: 'x' })).toMatchObject({ schema: 'public' });
   });
 
@@ -29,6 +44,8 @@ describe('choosing the database from DATABASE_URL', () => {
     expect(describeTarget(pgT)).toBe('PostgreSQL db:5432/r');
     expect(describeTarget(pgT)).not.toContain('secret');
     expect(targetKey({ dialect: 'sqlite', file: ':memory:' })).toBeUndefined();
-    expect(targetKey({ dialect: 'sqlite', file: 'a/../b.sqlite' })).toBe(targetKey({ dialect: 'sqlite', file: 'b.sqlite' }));
+    expect(targetKey({ dialect: 'sqlite', file: 'a/../b.sqlite' })).toBe(
+      targetKey({ dialect: 'sqlite', file: 'b.sqlite' }),
+    );
   });
 });

@@ -1,9 +1,7 @@
 import path from 'node:path';
 
 /** Where the one database of a process lives, as read from DATABASE_URL. */
-export type DbTarget =
-  | { dialect: 'sqlite'; file: string }
-  | { dialect: 'postgres'; url: string; schema: string };
+export type DbTarget = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string; schema: string };
 
 /** Schema names go into SQL text, so they are checked, never quoted from user input. */
 const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -16,7 +14,10 @@ export const defaultSqliteFile = (dataDir: string): string => path.join(dataDir,
  * from `opts.pgSchema`, else `?schema=`, else public; `sqlite:///abs/path` or `sqlite:rel/path`
  * → that file; unset → `${DATA_DIR}/ruongso.sqlite`.
  */
-export function databaseTarget(cfg: { DATABASE_URL?: string | undefined; DATA_DIR: string }, opts: { pgSchema?: string | undefined } = {}): DbTarget {
+export function databaseTarget(
+  cfg: { DATABASE_URL?: string | undefined; DATA_DIR: string },
+  opts: { pgSchema?: string | undefined } = {},
+): DbTarget {
   const url = cfg.DATABASE_URL;
   if (url && /^postgres(ql)?:/.test(url)) {
     const u = new URL(url);

@@ -5,8 +5,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { demoCredentials, demoOverrides, DEMO_CREDENTIALS_FILE } from './credentials.js';
 
 const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true }); });
-const tmp = () => { const d = fs.mkdtempSync(path.join(os.tmpdir(), 'rs-democred-')); dirs.push(d); return d; };
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+const tmp = () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'rs-democred-'));
+  dirs.push(d);
+  return d;
+};
 
 describe('demo credentials', () => {
   it('are generated per data directory, kept there (0600) and reused on the next start', () => {
@@ -21,7 +27,14 @@ describe('demo credentials', () => {
   });
   it('put the demo on loopback in demo mode unless HOST or ADMIN_PASSWORD say otherwise', () => {
     const d = tmp();
-    expect(demoOverrides({}, d)).toEqual({ RUONGSO_MODE: 'demo', HOST: '127.0.0.1', ADMIN_PASSWORD: demoCredentials(d).password });
-    expect(demoOverrides({ HOST: '0.0.0.0', ADMIN_PASSWORD: 'mine-1234' }, d)).toMatchObject({ HOST: '0.0.0.0', ADMIN_PASSWORD: 'mine-1234' });
+    expect(demoOverrides({}, d)).toEqual({
+      RUONGSO_MODE: 'demo',
+      HOST: '127.0.0.1',
+      ADMIN_PASSWORD: demoCredentials(d).password,
+    });
+    expect(demoOverrides({ HOST: '0.0.0.0', ADMIN_PASSWORD: 'mine-1234' }, d)).toMatchObject({
+      HOST: '0.0.0.0',
+      ADMIN_PASSWORD: 'mine-1234',
+    });
   });
 });

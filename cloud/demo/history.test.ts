@@ -11,7 +11,9 @@ const DAY = 86_400_000;
 
 describe('demo telemetry history', () => {
   let dir = '';
-  afterEach(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   it('cycles an AWD paddy between the re-flood level and +5 cm with the valve open while it floods', () => {
     const pts = farmTelemetry('gw-x', NOW - 30 * DAY, NOW, false);
@@ -25,14 +27,19 @@ describe('demo telemetry history', () => {
     expect(pts.every((p) => p.ts <= NOW && p.ts >= NOW - 30 * DAY - 30 * 60_000)).toBe(true);
   });
 
-  it('seeds a season of every demo farm into the store once, so the farmer\'s charts have data on first start', async () => {
+  it("seeds a season of every demo farm into the store once, so the farmer's charts have data on first start", async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'rs-demo-tel-'));
     const store = new SqliteTelemetryStore({ file: path.join(dir, 'tel.db') });
     await store.init();
     const first = await seedDemoTelemetry(store, { now: NOW });
     expect(first.created).toBe(true);
     const gw = DEMO_FARMS[0].gatewayId;
-    const series = await store.query({ gatewayId: gw, from: NOW - TELEMETRY_DAYS * DAY, to: NOW, everyMs: 6 * 3_600_000 });
+    const series = await store.query({
+      gatewayId: gw,
+      from: NOW - TELEMETRY_DAYS * DAY,
+      to: NOW,
+      everyMs: 6 * 3_600_000,
+    });
     const metrics = new Set(series.map((s) => s.metric));
     expect([...metrics].sort()).toEqual(['salinity', 'soil_moisture', 'valve_open', 'water_level']);
     const wl = series.find((s) => s.metric === 'water_level')!;

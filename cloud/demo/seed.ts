@@ -26,9 +26,33 @@ export const DEMO_LEVELS = [
 export const DEMO_COOPERATIVE = { id: 'htx-dai-an-2', name: 'HTX Nông nghiệp Đại Ân 2', unitId: 'vn-st-tde-dai-an-2' };
 
 export const DEMO_FARMS = [
-  { id: 'farm-tran-van-an', name: 'Ruộng ông Trần Văn An', owner: 'Trần Văn An', unitId: 'vn-st-tde-dai-an-2-ap-1', cooperativeId: DEMO_COOPERATIVE.id, areaHa: 2.4, gatewayId: 'gw-dai-an-01' },
-  { id: 'farm-le-thi-hoa', name: 'Ruộng bà Lê Thị Hoa', owner: 'Lê Thị Hoa', unitId: 'vn-st-tde-dai-an-2-ap-2', cooperativeId: DEMO_COOPERATIVE.id, areaHa: 1.6, gatewayId: 'gw-dai-an-02' },
-  { id: 'farm-thach-sa-phol', name: 'Ruộng ông Thạch Sa Phol', owner: 'Thạch Sa Phol', unitId: 'vn-st-tde-lich-hoi-thuong-ap-1', cooperativeId: DEMO_COOPERATIVE.id, areaHa: 3.1, gatewayId: 'gw-lich-hoi-01' },
+  {
+    id: 'farm-tran-van-an',
+    name: 'Ruộng ông Trần Văn An',
+    owner: 'Trần Văn An',
+    unitId: 'vn-st-tde-dai-an-2-ap-1',
+    cooperativeId: DEMO_COOPERATIVE.id,
+    areaHa: 2.4,
+    gatewayId: 'gw-dai-an-01',
+  },
+  {
+    id: 'farm-le-thi-hoa',
+    name: 'Ruộng bà Lê Thị Hoa',
+    owner: 'Lê Thị Hoa',
+    unitId: 'vn-st-tde-dai-an-2-ap-2',
+    cooperativeId: DEMO_COOPERATIVE.id,
+    areaHa: 1.6,
+    gatewayId: 'gw-dai-an-02',
+  },
+  {
+    id: 'farm-thach-sa-phol',
+    name: 'Ruộng ông Thạch Sa Phol',
+    owner: 'Thạch Sa Phol',
+    unitId: 'vn-st-tde-lich-hoi-thuong-ap-1',
+    cooperativeId: DEMO_COOPERATIVE.id,
+    areaHa: 3.1,
+    gatewayId: 'gw-lich-hoi-01',
+  },
 ] as const;
 
 export async function seedDemoDistrict(registry: Registry): Promise<{ created: boolean }> {

@@ -8,7 +8,9 @@ import type { MqttClient } from 'mqtt';
 export async function detectSharedSubscriptions(client: MqttClient, timeoutMs = 1000): Promise<boolean> {
   const topic = '$SYS/broker/version';
   let version = '';
-  const onMessage = (t: string, payload: Buffer) => { if (t === topic) version = payload.toString(); };
+  const onMessage = (t: string, payload: Buffer) => {
+    if (t === topic) version = payload.toString();
+  };
   client.on('message', onMessage);
   try {
     await client.subscribeAsync(topic, { qos: 0 });

@@ -13,7 +13,9 @@ import { Ingest } from './ingest.js';
 import type { IngestSink } from './sink.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
 
 /** The ingest on a real in-process broker (Aedes, as the demo runs it) and a SQLite store in a temp dir. */
 async function setup(sink: Partial<IngestSink> = {}) {
@@ -21,7 +23,12 @@ async function setup(sink: Partial<IngestSink> = {}) {
   const server = net.createServer(aedes.handle);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `mqtt://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
-  cleanups.push(() => new Promise<void>((r) => { aedes.close(() => server.close(() => r())); }));
+  cleanups.push(
+    () =>
+      new Promise<void>((r) => {
+        aedes.close(() => server.close(() => r()));
+      }),
+  );
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ingest-unit-'));
   cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
   const store = new SqliteTelemetryStore({ file: path.join(dir, 'ruongso.sqlite') });
@@ -29,10 +36,28 @@ async function setup(sink: Partial<IngestSink> = {}) {
   cleanups.push(() => store.close());
   const calls: string[] = [];
   const full: IngestSink = {
-    onState: (gw) => { calls.push(`state ${gw}`); }, onTelemetry: (gw, i) => { calls.push(`telemetry ${gw} ${i.seq}`); },
-    onEvent: (gw) => { calls.push(`event ${gw}`); }, onConfigAck: () => undefined, onCmdAck: () => undefined, ...sink,
+    onState: (gw) => {
+      calls.push(`state ${gw}`);
+    },
+    onTelemetry: (gw, i) => {
+      calls.push(`telemetry ${gw} ${i.seq}`);
+    },
+    onEvent: (gw) => {
+      calls.push(`event ${gw}`);
+    },
+    onConfigAck: () => undefined,
+    onCmdAck: () => undefined,
+    ...sink,
   };
-  const ingest = new Ingest({ store, sink: full, mqttUrl: url, instanceId: 'unit-1', shared: false, dataDir: dir, flushMs: 10 });
+  const ingest = new Ingest({
+    store,
+    sink: full,
+    mqttUrl: url,
+    instanceId: 'unit-1',
+    shared: false,
+    dataDir: dir,
+    flushMs: 10,
+  });
   const watch: MqttClient = await mqtt.connectAsync(url, { clientId: 'watch' });
   cleanups.push(() => watch.endAsync());
   return { url, store, ingest, calls, watch };
@@ -43,7 +68,9 @@ describe('Ingest', () => {
   it('subscribes without $share/ where the broker has none, and says so in its retained host state', async () => {
     const { ingest, watch } = await setup();
     const states: unknown[] = [];
-    watch.on('message', (t, p) => { if (t === topics.hostState(ingest.hostId)) states.push(p.length ? JSON.parse(p.toString()) : null); });
+    watch.on('message', (t, p) => {
+      if (t === topics.hostState(ingest.hostId)) states.push(p.length ? JSON.parse(p.toString()) : null);
+    });
     await watch.subscribeAsync(filters.hostStates, { qos: 1 });
     await ingest.start();
     expect(ingest.sharedSubscriptions).toBe(false);
@@ -58,7 +85,9 @@ describe('Ingest', () => {
     const heard: DecodedMessage[] = [];
     await ingest.start();
     cleanups.push(() => ingest.stop());
-    const remove = ingest.addConsumer((m) => { heard.push(m); });
+    const remove = ingest.addConsumer((m) => {
+      heard.push(m);
+    });
     await watch.publishAsync(topics.telemetry('gw-u1'), JSON.stringify(telemetry), { qos: 1 });
     await vi.waitFor(() => expect(calls).toContain(`telemetry gw-u1 ${telemetry.seq}`), { timeout: 5000 });
     expect(await store.latest('gw-u1')).toHaveLength(telemetry.readings.length);
@@ -67,7 +96,9 @@ describe('Ingest', () => {
     remove();
     // a consumer still registered hears the next message: by then the removed one would have too
     const later: DecodedMessage[] = [];
-    ingest.addConsumer((m) => { later.push(m); });
+    ingest.addConsumer((m) => {
+      later.push(m);
+    });
     await watch.publishAsync(topics.event('gw-u1'), JSON.stringify(fixture('event-interlock')), { qos: 1 });
     await vi.waitFor(() => expect(later).toHaveLength(1), { timeout: 5000 });
     expect(calls).toContain('event gw-u1');
@@ -75,25 +106,45 @@ describe('Ingest', () => {
   });
 
   it('goes on ingesting when the sink throws and when a message is not valid', async () => {
-    const { ingest, watch, store } = await setup({ onState: () => { throw new Error('registry down'); } });
+    const { ingest, watch, store } = await setup({
+      onState: () => {
+        throw new Error('registry down');
+      },
+    });
     await ingest.start();
     cleanups.push(() => ingest.stop());
     await watch.publishAsync(topics.state('gw-u2'), JSON.stringify(fixture('state-birth')), { qos: 1 });
     await watch.publishAsync(topics.telemetry('gw-u2'), '{ not json', { qos: 1 });
     await watch.publishAsync(topics.telemetry('gw-u2'), JSON.stringify({ ...telemetry, seq: 7 }), { qos: 1 });
-    await vi.waitFor(async () => expect(await store.latest('gw-u2')).toHaveLength(telemetry.readings.length), { timeout: 5000 });
+    await vi.waitFor(async () => expect(await store.latest('gw-u2')).toHaveLength(telemetry.readings.length), {
+      timeout: 5000,
+    });
     expect(ingest.seqStats('gw-u2')?.boots[0]).toMatchObject({ bootId: telemetry.bootId, lastSeq: 7, received: 1 });
   });
 
-  it('refuses readings outside their metric\'s physical range or dated ahead of the cloud clock, counted, and stores the rest', async () => {
+  it("refuses readings outside their metric's physical range or dated ahead of the cloud clock, counted, and stores the rest", async () => {
     const { ingest, watch, store } = await setup();
     await ingest.start();
     cleanups.push(() => ingest.stop());
     const now = Date.now();
     const at = (value: number, ts = now) => ({ sensor: 'wl1', metric: 'water_level', value, unit: 'cm', ts });
-    const readings = [at(-12, now - 2000), at(1e308, now - 1000), { ...at(-8), sensor: 'wl2' }, { ...at(-5, now + 3_600_000), sensor: 'wl3' }];
-    await watch.publishAsync(topics.telemetry('gw-u3'), JSON.stringify({ bootId: 'boot-u3', seq: 0, readings }), { qos: 1 });
-    await vi.waitFor(async () => expect((await store.latest('gw-u3')).map((r) => [r.sensor, r.value]).sort()).toEqual([['wl1', -12], ['wl2', -8]]), { timeout: 5000 });
+    const readings = [
+      at(-12, now - 2000),
+      at(1e308, now - 1000),
+      { ...at(-8), sensor: 'wl2' },
+      { ...at(-5, now + 3_600_000), sensor: 'wl3' },
+    ];
+    await watch.publishAsync(topics.telemetry('gw-u3'), JSON.stringify({ bootId: 'boot-u3', seq: 0, readings }), {
+      qos: 1,
+    });
+    await vi.waitFor(
+      async () =>
+        expect((await store.latest('gw-u3')).map((r) => [r.sensor, r.value]).sort()).toEqual([
+          ['wl1', -12],
+          ['wl2', -8],
+        ]),
+      { timeout: 5000 },
+    );
     const m = await metricsRegistry.getSingleMetric('ruongso_ingest_rejected_total')?.get();
     const n = (reason: string) => m?.values.find((v) => v.labels.reason === reason)?.value ?? 0;
     expect(n('range')).toBeGreaterThanOrEqual(1);

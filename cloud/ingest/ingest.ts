@@ -1,7 +1,17 @@
 import os from 'node:os';
 import path from 'node:path';
 import mqtt, { type IClientOptions, type ISubscriptionMap, type MqttClient } from 'mqtt';
-import { decodePayload, filters, metricInfo, sharedFilter, topics, type DecodedMessage, type HostState, type ParsedTopic, type Telemetry } from '../../protocol/index.js';
+import {
+  decodePayload,
+  filters,
+  metricInfo,
+  sharedFilter,
+  topics,
+  type DecodedMessage,
+  type HostState,
+  type ParsedTopic,
+  type Telemetry,
+} from '../../protocol/index.js';
 import { RuongSoError } from '../../lib/errors.js';
 import { log as rootLog, type Logger } from '../../lib/log.js';
 import { systemClock, type Clock } from '../../lib/time.js';
@@ -56,7 +66,11 @@ export interface IngestOptions {
 
 export class IngestError extends RuongSoError<'INGEST_SUBSCRIBE' | 'INGEST_CONNECT'> {}
 
-interface Pending { points: StoredReading[]; after: Array<() => Promise<void> | void>; acks: Array<[number, number]> }
+interface Pending {
+  points: StoredReading[];
+  after: Array<() => Promise<void> | void>;
+  acks: Array<[number, number]>;
+}
 
 const emptyBatch = (): Pending => ({ points: [], after: [], acks: [] });
 
@@ -98,40 +112,76 @@ export class Ingest implements CloudMqtt {
   }
 
   async start(): Promise<void> {
-    const spool = new DiskSpool(path.join(this.opts.dataDir, 'spool', 'telemetry'), this.opts.spoolMaxBytes ?? 512 * 1024 * 1024);
+    const spool = new DiskSpool(
+      path.join(this.opts.dataDir, 'spool', 'telemetry'),
+      this.opts.spoolMaxBytes ?? 512 * 1024 * 1024,
+    );
     await spool.open();
-    this.writer = new TelemetryWriter({ store: this.opts.store, spool, log: this.opts.log, replayMaxDelayMs: this.opts.replayMaxDelayMs });
+    this.writer = new TelemetryWriter({
+      store: this.opts.store,
+      spool,
+      log: this.opts.log,
+      replayMaxDelayMs: this.opts.replayMaxDelayMs,
+    });
     this.writer.start();
     const connect = this.opts.connect ?? ((url: string, o: IClientOptions) => mqtt.connect(url, o));
     const client = connect(this.opts.mqttUrl, {
-      clientId: this.clientId, clean: false, protocolVersion: 4, reconnectPeriod: this.opts.reconnectPeriodMs ?? 250, connectTimeout: 10_000,
-      username: this.opts.username, password: this.opts.password, resubscribe: true,
+      clientId: this.clientId,
+      clean: false,
+      protocolVersion: 4,
+      reconnectPeriod: this.opts.reconnectPeriodMs ?? 250,
+      connectTimeout: 10_000,
+      username: this.opts.username,
+      password: this.opts.password,
+      resubscribe: true,
       // a crash (or a broker that loses us) says "offline" to every gateway: they keep their data
       will: this.hostWill(),
     });
     // a new session id (and will) for every connection: see HostState.session
-    client.on('close', () => { client.options.will = this.hostWill(); });
+    client.on('close', () => {
+      client.options.will = this.hostWill();
+    });
     this.client = client;
     this.gate = new AckGate(client);
     client.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet.messageId));
-    client.on('connect', () => { this.connects++; });
+    client.on('connect', () => {
+      this.connects++;
+    });
     // a broker that is down errors on every attempt (4 a second): one line per 30 s, with a count
-    client.on('error', (err) => this.throttle.hit(`error:${err.message}`, (repeated) => this.log.warn({ err: err.message, repeated }, 'MQTT error')));
-    client.on('offline', () => this.throttle.hit('offline', (repeated) => this.log.warn({ url: this.opts.mqttUrl, repeated }, 'MQTT broker unreachable; retrying')));
-    client.on('connect', () => { this.throttle.clear('offline'); });
+    client.on('error', (err) =>
+      this.throttle.hit(`error:${err.message}`, (repeated) =>
+        this.log.warn({ err: err.message, repeated }, 'MQTT error'),
+      ),
+    );
+    client.on('offline', () =>
+      this.throttle.hit('offline', (repeated) =>
+        this.log.warn({ url: this.opts.mqttUrl, repeated }, 'MQTT broker unreachable; retrying'),
+      ),
+    );
+    client.on('connect', () => {
+      this.throttle.clear('offline');
+    });
     await new Promise<void>((resolve, reject) => {
       const fail = (err: Error) => {
         client.removeListener('connect', ok);
         client.end(true);
-        reject(new IngestError('INGEST_CONNECT', `cannot connect the ingest to ${this.opts.mqttUrl}: ${err.message}`, { cause: err }));
+        reject(
+          new IngestError('INGEST_CONNECT', `cannot connect the ingest to ${this.opts.mqttUrl}: ${err.message}`, {
+            cause: err,
+          }),
+        );
       };
-      const ok = () => { client.removeListener('error', fail); resolve(); };
+      const ok = () => {
+        client.removeListener('error', fail);
+        resolve();
+      };
       client.once('connect', ok);
       client.once('error', fail);
     });
-    this.sharedInUse = this.opts.shared === 'auto' || this.opts.shared === undefined
-      ? await detectSharedSubscriptions(client)
-      : this.opts.shared;
+    this.sharedInUse =
+      this.opts.shared === 'auto' || this.opts.shared === undefined
+        ? await detectSharedSubscriptions(client)
+        : this.opts.shared;
     await this.subscribe(client);
     await this.announce(client, true);
     // Mosquitto 2.0.11 restores a persistent session after a restart but not its $share
@@ -141,14 +191,24 @@ export class Ingest implements CloudMqtt {
     // and the broker drops it: reconnectPeriodMs is short so the ingest is back first.
     // Only once subscribed again does the host say online: until then gateways keep their data.
     client.on('connect', () => {
-      this.subscribe(client).then(() => this.announce(client, true))
+      this.subscribe(client)
+        .then(() => this.announce(client, true))
         .catch((err) => this.log.error({ err }, 'resubscribe after reconnect failed'));
     });
-    this.log.info({ clientId: this.clientId, shared: this.sharedInUse, group: this.opts.shareGroup ?? 'ingest' }, 'ingest subscribed');
+    this.log.info(
+      { clientId: this.clientId, shared: this.sharedInUse, group: this.opts.shareGroup ?? 'ingest' },
+      'ingest subscribed',
+    );
   }
 
   get hostId(): string {
-    return (this.opts.hostId ?? this.clientId).toLowerCase().replace(/[^a-z0-9_-]/g, '-').replace(/^[-_]+/, '').slice(0, 64) || 'ingest';
+    return (
+      (this.opts.hostId ?? this.clientId)
+        .toLowerCase()
+        .replace(/[^a-z0-9_-]/g, '-')
+        .replace(/^[-_]+/, '')
+        .slice(0, 64) || 'ingest'
+    );
   }
 
   private get hostTopic(): string {
@@ -160,11 +220,20 @@ export class Ingest implements CloudMqtt {
   private hostWill(): { topic: string; payload: Buffer; qos: 1; retain: true } {
     const ts = this.clock.now();
     this.hostSession = { id: `${ts.toString(36)}-${Math.random().toString(36).slice(2, 8)}`, ts };
-    return { topic: this.hostTopic, payload: Buffer.from(JSON.stringify({ online: false, ts, session: this.hostSession.id } satisfies HostState)), qos: 1, retain: true };
+    return {
+      topic: this.hostTopic,
+      payload: Buffer.from(JSON.stringify({ online: false, ts, session: this.hostSession.id } satisfies HostState)),
+      qos: 1,
+      retain: true,
+    };
   }
 
   private hostState(online: boolean): string {
-    return JSON.stringify({ online, ts: Math.max(this.clock.now(), this.hostSession.ts + 1), session: this.hostSession.id } satisfies HostState);
+    return JSON.stringify({
+      online,
+      ts: Math.max(this.clock.now(), this.hostSession.ts + 1),
+      session: this.hostSession.id,
+    } satisfies HostState);
   }
 
   /** The retained host state; an empty payload removes it (an instance retired for good). */
@@ -177,7 +246,11 @@ export class Ingest implements CloudMqtt {
     // `resubscribe: true` makes mqtt.js send filters it believes are still subscribed
     const granted = await client.subscribeAsync({ ...map, resubscribe: true } as ISubscriptionMap);
     const refused = granted.filter((g) => g.qos === 128).map((g) => g.topic);
-    if (refused.length) throw new IngestError('INGEST_SUBSCRIBE', `broker ${this.opts.mqttUrl} refused the subscription(s) ${refused.join(', ')}: check the cloud user's ACL`);
+    if (refused.length)
+      throw new IngestError(
+        'INGEST_SUBSCRIBE',
+        `broker ${this.opts.mqttUrl} refused the subscription(s) ${refused.join(', ')}: check the cloud user's ACL`,
+      );
   }
 
   /** Uplink filters; state stays unshared: brokers do not send retained messages to shared subscriptions. */
@@ -193,7 +266,9 @@ export class Ingest implements CloudMqtt {
 
   addConsumer(c: UplinkConsumer): () => void {
     this.consumers.add(c);
-    return () => { this.consumers.delete(c); };
+    return () => {
+      this.consumers.delete(c);
+    };
   }
 
   /** Publishes on this instance's one broker connection (configs, commands, mission status). */
@@ -208,8 +283,20 @@ export class Ingest implements CloudMqtt {
   }
 
   /** `connects`: CONNACKs this instance got (1 + reconnects; a session taken over shows here) */
-  status(): { connected: boolean; shared: boolean; spool: { batches: number; bytes: number; maxBytes: number } | null; heldAcks: number; connects: number } {
-    return { connected: !!this.client?.connected, shared: this.sharedInUse, spool: this.writer?.spool.size ?? null, heldAcks: this.gate?.pending ?? 0, connects: this.connects };
+  status(): {
+    connected: boolean;
+    shared: boolean;
+    spool: { batches: number; bytes: number; maxBytes: number } | null;
+    heldAcks: number;
+    connects: number;
+  } {
+    return {
+      connected: !!this.client?.connected,
+      shared: this.sharedInUse,
+      spool: this.writer?.spool.size ?? null,
+      heldAcks: this.gate?.pending ?? 0,
+      connects: this.connects,
+    };
   }
 
   /**
@@ -232,8 +319,17 @@ export class Ingest implements CloudMqtt {
     this.client = undefined;
     if (opts.retire) {
       const connect = this.opts.connect ?? ((url: string, o: IClientOptions) => mqtt.connect(url, o));
-      const c = connect(this.opts.mqttUrl, { clientId: this.clientId, clean: true, username: this.opts.username, password: this.opts.password, reconnectPeriod: 0 });
-      await new Promise<void>((resolve) => { c.once('connect', () => resolve()); c.once('error', () => resolve()); });
+      const c = connect(this.opts.mqttUrl, {
+        clientId: this.clientId,
+        clean: true,
+        username: this.opts.username,
+        password: this.opts.password,
+        reconnectPeriod: 0,
+      });
+      await new Promise<void>((resolve) => {
+        c.once('connect', () => resolve());
+        c.once('error', () => resolve());
+      });
       await c.endAsync();
     }
   }
@@ -242,9 +338,14 @@ export class Ingest implements CloudMqtt {
     // the broker probe's own subscription, QoS 0: not ours to count
     if (topic.startsWith('$SYS/')) return;
     const gen = messageId === undefined ? -1 : this.gate!.defer(messageId);
-    const ack = () => { if (messageId !== undefined) this.gate!.release(messageId, gen); };
+    const ack = () => {
+      if (messageId !== undefined) this.gate!.release(messageId, gen);
+    };
     // an empty retained payload is how a retained state is cleared (a gateway removed): not an error
-    if (payload.length === 0 && topic.endsWith('/state')) { ack(); return; }
+    if (payload.length === 0 && topic.endsWith('/state')) {
+      ack();
+      return;
+    }
     const decoded = decodePayload(topic, payload);
     if (!decoded.ok) {
       mqttMessagesTotal.inc({ channel: channelOf(decoded.topic) });
@@ -273,7 +374,11 @@ export class Ingest implements CloudMqtt {
       if (refused) {
         // the rest of the message is good: only this reading is refused, counted and logged
         ingestRejectedTotal.inc({ reason: refused });
-        this.rejects.report({ kind: 'gw', gatewayId, channel: 'telemetry' }, refused, `${r.sensor}/${r.metric} = ${r.value} at ${r.ts}: ${refused === 'future' ? 'dated ahead of the cloud clock' : 'outside the metric\'s physical range'}`);
+        this.rejects.report(
+          { kind: 'gw', gatewayId, channel: 'telemetry' },
+          refused,
+          `${r.sensor}/${r.metric} = ${r.value} at ${r.ts}: ${refused === 'future' ? 'dated ahead of the cloud clock' : "outside the metric's physical range"}`,
+        );
         continue;
       }
       if (r.quality === 'bad') readingsBadQualityTotal.inc();
@@ -317,11 +422,16 @@ export class Ingest implements CloudMqtt {
     if (m.kind === 'drone') return sink.onDroneTelemetry?.(m.droneId, m.payload);
     if (m.kind !== 'gw') return undefined;
     switch (m.channel) {
-      case 'state': return sink.onState(m.gatewayId, m.payload, this.clock.now());
-      case 'event': return sink.onEvent(m.gatewayId, m.payload);
-      case 'config/ack': return sink.onConfigAck(m.gatewayId, m.payload);
-      case 'cmd/ack': return sink.onCmdAck(m.gatewayId, m.payload);
-      default: return undefined;
+      case 'state':
+        return sink.onState(m.gatewayId, m.payload, this.clock.now());
+      case 'event':
+        return sink.onEvent(m.gatewayId, m.payload);
+      case 'config/ack':
+        return sink.onConfigAck(m.gatewayId, m.payload);
+      case 'cmd/ack':
+        return sink.onCmdAck(m.gatewayId, m.payload);
+      default:
+        return undefined;
     }
   }
 }

@@ -9,10 +9,19 @@ const MAX_KEYS = 10_000;
 export class RejectLog {
   private readonly last = new Map<string, { at: number; suppressed: number }>();
 
-  constructor(private readonly log: Logger, private readonly clock: Clock) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly clock: Clock,
+  ) {}
 
   report(topic: ParsedTopic | null, reason: string, message: string): boolean {
-    const source = !topic ? 'unknown-topic' : topic.kind === 'gw' ? `gw:${topic.gatewayId}` : topic.kind === 'drone' ? `drone:${topic.droneId}` : topic.kind;
+    const source = !topic
+      ? 'unknown-topic'
+      : topic.kind === 'gw'
+        ? `gw:${topic.gatewayId}`
+        : topic.kind === 'drone'
+          ? `drone:${topic.droneId}`
+          : topic.kind;
     const now = this.clock.now();
     const seen = this.last.get(source);
     if (seen && now - seen.at < WINDOW_MS) {
@@ -21,7 +30,10 @@ export class RejectLog {
     }
     if (this.last.size >= MAX_KEYS) this.last.clear();
     this.last.set(source, { at: now, suppressed: 0 });
-    this.log.warn({ source, reason, detail: message.slice(0, 300), heldBackLastMinute: seen?.suppressed ?? 0 }, 'MQTT message rejected');
+    this.log.warn(
+      { source, reason, detail: message.slice(0, 300), heldBackLastMinute: seen?.suppressed ?? 0 },
+      'MQTT message rejected',
+    );
     return true;
   }
 }

@@ -12,7 +12,15 @@ describe('SeqTracker', () => {
       for (let k = 0; k < 4 && backlog < 300; k++) t.observe('gw', 'boot-a', backlog++, 2);
     }
     while (backlog < 300) t.observe('gw', 'boot-a', backlog++, 3);
-    expect(t.stats('gw')!.boots[0]).toMatchObject({ bootId: 'boot-a', firstSeq: 0, lastSeq: 359, received: 360, missing: 0, duplicates: 0, gaps: [] });
+    expect(t.stats('gw')!.boots[0]).toMatchObject({
+      bootId: 'boot-a',
+      firstSeq: 0,
+      lastSeq: 359,
+      received: 360,
+      missing: 0,
+      duplicates: 0,
+      gaps: [],
+    });
   });
 
   it('counts a real re-delivery as a duplicate, and keeps a gap open until its seqs arrive', () => {
@@ -29,6 +37,9 @@ describe('SeqTracker', () => {
     for (let s = 0; s < 10; s++) t.observe('gw', 'boot-a', s, 1);
     for (let s = 0; s < 5; s++) t.observe('gw', 'boot-b', s, 2);
     const boots = t.stats('gw')!.boots;
-    expect(boots.map((b) => [b.bootId, b.received, b.missing, b.duplicates])).toEqual([['boot-b', 5, 0, 0], ['boot-a', 10, 0, 0]]);
+    expect(boots.map((b) => [b.bootId, b.received, b.missing, b.duplicates])).toEqual([
+      ['boot-b', 5, 0, 0],
+      ['boot-a', 10, 0, 0],
+    ]);
   });
 });

@@ -1,7 +1,10 @@
 import { seqDuplicatesTotal, seqGapsOpen, seqGapsTotal } from '../metrics.js';
 
 /** Missing telemetry of one gateway boot: seq ranges [from, to], both inclusive. */
-export interface SeqGap { from: number; to: number }
+export interface SeqGap {
+  from: number;
+  to: number;
+}
 
 export interface BootSeqStats {
   bootId: string;
@@ -67,7 +70,12 @@ export class SeqTracker {
   stats(gatewayId: string): GatewaySeqStats | undefined {
     const boots = this.gateways.get(gatewayId);
     if (!boots) return undefined;
-    return { gatewayId, boots: [...boots.values()].sort((a, b) => b.lastSeenAt - a.lastSeenAt).map((b) => ({ ...b, gaps: b.gaps.map((g) => ({ ...g })) })) };
+    return {
+      gatewayId,
+      boots: [...boots.values()]
+        .sort((a, b) => b.lastSeenAt - a.lastSeenAt)
+        .map((b) => ({ ...b, gaps: b.gaps.map((g) => ({ ...g })) })),
+    };
   }
 
   all(): GatewaySeqStats[] {

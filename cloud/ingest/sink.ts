@@ -1,5 +1,12 @@
 import type { GatewaySeqStats } from './seq-tracker.js';
-import type { CommandAck, ConfigAck, DecodedMessage, DroneTelemetry, GatewayEvent, GatewayState } from '../../protocol/index.js';
+import type {
+  CommandAck,
+  ConfigAck,
+  DecodedMessage,
+  DroneTelemetry,
+  GatewayEvent,
+  GatewayState,
+} from '../../protocol/index.js';
 
 /** What one telemetry message told the ingest (the readings themselves go to the store). */
 export interface TelemetryInfo {

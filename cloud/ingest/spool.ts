@@ -7,7 +7,10 @@ import type { StoredReading } from '../telemetry/store.js';
 
 export class SpoolError extends RuongSoError<'SPOOL_FULL' | 'SPOOL_IO'> {}
 
-interface Entry { name: string; bytes: number }
+interface Entry {
+  name: string;
+  bytes: number;
+}
 
 /**
  * Bounded on-disk FIFO of telemetry batches for while the store is down. One file per batch,
@@ -20,7 +23,10 @@ export class DiskSpool {
   private bytes = 0;
   private nextSeq = 1;
 
-  constructor(readonly dir: string, readonly maxBytes: number) {}
+  constructor(
+    readonly dir: string,
+    readonly maxBytes: number,
+  ) {}
 
   /** Rebuilds the index from the directory (batches spooled before a restart are replayed). */
   async open(): Promise<void> {
@@ -28,7 +34,10 @@ export class DiskSpool {
     const names = (await fsp.readdir(this.dir)).sort();
     for (const name of names) {
       const full = path.join(this.dir, name);
-      if (name.endsWith('.tmp')) { await fsp.rm(full, { force: true }); continue; }
+      if (name.endsWith('.tmp')) {
+        await fsp.rm(full, { force: true });
+        continue;
+      }
       if (!/^\d{16}\.json$/.test(name)) continue;
       const { size } = await fsp.stat(full);
       this.entries.push({ name, bytes: size });
@@ -50,7 +59,10 @@ export class DiskSpool {
     const body = Buffer.from(JSON.stringify(points));
     if (this.bytes + body.length > this.maxBytes) {
       spoolFull.set(1);
-      throw new SpoolError('SPOOL_FULL', `telemetry spool in ${this.dir} is full (${this.bytes} of ${this.maxBytes} bytes): raise SPOOL_MAX_MB or bring the telemetry store back`);
+      throw new SpoolError(
+        'SPOOL_FULL',
+        `telemetry spool in ${this.dir} is full (${this.bytes} of ${this.maxBytes} bytes): raise SPOOL_MAX_MB or bring the telemetry store back`,
+      );
     }
     const name = `${String(this.nextSeq++).padStart(16, '0')}.json`;
     const tmp = path.join(this.dir, `${name}.tmp`);
@@ -66,7 +78,9 @@ export class DiskSpool {
       syncDir(this.dir);
     } catch (cause) {
       await fsp.rm(tmp, { force: true }).catch(() => undefined);
-      throw new SpoolError('SPOOL_IO', `cannot write the telemetry spool in ${this.dir}: ${(cause as Error).message}`, { cause });
+      throw new SpoolError('SPOOL_IO', `cannot write the telemetry spool in ${this.dir}: ${(cause as Error).message}`, {
+        cause,
+      });
     }
     this.entries.push({ name, bytes: body.length });
     this.bytes += body.length;

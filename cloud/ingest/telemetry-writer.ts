@@ -80,7 +80,10 @@ export class TelemetryWriter {
       } catch (err) {
         if (this.fullSince === undefined) {
           this.fullSince = Date.now();
-          this.log.error({ err, spool: this.opts.spool.size }, 'telemetry spool is full or failing: holding MQTT acks, the broker keeps the messages');
+          this.log.error(
+            { err, spool: this.opts.spool.size },
+            'telemetry spool is full or failing: holding MQTT acks, the broker keeps the messages',
+          );
         }
         if (!(err instanceof SpoolError)) throw err;
         this.kickReplay();
@@ -91,7 +94,9 @@ export class TelemetryWriter {
 
   private kickReplay(): void {
     if (this.replaying || this.stopped) return;
-    this.replaying = this.replay().finally(() => { this.replaying = undefined; });
+    this.replaying = this.replay().finally(() => {
+      this.replaying = undefined;
+    });
   }
 
   private async replay(): Promise<void> {

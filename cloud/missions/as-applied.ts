@@ -34,9 +34,11 @@ export function asAppliedPoints(droneId: string, msg: DroneTelemetry): StoredRea
   for (const s of msg.samples) {
     for (const m of METRICS) {
       const value = m.value(s);
-      if (value !== undefined) out.push({ gatewayId, sensor, metric: m.metric, value, unit: m.unit, ts: s.ts, quality: 'good' });
+      if (value !== undefined)
+        out.push({ gatewayId, sensor, metric: m.metric, value, unit: m.unit, ts: s.ts, quality: 'good' });
     }
-    if (msg.sortie !== undefined) out.push({ gatewayId, sensor, metric: 'sortie', value: msg.sortie, unit: '', ts: s.ts, quality: 'good' });
+    if (msg.sortie !== undefined)
+      out.push({ gatewayId, sensor, metric: 'sortie', value: msg.sortie, unit: '', ts: s.ts, quality: 'good' });
   }
   return out;
 }
@@ -44,13 +46,20 @@ export function asAppliedPoints(droneId: string, msg: DroneTelemetry): StoredRea
 /** Writes each drone message's samples to the store; a store outage throws so the message is not acked. */
 export class AsAppliedRecorder {
   private readonly log: Logger;
-  constructor(private readonly store: TelemetryStore, opts: { log?: Logger } = {}) {
+  constructor(
+    private readonly store: TelemetryStore,
+    opts: { log?: Logger } = {},
+  ) {
     this.log = (opts.log ?? rootLog).child({ mod: 'as-applied' });
   }
 
   async record(droneId: string, msg: DroneTelemetry): Promise<void> {
     const res = await this.store.write(asAppliedPoints(droneId, msg));
-    if (res.rejected) this.log.warn({ droneId, missionId: msg.missionId, seq: msg.seq, rejected: res.rejected, detail: res.rejectedDetail }, 'as-applied points refused by the store');
+    if (res.rejected)
+      this.log.warn(
+        { droneId, missionId: msg.missionId, seq: msg.seq, rejected: res.rejected, detail: res.rejectedDetail },
+        'as-applied points refused by the store',
+      );
   }
 }
 
@@ -59,7 +68,11 @@ export class AsAppliedRecorder {
  * goes to `base` unchanged (and a base that hears drones too still does, after the write).
  * `onRecorded` hears each message once stored (must not throw).
  */
-export function withAsAppliedLog(base: IngestSink, store: TelemetryStore, opts: { log?: Logger; onRecorded?: (droneId: string, msg: DroneTelemetry) => void } = {}): IngestSink {
+export function withAsAppliedLog(
+  base: IngestSink,
+  store: TelemetryStore,
+  opts: { log?: Logger; onRecorded?: (droneId: string, msg: DroneTelemetry) => void } = {},
+): IngestSink {
   const recorder = new AsAppliedRecorder(store, opts);
   return {
     onState: (g, s, ts) => base.onState(g, s, ts),
@@ -76,7 +89,12 @@ export function withAsAppliedLog(base: IngestSink, store: TelemetryStore, opts: 
   };
 }
 
-export interface AsAppliedQuery { droneId: string; missionId: string; from: number; to: number }
+export interface AsAppliedQuery {
+  droneId: string;
+  missionId: string;
+  from: number;
+  to: number;
+}
 
 /**
  * Rebuilds the as-applied samples of one mission flown by one drone from raw store points,
@@ -97,8 +115,14 @@ export async function loadAsApplied(store: TelemetryStore, q: AsAppliedQuery): P
   for (const [ts, r] of [...byTs.entries()].sort((a, b) => a[0] - b[0])) {
     if (r.lat === undefined || r.lon === undefined || r.flow_lpm === undefined) continue;
     const s: AsAppliedSample = {
-      ts, lat: r.lat, lon: r.lon, alt: r.alt ?? 0, speed: r.speed ?? 0, flowLpm: r.flow_lpm,
-      spraying: (r.spraying ?? 0) >= 0.5, tankL: r.tank_l ?? 0,
+      ts,
+      lat: r.lat,
+      lon: r.lon,
+      alt: r.alt ?? 0,
+      speed: r.speed ?? 0,
+      flowLpm: r.flow_lpm,
+      spraying: (r.spraying ?? 0) >= 0.5,
+      tankL: r.tank_l ?? 0,
     };
     if (r.swath_m !== undefined) s.swathM = r.swath_m;
     out.push(s);

@@ -2,25 +2,56 @@ import { describe, expect, it } from 'vitest';
 import { measureCoverage } from './coverage.js';
 import type { LocalMulti } from './geo/local-frame.js';
 
-const square: LocalMulti = [[[[0, 0], [60, 0], [60, 60], [0, 60], [0, 0]]]];
+const square: LocalMulti = [
+  [
+    [
+      [0, 0],
+      [60, 0],
+      [60, 60],
+      [0, 60],
+      [0, 0],
+    ],
+  ],
+];
 
 describe('measureCoverage', () => {
   it('counts ten 6 m passes over a 60 m square as full coverage without overspray', () => {
-    const lines = Array.from({ length: 10 }, (_, i) => [[0, 3 + 6 * i], [60, 3 + 6 * i]] as Array<[number, number]>);
+    const lines = Array.from(
+      { length: 10 },
+      (_, i) =>
+        [
+          [0, 3 + 6 * i],
+          [60, 3 + 6 * i],
+        ] as Array<[number, number]>,
+    );
     const r = measureCoverage(lines, square, 6);
     expect(r.coverage).toBeCloseTo(1, 3);
     expect(r.overspray).toBeCloseTo(0, 3);
   });
 
   it('measures a gap and a swath hanging over the edge', () => {
-    const lines = [[[0, 3], [60, 3]], [[0, 60], [60, 60]]] as Array<Array<[number, number]>>;
+    const lines = [
+      [
+        [0, 3],
+        [60, 3],
+      ],
+      [
+        [0, 60],
+        [60, 60],
+      ],
+    ] as Array<Array<[number, number]>>;
     const r = measureCoverage(lines, square, 6);
     expect(r.coverage).toBeCloseTo((6 + 3) / 60, 2); // one full band + half of the one on the edge
     expect(r.overspray).toBeCloseTo(3 / 60, 2);
   });
 
   it('gives the same answer in a rotated frame', () => {
-    const lines = [[[10, 10], [50, 50]]] as Array<Array<[number, number]>>;
+    const lines = [
+      [
+        [10, 10],
+        [50, 50],
+      ],
+    ] as Array<Array<[number, number]>>;
     const a = measureCoverage(lines, square, 6);
     const b = measureCoverage(lines, square, 6, Math.cos(0.3), Math.sin(0.3));
     expect(b.coveredM2).toBeCloseTo(a.coveredM2, -1);
@@ -29,14 +60,31 @@ describe('measureCoverage', () => {
 
 describe('double dose', () => {
   it('measures the strip two overlapping passes spray twice', () => {
-    const lines = [[[0, 3], [60, 3]], [[0, 7], [60, 7]]] as Array<Array<[number, number]>>; // 2 m overlap
+    const lines = [
+      [
+        [0, 3],
+        [60, 3],
+      ],
+      [
+        [0, 7],
+        [60, 7],
+      ],
+    ] as Array<Array<[number, number]>>; // 2 m overlap
     const r = measureCoverage(lines, square, 6);
     expect(r.doubleM2).toBeCloseTo(2 * 60, -1);
     expect(r.doubleDose).toBeCloseTo(120 / (10 * 60), 2);
   });
 
   it('counts nothing twice where passes only touch or a line bends gently', () => {
-    const lines = Array.from({ length: 10 }, (_, i) => [[0, 3 + 6 * i], [30, 3 + 6 * i], [60, 3 + 6 * i]] as Array<[number, number]>);
+    const lines = Array.from(
+      { length: 10 },
+      (_, i) =>
+        [
+          [0, 3 + 6 * i],
+          [30, 3 + 6 * i],
+          [60, 3 + 6 * i],
+        ] as Array<[number, number]>,
+    );
     expect(measureCoverage(lines, square, 6).doubleM2).toBeLessThan(1);
   });
 });

@@ -1,5 +1,14 @@
 import type { LocalMulti, XY } from './geo/local-frame.js';
-import { EdgeIndex, bboxOf, edgesOf, intervalsLength, mergeIntervals, overlapLength, rotate, rotateMulti } from './geo/scanline.js';
+import {
+  EdgeIndex,
+  bboxOf,
+  edgesOf,
+  intervalsLength,
+  mergeIntervals,
+  overlapLength,
+  rotate,
+  rotateMulti,
+} from './geo/scanline.js';
 
 export interface CoverageResult {
   /** share of the sprayable area under at least one swath */
@@ -22,11 +31,21 @@ function shapesOf(sprayLines: XY[][], halfW: number, cos: number, sin: number): 
   for (const line of sprayLines) {
     const pts = line.map((p) => rotate(p, cos, sin));
     for (let i = 1; i < pts.length; i++) {
-      const a = pts[i - 1]!, b = pts[i]!;
+      const a = pts[i - 1]!,
+        b = pts[i]!;
       const len = Math.hypot(b[0] - a[0], b[1] - a[1]);
       if (len < 1e-9) continue;
-      const nx = (-(b[1] - a[1]) / len) * halfW, ny = ((b[0] - a[0]) / len) * halfW;
-      shapes.push({ kind: 'quad', pts: [[a[0] + nx, a[1] + ny], [b[0] + nx, b[1] + ny], [b[0] - nx, b[1] - ny], [a[0] - nx, a[1] - ny]] });
+      const nx = (-(b[1] - a[1]) / len) * halfW,
+        ny = ((b[0] - a[0]) / len) * halfW;
+      shapes.push({
+        kind: 'quad',
+        pts: [
+          [a[0] + nx, a[1] + ny],
+          [b[0] + nx, b[1] + ny],
+          [b[0] - nx, b[1] - ny],
+          [a[0] - nx, a[1] - ny],
+        ],
+      });
       // the boom sweeps a disc where the drone turns on a polyline (round join)
       if (i < pts.length - 1) shapes.push({ kind: 'disk', c: b, r: halfW });
     }
@@ -47,12 +66,15 @@ function shapeInterval(s: Shape, y: number): [number, number] | null {
     const h = Math.sqrt(s.r * s.r - dy * dy);
     return [s.c[0] - h, s.c[0] + h];
   }
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (let i = 0; i < 4; i++) {
-    const p = s.pts[i]!, q = s.pts[(i + 1) % 4]!;
+    const p = s.pts[i]!,
+      q = s.pts[(i + 1) % 4]!;
     if ((p[1] <= y && y < q[1]) || (q[1] <= y && y < p[1])) {
       const x = p[0] + ((y - p[1]) * (q[0] - p[0])) / (q[1] - p[1]);
-      lo = Math.min(lo, x); hi = Math.max(hi, x);
+      lo = Math.min(lo, x);
+      hi = Math.max(hi, x);
     }
   }
   return hi > lo ? [lo, hi] : null;
@@ -66,12 +88,17 @@ function shapeInterval(s: Shape, y: number): [number, number] | null {
 function doubleLength(ivs: Array<[number, number]>): number {
   if (ivs.length < 2) return 0;
   const ev: Array<[number, number]> = [];
-  for (const [a, b] of ivs) { ev.push([a, 1], [b, -1]); }
+  for (const [a, b] of ivs) {
+    ev.push([a, 1], [b, -1]);
+  }
   ev.sort((p, q) => p[0] - q[0] || p[1] - q[1]);
-  let depth = 0, from = 0, len = 0;
+  let depth = 0,
+    from = 0,
+    len = 0;
   for (const [x, d] of ev) {
     if (depth >= 2) len += x - from;
-    depth += d; from = x;
+    depth += d;
+    from = x;
   }
   return len;
 }
@@ -81,29 +108,46 @@ function doubleLength(ivs: Array<[number, number]>): number {
  * the sprayable area, measured by integrating exact scanline intervals over fine rows in the
  * heading-aligned frame (where interior swaths are axis-aligned, so rows lose nothing there).
  */
-export function measureCoverage(sprayLines: XY[][], sprayable: LocalMulti, swathM: number, cos = 1, sin = 0, maxRows = 4_000): CoverageResult {
+export function measureCoverage(
+  sprayLines: XY[][],
+  sprayable: LocalMulti,
+  swathM: number,
+  cos = 1,
+  sin = 0,
+  maxRows = 4_000,
+): CoverageResult {
   const area = rotateMulti(sprayable, cos, sin);
   const shapes = shapesOf(sprayLines, swathM / 2, cos, sin);
   const bb = bboxOf(area);
-  let y0 = bb.minY, y1 = bb.maxY;
-  for (const s of shapes) { const [a, b] = shapeY(s); y0 = Math.min(y0, a); y1 = Math.max(y1, b); }
+  let y0 = bb.minY,
+    y1 = bb.maxY;
+  for (const s of shapes) {
+    const [a, b] = shapeY(s);
+    y0 = Math.min(y0, a);
+    y1 = Math.max(y1, b);
+  }
   const step = Math.max(0.02, (y1 - y0) / maxRows);
   // rows fall between, never on, swath edges: offset by an irrational share of a step
   const rows = Math.ceil((y1 - y0) / step);
   const buckets: number[][] = Array.from({ length: rows }, () => []);
   shapes.forEach((s, i) => {
     const [a, b] = shapeY(s);
-    const lo = Math.max(0, Math.floor((a - y0) / step)), hi = Math.min(rows - 1, Math.floor((b - y0) / step));
+    const lo = Math.max(0, Math.floor((a - y0) / step)),
+      hi = Math.min(rows - 1, Math.floor((b - y0) / step));
     for (let k = lo; k <= hi; k++) buckets[k]!.push(i);
   });
   const index = new EdgeIndex(edgesOf(area), y0, y1, Math.max(step, 1));
-  let inside = 0, covered = 0, outside = 0, twice = 0;
+  let inside = 0,
+    covered = 0,
+    outside = 0,
+    twice = 0;
   for (let k = 0; k < rows; k++) {
     const y = y0 + (k + 0.5 + 0.0123) * step;
     const s = index.intervals(y);
     const hits = buckets[k]!.map((i) => shapeInterval(shapes[i]!, y));
     const c = mergeIntervals(hits.filter((v): v is [number, number] => v !== null));
-    twice += doubleLength(buckets[k]!.flatMap((i, j) => (shapes[i]!.kind === 'quad' && hits[j] ? [hits[j]] : []))) * step;
+    twice +=
+      doubleLength(buckets[k]!.flatMap((i, j) => (shapes[i]!.kind === 'quad' && hits[j] ? [hits[j]] : []))) * step;
     const inS = overlapLength(s, c);
     inside += intervalsLength(s) * step;
     covered += inS * step;
@@ -112,7 +156,10 @@ export function measureCoverage(sprayLines: XY[][], sprayable: LocalMulti, swath
   return {
     coverage: inside > 0 ? covered / inside : 0,
     overspray: inside > 0 ? outside / inside : 0,
-    sprayableM2: inside, coveredM2: covered, outsideM2: outside,
-    doubleM2: twice, doubleDose: covered + outside > 0 ? twice / (covered + outside) : 0,
+    sprayableM2: inside,
+    coveredM2: covered,
+    outsideM2: outside,
+    doubleM2: twice,
+    doubleDose: covered + outside > 0 ? twice / (covered + outside) : 0,
   };
 }

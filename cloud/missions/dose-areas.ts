@@ -16,8 +16,21 @@ export function cellsBetween(grid: CompactGrid, lo: number, hi: number): LocalMu
       if (hit && start < 0) start = c;
       if (!hit && start >= 0) {
         // one rectangle per run of cells in a row: the union joins rows
-        const x0 = grid.x0 + start * s, x1 = grid.x0 + c * s, y0 = grid.y0 + r * s, y1 = y0 + s;
-        rects.push([[[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]] as XY[]]]);
+        const x0 = grid.x0 + start * s,
+          x1 = grid.x0 + c * s,
+          y0 = grid.y0 + r * s,
+          y1 = y0 + s;
+        rects.push([
+          [
+            [
+              [x0, y0],
+              [x1, y0],
+              [x1, y1],
+              [x0, y1],
+              [x0, y0],
+            ] as XY[],
+          ],
+        ]);
         start = -1;
       }
     }

@@ -17,8 +17,15 @@ export function planToGeoJson(plan: Plan): PlanFeatureCollection {
     type: 'FeatureCollection',
     metrics: plan.metrics,
     plan: {
-      home: plan.home, altitudeM: plan.altitudeM, speedMps: plan.speedMps, swathM: plan.swathM,
-      flowLpm: plan.flowLpm, rateLPerHa: plan.rateLPerHa, tankL: plan.tankL, product: plan.product, fieldName: plan.fieldName,
+      home: plan.home,
+      altitudeM: plan.altitudeM,
+      speedMps: plan.speedMps,
+      swathM: plan.swathM,
+      flowLpm: plan.flowLpm,
+      rateLPerHa: plan.rateLPerHa,
+      tankL: plan.tankL,
+      product: plan.product,
+      fieldName: plan.fieldName,
     },
     features: plan.legs.map((l, i): Feature<LineString> => ({
       type: 'Feature',
@@ -32,13 +39,22 @@ const Position = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max
 const GeoJsonPlan = z.object({
   type: z.literal('FeatureCollection'),
   plan: z.object({
-    home: Position, altitudeM: z.number(), speedMps: z.number().positive(), swathM: z.number().positive(),
-    flowLpm: z.number().nonnegative(), rateLPerHa: z.number().optional(), tankL: z.number().positive().optional(),
+    home: Position,
+    altitudeM: z.number(),
+    speedMps: z.number().positive(),
+    swathM: z.number().positive(),
+    flowLpm: z.number().nonnegative(),
+    rateLPerHa: z.number().optional(),
+    tankL: z.number().positive().optional(),
   }),
-  features: z.array(z.object({
-    properties: z.object({ spray: z.boolean(), sortie: z.number().int().min(1) }),
-    geometry: z.object({ type: z.literal('LineString'), coordinates: z.array(Position).min(2) }),
-  })).min(1),
+  features: z
+    .array(
+      z.object({
+        properties: z.object({ spray: z.boolean(), sortie: z.number().int().min(1) }),
+        geometry: z.object({ type: z.literal('LineString'), coordinates: z.array(Position).min(2) }),
+      }),
+    )
+    .min(1),
 });
 
 /** Reads a GeoJSON plan export back into something the simulator can fly. */
@@ -51,7 +67,17 @@ export function routeFromGeoJson(json: unknown): FlightRoute {
   const p = r.data.plan;
   const pos = (c: number[]): LonLat => [c[0]!, c[1]!];
   return {
-    home: pos(p.home), altitudeM: p.altitudeM, speedMps: p.speedMps, swathM: p.swathM, flowLpm: p.flowLpm, rateLPerHa: p.rateLPerHa, tankL: p.tankL,
-    legs: r.data.features.map((f) => ({ sortie: f.properties.sortie, spray: f.properties.spray, coordinates: f.geometry.coordinates.map(pos) })),
+    home: pos(p.home),
+    altitudeM: p.altitudeM,
+    speedMps: p.speedMps,
+    swathM: p.swathM,
+    flowLpm: p.flowLpm,
+    rateLPerHa: p.rateLPerHa,
+    tankL: p.tankL,
+    legs: r.data.features.map((f) => ({
+      sortie: f.properties.sortie,
+      spray: f.properties.spray,
+      coordinates: f.geometry.coordinates.map(pos),
+    })),
   };
 }

@@ -13,9 +13,11 @@ export function planToKml(plan: Plan): string {
   const placemarks = plan.legs.map((l, i) => {
     const coords = l.coordinates.map(([lon, lat]) => `${lon},${lat},${alt}`).join(' ');
     const name = `${l.spray ? 'pass' : l.kind} ${i + 1} (sortie ${l.sortie})`;
-    return `<Placemark><name>${esc(name)}</name><styleUrl>#${l.spray ? 'spray' : 'transit'}</styleUrl>`
-      + data({ spray: l.spray, sortie: l.sortie, kind: l.kind, lengthM: l.lengthM })
-      + `<LineString><altitudeMode>relativeToGround</altitudeMode><coordinates>${coords}</coordinates></LineString></Placemark>`;
+    return (
+      `<Placemark><name>${esc(name)}</name><styleUrl>#${l.spray ? 'spray' : 'transit'}</styleUrl>` +
+      data({ spray: l.spray, sortie: l.sortie, kind: l.kind, lengthM: l.lengthM }) +
+      `<LineString><altitudeMode>relativeToGround</altitudeMode><coordinates>${coords}</coordinates></LineString></Placemark>`
+    );
   });
   const home = `<Placemark><name>refill point</name>${data({ role: 'home' })}<Point><coordinates>${plan.home[0]},${plan.home[1]},0</coordinates></Point></Placemark>`;
   return [

@@ -15,11 +15,18 @@ export type FieldFormat = 'geojson' | 'kml';
  *   "home"               — a Point: the refill / take-off point.
  * KML placemarks carry the same `role` / `bufferM` as ExtendedData.
  */
-export function parseFieldFile(data: string | Uint8Array, opts: { filename?: string; format?: FieldFormat; limits?: FieldLimits } = {}): Field {
+export function parseFieldFile(
+  data: string | Uint8Array,
+  opts: { filename?: string; format?: FieldFormat; limits?: FieldLimits } = {},
+): Field {
   const limits = opts.limits ?? DEFAULT_FIELD_LIMITS;
   const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
   if (bytes > limits.maxFileBytes) {
-    throw new MissionError('FIELD_FILE_TOO_LARGE', `the field file is ${bytes} bytes; the limit is ${limits.maxFileBytes} bytes`, { context: { params: { bytes, maxBytes: limits.maxFileBytes } } });
+    throw new MissionError(
+      'FIELD_FILE_TOO_LARGE',
+      `the field file is ${bytes} bytes; the limit is ${limits.maxFileBytes} bytes`,
+      { context: { params: { bytes, maxBytes: limits.maxFileBytes } } },
+    );
   }
   const text = typeof data === 'string' ? data : Buffer.from(data).toString('utf8');
   const format = opts.format ?? detectFormat(text, opts.filename);
@@ -37,13 +44,21 @@ function kmlToFeatures(text: string): FeatureCollection {
   const errors: string[] = [];
   let doc;
   try {
-    doc = new DOMParser({ onError: (level, msg) => { if (level !== 'warning') errors.push(msg); } })
-      .parseFromString(text, 'text/xml');
+    doc = new DOMParser({
+      onError: (level, msg) => {
+        if (level !== 'warning') errors.push(msg);
+      },
+    }).parseFromString(text, 'text/xml');
   } catch (err) {
-    throw new MissionError('FIELD_PARSE_ERROR', `not a KML document: ${(err as Error).message.split('\n')[0]}`, { cause: err, context: { params: { format: 'kml' } } });
+    throw new MissionError('FIELD_PARSE_ERROR', `not a KML document: ${(err as Error).message.split('\n')[0]}`, {
+      cause: err,
+      context: { params: { format: 'kml' } },
+    });
   }
   if (errors.length || !doc.documentElement || doc.getElementsByTagName('kml').length === 0) {
-    throw new MissionError('FIELD_PARSE_ERROR', `not a KML document${errors[0] ? `: ${errors[0]}` : ''}`, { context: { params: { format: 'kml' } } });
+    throw new MissionError('FIELD_PARSE_ERROR', `not a KML document${errors[0] ? `: ${errors[0]}` : ''}`, {
+      context: { params: { format: 'kml' } },
+    });
   }
   return kml(doc) as FeatureCollection;
 }
@@ -53,7 +68,10 @@ function jsonToFeatures(text: string): FeatureCollection {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new MissionError('FIELD_PARSE_ERROR', `not valid JSON: ${(err as Error).message}`, { cause: err, context: { params: { format: 'geojson' } } });
+    throw new MissionError('FIELD_PARSE_ERROR', `not valid JSON: ${(err as Error).message}`, {
+      cause: err,
+      context: { params: { format: 'geojson' } },
+    });
   }
   const o = json as { type?: string };
   if (o?.type === 'FeatureCollection') return json as FeatureCollection;
@@ -61,19 +79,33 @@ function jsonToFeatures(text: string): FeatureCollection {
   if (typeof o?.type === 'string') {
     return { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: json as Geometry }] };
   }
-  throw new MissionError('FIELD_PARSE_ERROR', 'not GeoJSON: expected a Polygon, a Feature or a FeatureCollection', { context: { params: { format: 'geojson' } } });
+  throw new MissionError('FIELD_PARSE_ERROR', 'not GeoJSON: expected a Polygon, a Feature or a FeatureCollection', {
+    context: { params: { format: 'geojson' } },
+  });
 }
 
 function asPolygon(g: Geometry | null, what: string): Polygon {
   if (g?.type === 'Polygon') return g;
-  if (g?.type === 'MultiPolygon' && g.coordinates.length === 1) return { type: 'Polygon', coordinates: g.coordinates[0]! };
+  if (g?.type === 'MultiPolygon' && g.coordinates.length === 1)
+    return { type: 'Polygon', coordinates: g.coordinates[0]! };
   if (g?.type === 'MultiPolygon') {
-    throw new MissionError('FIELD_MULTIPLE_POLYGONS', `${what} is a MultiPolygon of ${g.coordinates.length} parts: plan one field (one polygon) at a time`, { context: { params: { polygons: g.coordinates.length } } });
+    throw new MissionError(
+      'FIELD_MULTIPLE_POLYGONS',
+      `${what} is a MultiPolygon of ${g.coordinates.length} parts: plan one field (one polygon) at a time`,
+      { context: { params: { polygons: g.coordinates.length } } },
+    );
   }
-  throw new MissionError('FIELD_NOT_POLYGON', `${what} is a ${g?.type ?? 'null geometry'}; a field must be a Polygon`, { context: { params: { geometryType: String(g?.type ?? 'null') } } });
+  throw new MissionError('FIELD_NOT_POLYGON', `${what} is a ${g?.type ?? 'null geometry'}; a field must be a Polygon`, {
+    context: { params: { geometryType: String(g?.type ?? 'null') } },
+  });
 }
 
-function fromFeatures(fc: FeatureCollection): { boundary: Polygon; exclusions: Exclusion[]; home?: LonLat; name?: string } {
+function fromFeatures(fc: FeatureCollection): {
+  boundary: Polygon;
+  exclusions: Exclusion[];
+  home?: LonLat;
+  name?: string;
+} {
   const fields: Feature[] = [];
   const exclusions: Exclusion[] = [];
   let home: LonLat | undefined;
@@ -90,10 +122,18 @@ function fromFeatures(fc: FeatureCollection): { boundary: Polygon; exclusions: E
     }
   }
   if (fields.length === 0) {
-    throw new MissionError('FIELD_NOT_POLYGON', 'the file holds no polygon: a field must be a Polygon (holes allowed)', { context: { params: { geometryType: 'none' } } });
+    throw new MissionError(
+      'FIELD_NOT_POLYGON',
+      'the file holds no polygon: a field must be a Polygon (holes allowed)',
+      { context: { params: { geometryType: 'none' } } },
+    );
   }
   if (fields.length > 1) {
-    throw new MissionError('FIELD_MULTIPLE_POLYGONS', `the file holds ${fields.length} field polygons: plan one field at a time, or mark the others with properties.role "exclusion"`, { context: { params: { polygons: fields.length } } });
+    throw new MissionError(
+      'FIELD_MULTIPLE_POLYGONS',
+      `the file holds ${fields.length} field polygons: plan one field at a time, or mark the others with properties.role "exclusion"`,
+      { context: { params: { polygons: fields.length } } },
+    );
   }
   const f = fields[0]!;
   const name = f.properties?.name == null ? undefined : String(f.properties.name);

@@ -53,7 +53,13 @@ describe('field import and validation', () => {
 
   it('recognises a swapped pair that stays within ±90° by where it lands', () => {
     // a field near Valencia written [lat, lon] lands in the sea off Somalia; swapped it is in the region
-    const ring = [[39.47, -0.38], [39.47, -0.37], [39.48, -0.37], [39.48, -0.38], [39.47, -0.38]];
+    const ring = [
+      [39.47, -0.38],
+      [39.47, -0.37],
+      [39.48, -0.37],
+      [39.48, -0.38],
+      [39.47, -0.38],
+    ];
     const { issues } = fieldIssues([ring], { ...DEFAULT_LIMITS_SPAIN });
     expect(issues[0]!.code).toBe('FIELD_LONLAT_SWAPPED');
   });
@@ -91,6 +97,9 @@ describe('field import and validation', () => {
 });
 
 const DEFAULT_LIMITS_SPAIN = {
-  maxFileBytes: 2_000_000, maxVertices: 5_000, minAreaM2: 100, maxAreaM2: 1e7,
+  maxFileBytes: 2_000_000,
+  maxVertices: 5_000,
+  minAreaM2: 100,
+  maxAreaM2: 1e7,
   region: { minLon: -10, maxLon: 5, minLat: 35, maxLat: 44 },
 };

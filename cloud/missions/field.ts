@@ -22,7 +22,12 @@ export interface Field {
 }
 
 /** Where fields are expected: used to tell a swapped lon/lat pair from a field elsewhere. */
-export interface Region { minLon: number; maxLon: number; minLat: number; maxLat: number }
+export interface Region {
+  minLon: number;
+  maxLon: number;
+  minLat: number;
+  maxLat: number;
+}
 
 export interface FieldLimits {
   maxFileBytes: number;
@@ -56,14 +61,24 @@ function inRegion(lon: number, lat: number, r: Region): boolean {
 
 function ringShapeIssues(rings: unknown, out: FieldIssue[]): rings is number[][][] {
   if (!Array.isArray(rings) || rings.length === 0) {
-    out.push({ code: 'FIELD_NOT_POLYGON', params: {}, message: 'the field has no rings: a Polygon needs coordinates [[[lon, lat], …]]' });
+    out.push({
+      code: 'FIELD_NOT_POLYGON',
+      params: {},
+      message: 'the field has no rings: a Polygon needs coordinates [[[lon, lat], …]]',
+    });
     return false;
   }
   for (const [i, ring] of rings.entries()) {
-    const bad = !Array.isArray(ring) || ring.some((p) => !Array.isArray(p) || p.length < 2
-      || !Number.isFinite(p[0]) || !Number.isFinite(p[1]));
+    const bad =
+      !Array.isArray(ring) ||
+      ring.some((p) => !Array.isArray(p) || p.length < 2 || !Number.isFinite(p[0]) || !Number.isFinite(p[1]));
     if (bad) {
-      out.push({ code: 'FIELD_COORD_INVALID', ring: i, params: { ring: i }, message: `${RING_NAME(i)} has a position that is not a pair of numbers [lon, lat]` });
+      out.push({
+        code: 'FIELD_COORD_INVALID',
+        ring: i,
+        params: { ring: i },
+        message: `${RING_NAME(i)} has a position that is not a pair of numbers [lon, lat]`,
+      });
       return false;
     }
   }
@@ -74,12 +89,23 @@ function closureIssues(rings: number[][][], out: FieldIssue[]): void {
   for (const [i, ring] of rings.entries()) {
     const distinct = new Set(ring.map((p) => `${p[0]},${p[1]}`)).size;
     if (distinct < 3) {
-      out.push({ code: 'FIELD_TOO_FEW_POINTS', ring: i, params: { ring: i, points: distinct, minPoints: 3 }, message: `${RING_NAME(i)} has ${distinct} distinct point(s); a polygon needs at least 3` });
+      out.push({
+        code: 'FIELD_TOO_FEW_POINTS',
+        ring: i,
+        params: { ring: i, points: distinct, minPoints: 3 },
+        message: `${RING_NAME(i)} has ${distinct} distinct point(s); a polygon needs at least 3`,
+      });
       continue;
     }
-    const a = ring[0]!, b = ring[ring.length - 1]!;
+    const a = ring[0]!,
+      b = ring[ring.length - 1]!;
     if (a[0] !== b[0] || a[1] !== b[1]) {
-      out.push({ code: 'FIELD_RING_NOT_CLOSED', ring: i, params: { ring: i, lon: a[0]!, lat: a[1]! }, message: `${RING_NAME(i)} is not closed: its last point must repeat the first (${a[0]}, ${a[1]})` });
+      out.push({
+        code: 'FIELD_RING_NOT_CLOSED',
+        ring: i,
+        params: { ring: i, lon: a[0]!, lat: a[1]! },
+        message: `${RING_NAME(i)} is not closed: its last point must repeat the first (${a[0]}, ${a[1]})`,
+      });
     }
   }
 }
@@ -87,7 +113,9 @@ function closureIssues(rings: number[][][], out: FieldIssue[]): void {
 /** Great-circle distance, km. */
 function km(a: LonLat, b: LonLat): number {
   const r = Math.PI / 180;
-  const h = Math.sin(((b[1] - a[1]) * r) / 2) ** 2 + Math.cos(a[1] * r) * Math.cos(b[1] * r) * Math.sin(((b[0] - a[0]) * r) / 2) ** 2;
+  const h =
+    Math.sin(((b[1] - a[1]) * r) / 2) ** 2 +
+    Math.cos(a[1] * r) * Math.cos(b[1] * r) * Math.sin(((b[0] - a[0]) * r) / 2) ** 2;
   return 12_742 * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
@@ -102,9 +130,19 @@ function swapIssues(rings: number[][][], limits: FieldLimits, out: FieldIssue[])
   if (pts.some((p) => Math.abs(p[1]!) > 90 || Math.abs(p[0]!) > 180)) {
     const swappedOk = pts.every((p) => Math.abs(p[0]!) <= 90 && Math.abs(p[1]!) <= 180);
     const bad = pts.find((p) => Math.abs(p[1]!) > 90 || Math.abs(p[0]!) > 180)!;
-    out.push(swappedOk
-      ? { code: 'FIELD_LONLAT_SWAPPED', params: { lon: bad[0]!, lat: bad[1]! }, message: 'latitude outside ±90°: the positions look like [lat, lon]; GeoJSON wants [lon, lat]' }
-      : { code: 'FIELD_COORD_INVALID', params: { lon: bad[0]!, lat: bad[1]! }, message: 'positions outside the range of longitude (±180°) and latitude (±90°)' });
+    out.push(
+      swappedOk
+        ? {
+            code: 'FIELD_LONLAT_SWAPPED',
+            params: { lon: bad[0]!, lat: bad[1]! },
+            message: 'latitude outside ±90°: the positions look like [lat, lon]; GeoJSON wants [lon, lat]',
+          }
+        : {
+            code: 'FIELD_COORD_INVALID',
+            params: { lon: bad[0]!, lat: bad[1]! },
+            message: 'positions outside the range of longitude (±180°) and latitude (±90°)',
+          },
+    );
     return;
   }
   const n = pts.length;
@@ -113,7 +151,8 @@ function swapIssues(rings: number[][][], limits: FieldLimits, out: FieldIssue[])
   if (!expected([lon, lat], limits) && Math.abs(lon) <= 90 && expected([lat, lon], limits)) {
     const r = (v: number) => Math.round(v * 1e6) / 1e6;
     out.push({
-      code: 'FIELD_LONLAT_SWAPPED', params: { lon: r(lon), lat: r(lat), swappedLon: r(lat), swappedLat: r(lon) },
+      code: 'FIELD_LONLAT_SWAPPED',
+      params: { lon: r(lon), lat: r(lat), swappedLon: r(lat), swappedLat: r(lon) },
       message: `the field lies at lon ${lon.toFixed(3)}, lat ${lat.toFixed(3)}, far from where this cooperative works, but swapped it lands there: the positions look like [lat, lon]; GeoJSON wants [lon, lat]`,
     });
   }
@@ -122,21 +161,35 @@ function swapIssues(rings: number[][][], limits: FieldLimits, out: FieldIssue[])
 function topologyIssues(rings: number[][][], limits: FieldLimits, out: FieldIssue[]): void {
   const vertices = rings.reduce((s, r) => s + r.length - 1, 0);
   if (vertices > limits.maxVertices) {
-    out.push({ code: 'FIELD_TOO_MANY_VERTICES', params: { vertices, maxVertices: limits.maxVertices }, message: `the field has ${vertices} vertices; the limit is ${limits.maxVertices} (simplify it first)` });
+    out.push({
+      code: 'FIELD_TOO_MANY_VERTICES',
+      params: { vertices, maxVertices: limits.maxVertices },
+      message: `the field has ${vertices} vertices; the limit is ${limits.maxVertices} (simplify it first)`,
+    });
     return;
   }
   for (const [i, ring] of rings.entries()) {
     const k = kinks(turfPolygon([ring])).features[0];
     if (k) {
       const [x, y] = k.geometry.coordinates;
-      out.push({ code: 'FIELD_SELF_INTERSECTION', ring: i, params: { ring: i, lon: Math.round(x! * 1e6) / 1e6, lat: Math.round(y! * 1e6) / 1e6 }, message: `${RING_NAME(i)} crosses itself near lon ${x!.toFixed(6)}, lat ${y!.toFixed(6)}` });
+      out.push({
+        code: 'FIELD_SELF_INTERSECTION',
+        ring: i,
+        params: { ring: i, lon: Math.round(x! * 1e6) / 1e6, lat: Math.round(y! * 1e6) / 1e6 },
+        message: `${RING_NAME(i)} crosses itself near lon ${x!.toFixed(6)}, lat ${y!.toFixed(6)}`,
+      });
     }
   }
   if (out.length > 0) return;
   const shell = turfPolygon([rings[0]!]);
   for (let i = 1; i < rings.length; i++) {
     if (!booleanWithin(turfPolygon([rings[i]!]), shell)) {
-      out.push({ code: 'FIELD_HOLE_OUTSIDE', ring: i, params: { ring: i }, message: `hole ${i} is not inside the boundary: holes must lie wholly within the field` });
+      out.push({
+        code: 'FIELD_HOLE_OUTSIDE',
+        ring: i,
+        params: { ring: i },
+        message: `hole ${i} is not inside the boundary: holes must lie wholly within the field`,
+      });
     }
   }
 }
@@ -144,9 +197,17 @@ function topologyIssues(rings: number[][][], limits: FieldLimits, out: FieldIssu
 function sizeIssues(rings: number[][][], limits: FieldLimits, out: FieldIssue[]): number {
   const m2 = area(turfPolygon(rings));
   if (m2 < limits.minAreaM2) {
-    out.push({ code: 'FIELD_TOO_SMALL', params: { areaM2: Math.round(m2 * 10) / 10, minAreaM2: limits.minAreaM2 }, message: `the field is ${m2.toFixed(1)} m²; the smallest plannable field is ${limits.minAreaM2} m² (are the coordinates in degrees?)` });
+    out.push({
+      code: 'FIELD_TOO_SMALL',
+      params: { areaM2: Math.round(m2 * 10) / 10, minAreaM2: limits.minAreaM2 },
+      message: `the field is ${m2.toFixed(1)} m²; the smallest plannable field is ${limits.minAreaM2} m² (are the coordinates in degrees?)`,
+    });
   } else if (m2 > limits.maxAreaM2) {
-    out.push({ code: 'FIELD_TOO_LARGE', params: { areaHa: Math.round(m2 / 100) / 100, maxAreaHa: limits.maxAreaM2 / 10_000 }, message: `the field is ${(m2 / 10_000).toFixed(1)} ha; the limit is ${limits.maxAreaM2 / 10_000} ha (split it into blocks)` });
+    out.push({
+      code: 'FIELD_TOO_LARGE',
+      params: { areaHa: Math.round(m2 / 100) / 100, maxAreaHa: limits.maxAreaM2 / 10_000 },
+      message: `the field is ${(m2 / 10_000).toFixed(1)} ha; the limit is ${limits.maxAreaM2 / 10_000} ha (split it into blocks)`,
+    });
   }
   return m2;
 }
@@ -155,7 +216,10 @@ function sizeIssues(rings: number[][][], limits: FieldLimits, out: FieldIssue[])
  * Checks a polygon's coordinates and returns every problem found, most basic first
  * (later checks are skipped when an earlier one makes them meaningless).
  */
-export function fieldIssues(coordinates: unknown, limits: FieldLimits = DEFAULT_FIELD_LIMITS): { issues: FieldIssue[]; areaM2: number } {
+export function fieldIssues(
+  coordinates: unknown,
+  limits: FieldLimits = DEFAULT_FIELD_LIMITS,
+): { issues: FieldIssue[]; areaM2: number } {
   const issues: FieldIssue[] = [];
   if (!ringShapeIssues(coordinates, issues)) return { issues, areaM2: 0 };
   closureIssues(coordinates, issues);
@@ -173,8 +237,14 @@ export function throwIssues(issues: FieldIssue[], what = 'field'): never {
   const first = issues[0]!;
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem(s))` : '';
   // the contract's issue shape: {path, code, params}; ring and message stay for older clients and logs
-  const shaped = issues.map((i) => ({ ...i, path: i.ring === undefined ? 'field' : i.ring === 0 ? 'field.boundary' : `field.holes.${i.ring - 1}`, params: i.params ?? {} }));
-  throw new MissionError(first.code, `${what}: ${first.message}${more}`, { context: { issues: shaped, params: { ...(first.params ?? {}), issues: issues.length } } });
+  const shaped = issues.map((i) => ({
+    ...i,
+    path: i.ring === undefined ? 'field' : i.ring === 0 ? 'field.boundary' : `field.holes.${i.ring - 1}`,
+    params: i.params ?? {},
+  }));
+  throw new MissionError(first.code, `${what}: ${first.message}${more}`, {
+    context: { issues: shaped, params: { ...(first.params ?? {}), issues: issues.length } },
+  });
 }
 
 export function validateBoundary(boundary: Polygon, limits: FieldLimits = DEFAULT_FIELD_LIMITS): number {
@@ -188,11 +258,18 @@ export function validateExclusion(e: Exclusion, limits: FieldLimits = DEFAULT_FI
   const { issues } = fieldIssues(e.polygon.coordinates, { ...limits, minAreaM2: 0.5 });
   if (issues.length) throwIssues(issues, `exclusion${e.name ? ` "${e.name}"` : ''}`);
   if (!(e.bufferM >= 0 && e.bufferM <= 500)) {
-    throw new MissionError('FIELD_COORD_INVALID', `exclusion${e.name ? ` "${e.name}"` : ''}: bufferM must be 0–500 m, got ${e.bufferM}`, { context: { params: { bufferM: e.bufferM, maxBufferM: 500 } } });
+    throw new MissionError(
+      'FIELD_COORD_INVALID',
+      `exclusion${e.name ? ` "${e.name}"` : ''}: bufferM must be 0–500 m, got ${e.bufferM}`,
+      { context: { params: { bufferM: e.bufferM, maxBufferM: 500 } } },
+    );
   }
 }
 
-export function makeField(input: { boundary: Polygon; exclusions?: Exclusion[]; home?: LonLat; name?: string }, limits: FieldLimits = DEFAULT_FIELD_LIMITS): Field {
+export function makeField(
+  input: { boundary: Polygon; exclusions?: Exclusion[]; home?: LonLat; name?: string },
+  limits: FieldLimits = DEFAULT_FIELD_LIMITS,
+): Field {
   const areaM2 = validateBoundary(input.boundary, limits);
   const exclusions = input.exclusions ?? [];
   for (const e of exclusions) validateExclusion(e, limits);

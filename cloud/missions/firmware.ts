@@ -28,10 +28,15 @@ export function pumpItem(fw: Firmware, on: boolean): { command: number; params: 
 /** Spray state after a pump item, or undefined when the item does not touch actuator 1 / the sprayer. */
 export function pumpState(command: number, params: Array<number | null>): boolean | undefined {
   if (command === PUMP_CMD.DO_SPRAYER) return params[0] === 1;
-  if (command === PUMP_CMD.DO_SET_ACTUATOR && (params[6] ?? 0) === 0 && typeof params[0] === 'number') return params[0] > 0;
+  if (command === PUMP_CMD.DO_SET_ACTUATOR && (params[6] ?? 0) === 0 && typeof params[0] === 'number')
+    return params[0] > 0;
   return undefined;
 }
 
 export function firmwareOfType(firmwareType: number | undefined): Firmware | undefined {
-  return firmwareType === MAV_AUTOPILOT.ardupilot ? 'ardupilot' : firmwareType === MAV_AUTOPILOT.px4 ? 'px4' : undefined;
+  return firmwareType === MAV_AUTOPILOT.ardupilot
+    ? 'ardupilot'
+    : firmwareType === MAV_AUTOPILOT.px4
+      ? 'px4'
+      : undefined;
 }

@@ -21,9 +21,11 @@ export function headingCandidates(sprayable: LocalMulti, swathM: number): Array<
   const cands = new Map<number, number>(); // bearing rounded to 0.1° → longest edge with it
   const ring = hull?.geometry.coordinates[0] ?? [];
   let perimeter = 0;
-  for (let i = 1; i < ring.length; i++) perimeter += Math.hypot(ring[i]![0]! - ring[i - 1]![0]!, ring[i]![1]! - ring[i - 1]![1]!);
+  for (let i = 1; i < ring.length; i++)
+    perimeter += Math.hypot(ring[i]![0]! - ring[i - 1]![0]!, ring[i]![1]! - ring[i - 1]![1]!);
   for (let i = 1; i < ring.length; i++) {
-    const dx = ring[i]![0]! - ring[i - 1]![0]!, dy = ring[i]![1]! - ring[i - 1]![1]!;
+    const dx = ring[i]![0]! - ring[i - 1]![0]!,
+      dy = ring[i]![1]! - ring[i - 1]![1]!;
     const len = Math.hypot(dx, dy);
     // short hull edges (buffer arcs, the facets of a round field) are not sides worth aligning to
     if (len < Math.max(swathM, 0.02 * perimeter)) continue;
@@ -42,11 +44,15 @@ export function headingCandidates(sprayable: LocalMulti, swathM: number): Array<
  */
 export function chooseHeading(sprayable: LocalMulti, inner: LocalMulti, swathM: number): number {
   const target = inner.length ? inner : sprayable;
-  let best = 0, bestCount = Infinity, bestLen = -1;
+  let best = 0,
+    bestCount = Infinity,
+    bestLen = -1;
   for (const [b, len] of headingCandidates(sprayable, swathM)) {
     const n = headingPassCount(target, swathM, b);
     if (n < bestCount || (n === bestCount && len > bestLen)) {
-      best = b; bestCount = n; bestLen = len;
+      best = b;
+      bestCount = n;
+      bestLen = len;
     }
   }
   return best;

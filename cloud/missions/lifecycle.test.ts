@@ -14,7 +14,10 @@ describe('mission lifecycle', () => {
     lc = transition(lc, 'verify', { by: 'minh', at: 4 });
     expect(lc.state).toBe('verified');
     expect(lc.history.map((e) => [e.action, e.by, e.at])).toEqual([
-      ['create', 'lan', 1], ['approve', 'minh', 2], ['fly', 'drone-7', 3], ['verify', 'minh', 4],
+      ['create', 'lan', 1],
+      ['approve', 'minh', 2],
+      ['fly', 'drone-7', 3],
+      ['verify', 'minh', 4],
     ]);
     expect(lc.history[1]!.weather?.verdict).toBe('ok');
   });
@@ -42,6 +45,8 @@ describe('mission lifecycle', () => {
     const lc = newLifecycle('lan', 1);
     const gusty = checkWeather({ windMps: 4.5 }, product);
     expect(() => transition(lc, 'approve', { by: 'minh', at: 2, weather: gusty })).toThrow(/accepted/);
-    expect(transition(lc, 'approve', { by: 'minh', at: 2, weather: gusty, acceptWarnings: true }).state).toBe('approved');
+    expect(transition(lc, 'approve', { by: 'minh', at: 2, weather: gusty, acceptWarnings: true }).state).toBe(
+      'approved',
+    );
   });
 });

@@ -47,7 +47,11 @@ export function transition(lc: MissionLifecycle, action: MissionAction, input: T
   const t = TRANSITIONS[action];
   if (!t) throw new MissionError('MISSION_INVALID_TRANSITION', `unknown action "${action}"`);
   if (!t.from.includes(lc.state)) {
-    throw new MissionError('MISSION_INVALID_TRANSITION', `cannot ${action} a mission that is ${lc.state}: ${action} needs ${t.from.join(' or ')}`, { context: { params: { state: lc.state, action, allowedFrom: t.from.join(',') } } });
+    throw new MissionError(
+      'MISSION_INVALID_TRANSITION',
+      `cannot ${action} a mission that is ${lc.state}: ${action} needs ${t.from.join(' or ')}`,
+      { context: { params: { state: lc.state, action, allowedFrom: t.from.join(',') } } },
+    );
   }
   if (!input.by) throw new MissionError('MISSION_INVALID_TRANSITION', `${action} needs the name of who does it`);
   if (action === 'approve') checkApproval(input);
@@ -59,12 +63,26 @@ export function transition(lc: MissionLifecycle, action: MissionAction, input: T
 
 function checkApproval(input: TransitionInput): void {
   const w = input.weather;
-  if (!w) throw new MissionError('WEATHER_REFUSED', 'approval needs a weather check (wind and rain for the spray window)', { context: { params: { missing: 'windMps' } } });
+  if (!w)
+    throw new MissionError('WEATHER_REFUSED', 'approval needs a weather check (wind and rain for the spray window)', {
+      context: { params: { missing: 'windMps' } },
+    });
   if (w.verdict === 'refuse') {
-    throw new MissionError('WEATHER_REFUSED', `weather refuses this mission: ${w.findings.filter((f) => f.level === 'refuse').map((f) => f.message).join('; ')}`, { context: { weather: w, params: { findings: w.findings.length } } });
+    throw new MissionError(
+      'WEATHER_REFUSED',
+      `weather refuses this mission: ${w.findings
+        .filter((f) => f.level === 'refuse')
+        .map((f) => f.message)
+        .join('; ')}`,
+      { context: { weather: w, params: { findings: w.findings.length } } },
+    );
   }
   if (w.verdict === 'warn' && !input.acceptWarnings) {
-    throw new MissionError('WEATHER_REFUSED', `weather warnings must be accepted to approve: ${w.findings.map((f) => f.message).join('; ')}`, { context: { weather: w, params: { findings: w.findings.length } } });
+    throw new MissionError(
+      'WEATHER_REFUSED',
+      `weather warnings must be accepted to approve: ${w.findings.map((f) => f.message).join('; ')}`,
+      { context: { weather: w, params: { findings: w.findings.length } } },
+    );
   }
 }
 

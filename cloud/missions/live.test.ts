@@ -3,7 +3,11 @@ import { MemoryLiveBus, type LiveEvent } from '../control/bus.js';
 import { MissionFeed, changeOf } from './live.js';
 import type { MissionRecord } from './store.js';
 
-const mission = { id: 'm1', farmId: 'farm-a', lifecycle: { state: 'approved', history: [] } } as unknown as MissionRecord;
+const mission = {
+  id: 'm1',
+  farmId: 'farm-a',
+  lifecycle: { state: 'approved', history: [] },
+} as unknown as MissionRecord;
 
 describe('mission feed', () => {
   it('publishes at most one progress event per mission in the window', async () => {
@@ -18,7 +22,9 @@ describe('mission feed', () => {
     await feed.progress('m1');
     await feed.progress('unknown');
     await feed.progress(undefined);
-    expect(seen).toEqual([{ type: 'mission', farmId: 'farm-a', missionId: 'm1', change: 'progress', state: 'approved', ts: 1_000_000 }]);
+    expect(seen).toEqual([
+      { type: 'mission', farmId: 'farm-a', missionId: 'm1', change: 'progress', state: 'approved', ts: 1_000_000 },
+    ]);
     now += 1;
     await feed.progress('m1');
     expect(seen).toHaveLength(2);

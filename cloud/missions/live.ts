@@ -26,7 +26,10 @@ export class MissionFeed {
   private readonly progressMs: number;
   private readonly log: Logger;
 
-  constructor(private readonly bus: LiveBus, opts: MissionFeedOptions = {}) {
+  constructor(
+    private readonly bus: LiveBus,
+    opts: MissionFeedOptions = {},
+  ) {
     this.clock = opts.clock ?? systemClock;
     this.progressMs = opts.progressMs ?? DEFAULT_PROGRESS_MS;
     this.log = (opts.log ?? rootLog).child({ mod: 'mission-feed' });
@@ -41,7 +44,15 @@ export class MissionFeed {
   changed(m: MissionRecord, change: Exclude<MissionChange, 'progress'>): void {
     if (!m.farmId) return;
     const verdict = change === 'verified' ? m.verification?.verdict : undefined;
-    this.bus.publish({ type: 'mission', farmId: m.farmId, missionId: m.id, change, state: m.lifecycle.state, ts: this.clock.now(), ...(verdict ? { verdict } : {}) });
+    this.bus.publish({
+      type: 'mission',
+      farmId: m.farmId,
+      missionId: m.id,
+      change,
+      state: m.lifecycle.state,
+      ts: this.clock.now(),
+      ...(verdict ? { verdict } : {}),
+    });
   }
 
   /** as-applied samples of `missionId` arrived; never throws (the samples are stored already) */
@@ -52,11 +63,19 @@ export class MissionFeed {
     if (last !== undefined && now - last < this.progressMs) return;
     this.lastProgress.set(missionId, now);
     // old entries would pile up over a season of flights
-    if (this.lastProgress.size > 1_000) for (const [k, t] of this.lastProgress) if (now - t >= this.progressMs) this.lastProgress.delete(k);
+    if (this.lastProgress.size > 1_000)
+      for (const [k, t] of this.lastProgress) if (now - t >= this.progressMs) this.lastProgress.delete(k);
     try {
       const m = await this.store.get(missionId);
       if (!m?.farmId) return;
-      this.bus.publish({ type: 'mission', farmId: m.farmId, missionId, change: 'progress', state: m.lifecycle.state, ts: now });
+      this.bus.publish({
+        type: 'mission',
+        farmId: m.farmId,
+        missionId,
+        change: 'progress',
+        state: m.lifecycle.state,
+        ts: now,
+      });
     } catch (err) {
       this.log.warn({ err, missionId }, 'mission progress not published');
     }

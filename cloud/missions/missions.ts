@@ -8,16 +8,40 @@ import type { VerificationReport } from './verify.js';
  * Thin use-cases over a MissionStore: what the API routes call. Lifecycle rules stay in
  * lifecycle.ts; this only loads, applies and saves with optimistic concurrency.
  */
-export async function createMission(store: MissionStore, m: {
-  id: string; plan: Plan; params: Record<string, unknown>; by: string; at: number; fieldId?: string; farmId?: string; name?: string; droneId?: string;
-}): Promise<MissionRecord> {
+export async function createMission(
+  store: MissionStore,
+  m: {
+    id: string;
+    plan: Plan;
+    params: Record<string, unknown>;
+    by: string;
+    at: number;
+    fieldId?: string;
+    farmId?: string;
+    name?: string;
+    droneId?: string;
+  },
+): Promise<MissionRecord> {
   return store.create({
-    id: m.id, fieldId: m.fieldId, farmId: m.farmId, name: m.name, droneId: m.droneId, params: m.params, plan: m.plan,
-    lifecycle: newLifecycle(m.by, m.at), createdAt: m.at, updatedAt: m.at,
+    id: m.id,
+    fieldId: m.fieldId,
+    farmId: m.farmId,
+    name: m.name,
+    droneId: m.droneId,
+    params: m.params,
+    plan: m.plan,
+    lifecycle: newLifecycle(m.by, m.at),
+    createdAt: m.at,
+    updatedAt: m.at,
   });
 }
 
-export async function actOnMission(store: MissionStore, id: string, action: MissionAction, input: TransitionInput & { verification?: VerificationReport; droneId?: string }): Promise<MissionRecord> {
+export async function actOnMission(
+  store: MissionStore,
+  id: string,
+  action: MissionAction,
+  input: TransitionInput & { verification?: VerificationReport; droneId?: string },
+): Promise<MissionRecord> {
   const cur = await store.get(id);
   if (!cur) throw new MissionError('MISSION_NOT_FOUND', `mission ${id} does not exist`);
   if (action === 'verify' && !input.verification && !cur.verification) {
@@ -26,6 +50,10 @@ export async function actOnMission(store: MissionStore, id: string, action: Miss
   const lifecycle = transition(cur.lifecycle, action, input);
   const { id: _id, version, ...rest } = cur;
   return store.update(id, version, {
-    ...rest, lifecycle, verification: input.verification ?? cur.verification, droneId: input.droneId ?? cur.droneId, updatedAt: input.at,
+    ...rest,
+    lifecycle,
+    verification: input.verification ?? cur.verification,
+    droneId: input.droneId ?? cur.droneId,
+    updatedAt: input.at,
   });
 }

@@ -9,7 +9,8 @@ import { planMission } from './planner.js';
 // the benchmark's drone: 6 m swath
 const drone = { swathM: 6, tankL: 40, maxFlowLpm: 16, speedMps: 6, enduranceMin: 18 };
 const product = { name: 'fungicide', rateLPerHa: 15, maxWindMps: 5 };
-const plan = (name: keyof typeof generatedFields) => planMission({ field: makeField({ boundary: generatedFields[name]() }), drone, product });
+const plan = (name: keyof typeof generatedFields) =>
+  planMission({ field: makeField({ boundary: generatedFields[name]() }), drone, product });
 
 describe('double dose on concave fields', () => {
   it('flies the U across its arms: at most 3 % of the sprayed ground twice, coverage kept at 99 %', () => {
@@ -27,7 +28,7 @@ describe('double dose on concave fields', () => {
     expect(m.coverage).toBeGreaterThanOrEqual(0.99);
   });
 
-  it('lays the kite\'s surplus height at its waist: under 7 % (was 8.1 %), not yet 3 %', () => {
+  it("lays the kite's surplus height at its waist: under 7 % (was 8.1 %), not yet 3 %", () => {
     // what is left is geometry: square swath ends meeting its slanted sides at 30–40° leave
     // triangles over the headland, and its acute tips turn the loop back over itself
     const m = plan('concaveKite').metrics;
@@ -43,7 +44,16 @@ describe('double dose on concave fields', () => {
 
   it('keeps a rectangle on its long side when the heading within 3 % needs twice the passes', () => {
     // 200 × 100 m at a 7 m swath: 4.9 % along, 1.5 % across for twice the turns and pass ends
-    const field = makeField({ boundary: toPolygon([[[0, 0], [200, 0], [200, 100], [0, 100]]]) });
+    const field = makeField({
+      boundary: toPolygon([
+        [
+          [0, 0],
+          [200, 0],
+          [200, 100],
+          [0, 100],
+        ],
+      ]),
+    });
     const m = planMission({ field, drone: { ...drone, swathM: 7 }, product }).metrics;
     expect(m.headingDeg).toBe(90);
     expect(m.doubleDose).toBeGreaterThan(0.03);
@@ -52,7 +62,17 @@ describe('double dose on concave fields', () => {
 
 describe('respacing a narrowing cell', () => {
   // a trapezoid 40 m wide at the bottom, 10 m at the top, 27 m high: five passes, 3 m surplus
-  const trapezoid: LocalMulti = [[[[0, 0], [40, 0], [25, 27], [15, 27], [0, 0]]]];
+  const trapezoid: LocalMulti = [
+    [
+      [
+        [0, 0],
+        [40, 0],
+        [25, 27],
+        [15, 27],
+        [0, 0],
+      ],
+    ],
+  ];
 
   it('puts the overlap on the shortest pass rather than between every pair', () => {
     const { cells, cos, sin } = interiorCells(trapezoid, 6, 90);

@@ -7,22 +7,42 @@ import { respaceCells } from './respace.js';
 import { cellsToLocal, type LocalPass } from './route.js';
 
 /** Interior cells flown at a heading, in the local frame, with the rotation used. */
-export function interiorCells(inner: LocalMulti, w: number, headingDeg: number): { cells: LocalPass[][]; cos: number; sin: number } {
+export function interiorCells(
+  inner: LocalMulti,
+  w: number,
+  headingDeg: number,
+): { cells: LocalPass[][]; cos: number; sin: number } {
   const { cos, sin } = headingRotation(headingDeg);
   const innerRot = rotateMulti(inner, cos, sin);
-  return { cells: cellsToLocal(respaceCells(buildCells(interiorPasses(innerRot, w)), innerRot, w), cos, sin), cos, sin };
+  return {
+    cells: cellsToLocal(respaceCells(buildCells(interiorPasses(innerRot, w)), innerRot, w), cos, sin),
+    cos,
+    sin,
+  };
 }
 
 /**
  * What a pattern sprays: headland loops plus the passes' nozzle-on stretches. Transits and
  * turns spray nothing, so this is the plan's coverage and double dose before it is ordered.
  */
-export function patternDose(loops: XY[][], cells: LocalPass[][], sprayable: LocalMulti, w: number, cos: number, sin: number): CoverageResult {
+export function patternDose(
+  loops: XY[][],
+  cells: LocalPass[][],
+  sprayable: LocalMulti,
+  w: number,
+  cos: number,
+  sin: number,
+): CoverageResult {
   const lines = [...loops, ...cells.flatMap((c) => c.flatMap((p) => p.runs.map(([a, b]) => [a, b])))];
   return measureCoverage(lines, sprayable, w, cos, sin, 1_500);
 }
 
-export interface DoseChoice { headingDeg: number; passes: number; doubleDose: number; coverage: number }
+export interface DoseChoice {
+  headingDeg: number;
+  passes: number;
+  doubleDose: number;
+  coverage: number;
+}
 
 /**
  * The fewest-passes heading double-doses too much on some concave fields: a pass band that
@@ -34,9 +54,18 @@ export interface DoseChoice { headingDeg: number; passes: number; doubleDose: nu
  * when none is, the fewest-passes heading stays.
  */
 export function chooseHeadingForDose(p: {
-  sprayable: LocalMulti; inner: LocalMulti; loops: XY[][]; w: number; base: number; maxDouble?: number; covSlack?: number; maxPassGrowth?: number;
+  sprayable: LocalMulti;
+  inner: LocalMulti;
+  loops: XY[][];
+  w: number;
+  base: number;
+  maxDouble?: number;
+  covSlack?: number;
+  maxPassGrowth?: number;
 }): DoseChoice {
-  const maxDouble = p.maxDouble ?? 0.03, covSlack = p.covSlack ?? 0.001, growth = p.maxPassGrowth ?? 1.4;
+  const maxDouble = p.maxDouble ?? 0.03,
+    covSlack = p.covSlack ?? 0.001,
+    growth = p.maxPassGrowth ?? 1.4;
   const target = p.inner.length ? p.inner : p.sprayable;
   const measure = (b: number): DoseChoice => {
     const { cells, cos, sin } = interiorCells(p.inner, p.w, b);
@@ -45,11 +74,19 @@ export function chooseHeadingForDose(p: {
   };
   const base = measure(p.base);
   if (base.doubleDose <= maxDouble || p.inner.length === 0) return base;
-  const all = [base, ...headingCandidates(p.sprayable, p.w).map(([b]) => b).filter((b) => b !== p.base).map(measure)];
+  const all = [
+    base,
+    ...headingCandidates(p.sprayable, p.w)
+      .map(([b]) => b)
+      .filter((b) => b !== p.base)
+      .map(measure),
+  ];
   // every pass end is a nozzle switch and a turn where a real boom under-doses: not twice as many
   const ok = all.filter((c) => c.coverage >= base.coverage - covSlack && c.passes <= base.passes * growth);
   const within = ok.filter((c) => c.doubleDose <= maxDouble);
   // a heading that only trims the double dose a little is not worth its extra turns
   if (within.length === 0) return base;
-  return within.reduce((a, c) => (c.passes < a.passes || (c.passes === a.passes && c.doubleDose < a.doubleDose) ? c : a));
+  return within.reduce((a, c) =>
+    c.passes < a.passes || (c.passes === a.passes && c.doubleDose < a.doubleDose) ? c : a,
+  );
 }

@@ -3,7 +3,10 @@ import type { LocalMulti } from './geo/local-frame.js';
 
 /** One straight spray pass in the heading-aligned frame: flown along Y = y from x0 to x1. */
 export interface Pass {
-  row: number; y: number; x0: number; x1: number;
+  row: number;
+  y: number;
+  x0: number;
+  x1: number;
   /** stretches of [x0, x1] flown with nozzles on (ascending); absent = all of it */
   runs?: Array<[number, number]>;
 }
@@ -29,18 +32,28 @@ export function interiorPasses(inner: LocalMulti, swathM: number): Pass[][] {
   const count = Math.max(1, Math.ceil(height / swathM - 0.02));
   for (let r = 0; r < count; r++) {
     const y = bb.minY + swathM / 2 + r * swathM;
-    const lo = y - swathM / 2, hi = y + swathM / 2;
+    const lo = y - swathM / 2,
+      hi = y + swathM / 2;
     const samples = [lo + 1e-6, y - swathM / 4, y, y + swathM / 4, hi - 1e-6];
     for (const vy of verticesBetween(vertexYs, lo, hi)) samples.push(vy - 1e-6, vy + 1e-6);
     const iv = samples.flatMap((s) => index.intervals(s));
-    rows.push(mergeIntervals(iv).filter(([a, b]) => b - a > 1e-3).map(([x0, x1]) => ({ row: r, y, x0, x1 })));
+    rows.push(
+      mergeIntervals(iv)
+        .filter(([a, b]) => b - a > 1e-3)
+        .map(([x0, x1]) => ({ row: r, y, x0, x1 })),
+    );
   }
   return rows;
 }
 
 function verticesBetween(sorted: number[], lo: number, hi: number): number[] {
-  let a = 0, b = sorted.length;
-  while (a < b) { const m = (a + b) >> 1; if (sorted[m]! < lo) a = m + 1; else b = m; }
+  let a = 0,
+    b = sorted.length;
+  while (a < b) {
+    const m = (a + b) >> 1;
+    if (sorted[m]! < lo) a = m + 1;
+    else b = m;
+  }
   const out: number[] = [];
   for (let i = a; i < sorted.length && sorted[i]! <= hi; i++) out.push(sorted[i]!);
   return out;

@@ -4,7 +4,20 @@ import { planMission } from './planner.js';
 import { planFromRoute } from './plan-from-route.js';
 import { routeFromGeoJson, planToGeoJson } from './export-geojson.js';
 
-const field = makeField({ boundary: { type: 'Polygon', coordinates: [[[105.78, 10.03], [105.7811, 10.03], [105.7811, 10.0307], [105.78, 10.0307], [105.78, 10.03]]] } });
+const field = makeField({
+  boundary: {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [105.78, 10.03],
+        [105.7811, 10.03],
+        [105.7811, 10.0307],
+        [105.78, 10.0307],
+        [105.78, 10.03],
+      ],
+    ],
+  },
+});
 const drone = { swathM: 6, tankL: 40, maxFlowLpm: 10, speedMps: 5, enduranceMin: 15, altitudeM: 3 };
 const product = { name: 'fungicide', rateLPerHa: 15, maxWindMps: 5 };
 
@@ -21,7 +34,8 @@ describe('planFromRoute', () => {
 
   it('refuses a route the pump cannot spray at the product rate', () => {
     const plan = planMission({ field, drone, product });
-    expect(() => planFromRoute(routeFromGeoJson(planToGeoJson(plan)), { field, drone: { ...drone, maxFlowLpm: 2 }, product }))
-      .toThrow(expect.objectContaining({ code: 'PLAN_FLOW_EXCEEDED' }));
+    expect(() =>
+      planFromRoute(routeFromGeoJson(planToGeoJson(plan)), { field, drone: { ...drone, maxFlowLpm: 2 }, product }),
+    ).toThrow(expect.objectContaining({ code: 'PLAN_FLOW_EXCEEDED' }));
   });
 });

@@ -31,7 +31,8 @@ function distanceToField(lines: XY[][], rings: XY[][]): number {
 }
 
 function segDist(p: XY, a: XY, b: XY): number {
-  const dx = b[0] - a[0], dy = b[1] - a[1];
+  const dx = b[0] - a[0],
+    dy = b[1] - a[1];
   const l2 = dx * dx + dy * dy;
   const t = l2 > 0 ? Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / l2)) : 0;
   return Math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy);
@@ -56,16 +57,33 @@ export function joinSorties(routes: FlightRoute[]): FlightRoute {
  */
 export function checkRoute(check: RouteCheck, limits: RouteLimits): void {
   if (check.coverage <= 0 || check.distanceFromFieldM > 0) {
-    throw new MissionError('ROUTE_OFF_FIELD', `the uploaded route sprays nowhere on this field: its nearest spray is ${Math.round(check.distanceFromFieldM)} m from it`,
-      { context: { params: { distanceM: Math.round(check.distanceFromFieldM) } } });
+    throw new MissionError(
+      'ROUTE_OFF_FIELD',
+      `the uploaded route sprays nowhere on this field: its nearest spray is ${Math.round(check.distanceFromFieldM)} m from it`,
+      { context: { params: { distanceM: Math.round(check.distanceFromFieldM) } } },
+    );
   }
   if (check.overspray > limits.maxOverspray) {
-    throw new MissionError('ROUTE_SPRAYS_OUTSIDE_FIELD', `the uploaded route sprays ${Math.round(check.outsideM2)} m² outside the field (${(check.overspray * 100).toFixed(1)} % of it; at most ${(limits.maxOverspray * 100).toFixed(1)} %)`,
-      { context: { params: { outsideM2: Math.round(check.outsideM2), overspray: round(check.overspray), maxOverspray: limits.maxOverspray } } });
+    throw new MissionError(
+      'ROUTE_SPRAYS_OUTSIDE_FIELD',
+      `the uploaded route sprays ${Math.round(check.outsideM2)} m² outside the field (${(check.overspray * 100).toFixed(1)} % of it; at most ${(limits.maxOverspray * 100).toFixed(1)} %)`,
+      {
+        context: {
+          params: {
+            outsideM2: Math.round(check.outsideM2),
+            overspray: round(check.overspray),
+            maxOverspray: limits.maxOverspray,
+          },
+        },
+      },
+    );
   }
   if (check.coverage < limits.minCoverage) {
-    throw new MissionError('ROUTE_COVERAGE_TOO_LOW', `the uploaded route covers ${(check.coverage * 100).toFixed(1)} % of the field; at least ${(limits.minCoverage * 100).toFixed(1)} % is needed`,
-      { context: { params: { coverage: round(check.coverage), minCoverage: limits.minCoverage } } });
+    throw new MissionError(
+      'ROUTE_COVERAGE_TOO_LOW',
+      `the uploaded route covers ${(check.coverage * 100).toFixed(1)} % of the field; at least ${(limits.minCoverage * 100).toFixed(1)} % is needed`,
+      { context: { params: { coverage: round(check.coverage), minCoverage: limits.minCoverage } } },
+    );
   }
 }
 
@@ -78,7 +96,10 @@ const dist = (a: XY, b: XY) => Math.hypot(b[0] - a[0], b[1] - a[1]);
  * route's speed and swath, the sprayable area is the field minus its holes (an uploaded route
  * brings no buffers), and coverage/overspray are measured exactly as for our own plans.
  */
-export function planFromRoute(route: FlightRoute, o: { field: Field; drone: DroneProfile; product: Product; limits?: Partial<RouteLimits> }): Plan {
+export function planFromRoute(
+  route: FlightRoute,
+  o: { field: Field; drone: DroneProfile; product: Product; limits?: Partial<RouteLimits> },
+): Plan {
   const flowLpm = route.flowLpm || requiredFlowLpm(o.product.rateLPerHa, route.swathM, route.speedMps);
   const frame = frameFor(o.field.boundary.coordinates[0]!);
   const sprayable: MultiPolygon = { type: 'MultiPolygon', coordinates: [o.field.boundary.coordinates] };
@@ -91,43 +112,97 @@ export function planFromRoute(route: FlightRoute, o: { field: Field; drone: Dron
     let lengthM = 0;
     for (let k = 1; k < pts.length; k++) lengthM += dist(pts[k - 1]!, pts[k]!);
     turns += Math.max(0, pts.length - 2);
-    const prev = route.legs[i - 1], next = route.legs[i + 1];
+    const prev = route.legs[i - 1],
+      next = route.legs[i + 1];
     const ferry = !l.spray && (prev?.sortie !== l.sortie || next?.sortie !== l.sortie);
-    legs.push({ sortie: l.sortie, kind: l.spray ? 'spray' : ferry ? 'ferry' : 'transit', spray: l.spray, coordinates: l.coordinates, lengthM });
+    legs.push({
+      sortie: l.sortie,
+      kind: l.spray ? 'spray' : ferry ? 'ferry' : 'transit',
+      spray: l.spray,
+      coordinates: l.coordinates,
+      lengthM,
+    });
     if (l.spray) sprayLines.push(pts);
     const s = sorties.get(l.sortie) ?? { sortie: l.sortie, litres: 0, sprayM: 0, lengthM: 0, timeS: 0 };
     s.lengthM += lengthM;
     s.timeS += lengthM / route.speedMps;
-    if (l.spray) { s.sprayM += lengthM; s.litres += (lengthM / route.speedMps / 60) * flowLpm; }
+    if (l.spray) {
+      s.sprayM += lengthM;
+      s.litres += (lengthM / route.speedMps / 60) * flowLpm;
+    }
     sorties.set(l.sortie, s);
   }
   const local = [frame.polygonToLocal(o.field.boundary.coordinates)];
   const cov = measureCoverage(sprayLines, local, route.swathM);
-  if (sprayLines.length === 0) throw new MissionError('ROUTE_NO_SPRAY', 'the uploaded route never turns the sprayer on', { context: { params: {} } });
+  if (sprayLines.length === 0)
+    throw new MissionError('ROUTE_NO_SPRAY', 'the uploaded route never turns the sprayer on', {
+      context: { params: {} },
+    });
   const routeCheck: RouteCheck = {
     distanceFromFieldM: cov.coveredM2 >= 1 ? 0 : round(distanceToField(sprayLines, local[0]!), 1),
-    outsideM2: round(cov.outsideM2, 1), coverage: round(cov.coverage), overspray: round(cov.overspray), doubleDose: round(cov.doubleDose),
+    outsideM2: round(cov.outsideM2, 1),
+    coverage: round(cov.coverage),
+    overspray: round(cov.overspray),
+    doubleDose: round(cov.doubleDose),
   };
   checkRoute(routeCheck, { ...DEFAULT_ROUTE_LIMITS, ...o.limits });
   if (flowLpm > o.drone.maxFlowLpm) {
-    throw new MissionError('PLAN_FLOW_EXCEEDED', `the uploaded route needs ${flowLpm.toFixed(2)} L/min at ${route.speedMps} m/s and ${route.swathM} m swath; the drone's pump gives ${o.drone.maxFlowLpm} L/min`,
-      { context: { params: { flowLpm: round(flowLpm, 2), maxFlowLpm: o.drone.maxFlowLpm, speedMps: route.speedMps, swathM: route.swathM } } });
+    throw new MissionError(
+      'PLAN_FLOW_EXCEEDED',
+      `the uploaded route needs ${flowLpm.toFixed(2)} L/min at ${route.speedMps} m/s and ${route.swathM} m swath; the drone's pump gives ${o.drone.maxFlowLpm} L/min`,
+      {
+        context: {
+          params: {
+            flowLpm: round(flowLpm, 2),
+            maxFlowLpm: o.drone.maxFlowLpm,
+            speedMps: route.speedMps,
+            swathM: route.swathM,
+          },
+        },
+      },
+    );
   }
   const sum = (f: (s: SortieSummary) => number) => [...sorties.values()].reduce((a, s) => a + f(s), 0);
-  const sprayLengthM = sum((s) => s.sprayM), pathLengthM = sum((s) => s.lengthM);
+  const sprayLengthM = sum((s) => s.sprayM),
+    pathLengthM = sum((s) => s.lengthM);
   const ferryLengthM = legs.filter((l) => l.kind === 'ferry').reduce((a, l) => a + l.lengthM, 0);
   const lowerBoundM = cov.sprayableM2 / route.swathM;
   return {
-    kind: 'ruongso-spray-plan', version: 1, ...(o.field.name ? { fieldName: o.field.name } : {}), home: route.home,
-    altitudeM: route.altitudeM, speedMps: route.speedMps, swathM: route.swathM, rateLPerHa: o.product.rateLPerHa, flowLpm,
-    tankL: route.tankL ?? o.drone.tankL, product: o.product, drone: o.drone, legs, sorties: [...sorties.values()],
+    kind: 'ruongso-spray-plan',
+    version: 1,
+    ...(o.field.name ? { fieldName: o.field.name } : {}),
+    home: route.home,
+    altitudeM: route.altitudeM,
+    speedMps: route.speedMps,
+    swathM: route.swathM,
+    rateLPerHa: o.product.rateLPerHa,
+    flowLpm,
+    tankL: route.tankL ?? o.drone.tankL,
+    product: o.product,
+    drone: o.drone,
+    legs,
+    sorties: [...sorties.values()],
     metrics: {
-      fieldAreaHa: o.field.areaM2 / 10_000, sprayableAreaHa: cov.sprayableM2 / 10_000, pathLengthM, lowerBoundM, ferryLengthM,
-      pathRatio: lowerBoundM > 0 ? (pathLengthM - ferryLengthM) / lowerBoundM : 0, sprayLengthM, turns,
-      sprayTimeS: sprayLengthM / route.speedMps, totalTimeS: pathLengthM / route.speedMps + turns * TURN_S,
-      litres: sum((s) => s.litres), sorties: sorties.size, coverage: cov.coverage, overspray: cov.overspray,
-      doubleDose: routeCheck.doubleDose, doubleDoseM2: round(cov.doubleM2, 1), flowLpm, headingDeg: 0,
+      fieldAreaHa: o.field.areaM2 / 10_000,
+      sprayableAreaHa: cov.sprayableM2 / 10_000,
+      pathLengthM,
+      lowerBoundM,
+      ferryLengthM,
+      pathRatio: lowerBoundM > 0 ? (pathLengthM - ferryLengthM) / lowerBoundM : 0,
+      sprayLengthM,
+      turns,
+      sprayTimeS: sprayLengthM / route.speedMps,
+      totalTimeS: pathLengthM / route.speedMps + turns * TURN_S,
+      litres: sum((s) => s.litres),
+      sorties: sorties.size,
+      coverage: cov.coverage,
+      overspray: cov.overspray,
+      doubleDose: routeCheck.doubleDose,
+      doubleDoseM2: round(cov.doubleM2, 1),
+      flowLpm,
+      headingDeg: 0,
     },
-    sprayable, routeCheck,
+    sprayable,
+    routeCheck,
   };
 }

@@ -16,19 +16,36 @@ describe('planMission', () => {
   });
 
   it('refuses a rate the pump cannot lay at that speed, saying the fastest speed and the largest rate that fit', () => {
-    expect(() => planMission(req({ product: { ...product, rateLPerHa: 100 } }))).toThrow(expect.objectContaining({
-      code: 'PLAN_FLOW_EXCEEDED',
-      params: expect.objectContaining({ flowLpm: expect.closeTo(21.6, 2), maxFlowLpm: 16, maxSpeedMps: expect.closeTo(16 / 3.6, 2), maxRateLPerHa: expect.closeTo(16 / 0.216, 1) }),
-    }));
+    expect(() => planMission(req({ product: { ...product, rateLPerHa: 100 } }))).toThrow(
+      expect.objectContaining({
+        code: 'PLAN_FLOW_EXCEEDED',
+        params: expect.objectContaining({
+          flowLpm: expect.closeTo(21.6, 2),
+          maxFlowLpm: 16,
+          maxSpeedMps: expect.closeTo(16 / 3.6, 2),
+          maxRateLPerHa: expect.closeTo(16 / 0.216, 1),
+        }),
+      }),
+    );
   });
 
   it('refuses invalid input with PLAN_INVALID_INPUT and the issues', () => {
-    expect(() => planMission(req({ drone: { ...drone, swathM: 0 } }))).toThrow(expect.objectContaining({ code: 'PLAN_INVALID_INPUT' }));
-    expect(() => planMission(req({ heading: 400 }))).toThrow(expect.objectContaining({ code: 'PLAN_INVALID_INPUT', context: expect.objectContaining({ issues: expect.any(Array) }), params: { path: 'heading.' } }));
+    expect(() => planMission(req({ drone: { ...drone, swathM: 0 } }))).toThrow(
+      expect.objectContaining({ code: 'PLAN_INVALID_INPUT' }),
+    );
+    expect(() => planMission(req({ heading: 400 }))).toThrow(
+      expect.objectContaining({
+        code: 'PLAN_INVALID_INPUT',
+        context: expect.objectContaining({ issues: expect.any(Array) }),
+        params: { path: 'heading.' },
+      }),
+    );
   });
 
   it('refuses a field with nothing left to spray once the buffers are taken out', () => {
-    expect(() => planMission(req({ buffers: { boundaryM: 90 } }))).toThrow(expect.objectContaining({ code: 'PLAN_NOTHING_TO_SPRAY' }));
+    expect(() => planMission(req({ buffers: { boundaryM: 90 } }))).toThrow(
+      expect.objectContaining({ code: 'PLAN_NOTHING_TO_SPRAY' }),
+    );
   });
 
   it('gives the same plan for the same request', () => {
@@ -51,9 +68,17 @@ describe('planMission', () => {
     expect(new Set(plan.legs.map((l) => l.sortie)).size).toBe(n);
   });
 
-  it('reports the plan in the drone\'s terms and starts at the field\'s southernmost corner by default', () => {
+  it("reports the plan in the drone's terms and starts at the field's southernmost corner by default", () => {
     const plan = planMission(req());
-    expect(plan).toMatchObject({ kind: 'ruongso-spray-plan', version: 1, fieldName: 'Thửa 4', swathM: 6, rateLPerHa: 15, tankL: 40, altitudeM: 3 });
+    expect(plan).toMatchObject({
+      kind: 'ruongso-spray-plan',
+      version: 1,
+      fieldName: 'Thửa 4',
+      swathM: 6,
+      rateLPerHa: 15,
+      tankL: 40,
+      altitudeM: 3,
+    });
     expect(plan.flowLpm).toBeCloseTo(3.24, 10);
     const south = Math.min(...field.boundary.coordinates[0]!.map((p) => p[1]!));
     expect(plan.home[1]).toBe(south);
@@ -64,12 +89,31 @@ describe('planMission', () => {
   it('sprays only the requested part of the field for a respray', () => {
     const whole = planMission(req());
     const ring = field.boundary.coordinates[0]!;
-    const lons = ring.map((p) => p[0]!), lats = ring.map((p) => p[1]!);
+    const lons = ring.map((p) => p[0]!),
+      lats = ring.map((p) => p[1]!);
     const midLon = (Math.min(...lons) + Math.max(...lons)) / 2;
-    const west = { type: 'MultiPolygon' as const, coordinates: [[[[Math.min(...lons) - 1e-3, Math.min(...lats) - 1e-3], [midLon, Math.min(...lats) - 1e-3], [midLon, Math.max(...lats) + 1e-3], [Math.min(...lons) - 1e-3, Math.max(...lats) + 1e-3], [Math.min(...lons) - 1e-3, Math.min(...lats) - 1e-3]]]] };
+    const west = {
+      type: 'MultiPolygon' as const,
+      coordinates: [
+        [
+          [
+            [Math.min(...lons) - 1e-3, Math.min(...lats) - 1e-3],
+            [midLon, Math.min(...lats) - 1e-3],
+            [midLon, Math.max(...lats) + 1e-3],
+            [Math.min(...lons) - 1e-3, Math.max(...lats) + 1e-3],
+            [Math.min(...lons) - 1e-3, Math.min(...lats) - 1e-3],
+          ],
+        ],
+      ],
+    };
     const part = planMission(req({ area: west }));
     expect(part.metrics.sprayableAreaHa).toBeLessThan(whole.metrics.sprayableAreaHa * 0.7);
     expect(part.metrics.sprayableAreaHa).toBeGreaterThan(whole.metrics.sprayableAreaHa * 0.3);
-    expect(part.legs.filter((l) => l.spray).flatMap((l) => l.coordinates).every((p) => p[0] <= midLon + 1e-4)).toBe(true);
+    expect(
+      part.legs
+        .filter((l) => l.spray)
+        .flatMap((l) => l.coordinates)
+        .every((p) => p[0] <= midLon + 1e-4),
+    ).toBe(true);
   });
 });

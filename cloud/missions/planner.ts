@@ -11,7 +11,16 @@ import { orderRoute, type LocalLeg } from './route.js';
 import { TransitRouter, polylineLength } from './router.js';
 import { nearestOf, refillCandidates, refillPointsOf } from './refill.js';
 import { splitSorties } from './sorties.js';
-import { DroneProfile, Heading, PlanBuffers, Product, type Plan, type PlanLeg, type PlanMetrics, type SortieSummary } from './types.js';
+import {
+  DroneProfile,
+  Heading,
+  PlanBuffers,
+  Product,
+  type Plan,
+  type PlanLeg,
+  type PlanMetrics,
+  type SortieSummary,
+} from './types.js';
 
 export interface PlanRequest {
   field: Field;
@@ -32,7 +41,8 @@ export interface PlanRequest {
 }
 
 /** L/min a drone must pump to lay `rate` L/ha over a swath at a speed. */
-export const requiredFlowLpm = (rateLPerHa: number, swathM: number, speedMps: number) => rateLPerHa * swathM * speedMps * 0.006;
+export const requiredFlowLpm = (rateLPerHa: number, swathM: number, speedMps: number) =>
+  rateLPerHa * swathM * speedMps * 0.006;
 
 const RESERVE = 0.1; // endurance kept back for the way home
 const TURN_S = 2; // decelerate, yaw and accelerate at a pass end
@@ -42,8 +52,14 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.
   const r = schema.safeParse(value);
   if (!r.success) {
     const i = r.error.issues[0]!;
-    const issues = r.error.issues.map((x) => ({ path: `${what.replace(/ /g, '_')}.${x.path.join('.')}`, code: x.code, params: {} }));
-    throw new MissionError('PLAN_INVALID_INPUT', `${what}: ${i.path.join('.') || 'value'} ${i.message}`, { context: { issues, params: { path: issues[0]!.path } } });
+    const issues = r.error.issues.map((x) => ({
+      path: `${what.replace(/ /g, '_')}.${x.path.join('.')}`,
+      code: x.code,
+      params: {},
+    }));
+    throw new MissionError('PLAN_INVALID_INPUT', `${what}: ${i.path.join('.') || 'value'} ${i.message}`, {
+      context: { issues, params: { path: issues[0]!.path } },
+    });
   }
   return r.data;
 }
@@ -55,9 +71,20 @@ function checkFlow(drone: DroneProfile, product: Product): number {
   if (flow > drone.maxFlowLpm + 1e-9) {
     const maxSpeed = drone.maxFlowLpm / (product.rateLPerHa * drone.swathM * 0.006);
     const maxRate = drone.maxFlowLpm / (drone.swathM * drone.speedMps * 0.006);
-    throw new MissionError('PLAN_FLOW_EXCEEDED',
+    throw new MissionError(
+      'PLAN_FLOW_EXCEEDED',
       `${product.rateLPerHa} L/ha over a ${drone.swathM} m swath at ${drone.speedMps} m/s needs ${flow.toFixed(2)} L/min, over the drone's max flow of ${drone.maxFlowLpm} L/min: fly at most ${maxSpeed.toFixed(2)} m/s, or apply at most ${maxRate.toFixed(1)} L/ha at this speed`,
-      { context: { params: { flowLpm: r2(flow), maxFlowLpm: drone.maxFlowLpm, maxSpeedMps: r2(maxSpeed), maxRateLPerHa: Math.round(maxRate * 10) / 10 } } });
+      {
+        context: {
+          params: {
+            flowLpm: r2(flow),
+            maxFlowLpm: drone.maxFlowLpm,
+            maxSpeedMps: r2(maxSpeed),
+            maxRateLPerHa: Math.round(maxRate * 10) / 10,
+          },
+        },
+      },
+    );
   }
   return flow;
 }
@@ -67,7 +94,10 @@ export function fieldAreas(field: Field, frame: LocalFrame, buffers: PlanBuffers
   const rings = field.boundary.coordinates.map((r) => frame.ringToLocal(r));
   const shell: LocalMulti = [[rings[0]!]];
   const holes: LocalMulti = rings.slice(1).map((r) => [r]);
-  const excl = field.exclusions.map((e) => ({ poly: [frame.polygonToLocal(e.polygon.coordinates)] as LocalMulti, d: e.bufferM }));
+  const excl = field.exclusions.map((e) => ({
+    poly: [frame.polygonToLocal(e.polygon.coordinates)] as LocalMulti,
+    d: e.bufferM,
+  }));
   const allowed = differenceLocal([rings], ...excl.map((e) => e.poly));
   const exclusions = excl.map((e) => bufferLocal(e.poly, e.d));
   if (buffers.holeM === buffers.boundaryM) {
@@ -91,9 +121,13 @@ function countTurns(legs: LocalLeg[]): number {
   let prevDir: number | null = null;
   let sortie = -1;
   for (const leg of legs) {
-    if (leg.sortie !== sortie) { prevDir = null; sortie = leg.sortie!; }
+    if (leg.sortie !== sortie) {
+      prevDir = null;
+      sortie = leg.sortie!;
+    }
     for (let i = 1; i < leg.pts.length; i++) {
-      const a = leg.pts[i - 1]!, b = leg.pts[i]!;
+      const a = leg.pts[i - 1]!,
+        b = leg.pts[i]!;
       if (Math.hypot(b[0] - a[0], b[1] - a[1]) < 0.05) continue;
       const dir = Math.atan2(b[1] - a[1], b[0] - a[0]);
       if (prevDir !== null) {
@@ -123,39 +157,93 @@ export function planMission(req: PlanRequest): Plan {
   const frame = frameFor(req.field.boundary.coordinates[0]!);
   const areas = fieldAreas(req.field, frame, buffers);
   const { allowed } = areas;
-  const sprayable = req.area ? intersectLocal(areas.sprayable, req.area.coordinates.map((p) => frame.polygonToLocal(p))) : areas.sprayable;
+  const sprayable = req.area
+    ? intersectLocal(
+        areas.sprayable,
+        req.area.coordinates.map((p) => frame.polygonToLocal(p)),
+      )
+    : areas.sprayable;
   if (multiArea(sprayable) < 1) {
-    throw new MissionError('PLAN_NOTHING_TO_SPRAY', 'nothing is left to spray once the buffers are taken out: reduce the buffers', { context: { params: { reason: 'buffers', boundaryM: buffers.boundaryM, holeM: buffers.holeM } } });
+    throw new MissionError(
+      'PLAN_NOTHING_TO_SPRAY',
+      'nothing is left to spray once the buffers are taken out: reduce the buffers',
+      { context: { params: { reason: 'buffers', boundaryM: buffers.boundaryM, holeM: buffers.holeM } } },
+    );
   }
   const headland = bufferLocal(sprayable, -w / 2);
   if (headland.length === 0) {
-    throw new MissionError('PLAN_NOTHING_TO_SPRAY', `the sprayable area is nowhere wider than one ${w} m swath: reduce the buffers or use a narrower swath`, { context: { params: { reason: 'narrow', swathM: w } } });
+    throw new MissionError(
+      'PLAN_NOTHING_TO_SPRAY',
+      `the sprayable area is nowhere wider than one ${w} m swath: reduce the buffers or use a narrower swath`,
+      { context: { params: { reason: 'narrow', swathM: w } } },
+    );
   }
   const inner = bufferLocal(sprayable, -w);
   const loops = headland.flatMap((poly) => poly.map((ring, i) => ({ ring, hole: i > 0 })));
   // fewest turns first; a heading that double-doses over 3 % gives way to one that does not
-  const headingDeg = heading === 'auto'
-    ? chooseHeadingForDose({ sprayable, inner, loops: loops.map((l) => l.ring), w, base: chooseHeading(sprayable, inner, w) }).headingDeg
-    : heading % 180;
+  const headingDeg =
+    heading === 'auto'
+      ? chooseHeadingForDose({
+          sprayable,
+          inner,
+          loops: loops.map((l) => l.ring),
+          w,
+          base: chooseHeading(sprayable, inner, w),
+        }).headingDeg
+      : heading % 180;
   const { cells, cos, sin } = interiorCells(inner, w, headingDeg);
   const router = new TransitRouter(allowed, loops);
   const home = req.home ?? req.field.home ?? defaultHome(req.field);
   const homeXY = frame.toLocal(home);
-  const route = orderRoute(loops.map((l) => l.ring), cells, homeXY, router);
+  const route = orderRoute(
+    loops.map((l) => l.ring),
+    cells,
+    homeXY,
+    router,
+  );
   const litresPerM = (product.rateLPerHa * w) / 10_000;
   const legs = splitSorties(route, homeXY, router, {
-    litresPerM, tankL: drone.tankL, speedMps: drone.speedMps, enduranceS: drone.enduranceMin * 60, reserve: RESERVE,
+    litresPerM,
+    tankL: drone.tankL,
+    speedMps: drone.speedMps,
+    enduranceS: drone.enduranceMin * 60,
+    reserve: RESERVE,
     ...(req.refill ? { refillNear: nearestOf(refillCandidates(req.refill, req.field, frame, w)) } : {}),
   });
-  const cov = measureCoverage(legs.filter((l) => l.kind === 'spray').map((l) => l.pts), sprayable, w, cos, sin);
-  const metrics = planMetrics(req.field, legs, sprayable, { w, litresPerM, flowLpm, headingDeg, speed: drone.speedMps, cov });
+  const cov = measureCoverage(
+    legs.filter((l) => l.kind === 'spray').map((l) => l.pts),
+    sprayable,
+    w,
+    cos,
+    sin,
+  );
+  const metrics = planMetrics(req.field, legs, sprayable, {
+    w,
+    litresPerM,
+    flowLpm,
+    headingDeg,
+    speed: drone.speedMps,
+    cov,
+  });
   return {
-    kind: 'ruongso-spray-plan', version: 1, fieldName: req.field.name, home,
-    altitudeM: drone.altitudeM, speedMps: drone.speedMps, swathM: w, rateLPerHa: product.rateLPerHa, flowLpm, tankL: drone.tankL,
-    product, drone,
+    kind: 'ruongso-spray-plan',
+    version: 1,
+    fieldName: req.field.name,
+    home,
+    altitudeM: drone.altitudeM,
+    speedMps: drone.speedMps,
+    swathM: w,
+    rateLPerHa: product.rateLPerHa,
+    flowLpm,
+    tankL: drone.tankL,
+    product,
+    drone,
     legs: legs.map((l): PlanLeg => ({
-      sortie: l.sortie!, kind: l.kind, spray: l.kind === 'spray',
-      coordinates: frame.ringToLonLat(l.pts), lengthM: round2(polylineLength(l.pts)),
+      sortie: l.sortie!,
+      kind: l.kind,
+      spray: l.kind === 'spray',
+      coordinates: frame.ringToLonLat(l.pts),
+      lengthM: round2(polylineLength(l.pts)),
     })),
     sorties: sortieSummaries(legs, litresPerM, drone.speedMps),
     refillPoints: refillPointsOf(legs, frame),
@@ -176,13 +264,27 @@ function sortieSummaries(legs: LocalLeg[], litresPerM: number, speed: number): S
     by.set(l.sortie!, s);
   }
   return [...by.values()].map((s) => ({
-    sortie: s.sortie, litres: round2(s.sprayM * litresPerM), sprayM: round2(s.sprayM), lengthM: round2(s.lengthM), timeS: Math.round(s.lengthM / speed),
+    sortie: s.sortie,
+    litres: round2(s.sprayM * litresPerM),
+    sprayM: round2(s.sprayM),
+    lengthM: round2(s.lengthM),
+    timeS: Math.round(s.lengthM / speed),
   }));
 }
 
-function planMetrics(field: Field, legs: LocalLeg[], sprayable: LocalMulti, p: {
-  w: number; litresPerM: number; flowLpm: number; headingDeg: number; speed: number; cov: ReturnType<typeof measureCoverage>;
-}): PlanMetrics {
+function planMetrics(
+  field: Field,
+  legs: LocalLeg[],
+  sprayable: LocalMulti,
+  p: {
+    w: number;
+    litresPerM: number;
+    flowLpm: number;
+    headingDeg: number;
+    speed: number;
+    cov: ReturnType<typeof measureCoverage>;
+  },
+): PlanMetrics {
   const pathLengthM = legs.reduce((s, l) => s + polylineLength(l.pts), 0);
   const ferryLengthM = legs.filter((l) => l.kind === 'ferry').reduce((s, l) => s + polylineLength(l.pts), 0);
   const sprayLengthM = legs.filter((l) => l.kind === 'spray').reduce((s, l) => s + polylineLength(l.pts), 0);
@@ -221,7 +323,8 @@ function ferriesOf(legs: LocalLeg[]): NonNullable<PlanMetrics['ferries']> {
   for (const l of legs) {
     if (l.kind !== 'ferry') continue;
     const f = by.get(l.sortie!) ?? { sortie: l.sortie!, outM: -1, backM: 0 };
-    if (f.outM < 0) f.outM = round2(polylineLength(l.pts)); else f.backM = round2(polylineLength(l.pts));
+    if (f.outM < 0) f.outM = round2(polylineLength(l.pts));
+    else f.backM = round2(polylineLength(l.pts));
     by.set(l.sortie!, f);
   }
   return [...by.values()];

@@ -13,11 +13,13 @@ export function refillCandidates(refill: 'auto' | LonLat[], field: Field, frame:
   if (refill !== 'auto') return refill.map((p) => frame.toLocal(p));
   const ring = frame.ringToLocal(field.boundary.coordinates[0]!);
   let perimeter = 0;
-  for (let i = 1; i < ring.length; i++) perimeter += Math.hypot(ring[i]![0] - ring[i - 1]![0], ring[i]![1] - ring[i - 1]![1]);
+  for (let i = 1; i < ring.length; i++)
+    perimeter += Math.hypot(ring[i]![0] - ring[i - 1]![0], ring[i]![1] - ring[i - 1]![1]);
   const step = Math.max(swathM, perimeter / MAX_CANDIDATES);
   const out: XY[] = [];
   for (let i = 1; i < ring.length; i++) {
-    const a = ring[i - 1]!, b = ring[i]!;
+    const a = ring[i - 1]!,
+      b = ring[i]!;
     const len = Math.hypot(b[0] - a[0], b[1] - a[1]);
     const n = Math.max(1, Math.ceil(len / step));
     for (let k = 0; k < n; k++) out.push([a[0] + ((b[0] - a[0]) * k) / n, a[1] + ((b[1] - a[1]) * k) / n]);
@@ -28,10 +30,14 @@ export function refillCandidates(refill: 'auto' | LonLat[], field: Field, frame:
 /** The candidate nearest a point (straight distance): what the sortie splitter asks. */
 export function nearestOf(candidates: XY[]): (at: XY) => XY {
   return (at) => {
-    let best = candidates[0]!, bestD = Infinity;
+    let best = candidates[0]!,
+      bestD = Infinity;
     for (const c of candidates) {
       const d = (c[0] - at[0]) ** 2 + (c[1] - at[1]) ** 2;
-      if (d < bestD) { bestD = d; best = c; }
+      if (d < bestD) {
+        bestD = d;
+        best = c;
+      }
     }
     return best;
   };

@@ -29,9 +29,10 @@ export class TransitRouter {
 
   constructor(allowed: LocalMulti, headlandLoops: Array<{ ring: XY[]; hole: boolean }>) {
     this.allowed = allowed.map((p) => polygon(p as number[][][]));
-    for (const poly of allowed) for (const ring of poly) {
-      for (let i = 1; i < ring.length; i++) this.edges.push([ring[i - 1]!, ring[i]!]);
-    }
+    for (const poly of allowed)
+      for (const ring of poly) {
+        for (let i = 1; i < ring.length; i++) this.edges.push([ring[i - 1]!, ring[i]!]);
+      }
     this.nodes = headlandLoops.flatMap((l) => reflexCorners(l.ring, l.hole));
     this.grid = new EdgeGrid(this.edges);
   }
@@ -57,7 +58,10 @@ export class TransitRouter {
     if (i < 2 || j < 2) return this.clearFromInside(pts[i]!, pts[j]!);
     const key = i < j ? i * 65_536 + j : j * 65_536 + i;
     let ok = this.seen.get(key);
-    if (ok === undefined) { ok = this.clearFromInside(pts[i]!, pts[j]!); this.seen.set(key, ok); }
+    if (ok === undefined) {
+      ok = this.clearFromInside(pts[i]!, pts[j]!);
+      this.seen.set(key, ok);
+    }
     return ok;
   }
 
@@ -80,11 +84,15 @@ export class TransitRouter {
     const closed = new Uint8Array(pts.length);
     g[0] = 0;
     for (;;) {
-      let u = -1, best = Infinity;
+      let u = -1,
+        best = Infinity;
       for (let i = 0; i < pts.length; i++) {
         if (closed[i] || g[i] === Infinity) continue;
         const f = g[i]! + dist(pts[i]!, b);
-        if (f < best) { best = f; u = i; }
+        if (f < best) {
+          best = f;
+          u = i;
+        }
       }
       if (u < 0) return null;
       if (u === 1) break;
@@ -92,7 +100,10 @@ export class TransitRouter {
       for (let v = 1; v < pts.length; v++) {
         if (closed[v]) continue;
         const nd = g[u]! + dist(pts[u]!, pts[v]!);
-        if (nd < g[v]! && this.clearNodes(u, v, pts)) { g[v] = nd; from[v] = u; }
+        if (nd < g[v]! && this.clearNodes(u, v, pts)) {
+          g[v] = nd;
+          from[v] = u;
+        }
       }
     }
     const path: XY[] = [];
@@ -110,7 +121,9 @@ function reflexCorners(ring: XY[], hole: boolean): XY[] {
   const freeLeft = hole ? !ccw : ccw;
   const out: XY[] = [];
   for (let i = 0; i < n; i++) {
-    const p = ring[(i - 1 + n) % n]!, c = ring[i]!, q = ring[(i + 1) % n]!;
+    const p = ring[(i - 1 + n) % n]!,
+      c = ring[i]!,
+      q = ring[(i + 1) % n]!;
     const turn = orient(p, c, q);
     if ((freeLeft && turn < -1e-9) || (!freeLeft && turn > 1e-9)) out.push(c);
   }
@@ -121,45 +134,66 @@ function reflexCorners(ring: XY[], hole: boolean): XY[] {
 class EdgeGrid {
   private readonly cells: number[][];
   private readonly xy: Float64Array; // x1, y1, x2, y2 per edge
-  private readonly x0: number; private readonly y0: number;
-  private readonly size: number; private readonly n = 32;
+  private readonly x0: number;
+  private readonly y0: number;
+  private readonly size: number;
+  private readonly n = 32;
   private readonly stamp: Uint32Array;
   private tick = 0;
 
   constructor(edges: Seg[]) {
-    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    let minX = Infinity,
+      minY = Infinity,
+      maxX = -Infinity,
+      maxY = -Infinity;
     this.xy = new Float64Array(edges.length * 4);
     edges.forEach(([a, b], i) => {
       this.xy.set([a[0], a[1], b[0], b[1]], i * 4);
-      minX = Math.min(minX, a[0], b[0]); maxX = Math.max(maxX, a[0], b[0]);
-      minY = Math.min(minY, a[1], b[1]); maxY = Math.max(maxY, a[1], b[1]);
+      minX = Math.min(minX, a[0], b[0]);
+      maxX = Math.max(maxX, a[0], b[0]);
+      minY = Math.min(minY, a[1], b[1]);
+      maxY = Math.max(maxY, a[1], b[1]);
     });
-    this.x0 = minX; this.y0 = minY;
+    this.x0 = minX;
+    this.y0 = minY;
     this.size = Math.max(maxX - minX, maxY - minY, 1) / this.n + 1e-9;
     this.cells = Array.from({ length: this.n * this.n }, () => []);
     this.stamp = new Uint32Array(edges.length);
     edges.forEach(([a, b], i) => {
-      const c0 = this.col(Math.min(a[0], b[0])), c1 = this.col(Math.max(a[0], b[0]));
-      const r0 = this.row(Math.min(a[1], b[1])), r1 = this.row(Math.max(a[1], b[1]));
+      const c0 = this.col(Math.min(a[0], b[0])),
+        c1 = this.col(Math.max(a[0], b[0]));
+      const r0 = this.row(Math.min(a[1], b[1])),
+        r1 = this.row(Math.max(a[1], b[1]));
       for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) this.cells[r * this.n + c]!.push(i);
     });
   }
 
-  private col(x: number): number { return Math.max(0, Math.min(this.n - 1, Math.floor((x - this.x0) / this.size))); }
-  private row(y: number): number { return Math.max(0, Math.min(this.n - 1, Math.floor((y - this.y0) / this.size))); }
+  private col(x: number): number {
+    return Math.max(0, Math.min(this.n - 1, Math.floor((x - this.x0) / this.size)));
+  }
+  private row(y: number): number {
+    return Math.max(0, Math.min(this.n - 1, Math.floor((y - this.y0) / this.size)));
+  }
 
   /** True when the segment a→b properly crosses no edge near it. */
   noCrossing(a: XY, b: XY): boolean {
-    const minX = Math.min(a[0], b[0]), maxX = Math.max(a[0], b[0]);
-    const minY = Math.min(a[1], b[1]), maxY = Math.max(a[1], b[1]);
-    const t = ++this.tick, xy = this.xy;
+    const minX = Math.min(a[0], b[0]),
+      maxX = Math.max(a[0], b[0]);
+    const minY = Math.min(a[1], b[1]),
+      maxY = Math.max(a[1], b[1]);
+    const t = ++this.tick,
+      xy = this.xy;
     for (let r = this.row(minY), r1 = this.row(maxY); r <= r1; r++) {
       for (let c = this.col(minX), c1 = this.col(maxX); c <= c1; c++) {
         for (const i of this.cells[r * this.n + c]!) {
           if (this.stamp[i] === t) continue;
           this.stamp[i] = t;
-          const cx = xy[i * 4]!, cy = xy[i * 4 + 1]!, dx = xy[i * 4 + 2]!, dy = xy[i * 4 + 3]!;
-          if (Math.max(cx, dx) < minX || Math.min(cx, dx) > maxX || Math.max(cy, dy) < minY || Math.min(cy, dy) > maxY) continue;
+          const cx = xy[i * 4]!,
+            cy = xy[i * 4 + 1]!,
+            dx = xy[i * 4 + 2]!,
+            dy = xy[i * 4 + 3]!;
+          if (Math.max(cx, dx) < minX || Math.min(cx, dx) > maxX || Math.max(cy, dy) < minY || Math.min(cy, dy) > maxY)
+            continue;
           const o1 = (b[0] - a[0]) * (cy - a[1]) - (b[1] - a[1]) * (cx - a[0]);
           const o2 = (b[0] - a[0]) * (dy - a[1]) - (b[1] - a[1]) * (dx - a[0]);
           if (!((o1 > 0 && o2 < 0) || (o1 < 0 && o2 > 0))) continue;

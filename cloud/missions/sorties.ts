@@ -26,9 +26,13 @@ export function splitAt(pts: XY[], d: number): [XY[], XY[]] {
     const seg = dist(pts[i - 1]!, pts[i]!);
     if (acc + seg >= d) {
       const t = seg === 0 ? 0 : (d - acc) / seg;
-      const a = pts[i - 1]!, b = pts[i]!;
+      const a = pts[i - 1]!,
+        b = pts[i]!;
       const m: XY = [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
-      return [[...pts.slice(0, i), m], [m, ...pts.slice(i)]];
+      return [
+        [...pts.slice(0, i), m],
+        [m, ...pts.slice(i)],
+      ];
     }
     acc += seg;
   }
@@ -47,14 +51,22 @@ function pointAt(pts: XY[], d: number): XY {
 export function splitSorties(route: LocalLeg[], home: XY, router: TransitRouter, lim: SortieLimits): LocalLeg[] {
   const out: LocalLeg[] = [];
   const budgetS = lim.enduranceS * (1 - lim.reserve);
-  let sortie = 0, inFlight = false, fresh = false, tank = 0, timeS = 0;
+  let sortie = 0,
+    inFlight = false,
+    fresh = false,
+    tank = 0,
+    timeS = 0;
   let pos: XY = home;
   const near = lim.refillNear ?? (() => home);
   const begin = (at: XY) => {
     sortie++;
     const pts = router.route(near(at), at);
     out.push({ kind: 'ferry', pts, sortie });
-    inFlight = true; fresh = true; tank = lim.tankL; timeS = polylineLength(pts) / lim.speedMps; pos = at;
+    inFlight = true;
+    fresh = true;
+    tank = lim.tankL;
+    timeS = polylineLength(pts) / lim.speedMps;
+    pos = at;
   };
   const end = () => {
     out.push({ kind: 'ferry', pts: router.route(pos, near(pos)), sortie });
@@ -66,8 +78,14 @@ export function splitSorties(route: LocalLeg[], home: XY, router: TransitRouter,
     if (leg.kind !== 'spray') {
       if (!inFlight) continue; // the next sortie's ferry flies straight to the next pass
       const len = polylineLength(leg.pts);
-      if (!fits(len, leg.pts.at(-1)!)) { end(); continue; }
-      out.push({ ...leg, sortie }); fresh = false; timeS += len / lim.speedMps; pos = leg.pts.at(-1)!;
+      if (!fits(len, leg.pts.at(-1)!)) {
+        end();
+        continue;
+      }
+      out.push({ ...leg, sortie });
+      fresh = false;
+      timeS += len / lim.speedMps;
+      pos = leg.pts.at(-1)!;
       continue;
     }
     let pts = leg.pts;
@@ -80,8 +98,19 @@ export function splitSorties(route: LocalLeg[], home: XY, router: TransitRouter,
       if (d < Math.min(0.5, len) - 1e-9) {
         if (fresh) {
           const ferryM = dist(near(pts[0]!), pts[0]!);
-          throw new MissionError('PLAN_ENDURANCE_TOO_SHORT', `endurance ${(lim.enduranceS / 60).toFixed(1)} min is too short to reach this part of the field (${Math.round(ferryM)} m from the refill point) and back: use --refill auto, a closer refill point, or a drone that flies longer`,
-            { context: { params: { enduranceMin: lim.enduranceS / 60, ferryM: Math.round(ferryM), neededMin: Math.round((2 * ferryM / lim.speedMps / (1 - lim.reserve) / 60) * 10) / 10 } } });
+          throw new MissionError(
+            'PLAN_ENDURANCE_TOO_SHORT',
+            `endurance ${(lim.enduranceS / 60).toFixed(1)} min is too short to reach this part of the field (${Math.round(ferryM)} m from the refill point) and back: use --refill auto, a closer refill point, or a drone that flies longer`,
+            {
+              context: {
+                params: {
+                  enduranceMin: lim.enduranceS / 60,
+                  ferryM: Math.round(ferryM),
+                  neededMin: Math.round(((2 * ferryM) / lim.speedMps / (1 - lim.reserve) / 60) * 10) / 10,
+                },
+              },
+            },
+          );
         }
         end();
         continue;
@@ -90,12 +119,17 @@ export function splitSorties(route: LocalLeg[], home: XY, router: TransitRouter,
       // ends where it is (a pass end, by the headland) and the next one flies the pass whole
       if (lim.refillNear && !fresh && d < len && pts === leg.pts) {
         const cut = pointAt(pts, d);
-        if (dist(cut, near(cut)) > dist(pos, near(pos)) + EARLY_END_M) { end(); continue; }
+        if (dist(cut, near(cut)) > dist(pos, near(pos)) + EARLY_END_M) {
+          end();
+          continue;
+        }
       }
       const [head, tail] = d >= len - 1e-6 ? [pts, [pts.at(-1)!]] : splitAt(pts, d);
       out.push({ kind: 'spray', pts: head, sortie });
       fresh = false;
-      tank -= d * lim.litresPerM; timeS += d / lim.speedMps; pos = head.at(-1)!;
+      tank -= d * lim.litresPerM;
+      timeS += d / lim.speedMps;
+      pos = head.at(-1)!;
       pts = tail;
       if (polylineLength(pts) > 0.01) end();
     }
@@ -107,10 +141,12 @@ export function splitSorties(route: LocalLeg[], home: XY, router: TransitRouter,
 /** Furthest distance along pts after which the drone can still fly home within budget. */
 function maxByTime(pts: XY[], len: number, fits: (m: number, at: XY) => boolean): number {
   if (fits(len, pts.at(-1)!)) return len;
-  let lo = 0, hi = len;
+  let lo = 0,
+    hi = len;
   for (let i = 0; i < 30 && hi - lo > 0.1; i++) {
     const mid = (lo + hi) / 2;
-    if (fits(mid, pointAt(pts, mid))) lo = mid; else hi = mid;
+    if (fits(mid, pointAt(pts, mid))) lo = mid;
+    else hi = mid;
   }
   return lo;
 }

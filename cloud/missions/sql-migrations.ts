@@ -12,7 +12,11 @@ export const MISSION_MIGRATIONS: FeatureMigration[] = [
   {
     version: 1,
     name: 'fields_missions',
-    up: (db, dialect) => runStatements(db, dialect, `
+    up: (db, dialect) =>
+      runStatements(
+        db,
+        dialect,
+        `
 CREATE TABLE msn_fields (
   id TEXT PRIMARY KEY,
   farm_id TEXT NOT NULL,
@@ -44,7 +48,8 @@ CREATE INDEX msn_missions_state ON msn_missions(state);
 CREATE INDEX msn_missions_field ON msn_missions(field_id);
 CREATE INDEX msn_missions_farm ON msn_missions(farm_id);
 CREATE INDEX msn_missions_created ON msn_missions(created_at);
-`),
+`,
+      ),
   },
 ];
 
@@ -52,7 +57,9 @@ CREATE INDEX msn_missions_created ON msn_missions(created_at);
 export async function migrateMissions(db: SqlDb): Promise<number[]> {
   try {
     const names = await db.migrate();
-    return names.filter((n) => n.startsWith('missions/')).map((n) => Number(n.slice('missions/'.length, 'missions/'.length + 4)));
+    return names
+      .filter((n) => n.startsWith('missions/'))
+      .map((n) => Number(n.slice('missions/'.length, 'missions/'.length + 4)));
   } catch (cause) {
     if (cause instanceof DbError) throw new MissionError('MISSION_STORE', cause.message, { cause });
     throw cause;

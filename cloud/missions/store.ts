@@ -22,7 +22,12 @@ export interface MissionRecord {
   updatedAt: number;
 }
 
-export interface MissionFilter { state?: MissionLifecycle['state']; fieldId?: string; farmIds?: string[]; limit?: number }
+export interface MissionFilter {
+  state?: MissionLifecycle['state'];
+  fieldId?: string;
+  farmIds?: string[];
+  limit?: number;
+}
 
 /**
  * Mission persistence port. Adapters (SQLite, PostgreSQL) implement it and must pass the
@@ -54,18 +59,29 @@ export class MemoryMissionStore implements MissionStore {
 
   async list(filter: MissionFilter = {}): Promise<MissionRecord[]> {
     return [...this.rows.values()]
-      .filter((r) => (!filter.state || r.lifecycle.state === filter.state) && (!filter.fieldId || r.fieldId === filter.fieldId)
-        && (!filter.farmIds || (r.farmId !== undefined && filter.farmIds.includes(r.farmId))))
+      .filter(
+        (r) =>
+          (!filter.state || r.lifecycle.state === filter.state) &&
+          (!filter.fieldId || r.fieldId === filter.fieldId) &&
+          (!filter.farmIds || (r.farmId !== undefined && filter.farmIds.includes(r.farmId))),
+      )
       .sort((a, b) => b.createdAt - a.createdAt || a.id.localeCompare(b.id))
       .slice(0, filter.limit ?? 100)
       .map((r) => structuredClone(r));
   }
 
-  async update(id: string, expectedVersion: number, next: Omit<MissionRecord, 'version' | 'id'>): Promise<MissionRecord> {
+  async update(
+    id: string,
+    expectedVersion: number,
+    next: Omit<MissionRecord, 'version' | 'id'>,
+  ): Promise<MissionRecord> {
     const cur = this.rows.get(id);
     if (!cur) throw new MissionError('MISSION_NOT_FOUND', `mission ${id} does not exist`);
     if (cur.version !== expectedVersion) {
-      throw new MissionError('MISSION_CONFLICT', `mission ${id} changed meanwhile (version ${cur.version}, expected ${expectedVersion}): reload and retry`);
+      throw new MissionError(
+        'MISSION_CONFLICT',
+        `mission ${id} changed meanwhile (version ${cur.version}, expected ${expectedVersion}): reload and retry`,
+      );
     }
     const rec = structuredClone({ ...next, id, version: cur.version + 1 });
     this.rows.set(id, rec);

@@ -37,7 +37,13 @@ export interface PlanLeg {
   lengthM: number;
 }
 
-export interface SortieSummary { sortie: number; litres: number; sprayM: number; lengthM: number; timeS: number }
+export interface SortieSummary {
+  sortie: number;
+  litres: number;
+  sprayM: number;
+  lengthM: number;
+  timeS: number;
+}
 
 export interface PlanMetrics {
   fieldAreaHa: number;

@@ -24,8 +24,11 @@ export interface VerifyTarget {
 /** Applied L/ha per cell, row-major from the south-west corner, null outside the grid's interest. */
 export interface CompactGrid {
   origin: [number, number];
-  x0: number; y0: number;
-  cellM: number; cols: number; rows: number;
+  x0: number;
+  y0: number;
+  cellM: number;
+  cols: number;
+  rows: number;
   values: Array<number | null>;
   /** 1 where the cell centre is sprayable ground */
   inside: number[];
@@ -72,16 +75,24 @@ function toMulti(g: MultiPolygon | Polygon, frame: LocalFrame): LocalMulti {
  * straight segment flown at the first sample's flow) on a grid in the local frame, and compares
  * the applied L/ha per cell with the target.
  */
-export function verifyAsApplied(target: VerifyTarget, samples: AsAppliedSample[], opts: VerifyOptions = {}): VerificationReport {
+export function verifyAsApplied(
+  target: VerifyTarget,
+  samples: AsAppliedSample[],
+  opts: VerifyOptions = {},
+): VerificationReport {
   const cellM = opts.cellM ?? 2;
   const tol = opts.tolerance ?? 0.2;
-  const outer = (target.sprayable.type === 'Polygon' ? target.sprayable.coordinates : target.sprayable.coordinates[0]!)[0]!;
+  const outer = (
+    target.sprayable.type === 'Polygon' ? target.sprayable.coordinates : target.sprayable.coordinates[0]!
+  )[0]!;
   const frame = frameFor(outer);
   const area = toMulti(target.sprayable, frame);
   const bb = bboxOf(area);
   const margin = target.swathM * 2;
-  const x0 = Math.floor((bb.minX - margin) / cellM) * cellM, y0 = Math.floor((bb.minY - margin) / cellM) * cellM;
-  const cols = Math.ceil((bb.maxX + margin - x0) / cellM), rows = Math.ceil((bb.maxY + margin - y0) / cellM);
+  const x0 = Math.floor((bb.minX - margin) / cellM) * cellM,
+    y0 = Math.floor((bb.minY - margin) / cellM) * cellM;
+  const cols = Math.ceil((bb.maxX + margin - x0) / cellM),
+    rows = Math.ceil((bb.maxY + margin - y0) / cellM);
   const dose = new Float64Array(cols * rows);
   const inside = insideMask(area, x0, y0, cellM, cols, rows);
   let litresUsed = 0;
@@ -93,14 +104,40 @@ export function verifyAsApplied(target: VerifyTarget, samples: AsAppliedSample[]
     if (dt <= 0 || dt > 30) continue; // a gap in the log, not a segment flown
     const litres = (s.flowLpm / 60) * dt;
     litresUsed += litres;
-    deposit(dose, pts[i - 1]!, pts[i]!, litres, s.swathM ?? opts.swathM ?? target.swathM, { x0, y0, cellM, cols, rows });
+    deposit(dose, pts[i - 1]!, pts[i]!, litres, s.swathM ?? opts.swathM ?? target.swathM, {
+      x0,
+      y0,
+      cellM,
+      cols,
+      rows,
+    });
   }
-  const report = summarise(dose, inside, { target, tol, cellM, cols, rows, x0, y0, frame, litresUsed, samples: samples.length });
-  const verdict = verdictOf({ ...report, rate: target.rateLPerHa, tol }, { ...DEFAULT_VERIFY_THRESHOLDS, ...opts.thresholds });
+  const report = summarise(dose, inside, {
+    target,
+    tol,
+    cellM,
+    cols,
+    rows,
+    x0,
+    y0,
+    frame,
+    litresUsed,
+    samples: samples.length,
+  });
+  const verdict = verdictOf(
+    { ...report, rate: target.rateLPerHa, tol },
+    { ...DEFAULT_VERIFY_THRESHOLDS, ...opts.thresholds },
+  );
   return { ...report, ...verdict };
 }
 
-interface GridDims { x0: number; y0: number; cellM: number; cols: number; rows: number }
+interface GridDims {
+  x0: number;
+  y0: number;
+  cellM: number;
+  cols: number;
+  rows: number;
+}
 
 function insideMask(area: LocalMulti, x0: number, y0: number, cellM: number, cols: number, rows: number): Uint8Array {
   const mask = new Uint8Array(cols * rows);
@@ -108,7 +145,8 @@ function insideMask(area: LocalMulti, x0: number, y0: number, cellM: number, col
   for (let r = 0; r < rows; r++) {
     const y = y0 + (r + 0.5) * cellM;
     for (const [a, b] of index.intervals(y)) {
-      const c0 = Math.max(0, Math.ceil((a - x0) / cellM - 0.5)), c1 = Math.min(cols - 1, Math.floor((b - x0) / cellM - 0.5));
+      const c0 = Math.max(0, Math.ceil((a - x0) / cellM - 0.5)),
+        c1 = Math.min(cols - 1, Math.floor((b - x0) / cellM - 0.5));
       for (let c = c0; c <= c1; c++) mask[r * cols + c] = 1;
     }
   }
@@ -118,7 +156,8 @@ function insideMask(area: LocalMulti, x0: number, y0: number, cellM: number, col
 function deposit(dose: Float64Array, a: XY, b: XY, litres: number, w: number, g: GridDims): void {
   const len = Math.hypot(b[0] - a[0], b[1] - a[1]);
   if (len < 0.01) return;
-  const ux = (b[0] - a[0]) / len, uy = (b[1] - a[1]) / len;
+  const ux = (b[0] - a[0]) / len,
+    uy = (b[1] - a[1]) / len;
   const reach = (w * 1.25) / 2;
   const perM2 = litres / (len * w);
   const c0 = Math.max(0, Math.floor((Math.min(a[0], b[0]) - reach - g.x0) / g.cellM));
@@ -137,17 +176,38 @@ function deposit(dose: Float64Array, a: XY, b: XY, litres: number, w: number, g:
   }
 }
 
-function summarise(dose: Float64Array, inside: Uint8Array, p: {
-  target: VerifyTarget; tol: number; cellM: number; cols: number; rows: number; x0: number; y0: number;
-  frame: LocalFrame; litresUsed: number; samples: number;
-}): Omit<VerificationReport, keyof Verdict> {
-  const rate = p.target.rateLPerHa, cellA = p.cellM * p.cellM;
-  let n = 0, ok = 0, missed = 0, under = 0, over = 0, outside = 0;
+function summarise(
+  dose: Float64Array,
+  inside: Uint8Array,
+  p: {
+    target: VerifyTarget;
+    tol: number;
+    cellM: number;
+    cols: number;
+    rows: number;
+    x0: number;
+    y0: number;
+    frame: LocalFrame;
+    litresUsed: number;
+    samples: number;
+  },
+): Omit<VerificationReport, keyof Verdict> {
+  const rate = p.target.rateLPerHa,
+    cellA = p.cellM * p.cellM;
+  let n = 0,
+    ok = 0,
+    missed = 0,
+    under = 0,
+    over = 0,
+    outside = 0;
   const values = new Array<number | null>(dose.length);
   for (let i = 0; i < dose.length; i++) {
     const v = dose[i]!;
     values[i] = v > 0 || inside[i] ? Math.round(v * 10) / 10 : null;
-    if (!inside[i]) { if (v >= 0.1 * rate) outside++; continue; }
+    if (!inside[i]) {
+      if (v >= 0.1 * rate) outside++;
+      continue;
+    }
     n++;
     if (Math.abs(v - rate) <= p.tol * rate) ok++;
     else if (v < 0.5 * rate) missed++;
@@ -155,13 +215,27 @@ function summarise(dose: Float64Array, inside: Uint8Array, p: {
     else over++;
   }
   return {
-    targetLPerHa: rate, cellM: p.cellM, sprayableM2: n * cellA,
+    targetLPerHa: rate,
+    cellM: p.cellM,
+    sprayableM2: n * cellA,
     inTolerance: n ? ok / n : 0,
-    missedM2: missed * cellA, underM2: under * cellA, overM2: over * cellA, oversprayM2: outside * cellA,
+    missedM2: missed * cellA,
+    underM2: under * cellA,
+    overM2: over * cellA,
+    oversprayM2: outside * cellA,
     litresUsed: Math.round(p.litresUsed * 100) / 100,
     litresPlanned: p.target.litresPlanned ?? null,
     samples: p.samples,
-    grid: { origin: p.frame.origin, x0: p.x0, y0: p.y0, cellM: p.cellM, cols: p.cols, rows: p.rows, values, inside: Array.from(inside) },
+    grid: {
+      origin: p.frame.origin,
+      x0: p.x0,
+      y0: p.y0,
+      cellM: p.cellM,
+      cols: p.cols,
+      rows: p.rows,
+      values,
+      inside: Array.from(inside),
+    },
   };
 }
 
@@ -173,9 +247,23 @@ export function gridToGeoJson(grid: CompactGrid, maxCells = 200_000): FeatureCol
     for (let c = 0; c < grid.cols; c++) {
       const v = grid.values[r * grid.cols + c];
       if (v == null) continue;
-      const x = grid.x0 + c * grid.cellM, y = grid.y0 + r * grid.cellM, s = grid.cellM;
-      const ring = ([[x, y], [x + s, y], [x + s, y + s], [x, y + s], [x, y]] as XY[]).map((q) => frame.toLonLat(q));
-      features.push({ type: 'Feature', properties: { appliedLPerHa: v, inside: grid.inside[r * grid.cols + c] === 1 }, geometry: { type: 'Polygon', coordinates: [ring] } });
+      const x = grid.x0 + c * grid.cellM,
+        y = grid.y0 + r * grid.cellM,
+        s = grid.cellM;
+      const ring = (
+        [
+          [x, y],
+          [x + s, y],
+          [x + s, y + s],
+          [x, y + s],
+          [x, y],
+        ] as XY[]
+      ).map((q) => frame.toLonLat(q));
+      features.push({
+        type: 'Feature',
+        properties: { appliedLPerHa: v, inside: grid.inside[r * grid.cols + c] === 1 },
+        geometry: { type: 'Polygon', coordinates: [ring] },
+      });
     }
   }
   return { type: 'FeatureCollection', features };

@@ -11,7 +11,11 @@ import { addUser, loadDistrictFile, setActive, setEntityActive } from './admin-t
 const EXAMPLE = new URL('./examples/district.yaml', import.meta.url).pathname;
 let dir = '';
 let reg: Registry | undefined;
-afterEach(async () => { await reg?.close(); reg = undefined; fs.rmSync(dir, { recursive: true, force: true }); });
+afterEach(async () => {
+  await reg?.close();
+  reg = undefined;
+  fs.rmSync(dir, { recursive: true, force: true });
+});
 
 async function fresh(): Promise<Registry> {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rs-admin-'));
@@ -24,7 +28,10 @@ async function fresh(): Promise<Registry> {
 function fieldRows(dataDir: string): Record<string, unknown>[] {
   const db = new Database(path.join(dataDir, 'ruongso.sqlite'), { readonly: true });
   try {
-    return db.prepare('SELECT id, farm_id, name, area_ha FROM msn_fields ORDER BY id').all() as Record<string, unknown>[];
+    return db.prepare('SELECT id, farm_id, name, area_ha FROM msn_fields ORDER BY id').all() as Record<
+      string,
+      unknown
+    >[];
   } finally {
     db.close();
   }
@@ -42,7 +49,7 @@ describe('ruongso admin tasks', () => {
     expect(await verifyPassword(passwords.tam!, tam!.passwordHash)).toBe(true);
   });
 
-  it('writes the farms\' fields with the district, and refuses the whole file for one bad boundary, naming the field', async () => {
+  it("writes the farms' fields with the district, and refuses the whole file for one bad boundary, naming the field", async () => {
     const r = await fresh();
     const { result } = await loadDistrictFile(r, EXAMPLE);
     expect(result).toMatchObject({ fields: 1 });
@@ -58,12 +65,26 @@ describe('ruongso admin tasks', () => {
     // a bow-tie boundary: nothing of the file is written, the issue names the field
     const r2 = await fresh();
     const bad = path.join(dir, 'bad.yaml');
-    fs.writeFileSync(bad, fs.readFileSync(EXAMPLE, 'utf8').replace(
-      '[[[105.5600, 10.0700], [105.5618, 10.0700], [105.5618, 10.0709], [105.5600, 10.0709], [105.5600, 10.0700]]]',
-      '[[[105.5600, 10.0700], [105.5618, 10.0709], [105.5618, 10.0700], [105.5600, 10.0709], [105.5600, 10.0700]]]'));
-    const err = await loadDistrictFile(r2, bad).catch((e: unknown) => e) as { code?: string; issues?: { path: string; params?: Record<string, unknown> }[] };
+    fs.writeFileSync(
+      bad,
+      fs
+        .readFileSync(EXAMPLE, 'utf8')
+        .replace(
+          '[[[105.5600, 10.0700], [105.5618, 10.0700], [105.5618, 10.0709], [105.5600, 10.0709], [105.5600, 10.0700]]]',
+          '[[[105.5600, 10.0700], [105.5618, 10.0709], [105.5618, 10.0700], [105.5600, 10.0709], [105.5600, 10.0700]]]',
+        ),
+    );
+    const err = (await loadDistrictFile(r2, bad).catch((e: unknown) => e)) as {
+      code?: string;
+      issues?: { path: string; params?: Record<string, unknown> }[];
+    };
     expect(err.code).toBe('ONBOARDING_INVALID');
-    expect(err.issues).toEqual([expect.objectContaining({ path: 'farms.0.fields.0.boundary', params: expect.objectContaining({ field: 'field-tam-thua-1' }) })]);
+    expect(err.issues).toEqual([
+      expect.objectContaining({
+        path: 'farms.0.fields.0.boundary',
+        params: expect.objectContaining({ field: 'field-tam-thua-1' }),
+      }),
+    ]);
     expect(await r2.listFarms()).toEqual([]);
     expect(await r2.listUnits()).toEqual([]);
     expect(fieldRows(dir)).toEqual([]);
@@ -72,9 +93,16 @@ describe('ruongso admin tasks', () => {
   it('adds a user with several farms and a generated password, refuses a guessable one, and deactivates', async () => {
     const r = await fresh();
     await loadDistrictFile(r, EXAMPLE);
-    const made = await addUser(r, { username: 'hai', name: 'Hai', role: 'farmer', farms: ['farm-nguyen-van-tam', 'farm-le-van-bay'] });
+    const made = await addUser(r, {
+      username: 'hai',
+      name: 'Hai',
+      role: 'farmer',
+      farms: ['farm-nguyen-van-tam', 'farm-le-van-bay'],
+    });
     expect((await r.getUser(made.id))?.farmIds).toEqual(['farm-nguyen-van-tam', 'farm-le-van-bay']);
-    await expect(addUser(r, { username: 'ba', name: 'Ba', role: 'farmer', password: '123456789012' })).rejects.toMatchObject({ code: 'ADMIN_INPUT' });
+    await expect(
+      addUser(r, { username: 'ba', name: 'Ba', role: 'farmer', password: '123456789012' }),
+    ).rejects.toMatchObject({ code: 'ADMIN_INPUT' });
     await setActive(r, 'hai', false);
     expect((await r.getUser(made.id))?.disabled).toBe(true);
     await expect(setActive(r, 'nobody', false)).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
@@ -91,7 +119,10 @@ describe('ruongso admin tasks', () => {
     expect((await r.listCooperatives())[0]).toMatchObject({ active: false });
     await setEntityActive(r, 'farm', 'farm-le-van-bay', true);
     expect((await r.getFarm('farm-le-van-bay'))?.active).toBeUndefined();
-    expect((await r.listAudit({ entity: 'farm', entityId: 'farm-le-van-bay', limit: 1 }))[0]).toMatchObject({ actor: 'admin-cli', after: { active: true } });
+    expect((await r.listAudit({ entity: 'farm', entityId: 'farm-le-van-bay', limit: 1 }))[0]).toMatchObject({
+      actor: 'admin-cli',
+      after: { active: true },
+    });
     await expect(setEntityActive(r, 'farm', 'nope', false)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

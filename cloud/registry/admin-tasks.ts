@@ -13,7 +13,11 @@ export class AdminError extends RuongSoError<'ADMIN_INPUT' | 'USER_NOT_FOUND' | 
 export const ADMIN_ACTOR = 'admin-cli';
 
 /** Loads a district file (YAML or JSON); `dryRun` checks only. New users' passwords are returned once. */
-export async function loadDistrictFile(reg: Registry, file: string, o: { dryRun?: boolean } = {}): Promise<{ result?: OnboardingResult; passwords: Record<string, string> }> {
+export async function loadDistrictFile(
+  reg: Registry,
+  file: string,
+  o: { dryRun?: boolean } = {},
+): Promise<{ result?: OnboardingResult; passwords: Record<string, string> }> {
   let data: unknown;
   try {
     const text = fs.readFileSync(file, 'utf8');
@@ -24,13 +28,24 @@ export async function loadDistrictFile(reg: Registry, file: string, o: { dryRun?
   const checked = await checkDistrict(data, reg);
   if (o.dryRun) return { passwords: {} };
   const passwords: Record<string, string> = {};
-  const result = await applyDistrict(reg, checked, ADMIN_ACTOR, async (u) => hashPassword(passwords[u] = generatePassword(16)));
+  const result = await applyDistrict(reg, checked, ADMIN_ACTOR, async (u) =>
+    hashPassword((passwords[u] = generatePassword(16))),
+  );
   // only the users really created keep a printed password
   for (const u of Object.keys(passwords)) if (!result.usersCreated.includes(u)) delete passwords[u];
   return { result, passwords };
 }
 
-export interface AddUser { username: string; name: string; role: Role; phone?: string; farms?: string[]; communes?: string[]; cooperative?: string; password?: string }
+export interface AddUser {
+  username: string;
+  name: string;
+  role: Role;
+  phone?: string;
+  farms?: string[];
+  communes?: string[];
+  cooperative?: string;
+  password?: string;
+}
 
 /** Creates one user; without a password one is generated (returned once). */
 export async function addUser(reg: Registry, u: AddUser): Promise<{ id: number; password: string }> {
@@ -38,8 +53,14 @@ export async function addUser(reg: Registry, u: AddUser): Promise<{ id: number; 
   const why = checkPasswordPolicy(password, { username: u.username, mode: 'production' });
   if (why) throw new AdminError('ADMIN_INPUT', `password refused: ${why.reason}`);
   const nu: NewUser = {
-    username: u.username, displayName: u.name, role: u.role, phone: u.phone ?? null, farmIds: u.farms ?? [], unitIds: u.communes ?? [],
-    cooperativeId: u.cooperative ?? null, passwordHash: await hashPassword(password),
+    username: u.username,
+    displayName: u.name,
+    role: u.role,
+    phone: u.phone ?? null,
+    farmIds: u.farms ?? [],
+    unitIds: u.communes ?? [],
+    cooperativeId: u.cooperative ?? null,
+    passwordHash: await hashPassword(password),
   };
   const created = await reg.createUser(nu, ADMIN_ACTOR, Date.now());
   return { id: created.id, password };
@@ -52,7 +73,12 @@ export async function setActive(reg: Registry, username: string, active: boolean
 }
 
 /** Deactivates (or reactivates) a unit, cooperative or farm, audited like the API's PATCH {active}. */
-export async function setEntityActive(reg: Registry, kind: 'unit' | 'cooperative' | 'farm', id: string, active: boolean): Promise<void> {
+export async function setEntityActive(
+  reg: Registry,
+  kind: 'unit' | 'cooperative' | 'farm',
+  id: string,
+  active: boolean,
+): Promise<void> {
   if (kind === 'farm') {
     const f = await reg.getFarm(id);
     if (!f) throw new AdminError('NOT_FOUND', `no farm ${id}`);

@@ -70,7 +70,11 @@ describe('RegistryIngestSink', () => {
     expect(await registry.getGateway('gw1')).toMatchObject({ appliedConfigVersion: cfg.version });
 
     const ack = fixture<CommandAck>('cmd-ack');
-    await registry.createCommand({ id: ack.id, gatewayId: 'gw1', kind: 'open', payload: {}, expiresAt: now + 60_000 }, 'farmer', now);
+    await registry.createCommand(
+      { id: ack.id, gatewayId: 'gw1', kind: 'open', payload: {}, expiresAt: now + 60_000 },
+      'farmer',
+      now,
+    );
     await sink.onCmdAck('gw1', ack);
     expect((await registry.getCommand(ack.id))?.status).toBe('done');
   });

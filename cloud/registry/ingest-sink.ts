@@ -4,7 +4,11 @@ import { systemClock, type Clock } from '../../lib/time.js';
 import type { IngestSink, TelemetryInfo } from '../ingest/sink.js';
 import type { Registry } from './registry.js';
 
-export interface GatewayOnlineChange { gatewayId: string; online: boolean; at: number }
+export interface GatewayOnlineChange {
+  gatewayId: string;
+  online: boolean;
+  at: number;
+}
 
 /**
  * The ingest's IngestSink on the registry: birth / last will flip a gateway online or offline once
@@ -21,7 +25,9 @@ export class RegistryIngestSink implements IngestSink {
     this.log = (opts.log ?? rootLog).child({ mod: 'registry-sink' });
   }
 
-  private now(): number { return (this.opts.clock ?? systemClock).now(); }
+  private now(): number {
+    return (this.opts.clock ?? systemClock).now();
+  }
 
   async onState(gatewayId: string, state: GatewayState, ts: number): Promise<void> {
     if (!state.online && state.bootId) {
@@ -29,7 +35,10 @@ export class RegistryIngestSink implements IngestSink {
       // boot (or its retained copy): a will of another boot than the current one is stale
       const cur = await this.registry.getGateway(gatewayId);
       if (cur?.bootId && cur.bootId !== state.bootId) {
-        this.log.info({ gatewayId, willBoot: state.bootId, currentBoot: cur.bootId }, 'stale last will of an older boot ignored');
+        this.log.info(
+          { gatewayId, willBoot: state.bootId, currentBoot: cur.bootId },
+          'stale last will of an older boot ignored',
+        );
         return;
       }
     }
@@ -52,7 +61,10 @@ export class RegistryIngestSink implements IngestSink {
     for (const g of await this.registry.listGateways({ limit: 100_000 })) {
       if (!g.online || g.lastSeen === null || now - g.lastSeen < timeoutMs) continue;
       await this.onState(g.id, { online: false, ...(g.bootId ? { bootId: g.bootId } : {}) }, now);
-      this.log.warn({ gatewayId: g.id, lastSeen: g.lastSeen }, 'gateway unreachable: nothing heard within the keepalive timeout');
+      this.log.warn(
+        { gatewayId: g.id, lastSeen: g.lastSeen },
+        'gateway unreachable: nothing heard within the keepalive timeout',
+      );
       marked.push(g.id);
       this.unreachable.add(g.id);
     }
@@ -63,7 +75,8 @@ export class RegistryIngestSink implements IngestSink {
   private readonly unreachable = new Set<string>();
 
   async onTelemetry(gatewayId: string, info: TelemetryInfo): Promise<void> {
-    if (this.unreachable.delete(gatewayId)) await this.onState(gatewayId, { online: true, bootId: info.bootId, ts: this.now() }, this.now());
+    if (this.unreachable.delete(gatewayId))
+      await this.onState(gatewayId, { online: true, bootId: info.bootId, ts: this.now() }, this.now());
     // lastSeen / bootId / lastSeq only: gaps and duplicates are counted by the ingest's seq tracker
     await this.registry.recordTelemetry(gatewayId, { bootId: info.bootId, seq: info.seq }, this.now());
   }
@@ -74,7 +87,8 @@ export class RegistryIngestSink implements IngestSink {
 
   async onConfigAck(gatewayId: string, ack: ConfigAck): Promise<void> {
     const r = await this.registry.recordConfigAck(gatewayId, ack, this.now());
-    if (!r.known) this.log.warn({ gatewayId, version: ack.version }, 'config ack for a version the registry does not know');
+    if (!r.known)
+      this.log.warn({ gatewayId, version: ack.version }, 'config ack for a version the registry does not know');
   }
 
   async onCmdAck(gatewayId: string, ack: CommandAck): Promise<void> {

@@ -14,7 +14,11 @@ export const REGISTRY_MIGRATIONS: FeatureMigration[] = [
   {
     version: 1,
     name: 'units_farms_gateways_configs_commands_events_users_audit',
-    up: (db, dialect) => runStatements(db, dialect, `
+    up: (db, dialect) =>
+      runStatements(
+        db,
+        dialect,
+        `
 CREATE TABLE reg_unit_levels (
   level TEXT PRIMARY KEY,
   rank INTEGER NOT NULL,
@@ -129,12 +133,17 @@ CREATE TABLE reg_audit (
   after_json TEXT
 );
 CREATE INDEX reg_audit_entity ON reg_audit(entity, entity_id, id);
-`),
+`,
+      ),
   },
   {
     version: 2,
     name: 'sessions_user_scopes',
-    up: (db, dialect) => runStatements(db, dialect, `
+    up: (db, dialect) =>
+      runStatements(
+        db,
+        dialect,
+        `
 CREATE TABLE reg_sessions (
   token_hash TEXT PRIMARY KEY,
   user_id BIGINT NOT NULL REFERENCES reg_users(id) ON DELETE CASCADE,
@@ -149,7 +158,8 @@ CREATE TABLE reg_user_scopes (
   ref TEXT NOT NULL,
   PRIMARY KEY (user_id, kind, ref)
 );
-`),
+`,
+      ),
   },
   ACTIVE_FLAGS,
 ];
@@ -161,7 +171,9 @@ CREATE TABLE reg_user_scopes (
 export async function migrate(db: SqlDb): Promise<number[]> {
   try {
     const names = await db.migrate();
-    return names.filter((n) => n.startsWith('registry/')).map((n) => Number(n.slice('registry/'.length, 'registry/'.length + 4)));
+    return names
+      .filter((n) => n.startsWith('registry/'))
+      .map((n) => Number(n.slice('registry/'.length, 'registry/'.length + 4)));
   } catch (cause) {
     if (cause instanceof DbError) throw new RegistryError('REGISTRY_MIGRATION', cause.message, { cause });
     throw cause;

@@ -10,30 +10,90 @@ import { ROLES, type Actor, type Registry } from './registry.js';
  * registry, then written in one transaction: all of it or nothing. Ids already in the registry
  * are updated (the audit log keeps old → new), so loading a file twice changes nothing.
  */
-const Id = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'ids: lowercase letters, digits, ".", "_" or "-", at most 64');
+const Id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'ids: lowercase letters, digits, ".", "_" or "-", at most 64');
 const Name = z.string().trim().min(1).max(200);
 
-export const DistrictFile = z.object({
-  units: z.array(z.object({ id: Id, parent: Id.nullable().default(null), level: z.string().min(1).max(32), name: Name }).strict()).max(10_000).default([]),
-  cooperatives: z.array(z.object({ id: Id, name: Name, unit: Id.nullable().default(null) }).strict()).max(1000).default([]),
-  farms: z.array(z.object({
-    id: Id, name: Name, owner: z.string().max(200).nullable().default(null), unit: Id, cooperative: Id.nullable().default(null),
-    areaHa: z.number().positive().max(10_000).nullable().default(null), gateways: z.array(Id).max(50).default([]),
-    // GeoJSON Polygon [lon, lat]; checked by the missions' field validator (closed ring, no crossing, size)
-    fields: z.array(z.object({ id: Id, name: Name, boundary: z.object({ type: z.literal('Polygon'), coordinates: z.unknown() }).strict() }).strict()).max(200).default([]),
-  }).strict()).max(100_000).default([]),
-  users: z.array(z.object({
-    username: z.string().regex(/^[a-z0-9_.-]{3,32}$/), name: Name, role: z.enum(ROLES),
-    phone: z.string().max(32).optional(), farms: z.array(Id).max(100).default([]), cooperative: Id.optional(), communes: z.array(Id).max(100).default([]),
-  }).strict()).max(100_000).default([]),
-}).strict();
+export const DistrictFile = z
+  .object({
+    units: z
+      .array(
+        z
+          .object({ id: Id, parent: Id.nullable().default(null), level: z.string().min(1).max(32), name: Name })
+          .strict(),
+      )
+      .max(10_000)
+      .default([]),
+    cooperatives: z
+      .array(z.object({ id: Id, name: Name, unit: Id.nullable().default(null) }).strict())
+      .max(1000)
+      .default([]),
+    farms: z
+      .array(
+        z
+          .object({
+            id: Id,
+            name: Name,
+            owner: z.string().max(200).nullable().default(null),
+            unit: Id,
+            cooperative: Id.nullable().default(null),
+            areaHa: z.number().positive().max(10_000).nullable().default(null),
+            gateways: z.array(Id).max(50).default([]),
+            // GeoJSON Polygon [lon, lat]; checked by the missions' field validator (closed ring, no crossing, size)
+            fields: z
+              .array(
+                z
+                  .object({
+                    id: Id,
+                    name: Name,
+                    boundary: z.object({ type: z.literal('Polygon'), coordinates: z.unknown() }).strict(),
+                  })
+                  .strict(),
+              )
+              .max(200)
+              .default([]),
+          })
+          .strict(),
+      )
+      .max(100_000)
+      .default([]),
+    users: z
+      .array(
+        z
+          .object({
+            username: z.string().regex(/^[a-z0-9_.-]{3,32}$/),
+            name: Name,
+            role: z.enum(ROLES),
+            phone: z.string().max(32).optional(),
+            farms: z.array(Id).max(100).default([]),
+            cooperative: Id.optional(),
+            communes: z.array(Id).max(100).default([]),
+          })
+          .strict(),
+      )
+      .max(100_000)
+      .default([]),
+  })
+  .strict();
 export type DistrictFile = z.infer<typeof DistrictFile>;
 
-export interface OnboardingIssue { path: string; code: string; params?: Record<string, unknown> }
+export interface OnboardingIssue {
+  path: string;
+  code: string;
+  params?: Record<string, unknown>;
+}
 
 export class OnboardingError extends RuongSoError<'ONBOARDING_INVALID'> {
   constructor(readonly issues: OnboardingIssue[]) {
-    super('ONBOARDING_INVALID', `the district file has ${issues.length} problem(s): ${issues.slice(0, 5).map((i) => `${i.path} ${i.code}`).join('; ')}`, { context: { issues } });
+    super(
+      'ONBOARDING_INVALID',
+      `the district file has ${issues.length} problem(s): ${issues
+        .slice(0, 5)
+        .map((i) => `${i.path} ${i.code}`)
+        .join('; ')}`,
+      { context: { issues } },
+    );
   }
 }
 
@@ -41,10 +101,18 @@ export class OnboardingError extends RuongSoError<'ONBOARDING_INVALID'> {
 export async function checkDistrict(input: unknown, reg: Registry): Promise<DistrictFile> {
   const parsed = DistrictFile.safeParse(input);
   if (!parsed.success) {
-    throw new OnboardingError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), code: i.code, params: { message: i.message } })));
+    throw new OnboardingError(
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), code: i.code, params: { message: i.message } })),
+    );
   }
   const f = parsed.data;
-  const [levels, units, coops, farms, users] = await Promise.all([reg.listUnitLevels(), reg.listUnits(), reg.listCooperatives(), reg.listFarms(), reg.listUsers()]);
+  const [levels, units, coops, farms, users] = await Promise.all([
+    reg.listUnitLevels(),
+    reg.listUnits(),
+    reg.listCooperatives(),
+    reg.listFarms(),
+    reg.listUsers(),
+  ]);
   const issues: OnboardingIssue[] = [];
   const ids = (xs: { id: string }[]) => new Set(xs.map((x) => x.id));
   const unitIds = new Set([...ids(units), ...f.units.map((u) => u.id)]);
@@ -53,25 +121,59 @@ export async function checkDistrict(input: unknown, reg: Registry): Promise<Dist
   const levelNames = new Set(levels.map((l) => l.level));
   const dup = (list: string[], where: string) => {
     const seen = new Set<string>();
-    list.forEach((id, i) => { if (seen.has(id)) issues.push({ path: `${where}.${i}`, code: 'duplicate', params: { id } }); seen.add(id); });
+    list.forEach((id, i) => {
+      if (seen.has(id)) issues.push({ path: `${where}.${i}`, code: 'duplicate', params: { id } });
+      seen.add(id);
+    });
   };
-  const ref = (ok: boolean, path: string, what: string, id: string | null) => { if (id !== null && !ok) issues.push({ path, code: 'unknown_ref', params: { what, id } }); };
-  dup(f.units.map((u) => u.id), 'units');
-  dup(f.cooperatives.map((c) => c.id), 'cooperatives');
-  dup(f.farms.map((x) => x.id), 'farms');
-  dup(f.users.map((u) => u.username), 'users');
-  dup(f.farms.flatMap((x) => x.fields.map((fl) => fl.id)), 'fields');
-  f.farms.forEach((x, i) => x.fields.forEach((fl, j) => {
-    const { issues: bad } = fieldIssues(fl.boundary.coordinates);
-    const first = bad[0];
-    if (first) issues.push({ path: `farms.${i}.fields.${j}.boundary`, code: first.code, params: { ...(first.params ?? {}), field: fl.id, name: fl.name, problems: bad.length } });
-  }));
+  const ref = (ok: boolean, path: string, what: string, id: string | null) => {
+    if (id !== null && !ok) issues.push({ path, code: 'unknown_ref', params: { what, id } });
+  };
+  dup(
+    f.units.map((u) => u.id),
+    'units',
+  );
+  dup(
+    f.cooperatives.map((c) => c.id),
+    'cooperatives',
+  );
+  dup(
+    f.farms.map((x) => x.id),
+    'farms',
+  );
+  dup(
+    f.users.map((u) => u.username),
+    'users',
+  );
+  dup(
+    f.farms.flatMap((x) => x.fields.map((fl) => fl.id)),
+    'fields',
+  );
+  f.farms.forEach((x, i) =>
+    x.fields.forEach((fl, j) => {
+      const { issues: bad } = fieldIssues(fl.boundary.coordinates);
+      const first = bad[0];
+      if (first)
+        issues.push({
+          path: `farms.${i}.fields.${j}.boundary`,
+          code: first.code,
+          params: { ...(first.params ?? {}), field: fl.id, name: fl.name, problems: bad.length },
+        });
+    }),
+  );
   f.units.forEach((u, i) => {
-    if (!levelNames.has(u.level)) issues.push({ path: `units.${i}.level`, code: 'unknown_level', params: { level: u.level, known: [...levelNames] } });
+    if (!levelNames.has(u.level))
+      issues.push({
+        path: `units.${i}.level`,
+        code: 'unknown_level',
+        params: { level: u.level, known: [...levelNames] },
+      });
     ref(u.parent === null || unitIds.has(u.parent), `units.${i}.parent`, 'unit', u.parent);
     if (u.parent === u.id) issues.push({ path: `units.${i}.parent`, code: 'own_parent', params: { id: u.id } });
   });
-  f.cooperatives.forEach((c, i) => ref(c.unit === null || unitIds.has(c.unit), `cooperatives.${i}.unit`, 'unit', c.unit));
+  f.cooperatives.forEach((c, i) =>
+    ref(c.unit === null || unitIds.has(c.unit), `cooperatives.${i}.unit`, 'unit', c.unit),
+  );
   f.farms.forEach((x, i) => {
     ref(unitIds.has(x.unit), `farms.${i}.unit`, 'unit', x.unit);
     ref(x.cooperative === null || coopIds.has(x.cooperative), `farms.${i}.cooperative`, 'cooperative', x.cooperative);
@@ -84,7 +186,8 @@ export async function checkDistrict(input: unknown, reg: Registry): Promise<Dist
     if (u.phone !== undefined) {
       const p = normalizePhone(u.phone);
       if (!p) issues.push({ path: `users.${i}.phone`, code: 'phone_invalid', params: { phone: u.phone } });
-      else if (phones.has(p) && phones.get(p) !== u.username) issues.push({ path: `users.${i}.phone`, code: 'phone_taken', params: { phone: p } });
+      else if (phones.has(p) && phones.get(p) !== u.username)
+        issues.push({ path: `users.${i}.phone`, code: 'phone_taken', params: { phone: p } });
       else phones.set(p, u.username);
     }
   });
@@ -92,14 +195,27 @@ export async function checkDistrict(input: unknown, reg: Registry): Promise<Dist
   return f;
 }
 
-export interface OnboardingResult { units: number; cooperatives: number; farms: number; gateways: number; fields: number; usersCreated: string[]; usersUpdated: string[] }
+export interface OnboardingResult {
+  units: number;
+  cooperatives: number;
+  farms: number;
+  gateways: number;
+  fields: number;
+  usersCreated: string[];
+  usersUpdated: string[];
+}
 
 /**
  * Writes a checked district in one transaction. New users get the password `passwordFor(username)`
  * gives (already hashed by the caller's function); existing users keep theirs and get the scopes of
  * the file. Parents are written before children whatever the order in the file.
  */
-export async function applyDistrict(reg: Registry, f: DistrictFile, actor: Actor, hashFor: (username: string) => Promise<string>): Promise<OnboardingResult> {
+export async function applyDistrict(
+  reg: Registry,
+  f: DistrictFile,
+  actor: Actor,
+  hashFor: (username: string) => Promise<string>,
+): Promise<OnboardingResult> {
   const hashes = new Map<string, string>();
   const existing = new Set((await reg.listUsers()).map((u) => u.username));
   for (const u of f.users) if (!existing.has(u.username)) hashes.set(u.username, await hashFor(u.username));
@@ -118,8 +234,14 @@ export async function applyDistrict(reg: Registry, f: DistrictFile, actor: Actor
     let gateways = 0;
     let fields = 0;
     for (const x of f.farms) {
-      await r.upsertFarm({ id: x.id, name: x.name, owner: x.owner, unitId: x.unit, cooperativeId: x.cooperative, areaHa: x.areaHa }, actor);
-      for (const g of x.gateways) { await r.upsertGateway({ id: g, farmId: x.id, name: null }, actor); gateways++; }
+      await r.upsertFarm(
+        { id: x.id, name: x.name, owner: x.owner, unitId: x.unit, cooperativeId: x.cooperative, areaHa: x.areaHa },
+        actor,
+      );
+      for (const g of x.gateways) {
+        await r.upsertGateway({ id: g, farmId: x.id, name: null }, actor);
+        gateways++;
+      }
       for (const fl of x.fields) {
         const areaHa = fieldIssues(fl.boundary.coordinates).areaM2 / 10_000;
         await r.upsertField({ id: fl.id, farmId: x.id, name: fl.name, boundary: fl.boundary, areaHa }, actor);
@@ -127,12 +249,44 @@ export async function applyDistrict(reg: Registry, f: DistrictFile, actor: Actor
       }
     }
     const all = await r.listUsers();
-    const out: OnboardingResult = { units: f.units.length, cooperatives: f.cooperatives.length, farms: f.farms.length, gateways, fields, usersCreated: [], usersUpdated: [] };
+    const out: OnboardingResult = {
+      units: f.units.length,
+      cooperatives: f.cooperatives.length,
+      farms: f.farms.length,
+      gateways,
+      fields,
+      usersCreated: [],
+      usersUpdated: [],
+    };
     for (const u of f.users) {
-      const scopes = { farmIds: u.farms, unitIds: u.communes, cooperativeId: u.cooperative ?? null, role: u.role, displayName: u.name, ...(u.phone ? { phone: u.phone } : {}) };
+      const scopes = {
+        farmIds: u.farms,
+        unitIds: u.communes,
+        cooperativeId: u.cooperative ?? null,
+        role: u.role,
+        displayName: u.name,
+        ...(u.phone ? { phone: u.phone } : {}),
+      };
       const found = all.find((x) => x.username === u.username);
-      if (found) { await r.updateUser(found.id, scopes, actor, Date.now()); out.usersUpdated.push(u.username); continue; }
-      await r.createUser({ username: u.username, displayName: u.name, role: u.role, phone: u.phone ?? null, farmIds: u.farms, unitIds: u.communes, cooperativeId: u.cooperative ?? null, passwordHash: hashes.get(u.username)! }, actor, Date.now());
+      if (found) {
+        await r.updateUser(found.id, scopes, actor, Date.now());
+        out.usersUpdated.push(u.username);
+        continue;
+      }
+      await r.createUser(
+        {
+          username: u.username,
+          displayName: u.name,
+          role: u.role,
+          phone: u.phone ?? null,
+          farmIds: u.farms,
+          unitIds: u.communes,
+          cooperativeId: u.cooperative ?? null,
+          passwordHash: hashes.get(u.username)!,
+        },
+        actor,
+        Date.now(),
+      );
       out.usersCreated.push(u.username);
     }
     return out;

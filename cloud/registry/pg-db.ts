@@ -5,5 +5,7 @@ import { databaseTarget, openDatabaseAt, type Db } from '../db/index.js';
  * created if missing and is the connections' search_path.
  */
 export function openPgDb(url: string, opts: { schema?: string; max?: number } = {}): Db {
-  return openDatabaseAt(databaseTarget({ DATABASE_URL: url, DATA_DIR: '.' }, { pgSchema: opts.schema }), { max: opts.max });
+  return openDatabaseAt(databaseTarget({ DATABASE_URL: url, DATA_DIR: '.' }, { pgSchema: opts.schema }), {
+    max: opts.max,
+  });
 }

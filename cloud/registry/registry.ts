@@ -12,10 +12,26 @@ import type { CommandAck, ConfigAck, GatewayEvent, GatewayState } from '../../pr
 /** Who made a change, for the audit log: a username, or a system actor like `ingest`. */
 export type Actor = string;
 
-export interface UnitLevel { level: string; rank: number; nameVi: string; nameEn: string }
+export interface UnitLevel {
+  level: string;
+  rank: number;
+  nameVi: string;
+  nameEn: string;
+}
 /** `active: false` = deactivated (kept for history; refused as a new scope); absent = active */
-export interface Unit { id: string; parentId: string | null; level: string; name: string; active?: boolean }
-export interface Cooperative { id: string; name: string; unitId: string | null; active?: boolean }
+export interface Unit {
+  id: string;
+  parentId: string | null;
+  level: string;
+  name: string;
+  active?: boolean;
+}
+export interface Cooperative {
+  id: string;
+  name: string;
+  unitId: string | null;
+  active?: boolean;
+}
 
 export interface Farm {
   id: string;
@@ -82,7 +98,11 @@ export interface CommandRecord {
   ackedAt: number | null;
 }
 
-export interface StoredEvent extends GatewayEvent { id: number; gatewayId: string; receivedAt: number }
+export interface StoredEvent extends GatewayEvent {
+  id: number;
+  gatewayId: string;
+  receivedAt: number;
+}
 
 export const ROLES = ['farmer', 'technician', 'officer', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -127,7 +147,12 @@ export interface UserPatch {
   disabled?: boolean;
 }
 
-export interface Session { tokenHash: string; userId: number; createdAt: number; expiresAt: number }
+export interface Session {
+  tokenHash: string;
+  userId: number;
+  createdAt: number;
+  expiresAt: number;
+}
 
 export interface AuditEntry {
   id: number;
@@ -141,15 +166,24 @@ export interface AuditEntry {
 }
 
 /** Result of a state (birth / last will) message. */
-export interface StateChange { changed: boolean; online: boolean }
+export interface StateChange {
+  changed: boolean;
+  online: boolean;
+}
 /**
  * Result of a telemetry message's (bootId, seq). Gaps and duplicates are counted once, by the
  * ingest's seq tracker (cloud/ingest/seq-tracker.ts); the registry keeps only bootId and the
  * highest seq seen (the seq_gaps / seq_dups columns are no longer written).
  */
-export interface SeqResult { newBoot: boolean }
+export interface SeqResult {
+  newBoot: boolean;
+}
 
-export interface RegistryHealth { ok: boolean; kind: 'sqlite' | 'postgres'; detail?: string }
+export interface RegistryHealth {
+  ok: boolean;
+  kind: 'sqlite' | 'postgres';
+  detail?: string;
+}
 
 export interface Registry {
   readonly kind: 'sqlite' | 'postgres';
@@ -171,7 +205,10 @@ export interface Registry {
    * A farm's field (the missions' msn_fields table, same database) from the district file; the
    * boundary is checked by the caller (missions' fieldIssues). Audited as entity `field`.
    */
-  upsertField(f: { id: string; farmId: string; name: string; boundary: unknown; areaHa: number }, actor: Actor): Promise<void>;
+  upsertField(
+    f: { id: string; farmId: string; name: string; boundary: unknown; areaHa: number },
+    actor: Actor,
+  ): Promise<void>;
   getFarm(id: string): Promise<Farm | null>;
   listFarms(): Promise<Farm[]>;
 
@@ -193,7 +230,11 @@ export interface Registry {
   putDesiredConfig(id: string, config: unknown, actor: Actor, at: number): Promise<GatewayConfigVersion>;
   listConfigs(id: string, limit?: number): Promise<GatewayConfigVersion[]>;
 
-  createCommand(cmd: { id: string; gatewayId: string; kind: string; payload: unknown; expiresAt: number }, actor: Actor, at: number): Promise<CommandRecord>;
+  createCommand(
+    cmd: { id: string; gatewayId: string; kind: string; payload: unknown; expiresAt: number },
+    actor: Actor,
+    at: number,
+  ): Promise<CommandRecord>;
   getCommand(id: string): Promise<CommandRecord | null>;
   listCommands(gatewayId: string, limit?: number): Promise<CommandRecord[]>;
 

@@ -10,15 +10,26 @@ async function registry(): Promise<SqlRegistry> {
   await r.upsertUnit({ id: 'ct', parentId: null, level: 'province', name: 'Cần Thơ' }, 'seed');
   return r;
 }
-afterEach(async () => { for (const r of open.splice(0)) await r.close(); });
+afterEach(async () => {
+  for (const r of open.splice(0)) await r.close();
+});
 
 describe('SqlRegistry', () => {
   it('audits a create and then an update with the row before and after, in order', async () => {
     const r = await registry();
-    await r.upsertFarm({ id: 'f1', name: 'Ruộng ông Tư', owner: 'Tư', unitId: 'ct', cooperativeId: null, areaHa: 2 }, 'lan');
-    await r.upsertFarm({ id: 'f1', name: 'Ruộng ông Tư', owner: 'Tư', unitId: 'ct', cooperativeId: null, areaHa: 2.5 }, 'minh');
+    await r.upsertFarm(
+      { id: 'f1', name: 'Ruộng ông Tư', owner: 'Tư', unitId: 'ct', cooperativeId: null, areaHa: 2 },
+      'lan',
+    );
+    await r.upsertFarm(
+      { id: 'f1', name: 'Ruộng ông Tư', owner: 'Tư', unitId: 'ct', cooperativeId: null, areaHa: 2.5 },
+      'minh',
+    );
     const audit = await r.listAudit({ entity: 'farm', entityId: 'f1' });
-    expect(audit.map((a) => [a.action, a.actor])).toEqual([['update', 'minh'], ['create', 'lan']]);
+    expect(audit.map((a) => [a.action, a.actor])).toEqual([
+      ['update', 'minh'],
+      ['create', 'lan'],
+    ]);
     expect(audit[0]).toMatchObject({ before: { areaHa: 2 }, after: { areaHa: 2.5 } });
     expect(audit[1]!.before).toBeNull();
     expect(await r.getFarm('f1')).toMatchObject({ areaHa: 2.5 });
@@ -26,7 +37,9 @@ describe('SqlRegistry', () => {
 
   it('refuses a unit that is its own parent, storing nothing', async () => {
     const r = await registry();
-    await expect(r.upsertUnit({ id: 'loop', parentId: 'loop', level: 'district', name: 'X' }, 'lan')).rejects.toMatchObject({ code: 'INVALID' });
+    await expect(
+      r.upsertUnit({ id: 'loop', parentId: 'loop', level: 'district', name: 'X' }, 'lan'),
+    ).rejects.toMatchObject({ code: 'INVALID' });
     expect((await r.listUnits()).map((u) => u.id)).toEqual(['ct']);
   });
 
@@ -51,7 +64,10 @@ describe('SqlRegistry', () => {
 
   it('counts a last will without a time as a change, and restarts seq on a new boot', async () => {
     const r = await registry();
-    expect(await r.recordState('gw-1', { online: true, bootId: 'b1', ts: 1000 }, 1000)).toEqual({ changed: true, online: true });
+    expect(await r.recordState('gw-1', { online: true, bootId: 'b1', ts: 1000 }, 1000)).toEqual({
+      changed: true,
+      online: true,
+    });
     expect(await r.recordTelemetry('gw-1', { bootId: 'b1', seq: 1 }, 1001)).toEqual({ newBoot: true });
     expect(await r.recordTelemetry('gw-1', { bootId: 'b1', seq: 4 }, 1002)).toEqual({ newBoot: false });
     expect(await r.recordState('gw-1', { online: false }, 2000)).toEqual({ changed: true, online: false });

@@ -24,7 +24,11 @@ export async function adoptionXlsx(rows: AdoptionRow[], opts: { lang?: Lang; not
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Ruộng Số';
   const ws = wb.addWorksheet(lang === 'vi' ? 'Ung dung' : 'Adoption', { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = COLUMNS.map((c) => ({ header: c[lang], key: c.key, width: Math.max(10, Math.min(40, c[lang].length + 2)) }));
+  ws.columns = COLUMNS.map((c) => ({
+    header: c[lang],
+    key: c.key,
+    width: Math.max(10, Math.min(40, c[lang].length + 2)),
+  }));
   ws.getRow(1).font = { bold: true };
   for (const r of rows) ws.addRow(Object.fromEntries(COLUMNS.map((c) => [c.key, r[c.key] ?? null])));
   if (opts.notes?.length) {

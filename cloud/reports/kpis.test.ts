@@ -6,9 +6,18 @@ import { toRow } from './rollup.js';
 const m = monthSpan('2026-11');
 const H = 3_600_000;
 const farm = (zone: Record<string, unknown>, runs: FarmFacts['gateways'][number]['runs']): FarmFacts => ({
-  farmId: 'f1', areaHa: 2, registeredAt: null, missions: [],
-  gateways: [{ id: 'g1', states: [{ gatewayId: 'g1', at: m.start - H, online: true }], runs,
-    configs: [{ appliedAt: m.start - H, zones: [{ id: 'z1', mode: 'awd', valves: ['v1'], areaHa: 2, ...zone }] }] }],
+  farmId: 'f1',
+  areaHa: 2,
+  registeredAt: null,
+  missions: [],
+  gateways: [
+    {
+      id: 'g1',
+      states: [{ gatewayId: 'g1', at: m.start - H, online: true }],
+      runs,
+      configs: [{ appliedAt: m.start - H, zones: [{ id: 'z1', mode: 'awd', valves: ['v1'], areaHa: 2, ...zone }] }],
+    },
+  ],
 });
 const unit = { id: 'xa', parentId: null, level: 'commune', name: 'Xã A' };
 
@@ -22,7 +31,11 @@ describe('saved percentages', () => {
   });
 
   it('gives no baseline to an unmetered AWD zone, so 0 m³ pumped reads as no data', () => {
-    const k = farmMonth(farm({}, [{ gatewayId: 'g1', valve: 'v1', zone: 'z1', openedAt: m.start + H, closedAt: m.start + 3 * H }]), m, m.end);
+    const k = farmMonth(
+      farm({}, [{ gatewayId: 'g1', valve: 'v1', zone: 'z1', openedAt: m.start + H, closedAt: m.start + 3 * H }]),
+      m,
+      m.end,
+    );
     expect(k.awdHa).toBe(2);
     expect(k.awdWaterM3).toBe(0);
     expect(k.baselineM3).toBe(0);
@@ -37,7 +50,13 @@ describe('saved percentages', () => {
   });
 
   it('a metered AWD zone that pumped compares against its baseline', () => {
-    const k = farmMonth(farm({ flowM3PerHour: 50 }, [{ gatewayId: 'g1', valve: 'v1', zone: 'z1', openedAt: m.start + H, closedAt: m.start + 25 * H }]), m, m.end);
+    const k = farmMonth(
+      farm({ flowM3PerHour: 50 }, [
+        { gatewayId: 'g1', valve: 'v1', zone: 'z1', openedAt: m.start + H, closedAt: m.start + 25 * H },
+      ]),
+      m,
+      m.end,
+    );
     expect(k.awdWaterM3).toBe(1200);
     expect(toRow(unit, m.month, k, 0).waterSavedPct).toBe(75);
   });

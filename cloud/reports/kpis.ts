@@ -20,9 +20,19 @@ export const FLOOD_M3_PER_HA_DAY = (ET_MM_PER_DAY + SEEPAGE_MM_PER_DAY) * M3_PER
 export const KNAPSACK_L_PER_HA = 200;
 
 /** The parts of a zone the KPIs read (a subset of protocol's Zone, so old configs still count). */
-export interface ZoneFacts { id: string; mode: string; valves: string[]; areaHa?: number | undefined; flowM3PerHour?: number | undefined; maxRunMinutes?: number | undefined }
+export interface ZoneFacts {
+  id: string;
+  mode: string;
+  valves: string[];
+  areaHa?: number | undefined;
+  flowM3PerHour?: number | undefined;
+  maxRunMinutes?: number | undefined;
+}
 /** A config the gateway acknowledged as applied, in force from `appliedAt` to the next one. */
-export interface AppliedConfig { appliedAt: number; zones: ZoneFacts[] }
+export interface AppliedConfig {
+  appliedAt: number;
+  zones: ZoneFacts[];
+}
 
 export interface FarmFacts {
   farmId: string;
@@ -51,8 +61,20 @@ export interface FarmMonth {
 }
 
 export const emptyMonth = (): FarmMonth => ({
-  farmsRegistered: 0, farmsWithGatewayOnline: 0, gatewaysReporting: 0, gatewayOnlineMs: 0, gatewayObservedMs: 0,
-  automatedHa: 0, awdHa: 0, waterM3: 0, awdWaterM3: 0, baselineM3: 0, missionsFlown: 0, sprayedHa: 0, litresApplied: 0, knapsackBaselineL: 0,
+  farmsRegistered: 0,
+  farmsWithGatewayOnline: 0,
+  gatewaysReporting: 0,
+  gatewayOnlineMs: 0,
+  gatewayObservedMs: 0,
+  automatedHa: 0,
+  awdHa: 0,
+  waterM3: 0,
+  awdWaterM3: 0,
+  baselineM3: 0,
+  missionsFlown: 0,
+  sprayedHa: 0,
+  litresApplied: 0,
+  knapsackBaselineL: 0,
 });
 
 /**

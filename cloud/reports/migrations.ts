@@ -4,10 +4,15 @@ import { runStatements, type FeatureMigration } from '../db/migration.js';
  * The report facts' numbered migrations, run by the one migrator of cloud/db. Tables start with
  * `rpt_` and hold no foreign keys into `reg_*`. Never edit a released migration: add the next one.
  */
-export const REPORT_MIGRATIONS: FeatureMigration[] = [{
-  version: 1,
-  name: 'gateway_states_valve_runs_missions_user_activity',
-  up: (db, dialect) => runStatements(db, dialect, `
+export const REPORT_MIGRATIONS: FeatureMigration[] = [
+  {
+    version: 1,
+    name: 'gateway_states_valve_runs_missions_user_activity',
+    up: (db, dialect) =>
+      runStatements(
+        db,
+        dialect,
+        `
 CREATE TABLE rpt_gateway_states (
   gateway_id TEXT NOT NULL,
   at BIGINT NOT NULL,
@@ -35,5 +40,7 @@ CREATE TABLE rpt_user_activity (
   day TEXT NOT NULL,
   PRIMARY KEY (user_id, day)
 );
-`),
-}];
+`,
+      ),
+  },
+];

@@ -10,7 +10,12 @@ export const DAY_MS = 86_400_000;
 export const MonthString = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month as YYYY-MM');
 export type Month = string;
 
-export interface MonthSpan { month: Month; start: number; end: number; days: number }
+export interface MonthSpan {
+  month: Month;
+  start: number;
+  end: number;
+  days: number;
+}
 
 /** [start, end) of a month in ms since the epoch. */
 export function monthSpan(month: Month): MonthSpan {

@@ -4,15 +4,42 @@ import { monthlyReportHtml } from './printable.js';
 import type { AdoptionRow } from './rollup.js';
 
 const row = (over: Partial<AdoptionRow>): AdoptionRow => ({
-  unitId: 'da', unitName: 'Đại Ân', level: 'commune', parentId: 'tl', month: '2026-11',
-  farmsRegistered: 1234, farmsWithGatewayOnline: 3, farmsOnlinePct: 3.8, gatewaysReporting: 3, gatewayUptimePct: 97.25,
-  automatedHa: 3.8, awdHa: 2.5, waterM3: 0, awdWaterM3: 0, baselineM3: 0, waterSavedM3: 0, waterSavedPct: null,
-  missionsFlown: 0, sprayedHa: 0, litresApplied: 0, knapsackBaselineL: 0, litresSavedL: 0, litresSavedPct: null, activeUsers: 2,
+  unitId: 'da',
+  unitName: 'Đại Ân',
+  level: 'commune',
+  parentId: 'tl',
+  month: '2026-11',
+  farmsRegistered: 1234,
+  farmsWithGatewayOnline: 3,
+  farmsOnlinePct: 3.8,
+  gatewaysReporting: 3,
+  gatewayUptimePct: 97.25,
+  automatedHa: 3.8,
+  awdHa: 2.5,
+  waterM3: 0,
+  awdWaterM3: 0,
+  baselineM3: 0,
+  waterSavedM3: 0,
+  waterSavedPct: null,
+  missionsFlown: 0,
+  sprayedHa: 0,
+  litresApplied: 0,
+  knapsackBaselineL: 0,
+  litresSavedL: 0,
+  litresSavedPct: null,
+  activeUsers: 2,
   ...over,
 });
 // 21:40 UTC on 1 December is 04:40 on 2 December in Vietnam (UTC+7)
 const at = Date.UTC(2026, 11, 1, 21, 40);
-const html = (lang: 'vi' | 'en') => monthlyReportHtml({ unit: row({}), children: [row({ unitId: 'h1', unitName: 'Ấp 1', level: 'hamlet' })], trend: [row({})], lang, generatedAt: at });
+const html = (lang: 'vi' | 'en') =>
+  monthlyReportHtml({
+    unit: row({}),
+    children: [row({ unitId: 'h1', unitName: 'Ấp 1', level: 'hamlet' })],
+    trend: [row({})],
+    lang,
+    generatedAt: at,
+  });
 const text = (h: string) => h.replace(/<style>[\s\S]*?<\/style>/, '').replace(/<[^>]+>/g, ' ');
 
 describe('printable monthly report', () => {
@@ -53,7 +80,19 @@ describe('printable monthly report', () => {
 
   it('has no English label on the Vietnamese page', () => {
     const t = text(html('vi'));
-    for (const w of ['Report', 'Month', 'Summary', 'Print', 'Generated', 'Method', 'commune', 'hamlet', 'no data', 'Farms', 'Water'])
+    for (const w of [
+      'Report',
+      'Month',
+      'Summary',
+      'Print',
+      'Generated',
+      'Method',
+      'commune',
+      'hamlet',
+      'no data',
+      'Farms',
+      'Water',
+    ])
       expect(t, w).not.toContain(w);
   });
 

@@ -9,7 +9,10 @@ import { dayOf } from './months.js';
 const logger = log.child({ mod: 'reports' });
 
 /** The report facts on the process's database (DATABASE_URL, see cloud/db), shared with the registry. */
-export function createReportFacts(cfg: Pick<CloudConfig, 'DATABASE_URL' | 'DATA_DIR'>, opts: { pgSchema?: string } = {}): ReportFacts {
+export function createReportFacts(
+  cfg: Pick<CloudConfig, 'DATABASE_URL' | 'DATA_DIR'>,
+  opts: { pgSchema?: string } = {},
+): ReportFacts {
   return new ReportFacts(openDatabase(cfg, { pgSchema: opts.pgSchema }));
 }
 
@@ -19,7 +22,8 @@ export function createReportFacts(cfg: Pick<CloudConfig, 'DATABASE_URL' | 'DATA_
  * A failed fact write is logged, never failing the ingest.
  */
 export function recordingRegistry(registry: Registry, facts: ReportFacts): Registry {
-  const safe = (p: Promise<void>, what: object) => p.catch((err: unknown) => logger.warn({ err, ...what }, 'report fact not recorded'));
+  const safe = (p: Promise<void>, what: object) =>
+    p.catch((err: unknown) => logger.warn({ err, ...what }, 'report fact not recorded'));
   return new Proxy(registry, {
     get(target, prop, receiver) {
       if (prop === 'recordState') {
@@ -33,7 +37,8 @@ export function recordingRegistry(registry: Registry, facts: ReportFacts): Regis
         return async (...args: Parameters<Registry['recordEvent']>) => {
           const r = await target.recordEvent(...args);
           const e = args[1];
-          if (r.stored && (e.kind === 'valve_opened' || e.kind === 'valve_closed')) await safe(facts.recordValve(args[0], e), { gatewayId: args[0] });
+          if (r.stored && (e.kind === 'valve_opened' || e.kind === 'valve_closed'))
+            await safe(facts.recordValve(args[0], e), { gatewayId: args[0] });
           return r;
         };
       }
@@ -47,16 +52,21 @@ export function recordingRegistry(registry: Registry, facts: ReportFacts): Regis
  * Records one activity day per logged-in user on any authenticated request (not only logins:
  * a session lasts a week). Registered once on the root app after the auth plugin.
  */
-export const userActivityPlugin = fp<{ facts: ReportFacts; clock?: { now(): number } }>(async (app, opts) => {
-  const seen = new Set<string>();
-  app.addHook('onResponse', async (req) => {
-    const user = (req as { user?: { id: string } | null }).user;
-    if (!user) return;
-    const now = opts.clock?.now() ?? Date.now();
-    const key = `${user.id}/${dayOf(now)}`;
-    if (seen.has(key)) return;
-    if (seen.size > 100_000) seen.clear();
-    seen.add(key);
-    await opts.facts.recordUserActive(user.id, now).catch((err: unknown) => logger.warn({ err }, 'user activity not recorded'));
-  });
-}, { name: 'ruongso-user-activity', fastify: '5.x' });
+export const userActivityPlugin = fp<{ facts: ReportFacts; clock?: { now(): number } }>(
+  async (app, opts) => {
+    const seen = new Set<string>();
+    app.addHook('onResponse', async (req) => {
+      const user = (req as { user?: { id: string } | null }).user;
+      if (!user) return;
+      const now = opts.clock?.now() ?? Date.now();
+      const key = `${user.id}/${dayOf(now)}`;
+      if (seen.has(key)) return;
+      if (seen.size > 100_000) seen.clear();
+      seen.add(key);
+      await opts.facts
+        .recordUserActive(user.id, now)
+        .catch((err: unknown) => logger.warn({ err }, 'user activity not recorded'));
+    });
+  },
+  { name: 'ruongso-user-activity', fastify: '5.x' },
+);

@@ -16,31 +16,91 @@ describe('adoption roll-up', () => {
     const s = subtrees(units);
     expect([...s.get('ct')!].sort()).toEqual(['ct', 'da', 'tl', 'tx']);
     expect([...s.get('da')!]).toEqual(['da']);
-    const cyclic = subtrees([{ id: 'a', parentId: 'b', level: 'commune', name: 'A' }, { id: 'b', parentId: 'a', level: 'commune', name: 'B' }]);
+    const cyclic = subtrees([
+      { id: 'a', parentId: 'b', level: 'commune', name: 'A' },
+      { id: 'b', parentId: 'a', level: 'commune', name: 'B' },
+    ]);
     expect([...cyclic.get('a')!].sort()).toEqual(['a', 'b']);
   });
 
   it('sums the farms of a whole subtree per month and computes the percentages after summing', () => {
     const rows = rollUp({
-      units, report: [units[1]!, units[2]!], months: ['2026-01'],
-      farmUnit: new Map([['f1', 'da'], ['f2', 'tx'], ['f3', null]]),
+      units,
+      report: [units[1]!, units[2]!],
+      months: ['2026-01'],
+      farmUnit: new Map([
+        ['f1', 'da'],
+        ['f2', 'tx'],
+        ['f3', null],
+      ]),
       farmMonths: new Map([
-        ['f1', new Map([['2026-01', month({ farmsRegistered: 1, farmsWithGatewayOnline: 1, gatewayOnlineMs: 90, gatewayObservedMs: 100, baselineM3: 1000, awdWaterM3: 700, sprayedHa: 2, litresApplied: 30, knapsackBaselineL: 400 })]])],
+        [
+          'f1',
+          new Map([
+            [
+              '2026-01',
+              month({
+                farmsRegistered: 1,
+                farmsWithGatewayOnline: 1,
+                gatewayOnlineMs: 90,
+                gatewayObservedMs: 100,
+                baselineM3: 1000,
+                awdWaterM3: 700,
+                sprayedHa: 2,
+                litresApplied: 30,
+                knapsackBaselineL: 400,
+              }),
+            ],
+          ]),
+        ],
         ['f2', new Map([['2026-01', month({ farmsRegistered: 1, gatewayOnlineMs: 10, gatewayObservedMs: 100 })]])],
         ['f3', new Map([['2026-01', month({ farmsRegistered: 1, missionsFlown: 9 })]])],
       ]),
-      activeUserUnits: new Map([['2026-01', new Map([['u1', 'da'], ['u2', 'tx'], ['u3', 'elsewhere']])]]),
+      activeUserUnits: new Map([
+        [
+          '2026-01',
+          new Map([
+            ['u1', 'da'],
+            ['u2', 'tx'],
+            ['u3', 'elsewhere'],
+          ]),
+        ],
+      ]),
     });
-    expect(rows.map((r) => [r.unitId, r.month])).toEqual([['tl', '2026-01'], ['da', '2026-01']]);
+    expect(rows.map((r) => [r.unitId, r.month])).toEqual([
+      ['tl', '2026-01'],
+      ['da', '2026-01'],
+    ]);
     const [tl, da] = rows;
     // the farm without a unit counts nowhere; percentages of the sums, not sums of percentages
-    expect(tl).toMatchObject({ farmsRegistered: 2, farmsWithGatewayOnline: 1, farmsOnlinePct: 50, gatewayUptimePct: 50, missionsFlown: 0, activeUsers: 2 });
-    expect(da).toMatchObject({ farmsOnlinePct: 100, gatewayUptimePct: 90, waterSavedM3: 300, waterSavedPct: 30, litresSavedL: 370, litresSavedPct: 92.5, activeUsers: 1 });
+    expect(tl).toMatchObject({
+      farmsRegistered: 2,
+      farmsWithGatewayOnline: 1,
+      farmsOnlinePct: 50,
+      gatewayUptimePct: 50,
+      missionsFlown: 0,
+      activeUsers: 2,
+    });
+    expect(da).toMatchObject({
+      farmsOnlinePct: 100,
+      gatewayUptimePct: 90,
+      waterSavedM3: 300,
+      waterSavedPct: 30,
+      litresSavedL: 370,
+      litresSavedPct: 92.5,
+      activeUsers: 1,
+    });
     for (const r of rows) expect(AdoptionRow.parse(r)).toEqual(r);
   });
 
   it('leaves a percentage empty when there is nothing to divide by', () => {
     const row = toRow(units[3]!, '2026-02', emptyMonth(), 0);
-    expect(row).toMatchObject({ farmsOnlinePct: null, gatewayUptimePct: null, waterSavedPct: null, litresSavedPct: null, waterSavedM3: 0 });
+    expect(row).toMatchObject({
+      farmsOnlinePct: null,
+      gatewayUptimePct: null,
+      waterSavedPct: null,
+      litresSavedPct: null,
+      waterSavedM3: 0,
+    });
   });
 });

@@ -21,7 +21,10 @@ export const AdoptionRow = z.object({
   awdWaterM3: z.number().describe('the same, AWD zones only'),
   baselineM3: z.number().describe('continuous-flooding water for the AWD zones: ha × days × 80 m³/ha/day'),
   waterSavedM3: z.number().describe('baselineM3 − awdWaterM3'),
-  waterSavedPct: z.number().nullable().describe('waterSavedM3 / baselineM3 × 100; null with no baseline or no water measured'),
+  waterSavedPct: z
+    .number()
+    .nullable()
+    .describe('waterSavedM3 / baselineM3 × 100; null with no baseline or no water measured'),
   missionsFlown: z.number(),
   sprayedHa: z.number(),
   litresApplied: z.number(),
@@ -40,15 +43,29 @@ export function toRow(u: Unit, month: Month, k: FarmMonth, activeUsers: number):
   const waterSaved = k.baselineM3 - k.awdWaterM3;
   const litresSaved = k.knapsackBaselineL - k.litresApplied;
   return {
-    unitId: u.id, unitName: u.name, level: u.level, parentId: u.parentId, month,
-    farmsRegistered: k.farmsRegistered, farmsWithGatewayOnline: k.farmsWithGatewayOnline,
+    unitId: u.id,
+    unitName: u.name,
+    level: u.level,
+    parentId: u.parentId,
+    month,
+    farmsRegistered: k.farmsRegistered,
+    farmsWithGatewayOnline: k.farmsWithGatewayOnline,
     farmsOnlinePct: pct(k.farmsWithGatewayOnline, k.farmsRegistered),
-    gatewaysReporting: k.gatewaysReporting, gatewayUptimePct: pct(k.gatewayOnlineMs, k.gatewayObservedMs),
-    automatedHa: r2(k.automatedHa), awdHa: r2(k.awdHa),
-    waterM3: r1(k.waterM3), awdWaterM3: r1(k.awdWaterM3), baselineM3: r1(k.baselineM3),
-    waterSavedM3: r1(waterSaved), waterSavedPct: savedPct(waterSaved, k.baselineM3, k.awdWaterM3),
-    missionsFlown: k.missionsFlown, sprayedHa: r2(k.sprayedHa), litresApplied: r1(k.litresApplied),
-    knapsackBaselineL: r1(k.knapsackBaselineL), litresSavedL: r1(litresSaved), litresSavedPct: savedPct(litresSaved, k.knapsackBaselineL, k.litresApplied),
+    gatewaysReporting: k.gatewaysReporting,
+    gatewayUptimePct: pct(k.gatewayOnlineMs, k.gatewayObservedMs),
+    automatedHa: r2(k.automatedHa),
+    awdHa: r2(k.awdHa),
+    waterM3: r1(k.waterM3),
+    awdWaterM3: r1(k.awdWaterM3),
+    baselineM3: r1(k.baselineM3),
+    waterSavedM3: r1(waterSaved),
+    waterSavedPct: savedPct(waterSaved, k.baselineM3, k.awdWaterM3),
+    missionsFlown: k.missionsFlown,
+    sprayedHa: r2(k.sprayedHa),
+    litresApplied: r1(k.litresApplied),
+    knapsackBaselineL: r1(k.knapsackBaselineL),
+    litresSavedL: r1(litresSaved),
+    litresSavedPct: savedPct(litresSaved, k.knapsackBaselineL, k.litresApplied),
     activeUsers,
   };
 }
@@ -89,7 +106,9 @@ export function rollUp(i: RollupInput): AdoptionRow[] {
     const farms = [...i.farmUnit].filter(([, unit]) => unit !== null && sub.has(unit)).map(([f]) => f);
     for (const month of i.months) {
       const k = farms.reduce((acc, f) => addMonth(acc, i.farmMonths.get(f)?.get(month) ?? emptyMonth()), emptyMonth());
-      const active = [...(i.activeUserUnits.get(month) ?? new Map<string, string>()).values()].filter((unit) => sub.has(unit)).length;
+      const active = [...(i.activeUserUnits.get(month) ?? new Map<string, string>()).values()].filter((unit) =>
+        sub.has(unit),
+      ).length;
       rows.push(toRow(u, month, k, active));
     }
   }

@@ -8,9 +8,17 @@ import { DAY_MS, dayOf, monthRange, monthSpan, type Month } from './months.js';
 import { rollUp, subtrees, type AdoptionRow } from './rollup.js';
 
 /** Who asks: the auth user's role and, for officers, their communes (unit ids or names). */
-export interface Viewer { role: string; communes: string[] }
+export interface Viewer {
+  role: string;
+  communes: string[];
+}
 
-export interface AdoptionReport { from: Month; to: Month; units: Unit[]; rows: AdoptionRow[] }
+export interface AdoptionReport {
+  from: Month;
+  to: Month;
+  units: Unit[];
+  rows: AdoptionRow[];
+}
 
 /** At most ten years per request: the report is computed on the fly. */
 const MAX_MONTHS = 120;
@@ -23,14 +31,19 @@ const MAX_MONTHS = 120;
  */
 export class ReportService {
   readonly #clock: Clock;
-  constructor(private readonly registry: Registry, private readonly facts: ReportFacts, opts: { clock?: Clock } = {}) {
+  constructor(
+    private readonly registry: Registry,
+    private readonly facts: ReportFacts,
+    opts: { clock?: Clock } = {},
+  ) {
     this.#clock = opts.clock ?? systemClock;
   }
 
   /** The units a viewer may see as roots of their reports. */
   roots(viewer: Viewer, units: Unit[]): Unit[] {
     if (viewer.role === 'admin') return units.filter((u) => u.parentId === null);
-    if (viewer.role !== 'officer') throw new ReportError('AUTH_FORBIDDEN', 'adoption reports are for agriculture officers and admins');
+    if (viewer.role !== 'officer')
+      throw new ReportError('AUTH_FORBIDDEN', 'adoption reports are for agriculture officers and admins');
     const mine = new Set(viewer.communes);
     return units.filter((u) => mine.has(u.id) || mine.has(u.name));
   }
@@ -38,19 +51,28 @@ export class ReportService {
   async adoption(q: { unit?: string | undefined; from: Month; to: Month }, viewer: Viewer): Promise<AdoptionReport> {
     if (q.from > q.to) throw new ReportError('REPORT_RANGE_INVALID', `"from" (${q.from}) is after "to" (${q.to})`);
     const months = monthRange(q.from, q.to);
-    if (months.length > MAX_MONTHS) throw new ReportError('REPORT_RANGE_INVALID', `at most ${MAX_MONTHS} months per report; ask for a shorter range`);
+    if (months.length > MAX_MONTHS)
+      throw new ReportError('REPORT_RANGE_INVALID', `at most ${MAX_MONTHS} months per report; ask for a shorter range`);
     const units = await this.registry.listUnits();
     const report = this.#reportUnits(q.unit, viewer, units);
     const start = monthSpan(q.from).start;
     const end = monthSpan(q.to).end;
     const now = this.#clock.now();
-    const [farmFacts, activeUserUnits] = await Promise.all([this.#farmFacts(start, end), this.#activeUsers(months, now)]);
+    const [farmFacts, activeUserUnits] = await Promise.all([
+      this.#farmFacts(start, end),
+      this.#activeUsers(months, now),
+    ]);
     const farmMonths = new Map<string, Map<Month, FarmMonth>>();
     for (const f of farmFacts.values()) {
       farmMonths.set(f.facts.farmId, new Map(months.map((m) => [m, farmMonth(f.facts, monthSpan(m), now)])));
     }
     const farmUnit = new Map([...farmFacts.values()].map((f) => [f.facts.farmId, f.unitId]));
-    return { from: q.from, to: q.to, units: report, rows: rollUp({ units, report, months, farmUnit, farmMonths, activeUserUnits }) };
+    return {
+      from: q.from,
+      to: q.to,
+      units: report,
+      rows: rollUp({ units, report, months, farmUnit, farmMonths, activeUserUnits }),
+    };
   }
 
   /** The requested unit (or the viewer's roots) and everything below, parents before children. */
@@ -70,7 +92,10 @@ export class ReportService {
       if (seen.has(u.id)) return;
       seen.add(u.id);
       out.push(u);
-      units.filter((c) => c.parentId === u.id).sort((a, b) => a.name.localeCompare(b.name, 'vi')).forEach(walk);
+      units
+        .filter((c) => c.parentId === u.id)
+        .sort((a, b) => a.name.localeCompare(b.name, 'vi'))
+        .forEach(walk);
     };
     (unit !== undefined ? [byId.get(unit)!] : roots).forEach(walk);
     return out;
@@ -78,20 +103,40 @@ export class ReportService {
 
   async #farmFacts(start: number, end: number): Promise<Map<string, { unitId: string | null; facts: FarmFacts }>> {
     const [farms, gateways, audit, states, runs, missions] = await Promise.all([
-      this.registry.listFarms(), this.registry.listGateways({ limit: 1_000_000 }),
+      this.registry.listFarms(),
+      this.registry.listGateways({ limit: 1_000_000 }),
       this.registry.listAudit({ entity: 'farm', limit: 1_000_000 }),
-      this.facts.states(end), this.facts.runs(start, end), this.facts.missions(start, end),
+      this.facts.states(end),
+      this.facts.runs(start, end),
+      this.facts.missions(start, end),
     ]);
     const registered = new Map<string, number>();
     for (const a of audit) registered.set(a.entityId, Math.min(a.at, registered.get(a.entityId) ?? Infinity));
-    const out = new Map<string, { unitId: string | null; facts: FarmFacts }>(farms.map((f) => [f.id, { unitId: f.unitId, facts: {
-      farmId: f.id, areaHa: f.areaHa, registeredAt: registered.get(f.id) ?? null, gateways: [], missions: missions.filter((m) => m.farmId === f.id),
-    } }]));
+    const out = new Map<string, { unitId: string | null; facts: FarmFacts }>(
+      farms.map((f) => [
+        f.id,
+        {
+          unitId: f.unitId,
+          facts: {
+            farmId: f.id,
+            areaHa: f.areaHa,
+            registeredAt: registered.get(f.id) ?? null,
+            gateways: [],
+            missions: missions.filter((m) => m.farmId === f.id),
+          },
+        },
+      ]),
+    );
     const byGw = <T extends { gatewayId: string }>(xs: T[], id: string) => xs.filter((x) => x.gatewayId === id);
     for (const g of gateways) {
       const farm = g.farmId ? out.get(g.farmId) : undefined;
       if (!farm) continue; // an unassigned gateway belongs to no unit
-      farm.facts.gateways.push({ id: g.id, states: byGw<StateFact>(states, g.id), runs: byGw<ValveRunFact>(runs, g.id), configs: await this.#appliedConfigs(g.id) });
+      farm.facts.gateways.push({
+        id: g.id,
+        states: byGw<StateFact>(states, g.id),
+        runs: byGw<ValveRunFact>(runs, g.id),
+        configs: await this.#appliedConfigs(g.id),
+      });
     }
     return out;
   }
@@ -99,7 +144,8 @@ export class ReportService {
   /** Configs the gateway acknowledged as applied, oldest first, reduced to what the KPIs read. */
   async #appliedConfigs(gatewayId: string): Promise<AppliedConfig[]> {
     const versions = await this.registry.listConfigs(gatewayId, 10_000);
-    return versions.filter((v) => v.status === 'applied' && v.ackedAt !== null)
+    return versions
+      .filter((v) => v.status === 'applied' && v.ackedAt !== null)
       .sort((a, b) => a.ackedAt! - b.ackedAt!)
       .map((v) => ({ appliedAt: v.ackedAt!, zones: zonesOf(v.config) }));
   }
@@ -139,10 +185,18 @@ export class ReportService {
 export function zonesOf(config: unknown): ZoneFacts[] {
   const zones = (config as { zones?: unknown } | null)?.zones;
   if (!Array.isArray(zones)) return [];
-  return zones.flatMap((z: Record<string, unknown>) => (typeof z?.id === 'string' && typeof z.mode === 'string' ? [{
-    id: z.id, mode: z.mode, valves: Array.isArray(z.valves) ? z.valves.map(String) : [],
-    areaHa: typeof z.areaHa === 'number' ? z.areaHa : undefined,
-    flowM3PerHour: typeof z.flowM3PerHour === 'number' ? z.flowM3PerHour : undefined,
-    maxRunMinutes: typeof z.maxRunMinutes === 'number' ? z.maxRunMinutes : undefined,
-  }] : []));
+  return zones.flatMap((z: Record<string, unknown>) =>
+    typeof z?.id === 'string' && typeof z.mode === 'string'
+      ? [
+          {
+            id: z.id,
+            mode: z.mode,
+            valves: Array.isArray(z.valves) ? z.valves.map(String) : [],
+            areaHa: typeof z.areaHa === 'number' ? z.areaHa : undefined,
+            flowM3PerHour: typeof z.flowM3PerHour === 'number' ? z.flowM3PerHour : undefined,
+            maxRunMinutes: typeof z.maxRunMinutes === 'number' ? z.maxRunMinutes : undefined,
+          },
+        ]
+      : [],
+  );
 }

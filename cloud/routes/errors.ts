@@ -8,12 +8,19 @@ import { log as rootLog, type Logger } from '../../lib/log.js';
  * Every error body of the API (the shared contract): a stable code the web app translates, an
  * English message for logs and developers, and the parameters / field issues the translation needs.
  */
-export const Issue = z.object({ path: z.string(), code: z.string(), params: z.record(z.string(), z.unknown()).optional() });
-export const ErrorBody = z.object({
-  error: z.string(), message: z.string(),
+export const Issue = z.object({
+  path: z.string(),
+  code: z.string(),
   params: z.record(z.string(), z.unknown()).optional(),
-  issues: z.array(Issue).optional(),
-}).passthrough();
+});
+export const ErrorBody = z
+  .object({
+    error: z.string(),
+    message: z.string(),
+    params: z.record(z.string(), z.unknown()).optional(),
+    issues: z.array(Issue).optional(),
+  })
+  .passthrough();
 export const errorResponses = { 400: ErrorBody, 404: ErrorBody, 500: ErrorBody, 503: ErrorBody };
 
 /**
@@ -21,16 +28,40 @@ export const errorResponses = { 400: ErrorBody, 404: ErrorBody, 500: ErrorBody, 
  * their suffix (`_NOT_FOUND` 404, `_INVALID` 400, `_UNAVAILABLE` 503), else 500.
  */
 export const ERROR_STATUS: Readonly<Record<string, number>> = {
-  BAD_REQUEST: 400, INVALID: 400, CONFIG_INVALID: 400, USER_INVALID: 400, AUTH_WEAK_PASSWORD: 400, AUTH_DEFAULT_ADMIN: 400,
-  ONBOARDING_INVALID: 400, SORTIE_REQUIRED: 400,
-  AUTH_REQUIRED: 401, AUTH_BAD_CREDENTIALS: 401,
-  AUTH_FORBIDDEN: 403, AUTH_ORIGIN_REFUSED: 403,
-  NOT_FOUND: 404, USER_NOT_FOUND: 404, MISSION_NOT_FOUND: 404, FIELD_NOT_FOUND: 404, GATEWAY_NOT_FOUND: 404,
-  CONFLICT: 409, USER_TAKEN: 409, MISSION_INVALID_TRANSITION: 409, MISSION_CONFLICT: 409, MISSION_NOT_APPROVED: 409,
-  WEATHER_REFUSED: 422, WEATHER_WARNINGS: 422, VERIFY_NO_LOG: 422, ROUTE_OFF_FIELD: 422, ROUTE_SPRAYS_OUTSIDE_FIELD: 422,
-  ROUTE_COVERAGE_TOO_LOW: 422, ROUTE_NO_SPRAY: 422, RESPRAY_NOTHING_MISSED: 422,
-  RATE_LIMITED: 429, AUTH_RATE_LIMITED: 429,
-  MISSION_STORE: 500, REGISTRY_MIGRATION: 500,
+  BAD_REQUEST: 400,
+  INVALID: 400,
+  CONFIG_INVALID: 400,
+  USER_INVALID: 400,
+  AUTH_WEAK_PASSWORD: 400,
+  AUTH_DEFAULT_ADMIN: 400,
+  ONBOARDING_INVALID: 400,
+  SORTIE_REQUIRED: 400,
+  AUTH_REQUIRED: 401,
+  AUTH_BAD_CREDENTIALS: 401,
+  AUTH_FORBIDDEN: 403,
+  AUTH_ORIGIN_REFUSED: 403,
+  NOT_FOUND: 404,
+  USER_NOT_FOUND: 404,
+  MISSION_NOT_FOUND: 404,
+  FIELD_NOT_FOUND: 404,
+  GATEWAY_NOT_FOUND: 404,
+  CONFLICT: 409,
+  USER_TAKEN: 409,
+  MISSION_INVALID_TRANSITION: 409,
+  MISSION_CONFLICT: 409,
+  MISSION_NOT_APPROVED: 409,
+  WEATHER_REFUSED: 422,
+  WEATHER_WARNINGS: 422,
+  VERIFY_NO_LOG: 422,
+  ROUTE_OFF_FIELD: 422,
+  ROUTE_SPRAYS_OUTSIDE_FIELD: 422,
+  ROUTE_COVERAGE_TOO_LOW: 422,
+  ROUTE_NO_SPRAY: 422,
+  RESPRAY_NOTHING_MISSED: 422,
+  RATE_LIMITED: 429,
+  AUTH_RATE_LIMITED: 429,
+  MISSION_STORE: 500,
+  REGISTRY_MIGRATION: 500,
 };
 
 export function statusOf(code: string): number {
@@ -46,10 +77,17 @@ export function statusOf(code: string): number {
 
 /** A 400 for a value the schema could not express (a time that does not parse, a range too big). */
 export class BadRequestError extends RuongSoError<'BAD_REQUEST'> {
-  constructor(message: string, readonly params?: Record<string, unknown>) { super('BAD_REQUEST', message); }
+  constructor(
+    message: string,
+    readonly params?: Record<string, unknown>,
+  ) {
+    super('BAD_REQUEST', message);
+  }
 }
 export class NotFoundError extends RuongSoError<'NOT_FOUND'> {
-  constructor(message: string) { super('NOT_FOUND', message); }
+  constructor(message: string) {
+    super('NOT_FOUND', message);
+  }
 }
 
 type ValidationItem = { instancePath?: string; message?: string; keyword?: string; params?: Record<string, unknown> };
@@ -58,7 +96,9 @@ type ValidationItem = { instancePath?: string; message?: string; keyword?: strin
 function validationIssues(err: FastifyError): z.infer<typeof Issue>[] {
   const where = err.validationContext ?? 'request';
   return ((err.validation ?? []) as ValidationItem[]).map((v) => {
-    const field = String(v.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
+    const field = String(v.instancePath ?? '')
+      .replace(/^\//, '')
+      .replaceAll('/', '.');
     const p = v.params ?? {};
     const issue = (p.issue ?? p) as { code?: string; params?: { code?: string }; minimum?: unknown; maximum?: unknown };
     const code = issue.params?.code ?? issue.code ?? v.keyword ?? 'invalid';
@@ -91,13 +131,17 @@ export function makeErrorHandler(log: Logger = rootLog) {
       const issues = validationIssues(err);
       const first = issues[0];
       return reply.code(400).send({
-        error: 'BAD_REQUEST', message: issues.map((i) => `${i.path}: ${String(i.params?.message)}`).join('; ') || err.message,
-        ...(first ? { params: { param: first.path } } : {}), issues,
+        error: 'BAD_REQUEST',
+        message: issues.map((i) => `${i.path}: ${String(i.params?.message)}`).join('; ') || err.message,
+        ...(first ? { params: { param: first.path } } : {}),
+        issues,
       });
     }
     if (isResponseSerializationError(err)) {
       log.error({ err, reqId: req.id, url: req.url }, 'response does not match its schema');
-      return reply.code(500).send({ error: 'INTERNAL', message: `internal error (request ${req.id}); the server log has the details` });
+      return reply
+        .code(500)
+        .send({ error: 'INTERNAL', message: `internal error (request ${req.id}); the server log has the details` });
     }
     if (err instanceof RuongSoError) {
       const ours = err as RuongSoError<string>;
@@ -110,10 +154,23 @@ export function makeErrorHandler(log: Logger = rootLog) {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status < 500) {
       // Fastify's own 4xx (unparsable JSON, body too large, unsupported media type …)
-      const code = status === 429 ? 'RATE_LIMITED' : status === 404 ? 'NOT_FOUND' : status === 413 ? 'BODY_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
-      return reply.code(status).send({ error: code, message: err.message, ...(err.code ? { params: { fastify: err.code } } : {}) });
+      const code =
+        status === 429
+          ? 'RATE_LIMITED'
+          : status === 404
+            ? 'NOT_FOUND'
+            : status === 413
+              ? 'BODY_TOO_LARGE'
+              : status === 415
+                ? 'UNSUPPORTED_MEDIA_TYPE'
+                : 'BAD_REQUEST';
+      return reply
+        .code(status)
+        .send({ error: code, message: err.message, ...(err.code ? { params: { fastify: err.code } } : {}) });
     }
     log.error({ err, reqId: req.id, url: req.url }, 'request failed');
-    return reply.code(500).send({ error: 'INTERNAL', message: `internal error (request ${req.id}); the server log has the details` });
+    return reply
+      .code(500)
+      .send({ error: 'INTERNAL', message: `internal error (request ${req.id}); the server log has the details` });
   };
 }

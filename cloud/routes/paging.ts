@@ -11,9 +11,19 @@ export const MAX_OFFSET = 10_000;
  */
 export function pageQuery(def = 100, max = MAX_PAGE) {
   return z.object({
-    limit: z.coerce.number().int().min(1, 'limit must be 1 or more').max(max, `limit must be at most ${max}`).default(def)
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1, 'limit must be 1 or more')
+      .max(max, `limit must be at most ${max}`)
+      .default(def)
       .describe(`page size, 1 to ${max} (default ${def})`),
-    offset: z.coerce.number().int().min(0, 'offset must be 0 or more').max(MAX_OFFSET, `offset must be at most ${MAX_OFFSET}`).default(0)
+    offset: z.coerce
+      .number()
+      .int()
+      .min(0, 'offset must be 0 or more')
+      .max(MAX_OFFSET, `offset must be at most ${MAX_OFFSET}`)
+      .default(0)
       .describe('items to skip: the nextOffset of the previous page'),
   });
 }
@@ -24,7 +34,10 @@ export const PageFields = {
   nextOffset: z.number().int().nullable().describe('offset of the next page; null on the last'),
 };
 
-export interface Page { limit: number; offset: number }
+export interface Page {
+  limit: number;
+  offset: number;
+}
 
 /** One page of a list held whole (already filtered by what the user may see). */
 export function pageOf<T>(all: readonly T[], p: Page): { items: T[]; hasMore: boolean; nextOffset: number | null } {

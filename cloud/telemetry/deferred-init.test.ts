@@ -5,7 +5,10 @@ import { StoreError, type TelemetryStore } from './store.js';
 function fakeStore(state: { up: boolean; inits: number }): TelemetryStore {
   return {
     kind: 'influx',
-    init: async () => { state.inits++; if (!state.up) throw new StoreError('STORE_UNAVAILABLE', 'connection refused'); },
+    init: async () => {
+      state.inits++;
+      if (!state.up) throw new StoreError('STORE_UNAVAILABLE', 'connection refused');
+    },
     write: async (p) => ({ written: p.length, rejected: 0 }),
     query: async () => [],
     latest: async () => [],
@@ -34,14 +37,29 @@ describe('DeferredInitStore', () => {
   });
 
   it('still fails at once on a configuration error', async () => {
-    const store = new DeferredInitStore({ ...fakeStore({ up: true, inits: 0 }), init: async () => { throw new StoreError('STORE_CONFIG', 'needs INFLUX_TOKEN'); } });
+    const store = new DeferredInitStore({
+      ...fakeStore({ up: true, inits: 0 }),
+      init: async () => {
+        throw new StoreError('STORE_CONFIG', 'needs INFLUX_TOKEN');
+      },
+    });
     await expect(store.init()).rejects.toMatchObject({ code: 'STORE_CONFIG' });
   });
 
   it('never hands out a non-finite value (a mean of huge stored values is Infinity): it reads as null', async () => {
     const inner = fakeStore({ up: true, inits: 0 });
-    inner.query = async () => [{ gatewayId: 'g', sensor: 's', metric: 'm', unit: 'u', points: [{ ts: 1, mean: Infinity, min: -Infinity, max: 5, count: 2 }] }];
-    inner.latest = async () => [{ gatewayId: 'g', sensor: 's', metric: 'm', unit: 'u', value: Number.NaN, ts: 1, quality: 'good' } as never];
+    inner.query = async () => [
+      {
+        gatewayId: 'g',
+        sensor: 's',
+        metric: 'm',
+        unit: 'u',
+        points: [{ ts: 1, mean: Infinity, min: -Infinity, max: 5, count: 2 }],
+      },
+    ];
+    inner.latest = async () => [
+      { gatewayId: 'g', sensor: 's', metric: 'm', unit: 'u', value: Number.NaN, ts: 1, quality: 'good' } as never,
+    ];
     const store = new DeferredInitStore(inner);
     await store.init();
     const [s] = await store.query({ gatewayId: 'g', from: 0, to: 2 });

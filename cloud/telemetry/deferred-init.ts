@@ -1,7 +1,14 @@
 import { log as rootLog, type Logger } from '../../lib/log.js';
 import { systemClock, type Clock } from '../../lib/time.js';
 import {
-  StoreError, type LatestReading, type RangeQuery, type Series, type StoreHealth, type StoredReading, type TelemetryStore, type WriteResult,
+  StoreError,
+  type LatestReading,
+  type RangeQuery,
+  type Series,
+  type StoreHealth,
+  type StoredReading,
+  type TelemetryStore,
+  type WriteResult,
 } from './store.js';
 
 const finite = (v: number | null): boolean => v === null || Number.isFinite(v);
@@ -29,20 +36,30 @@ export class DeferredInitStore implements TelemetryStore {
   readonly #log: Logger;
   readonly #clock: Clock;
 
-  constructor(readonly inner: TelemetryStore, private readonly opts: DeferredInitOptions = {}) {
+  constructor(
+    readonly inner: TelemetryStore,
+    private readonly opts: DeferredInitOptions = {},
+  ) {
     this.#log = (opts.log ?? rootLog).child({ mod: 'telemetry' });
     this.#clock = opts.clock ?? systemClock;
   }
 
-  get kind(): TelemetryStore['kind'] { return this.inner.kind; }
-  get ready(): boolean { return this.#ready; }
+  get kind(): TelemetryStore['kind'] {
+    return this.inner.kind;
+  }
+  get ready(): boolean {
+    return this.#ready;
+  }
 
   async init(): Promise<void> {
     try {
       await this.#tryInit();
     } catch (err) {
       if (!(err instanceof StoreError) || err.code !== 'STORE_UNAVAILABLE') throw err;
-      this.#log.warn({ err: err.message }, 'telemetry store unavailable at start: readings are spooled to disk until it answers');
+      this.#log.warn(
+        { err: err.message },
+        'telemetry store unavailable at start: readings are spooled to disk until it answers',
+      );
     }
   }
 
@@ -101,7 +118,8 @@ export class DeferredInitStore implements TelemetryStore {
   async health(): Promise<StoreHealth> {
     if (!this.#ready) {
       await this.#ensure().catch(() => undefined);
-      if (!this.#ready) return { ok: false, kind: this.inner.kind, detail: `not initialised (spooling): ${this.#lastError}` };
+      if (!this.#ready)
+        return { ok: false, kind: this.inner.kind, detail: `not initialised (spooling): ${this.#lastError}` };
     }
     return this.inner.health();
   }

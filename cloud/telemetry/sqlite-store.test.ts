@@ -8,5 +8,11 @@ telemetryStoreContract('SQLite', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruongso-tsq-'));
   const store = new SqliteTelemetryStore({ file: path.join(dir, 'ruongso.sqlite') });
   await store.init();
-  return { store, dispose: async () => { await store.close(); fs.rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    store,
+    dispose: async () => {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 });

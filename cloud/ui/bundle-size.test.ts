@@ -10,7 +10,10 @@ const FIRST_LOAD_BUDGET = 200 * 1024;
 
 /** The JS a browser fetches before the first screen: the entry script and what it preloads. */
 function firstLoadScripts(html: string): string[] {
-  const srcs = [...html.matchAll(/<script[^>]+src="([^"]+\.js)"/g), ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+\.js)"/g)].map((m) => m[1]!);
+  const srcs = [
+    ...html.matchAll(/<script[^>]+src="([^"]+\.js)"/g),
+    ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+\.js)"/g),
+  ].map((m) => m[1]!);
   return [...new Set(srcs)];
 }
 

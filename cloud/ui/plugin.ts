@@ -26,12 +26,20 @@ export const uiPlugin: FastifyPluginAsync<UiPluginOptions> = async (app, opts) =
   app.get('/ui-config.json', { schema: { hide: true } }, async () => ({ tileUrl }));
   if (!existsSync(`${root}/index.html`)) {
     log.child({ mod: 'ui' }).warn({ root }, 'web app not built: run `npm run build:ui`');
-    app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/plain; charset=utf-8').status(503)
-      .send('The web app is not built. Run `npm run build:ui` (npm install does it) and restart.'));
+    app.get('/', { schema: { hide: true } }, async (_req, reply) =>
+      reply
+        .type('text/plain; charset=utf-8')
+        .status(503)
+        .send('The web app is not built. Run `npm run build:ui` (npm install does it) and restart.'),
+    );
     return;
   }
   await app.register(fastifyStatic, {
-    root, prefix: '/', wildcard: false, index: ['index.html'], preCompressed: true,
+    root,
+    prefix: '/',
+    wildcard: false,
+    index: ['index.html'],
+    preCompressed: true,
     setHeaders: (res, path) => {
       res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     },

@@ -10,7 +10,8 @@ import { LOCALES, messages, type Locale, type Messages } from './messages.js';
  * The first web page: gateways with their latest readings, rendered on the server (no
  * JavaScript, a few KB on a 3G link), refreshed every 30 s. The full web app replaces it.
  */
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const TZ = 'Asia/Ho_Chi_Minh';
 
 function fmt(locale: Locale) {
@@ -23,14 +24,25 @@ function fmt(locale: Locale) {
 function readingsCell(latest: LatestReading[] | null, t: Messages, f: ReturnType<typeof fmt>, locale: Locale): string {
   if (latest === null) return `<span class="bad">${t.storeDown}</span>`;
   if (!latest.length) return `<span class="muted">${t.noReadings}</span>`;
-  return `<ul>${latest.map((r) => {
-    const name = metricInfo(r.metric)?.[locale] ?? r.metric;
-    const value = r.quality === 'bad' || r.value === null ? `<span class="bad">${t.fault}</span>` : `${f.num(r.value)} ${esc(r.unit)}`;
-    return `<li>${esc(name)} <small>(${esc(r.sensor)})</small>: <b>${value}</b></li>`;
-  }).join('')}</ul>`;
+  return `<ul>${latest
+    .map((r) => {
+      const name = metricInfo(r.metric)?.[locale] ?? r.metric;
+      const value =
+        r.quality === 'bad' || r.value === null
+          ? `<span class="bad">${t.fault}</span>`
+          : `${f.num(r.value)} ${esc(r.unit)}`;
+      return `<li>${esc(name)} <small>(${esc(r.sensor)})</small>: <b>${value}</b></li>`;
+    })
+    .join('')}</ul>`;
 }
 
-function row(g: GatewayView, latest: LatestReading[] | null, t: Messages, f: ReturnType<typeof fmt>, locale: Locale): string {
+function row(
+  g: GatewayView,
+  latest: LatestReading[] | null,
+  t: Messages,
+  f: ReturnType<typeof fmt>,
+  locale: Locale,
+): string {
   const commune = g.units.find((u) => u.level === 'commune');
   return `<tr>
 <td><b>${esc(g.name ?? g.id)}</b><br><small>${esc(g.id)}</small></td>
@@ -42,7 +54,11 @@ function row(g: GatewayView, latest: LatestReading[] | null, t: Messages, f: Ret
 </tr>`;
 }
 
-export function renderGatewaysPage(locale: Locale, rows: { gateway: GatewayView; latest: LatestReading[] | null }[], now: number): string {
+export function renderGatewaysPage(
+  locale: Locale,
+  rows: { gateway: GatewayView; latest: LatestReading[] | null }[],
+  now: number,
+): string {
   const t = messages[locale];
   const f = fmt(locale);
   const other: Locale = locale === 'vi' ? 'en' : 'vi';
@@ -52,8 +68,12 @@ export function renderGatewaysPage(locale: Locale, rows: { gateway: GatewayView;
 <link rel="stylesheet" href="/page.css"></head>
 <body><nav><a href="?lang=${other}" hreflang="${other}">${t.switchTo}</a><a href="/docs">${t.api}</a></nav>
 <h1>${t.heading}</h1>
-${rows.length ? `<table><thead><tr><th>${t.gateway}</th><th>${t.farm}</th><th>${t.commune}</th><th>${t.status}</th><th>${t.lastSeen}</th><th>${t.readings}</th></tr></thead>
-<tbody>${rows.map((r) => row(r.gateway, r.latest, t, f, locale)).join('')}</tbody></table>` : `<p>${t.none}</p>`}
+${
+  rows.length
+    ? `<table><thead><tr><th>${t.gateway}</th><th>${t.farm}</th><th>${t.commune}</th><th>${t.status}</th><th>${t.lastSeen}</th><th>${t.readings}</th></tr></thead>
+<tbody>${rows.map((r) => row(r.gateway, r.latest, t, f, locale)).join('')}</tbody></table>`
+    : `<p>${t.none}</p>`
+}
 <p class="muted"><small>${t.updated} ${f.time(now)}</small></p>
 </body></html>`;
 }
@@ -66,21 +86,36 @@ ul{margin:0;padding-left:1rem}.on{color:#14532d;font-weight:600}.off{color:#9a1b
 @media (max-width:600px){thead{display:none}tr{display:block;border-bottom:2px solid #999}td{display:block;border:0}}
 `;
 
-export interface WebOptions { registry: Registry; store: TelemetryStore; clock: Clock; path?: string }
+export interface WebOptions {
+  registry: Registry;
+  store: TelemetryStore;
+  clock: Clock;
+  path?: string;
+}
 
 export const webRoutes: FastifyPluginAsyncZod<WebOptions> = async (app, { registry, store, clock, path = '/' }) => {
-  app.get('/page.css', { schema: { hide: true } }, async (_req, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(PAGE_CSS));
-  app.get(path, {
-    schema: {
-      hide: true,
-      querystring: z.object({ lang: z.enum(LOCALES).optional() }),
+  app.get('/page.css', { schema: { hide: true } }, async (_req, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(PAGE_CSS),
+  );
+  app.get(
+    path,
+    {
+      schema: {
+        hide: true,
+        querystring: z.object({ lang: z.enum(LOCALES).optional() }),
+      },
     },
-  }, async (req, reply) => {
-    const accept = req.headers['accept-language'] ?? '';
-    const locale: Locale = req.query.lang ?? (/^en\b/i.test(accept) ? 'en' : 'vi');
-    const gateways = await registry.listGateways({ limit: 1000 });
-    const latest = await Promise.all(gateways.map((g) => store.latest(g.id).catch(() => null)));
-    reply.type('text/html; charset=utf-8').header('content-language', locale);
-    return renderGatewaysPage(locale, gateways.map((gateway, i) => ({ gateway, latest: latest[i] ?? null })), clock.now());
-  });
+    async (req, reply) => {
+      const accept = req.headers['accept-language'] ?? '';
+      const locale: Locale = req.query.lang ?? (/^en\b/i.test(accept) ? 'en' : 'vi');
+      const gateways = await registry.listGateways({ limit: 1000 });
+      const latest = await Promise.all(gateways.map((g) => store.latest(g.id).catch(() => null)));
+      reply.type('text/html; charset=utf-8').header('content-language', locale);
+      return renderGatewaysPage(
+        locale,
+        gateways.map((gateway, i) => ({ gateway, latest: latest[i] ?? null })),
+        clock.now(),
+      );
+    },
+  );
 };

@@ -32,13 +32,21 @@ describe('resume automatic now', () => {
   it('ends a manual close at once and the automatic mode opens the dry field in the same step', () => {
     const held = heldClosedWhileDry();
     expect(held.overrides.v1?.kind).toBe('close');
-    const r = executeCommand(held, cmd({ id: 'r1', kind: 'resume', valve: 'v1' }, T0 + minutes(6)), cfg, T0 + minutes(6));
+    const r = executeCommand(
+      held,
+      cmd({ id: 'r1', kind: 'resume', valve: 'v1' }, T0 + minutes(6)),
+      cfg,
+      T0 + minutes(6),
+    );
     expect(r.outcome).toBe('done');
     expect(r.state.overrides).toEqual({});
     expect(r.state.valves.v1!.open).toBe(true);
     expect(r.events.find((e) => e.kind === 'valve_opened')?.code).toBe('awd_refill');
     const ran = r.events.find((e) => e.kind === 'cmd_executed');
-    expect(ran).toMatchObject({ code: 'cmd_resume', data: { cmdId: 'r1', by: 'nongdan', valves: 'v1', cleared: 'v1' } });
+    expect(ran).toMatchObject({
+      code: 'cmd_resume',
+      data: { cmdId: 'r1', by: 'nongdan', valves: 'v1', cleared: 'v1' },
+    });
     for (const k of Object.keys(ran!.data ?? {})) expect(EVENT_CODES.cmd_resume).toContain(k);
   });
 
@@ -51,7 +59,12 @@ describe('resume automatic now', () => {
 
   it('ends a manual open too: the automatic mode closes a field already flooded', () => {
     const booted = step(initialState(), [level(-10, T0), salinity(1, T0)], cfg, T0).state;
-    const opened = executeCommand(booted, cmd({ id: 'o1', kind: 'open', zone: 'z1', minutes: 30 }, T0 + 1000), cfg, T0 + 1000);
+    const opened = executeCommand(
+      booted,
+      cmd({ id: 'o1', kind: 'open', zone: 'z1', minutes: 30 }, T0 + 1000),
+      cfg,
+      T0 + 1000,
+    );
     expect(opened.state.valves.v1!.open).toBe(true);
     const r = executeCommand(opened.state, cmd({ id: 'r3', kind: 'resume', zone: 'z1' }, T0 + 2000), cfg, T0 + 2000);
     expect(r.state.overrides).toEqual({});

@@ -13,9 +13,19 @@ import type { ControlEvent } from './types.js';
 /** Events of a month of a paddy with salt spikes and a probe that dies for a day, plus commands and sprinkler modes. */
 function manyEvents(): ControlEvent[] {
   const month = runPaddyLoop({
-    config: paddyConfig({ maxRunMinutes: 120 }), start: T0, durationMs: days(30), tickMs: minutes(10), initialLevelCm: -14,
-    salinity: { spikeChanceDry: 0.2 }, paddy: { rain: true },
-    tamper: (r, t) => (r.sensor === 'sal1' && t > T0 + days(3) && t < T0 + days(4) ? null : r.sensor === 'wl1' && t > T0 + days(6) && t < T0 + days(6) + hours(2) ? { ...r, quality: 'bad', fault: 'crc', value: null } : r),
+    config: paddyConfig({ maxRunMinutes: 120 }),
+    start: T0,
+    durationMs: days(30),
+    tickMs: minutes(10),
+    initialLevelCm: -14,
+    salinity: { spikeChanceDry: 0.2 },
+    paddy: { rain: true },
+    tamper: (r, t) =>
+      r.sensor === 'sal1' && t > T0 + days(3) && t < T0 + days(4)
+        ? null
+        : r.sensor === 'wl1' && t > T0 + days(6) && t < T0 + days(6) + hours(2)
+          ? { ...r, quality: 'bad', fault: 'crc', value: null }
+          : r,
   }).events;
   const out = [...month];
   const cfg = paddyConfig();
@@ -30,11 +40,18 @@ function manyEvents(): ControlEvent[] {
   cmd({ id: 'c', kind: 'stop-all' }, T0 + 3000);
   const r = step(s, [level(-20, T0 + hours(13))], cfg, T0 + hours(13));
   out.push(...r.events);
-  const sprinkler = sprinklerConfig({ schedule: { use: 'allow', windows: [{ days: [], start: '05:00', end: '07:00' }] } });
+  const sprinkler = sprinklerConfig({
+    schedule: { use: 'allow', windows: [{ days: [], start: '05:00', end: '07:00' }] },
+  });
   const first = step(initialState(), [moisture(20, T0)], sprinkler, T0);
   out.push(...first.events);
   let p = first.state;
-  for (const [min, pct] of [[30, 20], [60, 36], [62, 20], [200, 20]] as const) {
+  for (const [min, pct] of [
+    [30, 20],
+    [60, 36],
+    [62, 20],
+    [200, 20],
+  ] as const) {
     const x = step(p, [moisture(pct, T0 + minutes(min))], sprinkler, T0 + minutes(min));
     out.push(...x.events);
     p = x.state;
@@ -60,8 +77,21 @@ describe('event codes', () => {
 
   it('covers the decisions a farmer sees most', () => {
     const codes = new Set(events.map((e) => e.code));
-    for (const c of ['started', 'awd_refill', 'awd_target_reached', 'salinity_interlock', 'sensor_unknown', 'sensor_recovered', 'manual_open',
-      'manual_close', 'cmd_stop_all', 'pump_valve_open', 'soil_refill', 'outside_allowed_window']) expect(codes, c).toContain(c);
+    for (const c of [
+      'started',
+      'awd_refill',
+      'awd_target_reached',
+      'salinity_interlock',
+      'sensor_unknown',
+      'sensor_recovered',
+      'manual_open',
+      'manual_close',
+      'cmd_stop_all',
+      'pump_valve_open',
+      'soil_refill',
+      'outside_allowed_window',
+    ])
+      expect(codes, c).toContain(c);
   });
 
   it('are all listed with their params in edge/README.md', () => {

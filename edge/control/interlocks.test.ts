@@ -14,7 +14,9 @@ describe('salinity interlock', () => {
     let s = boot(3.4);
     const first = step(s, [level(-16.2, T0 + 1000)], cfg, T0 + 1000);
     expect(first.commands).toEqual([]);
-    expect(first.events).toEqual([expect.objectContaining({ kind: 'blocked', valve: 'v1', reason: 'blocked: intake salinity 3.4‰ > 2.0‰' })]);
+    expect(first.events).toEqual([
+      expect.objectContaining({ kind: 'blocked', valve: 'v1', reason: 'blocked: intake salinity 3.4‰ > 2.0‰' }),
+    ]);
     s = first.state;
     for (let i = 2; i < 10; i++) {
       const r = step(s, [level(-16.2, T0 + i * 1000), salinity(3 + i / 10, T0 + i * 1000)], cfg, T0 + i * 1000);
@@ -39,7 +41,9 @@ describe('salinity interlock', () => {
     expect(r.events.filter((e) => e.kind === 'blocked')).toEqual([]);
     const later = step(r.state, [level(-20, T0 + minutes(6))], cfg, T0 + minutes(6));
     expect(later.state.valves.v1!.open).toBe(false);
-    expect(later.events.find((e) => e.kind === 'blocked')?.reason).toBe('blocked: intake salinity unknown, sensor sal1 has no reading yet');
+    expect(later.events.find((e) => e.kind === 'blocked')?.reason).toBe(
+      'blocked: intake salinity unknown, sensor sal1 has no reading yet',
+    );
   });
 
   it.each([
@@ -52,7 +56,15 @@ describe('salinity interlock', () => {
   });
 
   it('does not let a manual open through either', () => {
-    const cmd: Command = { id: 'c1', kind: 'open', zone: 'z1', minutes: 20, issuedAt: T0, expiresAt: T0 + minutes(5), by: 'farmer-an' };
+    const cmd: Command = {
+      id: 'c1',
+      kind: 'open',
+      zone: 'z1',
+      minutes: 20,
+      issuedAt: T0,
+      expiresAt: T0 + minutes(5),
+      by: 'farmer-an',
+    };
     const r = executeCommand(boot(4.1), cmd, cfg, T0 + 1000);
     expect(r.outcome).toBe('rejected');
     expect(r.reason).toBe('blocked: intake salinity 4.1‰ > 2.0‰');
@@ -70,17 +82,28 @@ describe('max run time', () => {
     expect(r.commands).toEqual([]);
     r = step(r.state, [level(-13, at(30)), salinity(1, at(30))], short, at(30));
     expect(r.commands.map((c) => `${c.actuator}:${c.on}`)).toEqual(['p1:false', 'v1:false']);
-    expect(r.events.find((e) => e.kind === 'max_run_time')?.reason).toBe('closed: v1 open 30 min ≥ max run time 30 min, locked out until 07:00');
+    expect(r.events.find((e) => e.kind === 'max_run_time')?.reason).toBe(
+      'closed: v1 open 30 min ≥ max run time 30 min, locked out until 07:00',
+    );
     r = step(r.state, [level(-16, at(31)), salinity(1, at(31))], short, at(31));
     expect(r.state.valves.v1!.open).toBe(false);
-    expect(r.events.find((e) => e.kind === 'blocked')?.reason).toBe('blocked: v1 locked out after max run time until 07:00');
+    expect(r.events.find((e) => e.kind === 'blocked')?.reason).toBe(
+      'blocked: v1 locked out after max run time until 07:00',
+    );
     r = step(r.state, [level(-16, at(60)), salinity(1, at(60))], short, at(60));
     expect(r.state.valves.v1!.open).toBe(true);
     s = r.state;
   });
 
   it('also ends a manual open that asks for longer than the max run time', () => {
-    const cmd: Command = { id: 'c2', kind: 'open', valve: 'v1', minutes: 120, issuedAt: T0, expiresAt: T0 + minutes(5) };
+    const cmd: Command = {
+      id: 'c2',
+      kind: 'open',
+      valve: 'v1',
+      minutes: 120,
+      issuedAt: T0,
+      expiresAt: T0 + minutes(5),
+    };
     const s = step(initialState(), [level(0, T0), salinity(1, T0)], short, T0).state;
     const r = executeCommand(s, cmd, short, T0);
     expect(r.outcome).toBe('done');
@@ -93,15 +116,25 @@ describe('max run time', () => {
 describe('pump interlock', () => {
   const two = GatewayConfig.parse({
     version: 1,
-    zones: ['a', 'b', 'c'].map((id) => ({ id, mode: 'schedule', valves: [`v${id}`], schedule: { windows: [{ start: '00:00', end: '00:00' }] } })),
+    zones: ['a', 'b', 'c'].map((id) => ({
+      id,
+      mode: 'schedule',
+      valves: [`v${id}`],
+      schedule: { windows: [{ start: '00:00', end: '00:00' }] },
+    })),
     pumps: [{ pump: 'p1', valves: ['va', 'vb', 'vc'], maxOpenValves: 2 }],
   });
   it('opens at most maxOpenValves of a pump at once and blocks the rest', () => {
     const r = step(initialState(), [], two, T0);
-    const open = Object.entries(r.state.valves).filter(([, v]) => v.open).map(([k]) => k);
+    const open = Object.entries(r.state.valves)
+      .filter(([, v]) => v.open)
+      .map(([k]) => k);
     expect(open).toEqual(['va', 'vb']);
     expect(r.state.pumps.p1!.on).toBe(true);
-    expect(r.events.find((e) => e.kind === 'blocked')).toMatchObject({ valve: 'vc', reason: 'blocked: pump p1 already feeds 2 of at most 2 open valves' });
+    expect(r.events.find((e) => e.kind === 'blocked')).toMatchObject({
+      valve: 'vc',
+      reason: 'blocked: pump p1 already feeds 2 of at most 2 open valves',
+    });
   });
 
   it('stops the pump when its last valve closes', () => {
@@ -129,7 +162,9 @@ describe('stale and bad data', () => {
     const t = T0 + 1000 + minutes(5) + 1000;
     const r = step(open, [salinity(1, t)], cfg, t);
     expect(r.commands.map((c) => `${c.actuator}:${c.on}`)).toEqual(['p1:false', 'v1:false']);
-    expect(r.events.find((e) => e.kind === 'valve_closed')?.reason).toBe('closed: water level unknown, sensor wl1 is stale: last reading 5 min ago');
+    expect(r.events.find((e) => e.kind === 'valve_closed')?.reason).toBe(
+      'closed: water level unknown, sensor wl1 is stale: last reading 5 min ago',
+    );
     expect(r.events.find((e) => e.kind === 'sensor_fault')?.sensor).toBe('wl1');
     const back = step(r.state, [level(-12, t + 1000), salinity(1, t + 1000)], cfg, t + 1000);
     expect(back.state.valves.v1!.open).toBe(true);
@@ -141,13 +176,23 @@ describe('commands', () => {
   const base = { issuedAt: T0, expiresAt: T0 + minutes(5) };
   it('opens for N minutes then hands back to the automatic mode', () => {
     const s = boot(1, -5);
-    const r = executeCommand(s, { ...base, id: 'c1', kind: 'open', zone: 'z1', minutes: 20, by: 'farmer-an' }, cfg, T0 + 1000);
+    const r = executeCommand(
+      s,
+      { ...base, id: 'c1', kind: 'open', zone: 'z1', minutes: 20, by: 'farmer-an' },
+      cfg,
+      T0 + 1000,
+    );
     expect(r.outcome).toBe('done');
     expect(r.commands.map((c) => `${c.actuator}:${c.on}`)).toEqual(['v1:true', 'p1:true']);
-    expect(r.events.at(-1)).toMatchObject({ kind: 'cmd_executed', reason: 'command c1 by farmer-an: open v1 for 20 min' });
+    expect(r.events.at(-1)).toMatchObject({
+      kind: 'cmd_executed',
+      reason: 'command c1 by farmer-an: open v1 for 20 min',
+    });
     const t = T0 + 1000 + minutes(20);
     const end = step(r.state, [level(-4, t), salinity(1, t)], cfg, t);
-    expect(end.commands.find((c) => c.actuator === 'v1')?.reason).toBe('closed: manual time ended, back to automatic (water level −4.0 cm > −15 cm, no water needed)');
+    expect(end.commands.find((c) => c.actuator === 'v1')?.reason).toBe(
+      'closed: manual time ended, back to automatic (water level −4.0 cm > −15 cm, no water needed)',
+    );
   });
 
   it('close holds the valve closed against the automatic mode', () => {
@@ -169,7 +214,11 @@ describe('commands', () => {
   });
 
   it.each([
-    { cmd: { id: 'x', kind: 'open', valve: 'v9', minutes: 5 }, outcome: 'rejected', reason: 'unknown valve "v9" in config v1' },
+    {
+      cmd: { id: 'x', kind: 'open', valve: 'v9', minutes: 5 },
+      outcome: 'rejected',
+      reason: 'unknown valve "v9" in config v1',
+    },
     { cmd: { id: 'x', kind: 'close', zone: 'z9' }, outcome: 'rejected', reason: 'unknown zone "z9" in config v1' },
   ] as const)('rejects $reason', ({ cmd, outcome, reason }) => {
     const r = executeCommand(boot(), { ...base, ...cmd }, cfg, T0 + 1000);
@@ -230,18 +279,45 @@ describe('fresh readings only after a restart', () => {
   });
 
   it('lets a zone without an intake open as soon as its own sensor reads after start-up', () => {
-    const both = GatewayConfig.parse({ ...cfg, zones: [...cfg.zones, { id: 'z2', mode: 'threshold', valves: ['v2'],
-      sensors: { soilMoisture: { sensor: 'soil1', metric: 'soil_moisture' } }, threshold: { refillPct: 25, fieldCapacityPct: 35 } }] });
+    const both = GatewayConfig.parse({
+      ...cfg,
+      zones: [
+        ...cfg.zones,
+        {
+          id: 'z2',
+          mode: 'threshold',
+          valves: ['v2'],
+          sensors: { soilMoisture: { sensor: 'soil1', metric: 'soil_moisture' } },
+          threshold: { refillPct: 25, fieldCapacityPct: 35 },
+        },
+      ],
+    });
     const r = step(initialState(), [reading('soil1', 'soil_moisture', 20, T0)], both, T0);
     // the salinity probe of z1 has not answered yet: nothing opens anywhere until it has
     expect(r.state.valves.v2!.open).toBe(false);
-    const later = step(r.state, [salinity(1, T0 + 1000), reading('soil1', 'soil_moisture', 20, T0 + 1000)], both, T0 + 1000);
+    const later = step(
+      r.state,
+      [salinity(1, T0 + 1000), reading('soil1', 'soil_moisture', 20, T0 + 1000)],
+      both,
+      T0 + 1000,
+    );
     expect(later.state.valves.v2!.open).toBe(true);
   });
 
   it('stops waiting for a silent probe after staleAfterSeconds: other valves open, the intake stays shut', () => {
-    const both = GatewayConfig.parse({ ...cfg, zones: [...cfg.zones, { id: 'z2', mode: 'threshold', valves: ['v2'],
-      sensors: { soilMoisture: { sensor: 'soil1', metric: 'soil_moisture' } }, threshold: { refillPct: 25, fieldCapacityPct: 35 } }] });
+    const both = GatewayConfig.parse({
+      ...cfg,
+      zones: [
+        ...cfg.zones,
+        {
+          id: 'z2',
+          mode: 'threshold',
+          valves: ['v2'],
+          sensors: { soilMoisture: { sensor: 'soil1', metric: 'soil_moisture' } },
+          threshold: { refillPct: 25, fieldCapacityPct: 35 },
+        },
+      ],
+    });
     const s = step(initialState(), [level(-20, T0)], both, T0).state;
     const t = T0 + minutes(6);
     const r = step(s, [level(-20, t), reading('soil1', 'soil_moisture', 20, t)], both, t);
@@ -253,9 +329,17 @@ describe('fresh readings only after a restart', () => {
 describe('sensor roles read their own metric', () => {
   it('refuses soil salinity or TDS as the intake salinity of a zone (mg/L is not ‰)', () => {
     for (const metric of ['soil_salinity', 'tds', 'water_ec']) {
-      const r = GatewayConfig.safeParse({ ...cfg, zones: [{ ...cfg.zones[0]!, sensors: { ...cfg.zones[0]!.sensors, intakeSalinity: { sensor: 'sal1', metric } } }] });
+      const r = GatewayConfig.safeParse({
+        ...cfg,
+        zones: [
+          { ...cfg.zones[0]!, sensors: { ...cfg.zones[0]!.sensors, intakeSalinity: { sensor: 'sal1', metric } } },
+        ],
+      });
       expect(r.success).toBe(false);
-      expect(r.error!.issues[0]).toMatchObject({ path: ['zones', 0, 'sensors', 'intakeSalinity', 'metric'], message: `sensors.intakeSalinity must read metric salinity, not ${metric}` });
+      expect(r.error!.issues[0]).toMatchObject({
+        path: ['zones', 0, 'sensors', 'intakeSalinity', 'metric'],
+        message: `sensors.intakeSalinity must read metric salinity, not ${metric}`,
+      });
     }
   });
 });

@@ -4,9 +4,25 @@ import { activeWindow, describeWindows, inWindow, localTime } from './local-time
 
 /** The same facts straight from Intl, without the per-hour offset cache. */
 function intl(ts: number, timeZone: string) {
-  const p = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', weekday: 'short', hourCycle: 'h23' })
-    .formatToParts(ts).map((x) => [x.type, x.value]));
-  return { date: `${p.year}-${p.month}-${p.day}`, weekday: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(p.weekday!), minute: Number(p.hour) * 60 + Number(p.minute) };
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      weekday: 'short',
+      hourCycle: 'h23',
+    })
+      .formatToParts(ts)
+      .map((x) => [x.type, x.value]),
+  );
+  return {
+    date: `${p.year}-${p.month}-${p.day}`,
+    weekday: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(p.weekday!),
+    minute: Number(p.hour) * 60 + Number(p.minute),
+  };
 }
 
 const w = (start: string, end: string, days: number[] = []) => ({ start, end, days });
@@ -14,7 +30,11 @@ const w = (start: string, end: string, days: number[] = []) => ({ start, end, da
 describe('local time of the gateway', () => {
   it('is seven hours ahead of UTC in the Mekong Delta', () => {
     // 2026-03-10 17:30 UTC is 00:30 on Wednesday the 11th in Hồ Chí Minh City
-    expect(localTime(Date.UTC(2026, 2, 10, 17, 30), 'Asia/Ho_Chi_Minh')).toEqual({ date: '2026-03-11', weekday: 3, minute: 30 });
+    expect(localTime(Date.UTC(2026, 2, 10, 17, 30), 'Asia/Ho_Chi_Minh')).toEqual({
+      date: '2026-03-11',
+      weekday: 3,
+      minute: 30,
+    });
   });
 
   it('follows a zone across its daylight-saving change hour by hour', () => {
@@ -24,14 +44,25 @@ describe('local time of the gateway', () => {
   });
 
   it('agrees with Intl for any instant, in a zone with and one without daylight saving', () => {
-    fc.assert(fc.property(fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2035, 0, 1) }), fc.constantFrom('Asia/Ho_Chi_Minh', 'Europe/Berlin', 'America/New_York'), (ts, zone) => {
-      expect(localTime(ts, zone)).toEqual(intl(ts, zone));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2035, 0, 1) }),
+        fc.constantFrom('Asia/Ho_Chi_Minh', 'Europe/Berlin', 'America/New_York'),
+        (ts, zone) => {
+          expect(localTime(ts, zone)).toEqual(intl(ts, zone));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
 describe('time windows', () => {
-  const at = (weekday: number, hhmm: string) => ({ date: '2026-03-11', weekday, minute: Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3)) });
+  const at = (weekday: number, hhmm: string) => ({
+    date: '2026-03-11',
+    weekday,
+    minute: Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3)),
+  });
 
   it('includes the start minute and excludes the end minute', () => {
     expect(inWindow(w('05:00', '07:00'), at(1, '05:00'))).toBe(true);

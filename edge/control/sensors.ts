@@ -29,18 +29,27 @@ export function mergeReadings(latest: Record<string, LatestReading>, readings: r
 export function viewSensor(state: LoopState, ref: SensorRef, staleAfterSeconds: number, now: number): SensorView {
   const r = state.latest[sensorKey(ref)];
   const name = `sensor ${ref.sensor}`;
-  const unknown = (cause: SensorUnknownCause, why: string, extra: Record<string, string | number | null> = {}): SensorView =>
-    ({ ok: false, why, cause, data: { sensor: ref.sensor, metric: ref.metric, cause, ...extra } });
+  const unknown = (
+    cause: SensorUnknownCause,
+    why: string,
+    extra: Record<string, string | number | null> = {},
+  ): SensorView => ({ ok: false, why, cause, data: { sensor: ref.sensor, metric: ref.metric, cause, ...extra } });
   if (!r) return unknown('no_reading', `${name} has no reading yet`);
   // defence in depth: a reading from before this boot (restored state, a late queue) is history
-  if (state.startedAt !== undefined && r.ts < state.startedAt) return unknown('before_start', `${name} has no reading since start-up`);
-  if (r.quality === 'bad' || r.value === null) return unknown('bad_reading', `${name} reading is bad (${r.fault ?? 'fault'})`, { fault: r.fault ?? null });
+  if (state.startedAt !== undefined && r.ts < state.startedAt)
+    return unknown('before_start', `${name} has no reading since start-up`);
+  if (r.quality === 'bad' || r.value === null)
+    return unknown('bad_reading', `${name} reading is bad (${r.fault ?? 'fault'})`, { fault: r.fault ?? null });
   const age = now - r.ts;
-  if (age > staleAfterSeconds * 1000) return unknown('stale', `${name} is stale: last reading ${mins(age)} ago`, { ageSeconds: Math.round(age / 1000) });
+  if (age > staleAfterSeconds * 1000)
+    return unknown('stale', `${name} is stale: last reading ${mins(age)} ago`, { ageSeconds: Math.round(age / 1000) });
   const info = metricInfo(ref.metric);
   if (info && (r.value < info.min || r.value > info.max)) {
-    return unknown('out_of_range', `${name} value ${num(r.value)} ${info.unit} is outside ${num(info.min)}…${num(info.max)} ${info.unit}`,
-      { value: r.value, min: info.min, max: info.max, unit: info.unit });
+    return unknown(
+      'out_of_range',
+      `${name} value ${num(r.value)} ${info.unit} is outside ${num(info.min)}…${num(info.max)} ${info.unit}`,
+      { value: r.value, min: info.min, max: info.max, unit: info.unit },
+    );
   }
   return { ok: true, value: r.value, ts: r.ts };
 }

@@ -27,8 +27,12 @@ export function restoreState(saved: LoopState, now: number): LoopState {
 /** Actuators this state believes are on, for telemetry and the birth inventory. */
 export function openActuators(state: LoopState): string[] {
   return [
-    ...Object.entries(state.valves).filter(([, v]) => v.open).map(([id]) => id),
-    ...Object.entries(state.pumps).filter(([, p]) => p.on).map(([id]) => id),
+    ...Object.entries(state.valves)
+      .filter(([, v]) => v.open)
+      .map(([id]) => id),
+    ...Object.entries(state.pumps)
+      .filter(([, p]) => p.on)
+      .map(([id]) => id),
   ];
 }
 
@@ -40,7 +44,12 @@ export function cloneState(s: LoopState): LoopState {
     return out;
   };
   return {
-    ...s, latest: map(s.latest), valves: map(s.valves), pumps: map(s.pumps), zones: map(s.zones),
-    overrides: map(s.overrides), faults: { ...s.faults },
+    ...s,
+    latest: map(s.latest),
+    valves: map(s.valves),
+    pumps: map(s.pumps),
+    zones: map(s.zones),
+    overrides: map(s.overrides),
+    faults: { ...s.faults },
   };
 }

@@ -41,11 +41,29 @@ describe('start-up', () => {
 
 describe('AWD mode', () => {
   const cases: Array<{ name: string; was: boolean; cm: number; open: boolean; reason?: string }> = [
-    { name: 'opens the intake at the re-flood level', was: false, cm: -16.2, open: true, reason: 'opened: water level −16.2 cm ≤ −15 cm' },
-    { name: 'opens exactly at −15 cm', was: false, cm: -15, open: true, reason: 'opened: water level −15.0 cm ≤ −15 cm' },
+    {
+      name: 'opens the intake at the re-flood level',
+      was: false,
+      cm: -16.2,
+      open: true,
+      reason: 'opened: water level −16.2 cm ≤ −15 cm',
+    },
+    {
+      name: 'opens exactly at −15 cm',
+      was: false,
+      cm: -15,
+      open: true,
+      reason: 'opened: water level −15.0 cm ≤ −15 cm',
+    },
     { name: 'stays closed while the field drains between the marks', was: false, cm: -10, open: false },
     { name: 'keeps filling between the marks', was: true, cm: 2, open: true },
-    { name: 'closes at the target flood depth', was: true, cm: 5.1, open: false, reason: 'closed: water level 5.1 cm ≥ 5 cm' },
+    {
+      name: 'closes at the target flood depth',
+      was: true,
+      cm: 5.1,
+      open: false,
+      reason: 'closed: water level 5.1 cm ≥ 5 cm',
+    },
   ];
   it.each(cases)('$name', ({ was, cm, open, reason }) => {
     const cfg = paddyConfig();
@@ -108,9 +126,17 @@ describe('threshold mode (sprinklers)', () => {
 });
 
 describe('schedule mode', () => {
-  const sched = (use: 'irrigate' | 'allow', mode: 'schedule' | 'threshold') => sprinklerConfig({
-    mode, schedule: { use, windows: [{ days: [2], start: '05:00', end: '07:00' }, { days: [], start: '22:00', end: '02:00' }] },
-  });
+  const sched = (use: 'irrigate' | 'allow', mode: 'schedule' | 'threshold') =>
+    sprinklerConfig({
+      mode,
+      schedule: {
+        use,
+        windows: [
+          { days: [2], start: '05:00', end: '07:00' },
+          { days: [], start: '22:00', end: '02:00' },
+        ],
+      },
+    });
   const at = (h: number, m = 0, day = 10) => Date.UTC(2026, 2, day, h - 7, m); // local hour on 2026-03-<day>
   it.each([
     { name: 'irrigates inside a weekday window (local time)', ts: at(6), open: true },
@@ -127,11 +153,16 @@ describe('schedule mode', () => {
     const cfg = sched('allow', 'threshold');
     const out = step(initialState(), [moisture(20, at(12))], cfg, at(12));
     expect(out.state.valves.v2!.open).toBe(false);
-    expect(out.events.find((e) => e.kind === 'blocked')?.reason).toBe('blocked: outside allowed windows 05:00–07:00, 22:00–02:00');
+    expect(out.events.find((e) => e.kind === 'blocked')?.reason).toBe(
+      'blocked: outside allowed windows 05:00–07:00, 22:00–02:00',
+    );
     const inside = step(out.state, [moisture(20, at(22, 5))], cfg, at(22, 5));
     expect(inside.state.valves.v2!.open).toBe(true);
     const ends = step(inside.state, [moisture(22, at(2, 1, 11))], cfg, at(2, 1, 11));
-    expect(ends.commands[0]).toMatchObject({ on: false, reason: 'closed: outside allowed windows 05:00–07:00, 22:00–02:00' });
+    expect(ends.commands[0]).toMatchObject({
+      on: false,
+      reason: 'closed: outside allowed windows 05:00–07:00, 22:00–02:00',
+    });
   });
 });
 

@@ -7,11 +7,22 @@ export const T0 = Date.UTC(2026, 2, 9, 23, 0, 0);
 export function paddyConfig(over: Partial<GatewayConfigInput['zones'][number]> = {}, pumps = true): GatewayConfig {
   return GatewayConfig.parse({
     version: 1,
-    zones: [{
-      id: 'z1', mode: 'awd', valves: ['v1'], intakeValve: 'v1', ...(pumps ? { pump: 'p1' } : {}),
-      sensors: { waterLevel: { sensor: 'wl1', metric: 'water_level' }, intakeSalinity: { sensor: 'sal1', metric: 'salinity' } },
-      awd: {}, maxRunMinutes: 600, ...over,
-    }],
+    zones: [
+      {
+        id: 'z1',
+        mode: 'awd',
+        valves: ['v1'],
+        intakeValve: 'v1',
+        ...(pumps ? { pump: 'p1' } : {}),
+        sensors: {
+          waterLevel: { sensor: 'wl1', metric: 'water_level' },
+          intakeSalinity: { sensor: 'sal1', metric: 'salinity' },
+        },
+        awd: {},
+        maxRunMinutes: 600,
+        ...over,
+      },
+    ],
     pumps: pumps ? [{ pump: 'p1', valves: ['v1'], maxOpenValves: 1 }] : [],
   } satisfies GatewayConfigInput);
 }
@@ -19,20 +30,37 @@ export function paddyConfig(over: Partial<GatewayConfigInput['zones'][number]> =
 export function sprinklerConfig(over: Partial<GatewayConfigInput['zones'][number]> = {}): GatewayConfig {
   return GatewayConfig.parse({
     version: 1,
-    zones: [{
-      id: 'z2', mode: 'threshold', valves: ['v2'],
-      sensors: { soilMoisture: { sensor: 'soil1', metric: 'soil_moisture' } },
-      threshold: { refillPct: 25, fieldCapacityPct: 35, minOffMinutes: 30 }, maxRunMinutes: 60, ...over,
-    }],
+    zones: [
+      {
+        id: 'z2',
+        mode: 'threshold',
+        valves: ['v2'],
+        sensors: { soilMoisture: { sensor: 'soil1', metric: 'soil_moisture' } },
+        threshold: { refillPct: 25, fieldCapacityPct: 35, minOffMinutes: 30 },
+        maxRunMinutes: 60,
+        ...over,
+      },
+    ],
   } satisfies GatewayConfigInput);
 }
 
 const UNITS: Record<string, string> = { water_level: 'cm', salinity: 'ppt', soil_moisture: '%VWC' };
 
-export function reading(sensor: string, metric: string, value: number | null, ts: number, bad?: Reading['fault']): Reading {
+export function reading(
+  sensor: string,
+  metric: string,
+  value: number | null,
+  ts: number,
+  bad?: Reading['fault'],
+): Reading {
   return {
-    sensor, metric, value, unit: UNITS[metric] ?? '', ts,
-    quality: bad ? 'bad' : 'good', ...(bad ? { fault: bad } : {}),
+    sensor,
+    metric,
+    value,
+    unit: UNITS[metric] ?? '',
+    ts,
+    quality: bad ? 'bad' : 'good',
+    ...(bad ? { fault: bad } : {}),
   };
 }
 

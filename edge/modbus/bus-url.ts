@@ -22,24 +22,35 @@ export interface RtuBusAddress {
 export type BusAddress = TcpBusAddress | RtuBusAddress;
 
 const BAUDS = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200];
-const oneOf = <T extends number>(key: string, allowed: readonly T[]) => z.coerce.number({ message: `${key} must be one of ${allowed.join(', ')}` })
-  .refine((v): v is T => (allowed as readonly number[]).includes(v), `${key} must be one of ${allowed.join(', ')}`);
+const oneOf = <T extends number>(key: string, allowed: readonly T[]) =>
+  z.coerce
+    .number({ message: `${key} must be one of ${allowed.join(', ')}` })
+    .refine((v): v is T => (allowed as readonly number[]).includes(v), `${key} must be one of ${allowed.join(', ')}`);
 
 /** the query keys of an RTU bus URL, each with its allowed values (named in every error) */
-export const RTU_QUERY_KEYS = { baud: BAUDS, parity: ['none', 'even', 'odd'], dataBits: [7, 8], stopBits: [1, 2] } as const;
+export const RTU_QUERY_KEYS = {
+  baud: BAUDS,
+  parity: ['none', 'even', 'odd'],
+  dataBits: [7, 8],
+  stopBits: [1, 2],
+} as const;
 
-const RtuQuery = z.object({
-  // typical RS-485 soil sensors ship at 9600 8N1
-  baud: oneOf('baud', BAUDS).default(9600),
-  parity: z.enum(['none', 'even', 'odd'], { message: 'parity must be one of none, even, odd' }).default('none'),
-  dataBits: oneOf('dataBits', [7, 8] as const).default(8),
-  stopBits: oneOf('stopBits', [1, 2] as const).default(1),
-}).strict();
+const RtuQuery = z
+  .object({
+    // typical RS-485 soil sensors ship at 9600 8N1
+    baud: oneOf('baud', BAUDS).default(9600),
+    parity: z.enum(['none', 'even', 'odd'], { message: 'parity must be one of none, even, odd' }).default('none'),
+    dataBits: oneOf('dataBits', [7, 8] as const).default(8),
+    stopBits: oneOf('stopBits', [1, 2] as const).default(1),
+  })
+  .strict();
 
 function invalid(url: string, why: string, cause?: unknown): ModbusError {
-  return new ModbusError('MODBUS_BUS_URL_INVALID',
+  return new ModbusError(
+    'MODBUS_BUS_URL_INVALID',
     `bus "${url}": ${why}. Use tcp://host:port or rtu:///dev/ttyUSB0?baud=9600&parity=none&dataBits=8&stopBits=1`,
-    { cause, context: { url } });
+    { cause, context: { url } },
+  );
 }
 
 /**
@@ -83,7 +94,12 @@ function rtuAddress(path: string, params: URLSearchParams, text: string): RtuBus
   }
   const q = parsed.data;
   return {
-    kind: 'rtu', path, baudRate: q.baud, parity: q.parity, dataBits: q.dataBits, stopBits: q.stopBits,
+    kind: 'rtu',
+    path,
+    baudRate: q.baud,
+    parity: q.parity,
+    dataBits: q.dataBits,
+    stopBits: q.stopBits,
     url: `rtu://${path}?baud=${q.baud}&parity=${q.parity}&dataBits=${q.dataBits}&stopBits=${q.stopBits}`,
   };
 }

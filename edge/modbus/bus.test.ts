@@ -21,9 +21,16 @@ class FakeLink implements ModbusLink {
     if (this.failOpens-- > 0) throw new Error('Error: Cannot lock port');
     this.isOpen = true;
   }
-  async close(): Promise<void> { this.isOpen = false; }
-  onDrop(cb: (err?: unknown) => void): void { this.dropCb = cb; }
-  drop(): void { this.isOpen = false; this.dropCb?.(new Error('socket closed')); }
+  async close(): Promise<void> {
+    this.isOpen = false;
+  }
+  onDrop(cb: (err?: unknown) => void): void {
+    this.dropCb = cb;
+  }
+  drop(): void {
+    this.isOpen = false;
+    this.dropCb?.(new Error('socket closed'));
+  }
 
   exec(req: ModbusRequest, timeoutMs: number): Promise<number[]> {
     this.calls.push(req);
@@ -32,17 +39,36 @@ class FakeLink implements ModbusLink {
     const b = this.behaviour.get(req.unitId) ?? 'ok';
     return new Promise<number[]>((resolve, reject) => {
       if (b === 'hang') return;
-      const done = (fn: () => void) => { this.inFlight--; fn(); };
+      const done = (fn: () => void) => {
+        this.inFlight--;
+        fn();
+      };
       if (b === 'timeout') {
-        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- mimics modbus-serial, whose TransactionTimedOutError is not an Error
-        setTimeout(() => done(() => reject({ name: 'TransactionTimedOutError', message: 'Timed out', errno: 'ETIMEDOUT' })), timeoutMs);
+        setTimeout(
+          () =>
+            done(() =>
+              // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- mimics modbus-serial, whose TransactionTimedOutError is not an Error
+              reject({ name: 'TransactionTimedOutError', message: 'Timed out', errno: 'ETIMEDOUT' }),
+            ),
+          timeoutMs,
+        );
         return;
       }
-      setTimeout(() => done(() => {
-        if (b === 'exception') reject(Object.assign(new Error('Modbus exception 2: Illegal data address'), { modbusCode: 2 }));
-        else if (b === 'crc') reject(new Error('CRC error'));
-        else resolve('length' in req ? Array.from({ length: req.length }, (_, i) => req.unitId * 100 + req.address + i) : [1]);
-      }), this.latencyMs);
+      setTimeout(
+        () =>
+          done(() => {
+            if (b === 'exception')
+              reject(Object.assign(new Error('Modbus exception 2: Illegal data address'), { modbusCode: 2 }));
+            else if (b === 'crc') reject(new Error('CRC error'));
+            else
+              resolve(
+                'length' in req
+                  ? Array.from({ length: req.length }, (_, i) => req.unitId * 100 + req.address + i)
+                  : [1],
+              );
+          }),
+        this.latencyMs,
+      );
     });
   }
 }
@@ -60,7 +86,14 @@ describe('ModbusBus', () => {
   });
 
   const make = (opts: Partial<ConstructorParameters<typeof ModbusBus>[0]> = {}) =>
-    new ModbusBus({ url: 'tcp://127.0.0.1:1502', timeoutMs: 200, retries: 1, retryDelayMs: 50, linkFactory: () => link, ...opts });
+    new ModbusBus({
+      url: 'tcp://127.0.0.1:1502',
+      timeoutMs: 200,
+      retries: 1,
+      retryDelayMs: 50,
+      linkFactory: () => link,
+      ...opts,
+    });
 
   it('never puts two requests on the wire at once and answers each caller in order', async () => {
     bus = make();
@@ -135,7 +168,7 @@ describe('ModbusBus', () => {
     expect(bus.backedOffUntil(2)).toBe(0);
   });
 
-  it('doubles a unit\'s backoff on each failed probe, up to the maximum', async () => {
+  it("doubles a unit's backoff on each failed probe, up to the maximum", async () => {
     bus = make({ retries: 0, slaveBackoff: { baseMs: 1000, maxMs: 3000 } });
     await bus.start();
     link.behaviour.set(5, 'timeout');
@@ -176,7 +209,10 @@ describe('ModbusBus', () => {
     bus = make({ reconnect: { baseMs: 100, maxMs: 1000 } });
     await bus.start();
     expect(bus.connected).toBe(false);
-    expect(await bus.read(1, 3, 0, 1).catch((e: unknown) => e)).toMatchObject({ code: 'MODBUS_DISCONNECTED', fault: 'disconnected' });
+    expect(await bus.read(1, 3, 0, 1).catch((e: unknown) => e)).toMatchObject({
+      code: 'MODBUS_DISCONNECTED',
+      fault: 'disconnected',
+    });
     await vi.advanceTimersByTimeAsync(100);
     expect(link.opens).toBe(2);
     await vi.advanceTimersByTimeAsync(200);

@@ -126,7 +126,9 @@ export class ModbusBus extends EventEmitter {
     this.timers.clear();
     clearTimeout(this.guardTimer);
     this.guardTimer = undefined;
-    this.failQueued(new ModbusError('MODBUS_BUS_STOPPED', `bus ${this.name} was stopped`, { context: { bus: this.name } }));
+    this.failQueued(
+      new ModbusError('MODBUS_BUS_STOPPED', `bus ${this.name} was stopped`, { context: { bus: this.name } }),
+    );
     const link = this.link;
     this.link = undefined;
     await link?.close();
@@ -136,7 +138,13 @@ export class ModbusBus extends EventEmitter {
    * Read `length` registers (fc 3/4) or bits as 0/1 (fc 1/2) from one unit. `urgent` puts the
    * request ahead of queued ones (a relay read-back after a valve command).
    */
-  read(unitId: number, fc: 1 | 2 | 3 | 4, address: number, length: number, opts: { urgent?: boolean } = {}): Promise<number[]> {
+  read(
+    unitId: number,
+    fc: 1 | 2 | 3 | 4,
+    address: number,
+    length: number,
+    opts: { urgent?: boolean } = {},
+  ): Promise<number[]> {
     return this.request({ fc, unitId, address, length }, opts);
   }
 
@@ -181,14 +189,20 @@ export class ModbusBus extends EventEmitter {
 
   private refuse(req: ModbusRequest): ModbusError | undefined {
     const ctx = { bus: this.name, unitId: req.unitId, fc: req.fc, address: req.address };
-    if (!this.running) return new ModbusError('MODBUS_BUS_STOPPED', `bus ${this.name} is not started`, { context: ctx });
-    if (!this.connected) return new ModbusError('MODBUS_DISCONNECTED', `bus ${this.name} is not connected; reconnecting`, { context: ctx });
+    if (!this.running)
+      return new ModbusError('MODBUS_BUS_STOPPED', `bus ${this.name} is not started`, { context: ctx });
+    if (!this.connected)
+      return new ModbusError('MODBUS_DISCONNECTED', `bus ${this.name} is not connected; reconnecting`, {
+        context: ctx,
+      });
     const slave = this.slaves.get(req.unitId);
     if (slave && slave.until > this.clock.now()) {
       const fault = slave.lastError?.fault ?? 'timeout';
-      return new ModbusError('MODBUS_SLAVE_BACKOFF',
+      return new ModbusError(
+        'MODBUS_SLAVE_BACKOFF',
         `unit ${req.unitId} on bus ${this.name} failed ${slave.failures} time(s) in a row (${fault}); skipped until ${new Date(slave.until).toISOString()}`,
-        { context: { ...ctx, fault }, cause: slave.lastError });
+        { context: { ...ctx, fault }, cause: slave.lastError },
+      );
     }
     return undefined;
   }
@@ -323,7 +337,12 @@ export class ModbusBus extends EventEmitter {
     if (this.link !== link) return;
     this.link = undefined;
     void link.close();
-    this.failQueued(new ModbusError('MODBUS_DISCONNECTED', `bus ${this.name} dropped; reconnecting`, { cause: err, context: { bus: this.name } }));
+    this.failQueued(
+      new ModbusError('MODBUS_DISCONNECTED', `bus ${this.name} dropped; reconnecting`, {
+        cause: err,
+        context: { bus: this.name },
+      }),
+    );
     this.emit('disconnected', err);
     this.scheduleReconnect(err);
   }
@@ -333,7 +352,10 @@ export class ModbusBus extends EventEmitter {
     const { baseMs, maxMs } = this.opts.reconnect;
     const delay = Math.min(maxMs, baseMs * 2 ** this.reconnectAttempt++);
     this.counters.reconnects++;
-    logger.warn({ bus: this.name, delayMs: delay, err: err instanceof Error ? err.message : String(err) }, 'bus not connected; retrying');
+    logger.warn(
+      { bus: this.name, delayMs: delay, err: err instanceof Error ? err.message : String(err) },
+      'bus not connected; retrying',
+    );
     this.later(delay, () => void this.connect());
   }
 

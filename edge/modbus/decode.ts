@@ -12,10 +12,14 @@ const swapBytes = (w: number) => ((w & 0xff) << 8) | ((w >> 8) & 0xff);
 /** two registers as they came off the wire → [high, low] words in ABCD order */
 function toAbcd(w0: number, w1: number, order: WordOrder): [number, number] {
   switch (order) {
-    case 'ABCD': return [w0, w1];
-    case 'CDAB': return [w1, w0];
-    case 'BADC': return [swapBytes(w0), swapBytes(w1)];
-    case 'DCBA': return [swapBytes(w1), swapBytes(w0)];
+    case 'ABCD':
+      return [w0, w1];
+    case 'CDAB':
+      return [w1, w0];
+    case 'BADC':
+      return [swapBytes(w0), swapBytes(w1)];
+    case 'DCBA':
+      return [swapBytes(w1), swapBytes(w0)];
   }
 }
 
@@ -35,9 +39,12 @@ export function decodeRaw(words: readonly number[], type: DataType, wordOrder: W
   const w0 = words[0] ?? 0;
   const w1 = words[1] ?? 0;
   switch (type) {
-    case 'bool': return w0 ? 1 : 0;
-    case 'u16': return w0 & 0xffff;
-    case 'i16': return (w0 << 16) >> 16;
+    case 'bool':
+      return w0 ? 1 : 0;
+    case 'u16':
+      return w0 & 0xffff;
+    case 'i16':
+      return (w0 << 16) >> 16;
   }
   const buf = Buffer.alloc(4);
   const [hi, lo] = toAbcd(w0 & 0xffff, w1 & 0xffff, wordOrder);
@@ -59,12 +66,21 @@ export function encodeValue(value: number, enc: Encoding): number[] {
   const raw = (value - enc.offset) / enc.scale;
   const buf = Buffer.alloc(4);
   switch (enc.type) {
-    case 'bool': return [value ? 1 : 0];
-    case 'u16': return [clamp(Math.round(raw), 0, 0xffff)];
-    case 'i16': return [clamp(Math.round(raw), -0x8000, 0x7fff) & 0xffff];
-    case 'u32': buf.writeUInt32BE(clamp(Math.round(raw), 0, 0xffffffff), 0); break;
-    case 'i32': buf.writeInt32BE(clamp(Math.round(raw), -0x80000000, 0x7fffffff), 0); break;
-    case 'f32': buf.writeFloatBE(raw, 0); break;
+    case 'bool':
+      return [value ? 1 : 0];
+    case 'u16':
+      return [clamp(Math.round(raw), 0, 0xffff)];
+    case 'i16':
+      return [clamp(Math.round(raw), -0x8000, 0x7fff) & 0xffff];
+    case 'u32':
+      buf.writeUInt32BE(clamp(Math.round(raw), 0, 0xffffffff), 0);
+      break;
+    case 'i32':
+      buf.writeInt32BE(clamp(Math.round(raw), -0x80000000, 0x7fffffff), 0);
+      break;
+    case 'f32':
+      buf.writeFloatBE(raw, 0);
+      break;
   }
   const hi = buf.readUInt16BE(0);
   const lo = buf.readUInt16BE(2);

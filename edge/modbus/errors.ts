@@ -34,8 +34,14 @@ const FAULT_OF: Partial<Record<ModbusErrorCode, ModbusFault>> = {
 };
 
 const EXCEPTION_NAMES: Record<number, string> = {
-  1: 'illegal function', 2: 'illegal data address', 3: 'illegal data value', 4: 'slave device failure',
-  5: 'acknowledge', 6: 'slave device busy', 10: 'gateway path unavailable', 11: 'gateway target failed to respond',
+  1: 'illegal function',
+  2: 'illegal data address',
+  3: 'illegal data value',
+  4: 'slave device failure',
+  5: 'acknowledge',
+  6: 'slave device busy',
+  10: 'gateway path unavailable',
+  11: 'gateway target failed to respond',
 };
 
 export interface RequestContext {
@@ -56,18 +62,32 @@ export function classifyError(err: unknown, ctx: RequestContext): ModbusError {
   const where = `unit ${ctx.unitId} on bus ${ctx.bus} (function ${ctx.fc}, address ${ctx.address})`;
   const context = { ...ctx } as Record<string, unknown>;
   if (e.name === 'TransactionTimedOutError' || e.errno === 'ETIMEDOUT' || /timed out/i.test(msg)) {
-    return new ModbusError('MODBUS_TIMEOUT', `no reply from ${where}: check wiring, baud rate and unit id`, { cause: err, context });
+    return new ModbusError('MODBUS_TIMEOUT', `no reply from ${where}: check wiring, baud rate and unit id`, {
+      cause: err,
+      context,
+    });
   }
   if (typeof e.modbusCode === 'number') {
     const name = EXCEPTION_NAMES[e.modbusCode] ?? 'unknown';
-    return new ModbusError('MODBUS_EXCEPTION', `${where} answered exception ${e.modbusCode} (${name}): check the profile's register address and function code`,
-      { cause: err, context: { ...context, exceptionCode: e.modbusCode } });
+    return new ModbusError(
+      'MODBUS_EXCEPTION',
+      `${where} answered exception ${e.modbusCode} (${name}): check the profile's register address and function code`,
+      { cause: err, context: { ...context, exceptionCode: e.modbusCode } },
+    );
   }
   if (/CRC/i.test(msg) || /Data length error/i.test(msg)) {
-    return new ModbusError('MODBUS_CRC', `garbled reply from ${where} (${msg}): check termination, cabling and baud rate`, { cause: err, context });
+    return new ModbusError(
+      'MODBUS_CRC',
+      `garbled reply from ${where} (${msg}): check termination, cabling and baud rate`,
+      { cause: err, context },
+    );
   }
   if (/expected address/i.test(msg)) {
-    return new ModbusError('MODBUS_UNIT_ID', `reply from the wrong unit for ${where} (${msg}): two devices may share one unit id`, { cause: err, context });
+    return new ModbusError(
+      'MODBUS_UNIT_ID',
+      `reply from the wrong unit for ${where} (${msg}): two devices may share one unit id`,
+      { cause: err, context },
+    );
   }
   return new ModbusError('MODBUS_DISCONNECTED', `bus ${ctx.bus} is not connected (${msg})`, { cause: err, context });
 }

@@ -55,7 +55,10 @@ export class ModbusSerialLink implements ModbusLink {
     } else {
       // buffered RTU: serial data arrives in chunks, a frame is assembled before parsing
       await client.connectRTUBuffered(a.path, {
-        baudRate: a.baudRate, parity: a.parity, dataBits: a.dataBits, stopBits: a.stopBits,
+        baudRate: a.baudRate,
+        parity: a.parity,
+        dataBits: a.dataBits,
+        stopBits: a.stopBits,
       });
     }
     let dropped = false;
@@ -99,24 +102,34 @@ export class ModbusSerialLink implements ModbusLink {
     } catch (err) {
       const other = this.address.kind === 'rtu' ? replyFromOtherUnit(this.heard, req) : undefined;
       // the buffered RTU port skips frames of other units, so a wrong-unit reply looks like silence
-      if (other !== undefined) throw new Error(`Unexpected data error, expected address ${req.unitId} got ${other}`, { cause: err });
+      if (other !== undefined)
+        throw new Error(`Unexpected data error, expected address ${req.unitId} got ${other}`, { cause: err });
       throw err;
     }
   }
 
   private async send(client: ModbusClient, req: ModbusRequest): Promise<number[]> {
     switch (req.fc) {
-      case 1: return bits((await client.readCoils(req.address, req.length)).data, req.length);
-      case 2: return bits((await client.readDiscreteInputs(req.address, req.length)).data, req.length);
-      case 3: return (await client.readHoldingRegisters(req.address, req.length)).data;
-      case 4: return (await client.readInputRegisters(req.address, req.length)).data;
-      case 5: await client.writeCoil(req.address, req.value); return [req.value ? 1 : 0];
-      case 15: await client.writeCoils(req.address, req.values); return req.values.map((v) => (v ? 1 : 0));
+      case 1:
+        return bits((await client.readCoils(req.address, req.length)).data, req.length);
+      case 2:
+        return bits((await client.readDiscreteInputs(req.address, req.length)).data, req.length);
+      case 3:
+        return (await client.readHoldingRegisters(req.address, req.length)).data;
+      case 4:
+        return (await client.readInputRegisters(req.address, req.length)).data;
+      case 5:
+        await client.writeCoil(req.address, req.value);
+        return [req.value ? 1 : 0];
+      case 15:
+        await client.writeCoils(req.address, req.values);
+        return req.values.map((v) => (v ? 1 : 0));
     }
   }
 
   private listenRaw(client: ModbusClient): void {
-    const serial = (client as unknown as { _port?: { _client?: { on(ev: 'data', cb: (b: Buffer) => void): void } } })._port?._client;
+    const serial = (client as unknown as { _port?: { _client?: { on(ev: 'data', cb: (b: Buffer) => void): void } } })
+      ._port?._client;
     serial?.on('data', (chunk: Buffer) => {
       if (this.heard.length < 512) this.heard = Buffer.concat([this.heard, chunk]);
     });

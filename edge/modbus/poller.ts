@@ -22,7 +22,9 @@ export const DeviceConfigSchema = z.object({
   profile: z.union([z.string().min(1), z.record(z.string(), z.unknown())]),
   pollSeconds: z.number().min(1).max(86_400).optional(),
 });
-export type DeviceConfig = Omit<z.input<typeof DeviceConfigSchema>, 'profile'> & { profile: string | DeviceProfile | Record<string, unknown> };
+export type DeviceConfig = Omit<z.input<typeof DeviceConfigSchema>, 'profile'> & {
+  profile: string | DeviceProfile | Record<string, unknown>;
+};
 
 export interface SensorFault {
   sensor: string;
@@ -60,7 +62,14 @@ export interface PollerOptions {
 }
 
 // comms faults say more than a range check on a value that did arrive
-const FAULT_RANK: Record<ModbusFault, number> = { disconnected: 0, timeout: 1, crc: 2, unit_id: 3, exception: 4, out_of_range: 5 };
+const FAULT_RANK: Record<ModbusFault, number> = {
+  disconnected: 0,
+  timeout: 1,
+  crc: 2,
+  unit_id: 3,
+  exception: 4,
+  out_of_range: 5,
+};
 
 /**
  * Polls each device on its interval through its bus's queue and hands out protocol Readings.
@@ -82,15 +91,32 @@ export class DevicePoller {
       const parsed = DeviceConfigSchema.safeParse(raw);
       if (!parsed.success) {
         const i = parsed.error.issues[0];
-        throw new ModbusError('MODBUS_CONFIG_INVALID', `device ${String((raw as { id?: unknown }).id)}: ${i?.path.join('.')}: ${i?.message}`, { cause: parsed.error });
+        throw new ModbusError(
+          'MODBUS_CONFIG_INVALID',
+          `device ${String((raw as { id?: unknown }).id)}: ${i?.path.join('.')}: ${i?.message}`,
+          { cause: parsed.error },
+        );
       }
       const d = parsed.data;
       const bus = buses.get(d.bus);
-      if (!bus) throw new ModbusError('MODBUS_CONFIG_INVALID', `device ${d.id}: no bus "${d.bus}"; buses: ${[...buses.keys()].join(', ') || 'none'}`);
-      if (this.devices.some((x) => x.config.id === d.id)) throw new ModbusError('MODBUS_CONFIG_INVALID', `device id "${d.id}" is used twice`);
-      const profile = typeof raw.profile === 'string' ? loadProfile(raw.profile) : parseProfile(raw.profile, `profile of device ${d.id}`);
+      if (!bus)
+        throw new ModbusError(
+          'MODBUS_CONFIG_INVALID',
+          `device ${d.id}: no bus "${d.bus}"; buses: ${[...buses.keys()].join(', ') || 'none'}`,
+        );
+      if (this.devices.some((x) => x.config.id === d.id))
+        throw new ModbusError('MODBUS_CONFIG_INVALID', `device id "${d.id}" is used twice`);
+      const profile =
+        typeof raw.profile === 'string'
+          ? loadProfile(raw.profile)
+          : parseProfile(raw.profile, `profile of device ${d.id}`);
       const intervalMs = (d.pollSeconds ?? profile.pollSeconds) * 1000;
-      this.devices.push({ config: { id: d.id, bus: d.bus, unitId: d.unitId ?? profile.defaultUnitId, intervalMs }, profile, blocks: planReads(profile), bus });
+      this.devices.push({
+        config: { id: d.id, bus: d.bus, unitId: d.unitId ?? profile.defaultUnitId, intervalMs },
+        profile,
+        blocks: planReads(profile),
+        bus,
+      });
     }
   }
 
@@ -154,7 +180,9 @@ export class DevicePoller {
 
   private poll(d: DeviceState): Promise<Reading[]> {
     if (d.polling) return d.polling;
-    d.polling = this.readDevice(d).finally(() => { d.polling = undefined; });
+    d.polling = this.readDevice(d).finally(() => {
+      d.polling = undefined;
+    });
     return d.polling;
   }
 
@@ -179,15 +207,32 @@ export class DevicePoller {
           const ok = value !== null && value >= point.range.min && value <= point.range.max;
           return ok
             ? { sensor, metric: point.metric, value, unit: point.unit, ts, quality: 'good' as const }
-            : { sensor, metric: point.metric, value, unit: point.unit, ts, quality: 'bad' as const, fault: 'out_of_range' as const };
+            : {
+                sensor,
+                metric: point.metric,
+                value,
+                unit: point.unit,
+                ts,
+                quality: 'bad' as const,
+                fault: 'out_of_range' as const,
+              };
         }),
       };
     } catch (err) {
-      const error = err instanceof ModbusError ? err : new ModbusError('MODBUS_DISCONNECTED', String(err), { cause: err });
+      const error =
+        err instanceof ModbusError ? err : new ModbusError('MODBUS_DISCONNECTED', String(err), { cause: err });
       const ts = this.clock.now();
       return {
         error,
-        readings: b.points.map(({ point }) => ({ sensor, metric: point.metric, value: null, unit: point.unit, ts, quality: 'bad' as const, fault: error.fault })),
+        readings: b.points.map(({ point }) => ({
+          sensor,
+          metric: point.metric,
+          value: null,
+          unit: point.unit,
+          ts,
+          quality: 'bad' as const,
+          fault: error.fault,
+        })),
       };
     }
   }
@@ -206,11 +251,15 @@ export class DevicePoller {
     }
     const fault = bad.map((r) => r.fault as ModbusFault).sort((a, b) => FAULT_RANK[a] - FAULT_RANK[b])[0]!;
     if (d.fault?.fault === fault) return;
-    const reason = error?.message
-      ?? bad.filter((r) => r.fault === 'out_of_range').map((r) => {
-        const p = d.profile.points.find((q) => q.metric === r.metric)!;
-        return `${r.metric} ${r.value} ${r.unit} outside ${p.range.min}…${p.range.max}`;
-      }).join('; ');
+    const reason =
+      error?.message ??
+      bad
+        .filter((r) => r.fault === 'out_of_range')
+        .map((r) => {
+          const p = d.profile.points.find((q) => q.metric === r.metric)!;
+          return `${r.metric} ${r.value} ${r.unit} outside ${p.range.min}…${p.range.max}`;
+        })
+        .join('; ');
     const since = d.fault?.ts ?? ts;
     d.fault = { sensor: d.config.id, fault, metrics: bad.map((r) => r.metric), reason, ts: since };
     logger.warn({ sensor: d.config.id, fault }, 'sensor fault');

@@ -31,7 +31,12 @@ export function planReads(profile: Pick<DeviceProfile, 'points' | 'maxReadRegist
         cur.points.push({ point: p, offset: p.address - cur.address });
         continue;
       }
-      cur = { fc: fc as ReadBlock['fc'], address: p.address, length: end - p.address, points: [{ point: p, offset: 0 }] };
+      cur = {
+        fc: fc as ReadBlock['fc'],
+        address: p.address,
+        length: end - p.address,
+        points: [{ point: p, offset: 0 }],
+      };
       blocks.push(cur);
     }
   }

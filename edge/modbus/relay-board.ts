@@ -68,20 +68,34 @@ export class RelayBoard {
       const parsed = ActuatorConfigSchema.safeParse(raw);
       if (!parsed.success) {
         const i = parsed.error.issues[0];
-        throw new ModbusError('MODBUS_CONFIG_INVALID', `actuator ${String(raw.id)}: ${i?.path.join('.')}: ${i?.message}`, { cause: parsed.error });
+        throw new ModbusError(
+          'MODBUS_CONFIG_INVALID',
+          `actuator ${String(raw.id)}: ${i?.path.join('.')}: ${i?.message}`,
+          { cause: parsed.error },
+        );
       }
       const a = parsed.data;
       const bus = buses.get(a.bus);
       if (!bus) throw new ModbusError('MODBUS_CONFIG_INVALID', `actuator ${a.id}: no bus "${a.bus}"`);
-      if (this.actuators.has(a.id)) throw new ModbusError('MODBUS_CONFIG_INVALID', `actuator id "${a.id}" is used twice`);
+      if (this.actuators.has(a.id))
+        throw new ModbusError('MODBUS_CONFIG_INVALID', `actuator id "${a.id}" is used twice`);
       this.actuators.set(a.id, { id: a.id, bus, unitId: a.unitId, coil: resolveCoil(a), kind: a.kind });
     }
     for (const b of options.boards ?? []) {
       const bus = buses.get(b.bus);
       if (!bus) throw new ModbusError('MODBUS_CONFIG_INVALID', `board ${b.device}: no bus "${b.bus}"`);
       for (const c of b.coils) {
-        const taken = [...this.actuators.values()].some((a) => a.bus === bus && a.unitId === b.unitId && a.coil === c.address);
-        if (!taken) this.spares.push({ id: `${b.device}:${c.address}`, bus, unitId: b.unitId, coil: c.address, pump: c.kind === 'pump' });
+        const taken = [...this.actuators.values()].some(
+          (a) => a.bus === bus && a.unitId === b.unitId && a.coil === c.address,
+        );
+        if (!taken)
+          this.spares.push({
+            id: `${b.device}:${c.address}`,
+            bus,
+            unitId: b.unitId,
+            coil: c.address,
+            pump: c.kind === 'pump',
+          });
       }
     }
   }
@@ -100,9 +114,11 @@ export class RelayBoard {
     await a.bus.writeCoil(a.unitId, a.coil, on);
     const [state] = await a.bus.read(a.unitId, 1, a.coil, 1, { urgent: true });
     if ((state === 1) !== on) {
-      throw new ModbusError('MODBUS_RELAY_MISMATCH',
+      throw new ModbusError(
+        'MODBUS_RELAY_MISMATCH',
         `${id}: relay ${a.coil} on unit ${a.unitId} reads ${state === 1 ? 'on' : 'off'} after being set ${on ? 'on' : 'off'}: check the board`,
-        { context: { actuator: id, bus: a.bus.name, unitId: a.unitId, coil: a.coil } });
+        { context: { actuator: id, bus: a.bus.name, unitId: a.unitId, coil: a.coil } },
+      );
     }
     logger.info({ actuator: id, on }, 'actuator set');
   }
@@ -123,14 +139,23 @@ export class RelayBoard {
     const ids = [...this.actuators.keys()];
     const pumps = ids.filter((id) => this.kind(id) === 'pump');
     const spares = (pump: boolean) => this.spares.filter((c) => c.pump === pump);
-    const first = await Promise.all([...pumps.map((id) => this.tryOff(id)), ...spares(true).map((c) => this.spareOff(c))]);
+    const first = await Promise.all([
+      ...pumps.map((id) => this.tryOff(id)),
+      ...spares(true).map((c) => this.spareOff(c)),
+    ]);
     if (this.pumpStopDelayMs > 0 && first.length > 0) await new Promise((r) => setTimeout(r, this.pumpStopDelayMs));
-    const rest = await Promise.all([...ids.filter((id) => this.kind(id) !== 'pump').map((id) => this.tryOff(id)), ...spares(false).map((c) => this.spareOff(c))]);
+    const rest = await Promise.all([
+      ...ids.filter((id) => this.kind(id) !== 'pump').map((id) => this.tryOff(id)),
+      ...spares(false).map((c) => this.spareOff(c)),
+    ]);
     const results = [...first, ...rest];
     const closed = results.filter((r) => r.actuator && !r.error).map((r) => r.id);
-    const failed = results.filter((r): r is { id: string; actuator: true; error: ModbusError } => r.actuator && !!r.error);
+    const failed = results.filter(
+      (r): r is { id: string; actuator: true; error: ModbusError } => r.actuator && !!r.error,
+    );
     const sparesFailed = results.filter((r) => !r.actuator && r.error).map((r) => r.id);
-    if (failed.length || sparesFailed.length) logger.error({ failed: failed.map((f) => f.id), sparesFailed }, 'could not close every coil');
+    if (failed.length || sparesFailed.length)
+      logger.error({ failed: failed.map((f) => f.id), sparesFailed }, 'could not close every coil');
     return { closed, failed, sparesFailed };
   }
 
@@ -143,14 +168,24 @@ export class RelayBoard {
     }
   }
 
-  private async spareOff(c: RelayBoard['spares'][number]): Promise<{ id: string; actuator: boolean; error?: ModbusError }> {
+  private async spareOff(
+    c: RelayBoard['spares'][number],
+  ): Promise<{ id: string; actuator: boolean; error?: ModbusError }> {
     try {
       await c.bus.writeCoil(c.unitId, c.coil, false);
       const [state] = await c.bus.read(c.unitId, 1, c.coil, 1, { urgent: true });
-      if (state === 1) throw new ModbusError('MODBUS_RELAY_MISMATCH', `coil ${c.coil} on unit ${c.unitId} still reads on after being set off`);
+      if (state === 1)
+        throw new ModbusError(
+          'MODBUS_RELAY_MISMATCH',
+          `coil ${c.coil} on unit ${c.unitId} still reads on after being set off`,
+        );
       return { id: c.id, actuator: false };
     } catch (err) {
-      return { id: c.id, actuator: false, error: err instanceof ModbusError ? err : new ModbusError('MODBUS_DISCONNECTED', String(err), { cause: err }) };
+      return {
+        id: c.id,
+        actuator: false,
+        error: err instanceof ModbusError ? err : new ModbusError('MODBUS_DISCONNECTED', String(err), { cause: err }),
+      };
     }
   }
 
@@ -164,8 +199,13 @@ export class RelayBoard {
 function resolveCoil(a: z.output<typeof ActuatorConfigSchema>): number {
   if (typeof a.coil === 'number') return a.coil;
   if (/^\d+$/.test(a.coil)) return Number(a.coil);
-  if (!a.profile) throw new ModbusError('MODBUS_CONFIG_INVALID', `actuator ${a.id}: coil "${a.coil}" is a name, so give the board's profile`);
+  if (!a.profile)
+    throw new ModbusError(
+      'MODBUS_CONFIG_INVALID',
+      `actuator ${a.id}: coil "${a.coil}" is a name, so give the board's profile`,
+    );
   const coil = loadProfile(a.profile).coils.find((c) => c.name === a.coil);
-  if (!coil) throw new ModbusError('MODBUS_CONFIG_INVALID', `actuator ${a.id}: profile ${a.profile} has no coil "${a.coil}"`);
+  if (!coil)
+    throw new ModbusError('MODBUS_CONFIG_INVALID', `actuator ${a.id}: profile ${a.profile} has no coil "${a.coil}"`);
   return coil.address;
 }

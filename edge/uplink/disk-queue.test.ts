@@ -20,7 +20,14 @@ function open(capacityReadings = 1000, dir?: string) {
   queues.push(q);
   return { q, dir: d };
 }
-const r = (i: number): Reading => ({ sensor: 's1', metric: 'water_level', value: i, unit: 'cm', ts: 1_764_288_000_000 + i, quality: 'good' });
+const r = (i: number): Reading => ({
+  sensor: 's1',
+  metric: 'water_level',
+  value: i,
+  unit: 'cm',
+  ts: 1_764_288_000_000 + i,
+  quality: 'good',
+});
 const payloadOf = (i: number) => JSON.stringify({ n: i });
 
 describe('DiskQueue', () => {
@@ -46,14 +53,21 @@ describe('DiskQueue', () => {
     q.addPending([r(3), r(4)], 2);
     let seq = 0;
     expect(q.sealPending(2, (rs) => JSON.stringify({ seq: seq++, v: rs.map((x) => x.value) }))).toBe(3);
-    expect(q.next(0, null, 10).map((m) => JSON.parse(m.payload))).toEqual([{ seq: 0, v: [0, 1] }, { seq: 1, v: [2, 3] }, { seq: 2, v: [4] }]);
+    expect(q.next(0, null, 10).map((m) => JSON.parse(m.payload))).toEqual([
+      { seq: 0, v: [0, 1] },
+      { seq: 1, v: [2, 3] },
+      { seq: 2, v: [4] },
+    ]);
     expect(q.stats()).toMatchObject({ messages: 3, readings: 5, pendingReadings: 0 });
   });
 
   it('drops the oldest messages when full and counts every dropped reading', () => {
     const { q } = open(100);
     for (let i = 0; i < 15; i++) {
-      q.addPending(Array.from({ length: 10 }, (_, k) => r(i * 10 + k)), i);
+      q.addPending(
+        Array.from({ length: 10 }, (_, k) => r(i * 10 + k)),
+        i,
+      );
       q.sealPending(10, (rs) => JSON.stringify(rs.map((x) => x.value)));
     }
     const left = q.next(0, null, 100).map((m) => JSON.parse(m.payload) as number[]);
@@ -64,14 +78,18 @@ describe('DiskQueue', () => {
 
   it('reports drops once: the report zeroes the unreported count in the same transaction', () => {
     const { q } = open(20);
-    for (let i = 0; i < 5; i++) q.enqueueMany([{ channel: 'telemetry', payload: payloadOf(i), weight: 10, readings: 10 }]);
+    for (let i = 0; i < 5; i++)
+      q.enqueueMany([{ channel: 'telemetry', payload: payloadOf(i), weight: 10, readings: 10 }]);
     const first = q.reportDrops((u, t) => JSON.stringify({ u, t }));
     expect(first).toEqual({ readings: 30, events: 0, messages: 3 });
     // the report weighs 1 and pushed out one more message: that drop is for the next report
     expect(q.stats().droppedReadings).toBe(40);
     expect(q.reportDrops((u, t) => JSON.stringify({ u, t }))).toEqual({ readings: 10, events: 0, messages: 1 });
     expect(q.reportDrops(() => 'x')).toBeNull();
-    const reports = q.next(0, null, 10).filter((m) => m.channel === 'event').map((m) => JSON.parse(m.payload));
+    const reports = q
+      .next(0, null, 10)
+      .filter((m) => m.channel === 'event')
+      .map((m) => JSON.parse(m.payload));
     expect(reports).toEqual([
       { u: { readings: 30, events: 0, messages: 3 }, t: { readings: 30, events: 0, messages: 3 } },
       { u: { readings: 10, events: 0, messages: 1 }, t: { readings: 40, events: 0, messages: 4 } },
@@ -91,10 +109,17 @@ describe('DiskQueue', () => {
   it('keeps everything, pending readings and drop counts included, across a reopen', () => {
     const { q, dir } = open(30);
     q.addPending([r(1), r(2)], 5);
-    for (let i = 0; i < 4; i++) q.enqueueMany([{ channel: 'telemetry', payload: payloadOf(i), weight: 10, readings: 10 }]);
+    for (let i = 0; i < 4; i++)
+      q.enqueueMany([{ channel: 'telemetry', payload: payloadOf(i), weight: 10, readings: 10 }]);
     q.close();
     const { q: again } = open(30, dir);
-    expect(again.stats()).toMatchObject({ messages: 3, readings: 32, pendingReadings: 2, weight: 30, droppedReadings: 10 });
+    expect(again.stats()).toMatchObject({
+      messages: 3,
+      readings: 32,
+      pendingReadings: 2,
+      weight: 30,
+      droppedReadings: 10,
+    });
     expect(again.pendingSince()).toBe(5);
   });
 
@@ -112,15 +137,22 @@ describe('DiskQueue', () => {
     dirs.push(dir);
     const child = fileURLToPath(new URL('../../test/support/uplink-child.ts', import.meta.url));
     const proc = spawn(process.execPath, ['--import', 'tsx', child], {
-      env: { ...process.env, UPLINK_CHILD: JSON.stringify({ mode: 'queue-writer', dataDir: dir }) }, stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, UPLINK_CHILD: JSON.stringify({ mode: 'queue-writer', dataDir: dir }) },
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
     let committed = 0;
     proc.stdout.setEncoding('utf8');
-    await new Promise<void>((resolve) => proc.stdout.on('data', (d: string) => {
-      const m = d.trim().split('\n').pop()!.match(/^committed (\d+)$/);
-      if (m) committed = Number(m[1]);
-      if (committed >= 300) resolve();
-    }));
+    await new Promise<void>((resolve) =>
+      proc.stdout.on('data', (d: string) => {
+        const m = d
+          .trim()
+          .split('\n')
+          .pop()!
+          .match(/^committed (\d+)$/);
+        if (m) committed = Number(m[1]);
+        if (committed >= 300) resolve();
+      }),
+    );
     proc.kill('SIGKILL');
     await new Promise((res) => proc.once('exit', res));
     const { q } = open(1_000_000, dir);
@@ -141,7 +173,10 @@ describe('DiskQueue sealing full messages only', () => {
     expect(q.pendingReadings).toBe(1);
     q.addPending([r(3)], 2);
     expect(q.sealPending(2, (rs) => JSON.stringify(rs.map((x) => x.value)), true)).toBe(1);
-    expect(q.next(0, null, 10).map((m) => JSON.parse(m.payload))).toEqual([[0, 1], [2, 3]]);
+    expect(q.next(0, null, 10).map((m) => JSON.parse(m.payload))).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
     expect(q.stats()).toMatchObject({ pendingReadings: 0, readings: 4 });
   });
 });

@@ -60,8 +60,14 @@ CREATE TABLE IF NOT EXISTS seen_commands (
 );
 `;
 
-const _COUNTERS = ['dropped_readings', 'dropped_events', 'dropped_messages',
-  'unreported_readings', 'unreported_events', 'unreported_messages'] as const;
+const _COUNTERS = [
+  'dropped_readings',
+  'dropped_events',
+  'dropped_messages',
+  'unreported_readings',
+  'unreported_events',
+  'unreported_messages',
+] as const;
 type Counter = (typeof _COUNTERS)[number];
 
 /**
@@ -93,9 +99,15 @@ export class DiskQueue {
       this.db.pragma('journal_size_limit = 8388608');
       this.db.exec(SCHEMA);
     } catch (err) {
-      throw new UplinkError('UPLINK_QUEUE_OPEN_FAILED', `cannot open the uplink queue at ${this.file}: check the data directory is writable and not full`, { cause: err });
+      throw new UplinkError(
+        'UPLINK_QUEUE_OPEN_FAILED',
+        `cannot open the uplink queue at ${this.file}: check the data directory is writable and not full`,
+        { cause: err },
+      );
     }
-    const sums = this.db.prepare('SELECT COUNT(*) AS m, COALESCE(SUM(weight), 0) AS w, COALESCE(SUM(readings), 0) AS r FROM outbox').get() as { m: number; w: number; r: number };
+    const sums = this.db
+      .prepare('SELECT COUNT(*) AS m, COALESCE(SUM(weight), 0) AS w, COALESCE(SUM(readings), 0) AS r FROM outbox')
+      .get() as { m: number; w: number; r: number };
     this.weightInUse = sums.w;
     this.messagesN = sums.m;
     this.readingsN = sums.r;
@@ -105,7 +117,9 @@ export class DiskQueue {
   /** Readings accepted but not yet sealed into a telemetry message; durable on return. */
   addPending(readings: Reading[], now: number): number {
     if (readings.length === 0) return this.pendingN;
-    this.db.prepare('INSERT INTO pending (readings, n, created) VALUES (?, ?, ?)').run(JSON.stringify(readings), readings.length, now);
+    this.db
+      .prepare('INSERT INTO pending (readings, n, created) VALUES (?, ?, ?)')
+      .run(JSON.stringify(readings), readings.length, now);
     this.pendingN += readings.length;
     return this.pendingN;
   }
@@ -116,7 +130,8 @@ export class DiskQueue {
 
   /** When the oldest unsealed reading was accepted (for the batch timer), or null. */
   pendingSince(): number | null {
-    const row = this.db.prepare('SELECT created FROM pending ORDER BY id LIMIT 1').get() as { created: number } | undefined;
+    const row = this.db.prepare('SELECT created FROM pending ORDER BY id LIMIT 1').get() as
+      { created: number } | undefined;
     return row?.created ?? null;
   }
 
@@ -130,7 +145,10 @@ export class DiskQueue {
     let sealed = 0;
     let left = 0;
     this.db.transaction(() => {
-      const rows = this.db.prepare('SELECT readings, created FROM pending ORDER BY id').all() as { readings: string; created: number }[];
+      const rows = this.db.prepare('SELECT readings, created FROM pending ORDER BY id').all() as {
+        readings: string;
+        created: number;
+      }[];
       const all = rows.flatMap((r) => JSON.parse(r.readings) as Reading[]);
       const end = fullOnly ? all.length - (all.length % maxPerMessage) : all.length;
       for (let i = 0; i < end; i += maxPerMessage) {
@@ -141,7 +159,9 @@ export class DiskQueue {
       this.db.prepare('DELETE FROM pending').run();
       if (end < all.length) {
         const rest = all.slice(end);
-        this.db.prepare('INSERT INTO pending (readings, n, created) VALUES (?, ?, ?)').run(JSON.stringify(rest), rest.length, rows.at(-1)!.created);
+        this.db
+          .prepare('INSERT INTO pending (readings, n, created) VALUES (?, ?, ?)')
+          .run(JSON.stringify(rest), rest.length, rows.at(-1)!.created);
         left = rest.length;
       }
       this.evictOverflow();
@@ -160,7 +180,9 @@ export class DiskQueue {
   }
 
   private insert(channel: OutChannel, payload: string, weight: number, readings: number): number {
-    const r = this.db.prepare('INSERT INTO outbox (channel, payload, weight, readings) VALUES (?, ?, ?, ?)').run(channel, payload, weight, readings);
+    const r = this.db
+      .prepare('INSERT INTO outbox (channel, payload, weight, readings) VALUES (?, ?, ?, ?)')
+      .run(channel, payload, weight, readings);
     this.weightInUse += weight;
     this.messagesN += 1;
     this.readingsN += readings;
@@ -184,19 +206,29 @@ export class DiskQueue {
         this.messagesN -= 1;
         this.readingsN -= row.readings;
         const isEvent = row.channel !== 'telemetry';
-        this.bump({ dropped_readings: row.readings, dropped_events: isEvent ? 1 : 0, dropped_messages: 1,
-          unreported_readings: row.readings, unreported_events: isEvent ? 1 : 0, unreported_messages: 1 });
+        this.bump({
+          dropped_readings: row.readings,
+          dropped_events: isEvent ? 1 : 0,
+          dropped_messages: 1,
+          unreported_readings: row.readings,
+          unreported_events: isEvent ? 1 : 0,
+          unreported_messages: 1,
+        });
       }
     }
   }
 
   private bump(by: Partial<Record<Counter, number>>): void {
-    const up = this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = value + excluded.value');
+    const up = this.db.prepare(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = value + excluded.value',
+    );
     for (const [k, v] of Object.entries(by)) if (v) up.run(k, v);
   }
 
   private counter(key: Counter): number {
-    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: number } | undefined)?.value ?? 0;
+    return (
+      (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: number } | undefined)?.value ?? 0
+    );
   }
 
   /**
@@ -205,9 +237,17 @@ export class DiskQueue {
    */
   reportDrops(build: (unreported: DropReport, total: DropReport) => string): DropReport | null {
     return this.db.transaction(() => {
-      const unreported = { readings: this.counter('unreported_readings'), events: this.counter('unreported_events'), messages: this.counter('unreported_messages') };
+      const unreported = {
+        readings: this.counter('unreported_readings'),
+        events: this.counter('unreported_events'),
+        messages: this.counter('unreported_messages'),
+      };
       if (unreported.messages === 0) return null;
-      const total = { readings: this.counter('dropped_readings'), events: this.counter('dropped_events'), messages: this.counter('dropped_messages') };
+      const total = {
+        readings: this.counter('dropped_readings'),
+        events: this.counter('dropped_events'),
+        messages: this.counter('dropped_messages'),
+      };
       this.db.prepare("UPDATE meta SET value = 0 WHERE key LIKE 'unreported_%'").run();
       this.enqueue('event', build(unreported, total), 1, 0);
       return unreported;
@@ -216,9 +256,13 @@ export class DiskQueue {
 
   /** Messages with from < id ≤ upTo (or unbounded), oldest first. */
   next(from: number, upTo: number | null, limit: number): QueuedMessage[] {
-    return (upTo === null
-      ? this.db.prepare('SELECT id, channel, payload FROM outbox WHERE id > ? ORDER BY id LIMIT ?').all(from, limit)
-      : this.db.prepare('SELECT id, channel, payload FROM outbox WHERE id > ? AND id <= ? ORDER BY id LIMIT ?').all(from, upTo, limit)) as QueuedMessage[];
+    return (
+      upTo === null
+        ? this.db.prepare('SELECT id, channel, payload FROM outbox WHERE id > ? ORDER BY id LIMIT ?').all(from, limit)
+        : this.db
+            .prepare('SELECT id, channel, payload FROM outbox WHERE id > ? AND id <= ? ORDER BY id LIMIT ?')
+            .all(from, upTo, limit)
+    ) as QueuedMessage[];
   }
 
   maxId(): number {
@@ -233,7 +277,12 @@ export class DiskQueue {
     this.db.transaction(() => {
       for (const id of ids) {
         const row = del.get(id) as { weight: number; readings: number } | undefined;
-        if (row) { this.weightInUse -= row.weight; this.messagesN -= 1; this.readingsN -= row.readings; readings += row.readings; }
+        if (row) {
+          this.weightInUse -= row.weight;
+          this.messagesN -= 1;
+          this.readingsN -= row.readings;
+          readings += row.readings;
+        }
       }
     })();
     return readings;
@@ -241,19 +290,31 @@ export class DiskQueue {
 
   stats(): QueueStats {
     return {
-      messages: this.messagesN, readings: this.readingsN + this.pendingN, pendingReadings: this.pendingN, weight: this.weightInUse,
-      droppedReadings: this.counter('dropped_readings'), droppedEvents: this.counter('dropped_events'), droppedMessages: this.counter('dropped_messages'),
+      messages: this.messagesN,
+      readings: this.readingsN + this.pendingN,
+      pendingReadings: this.pendingN,
+      weight: this.weightInUse,
+      droppedReadings: this.counter('dropped_readings'),
+      droppedEvents: this.counter('dropped_events'),
+      droppedMessages: this.counter('dropped_messages'),
     };
   }
 
   /** Outcome of a command id seen before, or null. */
   seenCommand(id: string): string | null {
-    return (this.db.prepare('SELECT outcome FROM seen_commands WHERE id = ?').get(id) as { outcome: string } | undefined)?.outcome ?? null;
+    return (
+      (this.db.prepare('SELECT outcome FROM seen_commands WHERE id = ?').get(id) as { outcome: string } | undefined)
+        ?.outcome ?? null
+    );
   }
 
   /** Durably remembers a command id (before it runs, so a crash mid-command never runs it twice). */
   rememberCommand(id: string, keepUntil: number, outcome: string): void {
-    this.db.prepare('INSERT INTO seen_commands (id, keep_until, outcome) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET outcome = excluded.outcome').run(id, keepUntil, outcome);
+    this.db
+      .prepare(
+        'INSERT INTO seen_commands (id, keep_until, outcome) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET outcome = excluded.outcome',
+      )
+      .run(id, keepUntil, outcome);
   }
 
   forgetCommandsBefore(now: number): number {

@@ -21,7 +21,12 @@ function setup(now = 1_764_288_100_000) {
   const queue = new DiskQueue(dir, { capacityReadings: 1000 });
   queues.push(queue);
   const acks: { channel: string; payload: Record<string, unknown> }[] = [];
-  const dl = new Downlink(queue, (channel, payload) => acks.push({ channel, payload: payload }), { now: () => now }, log);
+  const dl = new Downlink(
+    queue,
+    (channel, payload) => acks.push({ channel, payload: payload }),
+    { now: () => now },
+    log,
+  );
   return { dl, acks, queue };
 }
 const cfg = (version: number) => Buffer.from(JSON.stringify({ ...fixture<GatewayConfig>('config'), version }));
@@ -31,21 +36,34 @@ describe('Downlink config', () => {
   it('applies a newer version once and confirms an equal or older one without re-applying', async () => {
     const { dl, acks } = setup();
     const applied: number[] = [];
-    dl.configHandler = (c) => { applied.push(c.version); return { status: 'applied' }; };
+    dl.configHandler = (c) => {
+      applied.push(c.version);
+      return { status: 'applied' };
+    };
     dl.appliedVersion = 2;
     await dl.handle('config', cfg(3));
     await dl.handle('config', cfg(3));
     await dl.handle('config', cfg(1));
     expect(applied).toEqual([3]);
-    expect(acks.map((a) => [a.payload.version, a.payload.status])).toEqual([[3, 'applied'], [3, 'applied'], [3, 'applied']]);
+    expect(acks.map((a) => [a.payload.version, a.payload.status])).toEqual([
+      [3, 'applied'],
+      [3, 'applied'],
+      [3, 'applied'],
+    ]);
   });
 
   it('turns a handler that throws into a rejection and keeps the old version', async () => {
     const { dl, acks } = setup();
-    dl.configHandler = () => { throw new Error('disk full'); };
+    dl.configHandler = () => {
+      throw new Error('disk full');
+    };
     dl.appliedVersion = 2;
     await dl.handle('config', cfg(3));
-    expect(acks[0]!.payload).toMatchObject({ version: 3, status: 'rejected', reasons: ['gateway could not apply the config: disk full'] });
+    expect(acks[0]!.payload).toMatchObject({
+      version: 3,
+      status: 'rejected',
+      reasons: ['gateway could not apply the config: disk full'],
+    });
     expect(dl.appliedVersion).toBe(2);
   });
 
@@ -60,7 +78,10 @@ describe('Downlink commands', () => {
   it('runs a command at most once even if the handler fails', async () => {
     const { dl, acks } = setup();
     let runs = 0;
-    dl.commandHandler = () => { runs++; throw new Error('relay board not answering'); };
+    dl.commandHandler = () => {
+      runs++;
+      throw new Error('relay board not answering');
+    };
     await dl.handle('cmd', cmd());
     await dl.handle('cmd', cmd());
     expect(runs).toBe(1);

@@ -14,7 +14,10 @@ export type CommandHandler = (cmd: Command) => CommandResult | Promise<CommandRe
 // remember a command id this long after its expiry, against clock skew between cloud and edge
 const KEEP_AFTER_EXPIRY_MS = hours(24);
 
-interface ZodIssueLike { path: PropertyKey[]; message: string }
+interface ZodIssueLike {
+  path: PropertyKey[];
+  message: string;
+}
 const describeIssues = (issues: readonly ZodIssueLike[]) =>
   issues.slice(0, 20).map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`.slice(0, 500));
 
@@ -81,7 +84,12 @@ export class Downlink {
   }
 
   private ackConfig(version: number, status: 'applied' | 'rejected', reasons?: string[]): void {
-    this.ack('config/ack', { version, status, ...(reasons ? { reasons: reasons.slice(0, 100) } : {}), ts: this.clock.now() });
+    this.ack('config/ack', {
+      version,
+      status,
+      ...(reasons ? { reasons: reasons.slice(0, 100) } : {}),
+      ts: this.clock.now(),
+    });
   }
 
   private async handleCommand(bytes: Buffer): Promise<void> {
@@ -97,7 +105,8 @@ export class Downlink {
     if (!parsed.success) {
       const id = (raw as { id?: unknown } | null)?.id;
       const reason = describeIssues(parsed.error.issues).join('; ');
-      if (typeof id === 'string' && id.length > 0 && id.length <= 64) this.ackCommand(id, 'rejected', `invalid command: ${reason}`);
+      if (typeof id === 'string' && id.length > 0 && id.length <= 64)
+        this.ackCommand(id, 'rejected', `invalid command: ${reason}`);
       else this.log.warn({ reason }, 'invalid command without an id; dropped');
       return;
     }

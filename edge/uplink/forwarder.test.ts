@@ -23,11 +23,21 @@ function setup(opts: { maxInflight: number; drainPerSecond: number }) {
   queues.push(queue);
   const wire: { msg: QueuedMessage; done: (err?: Error) => void }[] = [];
   const sent: number[] = [];
-  const fwd = new Forwarder(queue, (msg, done) => { wire.push({ msg, done }); sent.push(JSON.parse(msg.payload).n); }, opts, log);
+  const fwd = new Forwarder(
+    queue,
+    (msg, done) => {
+      wire.push({ msg, done });
+      sent.push(JSON.parse(msg.payload).n);
+    },
+    opts,
+    log,
+  );
   forwarders.push(fwd);
   const put = (n: number) => queue.enqueue('event', JSON.stringify({ n }));
   /** the broker acknowledges everything on the wire */
-  const ackAll = () => { for (const w of wire.splice(0)) w.done(); };
+  const ackAll = () => {
+    for (const w of wire.splice(0)) w.done();
+  };
   return { queue, fwd, wire, sent, put, ackAll };
 }
 

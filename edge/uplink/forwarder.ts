@@ -35,7 +35,12 @@ export class Forwarder {
   sentMessages = 0;
   sentReadings = 0;
 
-  constructor(private readonly queue: DiskQueue, private readonly send: SendFn, private readonly opts: ForwarderOptions, private readonly log: Logger) {
+  constructor(
+    private readonly queue: DiskQueue,
+    private readonly send: SendFn,
+    private readonly opts: ForwarderOptions,
+    private readonly log: Logger,
+  ) {
     queue.protect = (id) => this.inflight.has(id);
   }
 
@@ -96,13 +101,19 @@ export class Forwarder {
 
   private sendBacklog(): void {
     const now = performance.now();
-    this.tokens = Math.min(Math.max(1, this.opts.drainPerSecond), this.tokens + ((now - this.lastRefill) / 1000) * this.opts.drainPerSecond);
+    this.tokens = Math.min(
+      Math.max(1, this.opts.drainPerSecond),
+      this.tokens + ((now - this.lastRefill) / 1000) * this.opts.drainPerSecond,
+    );
     this.lastRefill = now;
     while (this.connected && this.backlogCursor < this.boundary && this.room() > 0 && this.tokens >= 1) {
       const want = Math.min(this.room(), Math.floor(this.tokens));
       // payloads are large: read only as many rows as may be sent now
       const rows = this.queue.next(this.backlogCursor, this.boundary, want);
-      if (rows.length === 0) { this.backlogCursor = this.boundary; break; }
+      if (rows.length === 0) {
+        this.backlogCursor = this.boundary;
+        break;
+      }
       for (const row of rows) {
         this.backlogCursor = row.id;
         // still on the wire from before the reconnect: mqtt.js resends it itself
@@ -113,7 +124,10 @@ export class Forwarder {
     }
     if (this.connected && this.backlogCursor < this.boundary && this.tokens < 1 && !this.drainTimer) {
       const waitMs = Math.ceil(((1 - this.tokens) / this.opts.drainPerSecond) * 1000);
-      this.drainTimer = setTimeout(() => { this.drainTimer = undefined; this.pump(); }, waitMs);
+      this.drainTimer = setTimeout(() => {
+        this.drainTimer = undefined;
+        this.pump();
+      }, waitMs);
     }
   }
 
@@ -137,7 +151,10 @@ export class Forwarder {
   private scheduleFlush(): void {
     // deletes are batched: one fsync per batch instead of one per PUBACK. A crash before the
     // flush resends those messages after restart (identical bootId/seq: a replay, not a gap)
-    if (this.acked.length >= 256) { this.flushAcked(); return; }
+    if (this.acked.length >= 256) {
+      this.flushAcked();
+      return;
+    }
     this.flushTimer ??= setTimeout(() => this.flushAcked(), 50);
   }
 

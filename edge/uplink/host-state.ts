@@ -14,7 +14,10 @@ export class HostStates {
   private connections = 0;
   private connectedAt = 0;
 
-  constructor(private readonly graceMs: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly graceMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** A new connection: what was heard before it may be stale. */
   connected(): void {
@@ -29,7 +32,11 @@ export class HostStates {
     if (host?.kind !== 'host') return false;
     if (payload.length === 0) return this.hosts.delete(host.hostId);
     let json: unknown = null;
-    try { json = JSON.parse(payload.toString('utf8')); } catch { return false; }
+    try {
+      json = JSON.parse(payload.toString('utf8'));
+    } catch {
+      return false;
+    }
     const parsed = HostState.safeParse(json);
     if (!parsed.success) return false;
     const s = parsed.data;

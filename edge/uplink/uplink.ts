@@ -3,8 +3,16 @@ import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { z } from 'zod';
 import {
-  GatewayEvent, Reading, filters, gatewayTopic, parseTopic, topics,
-  type CommandAck, type ConfigAck, type GatewayState, type Telemetry,
+  GatewayEvent,
+  Reading,
+  filters,
+  gatewayTopic,
+  parseTopic,
+  topics,
+  type CommandAck,
+  type ConfigAck,
+  type GatewayState,
+  type Telemetry,
 } from '../../protocol/index.js';
 import { systemClock, type Clock } from '../../lib/time.js';
 import { log as rootLog, type Logger } from '../../lib/log.js';
@@ -136,8 +144,12 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     const s = this.settings;
     const queue = new DiskQueue(s.dataDir, { capacityReadings: s.queue.capacityReadings });
     this.queue = queue;
-    this.forwarder = new Forwarder(queue, (m, done) => this.send(m.channel, m.payload, done),
-      { maxInflight: s.queue.maxInflight, drainPerSecond: s.queue.drainPerSecond }, this.log);
+    this.forwarder = new Forwarder(
+      queue,
+      (m, done) => this.send(m.channel, m.payload, done),
+      { maxInflight: s.queue.maxInflight, drainPerSecond: s.queue.drainPerSecond },
+      this.log,
+    );
     this.downlink = new Downlink(queue, (ch, p) => this.enqueueAck(ch, p), this.clock, this.log);
     this.downlink.configHandler = this.configHandler;
     this.downlink.commandHandler = this.commandHandler;
@@ -164,12 +176,20 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     client.on('connect', (connack) => this.onConnected(connack.sessionPresent));
     // each connection's will carries that connection's time, the same as its birth: the cloud
     // can tell a late will of an earlier connection (older ts) from the will of the current one
-    client.on('close', () => { client.options.will = this.willFor(stateTopic); this.onClosed(); });
+    client.on('close', () => {
+      client.options.will = this.willFor(stateTopic);
+      this.onClosed();
+    });
     client.on('reconnect', () => this.backoff());
-    client.on('error', (err) => this.throttle.hit(errorMessage(err), (repeated) => this.log.warn({ err: errorMessage(err), repeated }, 'MQTT connection error')));
+    client.on('error', (err) =>
+      this.throttle.hit(errorMessage(err), (repeated) =>
+        this.log.warn({ err: errorMessage(err), repeated }, 'MQTT connection error'),
+      ),
+    );
     client.on('message', (topic, payload, packet) => {
-      if (parseTopic(topic)?.kind === 'host') { if (this.hosts.take(topic, payload, packet.retain)) this.updateGate(); }
-      else if (topic === topics.config(s.gatewayId)) void this.downlink?.handle('config', payload);
+      if (parseTopic(topic)?.kind === 'host') {
+        if (this.hosts.take(topic, payload, packet.retain)) this.updateGate();
+      } else if (topic === topics.config(s.gatewayId)) void this.downlink?.handle('config', payload);
       else if (topic === topics.cmd(s.gatewayId)) void this.downlink?.handle('cmd', payload);
     });
     this.log.info({ bootId: this.bootId, queued: queue.stats().messages }, 'uplink started');
@@ -186,10 +206,15 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     if (!this.everConnected) {
       // once per process; afterwards mqtt.js (≥ 5.9) resubscribes if the broker lost the session.
       // This subscribe also makes the broker resend the retained config.
-      subscribed = client.subscribeAsync(filters.gatewayDownlink(this.settings.gatewayId), { qos: 1 })
+      subscribed = client
+        .subscribeAsync(filters.gatewayDownlink(this.settings.gatewayId), { qos: 1 })
         .then((granted) => {
           // 128 = refused by the broker, usually the ACL: the credentials do not match this gateway id
-          if (granted.some((g) => g.qos === 128)) this.log.error({ granted }, 'broker refused the config/cmd subscription: check the ACL and that the username is the gateway id');
+          if (granted.some((g) => g.qos === 128))
+            this.log.error(
+              { granted },
+              'broker refused the config/cmd subscription: check the ACL and that the username is the gateway id',
+            );
         })
         .catch((err) => {
           this.everConnected = false; // try again on the next connect
@@ -198,12 +223,18 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     }
     this.everConnected = true;
     this.publishBirth();
-    for (const payload of this.direct.splice(0)) client.publish(topics.event(this.settings.gatewayId), payload, { qos: 1 });
-    this.safely('sealing at connect', () => { this.seal(); this.maybeReportDrops(); });
+    for (const payload of this.direct.splice(0))
+      client.publish(topics.event(this.settings.gatewayId), payload, { qos: 1 });
+    this.safely('sealing at connect', () => {
+      this.seal();
+      this.maybeReportDrops();
+    });
     this.watchHosts(client);
     this.log.info({ sessionPresent, queued: this.queue?.stats().messages }, 'connected');
     // 'connected' means the downlink is listening too
-    void subscribed.then(() => { if (this.connected) this.emit('connected'); });
+    void subscribed.then(() => {
+      if (this.connected) this.emit('connected');
+    });
   }
 
   /**
@@ -217,7 +248,8 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     clearTimeout(this.graceTimer);
     const { required, graceMs } = this.settings.host;
     if (required) {
-      client.subscribeAsync(filters.hostStates, { qos: 1 })
+      client
+        .subscribeAsync(filters.hostStates, { qos: 1 })
         .catch((err) => this.log.error({ err: errorMessage(err) }, 'subscribing to the ingest host state failed'));
       this.graceTimer = setTimeout(() => this.updateGate(), graceMs);
     }
@@ -233,7 +265,11 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     const send = this.connected && !this.stopping && (!this.settings.host.required || this.hosts.sendable);
     if (send === this.forwarding) return;
     this.forwarding = send;
-    if (send) { this.log.info({ hosts: this.hosts.ids }, 'ingest host online: sending'); this.forwarder?.onConnect(); return; }
+    if (send) {
+      this.log.info({ hosts: this.hosts.ids }, 'ingest host online: sending');
+      this.forwarder?.onConnect();
+      return;
+    }
     this.forwarder?.onDisconnect();
     if (this.connected) this.log.warn({}, 'no ingest host online: keeping messages on disk');
   }
@@ -243,13 +279,23 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
 
   private willFor(topic: string): { topic: string; payload: Buffer; qos: 1; retain: true } {
     this.connectionTs = this.clock.now();
-    return { topic, payload: Buffer.from(JSON.stringify({ online: false, bootId: this.bootId, ts: this.connectionTs } satisfies GatewayState)), qos: 1, retain: true };
+    return {
+      topic,
+      payload: Buffer.from(
+        JSON.stringify({ online: false, bootId: this.bootId, ts: this.connectionTs } satisfies GatewayState),
+      ),
+      qos: 1,
+      retain: true,
+    };
   }
 
   private publishBirth(): void {
     if (!this.client || !this.connected) return;
     const birth: GatewayState = {
-      online: true, bootId: this.bootId, fw: this.settings.fw, ts: this.connectionTs,
+      online: true,
+      bootId: this.bootId,
+      fw: this.settings.fw,
+      ts: this.connectionTs,
       configVersion: this.downlink?.appliedVersion ?? this.configVersion,
       ...(this.settings.inventory ? { inventory: this.settings.inventory } : {}),
       ...(this.diskFailing ? { degraded: ['disk_full'] } : {}),
@@ -264,9 +310,18 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     const q = this.settings.queue;
     const { bavail, bsize } = this.statfs(this.settings.dataDir);
     this.freeBytes = bavail * bsize;
-    const cap = fittingCapacity({ configured: q.capacityReadings, freeBytes: this.freeBytes, queueBytes: queue.diskBytes(), reserveBytes: q.reserveBytes, bytesPerReading: q.bytesPerReading });
+    const cap = fittingCapacity({
+      configured: q.capacityReadings,
+      freeBytes: this.freeBytes,
+      queueBytes: queue.diskBytes(),
+      reserveBytes: q.reserveBytes,
+      bytesPerReading: q.bytesPerReading,
+    });
     if (cap === queue.capacityReadings) return;
-    this.log.warn({ freeBytes: this.freeBytes, capacityReadings: cap, configured: q.capacityReadings }, 'uplink queue capacity set by free disk space');
+    this.log.warn(
+      { freeBytes: this.freeBytes, capacityReadings: cap, configured: q.capacityReadings },
+      'uplink queue capacity set by free disk space',
+    );
     queue.setCapacity(cap);
     this.maybeReportDrops();
   }
@@ -279,13 +334,22 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
   private onDiskFailed(err: unknown): void {
     if (this.diskFailing) return;
     this.diskFailing = true;
-    this.log.error({ err: errorMessage(err), freeBytes: this.freeBytes }, 'cannot write the uplink queue: readings are lost until the disk has room');
+    this.log.error(
+      { err: errorMessage(err), freeBytes: this.freeBytes },
+      'cannot write the uplink queue: readings are lost until the disk has room',
+    );
     const e = GatewayEvent.parse({
-      bootId: this.bootId, seq: this.eventSeq++, ts: this.clock.now(), kind: 'alarm', code: 'disk_full', severity: 'critical',
+      bootId: this.bootId,
+      seq: this.eventSeq++,
+      ts: this.clock.now(),
+      kind: 'alarm',
+      code: 'disk_full',
+      severity: 'critical',
       reason: `cannot write the uplink queue in ${this.settings.dataDir}: ${errorMessage(err)}`.slice(0, 500),
       data: { freeBytes: Math.max(0, this.freeBytes), capacityReadings: this.queue?.capacityReadings ?? 0 },
     });
-    if (this.client && this.connected) this.client.publish(topics.event(this.settings.gatewayId), JSON.stringify(e), { qos: 1 });
+    if (this.client && this.connected)
+      this.client.publish(topics.event(this.settings.gatewayId), JSON.stringify(e), { qos: 1 });
     else if (this.direct.length < 16) this.direct.push(JSON.stringify(e));
     this.publishBirth();
   }
@@ -296,8 +360,14 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     this.lostReadings = 0;
     this.log.info({ lostReadings: lost }, 'uplink queue writable again');
     const e = GatewayEvent.parse({
-      bootId: this.bootId, seq: this.eventSeq++, ts: this.clock.now(), kind: 'alarm', code: 'disk_recovered', severity: 'info',
-      reason: `uplink queue writable again; ${lost} readings were lost while it was not`, data: { lostReadings: lost },
+      bootId: this.bootId,
+      seq: this.eventSeq++,
+      ts: this.clock.now(),
+      kind: 'alarm',
+      code: 'disk_recovered',
+      severity: 'info',
+      reason: `uplink queue writable again; ${lost} readings were lost while it was not`,
+      data: { lostReadings: lost },
     });
     this.safely('queueing disk_recovered', () => this.queue?.enqueue('event', JSON.stringify(e), 1, 0));
     this.publishBirth();
@@ -311,13 +381,19 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     this.connected = false;
     this.forwarding = false;
     this.forwarder?.onDisconnect();
-    if (this.stopping) { this.emit('disconnected'); return; }
+    if (this.stopping) {
+      this.emit('disconnected');
+      return;
+    }
     this.log.warn({}, 'disconnected; queueing on disk');
     // a broker drops the older of two connections with one client id: if ours keeps dying right
     // after connecting, another process is running with this gateway's id and credentials
     this.shortSessions = Date.now() - this.connectedAt < 2000 ? this.shortSessions + 1 : 0;
     if (this.shortSessions >= 3) {
-      this.log.error({ clientId: this.clientId }, 'connection keeps being taken over: is a second process running with this gateway id and credentials?');
+      this.log.error(
+        { clientId: this.clientId },
+        'connection keeps being taken over: is a second process running with this gateway id and credentials?',
+      );
     }
     this.emit('disconnected');
   }
@@ -331,8 +407,13 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
   }
 
   private send(channel: string, payload: string, done: (err?: Error) => void): void {
-    if (!this.client) { done(new Error('uplink stopped')); return; }
-    this.client.publish(gatewayTopic(this.settings.gatewayId, channel as 'telemetry'), payload, { qos: 1 }, (err) => done(err ?? undefined));
+    if (!this.client) {
+      done(new Error('uplink stopped'));
+      return;
+    }
+    this.client.publish(gatewayTopic(this.settings.gatewayId, channel as 'telemetry'), payload, { qos: 1 }, (err) =>
+      done(err ?? undefined),
+    );
   }
 
   private requireQueue(): DiskQueue {
@@ -362,11 +443,17 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     if (pending >= this.settings.batch.maxReadings) {
       // full messages now; while connected the remainder follows by time, offline it waits to fill.
       // The readings are already on disk: a failure here only delays sealing them
-      this.safely('sealing', () => { this.seal(true); this.maybeReportDrops(); });
+      this.safely('sealing', () => {
+        this.seal(true);
+        this.maybeReportDrops();
+      });
       this.forwarder?.pump();
     }
     if (this.connected && !this.batchTimer && queue.pendingReadings > 0) {
-      this.batchTimer = setTimeout(() => { this.batchTimer = undefined; this.safely('batch', () => this.flush()); }, this.settings.batch.maxDelayMs);
+      this.batchTimer = setTimeout(() => {
+        this.batchTimer = undefined;
+        this.safely('batch', () => this.flush());
+      }, this.settings.batch.maxDelayMs);
     }
   }
 
@@ -377,7 +464,11 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
       return r;
     } catch (err) {
       this.onDiskFailed(err);
-      throw new UplinkError('UPLINK_QUEUE_WRITE_FAILED', `cannot write to the uplink queue in ${this.settings.dataDir}: is the disk full or read-only?`, { cause: err });
+      throw new UplinkError(
+        'UPLINK_QUEUE_WRITE_FAILED',
+        `cannot write to the uplink queue in ${this.settings.dataDir}: is the disk full or read-only?`,
+        { cause: err },
+      );
     }
   }
 
@@ -394,13 +485,20 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
   flush(): void {
     clearTimeout(this.batchTimer);
     this.batchTimer = undefined;
-    this.write(() => { this.seal(); this.maybeReportDrops(); });
+    this.write(() => {
+      this.seal();
+      this.maybeReportDrops();
+    });
     this.forwarder?.pump();
   }
 
   private seal(fullOnly = false): void {
-    this.queue?.sealPending(this.settings.batch.maxReadings, (readings) =>
-      JSON.stringify({ bootId: this.bootId, seq: this.seq++, ts: this.clock.now(), readings } satisfies Telemetry), fullOnly);
+    this.queue?.sealPending(
+      this.settings.batch.maxReadings,
+      (readings) =>
+        JSON.stringify({ bootId: this.bootId, seq: this.seq++, ts: this.clock.now(), readings } satisfies Telemetry),
+      fullOnly,
+    );
   }
 
   /** Queues an event (QoS 1, survives outages like telemetry). */
@@ -421,7 +519,8 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     if (!this.queue) return;
     const queue = this.queue;
     this.write(() => queue.enqueue(channel, JSON.stringify(payload), 1, 0));
-    if (channel === 'config/ack' && 'status' in payload && payload.status === 'applied') this.configVersion = payload.version;
+    if (channel === 'config/ack' && 'status' in payload && payload.status === 'applied')
+      this.configVersion = payload.version;
     this.forwarder?.pump();
   }
 
@@ -429,12 +528,27 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     const now = this.clock.now();
     if (!this.queue || now - this.lastDropReport < this.settings.queue.dropReportIntervalMs) return;
     const capacity = this.settings.queue.capacityReadings;
-    const reported = this.queue.reportDrops((u: DropReport, total: DropReport) => JSON.stringify(GatewayEvent.parse({
-      bootId: this.bootId, seq: this.eventSeq++, ts: now, kind: 'queue_dropped', code: 'queue_dropped', severity: 'warning',
-      reason: `uplink queue full (${capacity} readings): dropped the ${u.readings} oldest readings and ${u.events} events (${u.messages} messages)`,
-      data: { droppedReadings: u.readings, droppedEvents: u.events, droppedMessages: u.messages,
-        droppedReadingsTotal: total.readings, droppedMessagesTotal: total.messages, capacityReadings: capacity },
-    })));
+    const reported = this.queue.reportDrops((u: DropReport, total: DropReport) =>
+      JSON.stringify(
+        GatewayEvent.parse({
+          bootId: this.bootId,
+          seq: this.eventSeq++,
+          ts: now,
+          kind: 'queue_dropped',
+          code: 'queue_dropped',
+          severity: 'warning',
+          reason: `uplink queue full (${capacity} readings): dropped the ${u.readings} oldest readings and ${u.events} events (${u.messages} messages)`,
+          data: {
+            droppedReadings: u.readings,
+            droppedEvents: u.events,
+            droppedMessages: u.messages,
+            droppedReadingsTotal: total.readings,
+            droppedMessagesTotal: total.messages,
+            capacityReadings: capacity,
+          },
+        }),
+      ),
+    );
     if (reported) {
       this.lastDropReport = now;
       this.log.warn({ ...reported }, 'uplink queue full: oldest dropped');
@@ -444,11 +558,18 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
   stats(): UplinkStats {
     const q = this.queue?.stats();
     return {
-      connected: this.connected, queued: q?.readings ?? 0, queuedMessages: q?.messages ?? 0,
-      dropped: q?.droppedReadings ?? 0, droppedMessages: q?.droppedMessages ?? 0,
-      sent: this.forwarder?.sentMessages ?? 0, sentReadings: this.forwarder?.sentReadings ?? 0,
-      inflight: this.forwarder?.inflightCount ?? 0, draining: this.forwarder?.draining ?? false,
-      diskBytes: this.queue?.diskBytes() ?? 0, bootId: this.bootId, seq: this.seq,
+      connected: this.connected,
+      queued: q?.readings ?? 0,
+      queuedMessages: q?.messages ?? 0,
+      dropped: q?.droppedReadings ?? 0,
+      droppedMessages: q?.droppedMessages ?? 0,
+      sent: this.forwarder?.sentMessages ?? 0,
+      sentReadings: this.forwarder?.sentReadings ?? 0,
+      inflight: this.forwarder?.inflightCount ?? 0,
+      draining: this.forwarder?.draining ?? false,
+      diskBytes: this.queue?.diskBytes() ?? 0,
+      bootId: this.bootId,
+      seq: this.seq,
       configVersion: this.downlink?.appliedVersion ?? this.configVersion,
       hostOnline: this.hostOnline,
       capacityReadings: this.queue?.capacityReadings ?? this.settings.queue.capacityReadings,
@@ -473,9 +594,15 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     this.forwarder?.onDisconnect();
     if (this.connected) {
       const offline: GatewayState = { online: false, bootId: this.bootId, ts: this.clock.now() };
-      await withTimeout(client.publishAsync(topics.state(this.settings.gatewayId), JSON.stringify(offline), { qos: 1, retain: true }), STOP_TIMEOUT_MS).catch(() => undefined);
+      await withTimeout(
+        client.publishAsync(topics.state(this.settings.gatewayId), JSON.stringify(offline), { qos: 1, retain: true }),
+        STOP_TIMEOUT_MS,
+      ).catch(() => undefined);
     }
-    const ended = await withTimeout(client.endAsync(false), STOP_TIMEOUT_MS).then(() => true, () => false);
+    const ended = await withTimeout(client.endAsync(false), STOP_TIMEOUT_MS).then(
+      () => true,
+      () => false,
+    );
     if (!ended) await client.endAsync(true);
     this.forwarder?.stop();
     this.connected = false;
@@ -490,6 +617,8 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let t: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => { t = setTimeout(() => reject(new Error('timeout')), ms); });
+  const timeout = new Promise<never>((_, reject) => {
+    t = setTimeout(() => reject(new Error('timeout')), ms);
+  });
   return Promise.race([p, timeout]).finally(() => clearTimeout(t));
 }

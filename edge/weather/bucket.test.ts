@@ -26,7 +26,7 @@ describe('the water bucket (Smart Irrigation style)', () => {
     expect(zoneKc(ZoneWeather.parse({}), '2026-05-01')).toBeNull();
   });
 
-  it('knows Vietnam is UTC+7 and spreads a day\'s ET over daylight hours', () => {
+  it("knows Vietnam is UTC+7 and spreads a day's ET over daylight hours", () => {
     expect(utcOffsetHours(NOON_LOCAL, 'Asia/Ho_Chi_Minh')).toBe(7);
     let sum = 0;
     for (let h = 0; h < 24; h += 0.01) sum += etShapePerHour(h) * 0.01;
@@ -34,8 +34,14 @@ describe('the water bucket (Smart Irrigation style)', () => {
   });
 
   it('computes the ET₀ rate from a fresh forecast hour, else from the fallback daily ET₀', () => {
-    const forecast: Forecast = { provider: 'test', latDeg: 10, lonDeg: 105.8, elevationM: 2, fetchedAt: NOON_LOCAL,
-      hours: [{ ts: NOON_LOCAL, precipitationMm: 0, probabilityPct: 0, tC: 33, rhPct: 55, windMs: 3, solarWm2: 850 }] };
+    const forecast: Forecast = {
+      provider: 'test',
+      latDeg: 10,
+      lonDeg: 105.8,
+      elevationM: 2,
+      fetchedAt: NOON_LOCAL,
+      hours: [{ ts: NOON_LOCAL, precipitationMm: 0, probabilityPct: 0, tC: 33, rhPct: 55, windMs: 3, solarWm2: 850 }],
+    };
     const fromForecast = et0Rate(site, { ok: true, forecast, ageMs: 0 }, NOON_LOCAL + 10 * 60_000, 5);
     expect(fromForecast.source).toBe('forecast');
     expect(fromForecast.mmPerHour).toBeGreaterThan(0.5);
@@ -47,25 +53,39 @@ describe('the water bucket (Smart Irrigation style)', () => {
 
 describe('ET₀ from a weather station on the bus', () => {
   const hour = { ts: NOON_LOCAL, precipitationMm: 0, probabilityPct: 0, tC: 33, rhPct: 55, windMs: 3, solarWm2: 850 };
-  const forecast = { ok: true as const, ageMs: 0, forecast: { provider: 'test', latDeg: 10, lonDeg: 105.8, elevationM: 2, fetchedAt: NOON_LOCAL, hours: [hour] } };
+  const forecast = {
+    ok: true as const,
+    ageMs: 0,
+    forecast: { provider: 'test', latDeg: 10, lonDeg: 105.8, elevationM: 2, fetchedAt: NOON_LOCAL, hours: [hour] },
+  };
   const at = NOON_LOCAL + 10 * 60_000;
 
-  it('takes the station\'s values over the forecast\'s, and measured wind at its own height', () => {
+  it("takes the station's values over the forecast's, and measured wind at its own height", () => {
     const fromForecast = et0Rate(site, forecast, at, 5).mmPerHour;
     const calm = et0Rate(site, forecast, at, 5, { windMs: 0.5, windHeightM: 2 });
     expect(calm.source).toBe('forecast');
     expect(calm.mmPerHour).toBeLessThan(fromForecast);
     // 3 m/s at 10 m is 2.24 m/s at 2 m (FAO-56 eq. 47): the same ET₀ either way
-    expect(et0Rate(site, forecast, at, 5, { windMs: 3 * (4.87 / Math.log(67.8 * 10 - 5.42)), windHeightM: 2 }).mmPerHour).toBeCloseTo(fromForecast, 6);
+    expect(
+      et0Rate(site, forecast, at, 5, { windMs: 3 * (4.87 / Math.log(67.8 * 10 - 5.42)), windHeightM: 2 }).mmPerHour,
+    ).toBeCloseTo(fromForecast, 6);
   });
 
   it('needs no forecast when the station gives all four inputs', () => {
-    const r = et0Rate(site, { ok: false, why: 'none', ageMs: null }, at, 5, { tC: 33, rhPct: 55, windMs: 2.2, solarWm2: 850, windHeightM: 2 });
+    const r = et0Rate(site, { ok: false, why: 'none', ageMs: null }, at, 5, {
+      tC: 33,
+      rhPct: 55,
+      windMs: 2.2,
+      solarWm2: 850,
+      windHeightM: 2,
+    });
     expect(r.source).toBe('station');
     expect(r.mmPerHour).toBeGreaterThan(0.5);
   });
 
   it('falls back without a forecast when the station lacks an input', () => {
-    expect(et0Rate(site, { ok: false, why: 'none', ageMs: null }, at, 5, { tC: 33, rhPct: 55, windHeightM: 2 }).source).toBe('fallback');
+    expect(
+      et0Rate(site, { ok: false, why: 'none', ageMs: null }, at, 5, { tC: 33, rhPct: 55, windHeightM: 2 }).source,
+    ).toBe('fallback');
   });
 });

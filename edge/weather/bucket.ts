@@ -29,7 +29,13 @@ export function etShapePerHour(localHour: number): number {
  * some, else the forecast hour's (temperature, humidity, wind at 10 m, radiation); without all
  * four, the zone's fallback daily ET₀ spread over the day.
  */
-export function et0Rate(site: WeatherSite, forecast: ForecastView, now: number, fallbackMmPerDay: number, station?: StationNow): { mmPerHour: number; source: Et0Source } {
+export function et0Rate(
+  site: WeatherSite,
+  forecast: ForecastView,
+  now: number,
+  fallbackMmPerDay: number,
+  station?: StationNow,
+): { mmPerHour: number; source: Et0Source } {
   const offset = utcOffsetHours(now, site.timezone);
   const localMs = now + offset * HOUR;
   const localHour = (localMs % 86_400_000) / HOUR;
@@ -42,9 +48,18 @@ export function et0Rate(site: WeatherSite, forecast: ForecastView, now: number, 
   if (tC !== null && rhPct !== null && windMs !== null && solarWm2 !== null) {
     const day = Math.floor((localMs - Date.UTC(new Date(localMs).getUTCFullYear(), 0, 1)) / 86_400_000) + 1;
     const endHour = Math.floor(localHour) + 1;
-    const r = et0Hourly({ tC, rhPct, windMs, windHeightM: measuredWind ? station?.windHeightM ?? 2 : 10, solarMj: solarWm2 * 0.0036 },
-      { latDeg: site.latDeg, lonDeg: site.lonDeg, elevationM: site.elevationM, zoneLonDeg: offset * 15 }, day, endHour);
-    const all = station && station.tC !== undefined && station.rhPct !== undefined && measuredWind && station.solarWm2 !== undefined;
+    const r = et0Hourly(
+      { tC, rhPct, windMs, windHeightM: measuredWind ? (station?.windHeightM ?? 2) : 10, solarMj: solarWm2 * 0.0036 },
+      { latDeg: site.latDeg, lonDeg: site.lonDeg, elevationM: site.elevationM, zoneLonDeg: offset * 15 },
+      day,
+      endHour,
+    );
+    const all =
+      station &&
+      station.tC !== undefined &&
+      station.rhPct !== undefined &&
+      measuredWind &&
+      station.solarWm2 !== undefined;
     return { mmPerHour: r.et0, source: all ? 'station' : 'forecast' };
   }
   return { mmPerHour: fallbackMmPerDay * etShapePerHour(localHour), source: 'fallback' };
@@ -58,7 +73,11 @@ export function zoneKc(w: ZoneWeather, localDate: string): number | null {
 }
 
 /** Smart Irrigation's bucket: rain and irrigation add, crop ET subtracts; a surplus is capped. */
-export function nextBucket(bucketMm: number, add: { rainMm: number; irrigationMm: number; etcMm: number }, maxSurplusMm: number): number {
+export function nextBucket(
+  bucketMm: number,
+  add: { rainMm: number; irrigationMm: number; etcMm: number },
+  maxSurplusMm: number,
+): number {
   const b = bucketMm + add.rainMm + add.irrigationMm - add.etcMm;
   return Math.max(MIN_BUCKET_MM, Math.min(maxSurplusMm, b));
 }

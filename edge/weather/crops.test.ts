@@ -20,7 +20,7 @@ describe('crop coefficients (FAO-56 Tables 11 and 12)', () => {
     expect(kcOnDay(CROPS.lettuce, 75)).toEqual({ kc: null, stage: 'after_harvest' });
   });
 
-  it('takes the farmer\'s own stage lengths', () => {
+  it("takes the farmer's own stage lengths", () => {
     expect(kcOnDay(CROPS.cabbage, 12, [10, 10, 10, 10]).stage).toBe('development');
   });
 

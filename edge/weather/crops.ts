@@ -34,19 +34,27 @@ export type GrowthStage = 'before_planting' | 'initial' | 'development' | 'mid' 
  * through development, flat in mid-season, a straight line down to Kc end in the late stage.
  * Before planting and after harvest there is no crop: null.
  */
-export function kcOnDay(c: CropCoefficients, daysAfterPlanting: number, stageDays = c.stageDays): { kc: number | null; stage: GrowthStage } {
+export function kcOnDay(
+  c: CropCoefficients,
+  daysAfterPlanting: number,
+  stageDays = c.stageDays,
+): { kc: number | null; stage: GrowthStage } {
   const [ini, dev, mid, late] = stageDays;
   const d = daysAfterPlanting;
   if (d < 0) return { kc: null, stage: 'before_planting' };
   if (d < ini) return { kc: c.ini, stage: 'initial' };
   if (d < ini + dev) return { kc: c.ini + ((d - ini) / dev) * (c.mid - c.ini), stage: 'development' };
   if (d < ini + dev + mid) return { kc: c.mid, stage: 'mid' };
-  if (d < ini + dev + mid + late) return { kc: c.mid + ((d - ini - dev - mid) / late) * (c.end - c.mid), stage: 'late' };
+  if (d < ini + dev + mid + late)
+    return { kc: c.mid + ((d - ini - dev - mid) / late) * (c.end - c.mid), stage: 'late' };
   return { kc: null, stage: 'after_harvest' };
 }
 
 /** Days from a YYYY-MM-DD planting date to a YYYY-MM-DD local date. */
 export function daysBetween(fromIso: string, toIso: string): number {
-  const ms = (iso: string) => { const [y, m, d] = iso.split('-').map(Number) as [number, number, number]; return Date.UTC(y, m - 1, d); };
+  const ms = (iso: string) => {
+    const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+    return Date.UTC(y, m - 1, d);
+  };
   return Math.round((ms(toIso) - ms(fromIso)) / 86_400_000);
 }

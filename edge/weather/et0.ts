@@ -36,7 +36,11 @@ export function extraterrestrialDaily(latDeg: number, dayOfYear: number): { ra: 
   const phi = rad(latDeg);
   const { dr, decl } = sunGeometry(dayOfYear);
   const ws = Math.acos(Math.max(-1, Math.min(1, -Math.tan(phi) * Math.tan(decl))));
-  const ra = ((24 * 60) / Math.PI) * GSC * dr * (ws * Math.sin(phi) * Math.sin(decl) + Math.cos(phi) * Math.cos(decl) * Math.sin(ws));
+  const ra =
+    ((24 * 60) / Math.PI) *
+    GSC *
+    dr *
+    (ws * Math.sin(phi) * Math.sin(decl) + Math.cos(phi) * Math.cos(decl) * Math.sin(ws));
   return { ra, daylightHours: (24 / Math.PI) * ws };
 }
 
@@ -76,7 +80,8 @@ export interface Site {
 /** eq. 17 / 19: actual vapour pressure from what the station gives */
 function actualVapour(w: DailyWeather, eMin: number, eMax: number): number {
   if (w.eaKpa !== undefined) return w.eaKpa;
-  if (w.rhMinPct !== undefined && w.rhMaxPct !== undefined) return (eMin * w.rhMaxPct / 100 + eMax * w.rhMinPct / 100) / 2;
+  if (w.rhMinPct !== undefined && w.rhMaxPct !== undefined)
+    return ((eMin * w.rhMaxPct) / 100 + (eMax * w.rhMinPct) / 100) / 2;
   if (w.rhMeanPct !== undefined) return (w.rhMeanPct / 100) * ((eMin + eMax) / 2);
   // eq. 48: without humidity data, dew point ≈ Tmin (humid tropics)
   return eMin;
@@ -93,7 +98,8 @@ export function et0Daily(w: DailyWeather, site: Site, dayOfYear: number) {
   const ea = actualVapour(w, eMin, eMax);
   const u2 = windAt2m(w.windMs, w.windHeightM ?? 2);
   const { ra, daylightHours } = extraterrestrialDaily(site.latDeg, dayOfYear);
-  const rs = w.solarMj ?? (w.sunshineHours !== undefined ? solarFromSunshine(ra, w.sunshineHours, daylightHours) : undefined);
+  const rs =
+    w.solarMj ?? (w.sunshineHours !== undefined ? solarFromSunshine(ra, w.sunshineHours, daylightHours) : undefined);
   if (rs === undefined) throw new RangeError('et0Daily needs solarMj or sunshineHours');
   const rso = clearSky(ra, site.elevationM);
   const rns = (1 - ALBEDO) * rs;
@@ -102,7 +108,8 @@ export function et0Daily(w: DailyWeather, site: Site, dayOfYear: number) {
   const rnl = SIGMA_DAY * k4 * (0.34 - 0.14 * Math.sqrt(ea)) * (1.35 * cloudRatio(rs / rso) - 0.35);
   const rn = rns - rnl;
   const g = w.soilHeatMj ?? 0;
-  const et0 = (0.408 * delta * (rn - g) + gamma * (900 / (tMean + 273)) * u2 * (es - ea)) / (delta + gamma * (1 + 0.34 * u2));
+  const et0 =
+    (0.408 * delta * (rn - g) + gamma * (900 / (tMean + 273)) * u2 * (es - ea)) / (delta + gamma * (1 + 0.34 * u2));
   return { et0: Math.max(0, et0), tMean, delta, gamma, es, ea, u2, ra, daylightHours, rs, rso, rns, rnl, rn };
 }
 
@@ -128,7 +135,11 @@ export interface HourlySite extends Site {
 }
 
 /** eq. 28: hourly extraterrestrial radiation for the hour ending at `endHour` local standard time */
-export function extraterrestrialHourly(site: HourlySite, dayOfYear: number, endHour: number): { ra: number; sunUp: boolean } {
+export function extraterrestrialHourly(
+  site: HourlySite,
+  dayOfYear: number,
+  endHour: number,
+): { ra: number; sunUp: boolean } {
   const phi = rad(site.latDeg);
   const { dr, decl } = sunGeometry(dayOfYear);
   const b = (2 * Math.PI * (dayOfYear - 81)) / 364;
@@ -141,7 +152,11 @@ export function extraterrestrialHourly(site: HourlySite, dayOfYear: number, endH
   const w1 = Math.max(-ws, w - Math.PI / 24);
   const w2 = Math.min(ws, w + Math.PI / 24);
   if (w1 >= w2) return { ra: 0, sunUp: false };
-  const ra = ((12 * 60) / Math.PI) * GSC * dr * ((w2 - w1) * Math.sin(phi) * Math.sin(decl) + Math.cos(phi) * Math.cos(decl) * (Math.sin(w2) - Math.sin(w1)));
+  const ra =
+    ((12 * 60) / Math.PI) *
+    GSC *
+    dr *
+    ((w2 - w1) * Math.sin(phi) * Math.sin(decl) + Math.cos(phi) * Math.cos(decl) * (Math.sin(w2) - Math.sin(w1)));
   return { ra: Math.max(0, ra), sunUp: ra > 0 };
 }
 
@@ -160,7 +175,8 @@ export function et0Hourly(w: HourlyWeather, site: HourlySite, dayOfYear: number,
   const rn = rns - rnl;
   // eq. 45–46: G = 0.1 Rn by day, 0.5 Rn by night (grass)
   const g = (sunUp && w.solarMj > 0 ? 0.1 : 0.5) * rn;
-  const et0 = (0.408 * delta * (rn - g) + gamma * (37 / (w.tC + 273)) * u2 * (es - ea)) / (delta + gamma * (1 + 0.34 * u2));
+  const et0 =
+    (0.408 * delta * (rn - g) + gamma * (37 / (w.tC + 273)) * u2 * (es - ea)) / (delta + gamma * (1 + 0.34 * u2));
   return { et0: Math.max(0, et0), delta, gamma, es, ea, u2, ra, rso, rns, rnl, rn, g };
 }
 

@@ -6,19 +6,39 @@ import { runSprinklerLoop } from '../../simulators/weather/index.js';
 import { WEATHER_EVENT_CODES } from './event-codes.js';
 
 describe('weather event codes', () => {
-  const config = GatewayConfig.parse({ version: 1, zones: [{ id: 'veg', mode: 'schedule', valves: ['v1'], maxRunMinutes: 120,
-    schedule: { windows: [{ start: '05:00', end: '06:30' }] },
-    weather: { kc: 1, measuredRain: { sensor: 'gauge1', skipMm: 5, hours: 24 }, forecastRain: { probabilityPct: 70, mm: 5, hours: 12 },
-      etBudget: { applicationRateMmPerHour: 8 } } }] });
+  const config = GatewayConfig.parse({
+    version: 1,
+    zones: [
+      {
+        id: 'veg',
+        mode: 'schedule',
+        valves: ['v1'],
+        maxRunMinutes: 120,
+        schedule: { windows: [{ start: '05:00', end: '06:30' }] },
+        weather: {
+          kc: 1,
+          measuredRain: { sensor: 'gauge1', skipMm: 5, hours: 24 },
+          forecastRain: { probabilityPct: 70, mm: 5, hours: 12 },
+          etBudget: { applicationRateMmPerHour: 8 },
+        },
+      },
+    ],
+  });
   // May–June: the rains begin, so every rule has something to do
-  const events = runSprinklerLoop({ config, start: Date.UTC(2026, 4, 1, -7), durationMs: days(40), tickMs: 10 * 60_000, weather: true })
-    .events.filter((e) => e.code.startsWith('weather_'));
+  const events = runSprinklerLoop({
+    config,
+    start: Date.UTC(2026, 4, 1, -7),
+    durationMs: days(40),
+    tickMs: 10 * 60_000,
+    weather: true,
+  }).events.filter((e) => e.code.startsWith('weather_'));
 
   it('every weather decision carries a listed code, valid on the wire, with all of its params', () => {
     expect(new Set(events.map((e) => e.code))).toEqual(new Set(Object.keys(WEATHER_EVENT_CODES)));
     for (const e of events) {
       expect(() => GatewayEvent.parse({ ...e, bootId: 'boot1' })).not.toThrow();
-      for (const p of WEATHER_EVENT_CODES[e.code]!.filter((x) => !x.startsWith('…'))) expect(e.data, `${e.code}: data.${p}`).toHaveProperty(p);
+      for (const p of WEATHER_EVENT_CODES[e.code]!.filter((x) => !x.startsWith('…')))
+        expect(e.data, `${e.code}: data.${p}`).toHaveProperty(p);
     }
   });
 

@@ -3,7 +3,11 @@ import type { Forecast } from './types.js';
 const HOUR = 3_600_000;
 
 /** The rain a forecast promises within the next `hours`: the largest hourly probability and the sum. */
-export function forecastRain(f: Forecast, now: number, hours: number): { probabilityPct: number | null; mm: number; hoursCovered: number } {
+export function forecastRain(
+  f: Forecast,
+  now: number,
+  hours: number,
+): { probabilityPct: number | null; mm: number; hoursCovered: number } {
   const end = now + hours * HOUR;
   let mm = 0;
   let prob: number | null = null;

@@ -27,12 +27,22 @@ function fakeProvider(script: ('ok' | 'fail')[]) {
 }
 
 const opts = (provider: ForecastProvider, extra: Partial<ForecastServiceOptions> = {}): ForecastServiceOptions => ({
-  provider, latDeg: 10, lonDeg: 105, days: 2, refreshMs: hours(1), retryMs: minutes(5), staleAfterMs: hours(6), timeoutMs: 1000,
-  clock: { now: () => Date.now() }, ...extra,
+  provider,
+  latDeg: 10,
+  lonDeg: 105,
+  days: 2,
+  refreshMs: hours(1),
+  retryMs: minutes(5),
+  staleAfterMs: hours(6),
+  timeoutMs: 1000,
+  clock: { now: () => Date.now() },
+  ...extra,
 });
 
 describe('ForecastService', () => {
-  afterEach(() => { vi.useRealTimers(); });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 
   it('caches the forecast with its fetch time and calls it stale after staleAfter', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
@@ -80,7 +90,9 @@ describe('ForecastService', () => {
     beforeAll(async () => {
       dir = mkdtempSync(path.join(os.tmpdir(), 'forecast-'));
       const port = await freePort();
-      server = http.createServer((_req, res) => (answer === 'rain' ? res.writeHead(200).end(body) : res.writeHead(500).end()));
+      server = http.createServer((_req, res) =>
+        answer === 'rain' ? res.writeHead(200).end(body) : res.writeHead(500).end(),
+      );
       await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
       url = `http://127.0.0.1:${port}/v1/forecast`;
     });
@@ -107,7 +119,11 @@ describe('ForecastService', () => {
     it('starts without a forecast from a saved file that is not one', () => {
       const file = path.join(dir, 'broken.json');
       writeFileSync(file, '{"provider": 1}');
-      expect(new ForecastService(opts(new OpenMeteoProvider(url), { file })).view(T0)).toEqual({ ok: false, why: 'none', ageMs: null });
+      expect(new ForecastService(opts(new OpenMeteoProvider(url), { file })).view(T0)).toEqual({
+        ok: false,
+        why: 'none',
+        ageMs: null,
+      });
     });
   });
 });

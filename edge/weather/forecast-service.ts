@@ -31,8 +31,19 @@ const StoredForecast = z.object({
   lonDeg: z.number(),
   elevationM: NullableNum,
   fetchedAt: z.number().int().nonnegative(),
-  hours: z.array(z.object({ ts: z.number().int(), precipitationMm: NullableNum, probabilityPct: NullableNum, tC: NullableNum,
-    rhPct: NullableNum, windMs: NullableNum, solarWm2: NullableNum })).max(24 * 18),
+  hours: z
+    .array(
+      z.object({
+        ts: z.number().int(),
+        precipitationMm: NullableNum,
+        probabilityPct: NullableNum,
+        tC: NullableNum,
+        rhPct: NullableNum,
+        windMs: NullableNum,
+        solarWm2: NullableNum,
+      }),
+    )
+    .max(24 * 18),
 });
 
 /**
@@ -74,12 +85,20 @@ export class ForecastService {
 
   /** Fetches once now (one fetch at a time); resolves true when a new forecast is cached. */
   async refresh(): Promise<boolean> {
-    if (this.inflight) { await this.inflight; return this.lastError === null; }
+    if (this.inflight) {
+      await this.inflight;
+      return this.lastError === null;
+    }
     let ok = false;
     this.inflight = (async () => {
       const signal = AbortSignal.timeout(this.o.timeoutMs);
       try {
-        const f = await this.o.provider.fetch({ latDeg: this.o.latDeg, lonDeg: this.o.lonDeg, days: this.o.days, signal });
+        const f = await this.o.provider.fetch({
+          latDeg: this.o.latDeg,
+          lonDeg: this.o.lonDeg,
+          days: this.o.days,
+          signal,
+        });
         this.cached = { ...f, fetchedAt: this.o.clock.now() };
         this.lastError = null;
         ok = true;
@@ -91,7 +110,11 @@ export class ForecastService {
         logger.warn({ code, err: errorMessage(err) }, 'forecast not fetched; keeping the last one');
       }
     })();
-    try { await this.inflight; } finally { this.inflight = null; }
+    try {
+      await this.inflight;
+    } finally {
+      this.inflight = null;
+    }
     return ok;
   }
 
@@ -113,6 +136,10 @@ export class ForecastService {
   }
 
   private save(file: string): void {
-    try { writeJsonAtomic(file, this.cached); } catch (err) { logger.warn({ file, err: errorMessage(err) }, 'forecast not saved'); }
+    try {
+      writeJsonAtomic(file, this.cached);
+    } catch (err) {
+      logger.warn({ file, err: errorMessage(err) }, 'forecast not saved');
+    }
   }
 }

@@ -16,10 +16,22 @@ const SAVE_EVERY_MS = 10 * 60_000;
 
 const Saved = z.object({
   ts: z.number().nullable(),
-  gauges: z.record(z.string(), z.object({ totalMm: z.number().nullable(), ts: z.number().nullable(),
-    hours: z.array(z.tuple([z.number(), z.number()])).max(72) })),
-  zones: z.record(z.string(), z.object({ bucketMm: z.number().min(-1000).max(1000), forecastSince: z.number().optional(),
-    et0Source: z.enum(['station', 'forecast', 'fallback']).optional() })),
+  gauges: z.record(
+    z.string(),
+    z.object({
+      totalMm: z.number().nullable(),
+      ts: z.number().nullable(),
+      hours: z.array(z.tuple([z.number(), z.number()])).max(72),
+    }),
+  ),
+  zones: z.record(
+    z.string(),
+    z.object({
+      bucketMm: z.number().min(-1000).max(1000),
+      forecastSince: z.number().optional(),
+      et0Source: z.enum(['station', 'forecast', 'fallback']).optional(),
+    }),
+  ),
 });
 
 /**
@@ -35,7 +47,11 @@ export class GatewayWeather {
   /** `${metric}` → newest good reading of the station's devices */
   private readonly station = new Map<string, { value: number; ts: number }>();
 
-  constructor(private readonly cfg: WeatherFileConfig, dataDir: string, private readonly clock: Clock) {
+  constructor(
+    private readonly cfg: WeatherFileConfig,
+    dataDir: string,
+    private readonly clock: Clock,
+  ) {
     this.forecast = createForecastService(cfg, dataDir, clock);
     this.file = path.join(dataDir, 'weather-state.json');
     try {
@@ -47,7 +63,9 @@ export class GatewayWeather {
     }
   }
 
-  start(): void { this.forecast?.start(); }
+  start(): void {
+    this.forecast?.start();
+  }
 
   async stop(): Promise<void> {
     await this.forecast?.stop();
@@ -55,10 +73,17 @@ export class GatewayWeather {
   }
 
   /** The verdicts of the last step (commands between steps use them). */
-  get last(): WeatherVerdicts { return this.verdicts; }
+  get last(): WeatherVerdicts {
+    return this.verdicts;
+  }
 
   /** One weather step: `openValves` are the loop's open valves before this step. */
-  advance(readings: readonly Reading[], openValves: ReadonlySet<string>, config: GatewayConfig, now: number): WeatherVerdicts {
+  advance(
+    readings: readonly Reading[],
+    openValves: ReadonlySet<string>,
+    config: GatewayConfig,
+    now: number,
+  ): WeatherVerdicts {
     const zones = config.zones.map((z) => ({ id: z.id, valves: z.valves, weather: z.weather }));
     let r: ReturnType<typeof advanceWeather>;
     try {
@@ -89,7 +114,10 @@ export class GatewayWeather {
       return v && now - v.ts <= this.cfg.gaugeStaleMinutes * 60_000 ? v.value : undefined;
     };
     const out: StationNow = { windHeightM: st.windHeightM };
-    const set = <K extends 'tC' | 'rhPct' | 'windMs' | 'solarWm2'>(k: K, metric: string) => { const v = fresh(metric); if (v !== undefined) out[k] = v; };
+    const set = <K extends 'tC' | 'rhPct' | 'windMs' | 'solarWm2'>(k: K, metric: string) => {
+      const v = fresh(metric);
+      if (v !== undefined) out[k] = v;
+    };
     set('tC', 'air_temperature');
     set('rhPct', 'air_humidity');
     set('windMs', 'wind_speed');
@@ -97,18 +125,32 @@ export class GatewayWeather {
     return out;
   }
 
-  private advanceOnce(readings: readonly Reading[], openValves: ReadonlySet<string>, zones: { id: string; valves: string[]; weather?: ZoneWeather }[], timezone: string, now: number) {
+  private advanceOnce(
+    readings: readonly Reading[],
+    openValves: ReadonlySet<string>,
+    zones: { id: string; valves: string[]; weather?: ZoneWeather }[],
+    timezone: string,
+    now: number,
+  ) {
     return advanceWeather(this.state, {
-      now, readings, zones, openValves,
+      now,
+      readings,
+      zones,
+      openValves,
       site: { latDeg: this.cfg.latDeg, lonDeg: this.cfg.lonDeg, elevationM: this.cfg.elevationM, timezone },
       forecast: this.forecast?.view(now) ?? { ok: false, why: 'none', ageMs: null },
-      gaugeStaleMs: this.cfg.gaugeStaleMinutes * 60_000, gaugeWrapMm: this.cfg.gaugeWrapMm,
+      gaugeStaleMs: this.cfg.gaugeStaleMinutes * 60_000,
+      gaugeWrapMm: this.cfg.gaugeWrapMm,
       ...(this.cfg.station ? { station: this.stationNow(readings, now) } : {}),
     });
   }
 
   private save(now = this.clock.now()): void {
     this.lastSave = now;
-    try { writeJsonAtomic(this.file, this.state); } catch (err) { logger.warn({ err: errorMessage(err) }, 'weather state not saved'); }
+    try {
+      writeJsonAtomic(this.file, this.state);
+    } catch (err) {
+      logger.warn({ err: errorMessage(err) }, 'weather state not saved');
+    }
   }
 }

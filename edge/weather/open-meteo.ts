@@ -9,7 +9,14 @@ import type { ForecastHour } from './types.js';
  * wind in m/s; km/h is converted if a server ignores that.
  */
 export const OPEN_METEO_URL = 'https://api.open-meteo.com/v1/forecast';
-export const HOURLY_VARIABLES = ['temperature_2m', 'relative_humidity_2m', 'precipitation', 'precipitation_probability', 'wind_speed_10m', 'shortwave_radiation'] as const;
+export const HOURLY_VARIABLES = [
+  'temperature_2m',
+  'relative_humidity_2m',
+  'precipitation',
+  'precipitation_probability',
+  'wind_speed_10m',
+  'shortwave_radiation',
+] as const;
 /** 16 days of hours plus 2 past days: anything longer is not a forecast we asked for */
 export const MAX_HOURS = 18 * 24;
 const MAX_BYTES = 512 * 1024;
@@ -21,20 +28,27 @@ export const OpenMeteoResponse = z.object({
   elevation: z.number().finite().optional(),
   utc_offset_seconds: z.number().int().optional(),
   hourly_units: z.record(z.string(), z.string()).optional(),
-  hourly: z.object({
-    time: z.array(z.number().int().min(946_684_800).max(32_503_680_000)).min(1).max(MAX_HOURS),
-    temperature_2m: Series.optional(),
-    relative_humidity_2m: Series.optional(),
-    precipitation: Series.optional(),
-    precipitation_probability: Series.optional(),
-    wind_speed_10m: Series.optional(),
-    shortwave_radiation: Series.optional(),
-  }).superRefine((h, ctx) => {
-    for (const v of HOURLY_VARIABLES) {
-      const s = h[v];
-      if (s && s.length !== h.time.length) ctx.addIssue({ code: 'custom', path: [v], message: `${v} has ${s.length} values for ${h.time.length} hours` });
-    }
-  }),
+  hourly: z
+    .object({
+      time: z.array(z.number().int().min(946_684_800).max(32_503_680_000)).min(1).max(MAX_HOURS),
+      temperature_2m: Series.optional(),
+      relative_humidity_2m: Series.optional(),
+      precipitation: Series.optional(),
+      precipitation_probability: Series.optional(),
+      wind_speed_10m: Series.optional(),
+      shortwave_radiation: Series.optional(),
+    })
+    .superRefine((h, ctx) => {
+      for (const v of HOURLY_VARIABLES) {
+        const s = h[v];
+        if (s && s.length !== h.time.length)
+          ctx.addIssue({
+            code: 'custom',
+            path: [v],
+            message: `${v} has ${s.length} values for ${h.time.length} hours`,
+          });
+      }
+    }),
 });
 export type OpenMeteoResponse = z.infer<typeof OpenMeteoResponse>;
 
@@ -86,24 +100,46 @@ export class OpenMeteoProvider implements ForecastProvider {
       res = await fetch(url, { signal: req.signal, headers: { accept: 'application/json' } });
     } catch (err) {
       const timedOut = req.signal.aborted;
-      throw new WeatherError(timedOut ? 'FORECAST_TIMEOUT' : 'FORECAST_UNREACHABLE',
-        timedOut ? `forecast ${this.baseUrl} did not answer in time` : `forecast ${this.baseUrl} unreachable: ${(err as Error).message}`, { cause: err });
+      throw new WeatherError(
+        timedOut ? 'FORECAST_TIMEOUT' : 'FORECAST_UNREACHABLE',
+        timedOut
+          ? `forecast ${this.baseUrl} did not answer in time`
+          : `forecast ${this.baseUrl} unreachable: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     if (!res.ok) {
       await res.body?.cancel();
-      throw new WeatherError('FORECAST_HTTP', `forecast ${this.baseUrl} answered HTTP ${res.status}`, { context: { status: res.status } });
+      throw new WeatherError('FORECAST_HTTP', `forecast ${this.baseUrl} answered HTTP ${res.status}`, {
+        context: { status: res.status },
+      });
     }
     const text = await readLimited(res, MAX_BYTES, this.baseUrl, req.signal);
     let body: unknown;
-    try { body = JSON.parse(text); } catch (err) {
+    try {
+      body = JSON.parse(text);
+    } catch (err) {
       throw new WeatherError('FORECAST_INVALID', `forecast ${this.baseUrl} did not answer JSON`, { cause: err });
     }
     const r = OpenMeteoResponse.safeParse(body);
     if (!r.success) {
-      const issues = r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-      throw new WeatherError('FORECAST_INVALID', `forecast ${this.baseUrl} is not in the Open-Meteo format: ${issues}`, { cause: r.error });
+      const issues = r.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ');
+      throw new WeatherError(
+        'FORECAST_INVALID',
+        `forecast ${this.baseUrl} is not in the Open-Meteo format: ${issues}`,
+        { cause: r.error },
+      );
     }
-    return { provider: this.name, latDeg: r.data.latitude, lonDeg: r.data.longitude, elevationM: r.data.elevation ?? null, hours: toForecastHours(r.data) };
+    return {
+      provider: this.name,
+      latDeg: r.data.latitude,
+      lonDeg: r.data.longitude,
+      elevationM: r.data.elevation ?? null,
+      hours: toForecastHours(r.data),
+    };
   }
 }
 
@@ -115,10 +151,15 @@ async function readLimited(res: Response, max: number, base: string, signal: Abo
   }
   try {
     const buf = await res.arrayBuffer();
-    if (buf.byteLength > max) throw new WeatherError('FORECAST_TOO_LARGE', `forecast ${base} sent ${buf.byteLength} bytes (limit ${max})`);
+    if (buf.byteLength > max)
+      throw new WeatherError('FORECAST_TOO_LARGE', `forecast ${base} sent ${buf.byteLength} bytes (limit ${max})`);
     return new TextDecoder().decode(buf);
   } catch (err) {
     if (err instanceof WeatherError) throw err;
-    throw new WeatherError(signal.aborted ? 'FORECAST_TIMEOUT' : 'FORECAST_UNREACHABLE', `forecast ${base}: reading the answer failed`, { cause: err });
+    throw new WeatherError(
+      signal.aborted ? 'FORECAST_TIMEOUT' : 'FORECAST_UNREACHABLE',
+      `forecast ${base}: reading the answer failed`,
+      { cause: err },
+    );
   }
 }

@@ -20,7 +20,12 @@ const MAX_MM_PER_READING = 400;
 export const emptyGauge = (): GaugeMemory => ({ totalMm: null, ts: null, hours: [] });
 
 /** Adds one good reading of the cumulative total. A smaller total means the counter reset or wrapped. */
-export function addGaugeReading(g: GaugeMemory, totalMm: number, ts: number, wrapMm?: number): { gauge: GaugeMemory; deltaMm: number } {
+export function addGaugeReading(
+  g: GaugeMemory,
+  totalMm: number,
+  ts: number,
+  wrapMm?: number,
+): { gauge: GaugeMemory; deltaMm: number } {
   if (g.ts !== null && ts <= g.ts) return { gauge: g, deltaMm: 0 };
   let delta = 0;
   if (g.totalMm !== null) {

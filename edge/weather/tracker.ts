@@ -52,7 +52,10 @@ export interface WeatherInput {
  * One step of the weather: keeps the gauges' rain per hour and each zone's water bucket, and
  * says per zone what the weather allows. Pure: (state, input) → (state, verdicts).
  */
-export function advanceWeather(prev: WeatherState, input: WeatherInput): { state: WeatherState; verdicts: WeatherVerdicts } {
+export function advanceWeather(
+  prev: WeatherState,
+  input: WeatherInput,
+): { state: WeatherState; verdicts: WeatherVerdicts } {
   const { now } = input;
   const gauges = { ...prev.gauges };
   const fell: Record<string, number> = {};
@@ -76,9 +79,13 @@ export function advanceWeather(prev: WeatherState, input: WeatherInput): { state
       const kc = zoneKc(w, date) ?? 0;
       const hours = dt / HOUR;
       const open = zone.valves.some((v) => input.openValves.has(v));
-      const rainMm = w.measuredRain ? fell[w.measuredRain.sensor] ?? 0 : 0;
+      const rainMm = w.measuredRain ? (fell[w.measuredRain.sensor] ?? 0) : 0;
       const irrigationMm = open ? w.etBudget.applicationRateMmPerHour * w.etBudget.efficiency * hours : 0;
-      mem.bucketMm = nextBucket(mem.bucketMm, { rainMm, irrigationMm, etcMm: kc * et0.mmPerHour * hours }, w.etBudget.maxSurplusMm);
+      mem.bucketMm = nextBucket(
+        mem.bucketMm,
+        { rainMm, irrigationMm, etcMm: kc * et0.mmPerHour * hours },
+        w.etBudget.maxSurplusMm,
+      );
       mem.et0Source = et0.source;
     }
     verdicts[zone.id] = zoneVerdict(w, mem, gauges, input);
@@ -89,7 +96,12 @@ export function advanceWeather(prev: WeatherState, input: WeatherInput): { state
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
-function zoneVerdict(w: ZoneWeather, mem: ZoneWeatherMemory, gauges: Record<string, GaugeMemory>, input: WeatherInput): WeatherVerdict {
+function zoneVerdict(
+  w: ZoneWeather,
+  mem: ZoneWeatherMemory,
+  gauges: Record<string, GaugeMemory>,
+  input: WeatherInput,
+): WeatherVerdict {
   const v: WeatherVerdict = w.etBudget ? { bucketMm: round1(mem.bucketMm) } : {};
   const rain = measuredRainHold(w, gauges, input);
   const forecast = rain ? undefined : forecastHold(w, mem, input);
@@ -99,10 +111,17 @@ function zoneVerdict(w: ZoneWeather, mem: ZoneWeatherMemory, gauges: Record<stri
     const params = { bucketMm: round1(mem.bucketMm), et0Source: mem.et0Source ?? null };
     if (mem.bucketMm >= 0) {
       // the deficit is refilled: a running sprinkler stops here, a shorter run than its window
-      v.close = { code: 'weather_deficit_met', params, reason: `weather: water deficit refilled (bucket ${round1(mem.bucketMm)} mm)` };
+      v.close = {
+        code: 'weather_deficit_met',
+        params,
+        reason: `weather: water deficit refilled (bucket ${round1(mem.bucketMm)} mm)`,
+      };
     } else if (-mem.bucketMm < b.minDeficitMm) {
-      v.noStart = { code: 'weather_skip_no_deficit', params: { ...params, minDeficitMm: b.minDeficitMm },
-        reason: `weather: deficit ${round1(-mem.bucketMm)} mm below ${b.minDeficitMm} mm, no run needed` };
+      v.noStart = {
+        code: 'weather_skip_no_deficit',
+        params: { ...params, minDeficitMm: b.minDeficitMm },
+        reason: `weather: deficit ${round1(-mem.bucketMm)} mm below ${b.minDeficitMm} mm, no run needed`,
+      };
     } else {
       v.bucketMm = round1(mem.bucketMm);
       v.runMinutes = Math.round(runMinutesFor(mem.bucketMm, b.applicationRateMmPerHour, b.efficiency) * 10) / 10;
@@ -112,27 +131,48 @@ function zoneVerdict(w: ZoneWeather, mem: ZoneWeatherMemory, gauges: Record<stri
   return v;
 }
 
-function measuredRainHold(w: ZoneWeather, gauges: Record<string, GaugeMemory>, input: WeatherInput): WeatherHold | undefined {
+function measuredRainHold(
+  w: ZoneWeather,
+  gauges: Record<string, GaugeMemory>,
+  input: WeatherInput,
+): WeatherHold | undefined {
   const rule = w.measuredRain;
   if (!rule) return undefined;
   const g = gauges[rule.sensor];
   const mm = g ? rainOverLast(g, rule.hours, input.now, input.gaugeStaleMs) : null;
   // an unread or stale gauge is unknown, and unknown never skips irrigation
   if (mm === null || mm < rule.skipMm) return undefined;
-  return { code: 'weather_skip_rain', params: { rainMm: mm, hours: rule.hours, skipMm: rule.skipMm, sensor: rule.sensor },
-    reason: `weather: ${mm} mm of rain in the last ${rule.hours} h ≥ ${rule.skipMm} mm` };
+  return {
+    code: 'weather_skip_rain',
+    params: { rainMm: mm, hours: rule.hours, skipMm: rule.skipMm, sensor: rule.sensor },
+    reason: `weather: ${mm} mm of rain in the last ${rule.hours} h ≥ ${rule.skipMm} mm`,
+  };
 }
 
 function forecastHold(w: ZoneWeather, mem: ZoneWeatherMemory, input: WeatherInput): WeatherHold | undefined {
   const rule = w.forecastRain;
   // a stale or missing forecast is no forecast: it never keeps water off
-  if (!rule || !input.forecast.ok) { delete mem.forecastSince; return undefined; }
+  if (!rule || !input.forecast.ok) {
+    delete mem.forecastSince;
+    return undefined;
+  }
   const f = forecastRain(input.forecast.forecast, input.now, rule.hours);
   const wet = f.probabilityPct !== null && f.probabilityPct >= rule.probabilityPct && f.mm >= rule.mm;
-  if (!wet) { delete mem.forecastSince; return undefined; }
+  if (!wet) {
+    delete mem.forecastSince;
+    return undefined;
+  }
   mem.forecastSince ??= input.now;
   if (input.now - mem.forecastSince > rule.maxHoldHours * HOUR) return undefined;
-  return { code: 'weather_skip_forecast',
-    params: { probabilityPct: f.probabilityPct, mm: f.mm, hours: rule.hours, minProbabilityPct: rule.probabilityPct, minMm: rule.mm },
-    reason: `weather: forecast ${f.probabilityPct}% chance of ${f.mm} mm within ${rule.hours} h` };
+  return {
+    code: 'weather_skip_forecast',
+    params: {
+      probabilityPct: f.probabilityPct,
+      mm: f.mm,
+      hours: rule.hours,
+      minProbabilityPct: rule.probabilityPct,
+      minMm: rule.mm,
+    },
+    reason: `weather: forecast ${f.probabilityPct}% chance of ${f.mm} mm within ${rule.hours} h`,
+  };
 }

@@ -34,8 +34,7 @@ export interface StationNow {
 
 /** What the loop may know of the forecast at a moment: a stale or missing one is no forecast. */
 export type ForecastView =
-  | { ok: true; forecast: Forecast; ageMs: number }
-  | { ok: false; why: 'none' | 'stale'; ageMs: number | null };
+  { ok: true; forecast: Forecast; ageMs: number } | { ok: false; why: 'none' | 'stale'; ageMs: number | null };
 
 /** Where the gateway is: for ET₀ and for the forecast request. */
 export interface WeatherSite {
@@ -55,10 +54,7 @@ export interface WeatherHold {
 }
 
 export type WeatherCode =
-  | 'weather_skip_rain'
-  | 'weather_skip_forecast'
-  | 'weather_skip_no_deficit'
-  | 'weather_deficit_met';
+  'weather_skip_rain' | 'weather_skip_forecast' | 'weather_skip_no_deficit' | 'weather_deficit_met';
 
 /**
  * The weather's word on one zone for one step. `close` keeps the valves shut (and ends a run);

@@ -29,9 +29,12 @@ module.exports = function (RED) {
     let client = null;
 
     const show = () => {
-      const s = state === 'connected' ? { fill: 'green', shape: 'dot', text: 'connected' }
-        : state === 'connecting' ? { fill: 'yellow', shape: 'ring', text: 'connecting' }
-          : { fill: 'red', shape: 'ring', text: 'disconnected' };
+      const s =
+        state === 'connected'
+          ? { fill: 'green', shape: 'dot', text: 'connected' }
+          : state === 'connecting'
+            ? { fill: 'yellow', shape: 'ring', text: 'connecting' }
+            : { fill: 'red', shape: 'ring', text: 'disconnected' };
       for (const u of users) u.status(s);
     };
 
@@ -46,15 +49,30 @@ module.exports = function (RED) {
         reconnectPeriod: 2000,
         connectTimeout: 10_000,
       });
-      client.on('connect', () => { state = 'connected'; show(); });
-      client.on('reconnect', () => { state = 'connecting'; show(); });
-      client.on('close', () => { if (state !== 'connecting') { state = 'disconnected'; show(); } });
+      client.on('connect', () => {
+        state = 'connected';
+        show();
+      });
+      client.on('reconnect', () => {
+        state = 'connecting';
+        show();
+      });
+      client.on('close', () => {
+        if (state !== 'connecting') {
+          state = 'disconnected';
+          show();
+        }
+      });
       client.on('error', (err) => node.warn(`MQTT ${node.url}: ${err.message}`));
       client.on('message', (topic, payload) => {
         for (const [filter, set] of handlers) {
           if (!matches(filter, topic)) continue;
           for (const fn of set) {
-            try { fn(topic, payload); } catch (err) { node.error(`handler for ${filter}: ${err.message}`); }
+            try {
+              fn(topic, payload);
+            } catch (err) {
+              node.error(`handler for ${filter}: ${err.message}`);
+            }
           }
         }
       });
@@ -62,8 +80,14 @@ module.exports = function (RED) {
     }
 
     /** A node that shows this connection's state. */
-    node.register = (user) => { users.add(user); connect(); show(); };
-    node.deregister = (user) => { users.delete(user); };
+    node.register = (user) => {
+      users.add(user);
+      connect();
+      show();
+    };
+    node.deregister = (user) => {
+      users.delete(user);
+    };
 
     /** Subscribes `fn` to `filter` (QoS 1); returns the function that undoes it. */
     node.subscribe = (filter, fn) => {
@@ -72,7 +96,8 @@ module.exports = function (RED) {
       if (!set) {
         set = new Set();
         handlers.set(filter, set);
-        const p = c.subscribeAsync(filter, { qos: 1 })
+        const p = c
+          .subscribeAsync(filter, { qos: 1 })
           .catch((err) => node.error(`subscribe ${filter}: ${err.message}`))
           .finally(() => pending.delete(p));
         pending.add(p);
@@ -87,17 +112,26 @@ module.exports = function (RED) {
       };
     };
 
-    node.publish = (topic, payload, opts) => connect().publishAsync(topic, JSON.stringify(payload), { qos: 1, ...opts });
+    node.publish = (topic, payload, opts) =>
+      connect().publishAsync(topic, JSON.stringify(payload), { qos: 1, ...opts });
 
     /** The retained message on `topic`, or null when none arrives within `timeoutMs`. */
-    node.fetchRetained = (topic, timeoutMs) => new Promise((resolve) => {
-      let off = null;
-      const timer = setTimeout(() => { if (off) off(); resolve(null); }, timeoutMs);
-      const shared = handlers.has(topic);
-      off = node.subscribe(topic, (t, payload) => { clearTimeout(timer); off(); resolve(payload); });
-      // already subscribed: subscribe again, the broker resends the retained message
-      if (shared) connect().subscribe(topic, { qos: 1 });
-    });
+    node.fetchRetained = (topic, timeoutMs) =>
+      new Promise((resolve) => {
+        let off = null;
+        const timer = setTimeout(() => {
+          if (off) off();
+          resolve(null);
+        }, timeoutMs);
+        const shared = handlers.has(topic);
+        off = node.subscribe(topic, (t, payload) => {
+          clearTimeout(timer);
+          off();
+          resolve(payload);
+        });
+        // already subscribed: subscribe again, the broker resends the retained message
+        if (shared) connect().subscribe(topic, { qos: 1 });
+      });
 
     /** Resolves once connected and every subscription is acknowledged (tests and flows wait on it). */
     node.ready = async () => {
@@ -110,7 +144,10 @@ module.exports = function (RED) {
       handlers.clear();
       users.clear();
       if (!client) return done();
-      client.endAsync().then(() => done(), () => done());
+      client.endAsync().then(
+        () => done(),
+        () => done(),
+      );
     });
   }
 

@@ -26,7 +26,11 @@ export async function bundle() {
 }
 
 const current = () => {
-  try { return readFileSync(outfile, 'utf8'); } catch { return ''; }
+  try {
+    return readFileSync(outfile, 'utf8');
+  } catch {
+    return '';
+  }
 };
 
 /**

@@ -13,9 +13,18 @@ function idFilter(node, config) {
 /** Subscribes, parses the topic, applies the id filter, validates the payload with the contract. */
 function listen(RED, node, config, filterFor, onValid) {
   node.broker = RED.nodes.getNode(config.broker);
-  if (!node.broker) { node.status({ fill: 'red', shape: 'ring', text: 'no broker configured' }); return; }
+  if (!node.broker) {
+    node.status({ fill: 'red', shape: 'ring', text: 'no broker configured' });
+    return;
+  }
   let ids;
-  try { ids = idFilter(node, config); } catch (err) { node.error(err.message); node.status({ fill: 'red', shape: 'ring', text: 'bad gateway filter' }); return; }
+  try {
+    ids = idFilter(node, config);
+  } catch (err) {
+    node.error(err.message);
+    node.status({ fill: 'red', shape: 'ring', text: 'bad gateway filter' });
+    return;
+  }
   node.broker.register(node);
   // one warning a minute at most, with the count: a misbehaving gateway must not flood the log
   let invalid = 0;
@@ -32,10 +41,16 @@ function listen(RED, node, config, filterFor, onValid) {
     const id = parsed && (parsed.gatewayId || parsed.missionId);
     if (!id || !ids.accept(id)) return;
     const r = R.decodePayload(topic, bytes);
-    if (!r.ok) { rejected(topic, r); return; }
+    if (!r.ok) {
+      rejected(topic, r);
+      return;
+    }
     onValid(id, r.payload, topic);
   });
-  node.on('close', () => { off(); node.broker.deregister(node); });
+  node.on('close', () => {
+    off();
+    node.broker.deregister(node);
+  });
 }
 
 module.exports = function (RED) {
@@ -44,12 +59,22 @@ module.exports = function (RED) {
     const node = this;
     const metrics = R.configuredList(config.metrics);
     const perReading = config.output === 'reading';
-    listen(RED, node, config, (gw) => (gw ? R.topics.telemetry(gw) : allOf('telemetry')), (gatewayId, t, topic) => {
-      if (!perReading) { node.send({ topic, gatewayId, payload: t }); return; }
-      const out = t.readings.filter((r) => metrics.length === 0 || metrics.includes(r.metric))
-        .map((r) => ({ topic: `${gatewayId}/${r.sensor}/${r.metric}`, gatewayId, bootId: t.bootId, payload: r }));
-      if (out.length) node.send([out]);
-    });
+    listen(
+      RED,
+      node,
+      config,
+      (gw) => (gw ? R.topics.telemetry(gw) : allOf('telemetry')),
+      (gatewayId, t, topic) => {
+        if (!perReading) {
+          node.send({ topic, gatewayId, payload: t });
+          return;
+        }
+        const out = t.readings
+          .filter((r) => metrics.length === 0 || metrics.includes(r.metric))
+          .map((r) => ({ topic: `${gatewayId}/${r.sensor}/${r.metric}`, gatewayId, bootId: t.bootId, payload: r }));
+        if (out.length) node.send([out]);
+      },
+    );
   }
   RED.nodes.registerType('ruongso telemetry-in', TelemetryIn);
 
@@ -57,17 +82,27 @@ module.exports = function (RED) {
     RED.nodes.createNode(this, config);
     const node = this;
     let farmMap = {};
-    try { farmMap = JSON.parse(R.configured(config.farmMap) || '{}'); } catch (err) { node.error(`farm map is not JSON: ${err.message}`); }
+    try {
+      farmMap = JSON.parse(R.configured(config.farmMap) || '{}');
+    } catch (err) {
+      node.error(`farm map is not JSON: ${err.message}`);
+    }
     const farms = R.configuredList(config.farms);
     const zones = R.configuredList(config.zones);
     const kinds = R.configuredList(config.kinds);
-    listen(RED, node, config, (gw) => (gw ? R.topics.event(gw) : allOf('event')), (gatewayId, e, topic) => {
-      const farm = farmMap[gatewayId];
-      if (farms.length && !farms.includes(farm)) return;
-      if (zones.length && !zones.includes(e.zone)) return;
-      if (kinds.length && !kinds.includes(e.kind)) return;
-      node.send({ topic, gatewayId, farm, zone: e.zone, kind: e.kind, payload: e });
-    });
+    listen(
+      RED,
+      node,
+      config,
+      (gw) => (gw ? R.topics.event(gw) : allOf('event')),
+      (gatewayId, e, topic) => {
+        const farm = farmMap[gatewayId];
+        if (farms.length && !farms.includes(farm)) return;
+        if (zones.length && !zones.includes(e.zone)) return;
+        if (kinds.length && !kinds.includes(e.kind)) return;
+        node.send({ topic, gatewayId, farm, zone: e.zone, kind: e.kind, payload: e });
+      },
+    );
   }
   RED.nodes.registerType('ruongso event-in', EventIn);
 
@@ -78,10 +113,29 @@ module.exports = function (RED) {
     const watch = new R.OutageWatch({
       offlineMs,
       now: () => Date.now(),
-      onOffline: (gatewayId, since) => node.send([{ topic: gatewayId, gatewayId, outage: { since, online: false }, payload: { gatewayId, online: false, since } }, null]),
-      onRecovered: (gatewayId, since) => node.send([null, { topic: gatewayId, gatewayId, outage: { since, online: true }, payload: { gatewayId, online: true, since } }]),
+      onOffline: (gatewayId, since) =>
+        node.send([
+          {
+            topic: gatewayId,
+            gatewayId,
+            outage: { since, online: false },
+            payload: { gatewayId, online: false, since },
+          },
+          null,
+        ]),
+      onRecovered: (gatewayId, since) =>
+        node.send([
+          null,
+          { topic: gatewayId, gatewayId, outage: { since, online: true }, payload: { gatewayId, online: true, since } },
+        ]),
     });
-    listen(RED, node, config, (gw) => (gw ? R.topics.state(gw) : allOf('state')), (gatewayId, s) => watch.update(gatewayId, s.online, s.online ? undefined : s.ts));
+    listen(
+      RED,
+      node,
+      config,
+      (gw) => (gw ? R.topics.state(gw) : allOf('state')),
+      (gatewayId, s) => watch.update(gatewayId, s.online, s.online ? undefined : s.ts),
+    );
     node.on('close', () => watch.stop());
   }
   RED.nodes.registerType('ruongso gateway-status', GatewayStatus);
@@ -90,11 +144,16 @@ module.exports = function (RED) {
     RED.nodes.createNode(this, config);
     const node = this;
     const statuses = R.configuredList(config.statuses);
-    listen(RED, node, { ...config, gateway: config.mission, gatewayPattern: config.missionPattern },
-      (id) => (id ? R.topics.missionStatus(id) : R.filters.allMissionStatus), (missionId, m, topic) => {
+    listen(
+      RED,
+      node,
+      { ...config, gateway: config.mission, gatewayPattern: config.missionPattern },
+      (id) => (id ? R.topics.missionStatus(id) : R.filters.allMissionStatus),
+      (missionId, m, topic) => {
         if (statuses.length && !statuses.includes(m.status)) return;
         node.send({ topic, missionId, payload: m });
-      });
+      },
+    );
   }
   RED.nodes.registerType('ruongso mission-in', MissionIn);
 };

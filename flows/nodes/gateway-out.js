@@ -3,14 +3,17 @@ const R = require('./lib/ruongso.cjs');
 
 function gatewayOf(msg, config) {
   const gw = (typeof msg.gatewayId === 'string' && msg.gatewayId) || R.configured(config.gateway);
-  if (!gw) throw new Error('no gateway: set msg.gatewayId or the node\'s gateway');
+  if (!gw) throw new Error("no gateway: set msg.gatewayId or the node's gateway");
   if (!R.ID_PATTERN.test(gw)) throw new Error(`gateway id "${gw}" is not a valid id`);
   return gw;
 }
 
 function attachBroker(RED, node, config) {
   node.broker = RED.nodes.getNode(config.broker);
-  if (!node.broker) { node.status({ fill: 'red', shape: 'ring', text: 'no broker configured' }); return false; }
+  if (!node.broker) {
+    node.status({ fill: 'red', shape: 'ring', text: 'no broker configured' });
+    return false;
+  }
   node.broker.register(node);
   node.on('close', () => node.broker.deregister(node));
   return true;
@@ -32,10 +35,15 @@ module.exports = function (RED) {
     // one change at a time, so two quick edits never both become version N+1
     let queue = Promise.resolve();
     node.on('input', (msg, send, done) => {
-      queue = queue.then(() => apply(msg, send)).then(() => done(), (err) => {
-        flash(node, { fill: 'red', shape: 'dot', text: err.message.slice(0, 60) });
-        done(err);
-      });
+      queue = queue
+        .then(() => apply(msg, send))
+        .then(
+          () => done(),
+          (err) => {
+            flash(node, { fill: 'red', shape: 'dot', text: err.message.slice(0, 60) });
+            done(err);
+          },
+        );
     });
     async function apply(msg, send) {
       const gw = gatewayOf(msg, config);

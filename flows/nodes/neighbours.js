@@ -32,14 +32,27 @@ module.exports = function (RED) {
         const farmMsgs = farms.map((f) => ({
           topic: f.key,
           missionId: m.data.missionId,
-          payload: { kind: 'spray_notice', status: f.status, missionId: m.data.missionId, farm: f.farm.id, farmKind: f.farm.kind, distanceM: f.distanceM, to: f.to, text: f.text },
+          payload: {
+            kind: 'spray_notice',
+            status: f.status,
+            missionId: m.data.missionId,
+            farm: f.farm.id,
+            farmKind: f.farm.kind,
+            distanceM: f.distanceM,
+            to: f.to,
+            text: f.text,
+          },
         }));
         const speakerMsg = loudspeaker && {
           topic: loudspeaker.key,
           missionId: m.data.missionId,
           payload: { kind: 'spray_notice', ...loudspeaker, playAt: new Date(loudspeaker.playAt).toISOString() },
         };
-        node.status({ fill: 'blue', shape: 'dot', text: `${m.data.missionId}: ${farms.length} farms, ${loudspeaker ? loudspeaker.hamlets.length : 0} hamlets` });
+        node.status({
+          fill: 'blue',
+          shape: 'dot',
+          text: `${m.data.missionId}: ${farms.length} farms, ${loudspeaker ? loudspeaker.hamlets.length : 0} hamlets`,
+        });
         send([farmMsgs, speakerMsg]);
         done();
       } catch (err) {
@@ -68,12 +81,18 @@ module.exports = function (RED) {
       // anything else is a trigger (the scheduled inject): msg.cluster picks one cluster, else all
       try {
         const clusters = loadJson(config.clustersFile, config.clusters, R.Clusters, 'clusters');
-        const wanted = typeof msg.cluster === 'string' && msg.cluster !== '*' ? clusters.filter((c) => c.id === msg.cluster) : clusters;
+        const wanted =
+          typeof msg.cluster === 'string' && msg.cluster !== '*'
+            ? clusters.filter((c) => c.id === msg.cluster)
+            : clusters;
         const now = Date.now();
         const out = wanted.map((c) => ({
           topic: `bulletin/${c.id}`,
           payload: {
-            kind: 'salinity_bulletin', cluster: c.id, hamlets: c.hamlets, playAt: new Date(now).toISOString(),
+            kind: 'salinity_bulletin',
+            cluster: c.id,
+            hamlets: c.hamlets,
+            playAt: new Date(now).toISOString(),
             text: R.salinityBulletin(c, latest.forGateways(c.gateways, now - maxAgeMs), now, tz),
           },
         }));

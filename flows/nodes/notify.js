@@ -6,7 +6,9 @@ function parseRecipients(node, text) {
   if (!s) return {};
   try {
     const v = JSON.parse(s);
-    return Object.fromEntries(Object.entries(v).map(([k, to]) => [k, Array.isArray(to) ? to.map(String) : [String(to)]]));
+    return Object.fromEntries(
+      Object.entries(v).map(([k, to]) => [k, Array.isArray(to) ? to.map(String) : [String(to)]]),
+    );
   } catch (err) {
     node.error(`recipients are not JSON ({"gateway or farm or *": ["+84…"]}): ${err.message}`);
     return {};
@@ -26,9 +28,13 @@ module.exports = function (RED) {
     node.on('input', (msg, send, done) => {
       const where = { gatewayId: msg.gatewayId, farm: msg.farm };
       let alert = null;
-      if (!where.gatewayId) { done(new Error('msg.gatewayId missing: wire a ruongso in-node to this node')); return; }
+      if (!where.gatewayId) {
+        done(new Error('msg.gatewayId missing: wire a ruongso in-node to this node'));
+        return;
+      }
       if (msg.outage) alert = R.alertFromOutage(where, msg.outage.since, Date.now(), msg.outage.online, opts);
-      else if (msg.payload && typeof msg.payload.metric === 'string') alert = R.alertFromReading(where, msg.payload, opts);
+      else if (msg.payload && typeof msg.payload.metric === 'string')
+        alert = R.alertFromReading(where, msg.payload, opts);
       else if (msg.payload && typeof msg.payload.kind === 'string') alert = R.alertFromEvent(where, msg.payload, opts);
       if (alert) send({ topic: alert.key, gatewayId: where.gatewayId, payload: alert });
       done();
@@ -52,7 +58,13 @@ module.exports = function (RED) {
       // one SMS budget per gateway (its farmer), else per recipient list
       const rateKey = p.gatewayId || (Array.isArray(p.to) && p.to.join(',')) || key;
       const v = gate.check(key, rateKey, Date.now());
-      if (v.pass) { passed++; send([msg, null]); } else { dropped++; send([null, { ...msg, dropReason: v.reason }]); }
+      if (v.pass) {
+        passed++;
+        send([msg, null]);
+      } else {
+        dropped++;
+        send([null, { ...msg, dropReason: v.reason }]);
+      }
       node.status({ fill: 'grey', shape: 'dot', text: `sent ${passed}, held back ${dropped}` });
       done();
     });

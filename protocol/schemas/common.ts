@@ -12,6 +12,10 @@ export const Timestamp = z
   .max(32_503_680_000_000, 'timestamp is after year 3000');
 
 /** A boot of a gateway: random per process start; seq restarts at 0 with it. */
-export const BootId = z.string().min(4).max(64).regex(/^[A-Za-z0-9_-]+$/, 'bootId: letters, digits, "-" or "_"');
+export const BootId = z
+  .string()
+  .min(4)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'bootId: letters, digits, "-" or "_"');
 
 export const Seq = z.number().int().nonnegative();

@@ -5,7 +5,11 @@ import { MissionStatus, decodePayload, filters, parseTopic, topics } from '../in
 describe('mission status', () => {
   it('builds and parses the mission status topic', () => {
     expect(topics.missionStatus('m-1')).toBe('ruongso/v1/mission/m-1/status');
-    expect(parseTopic('ruongso/v1/mission/m-1/status')).toEqual({ kind: 'mission', missionId: 'm-1', channel: 'status' });
+    expect(parseTopic('ruongso/v1/mission/m-1/status')).toEqual({
+      kind: 'mission',
+      missionId: 'm-1',
+      channel: 'status',
+    });
     expect(filters.allMissionStatus).toBe('ruongso/v1/mission/+/status');
     expect(parseTopic('ruongso/v1/mission/m-1/other')).toBeNull();
   });
@@ -17,8 +21,37 @@ describe('mission status', () => {
 
   it('rejects an open ring, swapped coordinates and a window that ends before it starts', () => {
     const m = fixture<Record<string, any>>('mission-approved');
-    expect(MissionStatus.safeParse({ ...m, field: { type: 'Polygon', coordinates: [[[105, 10], [106, 10], [105, 11]]] } }).success).toBe(false);
-    expect(MissionStatus.safeParse({ ...m, field: { type: 'Polygon', coordinates: [[[10, 105], [10, 106], [11, 106], [10, 105]]] } }).success).toBe(false);
+    expect(
+      MissionStatus.safeParse({
+        ...m,
+        field: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [105, 10],
+              [106, 10],
+              [105, 11],
+            ],
+          ],
+        },
+      }).success,
+    ).toBe(false);
+    expect(
+      MissionStatus.safeParse({
+        ...m,
+        field: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [10, 105],
+              [10, 106],
+              [11, 106],
+              [10, 105],
+            ],
+          ],
+        },
+      }).success,
+    ).toBe(false);
     expect(MissionStatus.safeParse({ ...m, window: { start: m.window.end, end: m.window.start } }).success).toBe(false);
   });
 });

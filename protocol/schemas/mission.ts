@@ -2,8 +2,13 @@ import { z } from 'zod';
 import { Id, Timestamp } from './common.js';
 
 /** GeoJSON position [lon, lat] (WGS84), optional altitude. */
-const Position = z.array(z.number()).min(2).max(3)
-  .refine((p) => Math.abs(p[0]!) <= 180 && Math.abs(p[1]!) <= 90, { message: 'position must be [lon, lat] in degrees' });
+const Position = z
+  .array(z.number())
+  .min(2)
+  .max(3)
+  .refine((p) => Math.abs(p[0]!) <= 180 && Math.abs(p[1]!) <= 90, {
+    message: 'position must be [lon, lat] in degrees',
+  });
 /** A closed ring: first position repeated last, so at least 4. */
 const Ring = z.array(Position).min(4, 'a polygon ring needs at least 4 positions (closed)');
 
@@ -29,7 +34,8 @@ export const MissionStatus = z.object({
   field: FieldGeometry,
   product: z.string().max(100).optional(),
   /** planned spray window */
-  window: z.object({ start: Timestamp, end: Timestamp })
+  window: z
+    .object({ start: Timestamp, end: Timestamp })
     .refine((w) => w.end > w.start, { message: 'window end must be after its start', path: ['end'] }),
   by: z.string().max(64).optional(),
 });

@@ -10,7 +10,18 @@ const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date as YYYY-MM-DD');
 
 /** crops with FAO-56 Table 12 coefficients (edge/weather/crops.ts) */
 export const CROP_KINDS = [
-  'rice', 'tomato', 'cabbage', 'lettuce', 'onion', 'cucumber', 'pepper', 'watermelon', 'spinach', 'green_bean', 'sweet_potato', 'maize',
+  'rice',
+  'tomato',
+  'cabbage',
+  'lettuce',
+  'onion',
+  'cucumber',
+  'pepper',
+  'watermelon',
+  'spinach',
+  'green_bean',
+  'sweet_potato',
+  'maize',
 ] as const;
 export const CropKind = z.enum(CROP_KINDS);
 export type CropKind = z.infer<typeof CropKind>;
@@ -19,8 +30,14 @@ export const ZoneCrop = z.object({
   kind: CropKind,
   plantedOn: IsoDate,
   /** days of the initial, development, mid-season and late stages; default FAO-56 Table 11 */
-  stageDays: z.tuple([z.number().int().min(1).max(200), z.number().int().min(1).max(200),
-    z.number().int().min(1).max(200), z.number().int().min(1).max(200)]).optional(),
+  stageDays: z
+    .tuple([
+      z.number().int().min(1).max(200),
+      z.number().int().min(1).max(200),
+      z.number().int().min(1).max(200),
+      z.number().int().min(1).max(200),
+    ])
+    .optional(),
 });
 
 export const MeasuredRainRule = z.object({
@@ -54,14 +71,19 @@ export const EtBudget = z.object({
   fallbackEt0MmPerDay: z.number().min(0).max(15).default(5),
 });
 
-export const ZoneWeather = z.object({
-  crop: ZoneCrop.optional(),
-  /** a fixed crop coefficient; beats `crop` */
-  kc: z.number().min(0.1).max(2).optional(),
-  measuredRain: MeasuredRainRule.optional(),
-  forecastRain: ForecastRainRule.optional(),
-  /** run only as long as the water deficit needs (FAO-56 ETc = Kc × ET₀, rain added) */
-  etBudget: EtBudget.optional(),
-}).refine((w) => !w.etBudget || w.crop || w.kc !== undefined, { message: 'etBudget needs a crop or a kc', path: ['etBudget'] });
+export const ZoneWeather = z
+  .object({
+    crop: ZoneCrop.optional(),
+    /** a fixed crop coefficient; beats `crop` */
+    kc: z.number().min(0.1).max(2).optional(),
+    measuredRain: MeasuredRainRule.optional(),
+    forecastRain: ForecastRainRule.optional(),
+    /** run only as long as the water deficit needs (FAO-56 ETc = Kc × ET₀, rain added) */
+    etBudget: EtBudget.optional(),
+  })
+  .refine((w) => !w.etBudget || w.crop || w.kc !== undefined, {
+    message: 'etBudget needs a crop or a kc',
+    path: ['etBudget'],
+  });
 export type ZoneWeather = z.infer<typeof ZoneWeather>;
 export type ZoneWeatherInput = z.input<typeof ZoneWeather>;

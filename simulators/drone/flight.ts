@@ -22,7 +22,10 @@ export interface FlightOptions {
   nozzleFailure?: { sortie: number; fromS: number; toS: number };
 }
 
-export interface SortieLog { sortie: number; samples: AsAppliedSample[] }
+export interface SortieLog {
+  sortie: number;
+  samples: AsAppliedSample[];
+}
 
 /** mulberry32 + Box–Muller: reproducible noise for a given seed. */
 function gaussian(seed: number): () => number {
@@ -37,7 +40,12 @@ function gaussian(seed: number): () => number {
   return () => Math.sqrt(-2 * Math.log(uni())) * Math.cos(2 * Math.PI * uni());
 }
 
-interface Seg { a: XY; b: XY; len: number; spray: boolean }
+interface Seg {
+  a: XY;
+  b: XY;
+  len: number;
+  spray: boolean;
+}
 
 function segmentsOf(route: FlightRoute, frame: LocalFrame, sortie: number): Seg[] {
   const segs: Seg[] = [];
@@ -80,23 +88,39 @@ export function simulateFlight(route: FlightRoute, opts: FlightOptions): SortieL
     const total = segs.reduce((s, g) => s + g.len, 0);
     let noise: XY = [0, 0];
     const k = Math.exp(-dt / 30); // 30 s correlation time
-    let si = 0, segStart = 0;
+    let si = 0,
+      segStart = 0;
     for (let t = 0; ; t += dt) {
       const d = Math.min(t * route.speedMps, total);
-      while (si < segs.length - 1 && segStart + segs[si]!.len < d) { segStart += segs[si]!.len; si++; }
+      while (si < segs.length - 1 && segStart + segs[si]!.len < d) {
+        segStart += segs[si]!.len;
+        si++;
+      }
       const seg = segs[si]!;
       const f = Math.min(1, (d - segStart) / seg.len);
-      noise = [k * noise[0] + Math.sqrt(1 - k * k) * sigma * rnd(), k * noise[1] + Math.sqrt(1 - k * k) * sigma * rnd()];
-      const p: XY = [seg.a[0] + f * (seg.b[0] - seg.a[0]) + noise[0] + drift[0], seg.a[1] + f * (seg.b[1] - seg.a[1]) + noise[1] + drift[1]];
-      const failed = opts.nozzleFailure?.sortie === sortie && t >= opts.nozzleFailure.fromS && t < opts.nozzleFailure.toS;
+      noise = [
+        k * noise[0] + Math.sqrt(1 - k * k) * sigma * rnd(),
+        k * noise[1] + Math.sqrt(1 - k * k) * sigma * rnd(),
+      ];
+      const p: XY = [
+        seg.a[0] + f * (seg.b[0] - seg.a[0]) + noise[0] + drift[0],
+        seg.a[1] + f * (seg.b[1] - seg.a[1]) + noise[1] + drift[1],
+      ];
+      const failed =
+        opts.nozzleFailure?.sortie === sortie && t >= opts.nozzleFailure.fromS && t < opts.nozzleFailure.toS;
       const spraying = seg.spray && d < total && tank > 0 && !failed;
       const flow = spraying ? Math.max(0, route.flowLpm * (1 + jitter * rnd())) : 0;
       const [lon, lat] = frame.toLonLat(p);
       samples.push({
-        ts: Math.round(t0 + t * 1000), lat, lon,
+        ts: Math.round(t0 + t * 1000),
+        lat,
+        lon,
         alt: round1(route.altitudeM + 0.1 * rnd()),
         speed: d < total ? round1(Math.max(0, route.speedMps * (1 + 0.02 * rnd()))) : 0,
-        flowLpm: round2(flow), spraying, tankL: round2(Math.max(0, tank)), swathM: route.swathM,
+        flowLpm: round2(flow),
+        spraying,
+        tankL: round2(Math.max(0, tank)),
+        swathM: route.swathM,
       });
       tank -= (flow / 60) * dt;
       if (d >= total) break;

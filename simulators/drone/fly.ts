@@ -25,7 +25,12 @@ export interface FlyOptions extends Partial<Omit<FlightOptions, 'startTs'>> {
   signal?: AbortSignal;
 }
 
-export interface FlyResult { bootId: string; messages: number; samples: number; sorties: number }
+export interface FlyResult {
+  bootId: string;
+  messages: number;
+  samples: number;
+  sorties: number;
+}
 
 /**
  * Flies a route and streams its as-applied log as DroneTelemetry batches on the drone's topic,
@@ -39,7 +44,8 @@ export async function flyMission(route: FlightRoute, opts: FlyOptions): Promise<
   const bootId = randomBytes(6).toString('hex');
   const topic = topics.drone(opts.droneId);
   const logs = simulateFlight(route, { ...opts, startTs: clock.now() });
-  let seq = 0, samples = 0;
+  let seq = 0,
+    samples = 0;
   for (const { sortie, samples: all } of logs) {
     logger.info({ droneId: opts.droneId, sortie, samples: all.length }, 'sortie take-off');
     for (let i = 0; i < all.length; i += batch) {
@@ -47,8 +53,12 @@ export async function flyMission(route: FlightRoute, opts: FlyOptions): Promise<
       const chunk = all.slice(i, i + batch);
       const msg = DroneTelemetry.parse({ bootId, seq, missionId: opts.missionId, sortie, samples: chunk });
       await opts.publisher.publishAsync(topic, JSON.stringify(msg), { qos: 1 });
-      seq++; samples += chunk.length;
-      const spanMs = (chunk.at(-1)!.ts - chunk[0]!.ts) + (chunk.length > 1 ? (chunk.at(-1)!.ts - chunk[0]!.ts) / (chunk.length - 1) : 0);
+      seq++;
+      samples += chunk.length;
+      const spanMs =
+        chunk.at(-1)!.ts -
+        chunk[0]!.ts +
+        (chunk.length > 1 ? (chunk.at(-1)!.ts - chunk[0]!.ts) / (chunk.length - 1) : 0);
       if (Number.isFinite(speedup) && speedup > 0) await sleep(spanMs / speedup);
     }
   }

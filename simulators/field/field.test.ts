@@ -10,7 +10,12 @@ const AUG = Date.UTC(2026, 7, 1, 17, 0);
 
 describe('paddy water balance', () => {
   it('loses 4–6 mm/day of evapotranspiration plus percolation while ponded, with no rain', () => {
-    const s = advancePaddy({ ts: MAR, levelCm: 10 }, MAR + days(1), { intakeOpen: false }, { rain: false, seepPercMmPerDay: 0 });
+    const s = advancePaddy(
+      { ts: MAR, levelCm: 10 },
+      MAR + days(1),
+      { intakeOpen: false },
+      { rain: false, seepPercMmPerDay: 0 },
+    );
     expect(10 - s.levelCm).toBeGreaterThanOrEqual(0.4);
     expect(10 - s.levelCm).toBeLessThanOrEqual(0.6);
     const withPerc = advancePaddy({ ts: MAR, levelCm: 10 }, MAR + days(1), { intakeOpen: false }, { rain: false });
@@ -21,7 +26,12 @@ describe('paddy water balance', () => {
     let total = 0;
     for (let h = 0; h < 24; h += 0.01) total += etShapePerHour(h) * 0.01;
     expect(total).toBeCloseTo(1, 3);
-    const night = advancePaddy({ ts: MAR, levelCm: 5 }, MAR + hours(5), { intakeOpen: false }, { rain: false, seepPercMmPerDay: 0 });
+    const night = advancePaddy(
+      { ts: MAR, levelCm: 5 },
+      MAR + hours(5),
+      { intakeOpen: false },
+      { rain: false, seepPercMmPerDay: 0 },
+    );
     expect(night.levelCm).toBe(5);
   });
 
@@ -41,8 +51,18 @@ describe('paddy water balance', () => {
 
   it('rains more in the wet season than in the dry season', () => {
     const gain = (t0: number) => {
-      const dry = advancePaddy({ ts: t0, levelCm: 0 }, t0 + days(60), { intakeOpen: false }, { rain: false, seepPercMmPerDay: 0, minCm: -1000 });
-      const wet = advancePaddy({ ts: t0, levelCm: 0 }, t0 + days(60), { intakeOpen: false }, { seepPercMmPerDay: 0, minCm: -1000, maxCm: 1000 });
+      const dry = advancePaddy(
+        { ts: t0, levelCm: 0 },
+        t0 + days(60),
+        { intakeOpen: false },
+        { rain: false, seepPercMmPerDay: 0, minCm: -1000 },
+      );
+      const wet = advancePaddy(
+        { ts: t0, levelCm: 0 },
+        t0 + days(60),
+        { intakeOpen: false },
+        { seepPercMmPerDay: 0, minCm: -1000, maxCm: 1000 },
+      );
       return wet.levelCm - dry.levelCm;
     };
     expect(gain(AUG)).toBeGreaterThan(gain(MAR) + 10);
@@ -59,7 +79,8 @@ describe('paddy water balance', () => {
 });
 
 describe('canal salinity', () => {
-  const sample = (t0: number, n: number, step = hours(1)) => Array.from({ length: n }, (_, i) => canalSalinityPpt(t0 + i * step));
+  const sample = (t0: number, n: number, step = hours(1)) =>
+    Array.from({ length: n }, (_, i) => canalSalinityPpt(t0 + i * step));
 
   it('is higher in the dry season (Feb–May) than in the wet season', () => {
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -76,7 +97,8 @@ describe('canal salinity', () => {
     expect(season.filter((x) => x > 4).length).toBeGreaterThan(0);
     expect(season.filter((x) => x > 4).length).toBeLessThan(season.length * 0.1);
     expect(sample(MAR, 48)).toEqual(sample(MAR, 48));
-    const spikes = (seed: number) => Array.from({ length: 24 * 120 }, (_, i) => canalSalinityPpt(Date.UTC(2026, 1, 1) + hours(i), { seed }) > 4);
+    const spikes = (seed: number) =>
+      Array.from({ length: 24 * 120 }, (_, i) => canalSalinityPpt(Date.UTC(2026, 1, 1) + hours(i), { seed }) > 4);
     expect(spikes(2)).not.toEqual(spikes(3));
   });
 

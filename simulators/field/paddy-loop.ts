@@ -60,7 +60,14 @@ export function runPaddyLoop(o: PaddyLoopOptions): PaddyLoopResult {
     }
     const sal = canalSalinityPpt(t, o.salinity);
     const raw: Reading[] = [
-      { sensor: 'wl1', metric: 'water_level', value: Math.round(field.levelCm * 10) / 10, unit: 'cm', ts: t, quality: 'good' },
+      {
+        sensor: 'wl1',
+        metric: 'water_level',
+        value: Math.round(field.levelCm * 10) / 10,
+        unit: 'cm',
+        ts: t,
+        quality: 'good',
+      },
       { sensor: 'sal1', metric: 'salinity', value: sal, unit: 'ppt', ts: t, quality: 'good' },
     ];
     const readings = o.tamper ? raw.map((r) => o.tamper!(r, t)).filter((r): r is Reading => r !== null) : raw;

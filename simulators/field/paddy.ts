@@ -24,8 +24,16 @@ export interface PaddyParams {
 }
 
 export const PADDY_DEFAULTS: PaddyParams = {
-  seed: 1, etMinMmPerDay: 4, etMaxMmPerDay: 6, seepPercMmPerDay: 3, inflowMmPerHour: 25,
-  specificYield: 0.35, minCm: -40, maxCm: 20, utcOffsetHours: 7, rain: true,
+  seed: 1,
+  etMinMmPerDay: 4,
+  etMaxMmPerDay: 6,
+  seepPercMmPerDay: 3,
+  inflowMmPerHour: 25,
+  specificYield: 0.35,
+  minCm: -40,
+  maxCm: 20,
+  utcOffsetHours: 7,
+  rain: true,
 };
 
 export interface PaddyState {
@@ -59,7 +67,12 @@ const toStorage = (cm: number, p: PaddyParams) => (cm >= 0 ? cm * 10 : cm * 10 *
 const fromStorage = (mm: number, p: PaddyParams) => (mm >= 0 ? mm / 10 : mm / 10 / p.specificYield);
 
 /** Integrates the balance from s.ts to `to` in substeps of ≤ 5 min. */
-export function advancePaddy(s: PaddyState, to: number, inputs: PaddyInputs, params: Partial<PaddyParams> = {}): PaddyState {
+export function advancePaddy(
+  s: PaddyState,
+  to: number,
+  inputs: PaddyInputs,
+  params: Partial<PaddyParams> = {},
+): PaddyState {
   const p = { ...PADDY_DEFAULTS, ...params };
   let { ts, levelCm } = s;
   while (ts < to) {

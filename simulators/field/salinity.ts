@@ -37,7 +37,11 @@ function spikeOnDay(day: number, p: SalinityParams): { start: number; hours: num
   const month = new Date(day * DAY_MS).getUTCMonth();
   const chance = isDrySeason(month) ? p.spikeChanceDry : p.spikeChanceWet;
   if (hash01(p.seed, day, 21) >= chance) return null;
-  return { start: hash01(p.seed, day, 22) * 24, hours: 3 + hash01(p.seed, day, 23) * 6, peak: 4.2 + hash01(p.seed, day, 24) * 2.5 };
+  return {
+    start: hash01(p.seed, day, 22) * 24,
+    hours: 3 + hash01(p.seed, day, 23) * 6,
+    peak: 4.2 + hash01(p.seed, day, 24) * 2.5,
+  };
 }
 
 /** Triangular bump: 0 at the edges, `peak` in the middle. */
@@ -54,7 +58,10 @@ export function canalSalinityPpt(t: number, params: Partial<SalinityParams> = {}
   const tide = 1 + p.tideAmplitude * springNeap * Math.sin((2 * Math.PI * t) / M2_MS);
   let ppt = base * tide;
   // a spike may have started late yesterday and still be running
-  for (const [d, h] of [[day, hour], [day - 1, hour + 24]] as const) {
+  for (const [d, h] of [
+    [day, hour],
+    [day - 1, hour + 24],
+  ] as const) {
     const s = spikeOnDay(d, p);
     if (s) ppt = Math.max(ppt, spikeAt(h, s));
   }

@@ -20,8 +20,17 @@ export interface SoilParams {
 }
 
 export const SOIL_DEFAULTS: SoilParams = {
-  seed: 1, rootDepthMm: 300, etMinMmPerDay: 3.5, etMaxMmPerDay: 5.5, sprinklerMmPerHour: 8,
-  fieldCapacityPct: 36, wiltingPointPct: 12, saturationPct: 46, drainagePerHour: 0.3, utcOffsetHours: 7, rain: true,
+  seed: 1,
+  rootDepthMm: 300,
+  etMinMmPerDay: 3.5,
+  etMaxMmPerDay: 5.5,
+  sprinklerMmPerHour: 8,
+  fieldCapacityPct: 36,
+  wiltingPointPct: 12,
+  saturationPct: 46,
+  drainagePerHour: 0.3,
+  utcOffsetHours: 7,
+  rain: true,
 };
 
 export interface SoilState {
@@ -31,7 +40,12 @@ export interface SoilState {
 
 const SUBSTEP_MS = 5 * 60_000;
 
-export function advanceSoil(s: SoilState, to: number, sprinklerOn: boolean, params: Partial<SoilParams> = {}): SoilState {
+export function advanceSoil(
+  s: SoilState,
+  to: number,
+  sprinklerOn: boolean,
+  params: Partial<SoilParams> = {},
+): SoilState {
   const p = { ...SOIL_DEFAULTS, ...params };
   let { ts, moisturePct } = s;
   while (ts < to) {
@@ -41,10 +55,13 @@ export function advanceSoil(s: SoilState, to: number, sprinklerOn: boolean, para
     const { day, hour } = localDayHour(mid, p.utcOffsetHours);
     const etDay = p.etMinMmPerDay + (p.etMaxMmPerDay - p.etMinMmPerDay) * hash01(p.seed, day, 31);
     // plants take less as the soil dries towards the wilting point
-    const stress = Math.min(1, Math.max(0, (moisturePct - p.wiltingPointPct) / (p.fieldCapacityPct - p.wiltingPointPct)));
+    const stress = Math.min(
+      1,
+      Math.max(0, (moisturePct - p.wiltingPointPct) / (p.fieldCapacityPct - p.wiltingPointPct)),
+    );
     const et = etDay * etShapePerHour(hour) * stress;
     const wet = (sprinklerOn ? p.sprinklerMmPerHour : 0) + (p.rain ? rainMmPerHour(mid, p.seed, p.utcOffsetHours) : 0);
-    let pct = moisturePct + ((wet - et) * h / p.rootDepthMm) * 100;
+    let pct = moisturePct + (((wet - et) * h) / p.rootDepthMm) * 100;
     if (pct > p.fieldCapacityPct) pct -= (pct - p.fieldCapacityPct) * Math.min(1, p.drainagePerHour * h);
     moisturePct = Math.min(p.saturationPct, Math.max(p.wiltingPointPct * 0.6, pct));
     ts += dt;

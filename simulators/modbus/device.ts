@@ -1,5 +1,11 @@
 import { encodeValue, registerCount } from '../../edge/modbus/decode.js';
-import { loadProfile, parseProfile, type DeviceProfile, type ProfileCoil, type ProfilePoint } from '../../edge/modbus/profile.js';
+import {
+  loadProfile,
+  parseProfile,
+  type DeviceProfile,
+  type ProfileCoil,
+  type ProfilePoint,
+} from '../../edge/modbus/profile.js';
 import { typicalValue } from './drift.js';
 
 /** Faults a simulated device can show, switchable at runtime. */
@@ -19,7 +25,14 @@ export interface SimFaults {
 }
 export type SimFaultName = keyof SimFaults;
 
-export const NO_FAULTS: SimFaults = { timeout: false, crc: false, unit_id: false, exception: 0, stuck: false, out_of_range: false };
+export const NO_FAULTS: SimFaults = {
+  timeout: false,
+  crc: false,
+  unit_id: false,
+  exception: 0,
+  stuck: false,
+  out_of_range: false,
+};
 
 export interface SimDeviceOptions {
   unitId?: number;
@@ -64,7 +77,8 @@ export class SimulatedDevice {
     if (name === 'stuck' && value && !this.faults.stuck) {
       for (const p of this.profile.points) this.frozen.set(p.metric, this.value(p));
     }
-    (this.faults as unknown as Record<string, unknown>)[name] = name === 'exception' ? (value === true ? 4 : Number(value) || 0) : Boolean(value);
+    (this.faults as unknown as Record<string, unknown>)[name] =
+      name === 'exception' ? (value === true ? 4 : Number(value) || 0) : Boolean(value);
   }
 
   clearFaults(): void {
@@ -74,7 +88,8 @@ export class SimulatedDevice {
 
   /** Pins a metric to a value (undefined to release it). */
   setValue(metric: string, value: number | undefined): void {
-    if (!this.profile.points.some((p) => p.metric === metric)) throw new Error(`profile ${this.profile.name} has no metric "${metric}"`);
+    if (!this.profile.points.some((p) => p.metric === metric))
+      throw new Error(`profile ${this.profile.name} has no metric "${metric}"`);
     if (value === undefined) this.overrides.delete(metric);
     else this.overrides.set(metric, value);
   }

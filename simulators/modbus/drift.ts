@@ -33,7 +33,10 @@ export function driftingValues(periodMs = 10 * 60_000): (metric: string, now: nu
     const t = TYPICAL[metric];
     if (!t) return undefined;
     if (!phase.has(metric)) phase.set(metric, Math.random() * 2 * Math.PI);
-    const v = t.mean + t.swing * Math.sin((2 * Math.PI * now) / periodMs + phase.get(metric)!) + (Math.random() - 0.5) * t.swing * 0.05;
+    const v =
+      t.mean +
+      t.swing * Math.sin((2 * Math.PI * now) / periodMs + phase.get(metric)!) +
+      (Math.random() - 0.5) * t.swing * 0.05;
     return metric === 'salinity' || metric === 'soil_ph' ? Math.round(v * 100) / 100 : Math.round(v * 10) / 10;
   };
 }

@@ -13,18 +13,30 @@ export interface PtyPair {
  * `-d -d` notices ("PTY is /dev/pts/N"); close() ends the socat this started.
  */
 export function openPtyPair(timeoutMs = 5000): Promise<PtyPair> {
-  const child: ChildProcess = spawn('socat', ['-d', '-d', 'pty,raw,echo=0', 'pty,raw,echo=0'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const close = () => new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
+  const child: ChildProcess = spawn('socat', ['-d', '-d', 'pty,raw,echo=0', 'pty,raw,echo=0'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
+  const close = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
   return new Promise<PtyPair>((resolve, reject) => {
     const paths: string[] = [];
     let text = '';
-    const timer = setTimeout(() => { void close(); reject(new Error(`socat gave no PTY paths within ${timeoutMs} ms: ${text.trim()}`)); }, timeoutMs);
-    child.once('error', (err) => { clearTimeout(timer); reject(new Error(`cannot run socat (apt-get install socat): ${err.message}`)); });
-    child.once('exit', (code) => { clearTimeout(timer); if (paths.length < 2) reject(new Error(`socat exited (${code}) before opening two PTYs: ${text.trim()}`)); });
+    const timer = setTimeout(() => {
+      void close();
+      reject(new Error(`socat gave no PTY paths within ${timeoutMs} ms: ${text.trim()}`));
+    }, timeoutMs);
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot run socat (apt-get install socat): ${err.message}`));
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      if (paths.length < 2) reject(new Error(`socat exited (${code}) before opening two PTYs: ${text.trim()}`));
+    });
     child.stderr!.on('data', (chunk: Buffer) => {
       text += chunk.toString();
       for (const m of text.matchAll(/PTY is (\/dev\/\S+)/g)) if (!paths.includes(m[1]!)) paths.push(m[1]!);

@@ -15,26 +15,45 @@ export interface SerialOptions {
  * inter-byte-timeout parser, the RTU 3.5-character rule), CRC is modbus-serial's, and requests
  * are answered by modbus-serial's own server handlers; faults are applied to the frame here.
  */
-export async function startRtuSlave(path: string, serial: SerialOptions, devices: Map<number, SimulatedDevice>): Promise<{ stop(): Promise<void> }> {
+export async function startRtuSlave(
+  path: string,
+  serial: SerialOptions,
+  devices: Map<number, SimulatedDevice>,
+): Promise<{ stop(): Promise<void> }> {
   const baudRate = serial.baudRate ?? 9600;
-  const port = new SerialPort({ path, baudRate, parity: serial.parity ?? 'none', dataBits: serial.dataBits ?? 8, stopBits: serial.stopBits ?? 1, autoOpen: false });
+  const port = new SerialPort({
+    path,
+    baudRate,
+    parity: serial.parity ?? 'none',
+    dataBits: serial.dataBits ?? 8,
+    stopBits: serial.stopBits ?? 1,
+    autoOpen: false,
+  });
   await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
-  port.on('error', () => { /* the other end went away; stop() closes */ });
+  port.on('error', () => {
+    /* the other end went away; stop() closes */
+  });
   // 3.5 characters of silence end a frame (~4 ms at 9600 baud); a PTY has no real timing
   const interval = Math.max(2, Math.ceil((3.5 * 11 * 1000) / baudRate));
   const parser = port.pipe(new InterByteTimeoutParser({ interval }));
   const vector = buildVector(devices, 'silent');
   parser.on('data', (frame: Buffer) => handleFrame(frame, devices, vector, (reply) => port.write(reply)));
   return {
-    stop: () => new Promise<void>((resolve) => {
-      parser.removeAllListeners('data');
-      if (!port.isOpen) return resolve();
-      port.close(() => resolve());
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        parser.removeAllListeners('data');
+        if (!port.isOpen) return resolve();
+        port.close(() => resolve());
+      }),
   };
 }
 
-function handleFrame(frame: Buffer, devices: Map<number, SimulatedDevice>, vector: unknown, send: (b: Buffer) => void): void {
+function handleFrame(
+  frame: Buffer,
+  devices: Map<number, SimulatedDevice>,
+  vector: unknown,
+  send: (b: Buffer) => void,
+): void {
   if (frame.length < 4) return;
   // a frame with a bad CRC is not for anyone: stay silent, as a real slave does
   if (crc16(frame.subarray(0, -2)) !== frame.readUInt16LE(frame.length - 2)) return;
@@ -58,11 +77,18 @@ function handleFrame(frame: Buffer, devices: Map<number, SimulatedDevice>, vecto
     send(out);
   };
   switch (fc) {
-    case 1: case 2: return handlers.readCoilsOrInputDiscretes(frame, vector, unitId, reply, fc);
-    case 3: return handlers.readMultipleRegisters(frame, vector, unitId, reply);
-    case 4: return handlers.readInputRegisters(frame, vector, unitId, reply);
-    case 5: return handlers.writeCoil(frame, vector, unitId, reply);
-    case 15: return handlers.forceMultipleCoils(frame, vector, unitId, reply);
-    default: return reply({ modbusErrorCode: 1 });
+    case 1:
+    case 2:
+      return handlers.readCoilsOrInputDiscretes(frame, vector, unitId, reply, fc);
+    case 3:
+      return handlers.readMultipleRegisters(frame, vector, unitId, reply);
+    case 4:
+      return handlers.readInputRegisters(frame, vector, unitId, reply);
+    case 5:
+      return handlers.writeCoil(frame, vector, unitId, reply);
+    case 15:
+      return handlers.forceMultipleCoils(frame, vector, unitId, reply);
+    default:
+      return reply({ modbusErrorCode: 1 });
   }
 }

@@ -3,7 +3,8 @@ import modbusSerial from 'modbus-serial';
 import type { SimulatedDevice } from './device.js';
 import { buildVector } from './vector.js';
 
-const ServerTCP = (modbusSerial as unknown as { ServerTCP: new (vector: unknown, opts: object) => TcpServer }).ServerTCP;
+const ServerTCP = (modbusSerial as unknown as { ServerTCP: new (vector: unknown, opts: object) => TcpServer })
+  .ServerTCP;
 interface TcpServer {
   on(ev: 'initialized', cb: () => void): void;
   on(ev: 'serverError' | 'socketError' | 'error', cb: (err: Error) => void): void;
@@ -15,14 +16,22 @@ interface TcpServer {
 const UNIT_OFFSET = 6;
 
 /** Modbus TCP slave on modbus-serial's ServerTCP, one port serving several unit ids. */
-export async function startTcpSlave(port: number, host: string, devices: Map<number, SimulatedDevice>): Promise<{ stop(): Promise<void> }> {
+export async function startTcpSlave(
+  port: number,
+  host: string,
+  devices: Map<number, SimulatedDevice>,
+): Promise<{ stop(): Promise<void> }> {
   const server = new ServerTCP(buildVector(devices, 'exception'), { host, port, unitID: 255 });
   await new Promise<void>((resolve, reject) => {
     server.on('initialized', resolve);
     server.on('serverError', reject);
   });
-  server.on('socketError', () => { /* a client that vanished: nothing to do */ });
-  server.on('error', () => { /* reply to a closed socket */ });
+  server.on('socketError', () => {
+    /* a client that vanished: nothing to do */
+  });
+  server.on('error', () => {
+    /* reply to a closed socket */
+  });
   // ServerTCP has no hook for frame-level faults: wrap each socket's write to corrupt replies
   server._server.on('connection', (sock: Socket) => {
     const write: (b: Buffer) => boolean = sock.write.bind(sock);

@@ -23,12 +23,17 @@ export function buildVector(devices: Map<number, SimulatedDevice>, absentUnit: '
     }
   }
   return {
-    getHoldingRegister: (addr: number, unitId: number, cb: Cb<number>) => serve(unitId, cb, (d) => d.readRegisters(3, addr, 1)[0]!),
-    getMultipleHoldingRegisters: (addr: number, len: number, unitId: number, cb: Cb<number[]>) => serve(unitId, cb, (d) => d.readRegisters(3, addr, len)),
-    getInputRegister: (addr: number, unitId: number, cb: Cb<number>) => serve(unitId, cb, (d) => d.readRegisters(4, addr, 1)[0]!),
-    getMultipleInputRegisters: (addr: number, len: number, unitId: number, cb: Cb<number[]>) => serve(unitId, cb, (d) => d.readRegisters(4, addr, len)),
+    getHoldingRegister: (addr: number, unitId: number, cb: Cb<number>) =>
+      serve(unitId, cb, (d) => d.readRegisters(3, addr, 1)[0]!),
+    getMultipleHoldingRegisters: (addr: number, len: number, unitId: number, cb: Cb<number[]>) =>
+      serve(unitId, cb, (d) => d.readRegisters(3, addr, len)),
+    getInputRegister: (addr: number, unitId: number, cb: Cb<number>) =>
+      serve(unitId, cb, (d) => d.readRegisters(4, addr, 1)[0]!),
+    getMultipleInputRegisters: (addr: number, len: number, unitId: number, cb: Cb<number[]>) =>
+      serve(unitId, cb, (d) => d.readRegisters(4, addr, len)),
     getCoil: (addr: number, unitId: number, cb: Cb<boolean>) => serve(unitId, cb, (d) => d.readBit(1, addr)),
     getDiscreteInput: (addr: number, unitId: number, cb: Cb<boolean>) => serve(unitId, cb, (d) => d.readBit(2, addr)),
-    setCoil: (addr: number, on: boolean, unitId: number, cb: Cb<void>) => serve(unitId, cb, (d) => d.writeCoil(addr, on)),
+    setCoil: (addr: number, on: boolean, unitId: number, cb: Cb<void>) =>
+      serve(unitId, cb, (d) => d.writeCoil(addr, on)),
   };
 }

@@ -16,7 +16,10 @@ export interface RainGaugeSim {
 const TIP_MM = 0.2;
 const WRAP_MM = 6553.6;
 
-export function rainGaugeValues(startAt: number, o: { model?: WeatherModel | null; startTotalMm?: number } = {}): RainGaugeSim {
+export function rainGaugeValues(
+  startAt: number,
+  o: { model?: WeatherModel | null; startTotalMm?: number } = {},
+): RainGaugeSim {
   const model = o.model === undefined ? WEATHER_DEFAULTS : o.model;
   let fallen = o.startTotalMm ?? 0;
   let last = startAt;
@@ -31,11 +34,14 @@ export function rainGaugeValues(startAt: number, o: { model?: WeatherModel | nul
     return Math.round(((tips * TIP_MM) % WRAP_MM) * 10) / 10;
   };
   return {
-    pour: (mm) => { fallen += mm; },
+    pour: (mm) => {
+      fallen += mm;
+    },
     totalMm: total,
     values: (metric, now) => {
       if (metric === 'rain') return total(now);
-      if (metric === 'rain_rate') return model ? Math.round(rainMmPerHour(now, model.seed, model.utcOffsetHours) * 10) / 10 : 0;
+      if (metric === 'rain_rate')
+        return model ? Math.round(rainMmPerHour(now, model.seed, model.utcOffsetHours) * 10) / 10 : 0;
       return undefined;
     },
   };

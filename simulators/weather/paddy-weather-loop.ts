@@ -54,20 +54,42 @@ export function runPaddyWeatherLoop(o: PaddyWeatherOptions): PaddyWeatherResult 
     if (open) r.pumpHours += tick / 3_600_000;
     r.minLevelCm = Math.min(r.minLevelCm, field.levelCm);
     const readings: Reading[] = [
-      { sensor: 'wl1', metric: 'water_level', value: Math.round(field.levelCm * 10) / 10, unit: 'cm', ts: t, quality: 'good' },
+      {
+        sensor: 'wl1',
+        metric: 'water_level',
+        value: Math.round(field.levelCm * 10) / 10,
+        unit: 'cm',
+        ts: t,
+        quality: 'good',
+      },
       { sensor: 'sal1', metric: 'salinity', value: 0.5, unit: 'ppt', ts: t, quality: 'good' },
       { sensor: 'gauge1', metric: 'rain', value: Math.round(gauge * 10) / 10, unit: 'mm', ts: t, quality: 'good' },
     ];
     let weather;
     if (o.weather) {
       const hour = Math.floor(t / 3_600_000) * 3_600_000;
-      if (hour !== issuedAt) { issuedAt = hour; issued = forecastAt(hour, 25, { seed, utcOffsetHours: 7 }); }
-      const w = advanceWeather(ws, { now: t, readings, zones: o.config.zones, site: SITE, forecast: { ok: true, forecast: issued!, ageMs: t - issuedAt },
-        openValves: new Set(open ? [intake] : []), gaugeStaleMs: 30 * 60_000 });
+      if (hour !== issuedAt) {
+        issuedAt = hour;
+        issued = forecastAt(hour, 25, { seed, utcOffsetHours: 7 });
+      }
+      const w = advanceWeather(ws, {
+        now: t,
+        readings,
+        zones: o.config.zones,
+        site: SITE,
+        forecast: { ok: true, forecast: issued!, ageMs: t - issuedAt },
+        openValves: new Set(open ? [intake] : []),
+        gaugeStaleMs: 30 * 60_000,
+      });
       ws = w.state;
       weather = w.verdicts;
     }
-    const s = step(state, readings, o.config, t, { lockoutMinutes: 30, closeHoldMinutes: 60, stopAllHoldMinutes: 720, ...(weather ? { weather } : {}) });
+    const s = step(state, readings, o.config, t, {
+      lockoutMinutes: 30,
+      closeHoldMinutes: 60,
+      stopAllHoldMinutes: 720,
+      ...(weather ? { weather } : {}),
+    });
     state = s.state;
     for (const c of s.commands) if (c.actuator === intake) open = c.on;
     r.events.push(...s.events);

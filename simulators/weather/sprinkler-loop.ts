@@ -57,7 +57,16 @@ export function runSprinklerLoop(o: SprinklerLoopOptions): SprinklerLoopResult {
   let open = false;
   let issuedAt = -1;
   let issued: Forecast | undefined;
-  const r: SprinklerLoopResult = { valveOpenHours: 0, waterM3: 0, pumpKwh: 0, rainMm: 0, minMoisturePct: Infinity, hoursStressed: 0, events: [], opens: 0 };
+  const r: SprinklerLoopResult = {
+    valveOpenHours: 0,
+    waterM3: 0,
+    pumpKwh: 0,
+    rainMm: 0,
+    minMoisturePct: Infinity,
+    hoursStressed: 0,
+    events: [],
+    opens: 0,
+  };
   const stress = o.stressBelowPct ?? zone.threshold?.refillPct ?? 20;
   for (let t = o.start; t <= o.start + o.durationMs; t += tick) {
     soil = advanceSoil(soil, t, open, soilParams);
@@ -68,7 +77,14 @@ export function runSprinklerLoop(o: SprinklerLoopOptions): SprinklerLoopResult {
     r.minMoisturePct = Math.min(r.minMoisturePct, soil.moisturePct);
     if (soil.moisturePct < stress) r.hoursStressed += tick / 3_600_000;
     const readings: Reading[] = [
-      { sensor: 'soil1', metric: 'soil_moisture', value: Math.round(soil.moisturePct * 10) / 10, unit: '%VWC', ts: t, quality: 'good' },
+      {
+        sensor: 'soil1',
+        metric: 'soil_moisture',
+        value: Math.round(soil.moisturePct * 10) / 10,
+        unit: '%VWC',
+        ts: t,
+        quality: 'good',
+      },
       { sensor: 'gauge1', metric: 'rain', value: Math.round(gauge * 10) / 10, unit: 'mm', ts: t, quality: 'good' },
     ];
     let opts = o.loop;
@@ -76,18 +92,39 @@ export function runSprinklerLoop(o: SprinklerLoopOptions): SprinklerLoopResult {
       // a forecast service refreshes hourly: the model's forecast is issued once an hour too
       if (o.forecast === undefined || o.forecast === 'model') {
         const hour = Math.floor(t / 3_600_000) * 3_600_000;
-        if (hour !== issuedAt) { issuedAt = hour; issued = forecastAt(hour, 25, { seed: soilParams.seed ?? 1, utcOffsetHours: 7 }, o.falseAlarm); }
+        if (hour !== issuedAt) {
+          issuedAt = hour;
+          issued = forecastAt(hour, 25, { seed: soilParams.seed ?? 1, utcOffsetHours: 7 }, o.falseAlarm);
+        }
       }
-      const forecast: ForecastView = typeof o.forecast === 'function' ? o.forecast(t)
-        : o.forecast === 'none' ? { ok: false, why: 'none', ageMs: null }
-        : { ok: true, forecast: issued!, ageMs: t - issuedAt };
-      const w = advanceWeather(ws, { now: t, readings, zones: o.config.zones, site: SITE, forecast, openValves: new Set(open ? [valve] : []), gaugeStaleMs: 30 * 60_000 });
+      const forecast: ForecastView =
+        typeof o.forecast === 'function'
+          ? o.forecast(t)
+          : o.forecast === 'none'
+            ? { ok: false, why: 'none', ageMs: null }
+            : { ok: true, forecast: issued!, ageMs: t - issuedAt };
+      const w = advanceWeather(ws, {
+        now: t,
+        readings,
+        zones: o.config.zones,
+        site: SITE,
+        forecast,
+        openValves: new Set(open ? [valve] : []),
+        gaugeStaleMs: 30 * 60_000,
+      });
       ws = w.state;
-      opts = { ...(o.loop ?? { lockoutMinutes: 30, closeHoldMinutes: 60, stopAllHoldMinutes: 720 }), weather: w.verdicts };
+      opts = {
+        ...(o.loop ?? { lockoutMinutes: 30, closeHoldMinutes: 60, stopAllHoldMinutes: 720 }),
+        weather: w.verdicts,
+      };
     }
     const s = step(state, readings, o.config, t, opts);
     state = s.state;
-    for (const c of s.commands) if (c.actuator === valve) { if (c.on && !open) r.opens++; open = c.on; }
+    for (const c of s.commands)
+      if (c.actuator === valve) {
+        if (c.on && !open) r.opens++;
+        open = c.on;
+      }
     r.events.push(...s.events);
   }
   r.waterM3 = r.valveOpenHours * (zone.flowM3PerHour ?? 0);

@@ -27,7 +27,10 @@ export function rainBetween(from: number, to: number, m: WeatherModel = WEATHER_
 }
 
 /** Air temperature, humidity, wind at 10 m and solar radiation of the dry season, by hour of day. */
-export function airAt(t: number, m: WeatherModel = WEATHER_DEFAULTS): { tC: number; rhPct: number; windMs: number; solarWm2: number; windDirDeg: number } {
+export function airAt(
+  t: number,
+  m: WeatherModel = WEATHER_DEFAULTS,
+): { tC: number; rhPct: number; windMs: number; solarWm2: number; windDirDeg: number } {
   const { day, hour } = localDayHour(t, m.utcOffsetHours);
   const sun = hour >= 6 && hour < 18 ? Math.sin((Math.PI * (hour - 6)) / 12) : 0;
   const raining = rainMmPerHour(t, m.seed, m.utcOffsetHours) > 0;
@@ -48,7 +51,12 @@ export function airAt(t: number, m: WeatherModel = WEATHER_DEFAULTS): { tC: numb
  * with a high probability, dry hours with a low one. `falseAlarm(dayKey)` adds rain that never
  * comes, to test a forecast that is wrong.
  */
-export function forecastAt(at: number, hours: number, m: WeatherModel = WEATHER_DEFAULTS, falseAlarm?: (hourStart: number) => boolean): Forecast {
+export function forecastAt(
+  at: number,
+  hours: number,
+  m: WeatherModel = WEATHER_DEFAULTS,
+  falseAlarm?: (hourStart: number) => boolean,
+): Forecast {
   const first = Math.floor(at / HOUR_MS) * HOUR_MS;
   const out: ForecastHour[] = [];
   for (let i = 0; i < hours; i++) {
@@ -56,7 +64,15 @@ export function forecastAt(at: number, hours: number, m: WeatherModel = WEATHER_
     const mid = airAt(ts + HOUR_MS / 2, m);
     let mm = rainBetween(ts, ts + HOUR_MS, m);
     if (mm === 0 && falseAlarm?.(ts)) mm = 4;
-    out.push({ ts, precipitationMm: Math.round(mm * 10) / 10, probabilityPct: mm > 0 ? 85 : 10, tC: mid.tC, rhPct: mid.rhPct, windMs: mid.windMs, solarWm2: mid.solarWm2 });
+    out.push({
+      ts,
+      precipitationMm: Math.round(mm * 10) / 10,
+      probabilityPct: mm > 0 ? 85 : 10,
+      tC: mid.tC,
+      rhPct: mid.rhPct,
+      windMs: mid.windMs,
+      solarWm2: mid.solarWm2,
+    });
   }
   return { provider: 'simulated', latDeg: 10.03, lonDeg: 105.78, elevationM: 2, fetchedAt: at, hours: out };
 }

@@ -6,13 +6,23 @@ import swagger from '@fastify/swagger';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { createSqliteRegistry } from '../../cloud/registry/sqlite-registry.js';
 import type { Registry } from '../../cloud/registry/registry.js';
-import { RegistryAuditLog, RegistryFarmDirectory, RegistrySessionStore, RegistryUserStore } from '../../cloud/auth/registry-adapters.js';
+import {
+  RegistryAuditLog,
+  RegistryFarmDirectory,
+  RegistrySessionStore,
+  RegistryUserStore,
+} from '../../cloud/auth/registry-adapters.js';
 import { AuthService } from '../../cloud/auth/service.js';
 import { seedUsers } from '../../cloud/auth/seed.js';
 import { registerAccountsAndControl } from '../../cloud/auth/register.js';
 import { ControlService } from '../../cloud/control/service.js';
 import { MemoryLiveBus } from '../../cloud/control/bus.js';
-import { RegistryCommandStore, RegistryConfigStore, RegistryEventStore, RegistryProvisioner } from '../../cloud/control/registry-stores.js';
+import {
+  RegistryCommandStore,
+  RegistryConfigStore,
+  RegistryEventStore,
+  RegistryProvisioner,
+} from '../../cloud/control/registry-stores.js';
 import { seedDemoDistrict } from '../../cloud/demo/seed.js';
 
 export const TEST_DEMO_PASSWORD = 'kiem-thu-lua-2026';
@@ -21,17 +31,35 @@ export const TEST_DEMO_PASSWORD = 'kiem-thu-lua-2026';
  * Accounts and control on a real SQLite registry holding the demo district, demo users seeded
  * with TEST_DEMO_PASSWORD; `extend` adds plugins before ready. Close with `done()`.
  */
-export async function accountsOnRegistry(o: { mode?: 'demo' | 'production'; extend?: (app: FastifyInstance, reg: Registry, auth: AuthService) => Promise<void> } = {}) {
+export async function accountsOnRegistry(
+  o: {
+    mode?: 'demo' | 'production';
+    extend?: (app: FastifyInstance, reg: Registry, auth: AuthService) => Promise<void>;
+  } = {},
+) {
   const dir = mkdtempSync(path.join(tmpdir(), 'rs-accounts-'));
   const reg = createSqliteRegistry(path.join(dir, 'r.sqlite'));
   await reg.init();
   await seedDemoDistrict(reg);
   const farms = new RegistryFarmDirectory(reg);
   const users = new RegistryUserStore(reg, new Set(['admin', 'nongdan', 'nongdan2', 'kythuat', 'canbo']));
-  const auth = new AuthService({ users, sessions: new RegistrySessionStore(reg), audit: new RegistryAuditLog(reg, farms), farms, mode: o.mode ?? 'production' });
+  const auth = new AuthService({
+    users,
+    sessions: new RegistrySessionStore(reg),
+    audit: new RegistryAuditLog(reg, farms),
+    farms,
+    mode: o.mode ?? 'production',
+  });
   await seedUsers(users, { mode: 'demo', adminPassword: TEST_DEMO_PASSWORD, farms: await farms.listFarms() });
   const bus = new MemoryLiveBus();
-  const control = new ControlService({ configs: new RegistryConfigStore(reg), commands: new RegistryCommandStore(reg), events: new RegistryEventStore(reg), bus, auth, publish: async () => {} });
+  const control = new ControlService({
+    configs: new RegistryConfigStore(reg),
+    commands: new RegistryCommandStore(reg),
+    events: new RegistryEventStore(reg),
+    bus,
+    auth,
+    publish: async () => {},
+  });
   const app = Fastify({ logger: false });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -45,7 +73,15 @@ export async function accountsOnRegistry(o: { mode?: 'demo' | 'production'; exte
     return { authorization: `Bearer ${r.json().token as string}` };
   };
   return {
-    app, reg, auth, bus, login,
-    done: async () => { await app.close(); await reg.close(); rmSync(dir, { recursive: true, force: true }); },
+    app,
+    reg,
+    auth,
+    bus,
+    login,
+    done: async () => {
+      await app.close();
+      await reg.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

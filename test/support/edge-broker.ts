@@ -25,7 +25,9 @@ export function useEdgeBroker(gatewayId: string, gatewayPassword = 'gw-pass'): E
   // a login has one client id (use_username_as_clientid): the watcher gets a service login of its own
   const watchLogin = { username: 'nodered', password: 'watch-pass' };
   beforeAll(async () => {
-    env.broker = await startMosquitto({ users: { [gatewayId]: gatewayPassword, cloud: cloudLogin.password, nodered: watchLogin.password } });
+    env.broker = await startMosquitto({
+      users: { [gatewayId]: gatewayPassword, cloud: cloudLogin.password, nodered: watchLogin.password },
+    });
     env.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `uplink-${gatewayId}-`));
     env.cloud = await mqtt.connectAsync(env.broker.url, { ...cloudLogin, clientId: `cloud-pub-${gatewayId}` });
     env.watch = await Watcher.open(env.broker.url, gatewayId, watchLogin);

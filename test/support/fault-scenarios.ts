@@ -4,7 +4,9 @@ import type { FaultStack } from './fault-stack.js';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** What the system reported during a scenario (health, etc.), for the table and the assertions. */
-export interface ScenarioNotes { [k: string]: string | number | boolean }
+export interface ScenarioNotes {
+  [k: string]: string | number | boolean;
+}
 
 export interface Scenario {
   name: string;
@@ -43,7 +45,16 @@ export const SCENARIOS: Scenario[] = [
       let cloudCutOff = 0;
       for (let i = 0; i < 20; i++) {
         for (const clientId of ['cloud', victim!.id]) {
-          const c = await mqtt.connectAsync(s.mosquitto.url, { clientId, username: thief!.id, password: thief!.password, clean: false, reconnectPeriod: 0, connectTimeout: 3000 }).catch(() => null);
+          const c = await mqtt
+            .connectAsync(s.mosquitto.url, {
+              clientId,
+              username: thief!.id,
+              password: thief!.password,
+              clean: false,
+              reconnectPeriod: 0,
+              connectTimeout: 3000,
+            })
+            .catch(() => null);
           await c?.endAsync(true);
           // had the broker handed the attacker the cloud's session, the cloud's link would drop
           if (!(await s.cloud.health()).broker.ok) cloudCutOff++;

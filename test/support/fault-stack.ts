@@ -30,7 +30,14 @@ export const BIN = fileURLToPath(new URL('../../bin/ruongso.js', import.meta.url
 const CLOUD_PASSWORD = 'cloud-secret-0123';
 const T0 = 1_764_288_000_000;
 
-export interface GatewayProcess { id: string; tsBase: number; sensors: number; child: UplinkChild; dataDir: string; password: string }
+export interface GatewayProcess {
+  id: string;
+  tsBase: number;
+  sensors: number;
+  child: UplinkChild;
+  dataDir: string;
+  password: string;
+}
 
 export class CloudProcess {
   proc: ChildProcess | undefined;
@@ -41,9 +48,14 @@ export class CloudProcess {
   /** Starts `ruongso cloud`; resolves once /healthz answers (200 ok or 503 degraded). */
   async start(): Promise<void> {
     this.port = await freePort();
-    const proc = spawn(process.execPath, [BIN, 'cloud'], { env: { ...this.env, PORT: String(this.port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [BIN, 'cloud'], {
+      env: { ...this.env, PORT: String(this.port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.proc = proc;
-    const keep = (d: Buffer) => { this.log = (this.log + d.toString()).slice(-20_000); };
+    const keep = (d: Buffer) => {
+      this.log = (this.log + d.toString()).slice(-20_000);
+    };
     proc.stdout.on('data', keep);
     proc.stderr.on('data', keep);
     const deadline = Date.now() + 60_000;
@@ -65,11 +77,16 @@ export class CloudProcess {
     const p = this.proc;
     this.proc = undefined;
     if (!p || p.exitCode !== null || p.signalCode !== null) return;
-    await new Promise<void>((resolve) => { p.once('exit', () => resolve()); p.kill(signal); });
+    await new Promise<void>((resolve) => {
+      p.once('exit', () => resolve());
+      p.kill(signal);
+    });
   }
 }
 
-export async function startFaultStack(opts: { gateways?: number; sensors?: number; tickMs?: number; gatewayOptions?: Record<string, unknown> } = {}): Promise<FaultStack> {
+export async function startFaultStack(
+  opts: { gateways?: number; sensors?: number; tickMs?: number; gatewayOptions?: Record<string, unknown> } = {},
+): Promise<FaultStack> {
   const suffix = randomBytes(3).toString('hex');
   const ids = Array.from({ length: opts.gateways ?? 2 }, (_, i) => `gw-fault-${suffix}-${i}`);
   const passwords = Object.fromEntries(ids.map((id) => [id, `pw-${id}`]));
@@ -80,17 +97,38 @@ export async function startFaultStack(opts: { gateways?: number; sensors?: numbe
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruongso-faults-'));
   const db = `faults_${suffix}`;
   const cloud = new CloudProcess({
-    ...process.env, RUONGSO_FROM: 'source', LOG_LEVEL: 'warn', HOST: '127.0.0.1', DATA_DIR: path.join(dir, 'cloud'),
-    MQTT_URL: mosquitto.url, MQTT_USERNAME: 'cloud', MQTT_PASSWORD: CLOUD_PASSWORD,
-    INFLUX_URL: influx.url, INFLUX_DB: db, INFLUX_API: 'v1', ADMIN_PASSWORD: 'Tide-lantern-9372-mekong',
+    ...process.env,
+    RUONGSO_FROM: 'source',
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    DATA_DIR: path.join(dir, 'cloud'),
+    MQTT_URL: mosquitto.url,
+    MQTT_USERNAME: 'cloud',
+    MQTT_PASSWORD: CLOUD_PASSWORD,
+    INFLUX_URL: influx.url,
+    INFLUX_DB: db,
+    INFLUX_API: 'v1',
+    ADMIN_PASSWORD: 'Tide-lantern-9372-mekong',
   });
   const gateways = ids.map((id, i) => {
     const dataDir = path.join(dir, id);
     fs.mkdirSync(dataDir, { recursive: true });
-    return { id, tsBase: T0 + i * 10_000_000_000, sensors: opts.sensors ?? 8, dataDir, password: passwords[id]!, child: undefined as unknown as UplinkChild };
+    return {
+      id,
+      tsBase: T0 + i * 10_000_000_000,
+      sensors: opts.sensors ?? 8,
+      dataDir,
+      password: passwords[id]!,
+      child: undefined as unknown as UplinkChild,
+    };
   });
   const stack: FaultStack = {
-    mosquitto, influx, db, dir, cloud, gateways,
+    mosquitto,
+    influx,
+    db,
+    dir,
+    cloud,
+    gateways,
     destroy: async () => {
       await Promise.all(gateways.map((g) => g.child?.kill('SIGKILL')));
       await cloud.kill('SIGKILL');
@@ -102,23 +140,46 @@ export async function startFaultStack(opts: { gateways?: number; sensors?: numbe
   return stack;
 }
 
-export function startGateway(stack: FaultStack, g: GatewayProcess, tickMs = 40, extra: Record<string, unknown> = {}): void {
+export function startGateway(
+  stack: FaultStack,
+  g: GatewayProcess,
+  tickMs = 40,
+  extra: Record<string, unknown> = {},
+): void {
   g.child = UplinkChild.spawn({
-    gatewayId: g.id, url: stack.mosquitto.url, username: g.id, password: g.password, dataDir: g.dataDir,
-    sensors: g.sensors, tickMs, tsBase: g.tsBase, ...extra,
+    gatewayId: g.id,
+    url: stack.mosquitto.url,
+    username: g.id,
+    password: g.password,
+    dataDir: g.dataDir,
+    sensors: g.sensors,
+    tickMs,
+    tsBase: g.tsBase,
+    ...extra,
   });
 }
 
-export interface Reconciled { produced: number; stored: number; missing: number; doubled: number }
+export interface Reconciled {
+  produced: number;
+  stored: number;
+  missing: number;
+  doubled: number;
+}
 
 /** Every reading a gateway process reported as produced, against what InfluxDB holds for it. */
 export async function reconcile(stack: FaultStack, g: GatewayProcess, producedTicks: number): Promise<Reconciled> {
-  const res = await stack.influx.query(stack.db, `SELECT value FROM reading WHERE gateway = '${g.id}' GROUP BY sensor`)
-    .catch(() => null) as { results?: Array<{ series?: Array<{ tags: { sensor: string }; values: Array<[number, number]> }> }> } | null;
+  const res = (await stack.influx
+    .query(stack.db, `SELECT value FROM reading WHERE gateway = '${g.id}' GROUP BY sensor`)
+    .catch(() => null)) as {
+    results?: Array<{ series?: Array<{ tags: { sensor: string }; values: Array<[number, number]> }> }>;
+  } | null;
   const stored = new Set<string>();
   let rows = 0;
   for (const s of res?.results?.[0]?.series ?? []) {
-    for (const [ts] of s.values) { stored.add(`${s.tags.sensor}|${ts}`); rows++; }
+    for (const [ts] of s.values) {
+      stored.add(`${s.tags.sensor}|${ts}`);
+      rows++;
+    }
   }
   let missing = 0;
   const want = new Set<string>();
@@ -135,18 +196,29 @@ export async function reconcile(stack: FaultStack, g: GatewayProcess, producedTi
     if (want.has(k)) continue;
     const [sensor, ts] = k.split('|');
     const tick = (Number(ts) - g.tsBase) / 1000;
-    if (!(Number.isInteger(tick) && tick >= producedTicks && tick <= producedTicks + 2 && /^s\d+$/.test(sensor!))) foreign++;
+    if (!(Number.isInteger(tick) && tick >= producedTicks && tick <= producedTicks + 2 && /^s\d+$/.test(sensor!)))
+      foreign++;
   }
   return { produced: want.size, stored: want.size - missing, missing, doubled: rows - stored.size + foreign };
 }
 
 /** Stops every producer, waits until each gateway's readings are all stored, and reconciles. */
-export async function drainAndReconcile(stack: FaultStack, timeoutMs = 90_000): Promise<Reconciled & { recoveryS: number }> {
+export async function drainAndReconcile(
+  stack: FaultStack,
+  timeoutMs = 90_000,
+): Promise<Reconciled & { recoveryS: number }> {
   const started = Date.now();
   for (const g of stack.gateways) g.child.proc.kill('SIGUSR2');
   await Promise.all(stack.gateways.map((g) => g.child.until(() => g.child.stopped >= 0, 10_000, 'producer stopped')));
-  const total = (): Promise<Reconciled> => Promise.all(stack.gateways.map((g) => reconcile(stack, g, g.child.stopped + 1)))
-    .then((rs) => rs.reduce((a, r) => ({ produced: a.produced + r.produced, stored: a.stored + r.stored, missing: a.missing + r.missing, doubled: a.doubled + r.doubled })));
+  const total = (): Promise<Reconciled> =>
+    Promise.all(stack.gateways.map((g) => reconcile(stack, g, g.child.stopped + 1))).then((rs) =>
+      rs.reduce((a, r) => ({
+        produced: a.produced + r.produced,
+        stored: a.stored + r.stored,
+        missing: a.missing + r.missing,
+        doubled: a.doubled + r.doubled,
+      })),
+    );
   let r = await total();
   while (r.missing > 0 && Date.now() - started < timeoutMs) {
     await new Promise((res) => setTimeout(res, 500));

@@ -38,8 +38,19 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       let json: unknown;
-      try { json = body ? JSON.parse(body) : undefined; } catch { json = undefined; }
-      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, json, at: Date.now() });
+      try {
+        json = body ? JSON.parse(body) : undefined;
+      } catch {
+        json = undefined;
+      }
+      requests.push({
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body,
+        json,
+        at: Date.now(),
+      });
       res.writeHead(status, { 'content-type': 'application/json' }).end('{"ok":true}');
       for (const w of [...waiters]) w();
     });
@@ -47,29 +58,40 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
-  const waitFor: HttpReceiver['waitFor'] = (match, count = 1, timeoutMs = 10_000) => new Promise((resolve, reject) => {
-    const check = () => {
-      const got = requests.filter(match);
-      if (got.length < count) return false;
-      waiters.delete(check);
-      clearTimeout(timer);
-      resolve(got);
-      return true;
-    };
-    const timer = setTimeout(() => {
-      waiters.delete(check);
-      reject(new Error(`expected ${count} matching request(s) within ${timeoutMs} ms, got ${requests.filter(match).length} (of ${requests.length} in all)`));
-    }, timeoutMs);
-    waiters.add(check);
-    check();
-  });
+  const waitFor: HttpReceiver['waitFor'] = (match, count = 1, timeoutMs = 10_000) =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        const got = requests.filter(match);
+        if (got.length < count) return false;
+        waiters.delete(check);
+        clearTimeout(timer);
+        resolve(got);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(
+          new Error(
+            `expected ${count} matching request(s) within ${timeoutMs} ms, got ${requests.filter(match).length} (of ${requests.length} in all)`,
+          ),
+        );
+      }, timeoutMs);
+      waiters.add(check);
+      check();
+    });
 
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
     on: (prefix) => requests.filter((r) => r.path.startsWith(prefix)),
     waitFor,
-    respondWith: (s) => { status = s; },
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    respondWith: (s) => {
+      status = s;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -25,25 +25,41 @@ export async function startInflux(): Promise<InfluxServer> {
   const rpcPort = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruongso-influx-'));
   const conf = path.join(dataDir, 'influxdb.conf');
-  fs.writeFileSync(conf, [
-    'reporting-disabled = true',
-    `bind-address = "127.0.0.1:${rpcPort}"`,
-    '[meta]', `  dir = "${dataDir}/meta"`,
-    '[data]', `  dir = "${dataDir}/data"`, `  wal-dir = "${dataDir}/wal"`, '  query-log-enabled = false',
-    '[http]', '  enabled = true', `  bind-address = "127.0.0.1:${port}"`, '  log-enabled = false',
-    '  max-body-size = 0',
-    '[monitor]', '  store-enabled = false',
-    '[continuous_queries]', '  enabled = false',
-    '',
-  ].join('\n'));
+  fs.writeFileSync(
+    conf,
+    [
+      'reporting-disabled = true',
+      `bind-address = "127.0.0.1:${rpcPort}"`,
+      '[meta]',
+      `  dir = "${dataDir}/meta"`,
+      '[data]',
+      `  dir = "${dataDir}/data"`,
+      `  wal-dir = "${dataDir}/wal"`,
+      '  query-log-enabled = false',
+      '[http]',
+      '  enabled = true',
+      `  bind-address = "127.0.0.1:${port}"`,
+      '  log-enabled = false',
+      '  max-body-size = 0',
+      '[monitor]',
+      '  store-enabled = false',
+      '[continuous_queries]',
+      '  enabled = false',
+      '',
+    ].join('\n'),
+  );
   let proc: ChildProcess | undefined;
   const url = `http://127.0.0.1:${port}`;
 
   const start = async () => {
     proc = spawn('influxd', ['run', '-config', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    proc.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
-    const exited = new Promise<never>((_, reject) => proc!.once('exit', (code) => reject(new Error(`influxd exited (${code}): ${stderr}`))));
+    proc.stderr?.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-4000);
+    });
+    const exited = new Promise<never>((_, reject) =>
+      proc!.once('exit', (code) => reject(new Error(`influxd exited (${code}): ${stderr}`))),
+    );
     await Promise.race([waitForPort(port, '127.0.0.1', 30_000), exited]);
     for (let i = 0; i < 100; i++) {
       const res = await fetch(`${url}/ping`).catch(() => null);
@@ -56,7 +72,11 @@ export async function startInflux(): Promise<InfluxServer> {
     const p = proc;
     proc = undefined;
     if (!p || p.exitCode !== null) return;
-    await new Promise<void>((resolve) => { p.once('exit', () => resolve()); p.kill('SIGTERM'); setTimeout(() => p.kill('SIGKILL'), 10_000).unref(); });
+    await new Promise<void>((resolve) => {
+      p.once('exit', () => resolve());
+      p.kill('SIGTERM');
+      setTimeout(() => p.kill('SIGKILL'), 10_000).unref();
+    });
   };
   const q = async (db: string, query: string, method: 'GET' | 'POST' = 'GET') => {
     const params = new URLSearchParams({ q: query, epoch: 'ms' });
@@ -67,9 +87,18 @@ export async function startInflux(): Promise<InfluxServer> {
   };
   await start();
   return {
-    url, port, dataDir, stop, start,
-    destroy: async () => { await stop(); fs.rmSync(dataDir, { recursive: true, force: true }); },
-    createDb: async (db) => { await q('', `CREATE DATABASE "${db}"`, 'POST'); },
+    url,
+    port,
+    dataDir,
+    stop,
+    start,
+    destroy: async () => {
+      await stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+    createDb: async (db) => {
+      await q('', `CREATE DATABASE "${db}"`, 'POST');
+    },
     query: (db, query) => q(db, query),
   };
 }

@@ -12,7 +12,14 @@ export function missionStoreSuite(make: () => MissionStore | Promise<MissionStor
 
   it('creates, reads back and lists a mission as a draft', async () => {
     const store = await make();
-    const m = await createMission(store, { id: id(), plan, params: { swathM: 6 }, by: 'lan', at: 1_000, fieldId: 'f1' });
+    const m = await createMission(store, {
+      id: id(),
+      plan,
+      params: { swathM: 6 },
+      by: 'lan',
+      at: 1_000,
+      fieldId: 'f1',
+    });
     expect(m.version).toBe(1);
     expect((await store.get(m.id))?.lifecycle.state).toBe('draft');
     expect((await store.list({ fieldId: 'f1' })).map((r) => r.id)).toContain(m.id);
@@ -22,7 +29,11 @@ export function missionStoreSuite(make: () => MissionStore | Promise<MissionStor
   it('moves a mission through its lifecycle and keeps who did what', async () => {
     const store = await make();
     const m = await createMission(store, { id: id(), plan, params: {}, by: 'lan', at: 1 });
-    await actOnMission(store, m.id, 'approve', { by: 'minh', at: 2, weather: checkWeather({ windMps: 1 }, { name: 'p', maxWindMps: 5 }) });
+    await actOnMission(store, m.id, 'approve', {
+      by: 'minh',
+      at: 2,
+      weather: checkWeather({ windMps: 1 }, { name: 'p', maxWindMps: 5 }),
+    });
     const flown = await actOnMission(store, m.id, 'fly', { by: 'drone-1', at: 3 });
     expect(flown.lifecycle.state).toBe('flown');
     expect(flown.version).toBe(3);
@@ -46,10 +57,18 @@ export function missionStoreSuite(make: () => MissionStore | Promise<MissionStor
     await createMission(store, { id: id(), plan, params: {}, by: 'lan', at: 30, farmId: `${farm}-other` });
     expect((await store.list({ farmIds: [farm] })).map((r) => r.id)).toEqual([b.id, a.id]);
     expect(await store.list({ farmIds: [] })).toEqual([]);
-    await actOnMission(store, a.id, 'approve', { by: 'minh', at: 21, weather: checkWeather({ windMps: 1 }, { name: 'p', maxWindMps: 5 }) });
+    await actOnMission(store, a.id, 'approve', {
+      by: 'minh',
+      at: 21,
+      weather: checkWeather({ windMps: 1 }, { name: 'p', maxWindMps: 5 }),
+    });
     await actOnMission(store, a.id, 'fly', { by: 'minh', at: 22, droneId: 'd-7' });
     const back = await store.get(a.id);
     expect(back).toMatchObject({ droneId: 'd-7', farmId: farm, version: 3 });
-    expect(back!.lifecycle.history.map((e) => [e.action, e.by])).toEqual([['create', 'lan'], ['approve', 'minh'], ['fly', 'minh']]);
+    expect(back!.lifecycle.history.map((e) => [e.action, e.by])).toEqual([
+      ['create', 'lan'],
+      ['approve', 'minh'],
+      ['fly', 'minh'],
+    ]);
   });
 }

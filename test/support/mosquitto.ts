@@ -42,7 +42,8 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
     }
   }
   fs.writeFileSync(acl, opts.acl ?? fs.readFileSync(PROJECT_MOSQUITTO_ACL, 'utf8'));
-  const conf = fs.readFileSync(PROJECT_MOSQUITTO_CONF, 'utf8')
+  const conf = fs
+    .readFileSync(PROJECT_MOSQUITTO_CONF, 'utf8')
     .replace(/^persistence_location .*$/m, `persistence_location ${dir}/data/`)
     .replace(/^password_file .*$/m, `password_file ${passwd}`)
     .replace(/^acl_file .*$/m, `acl_file ${acl}`)
@@ -55,19 +56,36 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
   let proc: ChildProcess | undefined;
   const start = async () => {
     proc = spawn('mosquitto', ['-c', confPath], { stdio: 'ignore' });
-    const exited = new Promise<never>((_, reject) => proc!.once('exit', (code) =>
-      reject(new Error(`mosquitto exited (${code}): ${fs.existsSync(`${dir}/mosquitto.log`) ? fs.readFileSync(`${dir}/mosquitto.log`, 'utf8').slice(-2000) : ''}`))));
+    const exited = new Promise<never>((_, reject) =>
+      proc!.once('exit', (code) =>
+        reject(
+          new Error(
+            `mosquitto exited (${code}): ${fs.existsSync(`${dir}/mosquitto.log`) ? fs.readFileSync(`${dir}/mosquitto.log`, 'utf8').slice(-2000) : ''}`,
+          ),
+        ),
+      ),
+    );
     await Promise.race([waitForPort(port, '127.0.0.1', 15_000), exited]);
   };
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     const p = proc;
     proc = undefined;
     if (!p || p.exitCode !== null) return;
-    await new Promise<void>((resolve) => { p.once('exit', () => resolve()); p.kill(signal); });
+    await new Promise<void>((resolve) => {
+      p.once('exit', () => resolve());
+      p.kill(signal);
+    });
   };
   await start();
   return {
-    url: `mqtt://127.0.0.1:${port}`, port, dir, start, stop,
-    destroy: async () => { await stop(); fs.rmSync(dir, { recursive: true, force: true }); },
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    dir,
+    start,
+    stop,
+    destroy: async () => {
+      await stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

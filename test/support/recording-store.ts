@@ -1,4 +1,11 @@
-import type { LatestReading, Series, StoreHealth, StoredReading, TelemetryStore, WriteResult } from '../../cloud/telemetry/store.js';
+import type {
+  LatestReading,
+  Series,
+  StoreHealth,
+  StoredReading,
+  TelemetryStore,
+  WriteResult,
+} from '../../cloud/telemetry/store.js';
 import { StoreError } from '../../cloud/telemetry/store.js';
 
 /**
@@ -25,9 +32,15 @@ export class RecordingStore implements TelemetryStore {
     }
     return { written: points.length, rejected: 0 };
   }
-  async query(): Promise<Series[]> { return []; }
-  async latest(): Promise<LatestReading[]> { return []; }
-  async health(): Promise<StoreHealth> { return this.down ? { ok: false, kind: 'recording', detail: 'down' } : { ok: true, kind: 'recording' }; }
+  async query(): Promise<Series[]> {
+    return [];
+  }
+  async latest(): Promise<LatestReading[]> {
+    return [];
+  }
+  async health(): Promise<StoreHealth> {
+    return this.down ? { ok: false, kind: 'recording', detail: 'down' } : { ok: true, kind: 'recording' };
+  }
   async close(): Promise<void> {}
 
   /** Points of one gateway stored (distinct identities). */
@@ -39,11 +52,18 @@ export class RecordingStore implements TelemetryStore {
 }
 
 /** Produced keys vs stored: missing = produced but not stored; doubled = stored keys not produced. */
-export function reconcile(produced: Iterable<string>, stored: Set<string> | Map<string, unknown>): { produced: number; stored: number; missing: number; doubled: number } {
+export function reconcile(
+  produced: Iterable<string>,
+  stored: Set<string> | Map<string, unknown>,
+): { produced: number; stored: number; missing: number; doubled: number } {
   let n = 0;
   let missing = 0;
   const want = new Set<string>();
-  for (const k of produced) { n++; want.add(k); if (!stored.has(k)) missing++; }
+  for (const k of produced) {
+    n++;
+    want.add(k);
+    if (!stored.has(k)) missing++;
+  }
   let extra = 0;
   for (const k of stored.keys()) if (!want.has(k)) extra++;
   return { produced: n, stored: n - missing, missing, doubled: extra + (n - want.size) };

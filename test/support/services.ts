@@ -7,9 +7,19 @@ export const IN_CI = /^(1|true|yes)$/i.test(process.env.CI ?? '');
 export function tcpOpen(port: number, host = '127.0.0.1', timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect(port, host);
-    const t = setTimeout(() => { s.destroy(); resolve(false); }, timeoutMs);
-    s.once('connect', () => { clearTimeout(t); s.destroy(); resolve(true); });
-    s.once('error', () => { clearTimeout(t); resolve(false); });
+    const t = setTimeout(() => {
+      s.destroy();
+      resolve(false);
+    }, timeoutMs);
+    s.once('connect', () => {
+      clearTimeout(t);
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => {
+      clearTimeout(t);
+      resolve(false);
+    });
   });
 }
 
@@ -45,9 +55,16 @@ export const services = {
   postgres: () => requireService('PostgreSQL (127.0.0.1:5432)', () => tcpOpen(5432)),
   influxd: () => requireService('InfluxDB binary influxd (apt-get install influxdb)', () => hasCommand('influxd')),
   socat: () => requireService('socat (apt-get install socat)', () => hasCommand('socat')),
-  pymodbus: () => requireService('python3-pymodbus for /usr/bin/python3 (apt-get install python3-pymodbus)', () => {
-    try { execFileSync('/usr/bin/python3', ['-c', 'import pymodbus'], { stdio: 'ignore' }); return true; } catch { return false; }
-  }),
+  pymodbus: () =>
+    requireService('python3-pymodbus for /usr/bin/python3 (apt-get install python3-pymodbus)', () => {
+      try {
+        execFileSync('/usr/bin/python3', ['-c', 'import pymodbus'], { stdio: 'ignore' });
+        return true;
+      } catch {
+        return false;
+      }
+    }),
   mbpoll: () => requireService('mbpoll (apt-get install mbpoll)', () => hasCommand('mbpoll')),
-  chromium: () => requireService('Chromium at /usr/bin/chromium (apt-get install chromium)', () => hasCommand('/usr/bin/chromium')),
+  chromium: () =>
+    requireService('Chromium at /usr/bin/chromium (apt-get install chromium)', () => hasCommand('/usr/bin/chromium')),
 };

@@ -29,7 +29,8 @@ export class UplinkChild {
 
   static spawn(config: Record<string, unknown>): UplinkChild {
     const proc = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-      env: { ...process.env, UPLINK_CHILD: JSON.stringify({ mode: 'gateway', ...config }) }, stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, UPLINK_CHILD: JSON.stringify({ mode: 'gateway', ...config }) },
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
     return new UplinkChild(proc);
   }
@@ -37,7 +38,8 @@ export class UplinkChild {
   async until(cond: () => boolean, timeoutMs = 15_000, what = 'child'): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!cond()) {
-      if (this.proc.exitCode !== null) throw new Error(`uplink child exited (${this.proc.exitCode}) while waiting for ${what}`);
+      if (this.proc.exitCode !== null)
+        throw new Error(`uplink child exited (${this.proc.exitCode}) while waiting for ${what}`);
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
       await new Promise((r) => setTimeout(r, 20));
     }

@@ -36,9 +36,15 @@ if (cfg.mode === 'queue-writer') {
   tick();
 } else {
   const up = new Uplink({
-    gatewayId: cfg.gatewayId!, url: cfg.url!, username: cfg.username, password: cfg.password, dataDir: cfg.dataDir, fw: 'child/1',
+    gatewayId: cfg.gatewayId!,
+    url: cfg.url!,
+    username: cfg.username,
+    password: cfg.password,
+    dataDir: cfg.dataDir,
+    fw: 'child/1',
     batch: { maxReadings: cfg.maxReadings ?? 64, maxDelayMs: cfg.maxDelayMs ?? 50 },
-    queue: { drainPerSecond: 1000, maxInflight: 32 }, reconnect: { minMs: 100, maxMs: 500 },
+    queue: { drainPerSecond: 1000, maxInflight: 32 },
+    reconnect: { minMs: 100, maxMs: 500 },
     ...(cfg.host ? { host: cfg.host } : {}),
   });
   up.start();
@@ -46,9 +52,15 @@ if (cfg.mode === 'queue-writer') {
   const sensors = cfg.sensors ?? 8;
   let t = 0;
   const producer = setInterval(() => {
-    up.publishReadings(Array.from({ length: sensors }, (_, i) => ({
-      sensor: `s${i}`, metric: 'counter', value: t, unit: 'n', ts: (cfg.tsBase ?? 1_764_288_000_000) + t * 1000,
-    })));
+    up.publishReadings(
+      Array.from({ length: sensors }, (_, i) => ({
+        sensor: `s${i}`,
+        metric: 'counter',
+        value: t,
+        unit: 'n',
+        ts: (cfg.tsBase ?? 1_764_288_000_000) + t * 1000,
+      })),
+    );
     process.stdout.write(`produced ${t}\n`);
     t++;
   }, cfg.tickMs ?? 5);

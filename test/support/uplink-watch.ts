@@ -15,23 +15,43 @@ export interface Seen {
 /** A plain mqtt.js subscriber that records everything on one gateway's subtree. */
 export class Watcher {
   readonly seen: Seen[] = [];
-  private constructor(readonly client: MqttClient, private readonly hostTopic: string) {}
+  private constructor(
+    readonly client: MqttClient,
+    private readonly hostTopic: string,
+  ) {}
 
   /** The watcher stands in for the cloud: it says "ingest host online" so gateways send (see edge/uplink host). */
-  static async open(url: string, gatewayId: string, opts: { username?: string; password?: string; clientId?: string; clean?: boolean } = {}): Promise<Watcher> {
+  static async open(
+    url: string,
+    gatewayId: string,
+    opts: { username?: string; password?: string; clientId?: string; clean?: boolean } = {},
+  ): Promise<Watcher> {
     const hostTopic = topics.hostState(`watch-${randomBytes(4).toString('hex')}`);
     const client = await mqtt.connectAsync(url, {
       clientId: opts.clientId ?? `watch-${randomBytes(4).toString('hex')}`,
-      clean: opts.clean ?? true, username: opts.username, password: opts.password, reconnectPeriod: 200,
-      will: { topic: hostTopic, payload: Buffer.from(JSON.stringify({ online: false, ts: Date.now() })), qos: 1, retain: true },
+      clean: opts.clean ?? true,
+      username: opts.username,
+      password: opts.password,
+      reconnectPeriod: 200,
+      will: {
+        topic: hostTopic,
+        payload: Buffer.from(JSON.stringify({ online: false, ts: Date.now() })),
+        qos: 1,
+        retain: true,
+      },
     });
     const w = new Watcher(client, hostTopic);
-    const announce = () => client.publish(hostTopic, JSON.stringify({ online: true, ts: Date.now() }), { qos: 1, retain: true });
+    const announce = () =>
+      client.publish(hostTopic, JSON.stringify({ online: true, ts: Date.now() }), { qos: 1, retain: true });
     client.on('connect', announce);
     announce();
     client.on('message', (topic, payload, packet) => {
       let parsed: unknown = null;
-      try { parsed = payload.length ? JSON.parse(payload.toString()) : null; } catch { parsed = payload.toString(); }
+      try {
+        parsed = payload.length ? JSON.parse(payload.toString()) : null;
+      } catch {
+        parsed = payload.toString();
+      }
       w.seen.push({ topic, payload: parsed, retain: packet.retain, dup: packet.dup, at: Date.now() });
     });
     await client.subscribeAsync(filters.gatewaySubtree(gatewayId), { qos: 1 });
@@ -57,7 +77,8 @@ export class Watcher {
   }
 
   async close(): Promise<void> {
-    if (this.client.connected) await this.client.publishAsync(this.hostTopic, '', { qos: 1, retain: true }).catch(() => undefined);
+    if (this.client.connected)
+      await this.client.publishAsync(this.hostTopic, '', { qos: 1, retain: true }).catch(() => undefined);
     await this.client.endAsync(true);
   }
 }
@@ -77,7 +98,10 @@ export function tally(seen: Seen[]) {
     if (!s.topic.endsWith('/telemetry')) continue;
     const t = s.payload as { bootId: string; seq: number; readings: { sensor: string; metric: string; ts: number }[] };
     const key = `${t.bootId}:${t.seq}`;
-    if (s.dup && messages.has(key)) { brokerRedeliveries++; continue; }
+    if (s.dup && messages.has(key)) {
+      brokerRedeliveries++;
+      continue;
+    }
     messages.set(key, (messages.get(key) ?? 0) + 1);
     if (messages.get(key) === 1) {
       if (!bootSeqs.has(t.bootId)) bootSeqs.set(t.bootId, []);

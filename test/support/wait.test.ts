@@ -8,7 +8,16 @@ describe('until', () => {
   });
 
   it('fails naming what it waited for and the last error', async () => {
-    await expect(until('the door to open', () => { throw new Error('door jammed'); }, 100, 10)).rejects.toThrow(/the door to open: door jammed/);
+    await expect(
+      until(
+        'the door to open',
+        () => {
+          throw new Error('door jammed');
+        },
+        100,
+        10,
+      ),
+    ).rejects.toThrow(/the door to open: door jammed/);
     await expect(until('a value', () => null, 100, 10)).rejects.toThrow(/timed out waiting for a value/);
   });
 });

@@ -23,11 +23,24 @@ export function ensureUiBuilt(): void {
 
 /** The zones of the simulated paddy site (same ids and hardware as its gateway file). */
 export function initialConfigZones(): GatewayConfig['zones'] {
-  return [{
-    id: 'z1', name: 'Ruộng 1', mode: 'awd', valves: ['v1'], intakeValve: 'v1', pump: 'p1',
-    sensors: { waterLevel: { sensor: 'wl1', metric: 'water_level' }, intakeSalinity: { sensor: 'sal1', metric: 'salinity' } },
-    awd: { refloodCm: -15, targetCm: 5, keepFlooded: [] }, salinityLimitPpt: 2, maxRunMinutes: 120, staleAfterSeconds: 300,
-  }];
+  return [
+    {
+      id: 'z1',
+      name: 'Ruộng 1',
+      mode: 'awd',
+      valves: ['v1'],
+      intakeValve: 'v1',
+      pump: 'p1',
+      sensors: {
+        waterLevel: { sensor: 'wl1', metric: 'water_level' },
+        intakeSalinity: { sensor: 'sal1', metric: 'salinity' },
+      },
+      awd: { refloodCm: -15, targetCm: 5, keepFlooded: [] },
+      salinityLimitPpt: 2,
+      maxRunMinutes: 120,
+      staleAfterSeconds: 300,
+    },
+  ];
 }
 
 /**
@@ -40,14 +53,30 @@ export async function startWebChain(mqttUrl = 'mqtt://127.0.0.1:1883') {
   const suffix = randomBytes(4).toString('hex');
   const gw = `gw-web-${suffix}`;
   const farms: FarmInfo[] = [
-    { id: `farm-a-${suffix}`, name: 'Ruộng ông Ba', commune: 'Đại Ân 2', cooperativeId: 'htx-dai-an', gatewayIds: [gw] },
-    { id: `farm-b-${suffix}`, name: 'Ruộng bà Tư', commune: 'Lịch Hội Thượng', cooperativeId: 'htx-lich-hoi', gatewayIds: [`gw-other-${suffix}`] },
+    {
+      id: `farm-a-${suffix}`,
+      name: 'Ruộng ông Ba',
+      commune: 'Đại Ân 2',
+      cooperativeId: 'htx-dai-an',
+      gatewayIds: [gw],
+    },
+    {
+      id: `farm-b-${suffix}`,
+      name: 'Ruộng bà Tư',
+      commune: 'Lịch Hội Thượng',
+      cooperativeId: 'htx-lich-hoi',
+      gatewayIds: [`gw-other-${suffix}`],
+    },
   ];
   const cloudClient: MqttClient = await mqtt.connectAsync(mqttUrl, { clientId: `cloud-web-${suffix}`, clean: true });
   let app: FastifyInstance | undefined;
   const built = await buildMemoryApp({
-    farms, publish: mqttPublisher(cloudClient),
-    extend: async (a) => { app = a; await a.register(uiPlugin, { tileUrl: '' }); },
+    farms,
+    publish: mqttPublisher(cloudClient),
+    extend: async (a) => {
+      app = a;
+      await a.register(uiPlugin, { tileUrl: '' });
+    },
   });
   const unbridge = await bridgeControlToMqtt(cloudClient, built.control);
   // this client is the gateway's cloud: it says "ingest host online" so the gateway sends
@@ -58,15 +87,31 @@ export async function startWebChain(mqttUrl = 'mqtt://127.0.0.1:1883') {
 
   // a real gateway process (edge/gateway.ts) on a simulated paddy over Modbus TCP: it polls,
   // runs the control loop, validates and applies configs and executes commands
-  const site = await startPaddySite({ seed: 3, initialLevelCm: -8, paddy: { rain: false },
-    salinity: { monthlyBasePpt: Array(12).fill(0.6), spikeChanceDry: 0, spikeChanceWet: 0 } });
+  const site = await startPaddySite({
+    seed: 3,
+    initialLevelCm: -8,
+    paddy: { rain: false },
+    salinity: { monthlyBasePpt: Array(12).fill(0.6), spikeChanceDry: 0, spikeChanceWet: 0 },
+  });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'rs-gw-'));
-  const file = parseGatewayFile(gatewayFileFor(site, { gatewayId: gw, mqttUrl, dataDir, pollSeconds: 1, loopIntervalMs: 500 }), 'web-test', dataDir, {});
+  const file = parseGatewayFile(
+    gatewayFileFor(site, { gatewayId: gw, mqttUrl, dataDir, pollSeconds: 1, loopIntervalMs: 500 }),
+    'web-test',
+    dataDir,
+    {},
+  );
   const gateway = new Gateway(file, {});
   await gateway.start();
 
   return {
-    ...built, app: app!, gw, farms, url: `http://127.0.0.1:${port}`, gateway, site, cloudClient,
+    ...built,
+    app: app!,
+    gw,
+    farms,
+    url: `http://127.0.0.1:${port}`,
+    gateway,
+    site,
+    cloudClient,
     async stop() {
       await gateway.stop().catch(() => undefined);
       await site.stop().catch(() => undefined);

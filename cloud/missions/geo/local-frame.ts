@@ -55,10 +55,15 @@ export function round7(v: number): number {
 
 /** Frame centred on the bounding-box centre of a polygon's outer ring. */
 export function frameFor(outer: number[][]): LocalFrame {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity;
   for (const p of outer) {
-    minX = Math.min(minX, p[0]!); maxX = Math.max(maxX, p[0]!);
-    minY = Math.min(minY, p[1]!); maxY = Math.max(maxY, p[1]!);
+    minX = Math.min(minX, p[0]!);
+    maxX = Math.max(maxX, p[0]!);
+    minY = Math.min(minY, p[1]!);
+    maxY = Math.max(maxY, p[1]!);
   }
   return new LocalFrame([(minX + maxX) / 2, (minY + maxY) / 2]);
 }

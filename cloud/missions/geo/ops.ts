@@ -79,7 +79,8 @@ export type { Feature, Polygon };
  */
 export function intersectLocal(a: LocalMulti, b: LocalMulti): LocalMulti {
   if (a.length === 0 || b.length === 0) return [];
-  const snap = (m: LocalMulti): LocalMulti => m.map((p) => p.map((r) => r.map(([x, y]) => [Math.round(x * 1000) / 1000, Math.round(y * 1000) / 1000] as XY)));
+  const snap = (m: LocalMulti): LocalMulti =>
+    m.map((p) => p.map((r) => r.map(([x, y]) => [Math.round(x * 1000) / 1000, Math.round(y * 1000) / 1000] as XY)));
   const sa = snap(a);
   return differenceLocal(sa, differenceLocal(sa, snap(b)));
 }

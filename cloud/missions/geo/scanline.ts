@@ -1,14 +1,20 @@
 import type { LocalMulti, XY } from './local-frame.js';
 
 /** A polygon edge prepared for horizontal scanlines. */
-export interface Edge { x1: number; y1: number; x2: number; y2: number }
+export interface Edge {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
 
 export function edgesOf(m: LocalMulti): Edge[] {
   const out: Edge[] = [];
   for (const poly of m) {
     for (const ring of poly) {
       for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-        const a = ring[j]!, b = ring[i]!;
+        const a = ring[j]!,
+          b = ring[i]!;
         if (a[1] !== b[1]) out.push({ x1: a[0], y1: a[1], x2: b[0], y2: b[1] });
       }
     }
@@ -53,11 +59,17 @@ export class EdgeIndex {
 }
 
 export function bboxOf(m: LocalMulti): { minX: number; minY: number; maxX: number; maxY: number } {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (const poly of m) for (const p of poly[0]!) {
-    if (p[0] < minX) minX = p[0]; if (p[0] > maxX) maxX = p[0];
-    if (p[1] < minY) minY = p[1]; if (p[1] > maxY) maxY = p[1];
-  }
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity;
+  for (const poly of m)
+    for (const p of poly[0]!) {
+      if (p[0] < minX) minX = p[0];
+      if (p[0] > maxX) maxX = p[0];
+      if (p[1] < minY) minY = p[1];
+      if (p[1] > maxY) maxY = p[1];
+    }
   return { minX, minY, maxX, maxY };
 }
 
@@ -94,12 +106,15 @@ export function intervalsLength(iv: Array<[number, number]>): number {
 
 /** Length of the overlap of two sorted, disjoint interval lists. */
 export function overlapLength(a: Array<[number, number]>, b: Array<[number, number]>): number {
-  let i = 0, j = 0, s = 0;
+  let i = 0,
+    j = 0,
+    s = 0;
   while (i < a.length && j < b.length) {
     const lo = Math.max(a[i]![0], b[j]![0]);
     const hi = Math.min(a[i]![1], b[j]![1]);
     if (hi > lo) s += hi - lo;
-    if (a[i]![1] < b[j]![1]) i++; else j++;
+    if (a[i]![1] < b[j]![1]) i++;
+    else j++;
   }
   return s;
 }

@@ -40,8 +40,18 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
   // two counters: a wrong guess at one name cannot lock out another name behind the same address
   // (a village shares one carrier-grade NAT address), and one address still cannot try every name
   const limits = [
-    { scope: 'login', check: app.createRateLimit({ max, timeWindow, keyGenerator: (req) => `login|${req.ip}|${loginOf(req)}` }) },
-    { scope: 'address', check: app.createRateLimit({ max: opts.loginMaxPerAddress ?? max * 10, timeWindow, keyGenerator: (req) => `addr|${req.ip}` }) },
+    {
+      scope: 'login',
+      check: app.createRateLimit({ max, timeWindow, keyGenerator: (req) => `login|${req.ip}|${loginOf(req)}` }),
+    },
+    {
+      scope: 'address',
+      check: app.createRateLimit({
+        max: opts.loginMaxPerAddress ?? max * 10,
+        timeWindow,
+        keyGenerator: (req) => `addr|${req.ip}`,
+      }),
+    },
   ];
   // preHandler, not onRequest: the body (the login name) is parsed by then
   const throttle = async (req: FastifyRequest, reply: FastifyReply) => {
@@ -49,51 +59,85 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
     for (const { scope, r } of results) {
       if (!r.isAllowed && r.isExceeded) {
         reply.header('retry-after', r.ttlInSeconds);
-        throw new AuthError('AUTH_RATE_LIMITED', `too many login attempts (${scope}); try again in ${r.ttlInSeconds} s`, { scope, retryAfterS: r.ttlInSeconds });
+        throw new AuthError(
+          'AUTH_RATE_LIMITED',
+          `too many login attempts (${scope}); try again in ${r.ttlInSeconds} s`,
+          { scope, retryAfterS: r.ttlInSeconds },
+        );
       }
     }
   };
 
-  app.post('/api/v1/auth/login', {
-    preHandler: throttle,
-    schema: {
-      tags: ['auth'], summary: 'Log in with username or phone and password; sets an httpOnly cookie and returns a bearer token',
-      body: LoginBody,
-      response: { 200: z.object({ token: z.string(), expiresAt: z.number(), user: PublicUser, start: StartView.nullable().optional() }), ...errorResponses },
+  app.post(
+    '/api/v1/auth/login',
+    {
+      preHandler: throttle,
+      schema: {
+        tags: ['auth'],
+        summary: 'Log in with username or phone and password; sets an httpOnly cookie and returns a bearer token',
+        body: LoginBody,
+        response: {
+          200: z.object({
+            token: z.string(),
+            expiresAt: z.number(),
+            user: PublicUser,
+            start: StartView.nullable().optional(),
+          }),
+          ...errorResponses,
+        },
+      },
     },
-  }, async (req, reply) => {
-    const { token, user, expiresAt } = await auth.login(req.body.login, req.body.password);
-    reply.setCookie(SESSION_COOKIE, token, {
-      httpOnly: true, sameSite: 'lax', path: '/', secure: opts.secureCookie ?? false, expires: new Date(expiresAt),
-    });
-    const start = opts.start ? await opts.start(user) : undefined;
-    return { token, expiresAt, user: toPublicUser(user), ...(start !== undefined ? { start } : {}) };
-  });
-
-  app.post('/api/v1/auth/logout', {
-    preHandler: requireRole(),
-    schema: { tags: ['auth'], summary: 'End this session', response: { 200: Ok, ...errorResponses } },
-  }, async (req, reply) => {
-    if (req.sessionToken) await auth.logout(req.sessionToken);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return { ok: true as const };
-  });
-
-  app.get('/api/v1/auth/me', {
-    preHandler: requireRole(),
-    schema: { tags: ['auth'], summary: 'The logged-in user', response: { 200: PublicUser, ...errorResponses } },
-  }, async (req) => toPublicUser(currentUser(req)));
-
-  app.post('/api/v1/auth/password', {
-    preHandler: requireRole(),
-    schema: {
-      tags: ['auth'], summary: 'Change my password (ends my other sessions)',
-      body: z.object({ current: z.string().min(1).max(200), next: z.string().min(1).max(200) }),
-      response: { 200: Ok, ...errorResponses },
+    async (req, reply) => {
+      const { token, user, expiresAt } = await auth.login(req.body.login, req.body.password);
+      reply.setCookie(SESSION_COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'lax',
+        path: '/',
+        secure: opts.secureCookie ?? false,
+        expires: new Date(expiresAt),
+      });
+      const start = opts.start ? await opts.start(user) : undefined;
+      return { token, expiresAt, user: toPublicUser(user), ...(start !== undefined ? { start } : {}) };
     },
-  }, async (req, reply) => {
-    await auth.changePassword(currentUser(req), req.body.current, req.body.next);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return { ok: true as const };
-  });
+  );
+
+  app.post(
+    '/api/v1/auth/logout',
+    {
+      preHandler: requireRole(),
+      schema: { tags: ['auth'], summary: 'End this session', response: { 200: Ok, ...errorResponses } },
+    },
+    async (req, reply) => {
+      if (req.sessionToken) await auth.logout(req.sessionToken);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { ok: true as const };
+    },
+  );
+
+  app.get(
+    '/api/v1/auth/me',
+    {
+      preHandler: requireRole(),
+      schema: { tags: ['auth'], summary: 'The logged-in user', response: { 200: PublicUser, ...errorResponses } },
+    },
+    async (req) => toPublicUser(currentUser(req)),
+  );
+
+  app.post(
+    '/api/v1/auth/password',
+    {
+      preHandler: requireRole(),
+      schema: {
+        tags: ['auth'],
+        summary: 'Change my password (ends my other sessions)',
+        body: z.object({ current: z.string().min(1).max(200), next: z.string().min(1).max(200) }),
+        response: { 200: Ok, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      await auth.changePassword(currentUser(req), req.body.current, req.body.next);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { ok: true as const };
+    },
+  );
 };

@@ -15,11 +15,13 @@ describe('readings time parameters', () => {
     expect(parseTime('2025-11-28T00:00:00Z')).toBe(Date.UTC(2025, 10, 28));
     expect(parseTime('2025-11-28T07:00:00+07:00')).toBe(Date.UTC(2025, 10, 28));
     expect(parseTime('2025-11-28')).toBe(Date.UTC(2025, 10, 28));
-    for (const bad of ['yesterday', 'March 3 2025', '2025-13-45T00:00:00Z', '', '12abc']) expect(parseTime(bad)).toBeNull();
+    for (const bad of ['yesterday', 'March 3 2025', '2025-13-45T00:00:00Z', '', '12abc'])
+      expect(parseTime(bad)).toBeNull();
   });
 
   it('refuses times no reading can have, which would otherwise break the response', () => {
-    for (const bad of ['9999999999999999', '8640000000000001', '2100-01-02', '9999-12-31T00:00:00Z']) expect(parseTime(bad)).toBeNull();
+    for (const bad of ['9999999999999999', '8640000000000001', '2100-01-02', '9999-12-31T00:00:00Z'])
+      expect(parseTime(bad)).toBeNull();
   });
 
   it('picks buckets that keep a chart to a few hundred points', () => {

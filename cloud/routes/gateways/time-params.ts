@@ -21,7 +21,8 @@ export function parseTime(s: string): number | null {
   let ms: number;
   if (/^\d{1,16}$/.test(s)) ms = Number(s);
   // ISO 8601 only: Date.parse would also take "March 3" and friends
-  else if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s)) ms = Date.parse(s.replace(' ', 'T'));
+  else if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s))
+    ms = Date.parse(s.replace(' ', 'T'));
   else return null;
   return Number.isFinite(ms) && ms >= TIME_MIN_MS && ms <= TIME_MAX_MS ? ms : null;
 }

@@ -8,8 +8,22 @@ import { MissionError } from '../../missions/errors.js';
 /** Drones and products the mission routes plan with; fields and missions live in cloud/missions stores. */
 export { MemoryFieldStore, type FieldRecord, type FieldStore } from '../../missions/field-store.js';
 export { MemoryMissionStore, type MissionRecord, type MissionStore } from '../../missions/store.js';
-export interface DroneRecord { id: string; name: string; swathM: number; tankL: number; maxFlowLpm: number; speedMps: number; enduranceMin: number; altitudeM?: number }
-export interface ProductRecord { id: string; name: string; rateLPerHa: number; maxWindMps: number }
+export interface DroneRecord {
+  id: string;
+  name: string;
+  swathM: number;
+  tankL: number;
+  maxFlowLpm: number;
+  speedMps: number;
+  enduranceMin: number;
+  altitudeM?: number;
+}
+export interface ProductRecord {
+  id: string;
+  name: string;
+  rateLPerHa: number;
+  maxWindMps: number;
+}
 
 export const newMissionId = () => randomUUID();
 
@@ -18,10 +32,15 @@ export const newMissionId = () => randomUUID();
  * (`MISSION_CATALOG_FILE`: `{drones: [{id, name, swathM, tankL, maxFlowLpm, speedMps,
  * enduranceMin, altitudeM?}], products: [{id, name, rateLPerHa, maxWindMps}]}`), validated here.
  */
-export interface MissionCatalog { drones: DroneRecord[]; products: ProductRecord[] }
+export interface MissionCatalog {
+  drones: DroneRecord[];
+  products: ProductRecord[];
+}
 const Ident = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i);
 const CatalogFile = z.object({
-  drones: z.array(DroneProfile.partial({ altitudeM: true }).extend({ id: Ident, name: z.string().min(1).max(100) })).max(200),
+  drones: z
+    .array(DroneProfile.partial({ altitudeM: true }).extend({ id: Ident, name: z.string().min(1).max(100) }))
+    .max(200),
   products: z.array(Product.extend({ id: Ident })).max(500),
 });
 
@@ -31,20 +50,44 @@ export function loadMissionCatalog(file: string | undefined): MissionCatalog {
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (cause) {
-    throw new MissionError('PLAN_INVALID_INPUT', `cannot read the mission catalogue ${file}: ${(cause as Error).message}`, { cause, context: { params: { path: file } } });
+    throw new MissionError(
+      'PLAN_INVALID_INPUT',
+      `cannot read the mission catalogue ${file}: ${(cause as Error).message}`,
+      { cause, context: { params: { path: file } } },
+    );
   }
   const r = CatalogFile.safeParse(json);
   if (!r.success) {
     const i = r.error.issues[0]!;
-    throw new MissionError('PLAN_INVALID_INPUT', `mission catalogue ${file}: ${i.path.join('.')} ${i.message}`, { context: { params: { path: i.path.join('.') } } });
+    throw new MissionError('PLAN_INVALID_INPUT', `mission catalogue ${file}: ${i.path.join('.')} ${i.message}`, {
+      context: { params: { path: i.path.join('.') } },
+    });
   }
   return r.data;
 }
 
 /** A typical 10 L spray drone and a common fungicide rate: the demo's catalogue, for demo seeding only. */
 export const DEMO_DRONES: DroneRecord[] = [
-  { id: 'drone-10l', name: 'Máy bay phun 10 L (demo)', swathM: 5, tankL: 10, maxFlowLpm: 2.4, speedMps: 4, enduranceMin: 12, altitudeM: 3 },
-  { id: 'drone-30l', name: 'Máy bay phun 30 L (demo)', swathM: 7, tankL: 30, maxFlowLpm: 8, speedMps: 6, enduranceMin: 10, altitudeM: 3 },
+  {
+    id: 'drone-10l',
+    name: 'Máy bay phun 10 L (demo)',
+    swathM: 5,
+    tankL: 10,
+    maxFlowLpm: 2.4,
+    speedMps: 4,
+    enduranceMin: 12,
+    altitudeM: 3,
+  },
+  {
+    id: 'drone-30l',
+    name: 'Máy bay phun 30 L (demo)',
+    swathM: 7,
+    tankL: 30,
+    maxFlowLpm: 8,
+    speedMps: 6,
+    enduranceMin: 10,
+    altitudeM: 3,
+  },
 ];
 export const DEMO_PRODUCTS: ProductRecord[] = [
   { id: 'tricyclazole', name: 'Thuốc trừ đạo ôn (demo)', rateLPerHa: 15, maxWindMps: 5 },
@@ -56,5 +99,16 @@ export const DEMO_CATALOG: MissionCatalog = { drones: DEMO_DRONES, products: DEM
 export function demoRectangle(lon: number, lat: number, wM: number, hM: number): Polygon {
   const dLat = hM / 110_574;
   const dLon = wM / (111_320 * Math.cos((lat * Math.PI) / 180));
-  return { type: 'Polygon', coordinates: [[[lon, lat], [lon + dLon, lat], [lon + dLon, lat + dLat], [lon, lat + dLat], [lon, lat]]] };
+  return {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [lon, lat],
+        [lon + dLon, lat],
+        [lon + dLon, lat + dLat],
+        [lon, lat + dLat],
+        [lon, lat],
+      ],
+    ],
+  };
 }

@@ -51,17 +51,23 @@ export function missionCtx(app: FastifyInstance, o: MissionRoutesOptions, clock:
   const farmIdsOf = async (user: StoredUser) => visibleFarms(user, await app.auth.farms.listFarms()).map((x) => x.id);
   const fieldFor = async (user: StoredUser, id: string) => {
     const f = await o.fields.get(id);
-    if (!f || !(await farmIdsOf(user)).includes(f.farmId)) throw new AuthError('NOT_FOUND', `no field "${id}" among your cooperative's farms`);
+    if (!f || !(await farmIdsOf(user)).includes(f.farmId))
+      throw new AuthError('NOT_FOUND', `no field "${id}" among your cooperative's farms`);
     return f;
   };
   return {
-    o, clock, farmIdsOf, fieldFor,
+    o,
+    clock,
+    farmIdsOf,
+    fieldFor,
     missionFor: async (user, id) => {
       const m = await o.missions.get(id);
       const farms = await farmIdsOf(user);
-      if (!m || !m.farmId || !farms.includes(m.farmId)) throw new AuthError('NOT_FOUND', `no mission "${id}" among your cooperative's farms`);
+      if (!m || !m.farmId || !farms.includes(m.farmId))
+        throw new AuthError('NOT_FOUND', `no mission "${id}" among your cooperative's farms`);
       return m;
     },
-    cooperativeOf: async (farmId) => (await app.auth.farms.listFarms()).find((f) => f.id === farmId)?.cooperativeId ?? undefined,
+    cooperativeOf: async (farmId) =>
+      (await app.auth.farms.listFarms()).find((f) => f.id === farmId)?.cooperativeId ?? undefined,
   };
 }

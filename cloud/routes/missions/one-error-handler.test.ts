@@ -3,12 +3,17 @@ import { buildMemoryApp, bearer } from '../../auth/testing.js';
 
 type Built = Awaited<ReturnType<typeof buildMemoryApp>>;
 let built: Built | undefined;
-afterEach(async () => { await built?.app.close(); built = undefined; });
+afterEach(async () => {
+  await built?.app.close();
+  built = undefined;
+});
 
 describe('mission routes and the one error handler', () => {
   it('builds without Fastify warning that an error handler is set twice', async () => {
     const warnings: string[] = [];
-    const onWarning = (w: Error & { code?: string }) => { warnings.push(w.code ?? w.name); };
+    const onWarning = (w: Error & { code?: string }) => {
+      warnings.push(w.code ?? w.name);
+    };
     process.on('warning', onWarning);
     try {
       built = await buildMemoryApp();
@@ -26,8 +31,16 @@ describe('mission routes and the one error handler', () => {
     const ghost = await built.app.inject({ url: '/api/v1/missions/ghost/exports', headers: tech });
     expect(ghost.statusCode).toBe(404);
     expect(ghost.json()).toMatchObject({ error: 'NOT_FOUND', message: expect.any(String) });
-    const bad = await built.app.inject({ method: 'POST', url: '/api/v1/missions', headers: tech, payload: { fieldId: 42 } });
+    const bad = await built.app.inject({
+      method: 'POST',
+      url: '/api/v1/missions',
+      headers: tech,
+      payload: { fieldId: 42 },
+    });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json()).toMatchObject({ error: 'BAD_REQUEST', issues: expect.arrayContaining([expect.objectContaining({ path: expect.stringContaining('body') })]) });
+    expect(bad.json()).toMatchObject({
+      error: 'BAD_REQUEST',
+      issues: expect.arrayContaining([expect.objectContaining({ path: expect.stringContaining('body') })]),
+    });
   });
 });

@@ -32,12 +32,20 @@ export async function missionPlatform(d: MissionPlatformDeps): Promise<MissionRo
   await fields.init();
   await missions.init();
   for (const f of d.seedFields ?? []) {
-    if (!(await fields.get(f.id))) await fields.create({ createdBy: 'demo', createdAt: d.clock?.now() ?? Date.now(), ...f });
+    if (!(await fields.get(f.id)))
+      await fields.create({ createdBy: 'demo', createdAt: d.clock?.now() ?? Date.now(), ...f });
   }
   return {
-    fields, missions, drones: d.catalog.drones, products: d.catalog.products,
-    ...(d.clock ? { clock: d.clock } : {}), ...(d.telemetry ? { telemetry: d.telemetry } : {}), ...(d.publish ? { publish: d.publish } : {}),
-    ...(d.requireWeather !== undefined ? { requireWeather: d.requireWeather } : {}), ...(d.weather ? { weather: d.weather } : {}),
-    ...(d.verifyThresholds ? { verifyThresholds: d.verifyThresholds } : {}), ...(d.routeLimits ? { routeLimits: d.routeLimits } : {}),
+    fields,
+    missions,
+    drones: d.catalog.drones,
+    products: d.catalog.products,
+    ...(d.clock ? { clock: d.clock } : {}),
+    ...(d.telemetry ? { telemetry: d.telemetry } : {}),
+    ...(d.publish ? { publish: d.publish } : {}),
+    ...(d.requireWeather !== undefined ? { requireWeather: d.requireWeather } : {}),
+    ...(d.weather ? { weather: d.weather } : {}),
+    ...(d.verifyThresholds ? { verifyThresholds: d.verifyThresholds } : {}),
+    ...(d.routeLimits ? { routeLimits: d.routeLimits } : {}),
   };
 }

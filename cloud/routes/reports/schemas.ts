@@ -12,7 +12,12 @@ export const AdoptionQuery = z.object({
 
 export const ExportQuery = AdoptionQuery.extend({ lang: Lang });
 
-export const UnitOut = z.object({ id: z.string(), parentId: z.string().nullable(), level: z.string(), name: z.string() });
+export const UnitOut = z.object({
+  id: z.string(),
+  parentId: z.string().nullable(),
+  level: z.string(),
+  name: z.string(),
+});
 
 export const AdoptionResponse = z.object({
   from: z.string(),

@@ -13,7 +13,11 @@ export interface InfluxDialect {
 
 /** A failed HTTP exchange with InfluxDB, with what the retry logic needs to decide. */
 export class InfluxHttpError extends Error {
-  constructor(readonly status: number, readonly body: string, readonly retryAfterMs: number | null) {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+    readonly retryAfterMs: number | null,
+  ) {
     super(`InfluxDB answered ${status}: ${body.slice(0, 300)}`);
     this.name = 'InfluxHttpError';
   }
@@ -31,18 +35,27 @@ export function isRetryable(err: unknown): { retry: boolean; retryAfterMs?: numb
 /** Assembles bucket rows into series (sorted by sensor, metric; points by ts). */
 export class SeriesBuilder {
   private readonly map = new Map<string, Series>();
-  constructor(private readonly gatewayId: string, private readonly units: Map<string, string>) {}
+  constructor(
+    private readonly gatewayId: string,
+    private readonly units: Map<string, string>,
+  ) {}
   static key(sensor: string, metric: string): string {
     return `${sensor}\u0000${metric}`;
   }
   add(sensor: string, metric: string, point: Series['points'][number]): void {
     const key = SeriesBuilder.key(sensor, metric);
     let s = this.map.get(key);
-    if (!s) this.map.set(key, (s = { gatewayId: this.gatewayId, sensor, metric, unit: this.units.get(key) ?? '', points: [] }));
+    if (!s)
+      this.map.set(
+        key,
+        (s = { gatewayId: this.gatewayId, sensor, metric, unit: this.units.get(key) ?? '', points: [] }),
+      );
     s.points.push(point);
   }
   build(): Series[] {
-    const all = [...this.map.values()].sort((a, b) => (a.sensor === b.sensor ? cmp(a.metric, b.metric) : cmp(a.sensor, b.sensor)));
+    const all = [...this.map.values()].sort((a, b) =>
+      a.sensor === b.sensor ? cmp(a.metric, b.metric) : cmp(a.sensor, b.sensor),
+    );
     for (const s of all) s.points.sort((a, b) => a.ts - b.ts);
     return all;
   }

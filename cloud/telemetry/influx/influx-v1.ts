@@ -11,8 +11,17 @@ export interface InfluxV1Options {
   timeoutMs?: number;
 }
 
-interface V1Series { name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }
-interface V1Result { statement_id?: number; series?: V1Series[]; error?: string }
+interface V1Series {
+  name: string;
+  tags?: Record<string, string>;
+  columns: string[];
+  values: unknown[][];
+}
+interface V1Result {
+  statement_id?: number;
+  series?: V1Series[];
+  error?: string;
+}
 
 /**
  * InfluxDB 1.x over its own HTTP API (`/write?precision=ms`, InfluxQL `/query`): the
@@ -25,7 +34,8 @@ export class InfluxV1 implements InfluxDialect {
 
   constructor(private readonly opts: InfluxV1Options) {
     this.base = opts.url.replace(/\/+$/, '');
-    if (opts.username) this.headers.authorization = `Basic ${Buffer.from(`${opts.username}:${opts.password ?? ''}`).toString('base64')}`;
+    if (opts.username)
+      this.headers.authorization = `Basic ${Buffer.from(`${opts.username}:${opts.password ?? ''}`).toString('base64')}`;
   }
 
   async prepare(): Promise<void> {
@@ -35,7 +45,11 @@ export class InfluxV1 implements InfluxDialect {
 
   async writeLines(body: string): Promise<{ rejectedDetail?: string }> {
     const params = new URLSearchParams({ db: this.opts.db, precision: 'ms' });
-    const res = await this.fetch(`${this.base}/write?${params}`, { method: 'POST', body, headers: { ...this.headers, 'content-type': 'text/plain; charset=utf-8' } });
+    const res = await this.fetch(`${this.base}/write?${params}`, {
+      method: 'POST',
+      body,
+      headers: { ...this.headers, 'content-type': 'text/plain; charset=utf-8' },
+    });
     if (res.status === 204) return {};
     const text = await res.text();
     // 1.x stores the good lines of a batch with bad ones and says "partial write": retrying
@@ -48,16 +62,23 @@ export class InfluxV1 implements InfluxDialect {
   }
 
   async query(q: RangeQuery): Promise<Series[]> {
-    const where = [`gateway = ${influxqlString(q.gatewayId)}`, `time >= ${Math.trunc(q.from)}ms`, `time < ${Math.trunc(q.to)}ms`];
+    const where = [
+      `gateway = ${influxqlString(q.gatewayId)}`,
+      `time >= ${Math.trunc(q.from)}ms`,
+      `time < ${Math.trunc(q.to)}ms`,
+    ];
     if (q.metric) where.push(`metric = ${influxqlString(q.metric)}`);
     if (q.sensor) where.push(`sensor = ${influxqlString(q.sensor)}`);
     const w = where.join(' AND ');
     const data = q.everyMs
       ? `SELECT mean(value), min(value), max(value), count(value) FROM ${MEASUREMENT} WHERE ${w} GROUP BY time(${Math.trunc(q.everyMs)}ms), sensor, metric fill(none)`
       : `SELECT value FROM ${MEASUREMENT} WHERE ${w} GROUP BY sensor, metric`;
-    const [units, rows] = await this.influxql(`SELECT last(unit) FROM ${MEASUREMENT} WHERE ${w} GROUP BY sensor, metric; ${data}`);
+    const [units, rows] = await this.influxql(
+      `SELECT last(unit) FROM ${MEASUREMENT} WHERE ${w} GROUP BY sensor, metric; ${data}`,
+    );
     const unitMap = new Map<string, string>();
-    for (const s of units?.series ?? []) unitMap.set(SeriesBuilder.key(s.tags!.sensor!, s.tags!.metric!), textOf(s.values[0]?.[1]));
+    for (const s of units?.series ?? [])
+      unitMap.set(SeriesBuilder.key(s.tags!.sensor!, s.tags!.metric!), textOf(s.values[0]?.[1]));
     const out = new SeriesBuilder(q.gatewayId, unitMap);
     for (const s of rows?.series ?? []) {
       const col = (name: string) => s.columns.indexOf(name);
@@ -65,11 +86,23 @@ export class InfluxV1 implements InfluxDialect {
         if (q.everyMs) {
           const count = Number(v[col('count')] ?? 0);
           if (!count) continue;
-          out.add(s.tags!.sensor!, s.tags!.metric!, { ts: Number(v[0]), mean: num(v[col('mean')]), min: num(v[col('min')]), max: num(v[col('max')]), count });
+          out.add(s.tags!.sensor!, s.tags!.metric!, {
+            ts: Number(v[0]),
+            mean: num(v[col('mean')]),
+            min: num(v[col('min')]),
+            max: num(v[col('max')]),
+            count,
+          });
         } else {
           const value = num(v[col('value')]);
           if (value === null) continue;
-          out.add(s.tags!.sensor!, s.tags!.metric!, { ts: Number(v[0]), mean: value, min: value, max: value, count: 1 });
+          out.add(s.tags!.sensor!, s.tags!.metric!, {
+            ts: Number(v[0]),
+            mean: value,
+            min: value,
+            max: value,
+            count: 1,
+          });
         }
       }
     }
@@ -77,15 +110,22 @@ export class InfluxV1 implements InfluxDialect {
   }
 
   async latest(gatewayId: string): Promise<LatestReading[]> {
-    const [res] = await this.influxql(`SELECT * FROM ${MEASUREMENT} WHERE gateway = ${influxqlString(gatewayId)} GROUP BY sensor, metric ORDER BY time DESC LIMIT 1`);
+    const [res] = await this.influxql(
+      `SELECT * FROM ${MEASUREMENT} WHERE gateway = ${influxqlString(gatewayId)} GROUP BY sensor, metric ORDER BY time DESC LIMIT 1`,
+    );
     const rows: LatestReading[] = [];
     for (const s of res?.series ?? []) {
       const v = s.values[0]!;
       const get = (name: string) => v[s.columns.indexOf(name)];
       const quality = get('quality') === 'bad' ? 'bad' : 'good';
       rows.push({
-        gatewayId, sensor: s.tags!.sensor!, metric: s.tags!.metric!, unit: textOf(get('unit')),
-        value: num(quality === 'good' ? get('value') : get('raw')), quality, ts: Number(v[0]),
+        gatewayId,
+        sensor: s.tags!.sensor!,
+        metric: s.tags!.metric!,
+        unit: textOf(get('unit')),
+        value: num(quality === 'good' ? get('value') : get('raw')),
+        quality,
+        ts: Number(v[0]),
         ...(get('fault') ? { fault: textOf(get('fault')) } : {}),
       });
     }
@@ -97,7 +137,8 @@ export class InfluxV1 implements InfluxDialect {
     if (withDb) params.set('db', this.opts.db);
     const res = await this.fetch(`${this.base}/query?${params}`, { method, headers: this.headers });
     const text = await res.text();
-    if (!res.ok) throw new InfluxHttpError(res.status, errorText(text), parseRetryAfter(res.headers.get('retry-after')));
+    if (!res.ok)
+      throw new InfluxHttpError(res.status, errorText(text), parseRetryAfter(res.headers.get('retry-after')));
     const body = JSON.parse(text) as { results?: V1Result[]; error?: string };
     const failed = body.error ?? body.results?.find((r) => r.error)?.error;
     if (failed) throw new InfluxHttpError(400, failed, null);

@@ -35,7 +35,8 @@ export class InfluxV2 implements InfluxDialect {
     const params = new URLSearchParams({ org: this.opts.org, bucket: this.opts.bucket, precision: 'ms' });
     try {
       await this.client.transport.request(`/api/v2/write?${params}`, body, {
-        method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' },
+        method: 'POST',
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
       });
       return {};
     } catch (err) {
@@ -43,18 +44,28 @@ export class InfluxV2 implements InfluxDialect {
         // 400: malformed lines (2.x keeps the good ones, like 1.x); 422: outside retention — both for good
         if (err.statusCode === 400 || err.statusCode === 422) return { rejectedDetail: err.body ?? err.message };
         const retryAfter = err.headers?.['retry-after'];
-        throw new InfluxHttpError(err.statusCode, err.body ?? err.message, parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter));
+        throw new InfluxHttpError(
+          err.statusCode,
+          err.body ?? err.message,
+          parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
+        );
       }
       throw err;
     }
   }
 
-  private base(q: { gatewayId: string; from?: number; to?: number; metric?: string; sensor?: string }, field: string | null): string {
+  private base(
+    q: { gatewayId: string; from?: number; to?: number; metric?: string; sensor?: string },
+    field: string | null,
+  ): string {
     const conds = [`r._measurement == ${fluxString(MEASUREMENT)}`, `r.gateway == ${fluxString(q.gatewayId)}`];
     if (field) conds.push(`r._field == ${fluxString(field)}`);
     if (q.metric) conds.push(`r.metric == ${fluxString(q.metric)}`);
     if (q.sensor) conds.push(`r.sensor == ${fluxString(q.sensor)}`);
-    const range = q.from === undefined ? 'start: 0' : `start: ${new Date(q.from).toISOString()}, stop: ${new Date(q.to!).toISOString()}`;
+    const range =
+      q.from === undefined
+        ? 'start: 0'
+        : `start: ${new Date(q.from).toISOString()}, stop: ${new Date(q.to!).toISOString()}`;
     return `from(bucket: ${fluxString(this.opts.bucket)})\n  |> range(${range})\n  |> filter(fn: (r) => ${conds.join(' and ')})`;
   }
 
@@ -63,7 +74,8 @@ export class InfluxV2 implements InfluxDialect {
     const data = `data = ${this.base(q, 'value')}\n`;
     if (!q.everyMs) return `${data}data |> keep(columns: ["_time", "_value", "sensor", "metric"])`;
     // buckets start at multiples of every since the epoch, like InfluxQL GROUP BY time()
-    const agg = (fn: string) => `data |> aggregateWindow(every: ${Math.trunc(q.everyMs!)}ms, fn: ${fn}, createEmpty: false, timeSrc: "_start") |> toFloat() |> set(key: "_field", value: "${fn}")`;
+    const agg = (fn: string) =>
+      `data |> aggregateWindow(every: ${Math.trunc(q.everyMs!)}ms, fn: ${fn}, createEmpty: false, timeSrc: "_start") |> toFloat() |> set(key: "_field", value: "${fn}")`;
     return `${data}union(tables: [${['mean', 'min', 'max', 'count'].map(agg).join(',\n  ')}])
   |> pivot(rowKey: ["_time"], columnKey: ["_field"], valueColumn: "_value")
   |> keep(columns: ["_time", "sensor", "metric", "mean", "min", "max", "count"])`;
@@ -82,7 +94,14 @@ export class InfluxV2 implements InfluxDialect {
       const ts = Date.parse(String(r._time));
       if (q.everyMs) {
         const count = Number(r.count ?? 0);
-        if (count) out.add(String(r.sensor), String(r.metric), { ts, mean: num(r.mean), min: num(r.min), max: num(r.max), count });
+        if (count)
+          out.add(String(r.sensor), String(r.metric), {
+            ts,
+            mean: num(r.mean),
+            min: num(r.min),
+            max: num(r.max),
+            count,
+          });
       } else {
         const v = num(r._value);
         if (v !== null) out.add(String(r.sensor), String(r.metric), { ts, mean: v, min: v, max: v, count: 1 });
@@ -96,7 +115,10 @@ export class InfluxV2 implements InfluxDialect {
   }
 
   async latest(gatewayId: string): Promise<LatestReading[]> {
-    const rows = await this.client.getQueryApi(this.opts.org).collectRows<Row>(this.latestFlux(gatewayId)).catch(rethrow);
+    const rows = await this.client
+      .getQueryApi(this.opts.org)
+      .collectRows<Row>(this.latestFlux(gatewayId))
+      .catch(rethrow);
     // last() runs per field: the newest point is the row with the greatest time per series
     const newest = new Map<string, Row>();
     for (const r of rows) {
@@ -104,14 +126,21 @@ export class InfluxV2 implements InfluxDialect {
       const prev = newest.get(key);
       if (!prev || Date.parse(String(r._time)) > Date.parse(String(prev._time))) newest.set(key, r);
     }
-    return sortLatest([...newest.values()].map((r) => {
-      const quality = r.quality === 'bad' ? 'bad' : 'good';
-      return {
-        gatewayId, sensor: String(r.sensor), metric: String(r.metric), unit: textOf(r.unit),
-        value: num(quality === 'good' ? r.value : r.raw), quality, ts: Date.parse(String(r._time)),
-        ...(r.fault ? { fault: textOf(r.fault) } : {}),
-      };
-    }));
+    return sortLatest(
+      [...newest.values()].map((r) => {
+        const quality = r.quality === 'bad' ? 'bad' : 'good';
+        return {
+          gatewayId,
+          sensor: String(r.sensor),
+          metric: String(r.metric),
+          unit: textOf(r.unit),
+          value: num(quality === 'good' ? r.value : r.raw),
+          quality,
+          ts: Date.parse(String(r._time)),
+          ...(r.fault ? { fault: textOf(r.fault) } : {}),
+        };
+      }),
+    );
   }
 }
 

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { StoredReading } from '../store.js';
 import { toLine, toLineWithPoint } from './line-protocol.js';
 
-const base: StoredReading = { gatewayId: 'gw-1', sensor: 'soil1', metric: 'soil_moisture', value: 38.2, unit: '%VWC', ts: 1_764_288_060_000, quality: 'good' };
+const base: StoredReading = {
+  gatewayId: 'gw-1',
+  sensor: 'soil1',
+  metric: 'soil_moisture',
+  value: 38.2,
+  unit: '%VWC',
+  ts: 1_764_288_060_000,
+  quality: 'good',
+};
 
 describe('line protocol', () => {
   it.each<[string, Partial<StoredReading>]>([

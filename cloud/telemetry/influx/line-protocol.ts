@@ -28,7 +28,14 @@ export function toLineWithPoint(p: StoredReading): string {
 
 // line protocol escaping: tag values escape comma, equals sign and space; string field values
 // escape double quote and backslash (the same rules Point applies)
-const tagEsc = (v: string) => (/[,= \n\r\t]/.test(v) ? v.replace(/([,= ])/g, '\\$1').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') : v);
+const tagEsc = (v: string) =>
+  /[,= \n\r\t]/.test(v)
+    ? v
+        .replace(/([,= ])/g, '\\$1')
+        .replace(/\n/g, '\\n')
+        .replace(/\r/g, '\\r')
+        .replace(/\t/g, '\\t')
+    : v;
 const strEsc = (v: string) => (/["\\]/.test(v) ? v.replace(/(["\\])/g, '\\$1') : v);
 
 /**

@@ -20,26 +20,63 @@ describe('retry', () => {
   it('retries what may succeed, honours the longer server delay, and gives up after maxRetries', async () => {
     const waits: number[] = [];
     let calls = 0;
-    const fail = async () => { calls++; throw new Error('down'); };
-    await expect(withRetry(fail, () => ({ retry: true, retryAfterMs: 2000 }), {
-      maxRetries: 3, minDelayMs: 10, maxDelayMs: 100, maxTotalMs: 60_000, random: () => 1, sleep: async (ms) => { waits.push(ms); },
-    })).rejects.toThrow('down');
+    const fail = async () => {
+      calls++;
+      throw new Error('down');
+    };
+    await expect(
+      withRetry(fail, () => ({ retry: true, retryAfterMs: 2000 }), {
+        maxRetries: 3,
+        minDelayMs: 10,
+        maxDelayMs: 100,
+        maxTotalMs: 60_000,
+        random: () => 1,
+        sleep: async (ms) => {
+          waits.push(ms);
+        },
+      }),
+    ).rejects.toThrow('down');
     expect(calls).toBe(4);
     expect(waits).toEqual([2000, 2000, 2000]);
   });
 
   it('does not retry what can never succeed', async () => {
     let calls = 0;
-    await expect(withRetry(async () => { calls++; throw new Error('bad request'); }, () => ({ retry: false }))).rejects.toThrow();
+    await expect(
+      withRetry(
+        async () => {
+          calls++;
+          throw new Error('bad request');
+        },
+        () => ({ retry: false }),
+      ),
+    ).rejects.toThrow();
     expect(calls).toBe(1);
   });
 
   it('stops when the total time budget would be exceeded', async () => {
     let t = 0;
     let calls = 0;
-    await expect(withRetry(async () => { calls++; throw new Error('x'); }, () => ({ retry: true }), {
-      maxRetries: 100, minDelayMs: 400, maxDelayMs: 400, maxTotalMs: 1000, random: () => 1, now: () => t, sleep: async (ms) => { t += ms; },
-    })).rejects.toThrow();
+    await expect(
+      withRetry(
+        async () => {
+          calls++;
+          throw new Error('x');
+        },
+        () => ({ retry: true }),
+        {
+          maxRetries: 100,
+          minDelayMs: 400,
+          maxDelayMs: 400,
+          maxTotalMs: 1000,
+          random: () => 1,
+          now: () => t,
+          sleep: async (ms) => {
+            t += ms;
+          },
+        },
+      ),
+    ).rejects.toThrow();
     expect(calls).toBe(3);
   });
 });

@@ -23,7 +23,10 @@ export interface RetryDecision {
   retryAfterMs?: number;
 }
 
-export function backoffDelay(attempt: number, opts: Pick<RetryOptions, 'minDelayMs' | 'maxDelayMs' | 'random'>): number {
+export function backoffDelay(
+  attempt: number,
+  opts: Pick<RetryOptions, 'minDelayMs' | 'maxDelayMs' | 'random'>,
+): number {
   const cap = Math.min(opts.maxDelayMs, opts.minDelayMs * 2 ** attempt);
   // full jitter: many writers retrying at once do not hit the server in step
   return Math.round(opts.minDelayMs / 2 + (cap - opts.minDelayMs / 2) * (opts.random ?? Math.random)());
@@ -38,7 +41,11 @@ export function parseRetryAfter(header: string | null | undefined, now = Date.no
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
-export async function withRetry<T>(fn: () => Promise<T>, classify: (err: unknown) => RetryDecision, opts: RetryOptions = DEFAULT_RETRY): Promise<T> {
+export async function withRetry<T>(
+  fn: () => Promise<T>,
+  classify: (err: unknown) => RetryDecision,
+  opts: RetryOptions = DEFAULT_RETRY,
+): Promise<T> {
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const now = opts.now ?? Date.now;
   const started = now();

@@ -8,11 +8,21 @@ const VERSION = 'rs-shell-v1';
 const SHELL = ['/', '/manifest.webmanifest', '/icon.svg', '/icon-192.png', '/favicon.ico', '/ui-config.json'];
 
 self.addEventListener('install', (e) => {
-  e.waitUntil(caches.open(VERSION).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));
+  e.waitUntil(
+    caches
+      .open(VERSION)
+      .then((c) => c.addAll(SHELL))
+      .then(() => self.skipWaiting()),
+  );
 });
 
 self.addEventListener('activate', (e) => {
-  e.waitUntil(caches.keys().then((keys) => Promise.all(keys.filter((k) => k !== VERSION).map((k) => caches.delete(k)))).then(() => self.clients.claim()));
+  e.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((k) => k !== VERSION).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
 });
 
 async function networkFirst(req, key) {
@@ -43,8 +53,14 @@ self.addEventListener('fetch', (e) => {
   if (req.method !== 'GET' || url.origin !== self.location.origin) return;
   if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/docs')) return;
   // every page of the app is the same shell (routes are in the hash)
-  if (req.mode === 'navigate') { e.respondWith(networkFirst(req, '/')); return; }
+  if (req.mode === 'navigate') {
+    e.respondWith(networkFirst(req, '/'));
+    return;
+  }
   // hashed file names never change content: once fetched, always from the cache
-  if (url.pathname.startsWith('/assets/')) { e.respondWith(cacheFirst(req)); return; }
+  if (url.pathname.startsWith('/assets/')) {
+    e.respondWith(cacheFirst(req));
+    return;
+  }
   e.respondWith(networkFirst(req));
 });

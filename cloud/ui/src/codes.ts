@@ -19,10 +19,22 @@ function clean(p: Params | undefined | null): Record<string, string | number> {
   return out;
 }
 
-export interface EventLike { kind: string; code?: string | undefined; valve?: string | undefined; zone?: string | undefined; sensor?: string | undefined; data?: Params | undefined }
+export interface EventLike {
+  kind: string;
+  code?: string | undefined;
+  valve?: string | undefined;
+  zone?: string | undefined;
+  sensor?: string | undefined;
+  data?: Params | undefined;
+}
 
 export function eventText(e: EventLike): string {
-  const p = { ...clean(e.data), ...(e.valve ? { valve: e.valve } : {}), ...(e.zone ? { zone: e.zone } : {}), ...(e.sensor ? { sensor: e.sensor } : {}) };
+  const p = {
+    ...clean(e.data),
+    ...(e.valve ? { valve: e.valve } : {}),
+    ...(e.zone ? { zone: e.zone } : {}),
+    ...(e.sensor ? { sensor: e.sensor } : {}),
+  };
   if (e.code) {
     const s = tFull(`ev_${e.code}`, p);
     if (s) return s;
@@ -31,21 +43,41 @@ export function eventText(e: EventLike): string {
   return tFull(kind, p) ?? t(kind, { valve: '', sensor: '' }).replace(/\s+/g, ' ').trim();
 }
 
-export interface AlertLike { code?: string | undefined; kind?: string | undefined; params?: Params | undefined; sensor?: string | undefined; zone?: string | undefined; value?: number | undefined }
+export interface AlertLike {
+  code?: string | undefined;
+  kind?: string | undefined;
+  params?: Params | undefined;
+  sensor?: string | undefined;
+  zone?: string | undefined;
+  value?: number | undefined;
+}
 
 /** title and (when its parameters are all there) a detail line */
 export function alertText(a: AlertLike): { title: string; detail: string | null } {
   const code = a.code ?? a.kind ?? '';
-  const p = { ...clean(a.params), ...(a.sensor ? { sensor: a.sensor } : {}), ...(a.value !== undefined ? { valueCm: a.value } : {}) };
-  const title = tFull(`al_${code}`, p) ?? (has(`al_${code}`) ? t(`al_${code}` as MsgKey, { sensor: '' }).trim() : t('al_generic'));
+  const p = {
+    ...clean(a.params),
+    ...(a.sensor ? { sensor: a.sensor } : {}),
+    ...(a.value !== undefined ? { valueCm: a.value } : {}),
+  };
+  const title =
+    tFull(`al_${code}`, p) ?? (has(`al_${code}`) ? t(`al_${code}` as MsgKey, { sensor: '' }).trim() : t('al_generic'));
   return { title, detail: tFull(`ald_${code}`, p) };
 }
 
-export interface IssueLike { path?: string | Array<string | number> | undefined; code?: string | undefined; params?: Params | undefined; minimum?: unknown; maximum?: unknown }
+export interface IssueLike {
+  path?: string | Array<string | number> | undefined;
+  code?: string | undefined;
+  params?: Params | undefined;
+  minimum?: unknown;
+  maximum?: unknown;
+}
 
 /** the name of the field an issue is about, from the last named segment of its path */
 export function fieldName(path: IssueLike['path']): string {
-  const segs = (Array.isArray(path) ? path : String(path ?? '').split(/[./]/)).map(String).filter((s) => s && !/^\d+$/.test(s));
+  const segs = (Array.isArray(path) ? path : String(path ?? '').split(/[./]/))
+    .map(String)
+    .filter((s) => s && !/^\d+$/.test(s));
   for (const s of segs.reverse()) if (has(`fld_${s}`)) return t(`fld_${s}` as MsgKey);
   return t('thisField');
 }
@@ -59,7 +91,10 @@ export function issueText(i: IssueLike): string {
   return t('iss_generic', { field: p.field });
 }
 
-export interface WarningLike { code?: string | undefined; params?: Params | undefined }
+export interface WarningLike {
+  code?: string | undefined;
+  params?: Params | undefined;
+}
 
 /** a mission warning, refusal or weather finding; an old-style English string gets the generic line */
 export function warningText(w: WarningLike | string): string {
@@ -73,12 +108,19 @@ export function errorText(err: unknown): string {
   if (err.status === 0) return t('err_network');
   const s = tFull(`err_${err.code}`, clean(err.params));
   if (s) return s;
-  const family = err.status >= 500 ? 'err_500' : has(`err_${err.status}`) ? `err_${err.status}` : err.status >= 400 ? 'err_400' : 'err_generic';
+  const family =
+    err.status >= 500
+      ? 'err_500'
+      : has(`err_${err.status}`)
+        ? `err_${err.status}`
+        : err.status >= 400
+          ? 'err_400'
+          : 'err_generic';
   return t(family as MsgKey);
 }
 
 /** every line an error carries: the sentence, then each validation issue */
 export function errorLines(err: unknown): string[] {
-  const issues = err instanceof ApiError ? err.details.issues ?? [] : [];
+  const issues = err instanceof ApiError ? (err.details.issues ?? []) : [];
   return [errorText(err), ...issues.map(issueText)];
 }

@@ -20,7 +20,11 @@ export function setLocale(l: Locale): void {
 }
 
 /** A catalogue string in the current locale, `{name}` placeholders filled; wraps in the pseudo-locale. */
-export function lookup<K extends string>(cats: { vi: Record<K, string>; en: Record<K, string> }, key: K, params: Record<string, string | number> = {}): string {
+export function lookup<K extends string>(
+  cats: { vi: Record<K, string>; en: Record<K, string> },
+  key: K,
+  params: Record<string, string | number> = {},
+): string {
   const l = locale.value;
   const s = (l === 'en' ? cats.en : cats.vi)[key] ?? key;
   const filled = s.replace(/\{(\w+)\}/g, (_, k: string) => fmtParam(params[k]));
@@ -39,7 +43,8 @@ export const has = (key: string): key is MsgKey => Object.prototype.hasOwnProper
 export function tFull(key: string, params: Record<string, unknown>): string | null {
   if (!has(key)) return null;
   const names = [...vi[key].matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-  if (!names.every((n) => typeof params[n] === 'number' || (typeof params[n] === 'string' && params[n] !== ''))) return null;
+  if (!names.every((n) => typeof params[n] === 'number' || (typeof params[n] === 'string' && params[n] !== '')))
+    return null;
   return t(key, params as Record<string, string | number>);
 }
 
@@ -53,14 +58,21 @@ const q = (s: string) => (locale.value === 'qps' ? `⟦${s}⟧` : s);
 export const tag = () => (locale.value === 'en' ? 'en-GB' : 'vi-VN');
 // Intl formatters are costly to build on a slow phone: one per locale and options
 const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
-function fmt<T extends Intl.NumberFormat | Intl.DateTimeFormat>(kind: 'n' | 'd', opts: Intl.NumberFormatOptions & Intl.DateTimeFormatOptions): T {
+function fmt<T extends Intl.NumberFormat | Intl.DateTimeFormat>(
+  kind: 'n' | 'd',
+  opts: Intl.NumberFormatOptions & Intl.DateTimeFormatOptions,
+): T {
   const k = `${kind}|${tag()}|${JSON.stringify(opts)}`;
   let f = formatters.get(k);
-  if (!f) { f = kind === 'n' ? new Intl.NumberFormat(tag(), opts) : new Intl.DateTimeFormat(tag(), opts); formatters.set(k, f); }
+  if (!f) {
+    f = kind === 'n' ? new Intl.NumberFormat(tag(), opts) : new Intl.DateTimeFormat(tag(), opts);
+    formatters.set(k, f);
+  }
   return f as T;
 }
 export const dateFormat = (opts: Intl.DateTimeFormatOptions) => fmt<Intl.DateTimeFormat>('d', opts);
-export const fmtNumber = (n: number, digits = 1) => fmt<Intl.NumberFormat>('n', { maximumFractionDigits: digits }).format(n);
+export const fmtNumber = (n: number, digits = 1) =>
+  fmt<Intl.NumberFormat>('n', { maximumFractionDigits: digits }).format(n);
 export const fmtDateTime = (ms: number) => dateFormat({ dateStyle: 'short', timeStyle: 'short' }).format(ms);
 export const fmtDate = (ms: number) => q(dateFormat({ dateStyle: 'medium' }).format(ms));
 export const fmtTime = (ms: number) => dateFormat({ timeStyle: 'short' }).format(ms);
@@ -74,10 +86,29 @@ export function fmtMonth(ym: string): string {
 export function fmtAge(ms: number, now = Date.now()): string {
   const rtf = new Intl.RelativeTimeFormat(tag(), { numeric: 'auto' });
   const s = Math.round((ms - now) / 1000);
-  const [v, u]: [number, Intl.RelativeTimeFormatUnit] = Math.abs(s) < 60 ? [s, 'second'] : Math.abs(s) < 3600 ? [Math.round(s / 60), 'minute']
-    : Math.abs(s) < 86_400 ? [Math.round(s / 3600), 'hour'] : [Math.round(s / 86_400), 'day'];
+  const [v, u]: [number, Intl.RelativeTimeFormatUnit] =
+    Math.abs(s) < 60
+      ? [s, 'second']
+      : Math.abs(s) < 3600
+        ? [Math.round(s / 60), 'minute']
+        : Math.abs(s) < 86_400
+          ? [Math.round(s / 3600), 'hour']
+          : [Math.round(s / 86_400), 'day'];
   return q(rtf.format(v, u));
 }
-const UNITS: Record<string, string> = { cm: ' cm', '%': ' %', ppt: ' ‰', '‰': ' ‰', 'dS/m': ' dS/m', 'uS/cm': ' µS/cm', 'µS/cm': ' µS/cm', C: ' °C', '°C': ' °C', pct: ' %', '%VWC': ' %' };
+const UNITS: Record<string, string> = {
+  cm: ' cm',
+  '%': ' %',
+  ppt: ' ‰',
+  '‰': ' ‰',
+  'dS/m': ' dS/m',
+  'uS/cm': ' µS/cm',
+  'µS/cm': ' µS/cm',
+  C: ' °C',
+  '°C': ' °C',
+  pct: ' %',
+  '%VWC': ' %',
+};
 export const unitOf = (unit: string) => (UNITS[unit] ?? ` ${unit}`).trim();
-export const fmtValue = (v: number | null, unit: string) => (v === null ? '—' : `${fmtNumber(v)}${UNITS[unit] ?? ` ${unit}`}`);
+export const fmtValue = (v: number | null, unit: string) =>
+  v === null ? '—' : `${fmtNumber(v)}${UNITS[unit] ?? ` ${unit}`}`;

@@ -15,7 +15,12 @@ import { UsersPage } from './pages/users.js';
 import { OrganisationsPage } from './pages/organisations.js';
 
 type Route = 'home' | 'audit' | 'account' | 'users' | 'orgs';
-const ROUTES: Record<string, Route> = { '#/audit': 'audit', '#/account': 'account', '#/users': 'users', '#/orgs': 'orgs' };
+const ROUTES: Record<string, Route> = {
+  '#/audit': 'audit',
+  '#/account': 'account',
+  '#/users': 'users',
+  '#/orgs': 'orgs',
+};
 const routeOf = (): Route => ROUTES[location.hash] ?? 'home';
 
 function LinkBanner() {
@@ -23,28 +28,53 @@ function LinkBanner() {
   if (up) return null;
   return (
     <div class="banner" role="alert">
-      {t('linkDown')} <button type="button" onClick={() => location.reload()}>{t('retry')}</button>
+      {t('linkDown')}{' '}
+      <button type="button" onClick={() => location.reload()}>
+        {t('retry')}
+      </button>
     </div>
   );
 }
 
 function Header({ user }: { user: Me }) {
   const loc = useSignal(locale);
-  const logout = async () => { await api('POST', '/api/v1/auth/logout').catch(() => undefined); clearLast(); me.value = null; };
+  const logout = async () => {
+    await api('POST', '/api/v1/auth/logout').catch(() => undefined);
+    clearLast();
+    me.value = null;
+  };
   const staff = user.role === 'technician' || user.role === 'admin';
   return (
     <header class="top">
-      <a href="#/" class="brand">{t('appName')}</a>
+      <a href="#/" class="brand">
+        {t('appName')}
+      </a>
       <nav aria-label={t('menu')}>
         {staff && <a href="#/audit">{t('audit')}</a>}
         {staff && <a href="#/users">{t('users')}</a>}
         {user.role === 'admin' && <a href="#/orgs">{t('organisations')}</a>}
-        <a href="#/account" data-testid="who">{user.name}{user.demo && <span class="badge" title={t('demoTitle')}>{t('demoBadge')}</span>}</a>
-        <label class="sr" for="lang">{t('language')}</label>
-        <select id="lang" value={loc === 'en' ? 'en' : 'vi'} onChange={(e) => setLocale((e.target as HTMLSelectElement).value as Locale)}>
-          <option value="vi">Tiếng Việt</option><option value="en">English</option>
+        <a href="#/account" data-testid="who">
+          {user.name}
+          {user.demo && (
+            <span class="badge" title={t('demoTitle')}>
+              {t('demoBadge')}
+            </span>
+          )}
+        </a>
+        <label class="sr" for="lang">
+          {t('language')}
+        </label>
+        <select
+          id="lang"
+          value={loc === 'en' ? 'en' : 'vi'}
+          onChange={(e) => setLocale((e.target as HTMLSelectElement).value as Locale)}
+        >
+          <option value="vi">Tiếng Việt</option>
+          <option value="en">English</option>
         </select>
-        <button type="button" onClick={() => void logout()}>{t('logout')}</button>
+        <button type="button" onClick={() => void logout()}>
+          {t('logout')}
+        </button>
       </nav>
     </header>
   );
@@ -62,7 +92,12 @@ function Page({ user, route }: { user: Me; route: Route }) {
   if (route === 'audit' && staff) return <AuditPage user={user} />;
   if (route === 'users' && staff) return <UsersPage user={user} />;
   if (route === 'orgs' && user.role === 'admin') return <OrganisationsPage user={user} />;
-  if (route !== 'home') return <p class="error" role="alert">{t('forbidden')}</p>;
+  if (route !== 'home')
+    return (
+      <p class="error" role="alert">
+        {t('forbidden')}
+      </p>
+    );
   return <Home user={user} />;
 }
 
@@ -74,25 +109,43 @@ function App() {
     const on = () => setRoute(routeOf());
     addEventListener('hashchange', on);
     // offline, the last signed-in user opens on their last values (the app shell comes from the service worker)
-    api<Me>('GET', '/api/v1/auth/me').then((u) => { me.value = u; }, (e: unknown) => {
-      me.value = e instanceof ApiError && e.status === 0 ? loadLast<Me>('me')?.data ?? null : null;
-    });
+    api<Me>('GET', '/api/v1/auth/me').then(
+      (u) => {
+        me.value = u;
+      },
+      (e: unknown) => {
+        me.value = e instanceof ApiError && e.status === 0 ? (loadLast<Me>('me')?.data ?? null) : null;
+      },
+    );
     return () => removeEventListener('hashchange', on);
   }, []);
   if (user === undefined) return <p class="pad">{t('loading')}</p>;
-  if (user === null) return <><LinkBanner /><Login /></>;
+  if (user === null)
+    return (
+      <>
+        <LinkBanner />
+        <Login />
+      </>
+    );
   return (
     <>
       <Header user={user} />
       <LinkBanner />
-      <main id="main"><Page user={user} route={route} /></main>
+      <main id="main">
+        <Page user={user} route={route} />
+      </main>
     </>
   );
 }
 
-me.subscribe(() => { if (me.value) saveLast('me', me.value); else if (me.value === null) clearLast(); });
+me.subscribe(() => {
+  if (me.value) saveLast('me', me.value);
+  else if (me.value === null) clearLast();
+});
 document.documentElement.lang = locale.value === 'en' ? 'en' : 'vi';
 render(<App />, document.getElementById('app')!);
 if ('serviceWorker' in navigator && import.meta.env.PROD) {
-  addEventListener('load', () => { navigator.serviceWorker.register('/sw.js').catch(() => undefined); });
+  addEventListener('load', () => {
+    navigator.serviceWorker.register('/sw.js').catch(() => undefined);
+  });
 }

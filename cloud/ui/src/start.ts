@@ -3,13 +3,19 @@
  * once by the farmer's page so a cold login needs no further round trip before live values.
  */
 export interface StartData {
-  farms: Array<{ id: string; name: string; gateways: Array<{ id: string; online: boolean | null; lastSeen: number | null }> }>;
+  farms: Array<{
+    id: string;
+    name: string;
+    gateways: Array<{ id: string; online: boolean | null; lastSeen: number | null }>;
+  }>;
   gateway: null | { id: string; config: unknown; live: unknown; events: unknown[]; alerts: unknown[] };
 }
 
 let pending: StartData | null = null;
 
-export function setStart(s: StartData | null | undefined): void { pending = s ?? null; }
+export function setStart(s: StartData | null | undefined): void {
+  pending = s ?? null;
+}
 
 /** The farms from the login, once (the page's later loads ask the API). */
 export function takeStartFarms(): StartData['farms'] | null {

@@ -1,6 +1,12 @@
 import { t, fmtNumber, type MsgKey } from './i18n.js';
 
-export interface NumberRule { field: MsgKey; min?: number; max?: number; integer?: boolean; optional?: boolean }
+export interface NumberRule {
+  field: MsgKey;
+  min?: number;
+  max?: number;
+  integer?: boolean;
+  optional?: boolean;
+}
 
 /**
  * A number typed by a person (comma or dot as decimal mark), refused when empty or out of range

@@ -11,7 +11,9 @@ const interlock = GatewayEvent.parse(fixture('event-interlock'));
 describe('alerts', () => {
   it('writes the salinity interlock in Vietnamese with decimal commas', () => {
     const a = alertFromEvent(where, interlock, opts)!;
-    expect(a.text).toBe('Cảnh báo mặn: cống lấy nước v1 ruộng Z1 (gw-dai-an-01) bị khóa, độ mặn 3,4‰ > 2,0‰. Không lấy nước vào ruộng.');
+    expect(a.text).toBe(
+      'Cảnh báo mặn: cống lấy nước v1 ruộng Z1 (gw-dai-an-01) bị khóa, độ mặn 3,4‰ > 2,0‰. Không lấy nước vào ruộng.',
+    );
     expect(a).toMatchObject({ kind: 'salinity', key: 'gw-dai-an-01:salinity:z1', to: ['+84901'], severity: 'warning' });
   });
 
@@ -25,7 +27,8 @@ describe('alerts', () => {
   });
 
   it('warns only about good water-level readings outside the bounds', () => {
-    const r = (value: number, extra = {}) => Reading.parse({ sensor: 'wl1', metric: 'water_level', value, unit: 'cm', ts: 1_764_288_000_000, ...extra });
+    const r = (value: number, extra = {}) =>
+      Reading.parse({ sensor: 'wl1', metric: 'water_level', value, unit: 'cm', ts: 1_764_288_000_000, ...extra });
     expect(alertFromReading(where, r(-12), opts)).toBeNull();
     expect(alertFromReading(where, r(20), opts)!.text).toContain('Cảnh báo mực nước cao');
     expect(alertFromReading(where, r(-25), opts)!.key).toBe('gw-dai-an-01:water_level:wl1');

@@ -28,19 +28,38 @@ export interface AlertOptions {
   timeZone: string;
 }
 
-export const DEFAULT_ALERT_OPTIONS: AlertOptions = { waterMinCm: -20, waterMaxCm: 15, recipients: {}, timeZone: 'Asia/Ho_Chi_Minh' };
+export const DEFAULT_ALERT_OPTIONS: AlertOptions = {
+  waterMinCm: -20,
+  waterMaxCm: 15,
+  recipients: {},
+  timeZone: 'Asia/Ho_Chi_Minh',
+};
 
-interface Where { gatewayId: string; farm?: string | undefined }
+interface Where {
+  gatewayId: string;
+  farm?: string | undefined;
+}
 
 function recipientsFor(w: Where, o: AlertOptions): string[] {
   return o.recipients[w.gatewayId] ?? (w.farm ? o.recipients[w.farm] : undefined) ?? o.recipients['*'] ?? [];
 }
 
-function make(w: Where, o: AlertOptions, a: Omit<Notification, 'gatewayId' | 'farm' | 'to' | 'key' | 'data'> & { keyPart?: string; data?: Record<string, unknown> }): Notification {
+function make(
+  w: Where,
+  o: AlertOptions,
+  a: Omit<Notification, 'gatewayId' | 'farm' | 'to' | 'key' | 'data'> & {
+    keyPart?: string;
+    data?: Record<string, unknown>;
+  },
+): Notification {
   const { keyPart, ...rest } = a;
   return {
-    ...rest, gatewayId: w.gatewayId, farm: w.farm, to: recipientsFor(w, o),
-    key: [w.gatewayId, a.kind, keyPart].filter(Boolean).join(':'), data: a.data ?? {},
+    ...rest,
+    gatewayId: w.gatewayId,
+    farm: w.farm,
+    to: recipientsFor(w, o),
+    key: [w.gatewayId, a.kind, keyPart].filter(Boolean).join(':'),
+    data: a.data ?? {},
   };
 }
 
@@ -48,14 +67,23 @@ const zoneName = (zone: string | undefined) => (zone ? `ruộng ${zone.toUpperCa
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 /** Salinity interlocks and sensor faults from gateway events; anything else is not an alert. */
-export function alertFromEvent(w: Where, e: GatewayEvent, o: AlertOptions = DEFAULT_ALERT_OPTIONS): Notification | null {
+export function alertFromEvent(
+  w: Where,
+  e: GatewayEvent,
+  o: AlertOptions = DEFAULT_ALERT_OPTIONS,
+): Notification | null {
   if (e.kind === 'blocked' || e.kind === 'interlock') {
     const sal = num(e.data?.salinityPpt);
     const limit = num(e.data?.limitPpt);
-    const values = sal !== undefined && limit !== undefined ? `, độ mặn ${numVi(sal)}‰ > ${numVi(limit)}‰` : ` (${e.reason})`;
+    const values =
+      sal !== undefined && limit !== undefined ? `, độ mặn ${numVi(sal)}‰ > ${numVi(limit)}‰` : ` (${e.reason})`;
     const gate = e.valve ? `cống lấy nước ${e.valve}` : 'cống lấy nước';
     return make(w, o, {
-      kind: 'salinity', zone: e.zone, severity: e.severity === 'info' ? 'warning' : e.severity, ts: e.ts, keyPart: e.zone,
+      kind: 'salinity',
+      zone: e.zone,
+      severity: e.severity === 'info' ? 'warning' : e.severity,
+      ts: e.ts,
+      keyPart: e.zone,
       text: `Cảnh báo mặn: ${gate} ${zoneName(e.zone)} (${w.gatewayId}) bị khóa${values}. Không lấy nước vào ruộng.`,
       data: { salinityPpt: sal, limitPpt: limit, valve: e.valve, reason: e.reason },
     });
@@ -63,7 +91,11 @@ export function alertFromEvent(w: Where, e: GatewayEvent, o: AlertOptions = DEFA
   if (e.kind === 'sensor_fault') {
     const fault = typeof e.data?.fault === 'string' ? e.data.fault : e.reason;
     return make(w, o, {
-      kind: 'sensor_fault', zone: e.zone, severity: e.severity === 'info' ? 'warning' : e.severity, ts: e.ts, keyPart: e.sensor,
+      kind: 'sensor_fault',
+      zone: e.zone,
+      severity: e.severity === 'info' ? 'warning' : e.severity,
+      ts: e.ts,
+      keyPart: e.sensor,
       text: `Cảnh báo cảm biến: cảm biến ${e.sensor ?? '?'} ${e.zone ? `(${zoneName(e.zone)}) ` : ''}của trạm ${w.gatewayId} bị lỗi: ${fault}. Trạm ngừng tưới theo cảm biến này cho đến khi sửa.`,
       data: { sensor: e.sensor, reason: e.reason },
     });
@@ -79,22 +111,37 @@ export function alertFromReading(w: Where, r: Reading, o: AlertOptions = DEFAULT
   if (r.value >= o.waterMinCm && r.value <= o.waterMaxCm) return null;
   const side = r.value < o.waterMinCm ? 'thấp' : 'cao';
   return make(w, o, {
-    kind: 'water_level', severity: 'warning', ts: r.ts, keyPart: r.sensor,
+    kind: 'water_level',
+    severity: 'warning',
+    ts: r.ts,
+    keyPart: r.sensor,
     text: `Cảnh báo mực nước ${side}: cảm biến ${r.sensor} của trạm ${w.gatewayId} đo ${numVi(r.value)} cm, ngoài khoảng ${numVi(o.waterMinCm)} đến ${numVi(o.waterMaxCm)} cm.`,
     data: { sensor: r.sensor, valueCm: r.value, minCm: o.waterMinCm, maxCm: o.waterMaxCm },
   });
 }
 
 /** One alert per outage, produced by the gateway-status node. */
-export function alertFromOutage(w: Where, since: number, now: number, online: boolean, o: AlertOptions = DEFAULT_ALERT_OPTIONS): Notification {
+export function alertFromOutage(
+  w: Where,
+  since: number,
+  now: number,
+  online: boolean,
+  o: AlertOptions = DEFAULT_ALERT_OPTIONS,
+): Notification {
   const mins = Math.max(1, Math.round((now - since) / 60_000));
   return online
     ? make(w, o, {
-      kind: 'online', severity: 'info', ts: now, data: { since, minutes: mins },
-      text: `Trạm ${w.gatewayId} đã kết nối lại lúc ${timeVi(now, o.timeZone)} sau ${mins} phút mất kết nối.`,
-    })
+        kind: 'online',
+        severity: 'info',
+        ts: now,
+        data: { since, minutes: mins },
+        text: `Trạm ${w.gatewayId} đã kết nối lại lúc ${timeVi(now, o.timeZone)} sau ${mins} phút mất kết nối.`,
+      })
     : make(w, o, {
-      kind: 'offline', severity: 'critical', ts: now, data: { since, minutes: mins },
-      text: `Cảnh báo mất kết nối: trạm ${w.gatewayId} mất kết nối từ ${timeVi(since, o.timeZone)} (${mins} phút). Trạm vẫn chạy theo cấu hình cũ; kiểm tra điện và mạng.`,
-    });
+        kind: 'offline',
+        severity: 'critical',
+        ts: now,
+        data: { since, minutes: mins },
+        text: `Cảnh báo mất kết nối: trạm ${w.gatewayId} mất kết nối từ ${timeVi(since, o.timeZone)} (${mins} phút). Trạm vẫn chạy theo cấu hình cũ; kiểm tra điện và mạng.`,
+      });
 }

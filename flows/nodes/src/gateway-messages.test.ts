@@ -34,12 +34,20 @@ describe('gateway messages', () => {
   it('never lowers the version of a full config', () => {
     const r = nextGatewayConfig(null, { version: 9, zones: [] }, now);
     expect(r.ok && r.value.version).toBe(9);
-    expect((nextGatewayConfig(current, { version: 1, zones: [] }, now) as { value: GatewayConfig }).value.version).toBe(4);
+    expect((nextGatewayConfig(current, { version: 1, zones: [] }, now) as { value: GatewayConfig }).value.version).toBe(
+      4,
+    );
   });
 
   it('gives a command an id and an expiry, and refuses one without what it needs', () => {
     const c = buildCommand({ kind: 'close', valve: 'v1' }, now, 120_000, 'nr');
-    expect(c.ok && c.value).toMatchObject({ kind: 'close', valve: 'v1', issuedAt: now, expiresAt: now + 120_000, by: 'nr' });
+    expect(c.ok && c.value).toMatchObject({
+      kind: 'close',
+      valve: 'v1',
+      issuedAt: now,
+      expiresAt: now + 120_000,
+      by: 'nr',
+    });
     expect(buildCommand({ kind: 'close' }, now, 120_000).ok).toBe(false);
     expect(buildCommand({ kind: 'open', zone: 'z1', minutes: 0 }, now, 120_000).ok).toBe(false);
   });

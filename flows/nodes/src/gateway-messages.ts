@@ -4,7 +4,10 @@ import { Command, GatewayConfig, type GatewayConfigInput } from '../../../protoc
 export type Built<T> = { ok: true; value: T } | { ok: false; message: string };
 
 function issues(err: { issues: { path: PropertyKey[]; message: string }[] }): string {
-  return err.issues.slice(0, 3).map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
+  return err.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -12,7 +15,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** One level deeper than Object.assign: a patch of `awd.refloodCm` keeps `awd.targetCm`. */
 function mergeZone(current: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...current };
-  for (const [k, v] of Object.entries(patch)) out[k] = isObject(v) && isObject(current[k]) ? { ...current[k], ...v } : v;
+  for (const [k, v] of Object.entries(patch))
+    out[k] = isObject(v) && isObject(current[k]) ? { ...current[k], ...v } : v;
   return out;
 }
 
@@ -22,8 +26,14 @@ function mergeZone(current: Record<string, unknown>, patch: Record<string, unkno
  * a zone the config lacks adds that zone.
  * The version is always one above the current one, so the edge can tell new from replayed.
  */
-export function nextGatewayConfig(current: GatewayConfig | null, input: unknown, now: number, by?: string): Built<GatewayConfig> {
-  if (!isObject(input)) return { ok: false, message: 'msg.payload must be an object: a full config with zones, or { zone, …settings }' };
+export function nextGatewayConfig(
+  current: GatewayConfig | null,
+  input: unknown,
+  now: number,
+  by?: string,
+): Built<GatewayConfig> {
+  if (!isObject(input))
+    return { ok: false, message: 'msg.payload must be an object: a full config with zones, or { zone, …settings }' };
   let version = (current?.version ?? 0) + 1;
   let draft: Record<string, unknown>;
   if (Array.isArray(input.zones)) {
@@ -32,7 +42,12 @@ export function nextGatewayConfig(current: GatewayConfig | null, input: unknown,
     if (typeof input.version === 'number' && input.version > version) version = input.version;
   } else if (typeof input.zone === 'string') {
     // without the current config a patch would replace every other zone: refuse, never guess
-    if (!current) return { ok: false, message: 'no current config of this gateway was found (none retained, or the broker did not answer in time): send a full config with "zones"' };
+    if (!current)
+      return {
+        ok: false,
+        message:
+          'no current config of this gateway was found (none retained, or the broker did not answer in time): send a full config with "zones"',
+      };
     const { zone: zoneId, ...patch } = input;
     const zones = current.zones as unknown as Record<string, unknown>[];
     const existing = zones.find((z) => z.id === zoneId);
@@ -41,14 +56,20 @@ export function nextGatewayConfig(current: GatewayConfig | null, input: unknown,
   } else {
     return { ok: false, message: 'msg.payload needs "zones" (full config) or "zone" (the zone to change)' };
   }
-  const candidate: GatewayConfigInput = { ...(draft as GatewayConfigInput), version, issuedAt: now, ...(by ? { issuedBy: by } : {}) };
+  const candidate: GatewayConfigInput = {
+    ...(draft as GatewayConfigInput),
+    version,
+    issuedAt: now,
+    ...(by ? { issuedBy: by } : {}),
+  };
   const r = GatewayConfig.safeParse(candidate);
   return r.success ? { ok: true, value: r.data } : { ok: false, message: `config rejected: ${issues(r.error)}` };
 }
 
 /** A command with a fresh id and an expiry, validated against the contract. */
 export function buildCommand(input: unknown, now: number, ttlMs: number, by?: string): Built<Command> {
-  if (!isObject(input)) return { ok: false, message: 'msg.payload must be an object like { kind: "open", zone: "z1", minutes: 20 }' };
+  if (!isObject(input))
+    return { ok: false, message: 'msg.payload must be an object like { kind: "open", zone: "z1", minutes: 20 }' };
   const candidate = {
     id: typeof input.id === 'string' ? input.id : `nr-${randomUUID()}`,
     ...input,

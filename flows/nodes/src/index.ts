@@ -1,7 +1,17 @@
 /** What the Node-RED nodes need, bundled by build.mjs into lib/ruongso.cjs. */
 export {
-  topics, filters, parseTopic, decodePayload, ID_PATTERN,
-  GatewayConfig, Command, GatewayEvent, GatewayState, Telemetry, MissionStatus, EVENT_KINDS,
+  topics,
+  filters,
+  parseTopic,
+  decodePayload,
+  ID_PATTERN,
+  GatewayConfig,
+  Command,
+  GatewayEvent,
+  GatewayState,
+  Telemetry,
+  MissionStatus,
+  EVENT_KINDS,
 } from '../../../protocol/index.js';
 export * from './format.js';
 export * from './alerts.js';

@@ -3,14 +3,21 @@ import { minutes } from '../../../lib/time.js';
 import { OutageWatch } from './outage-watch.js';
 
 describe('OutageWatch', () => {
-  beforeEach(() => { vi.useFakeTimers(); vi.setSystemTime(1_764_288_000_000); });
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(1_764_288_000_000);
+  });
   afterEach(() => vi.useRealTimers());
 
   function watch() {
     const offline: [string, number][] = [];
     const back: string[] = [];
-    const w = new OutageWatch({ offlineMs: minutes(30), now: () => Date.now(),
-      onOffline: (id, since) => offline.push([id, since]), onRecovered: (id) => back.push(id) });
+    const w = new OutageWatch({
+      offlineMs: minutes(30),
+      now: () => Date.now(),
+      onOffline: (id, since) => offline.push([id, since]),
+      onRecovered: (id) => back.push(id),
+    });
     return { w, offline, back };
   }
 

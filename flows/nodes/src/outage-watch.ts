@@ -16,14 +16,21 @@ export interface OutageWatchOptions {
   onRecovered: (gatewayId: string, since: number) => void;
 }
 
-interface Outage { since: number; timer: unknown; reported: boolean }
+interface Outage {
+  since: number;
+  timer: unknown;
+  reported: boolean;
+}
 
 export class OutageWatch {
   private readonly outages = new Map<string, Outage>();
   private readonly timers: Timers;
 
   constructor(private readonly opts: OutageWatchOptions) {
-    this.timers = opts.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
+    this.timers = opts.timers ?? {
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+    };
   }
 
   /** `since` is when the gateway went offline, when known (state ts), else now. */

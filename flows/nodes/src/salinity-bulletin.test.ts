@@ -16,8 +16,12 @@ describe('salinity bulletin', () => {
 
   it('tells people not to take canal water above the limit', () => {
     const text = salinityBulletin(cluster, [{ gatewayId: 'gw1', sensor: 's', value: 2.4, ts: now - 3_600_000 }], now);
-    expect(text).toBe('Bản tin độ mặn cụm loa Ấp Một lúc 06:00 ngày 29/11/2026. trạm gw1 2,4‰ (đo lúc 05:00). Độ mặn cao nhất 2,4‰ vượt ngưỡng 2,0‰: bà con không lấy nước kênh vào ruộng lúa.');
-    expect(salinityBulletin(cluster, [{ gatewayId: 'gw1', sensor: 's', value: 0.8, ts: now }], now)).toContain('có thể lấy nước');
+    expect(text).toBe(
+      'Bản tin độ mặn cụm loa Ấp Một lúc 06:00 ngày 29/11/2026. trạm gw1 2,4‰ (đo lúc 05:00). Độ mặn cao nhất 2,4‰ vượt ngưỡng 2,0‰: bà con không lấy nước kênh vào ruộng lúa.',
+    );
+    expect(salinityBulletin(cluster, [{ gatewayId: 'gw1', sensor: 's', value: 0.8, ts: now }], now)).toContain(
+      'có thể lấy nước',
+    );
     expect(salinityBulletin(cluster, [], now)).toContain('Chưa có số liệu');
   });
 });

@@ -13,7 +13,12 @@ export const Cluster = z.object({
 export type Cluster = z.infer<typeof Cluster>;
 export const Clusters = z.array(Cluster);
 
-export interface SalinitySample { gatewayId: string; sensor: string; value: number; ts: number }
+export interface SalinitySample {
+  gatewayId: string;
+  sensor: string;
+  value: number;
+  ts: number;
+}
 
 /** Latest salinity per gateway/sensor, newest wins (telemetry can arrive out of order after an outage). */
 export class LatestSalinity {
@@ -24,7 +29,8 @@ export class LatestSalinity {
     if (!prev || prev.ts <= s.ts) this.latest.set(k, s);
   }
   forGateways(ids: string[], notBefore: number): SalinitySample[] {
-    return [...this.latest.values()].filter((s) => ids.includes(s.gatewayId) && s.ts >= notBefore)
+    return [...this.latest.values()]
+      .filter((s) => ids.includes(s.gatewayId) && s.ts >= notBefore)
       .sort((a, b) => a.gatewayId.localeCompare(b.gatewayId) || a.sensor.localeCompare(b.sensor));
   }
 }
@@ -32,11 +38,13 @@ export class LatestSalinity {
 /** The canal salinity bulletin read out on one cluster's loudspeakers. */
 export function salinityBulletin(c: Cluster, samples: SalinitySample[], now: number, tz = 'Asia/Ho_Chi_Minh'): string {
   const head = `Bản tin độ mặn ${c.name} lúc ${timeVi(now, tz)} ngày ${dateVi(now, tz)}.`;
-  if (samples.length === 0) return `${head} Chưa có số liệu đo độ mặn mới; bà con liên hệ tổ kỹ thuật hợp tác xã trước khi lấy nước.`;
+  if (samples.length === 0)
+    return `${head} Chưa có số liệu đo độ mặn mới; bà con liên hệ tổ kỹ thuật hợp tác xã trước khi lấy nước.`;
   const lines = samples.map((s) => `trạm ${s.gatewayId} ${numVi(s.value)}‰ (đo lúc ${timeVi(s.ts, tz)})`);
   const max = Math.max(...samples.map((s) => s.value));
-  const advice = max > c.limitPpt
-    ? `Độ mặn cao nhất ${numVi(max)}‰ vượt ngưỡng ${numVi(c.limitPpt)}‰: bà con không lấy nước kênh vào ruộng lúa.`
-    : `Độ mặn dưới ngưỡng ${numVi(c.limitPpt)}‰: có thể lấy nước vào ruộng.`;
+  const advice =
+    max > c.limitPpt
+      ? `Độ mặn cao nhất ${numVi(max)}‰ vượt ngưỡng ${numVi(c.limitPpt)}‰: bà con không lấy nước kênh vào ruộng lúa.`
+      : `Độ mặn dưới ngưỡng ${numVi(c.limitPpt)}‰: có thể lấy nước vào ruộng.`;
   return `${head} ${lines.join('; ')}. ${advice}`;
 }

@@ -10,7 +10,10 @@ const hood = Neighbourhood.parse({
     { id: 'fish', name: 'Ao cá', kind: 'fish', lon: 105.83, lat: 10.031, hamlet: 'ap-9' },
     { id: 'inside', name: 'Ao tôm giữa ruộng', kind: 'shrimp', lon: 105.781, lat: 10.031 },
   ],
-  hamlets: [{ id: 'ap-1', name: 'Ấp Một', lon: 105.785, lat: 10.035 }, { id: 'ap-9', name: 'Ấp Chín', lon: 105.84, lat: 10.06 }],
+  hamlets: [
+    { id: 'ap-1', name: 'Ấp Một', lon: 105.785, lat: 10.035 },
+    { id: 'ap-9', name: 'Ấp Chín', lon: 105.84, lat: 10.06 },
+  ],
 });
 
 describe('spray neighbours', () => {
@@ -39,7 +42,13 @@ describe('notices follow the mission', () => {
     const a = sprayNotices(mission, hood, 2000, 0, mission.ts);
     const again = sprayNotices({ ...mission, ts: mission.ts + 1 }, hood, 2000, 0, mission.ts + 1);
     expect(again.farms.map((f) => f.key)).toEqual(a.farms.map((f) => f.key));
-    const moved = sprayNotices({ ...mission, window: { start: mission.window.start + 86_400_000, end: mission.window.end + 86_400_000 } }, hood, 2000, 0, mission.ts);
+    const moved = sprayNotices(
+      { ...mission, window: { start: mission.window.start + 86_400_000, end: mission.window.end + 86_400_000 } },
+      hood,
+      2000,
+      0,
+      mission.ts,
+    );
     expect(moved.farms.map((f) => f.key)).not.toEqual(a.farms.map((f) => f.key));
     expect(moved.loudspeaker!.key).not.toBe(a.loudspeaker!.key);
   });

@@ -33,7 +33,13 @@ export const Neighbourhood = z.object({
 });
 export type Neighbourhood = z.infer<typeof Neighbourhood>;
 
-const KIND_VI: Record<NeighbourFarm['kind'], string> = { bees: 'trại ong', fish: 'ao cá', shrimp: 'ao tôm', houses: 'khu nhà dân', other: 'cơ sở' };
+const KIND_VI: Record<NeighbourFarm['kind'], string> = {
+  bees: 'trại ong',
+  fish: 'ao cá',
+  shrimp: 'ao tôm',
+  houses: 'khu nhà dân',
+  other: 'cơ sở',
+};
 const ADVICE_VI: Record<NeighbourFarm['kind'], string> = {
   bees: 'đóng cửa tổ ong hoặc di chuyển đàn ong',
   fish: 'không lấy nước vào ao, theo dõi cá',
@@ -47,9 +53,21 @@ const ADVICE_VI: Record<NeighbourFarm['kind'], string> = {
  * so a redelivered approval is heard once, while a cancellation or a re-approval with a new
  * window is a new notice that goes out at once.
  */
-export interface FarmNotice { farm: NeighbourFarm; distanceM: number; to: string[]; text: string; key: string; status: MissionStatus['status'] }
+export interface FarmNotice {
+  farm: NeighbourFarm;
+  distanceM: number;
+  to: string[];
+  text: string;
+  key: string;
+  status: MissionStatus['status'];
+}
 export interface LoudspeakerCall {
-  missionId: string; hamlets: { id: string; name: string; cluster?: string | undefined }[]; playAt: number; text: string; key: string; status: MissionStatus['status'];
+  missionId: string;
+  hamlets: { id: string; name: string; cluster?: string | undefined }[];
+  playAt: number;
+  text: string;
+  key: string;
+  status: MissionStatus['status'];
 }
 
 export function noticeKey(m: MissionStatus, who: string): string {
@@ -70,8 +88,14 @@ function windowVi(m: MissionStatus, tz: string): string {
  * Farms within `distanceM` of the sprayed field, and the loudspeaker call for the affected hamlets.
  * An approval announces the window; a cancellation tells the same people it will not happen.
  */
-export function sprayNotices(m: MissionStatus, n: Neighbourhood, distanceM: number, leadMs: number, now: number, tz = 'Asia/Ho_Chi_Minh'):
-  { farms: FarmNotice[]; loudspeaker: LoudspeakerCall | null } {
+export function sprayNotices(
+  m: MissionStatus,
+  n: Neighbourhood,
+  distanceM: number,
+  leadMs: number,
+  now: number,
+  tz = 'Asia/Ho_Chi_Minh',
+): { farms: FarmNotice[]; loudspeaker: LoudspeakerCall | null } {
   const field = m.fieldName ?? m.missionId;
   const product = m.product ? ` thuốc ${m.product}` : ' thuốc bảo vệ thực vật';
   const cancelled = m.status === 'cancelled';
@@ -80,7 +104,11 @@ export function sprayNotices(m: MissionStatus, n: Neighbourhood, distanceM: numb
     .filter((f) => f.distanceM <= distanceM)
     .sort((a, b) => a.distanceM - b.distanceM)
     .map(({ farm, distanceM: d }) => ({
-      farm, distanceM: Math.round(d), to: farm.to, key: noticeKey(m, farm.id), status: m.status,
+      farm,
+      distanceM: Math.round(d),
+      to: farm.to,
+      key: noticeKey(m, farm.id),
+      status: m.status,
       text: cancelled
         ? `Hủy thông báo phun thuốc: đợt phun${product} trên ${field} lúc ${windowVi(m, tz)} (cách ${KIND_VI[farm.kind]} ${farm.name} khoảng ${numVi(d / 1000, 1)} km) đã hủy. Sẽ có thông báo mới nếu đặt lịch lại.`
         : `Thông báo phun thuốc: máy bay không người lái sẽ phun${product} trên ${field} lúc ${windowVi(m, tz)}, cách ${KIND_VI[farm.kind]} ${farm.name} khoảng ${numVi(d / 1000, 1)} km. Đề nghị ${ADVICE_VI[farm.kind]}.`,
@@ -91,13 +119,19 @@ export function sprayNotices(m: MissionStatus, n: Neighbourhood, distanceM: numb
     const h = n.hamlets.find((x) => x.id === id);
     return { id, name: h?.name ?? id, cluster: h?.cluster };
   });
-  const loudspeaker = hamlets.length === 0 ? null : {
-    missionId: m.missionId, hamlets, key: noticeKey(m, 'loudspeaker'), status: m.status,
-    // a cancellation is read out at once; an approval ahead of the window
-    playAt: cancelled ? now : Math.max(now, m.window.start - leadMs),
-    text: cancelled
-      ? `Loa truyền thanh thông báo: đợt phun${product} bằng máy bay không người lái trên ${field} từ ${windowVi(m, tz)} đã hủy.`
-      : `Loa truyền thanh thông báo: từ ${windowVi(m, tz)} sẽ phun${product} bằng máy bay không người lái trên ${field}. Bà con nuôi ong, nuôi cá, nuôi tôm trong bán kính ${numVi(distanceM / 1000, 1)} km chú ý phòng tránh; không lại gần khu vực phun.`,
-  };
+  const loudspeaker =
+    hamlets.length === 0
+      ? null
+      : {
+          missionId: m.missionId,
+          hamlets,
+          key: noticeKey(m, 'loudspeaker'),
+          status: m.status,
+          // a cancellation is read out at once; an approval ahead of the window
+          playAt: cancelled ? now : Math.max(now, m.window.start - leadMs),
+          text: cancelled
+            ? `Loa truyền thanh thông báo: đợt phun${product} bằng máy bay không người lái trên ${field} từ ${windowVi(m, tz)} đã hủy.`
+            : `Loa truyền thanh thông báo: từ ${windowVi(m, tz)} sẽ phun${product} bằng máy bay không người lái trên ${field}. Bà con nuôi ong, nuôi cá, nuôi tôm trong bán kính ${numVi(distanceM / 1000, 1)} km chú ý phòng tránh; không lại gần khu vực phun.`,
+        };
   return { farms, loudspeaker };
 }

@@ -13,15 +13,33 @@ export class BaselineSubscriber {
   private chain: Promise<void> = Promise.resolve();
   written = 0;
 
-  constructor(private readonly opts: { mqttUrl: string; username: string; password: string; influxUrl: string; db: string; onWritten: (ts: number[], at: number) => void }) {}
+  constructor(
+    private readonly opts: {
+      mqttUrl: string;
+      username: string;
+      password: string;
+      influxUrl: string;
+      db: string;
+      onWritten: (ts: number[], at: number) => void;
+    },
+  ) {}
 
   async start(): Promise<void> {
-    this.client = await mqtt.connectAsync(this.opts.mqttUrl, { clientId: `baseline-${process.pid}-${Date.now()}`, username: this.opts.username, password: this.opts.password, clean: true });
+    this.client = await mqtt.connectAsync(this.opts.mqttUrl, {
+      clientId: `baseline-${process.pid}-${Date.now()}`,
+      username: this.opts.username,
+      password: this.opts.password,
+      clean: true,
+    });
     this.client.on('message', (topic, payload) => {
       const gw = topic.split('/')[3];
-      const msg = JSON.parse(payload.toString()) as { readings: Array<{ sensor: string; metric: string; value: number; unit: string; ts: number }> };
+      const msg = JSON.parse(payload.toString()) as {
+        readings: Array<{ sensor: string; metric: string; value: number; unit: string; ts: number }>;
+      };
       for (const r of msg.readings) {
-        this.lines.push(`reading,gateway=${gw},metric=${r.metric},sensor=${r.sensor} quality="good",unit="${r.unit}",value=${r.value} ${r.ts}`);
+        this.lines.push(
+          `reading,gateway=${gw},metric=${r.metric},sensor=${r.sensor} quality="good",unit="${r.unit}",value=${r.value} ${r.ts}`,
+        );
         this.oldest.push(r.ts);
       }
       if (this.lines.length >= 5000) this.flush();

@@ -31,7 +31,12 @@ export async function startFaultRig(): Promise<FaultRig> {
   ]);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruongso-fault-'));
   return {
-    mosquitto, influx, db: `fault_${randomBytes(3).toString('hex')}`, gatewayId, dataDir, cloudUser,
+    mosquitto,
+    influx,
+    db: `fault_${randomBytes(3).toString('hex')}`,
+    gatewayId,
+    dataDir,
+    cloudUser,
     destroy: async () => {
       await Promise.all([mosquitto.destroy(), influx.destroy()]);
       fs.rmSync(dataDir, { recursive: true, force: true });
@@ -45,8 +50,16 @@ export const T0 = 1_764_288_000_000;
 export function telemetryMessage(bootId: string, seq: number, perMessage: number): string {
   const ts = T0 + seq * 1000;
   return JSON.stringify({
-    bootId, seq, ts,
-    readings: Array.from({ length: perMessage }, (_, i) => ({ sensor: `s${i}`, metric: 'counter', value: seq, unit: 'n', ts })),
+    bootId,
+    seq,
+    ts,
+    readings: Array.from({ length: perMessage }, (_, i) => ({
+      sensor: `s${i}`,
+      metric: 'counter',
+      value: seq,
+      unit: 'n',
+      ts,
+    })),
   });
 }
 
@@ -59,9 +72,23 @@ export interface Stream {
 }
 
 /** A plain gateway publisher: QoS 1, persistent session, resends what the broker did not ack. */
-export async function publishStream(rig: FaultRig, opts: { messages: number; perMessage: number; ratePerSec: number; bootId?: string; extra?: (seq: number, c: mqtt.MqttClient) => void }): Promise<Stream> {
+export async function publishStream(
+  rig: FaultRig,
+  opts: {
+    messages: number;
+    perMessage: number;
+    ratePerSec: number;
+    bootId?: string;
+    extra?: (seq: number, c: mqtt.MqttClient) => void;
+  },
+): Promise<Stream> {
   const client = await mqtt.connectAsync(rig.mosquitto.url, {
-    clientId: `pub-${rig.gatewayId}`, username: rig.gatewayId, password: 'gw-secret', clean: false, reconnectPeriod: 1000, protocolVersion: 4,
+    clientId: `pub-${rig.gatewayId}`,
+    username: rig.gatewayId,
+    password: 'gw-secret',
+    clean: false,
+    reconnectPeriod: 1000,
+    protocolVersion: 4,
   });
   client.on('error', () => undefined);
   const bootId = opts.bootId ?? `boot${randomBytes(3).toString('hex')}`;
@@ -74,17 +101,34 @@ export async function publishStream(rig: FaultRig, opts: { messages: number; per
       const due = started + (seq * 1000) / opts.ratePerSec;
       if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
       opts.extra?.(seq, client);
-      pending.push(client.publishAsync(topics.telemetry(rig.gatewayId), telemetryMessage(bootId, seq, opts.perMessage), { qos: 1 }).then(() => { acked++; }));
+      pending.push(
+        client
+          .publishAsync(topics.telemetry(rig.gatewayId), telemetryMessage(bootId, seq, opts.perMessage), { qos: 1 })
+          .then(() => {
+            acked++;
+          }),
+      );
     }
     await Promise.all(pending);
   })();
-  return { acked: () => acked, done, stop: async () => { stopped = true; await client.endAsync(true); } };
+  return {
+    acked: () => acked,
+    done,
+    stop: async () => {
+      stopped = true;
+      await client.endAsync(true);
+    },
+  };
 }
 
 /** Points stored for the gateway, and how many distinct seqs (values) they carry. */
 export async function countStored(rig: FaultRig): Promise<{ points: number; seqs: number }> {
-  const res = await rig.influx.query(rig.db, `SELECT count(value) AS n, count(distinct(value)) AS d FROM reading WHERE gateway = '${rig.gatewayId}'`)
-    .catch(() => null) as { results?: Array<{ series?: Array<{ values: number[][] }> }> } | null;
+  const res = (await rig.influx
+    .query(
+      rig.db,
+      `SELECT count(value) AS n, count(distinct(value)) AS d FROM reading WHERE gateway = '${rig.gatewayId}'`,
+    )
+    .catch(() => null)) as { results?: Array<{ series?: Array<{ values: number[][] }> }> } | null;
   const row = res?.results?.[0]?.series?.[0]?.values[0];
   return { points: Number(row?.[1] ?? 0), seqs: Number(row?.[2] ?? 0) };
 }

@@ -8,8 +8,13 @@ import mqtt from 'mqtt';
 import { topics } from '../../../protocol/index.js';
 
 interface Cfg {
-  url: string; username: string; password: string; prefix: string;
-  gateways: number; perMessage: number; durationMs: number;
+  url: string;
+  username: string;
+  password: string;
+  prefix: string;
+  gateways: number;
+  perMessage: number;
+  durationMs: number;
   /** readings/s offered in total; 0 = as fast as the broker takes them */
   ratePerSec: number;
   /** unacknowledged publishes per gateway connection */
@@ -22,7 +27,13 @@ let messages = 0;
 let readingsSent = 0;
 
 function connect(i: number): Promise<mqtt.MqttClient> {
-  return mqtt.connectAsync(cfg.url, { clientId: `load-${cfg.prefix}${i}`, username: cfg.username, password: cfg.password, clean: true, protocolVersion: 4 });
+  return mqtt.connectAsync(cfg.url, {
+    clientId: `load-${cfg.prefix}${i}`,
+    username: cfg.username,
+    password: cfg.password,
+    clean: true,
+    protocolVersion: 4,
+  });
 }
 
 async function runGateway(i: number, client: mqtt.MqttClient, until: number): Promise<void> {
@@ -43,26 +54,32 @@ async function runGateway(i: number, client: mqtt.MqttClient, until: number): Pr
         if (perGwRate > 0 && seq >= ((Date.now() - started) / 1000) * perGwRate) break;
         const ts = (lastTs = Math.max(Date.now(), lastTs + 1));
         const readings = new Array(cfg.perMessage);
-        for (let s = 0; s < cfg.perMessage; s++) readings[s] = { sensor: `s${s}`, metric: 'soil_moisture', value: (seq % 1000) / 10, unit: '%VWC', ts };
+        for (let s = 0; s < cfg.perMessage; s++)
+          readings[s] = { sensor: `s${s}`, metric: 'soil_moisture', value: (seq % 1000) / 10, unit: '%VWC', ts };
         inflight++;
         client.publish(topic, JSON.stringify({ bootId, seq: seq++, ts, readings }), { qos: 1 }, () => {
           inflight--;
           messages++;
           readingsSent += cfg.perMessage;
-          if (!waiting) { waiting = true; setImmediate(pump); }
+          if (!waiting) {
+            waiting = true;
+            setImmediate(pump);
+          }
         });
       }
       if (Date.now() >= until) {
         if (inflight === 0) resolve();
         return;
       }
-      if (!waiting) { waiting = true; setTimeout(pump, 2); }
+      if (!waiting) {
+        waiting = true;
+        setTimeout(pump, 2);
+      }
     };
     pump();
   });
   await client.endAsync();
 }
-
 
 // connect everyone first: the clock starts when the load does
 const clients = await Promise.all(Array.from({ length: cfg.gateways }, (_, i) => connect(i)));

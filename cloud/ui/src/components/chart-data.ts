@@ -10,8 +10,16 @@ export const RANGES: Record<Range, { ms: number; every: string; label: MsgKey }>
   season: { ms: 120 * 86_400_000, every: '6h', label: 'rangeSeason' },
 };
 
-export interface Series { sensor: string; metric: string; unit?: string; points: Array<{ ts: number; mean?: number | null; value?: number | null }> }
-export interface Period { from: number; to: number }
+export interface Series {
+  sensor: string;
+  metric: string;
+  unit?: string;
+  points: Array<{ ts: number; mean?: number | null; value?: number | null }>;
+}
+export interface Period {
+  from: number;
+  to: number;
+}
 
 /** the metric a gateway reports a valve's state with (1 open, 0 closed), sensor = the valve id */
 export const VALVE_METRIC = 'valve_open';
@@ -31,7 +39,10 @@ export function openPeriods(series: Series[], valves: string[], everyMs: number)
       if (v == null) continue;
       last = p.ts;
       if (v > 0 && from === null) from = p.ts;
-      if (v <= 0 && from !== null) { out.push({ from, to: p.ts }); from = null; }
+      if (v <= 0 && from !== null) {
+        out.push({ from, to: p.ts });
+        from = null;
+      }
     }
     if (from !== null) out.push({ from, to: last + Math.max(everyMs, 1) });
   }
@@ -39,13 +50,20 @@ export function openPeriods(series: Series[], valves: string[], everyMs: number)
 }
 
 /** Open periods from decisions (newest first): valve_opened … valve_closed of one of `valves`. */
-export function periodsFromEvents(events: Array<{ ts: number; kind: string; valve?: string | undefined }>, valves: string[], now: number): Period[] {
+export function periodsFromEvents(
+  events: Array<{ ts: number; kind: string; valve?: string | undefined }>,
+  valves: string[],
+  now: number,
+): Period[] {
   const out: Period[] = [];
   const openAt: Record<string, number> = {};
   for (const e of [...events].sort((a, b) => a.ts - b.ts)) {
     if (!e.valve || !valves.includes(e.valve)) continue;
     if (e.kind === 'valve_opened' && openAt[e.valve] === undefined) openAt[e.valve] = e.ts;
-    if ((e.kind === 'valve_closed' || e.kind === 'max_run_time') && openAt[e.valve] !== undefined) { out.push({ from: openAt[e.valve]!, to: e.ts }); delete openAt[e.valve]; }
+    if ((e.kind === 'valve_closed' || e.kind === 'max_run_time') && openAt[e.valve] !== undefined) {
+      out.push({ from: openAt[e.valve]!, to: e.ts });
+      delete openAt[e.valve];
+    }
   }
   for (const from of Object.values(openAt)) out.push({ from, to: now });
   return out;

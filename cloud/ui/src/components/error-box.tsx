@@ -7,7 +7,13 @@ export function ErrorBox({ error, testId }: { error: unknown; testId?: string })
   return (
     <div class="error" role="alert" data-testid={testId}>
       {head}
-      {rest.length > 0 && <ul>{rest.map((l, i) => <li key={i}>{l}</li>)}</ul>}
+      {rest.length > 0 && (
+        <ul>
+          {rest.map((l, i) => (
+            <li key={i}>{l}</li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }

@@ -13,11 +13,23 @@ type Mode = 'boundary' | 'nospray';
 
 /** Leaflet rings → a GeoJSON Polygon Feature: the boundary first, each no-spray zone a hole. */
 export function drawnFeature(boundary: LatLngs, holes: LatLngs[]) {
-  const ring = (ll: LatLngs) => { const r = ll.map((p) => [p.lng, p.lat]); return [...r, r[0]!]; };
-  return { type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [ring(boundary), ...holes.map(ring)] } };
+  const ring = (ll: LatLngs) => {
+    const r = ll.map((p) => [p.lng, p.lat]);
+    return [...r, r[0]!];
+  };
+  return {
+    type: 'Feature',
+    properties: {},
+    geometry: { type: 'Polygon', coordinates: [ring(boundary), ...holes.map(ring)] },
+  };
 }
 
-interface Drawing { L: LeafletLib; map: Leaflet.Map; boundary: Leaflet.Polygon | null; holes: Leaflet.Polygon[] }
+interface Drawing {
+  L: LeafletLib;
+  map: Leaflet.Map;
+  boundary: Leaflet.Polygon | null;
+  holes: Leaflet.Polygon[];
+}
 
 /**
  * A technician draws a field's boundary and its no-spray zones on the map (leaflet-geoman, our own
@@ -25,7 +37,17 @@ interface Drawing { L: LeafletLib; map: Leaflet.Map; boundary: Leaflet.Polygon |
  * saves it through the same validation as an upload (POST /api/v1/fields; there is no route that
  * changes a field, so an edited one is saved as a new field).
  */
-export function FieldDraw({ farms, fields, tileUrl, onCreated }: { farms: Array<{ id: string; name: string }>; fields: MapField[]; tileUrl: string; onCreated: (f: UploadedField) => void }) {
+export function FieldDraw({
+  farms,
+  fields,
+  tileUrl,
+  onCreated,
+}: {
+  farms: Array<{ id: string; name: string }>;
+  fields: MapField[];
+  tileUrl: string;
+  onCreated: (f: UploadedField) => void;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const d = useRef<Drawing | null>(null);
   const mode = useRef<Mode>('boundary');
@@ -53,56 +75,112 @@ export function FieldDraw({ farms, fields, tileUrl, onCreated }: { farms: Array<
       L.control.zoom({ zoomInTitle: t('zoomIn'), zoomOutTitle: t('zoomOut') }).addTo(map);
       map.attributionControl.setPrefix(false);
       if (tileUrl) L.tileLayer(tileUrl, { maxZoom: 20, attribution: '© OpenStreetMap' }).addTo(map);
-      map.pm.setLang('en', { tooltips: { firstVertex: t('gm_firstVertex'), continueLine: t('gm_continueLine'), finishPoly: t('gm_finishPoly') } }, 'en');
+      map.pm.setLang(
+        'en',
+        {
+          tooltips: {
+            firstVertex: t('gm_firstVertex'),
+            continueLine: t('gm_continueLine'),
+            finishPoly: t('gm_finishPoly'),
+          },
+        },
+        'en',
+      );
       const ref = L.featureGroup().addTo(map);
-      for (const f of fields) L.geoJSON(f.boundary, { pmIgnore: true, interactive: false, style: { color: '#777', weight: 1, dashArray: '4' } } as never).bindTooltip(textEl(f.name)).addTo(ref);
+      for (const f of fields)
+        L.geoJSON(f.boundary, {
+          pmIgnore: true,
+          interactive: false,
+          style: { color: '#777', weight: 1, dashArray: '4' },
+        } as never)
+          .bindTooltip(textEl(f.name))
+          .addTo(ref);
       const b = ref.getBounds();
-      if (b.isValid()) map.fitBounds(b, { padding: [10, 10] }); else map.setView([9.55, 106.15], 15);
+      if (b.isValid()) map.fitBounds(b, { padding: [10, 10] });
+      else map.setView([9.55, 106.15], 15);
       map.on('pm:create', (e: { layer: Leaflet.Layer }) => {
         const layer = e.layer as Leaflet.Polygon;
         const cur = d.current!;
-        if (mode.current === 'boundary') { cur.boundary?.remove(); layer.setStyle({ color: '#1f6f3f', weight: 3 }); cur.boundary = layer; }
-        else { layer.setStyle({ color: '#c0392b', weight: 2, fillOpacity: 0.4 }); cur.holes.push(layer); }
+        if (mode.current === 'boundary') {
+          cur.boundary?.remove();
+          layer.setStyle({ color: '#1f6f3f', weight: 3 });
+          cur.boundary = layer;
+        } else {
+          layer.setStyle({ color: '#c0392b', weight: 2, fillOpacity: 0.4 });
+          cur.holes.push(layer);
+        }
         recount();
       });
       d.current = { L, map, boundary: null, holes: [] };
       setReady(true);
     })().catch(setError);
-    return () => { cancelled = true; d.current?.map.remove(); d.current = null; };
+    return () => {
+      cancelled = true;
+      d.current?.map.remove();
+      d.current = null;
+    };
   }, [fields, tileUrl]);
 
   const draw = (m: Mode) => {
     mode.current = m;
-    d.current?.map.pm.enableDraw('Polygon', { snappable: true, templineStyle: { color: m === 'boundary' ? '#1f6f3f' : '#c0392b' } });
+    d.current?.map.pm.enableDraw('Polygon', {
+      snappable: true,
+      templineStyle: { color: m === 'boundary' ? '#1f6f3f' : '#c0392b' },
+    });
   };
-  const toggleEdit = () => { d.current?.map.pm.toggleGlobalEditMode(); setEditing(!editing); };
+  const toggleEdit = () => {
+    d.current?.map.pm.toggleGlobalEditMode();
+    setEditing(!editing);
+  };
   const clear = () => {
     const cur = d.current;
     if (!cur) return;
-    cur.boundary?.remove(); cur.holes.forEach((h) => h.remove());
-    cur.boundary = null; cur.holes = []; recount();
+    cur.boundary?.remove();
+    cur.holes.forEach((h) => h.remove());
+    cur.boundary = null;
+    cur.holes = [];
+    recount();
   };
   const startFrom = (id: string) => {
     const cur = d.current;
     const f = fields.find((x) => x.id === id);
     if (!cur || !f) return;
     clear();
-    const [outer, ...inner] = f.boundary.coordinates.map((r) => r.slice(0, -1).map(([lon, lat]) => [lat!, lon!] as [number, number]));
+    const [outer, ...inner] = f.boundary.coordinates.map((r) =>
+      r.slice(0, -1).map(([lon, lat]) => [lat!, lon!] as [number, number]),
+    );
     cur.boundary = cur.L.polygon(outer!, { color: '#1f6f3f', weight: 3 }).addTo(cur.map);
     cur.holes = inner.map((r) => cur.L.polygon(r, { color: '#c0392b', weight: 2, fillOpacity: 0.4 }).addTo(cur.map));
     cur.map.fitBounds(cur.L.latLngBounds(outer!), { padding: [20, 20] });
     recount();
   };
   const save = async (e: Event) => {
-    e.preventDefault(); setError(null); setIssues([]); setCreated(null);
+    e.preventDefault();
+    setError(null);
+    setIssues([]);
+    setCreated(null);
     const cur = d.current;
-    if (!cur?.boundary) { setError(new ApiError(400, 'DRAW_NO_BOUNDARY', 'no boundary')); return; }
+    if (!cur?.boundary) {
+      setError(new ApiError(400, 'DRAW_NO_BOUNDARY', 'no boundary'));
+      return;
+    }
     const ll = (p: Leaflet.Polygon) => (p.getLatLngs()[0] as Leaflet.LatLng[]).map((x) => ({ lat: x.lat, lng: x.lng }));
     const feature = drawnFeature(ll(cur.boundary), cur.holes.map(ll));
     try {
-      const f = await api<UploadedField>('POST', '/api/v1/fields', { farmId, file: JSON.stringify(feature), format: 'geojson', filename: 'drawn.geojson', ...(name.trim() ? { name: name.trim() } : {}) });
-      setCreated(f); onCreated(f); clear();
-    } catch (err) { setError(err); if (err instanceof ApiError) setIssues(err.details.issues ?? []); }
+      const f = await api<UploadedField>('POST', '/api/v1/fields', {
+        farmId,
+        file: JSON.stringify(feature),
+        format: 'geojson',
+        filename: 'drawn.geojson',
+        ...(name.trim() ? { name: name.trim() } : {}),
+      });
+      setCreated(f);
+      onCreated(f);
+      clear();
+    } catch (err) {
+      setError(err);
+      if (err instanceof ApiError) setIssues(err.details.issues ?? []);
+    }
   };
 
   return (
@@ -110,35 +188,86 @@ export function FieldDraw({ farms, fields, tileUrl, onCreated }: { farms: Array<
       <h2 id="draw-h">{t('drawField')}</h2>
       <p class="muted">{t('drawHelp')}</p>
       <div class="row">
-        <button type="button" disabled={!ready} onClick={() => draw('boundary')} data-testid="draw-boundary">{t('drawBoundary')}</button>
-        <button type="button" disabled={!ready || !counts.b} onClick={() => draw('nospray')} data-testid="draw-nospray">{t('drawNoSpray')}</button>
-        <button type="button" disabled={!ready || !counts.b} aria-pressed={editing} onClick={toggleEdit}>{editing ? t('doneEditing') : t('editShapes')}</button>
-        <button type="button" disabled={!ready} onClick={clear}>{t('clearDrawing')}</button>
+        <button type="button" disabled={!ready} onClick={() => draw('boundary')} data-testid="draw-boundary">
+          {t('drawBoundary')}
+        </button>
+        <button type="button" disabled={!ready || !counts.b} onClick={() => draw('nospray')} data-testid="draw-nospray">
+          {t('drawNoSpray')}
+        </button>
+        <button type="button" disabled={!ready || !counts.b} aria-pressed={editing} onClick={toggleEdit}>
+          {editing ? t('doneEditing') : t('editShapes')}
+        </button>
+        <button type="button" disabled={!ready} onClick={clear}>
+          {t('clearDrawing')}
+        </button>
       </div>
       <div ref={box} class="map draw-map" data-testid="draw-map" role="application" aria-label={t('drawField')} />
-      <p role="status" data-testid="draw-status">{t('drawStatus', { b: counts.b ? t('drawn') : t('notDrawn'), n: counts.n })}</p>
+      <p role="status" data-testid="draw-status">
+        {t('drawStatus', { b: counts.b ? t('drawn') : t('notDrawn'), n: counts.n })}
+      </p>
       <form class="row" onSubmit={(e) => void save(e)} noValidate>
-        <div class="field"><label for="draw-from">{t('startFrom')}</label>
+        <div class="field">
+          <label for="draw-from">{t('startFrom')}</label>
           <select id="draw-from" onChange={(e) => startFrom((e.target as HTMLSelectElement).value)}>
             <option value="">{t('startBlank')}</option>
-            {fields.map((f) => <option key={f.id} value={f.id}>{f.name}</option>)}
-          </select></div>
-        <div class="field"><label for="draw-farm">{t('farmId')}</label>
+            {fields.map((f) => (
+              <option key={f.id} value={f.id}>
+                {f.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="draw-farm">{t('farmId')}</label>
           <select id="draw-farm" value={farmId} onChange={(e) => setFarmId((e.target as HTMLSelectElement).value)}>
-            {farms.map((f) => <option key={f.id} value={f.id}>{f.name}</option>)}
-          </select></div>
-        <div class="field"><label for="draw-name">{t('fieldName')}</label>
-          <input id="draw-name" maxLength={100} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} /></div>
-        <button type="submit" class="primary" disabled={!ready}>{t('saveField')}</button>
+            {farms.map((f) => (
+              <option key={f.id} value={f.id}>
+                {f.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="draw-name">{t('fieldName')}</label>
+          <input
+            id="draw-name"
+            maxLength={100}
+            value={name}
+            onInput={(e) => setName((e.target as HTMLInputElement).value)}
+          />
+        </div>
+        <button type="submit" class="primary" disabled={!ready}>
+          {t('saveField')}
+        </button>
       </form>
       {error !== null && (
         <div class="status bad" role="alert" data-testid="draw-errors">
-          {error instanceof ApiError && error.code === 'DRAW_NO_BOUNDARY' ? t('needBoundary') : <>{t('fieldRejected')} {issues.length === 0 && errorText(error)}</>}
-          {issues.length > 0 && <ul>{issues.map((i, n) => <li key={n} data-code={i.code}>{issueText(i)}</li>)}</ul>}
+          {error instanceof ApiError && error.code === 'DRAW_NO_BOUNDARY' ? (
+            t('needBoundary')
+          ) : (
+            <>
+              {t('fieldRejected')} {issues.length === 0 && errorText(error)}
+            </>
+          )}
+          {issues.length > 0 && (
+            <ul>
+              {issues.map((i, n) => (
+                <li key={n} data-code={i.code}>
+                  {issueText(i)}
+                </li>
+              ))}
+            </ul>
+          )}
         </div>
       )}
-      {created && <p class="status ok" role="status" data-testid="draw-created">
-        {t('fieldAdded', { name: created.name, area: created.areaHa === undefined ? '—' : fmtNumber(created.areaHa, 2) })}</p>}
+      {created && (
+        <p class="status ok" role="status" data-testid="draw-created">
+          {t('fieldAdded', {
+            name: created.name,
+            area: created.areaHa === undefined ? '—' : fmtNumber(created.areaHa, 2),
+          })}
+        </p>
+      )}
     </section>
   );
 }

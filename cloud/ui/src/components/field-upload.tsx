@@ -11,7 +11,13 @@ export type UploadedField = MapField & { farmId: string; areaHa?: number };
  * A field boundary from a GeoJSON or KML file, for one of the technician's farms. The server
  * validates it (rings, self-intersections, swapped lon/lat, …) and answers with every issue.
  */
-export function FieldUpload({ farms, onCreated }: { farms: Array<{ id: string; name: string }>; onCreated: (f: UploadedField) => void }) {
+export function FieldUpload({
+  farms,
+  onCreated,
+}: {
+  farms: Array<{ id: string; name: string }>;
+  onCreated: (f: UploadedField) => void;
+}) {
   const [farmId, setFarmId] = useState(farms[0]?.id ?? '');
   const [name, setName] = useState('');
   const [file, setFile] = useState<File | null>(null);
@@ -22,42 +28,98 @@ export function FieldUpload({ farms, onCreated }: { farms: Array<{ id: string; n
   const submit = async (e: Event) => {
     e.preventDefault();
     if (!file) return;
-    setError(null); setIssues([]); setCreated(null); setBusy(true);
+    setError(null);
+    setIssues([]);
+    setCreated(null);
+    setBusy(true);
     try {
       const text = await file.text();
       const format = /\.kml$/i.test(file.name) ? 'kml' : 'geojson';
-      const f = await api<UploadedField>('POST', '/api/v1/fields', { farmId, file: text, format, filename: file.name, ...(name.trim() ? { name: name.trim() } : {}) });
-      setCreated(f); onCreated(f);
+      const f = await api<UploadedField>('POST', '/api/v1/fields', {
+        farmId,
+        file: text,
+        format,
+        filename: file.name,
+        ...(name.trim() ? { name: name.trim() } : {}),
+      });
+      setCreated(f);
+      onCreated(f);
     } catch (err) {
       setError(err);
       if (err instanceof ApiError) setIssues(err.details.issues ?? []);
-    } finally { setBusy(false); }
+    } finally {
+      setBusy(false);
+    }
   };
   return (
     <section class="card" aria-labelledby="up-h">
       <h2 id="up-h">{t('uploadField')}</h2>
       <form onSubmit={(e) => void submit(e)} class="row">
-        <div class="field"><label for="up-farm">{t('farmId')}</label>
+        <div class="field">
+          <label for="up-farm">{t('farmId')}</label>
           <select id="up-farm" value={farmId} onChange={(e) => setFarmId((e.target as HTMLSelectElement).value)}>
-            {farms.map((f) => <option key={f.id} value={f.id}>{f.name}</option>)}
-          </select></div>
-        <div class="field"><label for="up-name">{t('fieldName')}</label>
-          <input id="up-name" maxLength={100} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} /></div>
+            {farms.map((f) => (
+              <option key={f.id} value={f.id}>
+                {f.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="up-name">{t('fieldName')}</label>
+          <input
+            id="up-name"
+            maxLength={100}
+            value={name}
+            onInput={(e) => setName((e.target as HTMLInputElement).value)}
+          />
+        </div>
         {/* the browser's own file button speaks its own language: ours is a label in the app's */}
-        <div class="field"><label for="up-file">{t('boundaryFile')}</label>
-          <input id="up-file" class="sr" type="file" required accept=".geojson,.json,.kml,application/geo+json,application/vnd.google-earth.kml+xml"
-            onChange={(e) => setFile((e.target as HTMLInputElement).files?.[0] ?? null)} />
-          <span><label for="up-file" class="button" aria-hidden="true">{t('chooseFile')}</label> <small>{file ? file.name : t('noFileChosen')}</small></span></div>
-        <button type="submit" class="primary" disabled={busy || !file}>{t('upload')}</button>
+        <div class="field">
+          <label for="up-file">{t('boundaryFile')}</label>
+          <input
+            id="up-file"
+            class="sr"
+            type="file"
+            required
+            accept=".geojson,.json,.kml,application/geo+json,application/vnd.google-earth.kml+xml"
+            onChange={(e) => setFile((e.target as HTMLInputElement).files?.[0] ?? null)}
+          />
+          <span>
+            <label for="up-file" class="button" aria-hidden="true">
+              {t('chooseFile')}
+            </label>{' '}
+            <small>{file ? file.name : t('noFileChosen')}</small>
+          </span>
+        </div>
+        <button type="submit" class="primary" disabled={busy || !file}>
+          {t('upload')}
+        </button>
       </form>
       {error && (
         <div class="status bad" role="alert" data-testid="field-errors">
-          <p>{t('fieldRejected')} {issues.length === 0 && errorText(error)}</p>
-          {issues.length > 0 && <ul>{issues.map((i, n) => <li key={n} data-code={i.code}>{issueText(i)}</li>)}</ul>}
+          <p>
+            {t('fieldRejected')} {issues.length === 0 && errorText(error)}
+          </p>
+          {issues.length > 0 && (
+            <ul>
+              {issues.map((i, n) => (
+                <li key={n} data-code={i.code}>
+                  {issueText(i)}
+                </li>
+              ))}
+            </ul>
+          )}
         </div>
       )}
-      {created && <p class="status ok" role="status" data-testid="field-created">
-        {t('fieldAdded', { name: created.name, area: created.areaHa === undefined ? '—' : fmtNumber(created.areaHa, 2) })}</p>}
+      {created && (
+        <p class="status ok" role="status" data-testid="field-created">
+          {t('fieldAdded', {
+            name: created.name,
+            area: created.areaHa === undefined ? '—' : fmtNumber(created.areaHa, 2),
+          })}
+        </p>
+      )}
     </section>
   );
 }

@@ -7,9 +7,15 @@ import { MissionDownloads } from './mission-downloads.js';
 import { ErrorBox } from './error-box.js';
 import { warningText, type WarningLike } from '../codes.js';
 
-interface Options { drones: Array<{ id: string; name: string }>; products: Array<{ id: string; name: string; rateLPerHa: number }> }
+interface Options {
+  drones: Array<{ id: string; name: string }>;
+  products: Array<{ id: string; name: string; rateLPerHa: number }>;
+}
 interface Mission {
-  id: string; fieldId: string; status: string; warnings: Array<WarningLike | string>;
+  id: string;
+  fieldId: string;
+  status: string;
+  warnings: Array<WarningLike | string>;
   metrics: { sprayableAreaHa: number; pathLengthM: number; litres: number; sorties: number; coverage: number };
   legs: MapLine[];
 }
@@ -25,48 +31,143 @@ export function MissionPlanner({ fields, tileUrl }: { fields: MapField[]; tileUr
   const [mission, setMission] = useState<Mission | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    api<Options>('GET', '/api/v1/missions/options').then((o) => {
-      setOpts(o); setDroneId(o.drones[0]?.id ?? ''); setProductId(o.products[0]?.id ?? ''); setRate(String(o.products[0]?.rateLPerHa ?? 15));
-    }, () => setUnavailable(true));
+    api<Options>('GET', '/api/v1/missions/options').then(
+      (o) => {
+        setOpts(o);
+        setDroneId(o.drones[0]?.id ?? '');
+        setProductId(o.products[0]?.id ?? '');
+        setRate(String(o.products[0]?.rateLPerHa ?? 15));
+      },
+      () => setUnavailable(true),
+    );
   }, []);
-  useEffect(() => { if (!fieldId && fields[0]) setFieldId(fields[0].id); }, [fields]);
+  useEffect(() => {
+    if (!fieldId && fields[0]) setFieldId(fields[0].id);
+  }, [fields]);
   const picked = useMemo(() => fields.filter((f) => f.id === mission?.fieldId), [fields, mission?.fieldId]);
-  if (unavailable) return <section class="card"><h2>{t('missions')}</h2><p class="muted">{t('missionsUnavailable')}</p></section>;
+  if (unavailable)
+    return (
+      <section class="card">
+        <h2>{t('missions')}</h2>
+        <p class="muted">{t('missionsUnavailable')}</p>
+      </section>
+    );
   if (!opts) return null;
   const plan = async (e: Event) => {
-    e.preventDefault(); setError(null); setMission(null);
-    try { setMission(await api<Mission>('POST', '/api/v1/missions', { fieldId, droneId, productId, rateLPerHa: Number(rate.replace(',', '.')) })); } catch (err) { setError(err); }
+    e.preventDefault();
+    setError(null);
+    setMission(null);
+    try {
+      setMission(
+        await api<Mission>('POST', '/api/v1/missions', {
+          fieldId,
+          droneId,
+          productId,
+          rateLPerHa: Number(rate.replace(',', '.')),
+        }),
+      );
+    } catch (err) {
+      setError(err);
+    }
   };
   const m = mission?.metrics;
   return (
     <section class="card" aria-labelledby="mis-h">
       <h2 id="mis-h">{t('missions')}</h2>
       <form onSubmit={(e) => void plan(e)} class="row">
-        <div class="field"><label for="mis-field">{t('field')}</label>
-          <select id="mis-field" value={fieldId} onChange={(e) => setFieldId((e.target as HTMLSelectElement).value)}>{fields.map((f) => <option key={f.id} value={f.id}>{f.name}</option>)}</select></div>
-        <div class="field"><label for="mis-drone">{t('drone')}</label>
-          <select id="mis-drone" value={droneId} onChange={(e) => setDroneId((e.target as HTMLSelectElement).value)}>{opts.drones.map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}</select></div>
-        <div class="field"><label for="mis-product">{t('product')}</label>
-          <select id="mis-product" value={productId} onChange={(e) => setProductId((e.target as HTMLSelectElement).value)}>{opts.products.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}</select></div>
-        <div class="field"><label for="mis-rate">{t('rateLha')}</label>
-          <input id="mis-rate" type="number" step="0.5" min="1" max="200" value={rate} onInput={(e) => setRate((e.target as HTMLInputElement).value)} /></div>
-        <button type="submit" class="primary">{t('planMission')}</button>
+        <div class="field">
+          <label for="mis-field">{t('field')}</label>
+          <select id="mis-field" value={fieldId} onChange={(e) => setFieldId((e.target as HTMLSelectElement).value)}>
+            {fields.map((f) => (
+              <option key={f.id} value={f.id}>
+                {f.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="mis-drone">{t('drone')}</label>
+          <select id="mis-drone" value={droneId} onChange={(e) => setDroneId((e.target as HTMLSelectElement).value)}>
+            {opts.drones.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="mis-product">{t('product')}</label>
+          <select
+            id="mis-product"
+            value={productId}
+            onChange={(e) => setProductId((e.target as HTMLSelectElement).value)}
+          >
+            {opts.products.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="mis-rate">{t('rateLha')}</label>
+          <input
+            id="mis-rate"
+            type="number"
+            step="0.5"
+            min="1"
+            max="200"
+            value={rate}
+            onInput={(e) => setRate((e.target as HTMLInputElement).value)}
+          />
+        </div>
+        <button type="submit" class="primary">
+          {t('planMission')}
+        </button>
       </form>
       <ErrorBox error={error} />
       {mission && m && (
         <div data-testid="mission">
           <dl class="values">
-            <div><dt>{t('area')}</dt><dd>{fmtNumber(m.sprayableAreaHa, 2)} ha</dd></div>
-            <div><dt>{t('pathLength')}</dt><dd>{fmtNumber(m.pathLengthM / 1000, 2)} km</dd></div>
-            <div><dt>{t('litres')}</dt><dd>{fmtNumber(m.litres, 1)} L</dd></div>
-            <div><dt>{t('sorties')}</dt><dd>{m.sorties}</dd></div>
-            <div><dt>{t('coverage')}</dt><dd>{fmtNumber(m.coverage * 100, 1)} %</dd></div>
+            <div>
+              <dt>{t('area')}</dt>
+              <dd>{fmtNumber(m.sprayableAreaHa, 2)} ha</dd>
+            </div>
+            <div>
+              <dt>{t('pathLength')}</dt>
+              <dd>{fmtNumber(m.pathLengthM / 1000, 2)} km</dd>
+            </div>
+            <div>
+              <dt>{t('litres')}</dt>
+              <dd>{fmtNumber(m.litres, 1)} L</dd>
+            </div>
+            <div>
+              <dt>{t('sorties')}</dt>
+              <dd>{m.sorties}</dd>
+            </div>
+            <div>
+              <dt>{t('coverage')}</dt>
+              <dd>{fmtNumber(m.coverage * 100, 1)} %</dd>
+            </div>
           </dl>
-          {mission.warnings.length > 0 && <div class="status wait"><strong>{t('warnings')}</strong><ul>{mission.warnings.map((w, i) => <li key={i}>{warningText(w)}</li>)}</ul></div>}
+          {mission.warnings.length > 0 && (
+            <div class="status wait">
+              <strong>{t('warnings')}</strong>
+              <ul>
+                {mission.warnings.map((w, i) => (
+                  <li key={i}>{warningText(w)}</li>
+                ))}
+              </ul>
+            </div>
+          )}
           <FieldMap fields={picked} lines={mission.legs} tileUrl={tileUrl} />
           {mission.status === 'planned' && <WeatherApproval<Mission> missionId={mission.id} onApproved={setMission} />}
           <div class="row">
-            {mission.status !== 'planned' && <span class="pill on" data-testid="mission-approved">{t(mission.status === 'verified' ? 'verified' : mission.status === 'flown' ? 'flown' : 'approved')}</span>}
+            {mission.status !== 'planned' && (
+              <span class="pill on" data-testid="mission-approved">
+                {t(mission.status === 'verified' ? 'verified' : mission.status === 'flown' ? 'flown' : 'approved')}
+              </span>
+            )}
           </div>
           <MissionDownloads missionId={mission.id} state={mission.status} />
         </div>

@@ -3,8 +3,17 @@ import { locale } from '../i18n.js';
 import { RATE_COLOURS, rateClass, rateStyle, reportRows, type ReportFigures } from './mission-report-scale.js';
 
 const report: ReportFigures = {
-  targetLPerHa: 15, cellM: 2, sprayableM2: 20_000, inTolerance: 0.9234, missedM2: 1_000, underM2: 500, overM2: 300,
-  oversprayM2: 1_250, litresUsed: 31.25, litresPlanned: 30, samples: 400,
+  targetLPerHa: 15,
+  cellM: 2,
+  sprayableM2: 20_000,
+  inTolerance: 0.9234,
+  missedM2: 1_000,
+  underM2: 500,
+  overM2: 300,
+  oversprayM2: 1_250,
+  litresUsed: 31.25,
+  litresPlanned: 30,
+  samples: 400,
 };
 
 describe('as-applied colour scale', () => {
@@ -25,11 +34,19 @@ describe('as-applied colour scale', () => {
 });
 
 describe('report rows', () => {
-  afterEach(() => { locale.value = 'vi'; });
+  afterEach(() => {
+    locale.value = 'vi';
+  });
   it('labels the figures in Vietnamese with Vietnamese number formatting', () => {
     locale.value = 'vi';
     const rows = reportRows(report);
-    expect(rows.map((r) => r.key)).toEqual(['inTolerance', 'missedArea', 'oversprayArea', 'litresUsedPlanned', 'targetRate']);
+    expect(rows.map((r) => r.key)).toEqual([
+      'inTolerance',
+      'missedArea',
+      'oversprayArea',
+      'litresUsedPlanned',
+      'targetRate',
+    ]);
     expect(rows[0]!.value).toBe('92,3 %');
     expect(rows[1]!.value).toBe('0,1 ha (5 %)');
     expect(rows[3]!.value).toBe('31,3 / 30 L');

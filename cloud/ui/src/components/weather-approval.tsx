@@ -23,45 +23,81 @@ export function WeatherApproval<M>({ missionId, onApproved }: { missionId: strin
   const num = (s: string) => (s.trim() === '' ? undefined : Number(s.replace(',', '.')));
   const warned = !refused && findings.length > 0;
   const approve = async (e: Event) => {
-    e.preventDefault(); setError(null);
+    e.preventDefault();
+    setError(null);
     const body = {
-      windMps: Number(wind.replace(',', '.')), gustMps: num(gust), rainMmH: num(rain),
+      windMps: Number(wind.replace(',', '.')),
+      gustMps: num(gust),
+      rainMmH: num(rain),
       rainProbability: num(rainPct) === undefined ? undefined : num(rainPct)! / 100,
       ...(warned && accept ? { acceptWarnings: true } : {}),
     };
     try {
       onApproved(await api<M>('POST', `/api/v1/missions/${missionId}/approve`, body));
     } catch (err) {
-      const f = err instanceof ApiError ? err.details.findings ?? [] : [];
-      if (err instanceof ApiError && f.length > 0 && (err.code === 'WEATHER_REFUSED' || err.code === 'WEATHER_WARNINGS')) {
-        setFindings(f); setRefused(err.code === 'WEATHER_REFUSED'); setAccept(false);
+      const f = err instanceof ApiError ? (err.details.findings ?? []) : [];
+      if (
+        err instanceof ApiError &&
+        f.length > 0 &&
+        (err.code === 'WEATHER_REFUSED' || err.code === 'WEATHER_WARNINGS')
+      ) {
+        setFindings(f);
+        setRefused(err.code === 'WEATHER_REFUSED');
+        setAccept(false);
       } else setError(err);
     }
   };
   // a changed value is a new check: old findings no longer apply
-  const edit = (set: (v: string) => void) => (e: Event) => { set((e.target as HTMLInputElement).value); setFindings([]); setRefused(false); };
+  const edit = (set: (v: string) => void) => (e: Event) => {
+    set((e.target as HTMLInputElement).value);
+    setFindings([]);
+    setRefused(false);
+  };
   return (
     <form onSubmit={(e) => void approve(e)} aria-labelledby="wx-h">
       <h3 id="wx-h">{t('weatherCheck')}</h3>
       <div class="row">
-        <div class="field"><label for="wx-wind">{t('windMps')}</label>
-          <input id="wx-wind" type="number" required step="0.1" min="0" max="80" value={wind} onInput={edit(setWind)} /></div>
-        <div class="field"><label for="wx-gust">{t('gustMps')}</label>
-          <input id="wx-gust" type="number" step="0.1" min="0" max="100" value={gust} onInput={edit(setGust)} /></div>
-        <div class="field"><label for="wx-rain">{t('rainMmH')}</label>
-          <input id="wx-rain" type="number" step="0.1" min="0" max="500" value={rain} onInput={edit(setRain)} /></div>
-        <div class="field"><label for="wx-rainp">{t('rainChancePct')}</label>
-          <input id="wx-rainp" type="number" step="1" min="0" max="100" value={rainPct} onInput={edit(setRainPct)} /></div>
+        <div class="field">
+          <label for="wx-wind">{t('windMps')}</label>
+          <input id="wx-wind" type="number" required step="0.1" min="0" max="80" value={wind} onInput={edit(setWind)} />
+        </div>
+        <div class="field">
+          <label for="wx-gust">{t('gustMps')}</label>
+          <input id="wx-gust" type="number" step="0.1" min="0" max="100" value={gust} onInput={edit(setGust)} />
+        </div>
+        <div class="field">
+          <label for="wx-rain">{t('rainMmH')}</label>
+          <input id="wx-rain" type="number" step="0.1" min="0" max="500" value={rain} onInput={edit(setRain)} />
+        </div>
+        <div class="field">
+          <label for="wx-rainp">{t('rainChancePct')}</label>
+          <input id="wx-rainp" type="number" step="1" min="0" max="100" value={rainPct} onInput={edit(setRainPct)} />
+        </div>
       </div>
       {findings.length > 0 && (
         <div class={`status ${refused ? 'bad' : 'wait'}`} role="alert" data-testid="weather-findings">
           <strong>{refused ? t('weatherRefused') : t('weatherWarnings')}</strong>
-          <ul>{findings.map((f) => <li key={f.code}>{warningText(f)}</li>)}</ul>
-          {warned && <label><input type="checkbox" checked={accept} onChange={(e) => setAccept((e.target as HTMLInputElement).checked)} /> {t('acceptWarnings')}</label>}
+          <ul>
+            {findings.map((f) => (
+              <li key={f.code}>{warningText(f)}</li>
+            ))}
+          </ul>
+          {warned && (
+            <label>
+              <input
+                type="checkbox"
+                checked={accept}
+                onChange={(e) => setAccept((e.target as HTMLInputElement).checked)}
+              />{' '}
+              {t('acceptWarnings')}
+            </label>
+          )}
         </div>
       )}
       <ErrorBox error={error} />
-      <button type="submit" class="primary" disabled={refused || (warned && !accept)}>{t('approve')}</button>
+      <button type="submit" class="primary" disabled={refused || (warned && !accept)}>
+        {t('approve')}
+      </button>
     </form>
   );
 }

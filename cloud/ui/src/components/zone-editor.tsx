@@ -10,16 +10,29 @@ const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 // the ranges of the gateway's Zone schema (protocol/schemas/gateway-config.ts), checked field
 // by field first so each message names the box; the schema itself runs after as a backstop
 const RULES: Record<string, NumberRule> = {
-  refloodCm: { field: 'fld_refloodCm', min: -40, max: 0 }, targetCm: { field: 'fld_targetCm', min: 0, max: 20 },
-  refillPct: { field: 'fld_refillPct', min: 0, max: 100 }, fieldCapacityPct: { field: 'fld_fieldCapacityPct', min: 0, max: 100 },
-  salinityLimitPpt: { field: 'fld_salinityLimitPpt', min: 0, max: 40 }, maxRunMinutes: { field: 'fld_maxRunMinutes', min: 1, max: 1440, integer: true },
+  refloodCm: { field: 'fld_refloodCm', min: -40, max: 0 },
+  targetCm: { field: 'fld_targetCm', min: 0, max: 20 },
+  refillPct: { field: 'fld_refillPct', min: 0, max: 100 },
+  fieldCapacityPct: { field: 'fld_fieldCapacityPct', min: 0, max: 100 },
+  salinityLimitPpt: { field: 'fld_salinityLimitPpt', min: 0, max: 40 },
+  maxRunMinutes: { field: 'fld_maxRunMinutes', min: 1, max: 1440, integer: true },
 };
 const FIELDS_OF: Record<Zone['mode'], string[]> = {
-  awd: ['refloodCm', 'targetCm'], threshold: ['refillPct', 'fieldCapacityPct'], schedule: [], off: [],
+  awd: ['refloodCm', 'targetCm'],
+  threshold: ['refillPct', 'fieldCapacityPct'],
+  schedule: [],
+  off: [],
 };
 
 function parseWindows(s: string) {
-  return s.split(',').map((w) => w.trim()).filter(Boolean).map((w) => { const [start = '', end = ''] = w.split('-'); return { days: [], start: start.trim(), end: end.trim() }; });
+  return s
+    .split(',')
+    .map((w) => w.trim())
+    .filter(Boolean)
+    .map((w) => {
+      const [start = '', end = ''] = w.split('-');
+      return { days: [], start: start.trim(), end: end.trim() };
+    });
 }
 
 /** every problem of the form, in the reader's language; empty = send it */
@@ -28,13 +41,22 @@ function check(mode: Zone['mode'], f: Record<string, string>): { issues: string[
   const n: Record<string, number> = {};
   for (const k of [...FIELDS_OF[mode], 'salinityLimitPpt', 'maxRunMinutes']) {
     const r = checkNumber(f[k] ?? '', RULES[k]!);
-    if (r.error) issues.push(r.error); else n[k] = r.value!;
+    if (r.error) issues.push(r.error);
+    else n[k] = r.value!;
   }
-  if (mode === 'awd' && n.refloodCm !== undefined && n.targetCm !== undefined && n.refloodCm >= n.targetCm) issues.push(t('refloodBelowTarget'));
-  if (mode === 'threshold' && n.refillPct !== undefined && n.fieldCapacityPct !== undefined && n.refillPct >= n.fieldCapacityPct) issues.push(t('refillBelowCapacity'));
+  if (mode === 'awd' && n.refloodCm !== undefined && n.targetCm !== undefined && n.refloodCm >= n.targetCm)
+    issues.push(t('refloodBelowTarget'));
+  if (
+    mode === 'threshold' &&
+    n.refillPct !== undefined &&
+    n.fieldCapacityPct !== undefined &&
+    n.refillPct >= n.fieldCapacityPct
+  )
+    issues.push(t('refillBelowCapacity'));
   if (mode === 'schedule') {
     const ws = parseWindows(f.windows ?? '');
-    if (ws.length === 0 || ws.some((w) => !HHMM.test(w.start) || !HHMM.test(w.end))) issues.push(t('badWindow', { field: t('fld_windows') }));
+    if (ws.length === 0 || ws.some((w) => !HHMM.test(w.start) || !HHMM.test(w.end)))
+      issues.push(t('badWindow', { field: t('fld_windows') }));
   }
   return { issues, n };
 }
@@ -46,9 +68,12 @@ function check(mode: Zone['mode'], f: Record<string, string>): { issues: string[
 export function ZoneEditor({ zone, onSave, busy }: { zone: Zone; onSave: (z: Zone) => void; busy: boolean }) {
   const [mode, setMode] = useState(zone.mode);
   const [f, setF] = useState<Record<string, string>>({
-    refloodCm: String(zone.awd?.refloodCm ?? -15), targetCm: String(zone.awd?.targetCm ?? 5),
-    refillPct: String(zone.threshold?.refillPct ?? 25), fieldCapacityPct: String(zone.threshold?.fieldCapacityPct ?? 35),
-    salinityLimitPpt: String(zone.salinityLimitPpt), maxRunMinutes: String(zone.maxRunMinutes),
+    refloodCm: String(zone.awd?.refloodCm ?? -15),
+    targetCm: String(zone.awd?.targetCm ?? 5),
+    refillPct: String(zone.threshold?.refillPct ?? 25),
+    fieldCapacityPct: String(zone.threshold?.fieldCapacityPct ?? 35),
+    salinityLimitPpt: String(zone.salinityLimitPpt),
+    maxRunMinutes: String(zone.maxRunMinutes),
     windows: (zone.schedule?.windows ?? []).map((w) => `${w.start}-${w.end}`).join(', '),
   });
   const [issues, setIssues] = useState<string[]>([]);
@@ -56,23 +81,54 @@ export function ZoneEditor({ zone, onSave, busy }: { zone: Zone; onSave: (z: Zon
   const field = (k: MsgKey, step = '1') => (
     <div class="field">
       <label for={id(k)}>{t(k)}</label>
-      <input id={id(k)} name={k} inputMode="decimal" type="number" step={step} min={RULES[k]?.min} max={RULES[k]?.max} value={f[k]}
-        onInput={(e) => setF({ ...f, [k]: (e.target as HTMLInputElement).value })} />
+      <input
+        id={id(k)}
+        name={k}
+        inputMode="decimal"
+        type="number"
+        step={step}
+        min={RULES[k]?.min}
+        max={RULES[k]?.max}
+        value={f[k]}
+        onInput={(e) => setF({ ...f, [k]: (e.target as HTMLInputElement).value })}
+      />
     </div>
   );
   const submit = (e: Event) => {
     e.preventDefault();
     const c = check(mode, f);
-    if (c.issues.length) { setIssues(c.issues); return; }
+    if (c.issues.length) {
+      setIssues(c.issues);
+      return;
+    }
     const { n } = c;
     const candidate = {
-      ...zone, mode, salinityLimitPpt: n.salinityLimitPpt, maxRunMinutes: n.maxRunMinutes,
+      ...zone,
+      mode,
+      salinityLimitPpt: n.salinityLimitPpt,
+      maxRunMinutes: n.maxRunMinutes,
       awd: mode === 'awd' ? { ...(zone.awd ?? {}), refloodCm: n.refloodCm, targetCm: n.targetCm } : zone.awd,
-      threshold: mode === 'threshold' ? { ...(zone.threshold ?? {}), refillPct: n.refillPct, fieldCapacityPct: n.fieldCapacityPct } : zone.threshold,
-      schedule: mode === 'schedule' ? { ...(zone.schedule ?? {}), windows: parseWindows(f.windows ?? '') } : zone.schedule,
+      threshold:
+        mode === 'threshold'
+          ? { ...(zone.threshold ?? {}), refillPct: n.refillPct, fieldCapacityPct: n.fieldCapacityPct }
+          : zone.threshold,
+      schedule:
+        mode === 'schedule' ? { ...(zone.schedule ?? {}), windows: parseWindows(f.windows ?? '') } : zone.schedule,
     };
     const r = Zone.safeParse(candidate);
-    if (!r.success) { setIssues(r.error.issues.map((i) => issueText({ path: i.path as Array<string | number>, code: i.code, minimum: (i as { minimum?: unknown }).minimum, maximum: (i as { maximum?: unknown }).maximum }))); return; }
+    if (!r.success) {
+      setIssues(
+        r.error.issues.map((i) =>
+          issueText({
+            path: i.path as Array<string | number>,
+            code: i.code,
+            minimum: (i as { minimum?: unknown }).minimum,
+            maximum: (i as { maximum?: unknown }).maximum,
+          }),
+        ),
+      );
+      return;
+    }
     setIssues([]);
     onSave(r.data);
   };
@@ -80,20 +136,58 @@ export function ZoneEditor({ zone, onSave, busy }: { zone: Zone; onSave: (z: Zon
     <form class="editor" onSubmit={submit} noValidate aria-label={`${t('settings')} ${zone.name ?? zone.id}`}>
       <div class="field">
         <label for={id('mode')}>{t('mode')}</label>
-        <select id={id('mode')} value={mode} onChange={(e) => { setMode((e.target as HTMLSelectElement).value as Zone['mode']); setIssues([]); }}>
-          {MODES.map((m) => <option value={m} key={m}>{t(`mode_${m}` as MsgKey)}</option>)}
+        <select
+          id={id('mode')}
+          value={mode}
+          onChange={(e) => {
+            setMode((e.target as HTMLSelectElement).value as Zone['mode']);
+            setIssues([]);
+          }}
+        >
+          {MODES.map((m) => (
+            <option value={m} key={m}>
+              {t(`mode_${m}` as MsgKey)}
+            </option>
+          ))}
         </select>
       </div>
-      {mode === 'awd' && <>{field('refloodCm')}{field('targetCm')}</>}
-      {mode === 'threshold' && <>{field('refillPct')}{field('fieldCapacityPct')}</>}
+      {mode === 'awd' && (
+        <>
+          {field('refloodCm')}
+          {field('targetCm')}
+        </>
+      )}
+      {mode === 'threshold' && (
+        <>
+          {field('refillPct')}
+          {field('fieldCapacityPct')}
+        </>
+      )}
       {mode === 'schedule' && (
-        <div class="field"><label for={id('windows')}>{t('scheduleWindows')}</label>
-          <input id={id('windows')} value={f.windows} onInput={(e) => setF({ ...f, windows: (e.target as HTMLInputElement).value })} /></div>
+        <div class="field">
+          <label for={id('windows')}>{t('scheduleWindows')}</label>
+          <input
+            id={id('windows')}
+            value={f.windows}
+            onInput={(e) => setF({ ...f, windows: (e.target as HTMLInputElement).value })}
+          />
+        </div>
       )}
       {field('salinityLimitPpt', '0.1')}
       {field('maxRunMinutes')}
-      {issues.length > 0 && <div class="error" role="alert">{t('invalid')}<ul>{issues.map((i) => <li key={i}>{i}</li>)}</ul></div>}
-      <button type="submit" class="primary" disabled={busy}>{busy ? t('saving') : t('save')}</button>
+      {issues.length > 0 && (
+        <div class="error" role="alert">
+          {t('invalid')}
+          <ul>
+            {issues.map((i) => (
+              <li key={i}>{i}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <button type="submit" class="primary" disabled={busy}>
+        {busy ? t('saving') : t('save')}
+      </button>
     </form>
   );
 }

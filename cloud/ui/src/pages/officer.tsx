@@ -25,18 +25,30 @@ export function OfficerPage() {
   const [kpi, setKpi] = useState<ReportMsgKey>('automatedHa');
   const [month, setMonth] = useState('');
   const [tileUrl, setTileUrl] = useState('');
-  useEffect(() => { api<{ tileUrl: string }>('GET', '/ui-config.json').then((c) => setTileUrl(c.tileUrl), () => undefined); }, []);
+  useEffect(() => {
+    api<{ tileUrl: string }>('GET', '/ui-config.json').then(
+      (c) => setTileUrl(c.tileUrl),
+      () => undefined,
+    );
+  }, []);
   const query = new URLSearchParams(Object.entries(range).filter((e): e is [string, string] => !!e[1])).toString();
 
   useEffect(() => {
     let gone = false;
     setError('');
-    api<AdoptionReport>('GET', `/api/v1/reports/adoption${query ? `?${query}` : ''}`).then((r) => {
-      if (gone) return;
-      setReport(r);
-      setMonth(r.to);
-    }, (err) => { if (!gone) setError(err instanceof ApiError && err.status === 403 ? tr('forbidden') : errorText(err)); });
-    return () => { gone = true; };
+    api<AdoptionReport>('GET', `/api/v1/reports/adoption${query ? `?${query}` : ''}`).then(
+      (r) => {
+        if (gone) return;
+        setReport(r);
+        setMonth(r.to);
+      },
+      (err) => {
+        if (!gone) setError(err instanceof ApiError && err.status === 403 ? tr('forbidden') : errorText(err));
+      },
+    );
+    return () => {
+      gone = true;
+    };
   }, [query]);
 
   const months = useMemo(() => [...new Set(report?.rows.map((r) => r.month) ?? [])], [report]);
@@ -57,36 +69,87 @@ export function OfficerPage() {
     <section class="card" data-testid="officer-page">
       <h1>{tr('title')}</h1>
       <form class="row" onSubmit={submit}>
-        <div class="field"><label for="rep-from">{tr('from')}</label><input id="rep-from" name="from" type="month" value={range.from ?? report?.from ?? ''} /></div>
-        <div class="field"><label for="rep-to">{tr('to')}</label><input id="rep-to" name="to" type="month" value={range.to ?? report?.to ?? ''} /></div>
+        <div class="field">
+          <label for="rep-from">{tr('from')}</label>
+          <input id="rep-from" name="from" type="month" value={range.from ?? report?.from ?? ''} />
+        </div>
+        <div class="field">
+          <label for="rep-to">{tr('to')}</label>
+          <input id="rep-to" name="to" type="month" value={range.to ?? report?.to ?? ''} />
+        </div>
         <button type="submit">{tr('show')}</button>
-        <a class="button" href={`/api/v1/reports/adoption.csv?${exportQuery}`} download data-testid="export-csv">{tr('exportCsv')}</a>
-        <a class="button" href={`/api/v1/reports/adoption.xlsx?${exportQuery}`} download data-testid="export-xlsx">{tr('exportXlsx')}</a>
+        <a class="button" href={`/api/v1/reports/adoption.csv?${exportQuery}`} download data-testid="export-csv">
+          {tr('exportCsv')}
+        </a>
+        <a class="button" href={`/api/v1/reports/adoption.xlsx?${exportQuery}`} download data-testid="export-xlsx">
+          {tr('exportXlsx')}
+        </a>
       </form>
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       {!report && !error && <p class="muted">{tr('loading')}</p>}
       {report && report.rows.length === 0 && <p class="muted">{tr('noRows')}</p>}
       {report && report.rows.length > 0 && (
         <>
           <div class="row">
-            <div class="field"><label for="rep-kpi">{tr('kpi')}</label>
-              <select id="rep-kpi" value={kpi} onChange={(e) => setKpi((e.target as HTMLSelectElement).value as ReportMsgKey)}>
-                {KPIS.map((k) => <option key={k} value={k}>{tr(k)}</option>)}
-              </select></div>
-            <div class="field"><label for="rep-month">{tr('month')}</label>
+            <div class="field">
+              <label for="rep-kpi">{tr('kpi')}</label>
+              <select
+                id="rep-kpi"
+                value={kpi}
+                onChange={(e) => setKpi((e.target as HTMLSelectElement).value as ReportMsgKey)}
+              >
+                {KPIS.map((k) => (
+                  <option key={k} value={k}>
+                    {tr(k)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div class="field">
+              <label for="rep-month">{tr('month')}</label>
               <select id="rep-month" value={month} onChange={(e) => setMonth((e.target as HTMLSelectElement).value)}>
-                {months.map((m) => <option key={m} value={m}>{fmtMonth(m)}</option>)}
-              </select></div>
+                {months.map((m) => (
+                  <option key={m} value={m}>
+                    {fmtMonth(m)}
+                  </option>
+                ))}
+              </select>
+            </div>
           </div>
-          <CommuneMap units={communes.length ? communes : tops} rows={report.rows} kpi={kpi} month={month} tileUrl={tileUrl} />
+          <CommuneMap
+            units={communes.length ? communes : tops}
+            rows={report.rows}
+            kpi={kpi}
+            month={month}
+            tileUrl={tileUrl}
+          />
           <TrendChart units={tops} months={months} rows={report.rows} kpi={kpi} />
-          <h2>{tr('map')} — {tr(kpi)}</h2>
-          <Choropleth units={report.units.filter((u) => u.level === 'commune' || u.level === 'hamlet' || !communes.length)} months={months} rows={report.rows} kpi={kpi} />
+          <h2>
+            {tr('map')} — {tr(kpi)}
+          </h2>
+          <Choropleth
+            units={report.units.filter((u) => u.level === 'commune' || u.level === 'hamlet' || !communes.length)}
+            months={months}
+            rows={report.rows}
+            kpi={kpi}
+          />
           {tops.map((c) => (
             <div key={c.id}>
               <MonthTable commune={c} units={report.units} rows={report.rows} month={month} />
-              <p><a href={`/api/v1/reports/monthly/${encodeURIComponent(c.id)}/${month}?lang=${serverLang}`} target="_blank" rel="noopener" data-testid={`print-${c.id}`}>
-                {tr('printable', { m: fmtMonth(month) })}</a></p>
+              <p>
+                <a
+                  href={`/api/v1/reports/monthly/${encodeURIComponent(c.id)}/${month}?lang=${serverLang}`}
+                  target="_blank"
+                  rel="noopener"
+                  data-testid={`print-${c.id}`}
+                >
+                  {tr('printable', { m: fmtMonth(month) })}
+                </a>
+              </p>
             </div>
           ))}
         </>

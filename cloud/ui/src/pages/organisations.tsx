@@ -4,45 +4,113 @@ import { fmtNumber, locale, t, type MsgKey } from '../i18n.js';
 import { useSignal } from '../state.js';
 import { ErrorBox } from '../components/error-box.js';
 
-interface Level { level: string; rank: number; nameVi: string; nameEn: string }
-interface Unit { id: string; parentId: string | null; level: string; name: string }
-interface Coop { id: string; name: string; unitId: string | null }
-interface Farm { id: string; name: string; owner: string | null; unitId: string | null; cooperativeId: string | null; areaHa: number | null }
-interface Orgs { levels: Level[]; units: Unit[]; coops: Coop[]; farms: Farm[] }
+interface Level {
+  level: string;
+  rank: number;
+  nameVi: string;
+  nameEn: string;
+}
+interface Unit {
+  id: string;
+  parentId: string | null;
+  level: string;
+  name: string;
+}
+interface Coop {
+  id: string;
+  name: string;
+  unitId: string | null;
+}
+interface Farm {
+  id: string;
+  name: string;
+  owner: string | null;
+  unitId: string | null;
+  cooperativeId: string | null;
+  areaHa: number | null;
+}
+interface Orgs {
+  levels: Level[];
+  units: Unit[];
+  coops: Coop[];
+  farms: Farm[];
+}
 
 /** units in tree order, each with its depth */
 function tree(units: Unit[]): Array<Unit & { depth: number }> {
   const out: Array<Unit & { depth: number }> = [];
   const walk = (parent: string | null, depth: number) => {
-    for (const u of units.filter((x) => x.parentId === parent).sort((a, b) => a.name.localeCompare(b.name, 'vi'))) { out.push({ ...u, depth }); walk(u.id, depth + 1); }
+    for (const u of units.filter((x) => x.parentId === parent).sort((a, b) => a.name.localeCompare(b.name, 'vi'))) {
+      out.push({ ...u, depth });
+      walk(u.id, depth + 1);
+    }
   };
   walk(null, 0);
   return out;
 }
 
 /** A small form: text inputs and selects, posted as one JSON body; the API's issues in words. */
-function AddForm({ title, fields, onSubmit }: { title: MsgKey; fields: Array<{ k: string; label: MsgKey; options?: Array<[string, string]>; number?: boolean }>; onSubmit: (v: Record<string, string>) => Promise<void> }) {
+function AddForm({
+  title,
+  fields,
+  onSubmit,
+}: {
+  title: MsgKey;
+  fields: Array<{ k: string; label: MsgKey; options?: Array<[string, string]>; number?: boolean }>;
+  onSubmit: (v: Record<string, string>) => Promise<void>;
+}) {
   const [v, setV] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
   const [ok, setOk] = useState(false);
   const submit = async (e: Event) => {
-    e.preventDefault(); setError(null); setOk(false);
-    try { await onSubmit(v); setV({}); setOk(true); } catch (err) { setError(err); }
+    e.preventDefault();
+    setError(null);
+    setOk(false);
+    try {
+      await onSubmit(v);
+      setV({});
+      setOk(true);
+    } catch (err) {
+      setError(err);
+    }
   };
   const id = (k: string) => `org-${title}-${k}`;
   return (
     <form class="row" onSubmit={(e) => void submit(e)} noValidate aria-label={t(title)}>
       {fields.map((f) => (
-        <div class="field" key={f.k}><label for={id(f.k)}>{t(f.label)}</label>
+        <div class="field" key={f.k}>
+          <label for={id(f.k)}>{t(f.label)}</label>
           {f.options ? (
-            <select id={id(f.k)} value={v[f.k] ?? ''} onChange={(e) => setV({ ...v, [f.k]: (e.target as HTMLSelectElement).value })}>
-              <option value="">{t('none')}</option>{f.options.map(([val, text]) => <option key={val} value={val}>{text}</option>)}
+            <select
+              id={id(f.k)}
+              value={v[f.k] ?? ''}
+              onChange={(e) => setV({ ...v, [f.k]: (e.target as HTMLSelectElement).value })}
+            >
+              <option value="">{t('none')}</option>
+              {f.options.map(([val, text]) => (
+                <option key={val} value={val}>
+                  {text}
+                </option>
+              ))}
             </select>
-          ) : <input id={id(f.k)} inputMode={f.number ? 'decimal' : 'text'} value={v[f.k] ?? ''} onInput={(e) => setV({ ...v, [f.k]: (e.target as HTMLInputElement).value })} />}
+          ) : (
+            <input
+              id={id(f.k)}
+              inputMode={f.number ? 'decimal' : 'text'}
+              value={v[f.k] ?? ''}
+              onInput={(e) => setV({ ...v, [f.k]: (e.target as HTMLInputElement).value })}
+            />
+          )}
         </div>
       ))}
-      <button type="submit" class="primary">{t(title)}</button>
-      {ok && <span role="status" class="pill on">{t('savedOk')}</span>}
+      <button type="submit" class="primary">
+        {t(title)}
+      </button>
+      {ok && (
+        <span role="status" class="pill on">
+          {t('savedOk')}
+        </span>
+      )}
       <ErrorBox error={error} />
     </form>
   );
@@ -55,11 +123,26 @@ export function OrganisationsPage({ user }: { user: Me }) {
   const lang = useSignal(locale);
   const [o, setO] = useState<Orgs | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const load = () => Promise.all([api<{ levels: Level[]; units: Unit[] }>('GET', '/api/v1/units'), api<{ cooperatives: Coop[] }>('GET', '/api/v1/cooperatives'), api<{ farms: Farm[] }>('GET', '/api/v1/farms')])
-    .then(([u, c, f]) => setO({ levels: u.levels, units: u.units, coops: c.cooperatives, farms: f.farms }), setError);
-  useEffect(() => { void load(); }, [user.id]);
-  if (!o) return <section class="card"><h1>{t('organisations')}</h1>{error ? <ErrorBox error={error} /> : <p>{t('loading')}</p>}</section>;
-  const levelName = (l: string) => { const x = o.levels.find((y) => y.level === l); return x ? (lang === 'en' ? x.nameEn : x.nameVi) : l; };
+  const load = () =>
+    Promise.all([
+      api<{ levels: Level[]; units: Unit[] }>('GET', '/api/v1/units'),
+      api<{ cooperatives: Coop[] }>('GET', '/api/v1/cooperatives'),
+      api<{ farms: Farm[] }>('GET', '/api/v1/farms'),
+    ]).then(([u, c, f]) => setO({ levels: u.levels, units: u.units, coops: c.cooperatives, farms: f.farms }), setError);
+  useEffect(() => {
+    void load();
+  }, [user.id]);
+  if (!o)
+    return (
+      <section class="card">
+        <h1>{t('organisations')}</h1>
+        {error ? <ErrorBox error={error} /> : <p>{t('loading')}</p>}
+      </section>
+    );
+  const levelName = (l: string) => {
+    const x = o.levels.find((y) => y.level === l);
+    return x ? (lang === 'en' ? x.nameEn : x.nameVi) : l;
+  };
   const unitName = (id: string | null) => o.units.find((u) => u.id === id)?.name ?? '—';
   const unitOpts = tree(o.units).map((u): [string, string] => [u.id, `${'· '.repeat(u.depth)}${u.name}`]);
   const post = (url: string, body: unknown) => api('POST', url, body).then(load);
@@ -67,19 +150,82 @@ export function OrganisationsPage({ user }: { user: Me }) {
     <section class="card" data-testid="orgs">
       <h1>{t('organisations')}</h1>
       <h2>{t('orgUnits')}</h2>
-      <ul class="plain">{tree(o.units).map((u) => <li key={u.id} style={{ paddingLeft: `${u.depth * 1.2}rem` }}>{levelName(u.level)} {u.name} <code>{u.id}</code></li>)}</ul>
-      <AddForm title="addUnit" fields={[{ k: 'id', label: 'idLabel' }, { k: 'name', label: 'name' }, { k: 'level', label: 'levelLabel', options: o.levels.map((l) => [l.level, lang === 'en' ? l.nameEn : l.nameVi]) }, { k: 'parentId', label: 'parentUnit', options: unitOpts }]}
-        onSubmit={(v) => post('/api/v1/units', { id: v.id ?? '', name: v.name ?? '', level: v.level ?? '', parentId: orNull(v.parentId) })} />
+      <ul class="plain">
+        {tree(o.units).map((u) => (
+          <li key={u.id} style={{ paddingLeft: `${u.depth * 1.2}rem` }}>
+            {levelName(u.level)} {u.name} <code>{u.id}</code>
+          </li>
+        ))}
+      </ul>
+      <AddForm
+        title="addUnit"
+        fields={[
+          { k: 'id', label: 'idLabel' },
+          { k: 'name', label: 'name' },
+          {
+            k: 'level',
+            label: 'levelLabel',
+            options: o.levels.map((l) => [l.level, lang === 'en' ? l.nameEn : l.nameVi]),
+          },
+          { k: 'parentId', label: 'parentUnit', options: unitOpts },
+        ]}
+        onSubmit={(v) =>
+          post('/api/v1/units', {
+            id: v.id ?? '',
+            name: v.name ?? '',
+            level: v.level ?? '',
+            parentId: orNull(v.parentId),
+          })
+        }
+      />
       <h2>{t('orgCooperatives')}</h2>
-      <ul class="plain">{o.coops.map((c) => <li key={c.id}>{c.name} · {unitName(c.unitId)} <code>{c.id}</code></li>)}</ul>
-      <AddForm title="addCooperative" fields={[{ k: 'id', label: 'idLabel' }, { k: 'name', label: 'name' }, { k: 'unitId', label: 'unitLabel', options: unitOpts }]}
-        onSubmit={(v) => post('/api/v1/cooperatives', { id: v.id ?? '', name: v.name ?? '', unitId: orNull(v.unitId) })} />
+      <ul class="plain">
+        {o.coops.map((c) => (
+          <li key={c.id}>
+            {c.name} · {unitName(c.unitId)} <code>{c.id}</code>
+          </li>
+        ))}
+      </ul>
+      <AddForm
+        title="addCooperative"
+        fields={[
+          { k: 'id', label: 'idLabel' },
+          { k: 'name', label: 'name' },
+          { k: 'unitId', label: 'unitLabel', options: unitOpts },
+        ]}
+        onSubmit={(v) => post('/api/v1/cooperatives', { id: v.id ?? '', name: v.name ?? '', unitId: orNull(v.unitId) })}
+      />
       <h2>{t('orgFarms')}</h2>
-      <ul class="plain">{o.farms.map((f) => <li key={f.id}>{f.name}{f.owner && <> · {f.owner}</>} · {unitName(f.unitId)}{f.areaHa !== null && <> · {fmtNumber(f.areaHa, 2)} ha</>} <code>{f.id}</code></li>)}</ul>
-      <AddForm title="addFarm" fields={[{ k: 'id', label: 'idLabel' }, { k: 'name', label: 'name' }, { k: 'owner', label: 'owner' }, { k: 'unitId', label: 'unitLabel', options: unitOpts },
-        { k: 'cooperativeId', label: 'orgCooperatives', options: o.coops.map((c) => [c.id, c.name]) }, { k: 'areaHa', label: 'areaHaLabel', number: true }]}
-        onSubmit={(v) => post('/api/v1/farms', { id: v.id ?? '', name: v.name ?? '', owner: orNull(v.owner), unitId: v.unitId ?? '', cooperativeId: orNull(v.cooperativeId),
-          areaHa: v.areaHa ? Number(v.areaHa.replace(',', '.')) : null })} />
+      <ul class="plain">
+        {o.farms.map((f) => (
+          <li key={f.id}>
+            {f.name}
+            {f.owner && <> · {f.owner}</>} · {unitName(f.unitId)}
+            {f.areaHa !== null && <> · {fmtNumber(f.areaHa, 2)} ha</>} <code>{f.id}</code>
+          </li>
+        ))}
+      </ul>
+      <AddForm
+        title="addFarm"
+        fields={[
+          { k: 'id', label: 'idLabel' },
+          { k: 'name', label: 'name' },
+          { k: 'owner', label: 'owner' },
+          { k: 'unitId', label: 'unitLabel', options: unitOpts },
+          { k: 'cooperativeId', label: 'orgCooperatives', options: o.coops.map((c) => [c.id, c.name]) },
+          { k: 'areaHa', label: 'areaHaLabel', number: true },
+        ]}
+        onSubmit={(v) =>
+          post('/api/v1/farms', {
+            id: v.id ?? '',
+            name: v.name ?? '',
+            owner: orNull(v.owner),
+            unitId: v.unitId ?? '',
+            cooperativeId: orNull(v.cooperativeId),
+            areaHa: v.areaHa ? Number(v.areaHa.replace(',', '.')) : null,
+          })
+        }
+      />
     </section>
   );
 }

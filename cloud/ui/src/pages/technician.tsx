@@ -9,8 +9,15 @@ import { MissionReports } from '../components/mission-report.js';
 import { ErrorBox } from '../components/error-box.js';
 import { FarmView } from './farmer.js';
 
-interface Farm { id: string; name: string; commune: string; gateways: Array<{ id: string; online: boolean | null; lastSeen: number | null }> }
-interface UiConfig { tileUrl: string }
+interface Farm {
+  id: string;
+  name: string;
+  commune: string;
+  gateways: Array<{ id: string; online: boolean | null; lastSeen: number | null }>;
+}
+interface UiConfig {
+  tileUrl: string;
+}
 // protocol/schemas/common.ts ID_PATTERN
 const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
@@ -21,27 +28,71 @@ function Provision({ farms }: { farms: Farm[] }) {
   const [error, setError] = useState<unknown>(null);
   const [invalid, setInvalid] = useState(false);
   const submit = async (e: Event) => {
-    e.preventDefault(); setError(null); setCred(null);
-    if (!ID.test(id)) { setInvalid(true); return; }
-    try { setCred(await api('POST', '/api/v1/provision/gateways', { gatewayId: id, farmId })); } catch (err) { setError(err); }
+    e.preventDefault();
+    setError(null);
+    setCred(null);
+    if (!ID.test(id)) {
+      setInvalid(true);
+      return;
+    }
+    try {
+      setCred(await api('POST', '/api/v1/provision/gateways', { gatewayId: id, farmId }));
+    } catch (err) {
+      setError(err);
+    }
   };
   return (
     <section class="card" aria-labelledby="prov-h">
       <h2 id="prov-h">{t('provisioning')}</h2>
       <form onSubmit={(e) => void submit(e)} class="row" noValidate>
-        <div class="field"><label for="prov-id">{t('gatewayId')}</label>
+        <div class="field">
+          <label for="prov-id">{t('gatewayId')}</label>
           {/* the `-` escaped: pattern attributes are compiled with the `v` flag */}
-          <input id="prov-id" required pattern="[a-z0-9][a-z0-9_\-]{0,63}" aria-describedby="prov-id-hint" aria-invalid={invalid ? 'true' : undefined}
-            value={id} onInput={(e) => { setId((e.target as HTMLInputElement).value); setInvalid(false); }} />
-          <small id="prov-id-hint" class={invalid ? 'error' : 'muted'} role={invalid ? 'alert' : undefined}>{t('gatewayIdHint')}</small></div>
-        <div class="field"><label for="prov-farm">{t('farmId')}</label>
+          <input
+            id="prov-id"
+            required
+            pattern="[a-z0-9][a-z0-9_\-]{0,63}"
+            aria-describedby="prov-id-hint"
+            aria-invalid={invalid ? 'true' : undefined}
+            value={id}
+            onInput={(e) => {
+              setId((e.target as HTMLInputElement).value);
+              setInvalid(false);
+            }}
+          />
+          <small id="prov-id-hint" class={invalid ? 'error' : 'muted'} role={invalid ? 'alert' : undefined}>
+            {t('gatewayIdHint')}
+          </small>
+        </div>
+        <div class="field">
+          <label for="prov-farm">{t('farmId')}</label>
           <select id="prov-farm" value={farmId} onChange={(e) => setFarmId((e.target as HTMLSelectElement).value)}>
-            {farms.map((f) => <option key={f.id} value={f.id}>{f.name}</option>)}
-          </select></div>
-        <button type="submit" class="primary">{t('register')}</button>
+            {farms.map((f) => (
+              <option key={f.id} value={f.id}>
+                {f.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" class="primary">
+          {t('register')}
+        </button>
       </form>
-      {cred && <div class="status ok" role="status" data-testid="credentials"><p>{t('credentialsOnce')}</p>
-        <dl><dt>{t('credUser')}</dt><dd><code>{cred.username}</code></dd><dt>{t('credPassword')}</dt><dd><code>{cred.password}</code></dd></dl></div>}
+      {cred && (
+        <div class="status ok" role="status" data-testid="credentials">
+          <p>{t('credentialsOnce')}</p>
+          <dl>
+            <dt>{t('credUser')}</dt>
+            <dd>
+              <code>{cred.username}</code>
+            </dd>
+            <dt>{t('credPassword')}</dt>
+            <dd>
+              <code>{cred.password}</code>
+            </dd>
+          </dl>
+        </div>
+      )}
       <ErrorBox error={error} />
     </section>
   );
@@ -54,15 +105,25 @@ export function TechnicianPage({ user }: { user: Me }) {
   const [ui, setUi] = useState<UiConfig>({ tileUrl: '' });
   const [viewing, setViewing] = useState<Farm | null>(null);
   useEffect(() => {
-    api<{ farms: Farm[] }>('GET', '/api/v1/my/farms').then((r) => setFarms(r.farms), () => setFarms([]));
+    api<{ farms: Farm[] }>('GET', '/api/v1/my/farms').then(
+      (r) => setFarms(r.farms),
+      () => setFarms([]),
+    );
     api<UiConfig>('GET', '/ui-config.json').then(setUi, () => undefined);
-    api<{ fields: MapField[] }>('GET', '/api/v1/fields').then((r) => setFields(r.fields), () => setFields([]));
+    api<{ fields: MapField[] }>('GET', '/api/v1/fields').then(
+      (r) => setFields(r.fields),
+      () => setFields([]),
+    );
   }, [user.id]);
   if (!farms) return <p>{t('loading')}</p>;
   if (viewing) {
     return (
       <div class="tech">
-        <p><button type="button" onClick={() => setViewing(null)}>{t('backToList')}</button></p>
+        <p>
+          <button type="button" onClick={() => setViewing(null)}>
+            {t('backToList')}
+          </button>
+        </p>
         <h1>{viewing.name}</h1>
         <FarmView farms={[viewing]} />
       </div>
@@ -73,21 +134,56 @@ export function TechnicianPage({ user }: { user: Me }) {
       <h1>{t('technician')}</h1>
       <section class="card" aria-labelledby="gw-h">
         <h2 id="gw-h">{t('gateways')}</h2>
-        <div class="scroll"><table>
-          <thead><tr><th>{t('farm')}</th><th>{t('gateway')}</th><th>{t('state')}</th><th>{t('actions')}</th></tr></thead>
-          <tbody>{farms.flatMap((f) => f.gateways.map((g) => (
-            <tr key={g.id}><td>{f.name} <small>· {f.commune}</small></td><td>{g.id}</td>
-              <td><span class={`pill ${g.online ? 'on' : g.online === false ? 'off' : ''}`}>{g.online ? t('online') : g.online === false ? t('offline') : t('unknown')}</span>
-                {g.lastSeen && <small> {fmtTime(g.lastSeen)}</small>}</td>
-              <td><button type="button" data-testid={`view-${g.id}`} onClick={() => setViewing({ ...f, gateways: [g] })}>{t('viewFarm')}</button></td></tr>
-          )))}</tbody>
-        </table></div>
+        <div class="scroll">
+          <table>
+            <thead>
+              <tr>
+                <th>{t('farm')}</th>
+                <th>{t('gateway')}</th>
+                <th>{t('state')}</th>
+                <th>{t('actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {farms.flatMap((f) =>
+                f.gateways.map((g) => (
+                  <tr key={g.id}>
+                    <td>
+                      {f.name} <small>· {f.commune}</small>
+                    </td>
+                    <td>{g.id}</td>
+                    <td>
+                      <span class={`pill ${g.online ? 'on' : g.online === false ? 'off' : ''}`}>
+                        {g.online ? t('online') : g.online === false ? t('offline') : t('unknown')}
+                      </span>
+                      {g.lastSeen && <small> {fmtTime(g.lastSeen)}</small>}
+                    </td>
+                    <td>
+                      <button
+                        type="button"
+                        data-testid={`view-${g.id}`}
+                        onClick={() => setViewing({ ...f, gateways: [g] })}
+                      >
+                        {t('viewFarm')}
+                      </button>
+                    </td>
+                  </tr>
+                )),
+              )}
+            </tbody>
+          </table>
+        </div>
       </section>
       <section class="card" aria-labelledby="map-h">
         <h2 id="map-h">{t('fieldsMap')}</h2>
         <FieldMap fields={fields} tileUrl={ui.tileUrl} />
       </section>
-      <FieldDraw farms={farms} fields={fields} tileUrl={ui.tileUrl} onCreated={(f) => setFields((old) => [...old, f])} />
+      <FieldDraw
+        farms={farms}
+        fields={fields}
+        tileUrl={ui.tileUrl}
+        onCreated={(f) => setFields((old) => [...old, f])}
+      />
       <FieldUpload farms={farms} onCreated={(f) => setFields((old) => [...old, f])} />
       <MissionPlanner fields={fields} tileUrl={ui.tileUrl} />
       <MissionReports fields={fields} tileUrl={ui.tileUrl} />

@@ -3,7 +3,18 @@ import { api, type Me, type Role } from '../api.js';
 import { t, type MsgKey } from '../i18n.js';
 import { ErrorBox } from '../components/error-box.js';
 
-interface User { id: string; username: string; phone?: string; name: string; role: Role; farmIds: string[]; cooperativeId?: string; communes: string[]; demo: boolean; active?: boolean }
+interface User {
+  id: string;
+  username: string;
+  phone?: string;
+  name: string;
+  role: Role;
+  farmIds: string[];
+  cooperativeId?: string;
+  communes: string[];
+  demo: boolean;
+  active?: boolean;
+}
 const ROLES: Role[] = ['farmer', 'technician', 'officer', 'admin'];
 
 function CreateUser({ onCreated }: { onCreated: (u: User) => void }) {
@@ -11,27 +22,69 @@ function CreateUser({ onCreated }: { onCreated: (u: User) => void }) {
   const [error, setError] = useState<unknown>(null);
   const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: (e.target as HTMLInputElement).value });
   const submit = async (e: Event) => {
-    e.preventDefault(); setError(null);
-    const ids = f.scope.split(',').map((s) => s.trim()).filter(Boolean);
-    const scope = f.role === 'farmer' ? { farmIds: ids } : f.role === 'officer' ? { communes: ids } : f.role === 'technician' && ids[0] ? { cooperativeId: ids[0] } : {};
+    e.preventDefault();
+    setError(null);
+    const ids = f.scope
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const scope =
+      f.role === 'farmer'
+        ? { farmIds: ids }
+        : f.role === 'officer'
+          ? { communes: ids }
+          : f.role === 'technician' && ids[0]
+            ? { cooperativeId: ids[0] }
+            : {};
     try {
-      onCreated(await api<User>('POST', '/api/v1/users', { username: f.username, name: f.name, role: f.role, password: f.password, ...(f.phone ? { phone: f.phone } : {}), ...scope }));
+      onCreated(
+        await api<User>('POST', '/api/v1/users', {
+          username: f.username,
+          name: f.name,
+          role: f.role,
+          password: f.password,
+          ...(f.phone ? { phone: f.phone } : {}),
+          ...scope,
+        }),
+      );
       setF({ ...f, username: '', name: '', phone: '', password: '', scope: '' });
-    } catch (err) { setError(err); }
+    } catch (err) {
+      setError(err);
+    }
   };
   const input = (k: keyof typeof f, label: MsgKey, type: 'text' | 'tel' | 'password' = 'text') => (
-    <div class="field"><label for={`nu-${k}`}>{t(label)}</label>{type === 'password' ? <input id={`nu-${k}`} type="password" autocomplete="new-password" value={f[k]} onInput={set(k)} />
-      : type === 'tel' ? <input id={`nu-${k}`} type="tel" value={f[k]} onInput={set(k)} /> : <input id={`nu-${k}`} type="text" value={f[k]} onInput={set(k)} />}</div>
+    <div class="field">
+      <label for={`nu-${k}`}>{t(label)}</label>
+      {type === 'password' ? (
+        <input id={`nu-${k}`} type="password" autocomplete="new-password" value={f[k]} onInput={set(k)} />
+      ) : type === 'tel' ? (
+        <input id={`nu-${k}`} type="tel" value={f[k]} onInput={set(k)} />
+      ) : (
+        <input id={`nu-${k}`} type="text" value={f[k]} onInput={set(k)} />
+      )}
+    </div>
   );
   return (
     <form onSubmit={(e) => void submit(e)} class="row" aria-labelledby="nu-h">
       <h2 id="nu-h">{t('createUser')}</h2>
-      {input('username', 'loginLabel')}{input('name', 'name')}{input('phone', 'phone', 'tel')}
-      <div class="field"><label for="nu-role">{t('role')}</label>
-        <select id="nu-role" value={f.role} onChange={set('role')}>{ROLES.map((r) => <option key={r} value={r}>{t(`role_${r}` as MsgKey)}</option>)}</select></div>
+      {input('username', 'loginLabel')}
+      {input('name', 'name')}
+      {input('phone', 'phone', 'tel')}
+      <div class="field">
+        <label for="nu-role">{t('role')}</label>
+        <select id="nu-role" value={f.role} onChange={set('role')}>
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {t(`role_${r}` as MsgKey)}
+            </option>
+          ))}
+        </select>
+      </div>
       {input('scope', f.role === 'officer' ? 'communes' : f.role === 'technician' ? 'organisations' : 'farms')}
       {input('password', 'password', 'password')}
-      <button type="submit" class="primary">{t('createUser')}</button>
+      <button type="submit" class="primary">
+        {t('createUser')}
+      </button>
       <ErrorBox error={error} />
     </form>
   );
@@ -41,15 +94,29 @@ function CreateUser({ onCreated }: { onCreated: (u: User) => void }) {
 export function UsersPage({ user }: { user: Me }) {
   const [users, setUsers] = useState<User[] | null>(null);
   const [error, setError] = useState<unknown>(null);
-  useEffect(() => { api<{ users: User[] }>('GET', '/api/v1/users').then((r) => setUsers(r.users), setError); }, [user.id]);
+  useEffect(() => {
+    api<{ users: User[] }>('GET', '/api/v1/users').then((r) => setUsers(r.users), setError);
+  }, [user.id]);
   const toggle = async (u: User) => {
     setError(null);
     try {
-      const next = await api<User>('PATCH', `/api/v1/users/${encodeURIComponent(u.id)}`, { active: u.active === false });
-      setUsers((old) => (old ?? []).map((x) => (x.id === u.id ? { ...x, ...next, active: next.active ?? u.active === false } : x)));
-    } catch (err) { setError(err); }
+      const next = await api<User>('PATCH', `/api/v1/users/${encodeURIComponent(u.id)}`, {
+        active: u.active === false,
+      });
+      setUsers((old) =>
+        (old ?? []).map((x) => (x.id === u.id ? { ...x, ...next, active: next.active ?? u.active === false } : x)),
+      );
+    } catch (err) {
+      setError(err);
+    }
   };
-  if (!users) return <section class="card"><h1>{t('users')}</h1>{error ? <ErrorBox error={error} /> : <p>{t('loading')}</p>}</section>;
+  if (!users)
+    return (
+      <section class="card">
+        <h1>{t('users')}</h1>
+        {error ? <ErrorBox error={error} /> : <p>{t('loading')}</p>}
+      </section>
+    );
   return (
     <section class="card">
       <h1>{t('users')}</h1>
@@ -57,10 +124,19 @@ export function UsersPage({ user }: { user: Me }) {
       <ul class="plain users" data-testid="users">
         {users.map((u) => (
           <li key={u.id} class="audit-row">
-            <strong>{u.name}</strong> · {u.username}{u.phone && <> · {u.phone}</>}
-            <div>{t(`role_${u.role}` as MsgKey)} · {u.active === false ? t('inactive') : t('active')}
-              {(u.farmIds.length > 0 || u.communes.length > 0 || u.cooperativeId) && <> · {[...u.farmIds, ...u.communes, ...(u.cooperativeId ? [u.cooperativeId] : [])].join(', ')}</>}</div>
-            {user.role === 'admin' && u.id !== user.id && <button type="button" onClick={() => void toggle(u)}>{u.active === false ? t('active') : t('inactive')}</button>}
+            <strong>{u.name}</strong> · {u.username}
+            {u.phone && <> · {u.phone}</>}
+            <div>
+              {t(`role_${u.role}` as MsgKey)} · {u.active === false ? t('inactive') : t('active')}
+              {(u.farmIds.length > 0 || u.communes.length > 0 || u.cooperativeId) && (
+                <> · {[...u.farmIds, ...u.communes, ...(u.cooperativeId ? [u.cooperativeId] : [])].join(', ')}</>
+              )}
+            </div>
+            {user.role === 'admin' && u.id !== user.id && (
+              <button type="button" onClick={() => void toggle(u)}>
+                {u.active === false ? t('active') : t('inactive')}
+              </button>
+            )}
           </li>
         ))}
       </ul>

@@ -10,7 +10,17 @@ export function shade(v: number | null, min: number, max: number): string | unde
 }
 
 /** Units × months, each cell shaded by the chosen KPI: where adoption grows, and where it lags. */
-export function Choropleth({ units, months, rows, kpi }: { units: ReportUnit[]; months: string[]; rows: AdoptionRow[]; kpi: string }) {
+export function Choropleth({
+  units,
+  months,
+  rows,
+  kpi,
+}: {
+  units: ReportUnit[];
+  months: string[];
+  rows: AdoptionRow[];
+  kpi: string;
+}) {
   const cell = new Map(rows.map((r) => [`${r.unitId}/${r.month}`, r]));
   const values = rows.map((r) => valueOf(r, kpi)).filter((v): v is number => v !== null);
   const min = Math.min(...values);
@@ -18,16 +28,29 @@ export function Choropleth({ units, months, rows, kpi }: { units: ReportUnit[]; 
   return (
     <div class="scroll">
       <table class="choropleth" data-testid="choropleth">
-        <thead><tr><th>{tr('unit')}</th>{months.map((m) => <th key={m}>{fmtMonth(m)}</th>)}</tr></thead>
+        <thead>
+          <tr>
+            <th>{tr('unit')}</th>
+            {months.map((m) => (
+              <th key={m}>{fmtMonth(m)}</th>
+            ))}
+          </tr>
+        </thead>
         <tbody>
           {units.map((u) => (
             <tr key={u.id}>
-              <th scope="row" style={{ paddingLeft: u.level === 'hamlet' ? '1.2rem' : undefined }}>{u.name}</th>
+              <th scope="row" style={{ paddingLeft: u.level === 'hamlet' ? '1.2rem' : undefined }}>
+                {u.name}
+              </th>
               {months.map((m) => {
                 const v = valueOf(cell.get(`${u.id}/${m}`), kpi);
                 const bg = shade(v, min, max);
                 const dark = bg !== undefined && max > min && v !== null && (v - min) / (max - min) > 0.6;
-                return <td key={m} style={{ background: bg, color: dark ? '#fff' : undefined, textAlign: 'right' }}>{v === null ? '—' : fmtNumber(v)}</td>;
+                return (
+                  <td key={m} style={{ background: bg, color: dark ? '#fff' : undefined, textAlign: 'right' }}>
+                    {v === null ? '—' : fmtNumber(v)}
+                  </td>
+                );
               })}
             </tr>
           ))}
