@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SeqTracker } from './seq-tracker.js';
 
@@ -41,5 +42,27 @@ describe('SeqTracker', () => {
       ['boot-b', 5, 0, 0],
       ['boot-a', 10, 0, 0],
     ]);
+  });
+  it('counts the seqs between a late older one and the first seen as missing until they come, never as duplicates', () => {
+    const t = new SeqTracker();
+    for (const s of [2, 3, 0]) t.observe('gw', 'boot-a', s, 1);
+    expect(t.stats('gw')!.boots[0]).toMatchObject({ firstSeq: 0, missing: 1, gaps: [{ from: 1, to: 1 }] });
+    expect(t.observe('gw', 'boot-a', 1, 2)).toBe('late');
+    expect(t.stats('gw')!.boots[0]).toMatchObject({ received: 4, missing: 0, duplicates: 0, gaps: [] });
+  });
+
+  it('in any arrival order, each seq once is no gap and no duplicate, and each seq twice is one duplicate per seq', () => {
+    const orders = fc
+      .integer({ min: 1, max: 60 })
+      .chain((n) => fc.shuffledSubarray([...Array(n).keys()], { minLength: n, maxLength: n }));
+    fc.assert(
+      fc.property(orders, fc.boolean(), (order, twice) => {
+        const t = new SeqTracker();
+        for (const s of order) t.observe('gw', 'boot-a', s, 1);
+        if (twice) for (const s of order) t.observe('gw', 'boot-a', s, 2);
+        const b = t.stats('gw')!.boots[0]!;
+        expect([b.received, b.missing, b.duplicates, b.gaps]).toEqual([order.length, 0, twice ? order.length : 0, []]);
+      }),
+    );
   });
 });

@@ -57,7 +57,10 @@ export class SeqTracker {
       return 'late';
     }
     if (seq < b.firstSeq) {
-      // older than anything seen since this instance started: a previous instance may have had it
+      // older than anything seen since this instance started (a previous instance may have had
+      // it); the seqs between it and the first one seen are now a gap like any other, so that
+      // they count as late, not as duplicates, when they come
+      if (seq < b.firstSeq - 1) this.open(b, { from: seq + 1, to: b.firstSeq - 1 });
       b.firstSeq = seq;
       b.received++;
       return 'late';
