@@ -74,14 +74,12 @@ export async function provisionRoute(
         { farmId: req.body.farmId },
         { farmId: req.body.farmId, cooperativeId: farm?.cooperativeId },
       );
-      return reply
-        .status(201)
-        .send({
-          gatewayId: req.body.gatewayId,
-          username: cred.username,
-          password: cred.password,
-          ...(mqttUrl ? { url: mqttUrl } : {}),
-        });
+      return reply.status(201).send({
+        gatewayId: req.body.gatewayId,
+        username: cred.username,
+        password: cred.password,
+        ...(mqttUrl ? { url: mqttUrl } : {}),
+      });
     },
   );
 }
