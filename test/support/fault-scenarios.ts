@@ -1,5 +1,5 @@
 import mqtt from 'mqtt';
-import type { FaultStack } from './fault-stack.js';
+import { startGateway, type FaultStack } from './fault-stack.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -83,6 +83,41 @@ export const SCENARIOS: Scenario[] = [
       await sleep(3000);
       await s.cloud.start();
       return {};
+    },
+  },
+  {
+    name: 'gateway kill -9 ×3 while it produces',
+    async run(s) {
+      // one gateway process killed mid-stream three times; each restart goes on with the next tick
+      // on the same disk queue, so every reading accepted before a kill must still arrive once
+      const g = s.gateways[0]!;
+      const ticks: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        await g.child.kill('SIGKILL');
+        // a "produced" line still in the pipe only makes the restart repeat a tick (same identity)
+        const next = g.child.produced + 1;
+        ticks.push(next);
+        startGateway(s, g, 40, { startTick: next });
+        await g.child.until(() => g.child.produced >= next + 25, 30_000, 'restarted gateway producing');
+      }
+      return { kills: 3, ticksBeforeKills: ticks.join('/') };
+    },
+  },
+  {
+    name: 'InfluxDB SIGSTOP 10 s, then SIGCONT',
+    async run(s) {
+      // frozen, not dead: connections stay open and writes hang instead of being refused
+      s.influx.signal('SIGSTOP');
+      try {
+        await sleep(5000);
+        const h = await s.cloud.health().catch(() => null);
+        await sleep(5000);
+        return {
+          healthWhileFrozen: h ? `${h.status}/telemetry ${h.telemetry.ok ? 'ok' : 'down'}` : 'no answer in 3 s',
+        };
+      } finally {
+        s.influx.signal('SIGCONT');
+      }
     },
   },
   {

@@ -12,6 +12,8 @@ export interface InfluxServer {
   stop(): Promise<void>;
   /** start it again on the same port and data */
   start(): Promise<void>;
+  /** send a signal to the running server (SIGSTOP freezes it, SIGCONT thaws it) */
+  signal(sig: NodeJS.Signals): void;
   /** stop and delete the data dir */
   destroy(): Promise<void>;
   /** create a database through the v1 API */
@@ -92,7 +94,11 @@ export async function startInflux(): Promise<InfluxServer> {
     dataDir,
     stop,
     start,
+    signal: (sig) => {
+      proc?.kill(sig);
+    },
     destroy: async () => {
+      proc?.kill('SIGCONT');
       await stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

@@ -16,6 +16,8 @@ interface ChildConfig {
   sensors?: number;
   tickMs?: number;
   tsBase?: number;
+  /** first tick of the counter: a gateway restarted after kill -9 goes on where the killed one stopped */
+  startTick?: number;
   maxReadings?: number;
   maxDelayMs?: number;
   /** passed to the Uplink as is (e.g. { required: false }) */
@@ -50,7 +52,7 @@ if (cfg.mode === 'queue-writer') {
   up.start();
   process.stdout.write(`boot ${up.bootId}\n`);
   const sensors = cfg.sensors ?? 8;
-  let t = 0;
+  let t = cfg.startTick ?? 0;
   const producer = setInterval(() => {
     up.publishReadings(
       Array.from({ length: sensors }, (_, i) => ({
