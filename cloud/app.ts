@@ -45,6 +45,8 @@ export interface AppOptions {
   security?: SecurityOptions;
   /** the ingest's seq tracker, for the seq figures of /api/v1/gateways */
   seq?: (gatewayId: string) => GatewaySeqStats | undefined;
+  /** publishes a gateway's desired config retained (desired configs loaded from a district file) */
+  publishConfig?: (gatewayId: string, config: unknown) => Promise<void>;
 }
 
 /**
@@ -109,7 +111,7 @@ export async function app(fastify: FastifyInstance, opts: AppOptions): Promise<v
     scoped: opts.scoped,
     seq: opts.seq,
   });
-  await z.register(unitRoutes, { registry: opts.registry, scoped: opts.scoped });
+  await z.register(unitRoutes, { registry: opts.registry, scoped: opts.scoped, publishConfig: opts.publishConfig });
   if (opts.page !== false)
     await z.register(webRoutes, { registry: opts.registry, store: opts.store, clock, path: opts.page ?? '/' });
 }

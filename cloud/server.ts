@@ -23,6 +23,7 @@ import { MemoryLiveBus } from './control/bus.js';
 import { openMissionDb } from './missions/mission-db.js';
 import type { ReportFacts } from './reports/facts.js';
 import { createReportFacts, recordingRegistry } from './reports/recording.js';
+import { topics } from '../protocol/index.js';
 
 export interface CloudServiceOptions {
   /** default: loadConfig(env) */
@@ -230,6 +231,8 @@ export class CloudService {
         security: { production: c.RUONGSO_MODE === 'production', tileUrl },
         brokerHealth: () => this.#brokerHealth(),
         seq: (id) => this.ingest.seqStats(id),
+        publishConfig: (gw, cfg) =>
+          this.ingest.publish(topics.config(gw), JSON.stringify(cfg), { qos: 1, retain: true }),
       },
       { log: this.opts.log, trustProxy: c.TRUST_PROXY },
     );

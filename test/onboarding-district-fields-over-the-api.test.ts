@@ -73,3 +73,55 @@ describe('POST /api/v1/onboarding/district with fields', () => {
     ]);
   });
 });
+
+describe('POST /api/v1/onboarding/district with gateway zones', () => {
+  const zone = {
+    id: 'thua-1',
+    mode: 'awd',
+    valves: ['v1'],
+    sensors: { waterLevel: { sensor: 'wl1', metric: 'water_level' } },
+    awd: { refloodCm: -15, targetCm: 5 },
+  };
+  const withZones = (z: Record<string, unknown>) => ({
+    ...district(RING),
+    farms: [{ ...district(RING).farms[0], gateways: ['gw-tam-02', { id: 'gw-tam-01', zones: [z] }] }],
+  });
+
+  it('refuses a bad zone at its path, then stores and publishes a good one once, not again on a reload', async () => {
+    const published: [string, unknown][] = [];
+    const t = await accountsOnRegistry({
+      extend: async (app, reg) => {
+        await app.register(unitRoutes, {
+          registry: reg,
+          scoped: true,
+          publishConfig: async (gw, cfg) => {
+            published.push([gw, cfg]);
+          },
+        });
+      },
+    });
+    done = t.done;
+    const admin = await t.login('admin');
+    const post = (payload: Record<string, unknown>) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/onboarding/district', headers: admin, payload });
+
+    const bad = await post(withZones({ ...zone, valves: [] }));
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.stringify(bad.json())).toContain('farms.0.gateways.1.zones.0.valves');
+    expect((await t.reg.listFarms()).map((f) => f.id)).not.toContain('farm-tam');
+    expect(published).toEqual([]);
+
+    const good = await post(withZones(zone));
+    expect(good.statusCode).toBe(200);
+    expect(good.json()).toMatchObject({ gateways: 2, configs: [{ gatewayId: 'gw-tam-01', version: 1 }] });
+    expect(published).toEqual([
+      ['gw-tam-01', expect.objectContaining({ version: 1, zones: [expect.objectContaining({ id: 'thua-1' })] })],
+    ]);
+    expect(await t.reg.listConfigs('gw-tam-01')).toHaveLength(1);
+
+    const again = await post(withZones(zone));
+    expect(again.json()).toMatchObject({ configs: [] });
+    expect(published).toHaveLength(1);
+    expect(await t.reg.listConfigs('gw-tam-01')).toHaveLength(1);
+  });
+});

@@ -43,6 +43,11 @@ export function register(program: Command): void {
             `${file}: ${result.units} units, ${result.cooperatives} cooperatives, ${result.farms} farms, ${result.gateways} gateways; users created ${result.usersCreated.length}, updated ${result.usersUpdated.length}\n`,
           );
           for (const [u, pw] of Object.entries(passwords)) process.stdout.write(`  ${u.padEnd(20)} password: ${pw}\n`);
+          // nothing re-publishes a stored config when a gateway connects: only the API route and PUT config publish
+          for (const c of result.configs)
+            process.stdout.write(
+              `  ${c.gatewayId.padEnd(20)} config v${c.version} stored, not yet published: load the file with POST /api/v1/onboarding/district, or save the config in the web app, to send it\n`,
+            );
         } catch (err) {
           if (err instanceof OnboardingError) process.stderr.write(`${formatIssues(err)}\n`);
           throw err;

@@ -126,3 +126,66 @@ describe('ruongso admin tasks', () => {
     await expect(setEntityActive(r, 'farm', 'nope', false)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
+
+describe("a district file's gateway zones", () => {
+  it("stores a gateway's zones as its desired config, and loading the same file again makes no new version", async () => {
+    const r = await fresh();
+    const { result } = await loadDistrictFile(r, EXAMPLE);
+    expect(result?.configs).toEqual([expect.objectContaining({ gatewayId: 'gw-dinh-mon-01', version: 1 })]);
+    const [v1] = await r.listConfigs('gw-dinh-mon-01');
+    expect(v1).toMatchObject({ version: 1, status: 'pending', createdBy: 'admin-cli' });
+    expect(v1!.config).toMatchObject({ version: 1, zones: [{ id: 'thua-1', mode: 'awd', valves: ['v1'] }] });
+    expect((await r.getGateway('gw-dinh-mon-01'))?.desiredConfigVersion).toBe(1);
+    // the other gateway is listed by id only: no config for it
+    expect(await r.listConfigs('gw-truong-thang-01')).toEqual([]);
+
+    const again = await loadDistrictFile(r, EXAMPLE);
+    expect(again.result?.configs).toEqual([]);
+    expect(await r.listConfigs('gw-dinh-mon-01')).toHaveLength(1);
+
+    // changed zones: one new version above the last
+    const changed = path.join(dir, 'changed.yaml');
+    fs.writeFileSync(changed, fs.readFileSync(EXAMPLE, 'utf8').replace('targetCm: 5 }', 'targetCm: 7 }'));
+    const third = await loadDistrictFile(r, changed);
+    expect(third.result?.configs).toEqual([expect.objectContaining({ gatewayId: 'gw-dinh-mon-01', version: 2 })]);
+    const versions = await r.listConfigs('gw-dinh-mon-01');
+    expect(versions.map((v) => [v.version, v.status])).toEqual([
+      [2, 'pending'],
+      [1, 'superseded'],
+    ]);
+  });
+
+  it('refuses the whole file for a bad zone, naming its path, and writes nothing', async () => {
+    const r = await fresh();
+    const bad = path.join(dir, 'bad-zone.yaml');
+    // an AWD zone without its water-level sensor
+    fs.writeFileSync(
+      bad,
+      fs
+        .readFileSync(EXAMPLE, 'utf8')
+        .replace(
+          'waterLevel: { sensor: wl1, metric: water_level }',
+          'soilMoisture: { sensor: sm1, metric: soil_moisture }',
+        ),
+    );
+    const err = (await loadDistrictFile(r, bad).catch((e: unknown) => e)) as {
+      code?: string;
+      issues?: { path: string; code: string }[];
+    };
+    expect(err.code).toBe('ONBOARDING_INVALID');
+    expect(err.issues).toEqual([
+      expect.objectContaining({ path: 'farms.0.gateways.0.zones.0.sensors', code: 'custom' }),
+    ]);
+    expect(await r.listFarms()).toEqual([]);
+    expect(await r.listConfigs('gw-dinh-mon-01').catch(() => [])).toEqual([]);
+
+    // two zones with one id: the config's own rule, at the second zone's id
+    const dupe = path.join(dir, 'dupe-zone.yaml');
+    const text = fs.readFileSync(EXAMPLE, 'utf8');
+    const zone = text.slice(text.indexOf('          - id: thua-1'), text.indexOf('    fields:'));
+    fs.writeFileSync(dupe, text.replace(zone, zone + zone));
+    const err2 = (await loadDistrictFile(r, dupe).catch((e: unknown) => e)) as { issues?: { path: string }[] };
+    expect(err2.issues).toEqual([expect.objectContaining({ path: 'farms.0.gateways.0.zones.1.id' })]);
+    expect(await r.listUnits()).toEqual([]);
+  });
+});

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RuongSoError } from '../../lib/errors.js';
+import { GatewayConfig, Zone } from '../../protocol/index.js';
 import { fieldIssues } from '../missions/field.js';
 import { normalizePhone } from './phone.js';
 import { ROLES, type Actor, type Registry } from './registry.js';
@@ -14,6 +15,14 @@ const Id = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'ids: lowercase letters, digits, ".", "_" or "-", at most 64');
 const Name = z.string().trim().min(1).max(200);
+/**
+ * A gateway: its id alone, or `{ id, zones }` whose zones become its desired config (the protocol's
+ * zone schema, so a bad zone is refused at `farms.I.gateways.J.zones.K…` like anywhere else).
+ */
+const GatewayEntry = z.preprocess(
+  (v) => (typeof v === 'string' ? { id: v } : v),
+  z.object({ id: Id, zones: z.array(Zone).max(64).optional() }).strict(),
+);
 
 export const DistrictFile = z
   .object({
@@ -39,7 +48,7 @@ export const DistrictFile = z
             unit: Id,
             cooperative: Id.nullable().default(null),
             areaHa: z.number().positive().max(10_000).nullable().default(null),
-            gateways: z.array(Id).max(50).default([]),
+            gateways: z.array(GatewayEntry).max(50).default([]),
             // GeoJSON Polygon [lon, lat]; checked by the missions' field validator (closed ring, no crossing, size)
             fields: z
               .array(
@@ -161,6 +170,24 @@ export async function checkDistrict(input: unknown, reg: Registry): Promise<Dist
         });
     }),
   );
+  dup(
+    f.farms.flatMap((x) => x.gateways.map((g) => g.id)),
+    'gateways',
+  );
+  f.farms.forEach((x, i) =>
+    x.gateways.forEach((g, j) => {
+      if (!g.zones) return;
+      // the config's own rules (zone ids unique) on top of each zone's
+      const cfg = GatewayConfig.safeParse({ version: 1, zones: g.zones });
+      if (!cfg.success)
+        for (const e of cfg.error.issues)
+          issues.push({
+            path: [`farms.${i}.gateways.${j}`, ...e.path].join('.'),
+            code: e.code,
+            params: { message: e.message },
+          });
+    }),
+  );
   f.units.forEach((u, i) => {
     if (!levelNames.has(u.level))
       issues.push({
@@ -201,6 +228,8 @@ export interface OnboardingResult {
   farms: number;
   gateways: number;
   fields: number;
+  /** desired configs written by this load (none when the file's zones equal the current ones) */
+  configs: { gatewayId: string; version: number; config: GatewayConfig }[];
   usersCreated: string[];
   usersUpdated: string[];
 }
@@ -233,14 +262,19 @@ export async function applyDistrict(
     for (const c of f.cooperatives) await r.upsertCooperative({ id: c.id, name: c.name, unitId: c.unit }, actor);
     let gateways = 0;
     let fields = 0;
+    const configs: OnboardingResult['configs'] = [];
     for (const x of f.farms) {
       await r.upsertFarm(
         { id: x.id, name: x.name, owner: x.owner, unitId: x.unit, cooperativeId: x.cooperative, areaHa: x.areaHa },
         actor,
       );
       for (const g of x.gateways) {
-        await r.upsertGateway({ id: g, farmId: x.id, name: null }, actor);
+        await r.upsertGateway({ id: g.id, farmId: x.id, name: null }, actor);
         gateways++;
+        if (g.zones) {
+          const c = await desiredConfig(r, g.id, g.zones, actor);
+          if (c) configs.push(c);
+        }
       }
       for (const fl of x.fields) {
         const areaHa = fieldIssues(fl.boundary.coordinates).areaM2 / 10_000;
@@ -255,6 +289,7 @@ export async function applyDistrict(
       farms: f.farms.length,
       gateways,
       fields,
+      configs,
       usersCreated: [],
       usersUpdated: [],
     };
@@ -291,4 +326,36 @@ export async function applyDistrict(
     }
     return out;
   });
+}
+
+/**
+ * Stores `zones` as the gateway's next desired config, keeping its timezone and pumps, unless the
+ * current desired config already has exactly these zones (so a reload makes no new version).
+ */
+async function desiredConfig(
+  r: Registry,
+  gw: string,
+  zones: Zone[],
+  actor: Actor,
+): Promise<OnboardingResult['configs'][number] | null> {
+  const [latest] = await r.listConfigs(gw, 1);
+  const prev = latest ? GatewayConfig.safeParse(latest.config) : undefined;
+  const old = prev?.success ? prev.data : undefined;
+  const parsedZones = GatewayConfig.parse({ version: 1, zones }).zones;
+  if (old && JSON.stringify(old.zones) === JSON.stringify(parsedZones)) return null;
+  const view = await r.getGateway(gw);
+  // the same rule as the registry's: above every version stored, desired or reported applied
+  const version = Math.max(latest?.version ?? 0, view?.desiredConfigVersion ?? 0, view?.appliedConfigVersion ?? 0) + 1;
+  const now = Date.now();
+  const config = GatewayConfig.parse({
+    version,
+    issuedAt: now,
+    issuedBy: actor,
+    timezone: old?.timezone ?? 'Asia/Ho_Chi_Minh',
+    zones: parsedZones,
+    pumps: old?.pumps ?? [],
+  });
+  const stored = await r.putDesiredConfig(gw, config, actor, now);
+  if (stored.version !== version) throw new OnboardingError([{ path: `gateways.${gw}`, code: 'config_version_race' }]);
+  return { gatewayId: gw, version, config };
 }

@@ -6,6 +6,7 @@ import { RegistryFarmDirectory } from '../../auth/registry-adapters.js';
 import type { Registry } from '../../registry/registry.js';
 import { RegistryError } from '../../registry/errors.js';
 import { applyDistrict, checkDistrict, DistrictFile } from '../../registry/onboarding.js';
+import type { GatewayConfig } from '../../../protocol/index.js';
 import { generatePassword, hashPassword } from '../../auth/password.js';
 import { errorResponses as base, ErrorBody, NotFoundError } from '../errors.js';
 import { MAX_PAGE, PageFields, pageOf, pageQuery } from '../paging.js';
@@ -42,10 +43,12 @@ const admin = requireRole('admin');
  * logged-in user (farms: those their role shows), created and edited by admins, each write one
  * audited transaction (old → new); POST /api/v1/onboarding/district loads a whole district at once.
  */
-export const unitRoutes: FastifyPluginAsyncZod<{ registry: Registry; scoped?: boolean }> = async (
-  app,
-  { registry, scoped },
-) => {
+export const unitRoutes: FastifyPluginAsyncZod<{
+  registry: Registry;
+  scoped?: boolean;
+  /** publishes a desired config retained on the gateway's config topic (the ingest's MQTT client) */
+  publishConfig?: (gatewayId: string, config: GatewayConfig) => Promise<void>;
+}> = async (app, { registry, scoped, publishConfig }) => {
   if (scoped) app.addHook('preValidation', requireRole());
   const mustExist = async <T>(what: string, id: string, find: () => Promise<T | undefined | null>) => {
     const x = await find();
@@ -261,6 +264,7 @@ export const unitRoutes: FastifyPluginAsyncZod<{ registry: Registry; scoped?: bo
             farms: z.number(),
             gateways: z.number(),
             fields: z.number(),
+            configs: z.array(z.object({ gatewayId: z.string(), version: z.number() })),
             usersCreated: z.array(z.string()),
             usersUpdated: z.array(z.string()),
             passwords: z.record(z.string(), z.string()),
@@ -276,7 +280,13 @@ export const unitRoutes: FastifyPluginAsyncZod<{ registry: Registry; scoped?: bo
         hashPassword((passwords[u] = generatePassword(16))),
       );
       for (const u of Object.keys(passwords)) if (!r.usersCreated.includes(u)) delete passwords[u];
-      return { ...r, passwords };
+      // after the commit, like PUT /gateways/:id/config: retained, so an offline gateway gets it on connecting
+      for (const c of r.configs) {
+        await publishConfig?.(c.gatewayId, c.config).catch((err: unknown) =>
+          req.log.warn({ err, gatewayId: c.gatewayId, version: c.version }, 'district config not published'),
+        );
+      }
+      return { ...r, configs: r.configs.map(({ gatewayId, version }) => ({ gatewayId, version })), passwords };
     },
   );
 };
