@@ -46,7 +46,7 @@ export function register(program: Command): void {
           // nothing re-publishes a stored config when a gateway connects: only the API route and PUT config publish
           for (const c of result.configs)
             process.stdout.write(
-              `  ${c.gatewayId.padEnd(20)} config v${c.version} stored, not yet published: load the file with POST /api/v1/onboarding/district, or save the config in the web app, to send it\n`,
+              `  ${c.gatewayId.padEnd(20)} config v${c.version} stored, not yet published: save it in the web app (PUT /api/v1/gateways/:id/config) to send it\n`,
             );
         } catch (err) {
           if (err instanceof OnboardingError) process.stderr.write(`${formatIssues(err)}\n`);
