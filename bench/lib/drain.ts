@@ -22,6 +22,11 @@ export interface DrainBenchOptions {
   drainPerSecond?: number;
   maxInflight?: number;
   timeoutMs?: number;
+  /**
+   * wait for an ingest host's online state before sending (the gateway's default); false by
+   * default here: this measures the uplink and the broker, with or without a cloud behind them
+   */
+  requireHost?: boolean;
 }
 
 export interface DrainBenchResult {
@@ -97,6 +102,7 @@ export async function benchmarkDrain(opts: DrainBenchOptions): Promise<DrainBenc
         drainPerSecond: opts.drainPerSecond ?? 1e9,
         maxInflight: opts.maxInflight ?? 100,
       },
+      host: { required: opts.requireHost ?? false },
     });
     const connected = new Promise<void>((r) => up.once('connected', r));
     up.start();
