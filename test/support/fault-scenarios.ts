@@ -121,9 +121,9 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
-    name: 'InfluxDB down 5 s',
+    name: 'InfluxDB kill -9, back after 5 s',
     async run(s) {
-      await s.influx.stop();
+      await s.influx.stop('SIGKILL');
       await sleep(5000);
       await s.influx.start();
       return {};

@@ -9,7 +9,8 @@ export interface InfluxServer {
   port: number;
   dataDir: string;
   /** stop the server, keeping its data (for outage tests) */
-  stop(): Promise<void>;
+  /** SIGTERM (a clean stop) unless told otherwise, e.g. SIGKILL for a crash */
+  stop(signal?: NodeJS.Signals): Promise<void>;
   /** start it again on the same port and data */
   start(): Promise<void>;
   /** send a signal to the running server (SIGSTOP freezes it, SIGCONT thaws it) */
@@ -70,13 +71,13 @@ export async function startInflux(): Promise<InfluxServer> {
     }
     throw new Error('influxd did not answer /ping');
   };
-  const stop = async () => {
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     const p = proc;
     proc = undefined;
     if (!p || p.exitCode !== null) return;
     await new Promise<void>((resolve) => {
       p.once('exit', () => resolve());
-      p.kill('SIGTERM');
+      p.kill(signal);
       setTimeout(() => p.kill('SIGKILL'), 10_000).unref();
     });
   };
