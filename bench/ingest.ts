@@ -39,9 +39,22 @@ const LATENCY_RATE = opt('latency-rate', 10_000);
 const DRAIN_DAYS = opt('drain-days', smoke ? 0.1 : 7);
 const GENERATOR = fileURLToPath(new URL('../test/support/ingest/load-generator.ts', import.meta.url));
 const PEER = fileURLToPath(new URL('./lib/node-red-peer.ts', import.meta.url));
-const USERS = { cloud: 'cloud-secret', bench: 'bench-secret', nodered: 'nodered-secret' };
-const ACL =
-  'user cloud\ntopic readwrite ruongso/v1/#\ntopic read $SYS/#\nuser bench\ntopic readwrite ruongso/v1/#\nuser nodered\ntopic read ruongso/v1/#\n';
+// one login per simulated gateway (bench0, bench1, …): the broker binds a client id to its
+// login, so gateways sharing one would take over each other's session
+const LOAD_USERS = Array.from({ length: GATEWAYS }, (_, i) => `bench${i}`);
+const USERS: Record<string, string> = {
+  cloud: 'cloud-secret',
+  bench: 'bench-secret',
+  nodered: 'nodered-secret',
+  ...Object.fromEntries(LOAD_USERS.map((u) => [u, 'bench-secret'])),
+};
+const ACL = [
+  'user cloud\ntopic readwrite ruongso/v1/#\ntopic read $SYS/#',
+  'user bench\ntopic readwrite ruongso/v1/#',
+  'user nodered\ntopic read ruongso/v1/#',
+  ...LOAD_USERS.map((u) => `user ${u}\ntopic write ruongso/v1/gw/+/telemetry`),
+  '',
+].join('\n');
 
 interface Phase {
   readings: number;

@@ -9,6 +9,10 @@ import { topics } from '../../../protocol/index.js';
 
 interface Cfg {
   url: string;
+  /**
+   * login of gateway i is `${username}${i}`: the broker binds a client id to its login
+   * (use_username_as_clientid), so gateways sharing one login would take over each other's session
+   */
   username: string;
   password: string;
   prefix: string;
@@ -28,8 +32,8 @@ let readingsSent = 0;
 
 function connect(i: number): Promise<mqtt.MqttClient> {
   return mqtt.connectAsync(cfg.url, {
-    clientId: `load-${cfg.prefix}${i}`,
-    username: cfg.username,
+    clientId: `${cfg.username}${i}`,
+    username: `${cfg.username}${i}`,
     password: cfg.password,
     clean: true,
     protocolVersion: 4,
