@@ -1,7 +1,7 @@
-import { HttpError, InfluxDB } from '@influxdata/influxdb-client';
+import { HttpError, InfluxDB, flux, fluxExpression } from '@influxdata/influxdb-client';
 import type { LatestReading, RangeQuery, Series } from '../store.js';
 import { InfluxHttpError, SeriesBuilder, sortLatest, textOf, type InfluxDialect } from './dialect.js';
-import { MEASUREMENT, fluxString } from './line-protocol.js';
+import { MEASUREMENT } from './line-protocol.js';
 import { parseRetryAfter } from './retry.js';
 
 export interface InfluxV2Options {
@@ -54,19 +54,21 @@ export class InfluxV2 implements InfluxDialect {
     }
   }
 
+  /** The query's values go in through the client's `flux` template, which writes them as escaped literals. */
   private base(
     q: { gatewayId: string; from?: number; to?: number; metric?: string; sensor?: string },
     field: string | null,
   ): string {
-    const conds = [`r._measurement == ${fluxString(MEASUREMENT)}`, `r.gateway == ${fluxString(q.gatewayId)}`];
-    if (field) conds.push(`r._field == ${fluxString(field)}`);
-    if (q.metric) conds.push(`r.metric == ${fluxString(q.metric)}`);
-    if (q.sensor) conds.push(`r.sensor == ${fluxString(q.sensor)}`);
+    const conds = [flux`r._measurement == ${MEASUREMENT}`, flux`r.gateway == ${q.gatewayId}`];
+    if (field) conds.push(flux`r._field == ${field}`);
+    if (q.metric) conds.push(flux`r.metric == ${q.metric}`);
+    if (q.sensor) conds.push(flux`r.sensor == ${q.sensor}`);
+    // RFC 3339 literals made here from numbers, not from input
     const range =
       q.from === undefined
         ? 'start: 0'
         : `start: ${new Date(q.from).toISOString()}, stop: ${new Date(q.to!).toISOString()}`;
-    return `from(bucket: ${fluxString(this.opts.bucket)})\n  |> range(${range})\n  |> filter(fn: (r) => ${conds.join(' and ')})`;
+    return flux`from(bucket: ${this.opts.bucket})\n  |> range(${fluxExpression(range)})\n  |> filter(fn: (r) => ${fluxExpression(conds.join(' and '))})`.toString();
   }
 
   /** Flux text of a range query (exported for the request-checking tests). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredReading } from '../store.js';
-import { toLine, toLineWithPoint } from './line-protocol.js';
+import { influxqlString, toLine, toLineWithPoint } from './line-protocol.js';
 
 const base: StoredReading = {
   gatewayId: 'gw-1',
@@ -23,5 +23,12 @@ describe('line protocol', () => {
   ])('writes %s exactly as the client library Point does', (_name, patch) => {
     const p = { ...base, ...patch };
     expect(toLine(p)).toBe(toLineWithPoint(p));
+  });
+});
+
+describe('InfluxQL string literals', () => {
+  it('escape backslashes and single quotes, and leave double quotes and ${ as they are', () => {
+    expect(influxqlString(`gw'1" \\ \${x}`)).toBe(`'gw\\'1" \\\\ \${x}'`);
+    expect(influxqlString('plain')).toBe("'plain'");
   });
 });

@@ -56,12 +56,11 @@ export function toLines(points: StoredReading[]): string {
   return points.map(toLine).join('\n');
 }
 
-/** An InfluxQL single-quoted string literal. */
+/**
+ * An InfluxQL single-quoted string literal. The client library has helpers for Flux only (its
+ * `flux` template, used by influx-v2.ts), none for InfluxQL: backslash and single quote are
+ * the two characters to escape.
+ */
 export function influxqlString(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-/** A Flux double-quoted string literal. */
-export function fluxString(s: string): string {
-  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$\{/g, '\\${')}"`;
 }
