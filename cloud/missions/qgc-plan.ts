@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issueSummary } from '../../lib/zod-issues.js';
 import { MissionError } from './errors.js';
 import type { FlightRoute } from './flight-route.js';
 import type { LonLat } from './geo/local-frame.js';
@@ -196,11 +197,9 @@ function checkItems(items: Array<Record<string, unknown>>): Array<z.infer<typeof
     const r = SimpleItem.safeParse(it);
     if (!r.success) {
       const path = `mission.items.${i}.${r.error.issues[0]!.path.join('.')}`;
-      throw new MissionError(
-        'QGC_PARSE_ERROR',
-        `mission item ${i + 1}: ${r.error.issues[0]!.path.join('.')} ${r.error.issues[0]!.message}`,
-        { context: { params: { path, item: i + 1 } } },
-      );
+      throw new MissionError('QGC_PARSE_ERROR', `mission item ${i + 1}: ${issueSummary(r.error)}`, {
+        context: { params: { path, item: i + 1 } },
+      });
     }
     if (!SUPPORTED.has(r.data.command)) {
       throw new MissionError(
@@ -228,7 +227,7 @@ export function routeFromQgc(json: unknown, opts: QgcImportOptions = {}): Flight
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
     // MAVSDK's "no mission" test plan lacks `mission`: say which member is missing
-    throw new MissionError('QGC_PARSE_ERROR', `not a QGroundControl plan: ${i.path.join('.')} ${i.message}`, {
+    throw new MissionError('QGC_PARSE_ERROR', `not a QGroundControl plan: ${issueSummary(parsed.error)}`, {
       context: { params: { path: i.path.join('.') || '(root)' } },
     });
   }

@@ -119,8 +119,12 @@ export function errorText(err: unknown): string {
   return t(family as MsgKey);
 }
 
+/** the validation issues a refused request carries (none for any other failure) */
+export function errorIssues(err: unknown): IssueLike[] {
+  return err instanceof ApiError ? (err.details.issues ?? []) : [];
+}
+
 /** every line an error carries: the sentence, then each validation issue */
 export function errorLines(err: unknown): string[] {
-  const issues = err instanceof ApiError ? (err.details.issues ?? []) : [];
-  return [errorText(err), ...issues.map(issueText)];
+  return [errorText(err), ...errorIssues(err).map(issueText)];
 }

@@ -2,11 +2,12 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type * as Leaflet from 'leaflet';
 
 type LeafletLib = typeof Leaflet;
-import { api, ApiError, type ErrorDetails } from '../api.js';
-import { fmtNumber, t } from '../i18n.js';
-import { errorText, issueText } from '../codes.js';
+import { api, ApiError } from '../api.js';
+import { t } from '../i18n.js';
 import { textEl, type MapField } from './field-map.js';
 import type { UploadedField } from './field-upload.js';
+import { SelectField } from './select-field.js';
+import { FieldOutcome } from './field-outcome.js';
 
 type LatLngs = Array<{ lat: number; lng: number }>;
 type Mode = 'boundary' | 'nospray';
@@ -57,7 +58,6 @@ export function FieldDraw({
   const [farmId, setFarmId] = useState(farms[0]?.id ?? '');
   const [name, setName] = useState('');
   const [error, setError] = useState<unknown>(null);
-  const [issues, setIssues] = useState<NonNullable<ErrorDetails['issues']>>([]);
   const [created, setCreated] = useState<UploadedField | null>(null);
   const recount = () => setCounts({ b: !!d.current?.boundary, n: d.current?.holes.length ?? 0 });
 
@@ -157,7 +157,6 @@ export function FieldDraw({
   const save = async (e: Event) => {
     e.preventDefault();
     setError(null);
-    setIssues([]);
     setCreated(null);
     const cur = d.current;
     if (!cur?.boundary) {
@@ -179,7 +178,6 @@ export function FieldDraw({
       clear();
     } catch (err) {
       setError(err);
-      if (err instanceof ApiError) setIssues(err.details.issues ?? []);
     }
   };
 
@@ -206,27 +204,14 @@ export function FieldDraw({
         {t('drawStatus', { b: counts.b ? t('drawn') : t('notDrawn'), n: counts.n })}
       </p>
       <form class="row" onSubmit={(e) => void save(e)} noValidate>
-        <div class="field">
-          <label for="draw-from">{t('startFrom')}</label>
-          <select id="draw-from" onChange={(e) => startFrom((e.target as HTMLSelectElement).value)}>
-            <option value="">{t('startBlank')}</option>
-            {fields.map((f) => (
-              <option key={f.id} value={f.id}>
-                {f.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="draw-farm">{t('farmId')}</label>
-          <select id="draw-farm" value={farmId} onChange={(e) => setFarmId((e.target as HTMLSelectElement).value)}>
-            {farms.map((f) => (
-              <option key={f.id} value={f.id}>
-                {f.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="draw-from"
+          label={t('startFrom')}
+          options={fields}
+          blank={t('startBlank')}
+          onChange={startFrom}
+        />
+        <SelectField id="draw-farm" label={t('farmId')} options={farms} value={farmId} onChange={setFarmId} />
         <div class="field">
           <label for="draw-name">{t('fieldName')}</label>
           <input
@@ -240,34 +225,12 @@ export function FieldDraw({
           {t('saveField')}
         </button>
       </form>
-      {error !== null && (
-        <div class="status bad" role="alert" data-testid="draw-errors">
-          {error instanceof ApiError && error.code === 'DRAW_NO_BOUNDARY' ? (
-            t('needBoundary')
-          ) : (
-            <>
-              {t('fieldRejected')} {issues.length === 0 && errorText(error)}
-            </>
-          )}
-          {issues.length > 0 && (
-            <ul>
-              {issues.map((i, n) => (
-                <li key={n} data-code={i.code}>
-                  {issueText(i)}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
-      {created && (
-        <p class="status ok" role="status" data-testid="draw-created">
-          {t('fieldAdded', {
-            name: created.name,
-            area: created.areaHa === undefined ? '—' : fmtNumber(created.areaHa, 2),
-          })}
-        </p>
-      )}
+      <FieldOutcome
+        testId="draw"
+        error={error}
+        refusal={error instanceof ApiError && error.code === 'DRAW_NO_BOUNDARY' ? t('needBoundary') : undefined}
+        created={created}
+      />
     </section>
   );
 }

@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError, type ErrorDetails } from '../api.js';
-import { fmtNumber, t } from '../i18n.js';
-import { errorText, issueText } from '../codes.js';
+import { api } from '../api.js';
+import { t } from '../i18n.js';
 import type { MapField } from './field-map.js';
+import { SelectField } from './select-field.js';
+import { FieldOutcome } from './field-outcome.js';
 
-type Issue = NonNullable<ErrorDetails['issues']>[number];
 export type UploadedField = MapField & { farmId: string; areaHa?: number };
 
 /**
@@ -22,14 +22,12 @@ export function FieldUpload({
   const [name, setName] = useState('');
   const [file, setFile] = useState<File | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [issues, setIssues] = useState<Issue[]>([]);
   const [created, setCreated] = useState<UploadedField | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (e: Event) => {
     e.preventDefault();
     if (!file) return;
     setError(null);
-    setIssues([]);
     setCreated(null);
     setBusy(true);
     try {
@@ -46,7 +44,6 @@ export function FieldUpload({
       onCreated(f);
     } catch (err) {
       setError(err);
-      if (err instanceof ApiError) setIssues(err.details.issues ?? []);
     } finally {
       setBusy(false);
     }
@@ -55,16 +52,7 @@ export function FieldUpload({
     <section class="card" aria-labelledby="up-h">
       <h2 id="up-h">{t('uploadField')}</h2>
       <form onSubmit={(e) => void submit(e)} class="row">
-        <div class="field">
-          <label for="up-farm">{t('farmId')}</label>
-          <select id="up-farm" value={farmId} onChange={(e) => setFarmId((e.target as HTMLSelectElement).value)}>
-            {farms.map((f) => (
-              <option key={f.id} value={f.id}>
-                {f.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField id="up-farm" label={t('farmId')} options={farms} value={farmId} onChange={setFarmId} />
         <div class="field">
           <label for="up-name">{t('fieldName')}</label>
           <input
@@ -96,30 +84,7 @@ export function FieldUpload({
           {t('upload')}
         </button>
       </form>
-      {error && (
-        <div class="status bad" role="alert" data-testid="field-errors">
-          <p>
-            {t('fieldRejected')} {issues.length === 0 && errorText(error)}
-          </p>
-          {issues.length > 0 && (
-            <ul>
-              {issues.map((i, n) => (
-                <li key={n} data-code={i.code}>
-                  {issueText(i)}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
-      {created && (
-        <p class="status ok" role="status" data-testid="field-created">
-          {t('fieldAdded', {
-            name: created.name,
-            area: created.areaHa === undefined ? '—' : fmtNumber(created.areaHa, 2),
-          })}
-        </p>
-      )}
+      <FieldOutcome testId="field" error={error} created={created} />
     </section>
   );
 }

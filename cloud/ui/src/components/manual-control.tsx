@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { fmtTime, t, type MsgKey } from '../i18n.js';
 import { ErrorBox } from './error-box.js';
+import { SelectField } from './select-field.js';
 import { checkNumber } from '../validate.js';
 
 export interface CmdState {
@@ -138,16 +139,13 @@ export function ManualControl({
     <section class="card" aria-labelledby="manual-h">
       <h2 id="manual-h">{t('manual')}</h2>
       <div class="row">
-        <div class="field">
-          <label for="mc-valve">{t('valve')}</label>
-          <select id="mc-valve" value={valve} onChange={(e) => setValve((e.target as HTMLSelectElement).value)}>
-            {valves.map((v) => (
-              <option key={v} value={v}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="mc-valve"
+          label={t('valve')}
+          options={valves.map((v) => ({ id: v, name: v }))}
+          value={valve}
+          onChange={setValve}
+        />
         <div class="field">
           <label for="mc-min">{t('openFor')}</label>
           <input

@@ -5,6 +5,8 @@ import { FieldMap, type MapField, type MapLine } from './field-map.js';
 import { WeatherApproval } from './weather-approval.js';
 import { MissionDownloads } from './mission-downloads.js';
 import { ErrorBox } from './error-box.js';
+import { SelectField } from './select-field.js';
+import { IssueList } from './issue-list.js';
 import { warningText, type WarningLike } from '../codes.js';
 
 interface Options {
@@ -75,40 +77,15 @@ export function MissionPlanner({ fields, tileUrl }: { fields: MapField[]; tileUr
     <section class="card" aria-labelledby="mis-h">
       <h2 id="mis-h">{t('missions')}</h2>
       <form onSubmit={(e) => void plan(e)} class="row">
-        <div class="field">
-          <label for="mis-field">{t('field')}</label>
-          <select id="mis-field" value={fieldId} onChange={(e) => setFieldId((e.target as HTMLSelectElement).value)}>
-            {fields.map((f) => (
-              <option key={f.id} value={f.id}>
-                {f.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="mis-drone">{t('drone')}</label>
-          <select id="mis-drone" value={droneId} onChange={(e) => setDroneId((e.target as HTMLSelectElement).value)}>
-            {opts.drones.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="mis-product">{t('product')}</label>
-          <select
-            id="mis-product"
-            value={productId}
-            onChange={(e) => setProductId((e.target as HTMLSelectElement).value)}
-          >
-            {opts.products.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField id="mis-field" label={t('field')} options={fields} value={fieldId} onChange={setFieldId} />
+        <SelectField id="mis-drone" label={t('drone')} options={opts.drones} value={droneId} onChange={setDroneId} />
+        <SelectField
+          id="mis-product"
+          label={t('product')}
+          options={opts.products}
+          value={productId}
+          onChange={setProductId}
+        />
         <div class="field">
           <label for="mis-rate">{t('rateLha')}</label>
           <input
@@ -153,11 +130,7 @@ export function MissionPlanner({ fields, tileUrl }: { fields: MapField[]; tileUr
           {mission.warnings.length > 0 && (
             <div class="status wait">
               <strong>{t('warnings')}</strong>
-              <ul>
-                {mission.warnings.map((w, i) => (
-                  <li key={i}>{warningText(w)}</li>
-                ))}
-              </ul>
+              <IssueList issues={mission.warnings} text={warningText} />
             </div>
           )}
           <FieldMap fields={picked} lines={mission.legs} tileUrl={tileUrl} />

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, ApiError, type ErrorDetails } from '../api.js';
 import { t } from '../i18n.js';
 import { warningText } from '../codes.js';
+import { IssueList } from './issue-list.js';
 import { ErrorBox } from './error-box.js';
 
 type Finding = NonNullable<ErrorDetails['findings']>[number];
@@ -77,11 +78,7 @@ export function WeatherApproval<M>({ missionId, onApproved }: { missionId: strin
       {findings.length > 0 && (
         <div class={`status ${refused ? 'bad' : 'wait'}`} role="alert" data-testid="weather-findings">
           <strong>{refused ? t('weatherRefused') : t('weatherWarnings')}</strong>
-          <ul>
-            {findings.map((f) => (
-              <li key={f.code}>{warningText(f)}</li>
-            ))}
-          </ul>
+          <IssueList issues={findings} text={warningText} />
           {warned && (
             <label>
               <input

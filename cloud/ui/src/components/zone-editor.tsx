@@ -3,6 +3,8 @@ import { Zone } from '../../../../protocol/schemas/gateway-config.js';
 import { t, type MsgKey } from '../i18n.js';
 import { issueText } from '../codes.js';
 import { checkNumber, type NumberRule } from '../validate.js';
+import { SelectField } from './select-field.js';
+import { IssueList } from './issue-list.js';
 
 const MODES = ['awd', 'threshold', 'schedule', 'off'] as const;
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -134,23 +136,16 @@ export function ZoneEditor({ zone, onSave, busy }: { zone: Zone; onSave: (z: Zon
   };
   return (
     <form class="editor" onSubmit={submit} noValidate aria-label={`${t('settings')} ${zone.name ?? zone.id}`}>
-      <div class="field">
-        <label for={id('mode')}>{t('mode')}</label>
-        <select
-          id={id('mode')}
-          value={mode}
-          onChange={(e) => {
-            setMode((e.target as HTMLSelectElement).value as Zone['mode']);
-            setIssues([]);
-          }}
-        >
-          {MODES.map((m) => (
-            <option value={m} key={m}>
-              {t(`mode_${m}` as MsgKey)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField
+        id={id('mode')}
+        label={t('mode')}
+        options={MODES.map((m) => ({ id: m, name: t(`mode_${m}` as MsgKey) }))}
+        value={mode}
+        onChange={(m) => {
+          setMode(m as Zone['mode']);
+          setIssues([]);
+        }}
+      />
       {mode === 'awd' && (
         <>
           {field('refloodCm')}
@@ -178,11 +173,7 @@ export function ZoneEditor({ zone, onSave, busy }: { zone: Zone; onSave: (z: Zon
       {issues.length > 0 && (
         <div class="error" role="alert">
           {t('invalid')}
-          <ul>
-            {issues.map((i) => (
-              <li key={i}>{i}</li>
-            ))}
-          </ul>
+          <IssueList issues={issues} text={(line) => line} />
         </div>
       )}
       <button type="submit" class="primary" disabled={busy}>

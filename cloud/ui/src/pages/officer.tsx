@@ -8,6 +8,7 @@ import { Choropleth } from './officer/choropleth.js';
 import { CommuneMap } from './officer/commune-map.js';
 import { MonthTable } from './officer/month-table.js';
 import { TrendChart } from './officer/trend-chart.js';
+import { SelectField } from '../components/select-field.js';
 import { KPIS, type AdoptionReport } from './officer/types.js';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -95,30 +96,20 @@ export function OfficerPage() {
       {report && report.rows.length > 0 && (
         <>
           <div class="row">
-            <div class="field">
-              <label for="rep-kpi">{tr('kpi')}</label>
-              <select
-                id="rep-kpi"
-                value={kpi}
-                onChange={(e) => setKpi((e.target as HTMLSelectElement).value as ReportMsgKey)}
-              >
-                {KPIS.map((k) => (
-                  <option key={k} value={k}>
-                    {tr(k)}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div class="field">
-              <label for="rep-month">{tr('month')}</label>
-              <select id="rep-month" value={month} onChange={(e) => setMonth((e.target as HTMLSelectElement).value)}>
-                {months.map((m) => (
-                  <option key={m} value={m}>
-                    {fmtMonth(m)}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <SelectField
+              id="rep-kpi"
+              label={tr('kpi')}
+              options={KPIS.map((k) => ({ id: k, name: tr(k) }))}
+              value={kpi}
+              onChange={(k) => setKpi(k as ReportMsgKey)}
+            />
+            <SelectField
+              id="rep-month"
+              label={tr('month')}
+              options={months.map((m) => ({ id: m, name: fmtMonth(m) }))}
+              value={month}
+              onChange={setMonth}
+            />
           </div>
           <CommuneMap
             units={communes.length ? communes : tops}

@@ -3,6 +3,7 @@ import { api, type Me } from '../api.js';
 import { fmtNumber, locale, t, type MsgKey } from '../i18n.js';
 import { useSignal } from '../state.js';
 import { ErrorBox } from '../components/error-box.js';
+import { SelectField, type SelectOption } from '../components/select-field.js';
 
 interface Level {
   level: string;
@@ -56,7 +57,7 @@ function AddForm({
   onSubmit,
 }: {
   title: MsgKey;
-  fields: Array<{ k: string; label: MsgKey; options?: Array<[string, string]>; number?: boolean }>;
+  fields: Array<{ k: string; label: MsgKey; options?: SelectOption[]; number?: boolean }>;
   onSubmit: (v: Record<string, string>) => Promise<void>;
 }) {
   const [v, setV] = useState<Record<string, string>>({});
@@ -77,32 +78,29 @@ function AddForm({
   const id = (k: string) => `org-${title}-${k}`;
   return (
     <form class="row" onSubmit={(e) => void submit(e)} noValidate aria-label={t(title)}>
-      {fields.map((f) => (
-        <div class="field" key={f.k}>
-          <label for={id(f.k)}>{t(f.label)}</label>
-          {f.options ? (
-            <select
-              id={id(f.k)}
-              value={v[f.k] ?? ''}
-              onChange={(e) => setV({ ...v, [f.k]: (e.target as HTMLSelectElement).value })}
-            >
-              <option value="">{t('none')}</option>
-              {f.options.map(([val, text]) => (
-                <option key={val} value={val}>
-                  {text}
-                </option>
-              ))}
-            </select>
-          ) : (
+      {fields.map((f) =>
+        f.options ? (
+          <SelectField
+            key={f.k}
+            id={id(f.k)}
+            label={t(f.label)}
+            options={f.options}
+            blank={t('none')}
+            value={v[f.k] ?? ''}
+            onChange={(val) => setV({ ...v, [f.k]: val })}
+          />
+        ) : (
+          <div class="field" key={f.k}>
+            <label for={id(f.k)}>{t(f.label)}</label>
             <input
               id={id(f.k)}
               inputMode={f.number ? 'decimal' : 'text'}
               value={v[f.k] ?? ''}
               onInput={(e) => setV({ ...v, [f.k]: (e.target as HTMLInputElement).value })}
             />
-          )}
-        </div>
-      ))}
+          </div>
+        ),
+      )}
       <button type="submit" class="primary">
         {t(title)}
       </button>
@@ -144,7 +142,7 @@ export function OrganisationsPage({ user }: { user: Me }) {
     return x ? (lang === 'en' ? x.nameEn : x.nameVi) : l;
   };
   const unitName = (id: string | null) => o.units.find((u) => u.id === id)?.name ?? '—';
-  const unitOpts = tree(o.units).map((u): [string, string] => [u.id, `${'· '.repeat(u.depth)}${u.name}`]);
+  const unitOpts = tree(o.units).map((u) => ({ id: u.id, name: `${'· '.repeat(u.depth)}${u.name}` }));
   const post = (url: string, body: unknown) => api('POST', url, body).then(load);
   return (
     <section class="card" data-testid="orgs">
@@ -165,7 +163,7 @@ export function OrganisationsPage({ user }: { user: Me }) {
           {
             k: 'level',
             label: 'levelLabel',
-            options: o.levels.map((l) => [l.level, lang === 'en' ? l.nameEn : l.nameVi]),
+            options: o.levels.map((l) => ({ id: l.level, name: lang === 'en' ? l.nameEn : l.nameVi })),
           },
           { k: 'parentId', label: 'parentUnit', options: unitOpts },
         ]}
@@ -212,7 +210,7 @@ export function OrganisationsPage({ user }: { user: Me }) {
           { k: 'name', label: 'name' },
           { k: 'owner', label: 'owner' },
           { k: 'unitId', label: 'unitLabel', options: unitOpts },
-          { k: 'cooperativeId', label: 'orgCooperatives', options: o.coops.map((c) => [c.id, c.name]) },
+          { k: 'cooperativeId', label: 'orgCooperatives', options: o.coops },
           { k: 'areaHa', label: 'areaHaLabel', number: true },
         ]}
         onSubmit={(v) =>

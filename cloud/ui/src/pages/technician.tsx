@@ -7,6 +7,7 @@ import { FieldUpload } from '../components/field-upload.js';
 import { FieldDraw } from '../components/field-draw.js';
 import { MissionReports } from '../components/mission-report.js';
 import { ErrorBox } from '../components/error-box.js';
+import { SelectField } from '../components/select-field.js';
 import { FarmView } from './farmer.js';
 
 interface Farm {
@@ -64,16 +65,7 @@ function Provision({ farms }: { farms: Farm[] }) {
             {t('gatewayIdHint')}
           </small>
         </div>
-        <div class="field">
-          <label for="prov-farm">{t('farmId')}</label>
-          <select id="prov-farm" value={farmId} onChange={(e) => setFarmId((e.target as HTMLSelectElement).value)}>
-            {farms.map((f) => (
-              <option key={f.id} value={f.id}>
-                {f.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField id="prov-farm" label={t('farmId')} options={farms} value={farmId} onChange={setFarmId} />
         <button type="submit" class="primary">
           {t('register')}
         </button>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, type Me, type Role } from '../api.js';
 import { t, type MsgKey } from '../i18n.js';
 import { ErrorBox } from '../components/error-box.js';
+import { SelectField } from '../components/select-field.js';
 
 interface User {
   id: string;
@@ -70,16 +71,13 @@ function CreateUser({ onCreated }: { onCreated: (u: User) => void }) {
       {input('username', 'loginLabel')}
       {input('name', 'name')}
       {input('phone', 'phone', 'tel')}
-      <div class="field">
-        <label for="nu-role">{t('role')}</label>
-        <select id="nu-role" value={f.role} onChange={set('role')}>
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {t(`role_${r}` as MsgKey)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField
+        id="nu-role"
+        label={t('role')}
+        options={ROLES.map((r) => ({ id: r, name: t(`role_${r}` as MsgKey) }))}
+        value={f.role}
+        onChange={(r) => setF({ ...f, role: r as Role })}
+      />
       {input('scope', f.role === 'officer' ? 'communes' : f.role === 'technician' ? 'organisations' : 'farms')}
       {input('password', 'password', 'password')}
       <button type="submit" class="primary">
