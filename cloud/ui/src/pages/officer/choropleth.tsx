@@ -1,6 +1,6 @@
 import { fmtMonth, fmtNumber } from '../../i18n.js';
 import { tr } from '../../i18n-reports.js';
-import { valueOf, type AdoptionRow, type ReportUnit } from './types.js';
+import { valueOf, type KpiOverMonths } from './types.js';
 
 /** Light to dark green by the value's place between the table's smallest and largest value. */
 export function shade(v: number | null, min: number, max: number): string | undefined {
@@ -10,17 +10,7 @@ export function shade(v: number | null, min: number, max: number): string | unde
 }
 
 /** Units × months, each cell shaded by the chosen KPI: where adoption grows, and where it lags. */
-export function Choropleth({
-  units,
-  months,
-  rows,
-  kpi,
-}: {
-  units: ReportUnit[];
-  months: string[];
-  rows: AdoptionRow[];
-  kpi: string;
-}) {
+export function Choropleth({ units, months, rows, kpi }: KpiOverMonths) {
   const cell = new Map(rows.map((r) => [`${r.unitId}/${r.month}`, r]));
   const values = rows.map((r) => valueOf(r, kpi)).filter((v): v is number => v !== null);
   const min = Math.min(...values);

@@ -1,22 +1,12 @@
 import { useEffect, useRef } from 'preact/hooks';
-import { tr, type ReportMsgKey } from '../../i18n-reports.js';
+import { tr } from '../../i18n-reports.js';
 import { fmtMonth, fmtNumber } from '../../i18n.js';
-import { valueOf, type AdoptionRow, type ReportUnit } from './types.js';
+import { valueOf, type KpiOverMonths } from './types.js';
 
 const COLOURS = ['#1f6f3f', '#b5651d', '#2a5db0', '#8e44ad', '#c0392b', '#16a085'];
 
 /** One line per unit of the chosen KPI over the months, drawn with uPlot (loaded on first use). */
-export function TrendChart({
-  units,
-  months,
-  rows,
-  kpi,
-}: {
-  units: ReportUnit[];
-  months: string[];
-  rows: AdoptionRow[];
-  kpi: ReportMsgKey;
-}) {
+export function TrendChart({ units, months, rows, kpi }: KpiOverMonths) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     let plot: { destroy(): void } | undefined;

@@ -15,6 +15,13 @@ export interface ReportUnit {
   level: string;
   name: string;
 }
+/** What the trend chart and the choropleth draw: one KPI of some units over some months. */
+export interface KpiOverMonths {
+  units: ReportUnit[];
+  months: string[];
+  rows: AdoptionRow[];
+  kpi: ReportMsgKey;
+}
 export interface AdoptionReport {
   from: string;
   to: string;
