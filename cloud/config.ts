@@ -3,6 +3,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { RuongSoError } from '../lib/errors.js';
+import { issueSummary } from '../lib/zod-issues.js';
 
 /**
  * The one cloud configuration: environment variables over an optional file (RUONGSO_CONFIG,
@@ -143,10 +144,11 @@ export function loadConfig(
   Object.assign(raw, Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)));
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map(
-      (i) => `${String(i.path[0])}=${JSON.stringify(raw[String(i.path[0])])}: ${i.message}`,
-    );
-    throw new ConfigError('CONFIG_INVALID', `invalid configuration — ${lines.join('; ')}`);
+    const why = issueSummary(parsed.error, {
+      max: Infinity,
+      where: (i) => `${String(i.path[0])}=${JSON.stringify(raw[String(i.path[0])])}`,
+    });
+    throw new ConfigError('CONFIG_INVALID', `invalid configuration — ${why}`);
   }
   const cfg = parsed.data as CloudConfig;
   // the full password policy runs when the admin is created (cloud/auth/seed.ts); here the cheap part, at once

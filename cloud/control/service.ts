@@ -13,6 +13,7 @@ import {
 } from '../../protocol/index.js';
 import { systemClock, minutes, type Clock } from '../../lib/time.js';
 import { log } from '../../lib/log.js';
+import { issueSummary } from '../../lib/zod-issues.js';
 import { AuthError } from '../auth/errors.js';
 import type { AuthService } from '../auth/service.js';
 import type { User } from '../auth/types.js';
@@ -120,13 +121,7 @@ export class ControlService {
       pumps: body.pumps ?? prev?.config.pumps ?? [],
     });
     if (!parsed.success) {
-      throw new AuthError(
-        'BAD_REQUEST',
-        parsed.error.issues
-          .slice(0, 5)
-          .map((i) => `${i.path.join('.')}: ${i.message}`)
-          .join('; '),
-      );
+      throw new AuthError('BAD_REQUEST', issueSummary(parsed.error));
     }
     const rec: ConfigRecord = {
       gatewayId: gw,
@@ -163,11 +158,7 @@ export class ControlService {
           ? { ...base, kind: c.kind, zone: c.zone, valve: c.valve }
           : { ...base, kind: 'stop-all' };
     const parsed = Command.safeParse(raw);
-    if (!parsed.success)
-      throw new AuthError(
-        'BAD_REQUEST',
-        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-      );
+    if (!parsed.success) throw new AuthError('BAD_REQUEST', issueSummary(parsed.error, Infinity));
     await this.d.commands.insert({ gatewayId: gw, command: parsed.data, outcome: 'sent' });
     await this.d.auth.record(user, `cmd.${c.kind}`, `gateway:${gw}`, undefined, parsed.data, { farmId, cooperativeId });
     await this.d.publish(topics.cmd(gw), JSON.stringify(parsed.data), { qos: 1, retain: false });

@@ -1,5 +1,6 @@
 import type { Feature, FeatureCollection, LineString } from 'geojson';
 import { z } from 'zod';
+import { issueSummary } from '../../lib/zod-issues.js';
 import { MissionError } from './errors.js';
 import type { FlightRoute } from './flight-route.js';
 import type { LonLat } from './geo/local-frame.js';
@@ -61,8 +62,7 @@ const GeoJsonPlan = z.object({
 export function routeFromGeoJson(json: unknown): FlightRoute {
   const r = GeoJsonPlan.safeParse(json);
   if (!r.success) {
-    const i = r.error.issues[0]!;
-    throw new MissionError('EXPORT_INVALID', `not a spray plan GeoJSON: ${i.path.join('.')} ${i.message}`);
+    throw new MissionError('EXPORT_INVALID', `not a spray plan GeoJSON: ${issueSummary(r.error)}`);
   }
   const p = r.data.plan;
   const pos = (c: number[]): LonLat => [c[0]!, c[1]!];

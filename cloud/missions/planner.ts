@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issueSummary } from '../../lib/zod-issues.js';
 import type { MultiPolygon } from 'geojson';
 import { MissionError } from './errors.js';
 import type { Field } from './field.js';
@@ -11,6 +12,7 @@ import { orderRoute, type LocalLeg } from './route.js';
 import { TransitRouter, polylineLength } from './router.js';
 import { nearestOf, refillCandidates, refillPointsOf } from './refill.js';
 import { splitSorties } from './sorties.js';
+import { sprayOffOverCovered } from './spray-off.js';
 import {
   DroneProfile,
   Heading,
@@ -51,13 +53,12 @@ const TURN_DEG = 30; // a direction change above this counts as a turn
 function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
   const r = schema.safeParse(value);
   if (!r.success) {
-    const i = r.error.issues[0]!;
     const issues = r.error.issues.map((x) => ({
       path: `${what.replace(/ /g, '_')}.${x.path.join('.')}`,
       code: x.code,
       params: {},
     }));
-    throw new MissionError('PLAN_INVALID_INPUT', `${what}: ${i.path.join('.') || 'value'} ${i.message}`, {
+    throw new MissionError('PLAN_INVALID_INPUT', `${what}: ${issueSummary(r.error, { root: 'value' })}`, {
       context: { issues, params: { path: issues[0]!.path } },
     });
   }
@@ -195,11 +196,15 @@ export function planMission(req: PlanRequest): Plan {
   const router = new TransitRouter(allowed, loops);
   const home = req.home ?? req.field.home ?? defaultHome(req.field);
   const homeXY = frame.toLocal(home);
-  const route = orderRoute(
-    loops.map((l) => l.ring),
-    cells,
-    homeXY,
-    router,
+  // the loops' nozzles go off where they run over ground already sprayed (acute tips)
+  const route = sprayOffOverCovered(
+    orderRoute(
+      loops.map((l) => l.ring),
+      cells,
+      homeXY,
+      router,
+    ),
+    w,
   );
   const litresPerM = (product.rateLPerHa * w) / 10_000;
   const legs = splitSorties(route, homeXY, router, {

@@ -3,6 +3,7 @@ import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } fro
 import { z } from 'zod';
 import { RuongSoError } from '../../lib/errors.js';
 import { log as rootLog, type Logger } from '../../lib/log.js';
+import { issueSummary } from '../../lib/zod-issues.js';
 
 /**
  * Every error body of the API (the shared contract): a stable code the web app translates, an
@@ -132,7 +133,11 @@ export function makeErrorHandler(log: Logger = rootLog) {
       const first = issues[0];
       return reply.code(400).send({
         error: 'BAD_REQUEST',
-        message: issues.map((i) => `${i.path}: ${String(i.params?.message)}`).join('; ') || err.message,
+        message:
+          issueSummary(
+            { issues: issues.map((i) => ({ path: [i.path], message: String(i.params?.message) })) },
+            Infinity,
+          ) || err.message,
         ...(first ? { params: { param: first.path } } : {}),
         issues,
       });

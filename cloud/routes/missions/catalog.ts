@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Polygon } from 'geojson';
 import { z } from 'zod';
+import { issueSummary } from '../../../lib/zod-issues.js';
 import { DroneProfile, Product } from '../../missions/types.js';
 import { MissionError } from '../../missions/errors.js';
 
@@ -58,9 +59,8 @@ export function loadMissionCatalog(file: string | undefined): MissionCatalog {
   }
   const r = CatalogFile.safeParse(json);
   if (!r.success) {
-    const i = r.error.issues[0]!;
-    throw new MissionError('PLAN_INVALID_INPUT', `mission catalogue ${file}: ${i.path.join('.')} ${i.message}`, {
-      context: { params: { path: i.path.join('.') } },
+    throw new MissionError('PLAN_INVALID_INPUT', `mission catalogue ${file}: ${issueSummary(r.error)}`, {
+      context: { params: { path: r.error.issues[0]!.path.join('.') } },
     });
   }
   return r.data;
