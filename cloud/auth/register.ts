@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { uiPlugin, type UiPluginOptions } from '../ui/plugin.js';
-import { authPlugin } from './plugin.js';
+import { sessionPlugin as authPlugin } from './session.js';
 import { makeErrorHandler } from '../routes/errors.js';
 import type { AuthService } from './service.js';
 import { authRoutes, type AuthRoutesOptions } from '../routes/auth/index.js';

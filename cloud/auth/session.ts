@@ -1,7 +1,6 @@
 import fp from 'fastify-plugin';
 import cookie from '@fastify/cookie';
 import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import { makeErrorHandler } from '../routes/errors.js';
 import { AuthError } from './errors.js';
 import type { AuthService } from './service.js';
 import type { Role, StoredUser } from './types.js';
@@ -19,12 +18,10 @@ declare module 'fastify' {
   }
 }
 
-export interface AuthPluginOptions {
+export interface SessionPluginOptions {
   service: AuthService;
   /** origins besides the request's own host that may send cookie-authenticated writes (PUBLIC_URL) */
   allowedOrigins?: string[];
-  /** Secure cookies (HTTPS only); default: true in production mode */
-  secureCookie?: boolean;
 }
 
 function tokenOf(req: FastifyRequest): string | null {
@@ -38,7 +35,7 @@ function tokenOf(req: FastifyRequest): string | null {
  * `request.user`; routes then guard themselves with `requireRole(...)`. Not encapsulated, so it
  * is registered once on the root app.
  */
-export const authPlugin = fp<AuthPluginOptions>(
+export const sessionPlugin = fp<SessionPluginOptions>(
   async (app, opts) => {
     if (!app.hasPlugin('@fastify/cookie')) await app.register(cookie);
     app.decorate('auth', opts.service);
@@ -131,9 +128,3 @@ export function currentUser(req: FastifyRequest): StoredUser {
   if (!req.user) throw new AuthError('AUTH_REQUIRED', 'log in first');
   return req.user;
 }
-
-/**
- * Kept for route plugins that still set their own handler: it is the one handler of
- * routes/errors.ts, so every error is mapped in one place whichever plugin threw it.
- */
-export const errorHandler = makeErrorHandler();

@@ -10,7 +10,7 @@ import {
 } from './registry-adapters.js';
 import { seedUsers, formatDemoLogins, type DemoLogin } from './seed.js';
 import { webAppPlugin } from './register.js';
-import { authPlugin } from './plugin.js';
+import { sessionPlugin as authPlugin } from './session.js';
 import { ControlService } from '../control/service.js';
 import { MemoryLiveBus, type LiveBus } from '../control/bus.js';
 import {

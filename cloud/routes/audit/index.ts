@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { currentUser, requireRole } from '../../auth/plugin.js';
-import { errorResponses } from '../../auth/http.js';
+import { currentUser, requireRole, errorResponses } from '../../auth/index.js';
 import { PageFields, pageOf, pageQuery, readUpTo } from '../paging.js';
 
 const Entry = z.object({

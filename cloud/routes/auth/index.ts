@@ -1,11 +1,18 @@
 import rateLimit from '@fastify/rate-limit';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { currentUser, requireRole, SESSION_COOKIE } from '../../auth/plugin.js';
-import { errorResponses, Ok } from '../../auth/http.js';
-import { PublicUser, toPublicUser, type User } from '../../auth/types.js';
+import {
+  currentUser,
+  requireRole,
+  SESSION_COOKIE,
+  errorResponses,
+  Ok,
+  PublicUser,
+  toPublicUser,
+  AuthError,
+  type User,
+} from '../../auth/index.js';
 import { StartView } from '../control/schemas.js';
-import { AuthError } from '../../auth/errors.js';
 import { normalizePhone } from '../../registry/phone.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 

@@ -1,11 +1,16 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
-import { currentUser, requireRole } from '../../auth/plugin.js';
-import { errorResponses } from '../../auth/http.js';
-import { AuthError } from '../../auth/errors.js';
-import { assertFarmAccess, visibleFarms, type Access } from '../../auth/scope.js';
-import type { FarmInfo } from '../../auth/types.js';
+import {
+  currentUser,
+  requireRole,
+  errorResponses,
+  AuthError,
+  assertFarmAccess,
+  visibleFarms,
+  type Access,
+  type FarmInfo,
+} from '../../auth/index.js';
 import { Alert, acknowledgeAlert, alertsFor, withAcks } from '../../control/alerts.js';
 import {
   CommandBody,

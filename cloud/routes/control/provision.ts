@@ -2,11 +2,14 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ID_PATTERN, isReservedLogin } from '../../../protocol/index.js';
-import { currentUser, requireRole } from '../../auth/plugin.js';
-import { errorResponses } from '../../auth/http.js';
-import { assertFarmAccess } from '../../auth/scope.js';
-import { AuthError } from '../../auth/errors.js';
-import { generatePassword } from '../../auth/password.js';
+import {
+  currentUser,
+  requireRole,
+  errorResponses,
+  assertFarmAccess,
+  AuthError,
+  generatePassword,
+} from '../../auth/index.js';
 
 /**
  * Registers a gateway on a farm with a fresh broker password. The registry stores only a hash

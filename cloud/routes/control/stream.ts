@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { currentUser, requireRole } from '../../auth/plugin.js';
-import { errorResponses } from '../../auth/http.js';
-import { visibleFarms } from '../../auth/scope.js';
+import { currentUser, requireRole, errorResponses, visibleFarms } from '../../auth/index.js';
 import type { ControlService } from '../../control/service.js';
 import type { LiveEvent } from '../../control/bus.js';
 

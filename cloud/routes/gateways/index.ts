@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { requireRole } from '../../auth/plugin.js';
-import { canAccessFarm } from '../../auth/scope.js';
+import { requireRole, canAccessFarm } from '../../auth/index.js';
 import { z } from 'zod';
 import { hours, type Clock } from '../../../lib/time.js';
 import type { GatewayView, Registry, StoredEvent } from '../../registry/registry.js';

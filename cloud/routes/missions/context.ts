@@ -1,7 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { AuthError } from '../../auth/errors.js';
-import { visibleFarms } from '../../auth/scope.js';
-import type { StoredUser } from '../../auth/types.js';
+import { AuthError, visibleFarms, type StoredUser } from '../../auth/index.js';
 import type { FieldRecord, FieldStore } from '../../missions/field-store.js';
 import type { MissionRecord, MissionStore } from '../../missions/store.js';
 import type { WeatherInput } from '../../missions/weather.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { currentUser, requireRole } from '../../auth/plugin.js';
+import { currentUser, requireRole } from '../../auth/index.js';
 import { MissionError } from '../../missions/errors.js';
 import { exportFiles, exportName, sortieOf } from '../../missions/export-files.js';
 import { planToGeoJson } from '../../missions/export-geojson.js';

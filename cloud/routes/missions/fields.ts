@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { currentUser, requireRole } from '../../auth/plugin.js';
-import { AuthError } from '../../auth/errors.js';
+import { currentUser, requireRole, AuthError } from '../../auth/index.js';
 import { importField } from '../../missions/field-store.js';
 import { DEFAULT_FIELD_LIMITS } from '../../missions/field.js';
 

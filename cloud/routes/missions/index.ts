@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { currentUser, requireRole } from '../../auth/plugin.js';
-import { AuthError } from '../../auth/errors.js';
-import type { StoredUser } from '../../auth/types.js';
+import { currentUser, requireRole, AuthError, type StoredUser } from '../../auth/index.js';
 import { createMission } from '../../missions/missions.js';
 import { fieldOf, type FieldRecord } from '../../missions/field-store.js';
 import { planMission } from '../../missions/planner.js';

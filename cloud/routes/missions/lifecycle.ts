@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { MissionStatus, topics } from '../../../protocol/index.js';
 import { log } from '../../../lib/log.js';
-import { currentUser, requireRole } from '../../auth/plugin.js';
-import type { StoredUser } from '../../auth/types.js';
+import { currentUser, requireRole, type StoredUser } from '../../auth/index.js';
 import { loadAsApplied } from '../../missions/as-applied.js';
 import { MissionError } from '../../missions/errors.js';
 import { actOnMission } from '../../missions/missions.js';

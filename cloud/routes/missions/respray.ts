@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { currentUser, requireRole } from '../../auth/plugin.js';
+import { currentUser, requireRole } from '../../auth/index.js';
 import { MissionError } from '../../missions/errors.js';
 import { fieldOf } from '../../missions/field-store.js';
 import { createMission } from '../../missions/missions.js';

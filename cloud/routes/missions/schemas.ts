@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorBody, errorResponses } from '../../auth/http.js';
+import { ErrorBody, errorResponses } from '../../auth/index.js';
 import { allowedActions } from '../../missions/lifecycle.js';
 import type { MissionRecord } from '../../missions/store.js';
 import type { FieldRecord } from '../../missions/field-store.js';

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Clock } from '../../../lib/time.js';
 import { systemClock } from '../../../lib/time.js';
-import { requireRole } from '../../auth/plugin.js';
+import { requireRole } from '../../auth/index.js';
 import { adoptionCsv, adoptionXlsx } from '../../reports/export.js';
 import { addMonths, monthOf, type Month } from '../../reports/months.js';
 import { methodNotes, monthlyReportHtml } from '../../reports/printable.js';

@@ -1,13 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { currentUser, requireRole } from '../../auth/plugin.js';
-import { visibleFarms } from '../../auth/scope.js';
-import { RegistryFarmDirectory } from '../../auth/registry-adapters.js';
+import { currentUser, requireRole, visibleFarms, generatePassword, hashPassword } from '../../auth/index.js';
 import type { Registry } from '../../registry/registry.js';
 import { RegistryError } from '../../registry/errors.js';
 import { applyDistrict, checkDistrict, DistrictFile } from '../../registry/onboarding.js';
 import type { GatewayConfig } from '../../../protocol/index.js';
-import { generatePassword, hashPassword } from '../../auth/password.js';
 import { errorResponses as base, ErrorBody, NotFoundError } from '../errors.js';
 import { MAX_PAGE, PageFields, pageOf, pageQuery } from '../paging.js';
 
@@ -202,7 +199,8 @@ export const unitRoutes: FastifyPluginAsyncZod<{
       const me = req.user;
       if (!scoped || me?.role === 'admin') return page(all);
       if (!me) return page([]);
-      const dir = await new RegistryFarmDirectory(registry).listFarms();
+      // the accounts' farm directory (scoped: the session plugin is on the root)
+      const dir = await app.auth.farms.listFarms();
       const mine =
         me.role === 'officer'
           ? new Set(dir.filter((f) => (f.unitIds ?? []).some((u) => me.communes.includes(u))).map((f) => f.id))

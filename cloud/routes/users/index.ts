@@ -1,12 +1,19 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { currentUser, requireRole } from '../../auth/plugin.js';
-import { errorResponses } from '../../auth/http.js';
-import { AuthError } from '../../auth/errors.js';
-import { hashPassword } from '../../auth/password.js';
+import {
+  currentUser,
+  requireRole,
+  errorResponses,
+  AuthError,
+  hashPassword,
+  PublicUser,
+  Role,
+  toPublicUser,
+  type StoredUser,
+  type User,
+  type AuthService,
+} from '../../auth/index.js';
 import { normalizePhone } from '../../registry/phone.js';
-import { PublicUser, Role, toPublicUser, type StoredUser, type User } from '../../auth/types.js';
-import type { AuthService } from '../../auth/service.js';
 import { MAX_PAGE, PageFields, pageOf, pageQuery } from '../paging.js';
 
 const Phone = z
