@@ -1,4 +1,4 @@
-import { Kysely, sql, type Transaction } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import { postgresDialect, sqliteDialect } from './dialects.js';
 import { DbError } from './errors.js';
 import type { FeatureMigrations } from './migration.js';
@@ -20,8 +20,9 @@ interface Core {
 const open = new Map<string, Core>();
 
 /**
- * The process's handle on its database: a Kysely instance (typed tables in tables.ts), the one
- * migrator, and the raw-SQL face (`query`/`run`/`tx`) the registry's queries still use. Several
+ * The process's handle on its database: a Kysely instance (typed tables in tables.ts) and the one
+ * migrator; `query`/`run` are a raw-SQL face left for the missions' field store (the last caller
+ * of hand-written SQL, cloud/missions/field-store.ts) and for tests. Several
  * components may hold a handle on the same database: each close() releases one hold, the last
  * one closes the connection (pool).
  */
@@ -66,11 +67,6 @@ export class Db implements SqlRunner {
   }
   async run(text: string, params?: SqlValue[]): Promise<number> {
     return rawRunner(this.kysely, this.dialect).run(text, params);
-  }
-
-  /** one transaction: all of fn's writes or none */
-  async tx<T>(fn: (q: SqlRunner, trx: Transaction<Tables>) => Promise<T>): Promise<T> {
-    return this.kysely.transaction().execute((trx) => fn(rawRunner(trx, this.dialect), trx));
   }
 
   async ping(): Promise<void> {

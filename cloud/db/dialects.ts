@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import {
   CompiledQuery,
+  PostgresAdapter,
   PostgresDialect,
   SqliteAdapter,
   SqliteDriver,
@@ -94,4 +95,16 @@ export function postgresDialect(url: string, schema: string, max = 10): Dialect 
     return p;
   };
   return new PostgresDialect({ pool });
+}
+
+/** The one dialect difference the typed queries meet: PostgreSQL locks a row read to update it. */
+export const isPostgres = (db: { getExecutor(): { adapter: unknown } }): boolean =>
+  db.getExecutor().adapter instanceof PostgresAdapter;
+
+/**
+ * `SELECT … FOR UPDATE` on PostgreSQL, a plain SELECT on SQLite (which has no row locks: its
+ * transactions start IMMEDIATE and hold the write lock, see ImmediateSqliteDriver).
+ */
+export function forUpdate<S extends { forUpdate(): S }>(db: { getExecutor(): { adapter: unknown } }, s: S): S {
+  return isPostgres(db) ? s.forUpdate() : s;
 }

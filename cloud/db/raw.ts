@@ -2,9 +2,9 @@ import { CompiledQuery } from 'kysely';
 import type { AnyKysely } from './migration.js';
 
 /**
- * The raw-SQL face of the handle, kept so the registry's hand-written queries run unchanged on
- * the shared Kysely handle until they move to typed queries: `?` placeholders, rows as plain
- * objects, transactions that run an async function.
+ * The raw-SQL face of the handle (`?` placeholders, rows as plain objects), left for the one store
+ * that still writes SQL by hand (cloud/missions/field-store.ts) and for tests; everything else
+ * queries through Kysely (tables.ts, queries.ts). Remove it when field-store.ts moves.
  */
 export type SqlValue = string | number | null;
 

@@ -2,9 +2,8 @@ import type { Generated } from 'kysely';
 
 /**
  * Column types of every table, as the drivers return them (BIGINT as number on both databases,
- * JSON kept as text, booleans as 0/1 INTEGER). The missions store and the report facts query
- * through Kysely; the registry's queries still use the raw SqlRunner face (raw.ts) and can move
- * to these types one query at a time.
+ * JSON kept as text, booleans as 0/1 INTEGER). The registry, the missions store, the alert acks and
+ * the report facts query through Kysely on these types.
  */
 export interface MsnMissionsTable {
   id: string;

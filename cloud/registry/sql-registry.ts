@@ -1,4 +1,8 @@
+import { sql } from 'kysely';
 import type { CommandAck, ConfigAck, GatewayEvent, GatewayState } from '../../protocol/index.js';
+import type { Db } from '../db/database.js';
+import { forUpdate } from '../db/dialects.js';
+import { prepared, transact, type Q } from '../db/queries.js';
 import { RegistryError } from './errors.js';
 import { migrate } from './migrations.js';
 import type {
@@ -24,25 +28,55 @@ import type {
 import { EVENTS_KEPT_PER_GATEWAY } from './registry.js';
 import { auditOf, commandOf, configOf, eventOf, farmOf, gatewayOf, inactive, toJson, unitOf } from './rows.js';
 import { SqlUsers, rethrowConstraint, writeAudit } from './sql-users.js';
-import type { SqlDb, SqlRunner, SqlValue } from './sql.js';
 
-type Row = Record<string, unknown>;
-
-/** The registry on SQL, for both dialects; the adapters only open the database. */
 /** the active flag is written only when given: an edit without it keeps a deactivation */
-const activeCol = (a: boolean | undefined): Row => (a === undefined ? {} : { active: a ? 1 : 0 });
+const activeCol = (a: boolean | undefined): { active?: number } => (a === undefined ? {} : { active: a ? 1 : 0 });
 
+/** `ON CONFLICT … DO UPDATE SET col = excluded.col` for every column of the row but the key */
+function excluded<R extends object>(row: R, key: keyof R) {
+  return Object.fromEntries(
+    Object.keys(row)
+      .filter((c) => c !== key)
+      .map((c) => [c, sql.ref(`excluded.${c}`)]),
+  ) as { [K in keyof R]?: ReturnType<typeof sql.ref<R[K]>> };
+}
+
+// the ingest's path, once per message: compiled once per dialect (see prepared)
+const gatewaySeq = prepared(['id'], (db, a) =>
+  forUpdate(db, db.selectFrom('reg_gateways').select(['boot_id', 'last_seq', 'last_seen']).where('id', '=', a.id)),
+);
+const insertGateway = prepared(['id', 'at'], (db, a) =>
+  db
+    .insertInto('reg_gateways')
+    .values({ id: a.id, created_at: a.at })
+    .onConflict((oc) => oc.column('id').doNothing()),
+);
+const updateSeq = prepared(['id', 'boot', 'seq', 'seen'], (db, a) =>
+  db.updateTable('reg_gateways').set({ boot_id: a.boot, last_seq: a.seq, last_seen: a.seen }).where('id', '=', a.id),
+);
+
+/**
+ * The registry on SQL, for both dialects, as typed Kysely queries on the process's database
+ * handle (cloud/db); `trx` is the transaction of Registry.atomically.
+ */
 export class SqlRegistry implements Registry {
   readonly kind: 'sqlite' | 'postgres';
-  #db: SqlDb;
+  #db: Db;
+  #trx: Q | undefined;
   #describe: string;
   #users: SqlUsers;
 
-  constructor(db: SqlDb, describe: string) {
+  constructor(db: Db, describe: string, trx?: Q) {
     this.#db = db;
-    this.#users = new SqlUsers(db);
+    this.#trx = trx;
+    this.#users = new SqlUsers(() => this.#q);
     this.kind = db.dialect;
     this.#describe = describe;
+  }
+
+  /** the typed handle: the transaction of atomically(), else the database's (refused once closed) */
+  get #q(): Q {
+    return this.#trx ?? this.#db.kysely;
   }
 
   async init(): Promise<void> {
@@ -69,114 +103,117 @@ export class SqlRegistry implements Registry {
   }
 
   close(): Promise<void> {
-    return this.#db.close();
+    // the registry of atomically() borrows the transaction: closing it closes nothing
+    return this.#trx ? Promise.resolve() : this.#db.close();
   }
 
-  async #upsert<T extends object>(
-    table: string,
+  /** before → write → audit row, in one transaction */
+  #audited(
     entity: string,
-    key: string,
-    row: Row,
-    domain: T,
-    before: (q: SqlRunner) => Promise<unknown>,
+    entityId: string,
+    after: unknown,
+    before: (q: Q) => Promise<unknown>,
+    write: (q: Q) => Promise<unknown>,
     actor: Actor,
-  ) {
-    const cols = Object.keys(row);
-    const sql = `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
-      ON CONFLICT (${key}) DO UPDATE SET ${cols
-        .filter((c) => c !== key)
-        .map((c) => `${c} = excluded.${c}`)
-        .join(', ')}`;
-    await this.#db.tx(async (q) => {
+  ): Promise<void> {
+    return transact(this.#q, async (q) => {
       const old = await before(q);
-      await q.run(sql, Object.values(row) as (string | number | null)[]);
-      await writeAudit(q, {
-        actor,
-        action: old ? 'update' : 'create',
-        entity,
-        entityId: String(row[key]),
-        before: old,
-        after: domain,
-      });
+      await write(q);
+      await writeAudit(q, { actor, action: old ? 'update' : 'create', entity, entityId, before: old, after });
     });
   }
 
   async listUnitLevels(): Promise<UnitLevel[]> {
-    const rows = await this.#db.query<Row>('SELECT * FROM reg_unit_levels ORDER BY rank');
-    return rows.map((r) => ({
-      level: String(r.level),
-      rank: Number(r.rank),
-      nameVi: String(r.name_vi),
-      nameEn: String(r.name_en),
-    }));
+    const rows = await this.#q.selectFrom('reg_unit_levels').selectAll().orderBy('rank').execute();
+    return rows.map((r) => ({ level: r.level, rank: Number(r.rank), nameVi: r.name_vi, nameEn: r.name_en }));
   }
 
   upsertUnitLevel(l: UnitLevel, actor: Actor): Promise<void> {
-    return this.#upsert(
-      'reg_unit_levels',
+    const row = { level: l.level, rank: l.rank, name_vi: l.nameVi, name_en: l.nameEn };
+    return this.#audited(
       'unit_level',
-      'level',
-      { level: l.level, rank: l.rank, name_vi: l.nameVi, name_en: l.nameEn },
+      l.level,
       l,
-      async (q) => (await q.query('SELECT * FROM reg_unit_levels WHERE level = ?', [l.level]))[0],
+      (q) => q.selectFrom('reg_unit_levels').selectAll().where('level', '=', l.level).executeTakeFirst(),
+      (q) =>
+        q
+          .insertInto('reg_unit_levels')
+          .values(row)
+          .onConflict((oc) => oc.column('level').doUpdateSet(excluded(row, 'level')))
+          .execute(),
       actor,
     );
   }
 
   async upsertUnit(u: Unit, actor: Actor): Promise<void> {
     if (u.parentId === u.id) throw new RegistryError('INVALID', `unit ${u.id} cannot be its own parent`);
-    await this.#upsert(
-      'reg_units',
+    const row = { id: u.id, parent_id: u.parentId, level: u.level, name: u.name, ...activeCol(u.active) };
+    await this.#audited(
       'unit',
-      'id',
-      { id: u.id, parent_id: u.parentId, level: u.level, name: u.name, ...activeCol(u.active) },
+      u.id,
       u,
-      async (q) => (await q.query<Row>('SELECT * FROM reg_units WHERE id = ?', [u.id])).map(unitOf)[0],
+      async (q) => (await q.selectFrom('reg_units').selectAll().where('id', '=', u.id).execute()).map(unitOf)[0],
+      (q) =>
+        q
+          .insertInto('reg_units')
+          .values(row)
+          .onConflict((oc) => oc.column('id').doUpdateSet(excluded(row, 'id')))
+          .execute(),
       actor,
     ).catch(rethrowConstraint(`unit ${u.id}: parent or level does not exist`));
   }
 
   async listUnits(): Promise<Unit[]> {
-    return (await this.#db.query<Row>('SELECT * FROM reg_units ORDER BY id')).map(unitOf);
+    return (await this.#q.selectFrom('reg_units').selectAll().orderBy('id').execute()).map(unitOf);
   }
 
   async upsertCooperative(c: Cooperative, actor: Actor): Promise<void> {
-    await this.#upsert(
-      'reg_cooperatives',
+    const row = { id: c.id, name: c.name, unit_id: c.unitId, ...activeCol(c.active) };
+    await this.#audited(
       'cooperative',
-      'id',
-      { id: c.id, name: c.name, unit_id: c.unitId, ...activeCol(c.active) },
+      c.id,
       c,
-      async (q) => (await q.query('SELECT * FROM reg_cooperatives WHERE id = ?', [c.id]))[0],
+      (q) => q.selectFrom('reg_cooperatives').selectAll().where('id', '=', c.id).executeTakeFirst(),
+      (q) =>
+        q
+          .insertInto('reg_cooperatives')
+          .values(row)
+          .onConflict((oc) => oc.column('id').doUpdateSet(excluded(row, 'id')))
+          .execute(),
       actor,
     ).catch(rethrowConstraint(`cooperative ${c.id}: unit does not exist`));
   }
 
   async listCooperatives(): Promise<Cooperative[]> {
-    return (await this.#db.query<Row>('SELECT * FROM reg_cooperatives ORDER BY id')).map((r) => ({
-      id: String(r.id),
-      name: String(r.name),
-      unitId: (r.unit_id as string | null) ?? null,
+    return (await this.#q.selectFrom('reg_cooperatives').selectAll().orderBy('id').execute()).map((r) => ({
+      id: r.id,
+      name: r.name,
+      unitId: r.unit_id ?? null,
       ...inactive(r),
     }));
   }
 
   async upsertFarm(f: Farm, actor: Actor): Promise<void> {
-    await this.#upsert(
-      'reg_farms',
+    const row = {
+      id: f.id,
+      name: f.name,
+      owner: f.owner,
+      unit_id: f.unitId,
+      cooperative_id: f.cooperativeId,
+      area_ha: f.areaHa,
+      ...activeCol(f.active),
+    };
+    await this.#audited(
       'farm',
-      'id',
-      {
-        id: f.id,
-        name: f.name,
-        owner: f.owner,
-        unit_id: f.unitId,
-        cooperative_id: f.cooperativeId,
-        area_ha: f.areaHa,
-        ...activeCol(f.active),
-      },
+      f.id,
       f,
-      async (q) => (await q.query<Row>('SELECT * FROM reg_farms WHERE id = ?', [f.id])).map(farmOf)[0],
+      async (q) => (await q.selectFrom('reg_farms').selectAll().where('id', '=', f.id).execute()).map(farmOf)[0],
+      (q) =>
+        q
+          .insertInto('reg_farms')
+          .values(row)
+          .onConflict((oc) => oc.column('id').doUpdateSet(excluded(row, 'id')))
+          .execute(),
       actor,
     ).catch(rethrowConstraint(`farm ${f.id}: its unit or cooperative does not exist`));
   }
@@ -185,258 +222,303 @@ export class SqlRegistry implements Registry {
     f: { id: string; farmId: string; name: string; boundary: unknown; areaHa: number },
     actor: Actor,
   ): Promise<void> {
-    await this.#upsert(
-      'msn_fields',
+    const row = {
+      id: f.id,
+      farm_id: f.farmId,
+      name: f.name,
+      boundary: JSON.stringify(f.boundary),
+      exclusions: '[]',
+      area_ha: f.areaHa,
+      created_by: actor,
+      created_at: Date.now(),
+    };
+    await this.#audited(
       'field',
-      'id',
-      {
-        id: f.id,
-        farm_id: f.farmId,
-        name: f.name,
-        boundary: JSON.stringify(f.boundary),
-        exclusions: '[]',
-        area_ha: f.areaHa,
-        created_by: actor,
-        created_at: Date.now(),
-      },
+      f.id,
       f,
-      async (q) => (await q.query<Row>('SELECT id, farm_id, name, area_ha FROM msn_fields WHERE id = ?', [f.id]))[0],
+      (q) =>
+        q
+          .selectFrom('msn_fields')
+          .select(['id', 'farm_id', 'name', 'area_ha'])
+          .where('id', '=', f.id)
+          .executeTakeFirst(),
+      (q) =>
+        q
+          .insertInto('msn_fields')
+          .values(row)
+          .onConflict((oc) => oc.column('id').doUpdateSet(excluded(row, 'id')))
+          .execute(),
       actor,
     );
   }
 
   async getFarm(id: string): Promise<Farm | null> {
-    return (await this.#db.query<Row>('SELECT * FROM reg_farms WHERE id = ?', [id])).map(farmOf)[0] ?? null;
+    const r = await this.#q.selectFrom('reg_farms').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? farmOf(r) : null;
   }
 
   async listFarms(): Promise<Farm[]> {
-    return (await this.#db.query<Row>('SELECT * FROM reg_farms ORDER BY id')).map(farmOf);
+    return (await this.#q.selectFrom('reg_farms').selectAll().orderBy('id').execute()).map(farmOf);
   }
 
   async upsertGateway(gw: { id: string; farmId: string | null; name: string | null }, actor: Actor): Promise<void> {
-    await this.#db
-      .tx(async (q) => {
-        const old = (await q.query<Row>('SELECT id, farm_id, name FROM reg_gateways WHERE id = ?', [gw.id]))[0];
-        await q.run(
-          `INSERT INTO reg_gateways (id, farm_id, name, created_at) VALUES (?, ?, ?, ?)
-        ON CONFLICT (id) DO UPDATE SET farm_id = excluded.farm_id, name = excluded.name`,
-          [gw.id, gw.farmId, gw.name, Date.now()],
-        );
-        await writeAudit(q, {
-          actor,
-          action: old ? 'update' : 'create',
-          entity: 'gateway',
-          entityId: gw.id,
-          before: old ? { farmId: old.farm_id ?? null, name: old.name ?? null } : undefined,
-          after: { farmId: gw.farmId, name: gw.name },
-        });
-      })
-      .catch(rethrowConstraint(`gateway ${gw.id}: farm ${gw.farmId} does not exist`));
+    await transact(this.#q, async (q) => {
+      const old = await q
+        .selectFrom('reg_gateways')
+        .select(['farm_id', 'name'])
+        .where('id', '=', gw.id)
+        .executeTakeFirst();
+      await q
+        .insertInto('reg_gateways')
+        .values({ id: gw.id, farm_id: gw.farmId, name: gw.name, created_at: Date.now() })
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet((eb) => ({ farm_id: eb.ref('excluded.farm_id'), name: eb.ref('excluded.name') })),
+        )
+        .execute();
+      await writeAudit(q, {
+        actor,
+        action: old ? 'update' : 'create',
+        entity: 'gateway',
+        entityId: gw.id,
+        before: old ? { farmId: old.farm_id ?? null, name: old.name ?? null } : undefined,
+        after: { farmId: gw.farmId, name: gw.name },
+      });
+    }).catch(rethrowConstraint(`gateway ${gw.id}: farm ${gw.farmId} does not exist`));
   }
 
-  async #views(where: string, params: (string | number)[], tail = ''): Promise<GatewayView[]> {
-    const rows = await this.#db.query<Row>(
-      `SELECT g.*, f.name AS f_name, f.area_ha AS f_area, f.unit_id AS f_unit
-      FROM reg_gateways g LEFT JOIN reg_farms f ON f.id = g.farm_id ${where} ORDER BY g.id ${tail}`,
-      params,
-    );
+  async #views(opts: { id?: string; limit?: number; offset?: number }): Promise<GatewayView[]> {
+    let s = this.#q
+      .selectFrom('reg_gateways as g')
+      .leftJoin('reg_farms as f', 'f.id', 'g.farm_id')
+      .selectAll('g')
+      .select(['f.name as f_name', 'f.area_ha as f_area', 'f.unit_id as f_unit'])
+      .orderBy('g.id');
+    if (opts.id !== undefined) s = s.where('g.id', '=', opts.id);
+    else s = s.limit(opts.limit ?? 1000).offset(opts.offset ?? 0);
+    const rows = await s.execute();
     if (!rows.length) return [];
     const units = new Map((await this.listUnits()).map((u) => [u.id, u]));
     return rows.map((r) => {
       const chain: Unit[] = [];
       for (
-        let u = units.get(String(r.f_unit));
+        let u = r.f_unit ? units.get(r.f_unit) : undefined;
         u && chain.length < 16;
         u = u.parentId ? units.get(u.parentId) : undefined
       )
         chain.push(u);
       const farm = r.farm_id
-        ? {
-            id: `${r.farm_id as string | number}`,
-            name: r.f_name as string,
-            areaHa: r.f_area === null ? null : Number(r.f_area),
-          }
+        ? { id: r.farm_id, name: r.f_name ?? '', areaHa: r.f_area === null ? null : Number(r.f_area) }
         : null;
       return { ...gatewayOf(r), farm, units: chain };
     });
   }
 
   async getGateway(id: string): Promise<GatewayView | null> {
-    return (await this.#views('WHERE g.id = ?', [id]))[0] ?? null;
+    return (await this.#views({ id }))[0] ?? null;
   }
 
   listGateways(opts: { limit?: number; offset?: number } = {}): Promise<GatewayView[]> {
-    return this.#views('', [opts.limit ?? 1000, opts.offset ?? 0], 'LIMIT ? OFFSET ?');
+    return this.#views(opts);
   }
 
   async setGatewayCredential(id: string, hash: string, actor: Actor): Promise<void> {
-    await this.#db.tx(async (q) => {
-      const n = await q.run('UPDATE reg_gateways SET credential_hash = ? WHERE id = ?', [hash, id]);
-      if (!n) throw new RegistryError('NOT_FOUND', `gateway ${id} is not registered`);
+    await transact(this.#q, async (q) => {
+      const r = await q
+        .updateTable('reg_gateways')
+        .set({ credential_hash: hash })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!Number(r.numUpdatedRows)) throw new RegistryError('NOT_FOUND', `gateway ${id} is not registered`);
       // the audit row says a credential was issued, never what it is
       await writeAudit(q, { actor, action: 'credential', entity: 'gateway', entityId: id });
     });
   }
 
   async getGatewayCredentialHash(id: string): Promise<string | null> {
-    const r = (await this.#db.query<Row>('SELECT credential_hash FROM reg_gateways WHERE id = ?', [id]))[0];
-    return typeof r?.credential_hash === 'string' ? r.credential_hash : null;
+    const r = await this.#q
+      .selectFrom('reg_gateways')
+      .select('credential_hash')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return r?.credential_hash ?? null;
   }
 
   // ---- what the ingest learns
-  async #ensureGateway(q: SqlRunner, id: string, at: number) {
-    await q.run('INSERT INTO reg_gateways (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING', [id, at]);
-  }
-
-  #lockRow(): string {
-    return this.kind === 'postgres' ? ' FOR UPDATE' : '';
+  /** the gateway's row, registered unassigned on first contact, locked for this transaction */
+  async #contact<R>(q: Q, id: string, at: number, read: (q: Q) => Promise<R | undefined>): Promise<R> {
+    const cur = await read(q);
+    if (cur) return cur;
+    await insertGateway(q, { id, at });
+    return (await read(q))!;
   }
 
   recordState(id: string, s: GatewayState, at: number): Promise<StateChange> {
-    return this.#db.tx(async (q) => {
-      await this.#ensureGateway(q, id, at);
-      const cur = (
-        await q.query<Row>(`SELECT online, state_ts, boot_id FROM reg_gateways WHERE id = ?${this.#lockRow()}`, [id])
-      )[0]!;
+    return transact(this.#q, async (q) => {
+      const cur = await this.#contact(q, id, at, (t) =>
+        forUpdate(
+          t,
+          t.selectFrom('reg_gateways').select(['online', 'state_ts', 'boot_id', 'last_seen']).where('id', '=', id),
+        ).executeTakeFirst(),
+      );
       const wasOnline = Number(cur.online) === 1;
       // a birth replayed after a newer one changes nothing; a last will has no ts and always counts
       if (s.ts !== undefined && cur.state_ts !== null && Number(cur.state_ts) > s.ts)
         return { changed: false, online: wasOnline };
       const changed = wasOnline !== s.online;
       const boot = s.bootId ?? null;
-      await q.run(
-        `UPDATE reg_gateways SET online = ?, state_ts = COALESCE(CAST(? AS BIGINT), state_ts),
-        online_changed_at = CASE WHEN CAST(? AS INTEGER) = 1 THEN CAST(? AS BIGINT) ELSE online_changed_at END,
-        last_seen = CASE WHEN last_seen IS NULL OR last_seen < CAST(? AS BIGINT) THEN CAST(? AS BIGINT) ELSE last_seen END,
-        last_seq = CASE WHEN CAST(? AS TEXT) IS NOT NULL AND (boot_id IS NULL OR boot_id <> CAST(? AS TEXT)) THEN NULL ELSE last_seq END,
-        boot_id = COALESCE(CAST(? AS TEXT), boot_id),
-        fw = COALESCE(CAST(? AS TEXT), fw), inventory = COALESCE(CAST(? AS TEXT), inventory),
-        applied_config_version = COALESCE(CAST(? AS INTEGER), applied_config_version) WHERE id = ?`,
-        [
-          s.online ? 1 : 0,
-          s.ts ?? null,
-          changed ? 1 : 0,
-          at,
-          at,
-          at,
-          boot,
-          boot,
-          boot,
-          s.fw ?? null,
-          toJson(s.inventory),
-          s.configVersion ?? null,
-          id,
-        ],
-      );
+      const inventory = toJson(s.inventory);
+      await q
+        .updateTable('reg_gateways')
+        .set({
+          online: s.online ? 1 : 0,
+          last_seen: cur.last_seen === null || Number(cur.last_seen) < at ? at : cur.last_seen,
+          ...(s.ts !== undefined ? { state_ts: s.ts } : {}),
+          ...(changed ? { online_changed_at: at } : {}),
+          // another boot starts its seqs over
+          ...(boot !== null ? { boot_id: boot, ...(cur.boot_id !== boot ? { last_seq: null } : {}) } : {}),
+          ...((s.fw ?? null) !== null ? { fw: s.fw } : {}),
+          ...(inventory !== null ? { inventory } : {}),
+          ...((s.configVersion ?? null) !== null ? { applied_config_version: s.configVersion } : {}),
+        })
+        .where('id', '=', id)
+        .execute();
       return { changed, online: s.online };
     });
   }
 
   recordTelemetry(id: string, meta: { bootId: string; seq: number }, at: number): Promise<SeqResult> {
-    return this.#db.tx(async (q) => {
-      await this.#ensureGateway(q, id, at);
-      const cur = (
-        await q.query<Row>(`SELECT boot_id, last_seq FROM reg_gateways WHERE id = ?${this.#lockRow()}`, [id])
-      )[0]!;
+    return transact(this.#q, async (q) => {
+      const cur = await this.#contact(q, id, at, async (t) => (await gatewaySeq(t, { id })).rows[0]);
       const newBoot = cur.boot_id !== meta.bootId || cur.last_seq === null;
       const last = newBoot ? null : Number(cur.last_seq);
       // gaps and duplicates are the seq tracker's (cloud/ingest/seq-tracker.ts): counting them
       // here too gave a second, wrong figure (a backlog drain counted as gaps, then duplicates)
-      await q.run(
-        `UPDATE reg_gateways SET boot_id = ?, last_seq = ?,
-        last_seen = CASE WHEN last_seen IS NULL OR last_seen < CAST(? AS BIGINT) THEN CAST(? AS BIGINT) ELSE last_seen END WHERE id = ?`,
-        [meta.bootId, last === null ? meta.seq : Math.max(last, meta.seq), at, at, id],
-      );
+      await updateSeq(q, {
+        id,
+        boot: meta.bootId,
+        seq: last === null ? meta.seq : Math.max(last, meta.seq),
+        seen: cur.last_seen === null || Number(cur.last_seen) < at ? at : cur.last_seen,
+      });
       return { newBoot };
     });
   }
 
   recordEvent(id: string, e: GatewayEvent, at: number): Promise<{ stored: boolean }> {
-    return this.#db.tx(async (q) => {
-      await this.#ensureGateway(q, id, at);
-      const n = await q.run(
-        `INSERT INTO reg_gateway_events (gateway_id, boot_id, seq, ts, kind, severity, reason, body, received_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (gateway_id, boot_id, ts, kind) DO NOTHING`,
-        [id, e.bootId, e.seq ?? null, e.ts, e.kind, e.severity ?? 'info', e.reason, JSON.stringify(e), at],
-      );
-      if (n) {
-        await q.run(
-          `DELETE FROM reg_gateway_events WHERE gateway_id = ? AND id <= (SELECT id FROM reg_gateway_events
-          WHERE gateway_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`,
-          [id, id, EVENTS_KEPT_PER_GATEWAY],
-        );
+    return transact(this.#q, async (q) => {
+      await insertGateway(q, { id, at });
+      const r = await q
+        .insertInto('reg_gateway_events')
+        .values({
+          gateway_id: id,
+          boot_id: e.bootId,
+          seq: e.seq ?? null,
+          ts: e.ts,
+          kind: e.kind,
+          severity: e.severity ?? 'info',
+          reason: e.reason,
+          body: JSON.stringify(e),
+          received_at: at,
+        })
+        .onConflict((oc) => oc.columns(['gateway_id', 'boot_id', 'ts', 'kind']).doNothing())
+        .executeTakeFirst();
+      const stored = Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+      if (stored) {
+        await q
+          .deleteFrom('reg_gateway_events')
+          .where('gateway_id', '=', id)
+          .where('id', '<=', (eb) =>
+            eb
+              .selectFrom('reg_gateway_events')
+              .select('id')
+              .where('gateway_id', '=', id)
+              .orderBy('id', 'desc')
+              .limit(1)
+              .offset(EVENTS_KEPT_PER_GATEWAY),
+          )
+          .execute();
       }
-      return { stored: n > 0 };
+      return { stored };
     });
   }
 
   async listEvents(gatewayId: string, limit = 50): Promise<StoredEvent[]> {
     return (
-      await this.#db.query<Row>('SELECT * FROM reg_gateway_events WHERE gateway_id = ? ORDER BY id DESC LIMIT ?', [
-        gatewayId,
-        limit,
-      ])
+      await this.#q
+        .selectFrom('reg_gateway_events')
+        .selectAll()
+        .where('gateway_id', '=', gatewayId)
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute()
     ).map(eventOf);
   }
 
   recordConfigAck(id: string, ack: ConfigAck, at: number): Promise<{ known: boolean }> {
-    return this.#db.tx(async (q) => {
-      await this.#ensureGateway(q, id, at);
-      const n = await q.run(
-        'UPDATE reg_gateway_configs SET status = ?, reasons = ?, acked_at = ? WHERE gateway_id = ? AND version = ?',
-        [ack.status, toJson(ack.reasons ?? []), ack.ts, id, ack.version],
-      );
+    return transact(this.#q, async (q) => {
+      await insertGateway(q, { id, at });
+      const r = await q
+        .updateTable('reg_gateway_configs')
+        .set({ status: ack.status, reasons: toJson(ack.reasons ?? []), acked_at: ack.ts })
+        .where('gateway_id', '=', id)
+        .where('version', '=', ack.version)
+        .executeTakeFirst();
       if (ack.status === 'applied') {
         // the version in force on the gateway, even when the cloud no longer knows it
-        await q.run('UPDATE reg_gateways SET applied_config_version = ? WHERE id = ?', [ack.version, id]);
+        await q.updateTable('reg_gateways').set({ applied_config_version: ack.version }).where('id', '=', id).execute();
       }
-      return { known: n > 0 };
+      return { known: Number(r.numUpdatedRows) > 0 };
     });
   }
 
-  recordCommandAck(id: string, ack: CommandAck, at: number): Promise<{ known: boolean }> {
-    return this.#db.tx(async (q) => {
-      const n = await q.run(
-        'UPDATE reg_commands SET status = ?, reason = ?, acked_at = ? WHERE id = ? AND gateway_id = ?',
-        [ack.outcome, ack.reason ?? null, ack.ts ?? at, ack.id, id],
-      );
-      return { known: n > 0 };
-    });
+  async recordCommandAck(id: string, ack: CommandAck, at: number): Promise<{ known: boolean }> {
+    const r = await this.#q
+      .updateTable('reg_commands')
+      .set({ status: ack.outcome, reason: ack.reason ?? null, acked_at: ack.ts ?? at })
+      .where('id', '=', ack.id)
+      .where('gateway_id', '=', id)
+      .executeTakeFirst();
+    return { known: Number(r.numUpdatedRows) > 0 };
   }
 
   putDesiredConfig(id: string, config: unknown, actor: Actor, at: number): Promise<GatewayConfigVersion> {
-    return this.#db.tx(async (q) => {
-      const gw = (
-        await q.query<Row>(
-          `SELECT desired_config_version, applied_config_version FROM reg_gateways WHERE id = ?${this.#lockRow()}`,
-          [id],
-        )
-      )[0];
+    return transact(this.#q, async (q) => {
+      const gw = await forUpdate(
+        q,
+        q.selectFrom('reg_gateways').select(['desired_config_version', 'applied_config_version']).where('id', '=', id),
+      ).executeTakeFirst();
       if (!gw) throw new RegistryError('NOT_FOUND', `gateway ${id} is not registered`);
-      const max = (
-        await q.query<Row>('SELECT MAX(version) AS v FROM reg_gateway_configs WHERE gateway_id = ?', [id])
-      )[0];
+      const max = await q
+        .selectFrom('reg_gateway_configs')
+        .select((eb) => eb.fn.max('version').as('v'))
+        .where('gateway_id', '=', id)
+        .executeTakeFirst();
       // above the version the gateway reports running (its file's initialConfig included), or it would skip ours
       const version =
         Math.max(Number(max?.v ?? 0), Number(gw.desired_config_version ?? 0), Number(gw.applied_config_version ?? 0)) +
         1;
+      const desired = gw.desired_config_version;
       const before =
-        gw.desired_config_version === null
+        desired === null
           ? undefined
           : (
-              await q.query<Row>('SELECT * FROM reg_gateway_configs WHERE gateway_id = ? AND version = ?', [
-                id,
-                Number(gw.desired_config_version),
-              ])
+              await q
+                .selectFrom('reg_gateway_configs')
+                .selectAll()
+                .where('gateway_id', '=', id)
+                .where('version', '=', Number(desired))
+                .execute()
             ).map(configOf)[0]?.config;
-      await q.run("UPDATE reg_gateway_configs SET status = 'superseded' WHERE gateway_id = ? AND status = 'pending'", [
-        id,
-      ]);
-      await q.run(
-        'INSERT INTO reg_gateway_configs (gateway_id, version, config, created_by, created_at) VALUES (?, ?, ?, ?, ?)',
-        [id, version, JSON.stringify(config), actor, at],
-      );
-      await q.run('UPDATE reg_gateways SET desired_config_version = ? WHERE id = ?', [version, id]);
+      await q
+        .updateTable('reg_gateway_configs')
+        .set({ status: 'superseded' })
+        .where('gateway_id', '=', id)
+        .where('status', '=', 'pending')
+        .execute();
+      await q
+        .insertInto('reg_gateway_configs')
+        .values({ gateway_id: id, version, config: JSON.stringify(config), created_by: actor, created_at: at })
+        .execute();
+      await q.updateTable('reg_gateways').set({ desired_config_version: version }).where('id', '=', id).execute();
       await writeAudit(q, { actor, action: 'config', entity: 'gateway', entityId: id, before, after: config, at });
       return {
         gatewayId: id,
@@ -453,10 +535,13 @@ export class SqlRegistry implements Registry {
 
   async listConfigs(id: string, limit = 20): Promise<GatewayConfigVersion[]> {
     return (
-      await this.#db.query<Row>(
-        'SELECT * FROM reg_gateway_configs WHERE gateway_id = ? ORDER BY version DESC LIMIT ?',
-        [id, limit],
-      )
+      await this.#q
+        .selectFrom('reg_gateway_configs')
+        .selectAll()
+        .where('gateway_id', '=', id)
+        .orderBy('version', 'desc')
+        .limit(limit)
+        .execute()
     ).map(configOf);
   }
 
@@ -465,15 +550,24 @@ export class SqlRegistry implements Registry {
     actor: Actor,
     at: number,
   ): Promise<CommandRecord> {
-    return this.#db.tx(async (q) => {
-      const gw = await q.query('SELECT id FROM reg_gateways WHERE id = ?', [cmd.gatewayId]);
-      if (!gw.length) throw new RegistryError('NOT_FOUND', `gateway ${cmd.gatewayId} is not registered`);
-      const n = await q.run(
-        `INSERT INTO reg_commands (id, gateway_id, kind, payload, created_by, created_at, expires_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-        [cmd.id, cmd.gatewayId, cmd.kind, JSON.stringify(cmd.payload), actor, at, cmd.expiresAt],
-      );
-      if (!n) throw new RegistryError('CONFLICT', `command id ${cmd.id} is already used`);
+    return transact(this.#q, async (q) => {
+      const gw = await q.selectFrom('reg_gateways').select('id').where('id', '=', cmd.gatewayId).executeTakeFirst();
+      if (!gw) throw new RegistryError('NOT_FOUND', `gateway ${cmd.gatewayId} is not registered`);
+      const r = await q
+        .insertInto('reg_commands')
+        .values({
+          id: cmd.id,
+          gateway_id: cmd.gatewayId,
+          kind: cmd.kind,
+          payload: JSON.stringify(cmd.payload),
+          created_by: actor,
+          created_at: at,
+          expires_at: cmd.expiresAt,
+        })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .executeTakeFirst();
+      if (!Number(r.numInsertedOrUpdatedRows ?? 0))
+        throw new RegistryError('CONFLICT', `command id ${cmd.id} is already used`);
       await writeAudit(q, {
         actor,
         action: 'command',
@@ -487,15 +581,20 @@ export class SqlRegistry implements Registry {
   }
 
   async getCommand(id: string): Promise<CommandRecord | null> {
-    return (await this.#db.query<Row>('SELECT * FROM reg_commands WHERE id = ?', [id])).map(commandOf)[0] ?? null;
+    const r = await this.#q.selectFrom('reg_commands').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? commandOf(r) : null;
   }
 
   async listCommands(gatewayId: string, limit = 50): Promise<CommandRecord[]> {
     return (
-      await this.#db.query<Row>(
-        'SELECT * FROM reg_commands WHERE gateway_id = ? ORDER BY created_at DESC, id LIMIT ?',
-        [gatewayId, limit],
-      )
+      await this.#q
+        .selectFrom('reg_commands')
+        .selectAll()
+        .where('gateway_id', '=', gatewayId)
+        .orderBy('created_at', 'desc')
+        .orderBy('id')
+        .limit(limit)
+        .execute()
     ).map(commandOf);
   }
 
@@ -535,40 +634,23 @@ export class SqlRegistry implements Registry {
   }
 
   atomically<T>(fn: (r: Registry) => Promise<T>): Promise<T> {
-    return this.#db.tx((q, trx) => {
-      // the same registry over the transaction's connection: its own tx() calls join this one
-      const inTx = Object.assign(Object.create(this.#db) as SqlDb, {
-        query: <R>(text: string, params?: SqlValue[]) => q.query<R>(text, params),
-        run: (text: string, params?: SqlValue[]) => q.run(text, params),
-        tx: <R>(f: (q2: SqlRunner, t2: typeof trx) => Promise<R>) => f(q, trx),
-        ping: async () => {},
-        close: async () => {},
-      });
-      return fn(new SqlRegistry(inTx, this.#describe));
-    });
+    // the same registry over the transaction: its own writes join it (transact)
+    return transact(this.#q, (trx) => fn(new SqlRegistry(this.#db, this.#describe, trx)));
   }
 
   async appendAudit(e: Omit<AuditEntry, 'id'>): Promise<void> {
-    await this.#db.tx((q) => writeAudit(q, e));
+    await writeAudit(this.#q, e);
   }
 
   async listAudit(opts: { entity?: string; entityId?: string; limit?: number } = {}): Promise<AuditEntry[]> {
-    const where: string[] = [];
-    const params: (string | number)[] = [];
-    if (opts.entity) {
-      where.push('entity = ?');
-      params.push(opts.entity);
-    }
-    if (opts.entityId) {
-      where.push('entity_id = ?');
-      params.push(opts.entityId);
-    }
-    params.push(opts.limit ?? 100);
+    let s = this.#q.selectFrom('reg_audit').selectAll();
+    if (opts.entity) s = s.where('entity', '=', opts.entity);
+    if (opts.entityId) s = s.where('entity_id', '=', opts.entityId);
     return (
-      await this.#db.query<Row>(
-        `SELECT * FROM reg_audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
-        params,
-      )
+      await s
+        .orderBy('id', 'desc')
+        .limit(opts.limit ?? 100)
+        .execute()
     ).map(auditOf);
   }
 }

@@ -1,20 +1,28 @@
+import type { Selectable } from 'kysely';
+import { transact, type Q } from '../db/queries.js';
+import type { RegUsersTable } from '../db/tables.js';
 import { RegistryError } from './errors.js';
 import { normalizePhone } from './phone.js';
 import type { Actor, AuditEntry, NewUser, Session, User, UserPatch } from './registry.js';
 import { toJson, userOf } from './rows.js';
-import type { SqlDb, SqlRunner } from './sql.js';
-
-type Row = Record<string, unknown>;
 
 /** One audit row, inside the transaction of the change it describes. */
 export async function writeAudit(
-  q: SqlRunner,
+  q: Q,
   a: { actor: Actor; action: string; entity: string; entityId: string; before?: unknown; after?: unknown; at?: number },
 ) {
-  await q.run(
-    'INSERT INTO reg_audit (at, actor, action, entity, entity_id, before_json, after_json) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    [a.at ?? Date.now(), a.actor, a.action, a.entity, a.entityId, toJson(a.before), toJson(a.after)],
-  );
+  await q
+    .insertInto('reg_audit')
+    .values({
+      at: a.at ?? Date.now(),
+      actor: a.actor,
+      action: a.action,
+      entity: a.entity,
+      entity_id: a.entityId,
+      before_json: toJson(a.before),
+      after_json: toJson(a.after),
+    })
+    .execute();
 }
 
 /** Foreign-key and unique violations become a CONFLICT a person can act on. */
@@ -31,24 +39,36 @@ export function rethrowConstraint(message: string) {
 }
 
 const uniq = (xs: (string | null | undefined)[]) => [...new Set(xs.filter((x): x is string => !!x))];
+type UserRow = Selectable<RegUsersTable>;
 
 /** Users with their scopes, and login sessions (token hashes only). */
 export class SqlUsers {
-  constructor(private readonly db: SqlDb) {}
+  /** `q()`: the registry's handle, or the transaction of Registry.atomically */
+  constructor(private readonly q: () => Q) {}
 
-  async #withScopes(q: SqlRunner, rows: Row[]): Promise<User[]> {
+  async #withScopes(q: Q, rows: UserRow[]): Promise<User[]> {
     if (!rows.length) return [];
     const users = rows.map(userOf);
-    const scopes = await q.query<Row>(
-      `SELECT user_id, kind, ref FROM reg_user_scopes WHERE user_id IN (${users.map(() => '?').join(', ')}) ORDER BY ref`,
-      users.map((u) => u.id),
-    );
+    const scopes = await q
+      .selectFrom('reg_user_scopes')
+      .select(['user_id', 'kind', 'ref'])
+      .where(
+        'user_id',
+        'in',
+        users.map((u) => u.id),
+      )
+      .orderBy('ref')
+      .execute();
     for (const u of users) {
       const mine = scopes.filter((s) => Number(s.user_id) === u.id);
-      u.farmIds = uniq([u.farmId, ...mine.filter((s) => s.kind === 'farm').map((s) => String(s.ref))]);
-      u.unitIds = uniq([u.unitId, ...mine.filter((s) => s.kind === 'unit').map((s) => String(s.ref))]);
+      u.farmIds = uniq([u.farmId, ...mine.filter((s) => s.kind === 'farm').map((s) => s.ref)]);
+      u.unitIds = uniq([u.unitId, ...mine.filter((s) => s.kind === 'unit').map((s) => s.ref)]);
     }
     return users;
+  }
+
+  #byId(q: Q, id: number): Promise<UserRow[]> {
+    return q.selectFrom('reg_users').selectAll().where('id', '=', id).execute();
   }
 
   /** The phone in E.164; a number that does not parse is refused (INVALID, context.field = phone). */
@@ -62,17 +82,32 @@ export class SqlUsers {
     return p;
   }
 
+  async #phoneTaken(q: Q, phone: string, other?: number): Promise<void> {
+    let s = q.selectFrom('reg_users').select('id').where('phone', '=', phone);
+    if (other !== undefined) s = s.where('id', '<>', other);
+    if (await s.executeTakeFirst())
+      throw new RegistryError('CONFLICT', `phone ${phone} belongs to another user`, {
+        context: { field: 'phone', value: phone },
+      });
+  }
+
   /** Every scope must exist: a missing one is INVALID naming the field, before anything is written. */
   async #checkScopes(
-    q: SqlRunner,
+    q: Q,
     s: { farmIds?: string[]; unitIds?: string[]; cooperativeId?: string | null },
     held: { unitIds?: string[]; cooperativeId?: string | null } = {},
   ) {
-    const missing = async (table: string, field: string, ids: string[], kept: string[] = []) => {
+    const missing = async (
+      table: 'reg_farms' | 'reg_units' | 'reg_cooperatives',
+      field: string,
+      ids: string[],
+      kept: string[] = [],
+    ) => {
       for (const id of ids) {
+        let row = q.selectFrom(table).select('id').where('id', '=', id);
         // a deactivated unit or cooperative is refused as a new scope; one the user holds already stays
-        const active = table !== 'reg_farms' && !kept.includes(id) ? ' AND active = 1' : '';
-        if (!(await q.query(`SELECT 1 FROM ${table} WHERE id = ?${active}`, [id])).length) {
+        if (table !== 'reg_farms' && !kept.includes(id)) row = row.where('active', '=', 1);
+        if (!(await row.executeTakeFirst())) {
           throw new RegistryError('INVALID', `${field}: ${id} does not exist or is deactivated`, {
             context: { field, value: id },
           });
@@ -90,99 +125,88 @@ export class SqlUsers {
       );
   }
 
-  async #writeScopes(q: SqlRunner, id: number, farmIds: string[], unitIds: string[]) {
-    await q.run('DELETE FROM reg_user_scopes WHERE user_id = ?', [id]);
-    for (const f of farmIds)
-      await q.run("INSERT INTO reg_user_scopes (user_id, kind, ref) VALUES (?, 'farm', ?)", [id, f]);
-    for (const un of unitIds)
-      await q.run("INSERT INTO reg_user_scopes (user_id, kind, ref) VALUES (?, 'unit', ?)", [id, un]);
+  async #writeScopes(q: Q, id: number, farmIds: string[], unitIds: string[]) {
+    await q.deleteFrom('reg_user_scopes').where('user_id', '=', id).execute();
+    const rows = [
+      ...farmIds.map((ref) => ({ user_id: id, kind: 'farm' as const, ref })),
+      ...unitIds.map((ref) => ({ user_id: id, kind: 'unit' as const, ref })),
+    ];
+    if (rows.length) await q.insertInto('reg_user_scopes').values(rows).execute();
   }
 
   async create(u: NewUser, actor: Actor, at: number): Promise<User> {
     const farmIds = uniq([u.farmId, ...(u.farmIds ?? [])]);
     const unitIds = uniq([u.unitId, ...(u.unitIds ?? [])]);
     const phone = this.#phone(u.phone);
-    return this.db
-      .tx(async (q) => {
-        await this.#checkScopes(q, { farmIds, unitIds, cooperativeId: u.cooperativeId ?? null });
-        if (phone && (await q.query('SELECT 1 FROM reg_users WHERE phone = ?', [phone])).length) {
-          throw new RegistryError('CONFLICT', `phone ${phone} belongs to another user`, {
-            context: { field: 'phone', value: phone },
-          });
-        }
-        const rows = await q.query<Row>(
-          `INSERT INTO reg_users (username, phone, display_name, role, farm_id, cooperative_id, unit_id, password_hash, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-          [
-            u.username,
-            phone,
-            u.displayName ?? null,
-            u.role,
-            farmIds[0] ?? null,
-            u.cooperativeId ?? null,
-            unitIds[0] ?? null,
-            u.passwordHash,
-            at,
-          ],
-        );
-        const id = Number(rows[0]!.id);
-        await this.#writeScopes(q, id, farmIds, unitIds);
-        const [user] = await this.#withScopes(q, rows);
-        await writeAudit(q, { actor, action: 'create', entity: 'user', entityId: String(id), after: user, at });
-        return user!;
-      })
-      .catch(rethrowConstraint(`user ${u.username}: username or phone already taken`));
+    return transact(this.q(), async (q) => {
+      await this.#checkScopes(q, { farmIds, unitIds, cooperativeId: u.cooperativeId ?? null });
+      if (phone) await this.#phoneTaken(q, phone);
+      const row = await q
+        .insertInto('reg_users')
+        .values({
+          username: u.username,
+          phone,
+          display_name: u.displayName ?? null,
+          role: u.role,
+          farm_id: farmIds[0] ?? null,
+          cooperative_id: u.cooperativeId ?? null,
+          unit_id: unitIds[0] ?? null,
+          password_hash: u.passwordHash,
+          created_at: at,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const id = Number(row.id);
+      await this.#writeScopes(q, id, farmIds, unitIds);
+      const [user] = await this.#withScopes(q, [row]);
+      await writeAudit(q, { actor, action: 'create', entity: 'user', entityId: String(id), after: user, at });
+      return user!;
+    }).catch(rethrowConstraint(`user ${u.username}: username or phone already taken`));
   }
 
   async update(id: number, p: UserPatch, actor: Actor, at: number): Promise<User> {
     const phone = p.phone === undefined ? undefined : this.#phone(p.phone);
-    return this.db
-      .tx(async (q) => {
-        const [before] = await this.#withScopes(q, await q.query<Row>('SELECT * FROM reg_users WHERE id = ?', [id]));
-        if (!before) throw new RegistryError('NOT_FOUND', `user ${id} does not exist`);
-        const farmIds = p.farmIds ? uniq(p.farmIds) : before.farmIds;
-        const unitIds = p.unitIds ? uniq(p.unitIds) : before.unitIds;
-        const cooperativeId = p.cooperativeId === undefined ? before.cooperativeId : p.cooperativeId;
-        await this.#checkScopes(
-          q,
-          { farmIds, unitIds, cooperativeId },
-          { unitIds: before.unitIds, cooperativeId: before.cooperativeId },
-        );
-        if (phone && (await q.query('SELECT 1 FROM reg_users WHERE phone = ? AND id <> ?', [phone, id])).length) {
-          throw new RegistryError('CONFLICT', `phone ${phone} belongs to another user`, {
-            context: { field: 'phone', value: phone },
-          });
-        }
-        const disabled = p.disabled ?? before.disabled;
-        await q.run(
-          `UPDATE reg_users SET phone = ?, display_name = ?, role = ?, farm_id = ?, cooperative_id = ?, unit_id = ?, disabled = ? WHERE id = ?`,
-          [
-            phone === undefined ? before.phone : phone,
-            p.displayName === undefined ? before.displayName : p.displayName,
-            p.role ?? before.role,
-            farmIds[0] ?? null,
-            cooperativeId,
-            unitIds[0] ?? null,
-            disabled ? 1 : 0,
-            id,
-          ],
-        );
-        await this.#writeScopes(q, id, farmIds, unitIds);
-        // a deactivated user is out at once, on every device
-        if (disabled) await q.run('DELETE FROM reg_sessions WHERE user_id = ?', [id]);
-        const [after] = await this.#withScopes(q, await q.query<Row>('SELECT * FROM reg_users WHERE id = ?', [id]));
-        await writeAudit(q, {
-          actor,
-          action: disabled && !before.disabled ? 'deactivate' : 'update',
-          entity: 'user',
-          entityId: String(id),
-          before,
-          after,
-          at,
-        });
-        return after!;
-      })
-      .catch(rethrowConstraint(`user ${id}: phone already taken`));
+    return transact(this.q(), async (q) => {
+      const [before] = await this.#withScopes(q, await this.#byId(q, id));
+      if (!before) throw new RegistryError('NOT_FOUND', `user ${id} does not exist`);
+      const farmIds = p.farmIds ? uniq(p.farmIds) : before.farmIds;
+      const unitIds = p.unitIds ? uniq(p.unitIds) : before.unitIds;
+      const cooperativeId = p.cooperativeId === undefined ? before.cooperativeId : p.cooperativeId;
+      await this.#checkScopes(
+        q,
+        { farmIds, unitIds, cooperativeId },
+        { unitIds: before.unitIds, cooperativeId: before.cooperativeId },
+      );
+      if (phone) await this.#phoneTaken(q, phone, id);
+      const disabled = p.disabled ?? before.disabled;
+      await q
+        .updateTable('reg_users')
+        .set({
+          phone: phone === undefined ? before.phone : phone,
+          display_name: p.displayName === undefined ? before.displayName : p.displayName,
+          role: p.role ?? before.role,
+          farm_id: farmIds[0] ?? null,
+          cooperative_id: cooperativeId,
+          unit_id: unitIds[0] ?? null,
+          disabled: disabled ? 1 : 0,
+        })
+        .where('id', '=', id)
+        .execute();
+      await this.#writeScopes(q, id, farmIds, unitIds);
+      // a deactivated user is out at once, on every device
+      if (disabled) await q.deleteFrom('reg_sessions').where('user_id', '=', id).execute();
+      const [after] = await this.#withScopes(q, await this.#byId(q, id));
+      await writeAudit(q, {
+        actor,
+        action: disabled && !before.disabled ? 'deactivate' : 'update',
+        entity: 'user',
+        entityId: String(id),
+        before,
+        after,
+        at,
+      });
+      return after!;
+    }).catch(rethrowConstraint(`user ${id}: phone already taken`));
   }
 
   /**
@@ -190,70 +214,82 @@ export class SqlUsers {
    * whose E.164 form another user already has is left as it is, and reported.
    */
   async normalizeStoredPhones(): Promise<{ fixed: number; clashes: string[] }> {
-    const rows = await this.db.query<Row>(
-      "SELECT id, phone FROM reg_users WHERE phone IS NOT NULL AND phone NOT LIKE '+%' ORDER BY id",
-    );
+    const q = this.q();
+    const rows = await q
+      .selectFrom('reg_users')
+      .select(['id', 'phone'])
+      .where('phone', 'is not', null)
+      .where('phone', 'not like', '+%')
+      .orderBy('id')
+      .execute();
     const out = { fixed: 0, clashes: [] as string[] };
     for (const r of rows) {
       const p = normalizePhone(String(r.phone));
       if (!p) continue;
-      if ((await this.db.query('SELECT 1 FROM reg_users WHERE phone = ?', [p])).length) {
+      if (await q.selectFrom('reg_users').select('id').where('phone', '=', p).executeTakeFirst()) {
         out.clashes.push(String(r.id));
         continue;
       }
-      out.fixed += await this.db.run('UPDATE reg_users SET phone = ? WHERE id = ?', [p, Number(r.id)]);
+      const done = await q.updateTable('reg_users').set({ phone: p }).where('id', '=', Number(r.id)).executeTakeFirst();
+      out.fixed += Number(done.numUpdatedRows);
     }
     return out;
   }
 
   async findForLogin(login: string): Promise<{ user: User; passwordHash: string } | null> {
+    const q = this.q();
     const phone = normalizePhone(login) ?? login;
-    const r = await this.db.query<Row>(
-      'SELECT * FROM reg_users WHERE username = ? OR phone = ? OR phone = ? ORDER BY id LIMIT 1',
-      [login.toLowerCase(), phone, login],
-    );
+    const r = await q
+      .selectFrom('reg_users')
+      .selectAll()
+      .where((eb) =>
+        eb.or([eb('username', '=', login.toLowerCase()), eb('phone', '=', phone), eb('phone', '=', login)]),
+      )
+      .orderBy('id')
+      .limit(1)
+      .execute();
     if (!r.length) return null;
-    const [user] = await this.#withScopes(this.db, r);
-    return { user: user!, passwordHash: String(r[0]!.password_hash) };
+    const [user] = await this.#withScopes(q, r);
+    return { user: user!, passwordHash: r[0]!.password_hash };
   }
 
   async list(): Promise<User[]> {
-    return this.#withScopes(this.db, await this.db.query<Row>('SELECT * FROM reg_users ORDER BY id'));
+    const q = this.q();
+    return this.#withScopes(q, await q.selectFrom('reg_users').selectAll().orderBy('id').execute());
   }
 
   async get(id: number): Promise<User | null> {
-    return (
-      (await this.#withScopes(this.db, await this.db.query<Row>('SELECT * FROM reg_users WHERE id = ?', [id])))[0] ??
-      null
-    );
+    const q = this.q();
+    return (await this.#withScopes(q, await this.#byId(q, id)))[0] ?? null;
   }
 
   async setPassword(id: number, hash: string, actor: Actor): Promise<void> {
-    await this.db.tx(async (q) => {
-      if (!(await q.run('UPDATE reg_users SET password_hash = ? WHERE id = ?', [hash, id])))
-        throw new RegistryError('NOT_FOUND', `user ${id} does not exist`);
+    await transact(this.q(), async (q) => {
+      const r = await q.updateTable('reg_users').set({ password_hash: hash }).where('id', '=', id).executeTakeFirst();
+      if (!Number(r.numUpdatedRows)) throw new RegistryError('NOT_FOUND', `user ${id} does not exist`);
       // a new password ends every session of the user
-      await q.run('DELETE FROM reg_sessions WHERE user_id = ?', [id]);
+      await q.deleteFrom('reg_sessions').where('user_id', '=', id).execute();
       await writeAudit(q, { actor, action: 'password', entity: 'user', entityId: String(id) });
     });
   }
 
   async putSession(s: Session): Promise<void> {
-    await this.db
-      .run('INSERT INTO reg_sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [
-        s.tokenHash,
-        s.userId,
-        s.createdAt,
-        s.expiresAt,
-      ])
+    await this.q()
+      .insertInto('reg_sessions')
+      .values({ token_hash: s.tokenHash, user_id: s.userId, created_at: s.createdAt, expires_at: s.expiresAt })
+      .execute()
       .catch(rethrowConstraint(`session for user ${s.userId}: the user does not exist or the token is reused`));
   }
 
   async getSession(tokenHash: string): Promise<Session | null> {
-    const r = (await this.db.query<Row>('SELECT * FROM reg_sessions WHERE token_hash = ?', [tokenHash]))[0];
+    const r = await this.q()
+      .selectFrom('reg_sessions')
+      .selectAll()
+      .where('token_hash', '=', tokenHash)
+      .executeTakeFirst();
     return r
       ? {
-          tokenHash: String(r.token_hash),
+          tokenHash: r.token_hash,
           userId: Number(r.user_id),
           createdAt: Number(r.created_at),
           expiresAt: Number(r.expires_at),
@@ -262,13 +298,14 @@ export class SqlUsers {
   }
 
   async deleteSession(tokenHash: string): Promise<void> {
-    await this.db.run('DELETE FROM reg_sessions WHERE token_hash = ?', [tokenHash]);
+    await this.q().deleteFrom('reg_sessions').where('token_hash', '=', tokenHash).execute();
   }
   async deleteSessionsForUser(userId: number): Promise<void> {
-    await this.db.run('DELETE FROM reg_sessions WHERE user_id = ?', [userId]);
+    await this.q().deleteFrom('reg_sessions').where('user_id', '=', userId).execute();
   }
-  pruneSessions(now: number): Promise<number> {
-    return this.db.run('DELETE FROM reg_sessions WHERE expires_at <= ?', [now]);
+  async pruneSessions(now: number): Promise<number> {
+    const r = await this.q().deleteFrom('reg_sessions').where('expires_at', '<=', now).executeTakeFirst();
+    return Number(r.numDeletedRows);
   }
 }
 

@@ -1,11 +1,9 @@
 import type { Db } from '../db/database.js';
 
 /**
- * The registry's queries run on the process's database handle (cloud/db) through its raw-SQL
- * face: `?` placeholders, rows as plain objects, transactions that run an async function.
+ * The process's database handle (cloud/db), under the name the wiring and the missions' stores
+ * import. The registry's queries are typed Kysely queries on `db.kysely`; the raw `?` face
+ * (`query`/`run`) is left only for cloud/missions/field-store.ts.
  */
-export type { SqlRunner, SqlValue } from '../db/raw.js';
-export { toPgPlaceholders } from '../db/raw.js';
-
-/** The handle: `query`/`run`/`tx` for raw SQL, `kysely` for typed queries, `migrate`, `ping`, `close`. */
+export type { SqlValue } from '../db/raw.js';
 export type SqlDb = Db;
