@@ -2,6 +2,7 @@ import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:
 import path from 'node:path';
 import YAML from 'yaml';
 import { errorMessage } from '../lib/errors.js';
+import { issueLines } from '../lib/zod-issues.js';
 import { GatewayFileSchema, parseGatewayFile, type GatewayFile } from './config.js';
 import { loadProfile, parseBusUrl, type DeviceProfile } from './modbus/index.js';
 
@@ -43,7 +44,7 @@ export function checkGatewayFile(file: string, env = process.env): CheckResult {
   }
   const schema = GatewayFileSchema.safeParse(raw);
   if (!schema.success) {
-    const problems = schema.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    const problems = issueLines(schema.error, Infinity);
     return {
       problems: [...problems, ...rawHardwareProblems(raw, path.dirname(abs))],
       warnings: [],

@@ -3,6 +3,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { GatewayConfig, Id } from '../protocol/index.js';
+import { issueSummary } from '../lib/zod-issues.js';
 import { GatewayError } from './errors.js';
 import { WeatherFileConfig } from './weather/config.js';
 
@@ -219,15 +220,11 @@ export function zonesAgainstHardware(cfg: GatewayConfig, hw: Hardware): string[]
   return out;
 }
 
-export function describeZodError(err: z.ZodError, max = 10): string[] {
-  return err.issues.slice(0, max).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-}
-
 /** Parses an already-read object; relative paths are resolved against `baseDir`. */
 export function parseGatewayFile(raw: unknown, source: string, baseDir: string, env = process.env): GatewayFile {
   const r = GatewayFileSchema.safeParse(raw);
   if (!r.success) {
-    throw new GatewayError('GATEWAY_CONFIG_INVALID', `${source}: ${describeZodError(r.error).join('; ')}`, {
+    throw new GatewayError('GATEWAY_CONFIG_INVALID', `${source}: ${issueSummary(r.error, 10)}`, {
       cause: r.error,
     });
   }

@@ -23,6 +23,7 @@ import { readJson, writeJsonAtomic } from './persist.js';
 import { createUplink, type UplinkPort } from './uplink-port.js';
 import { describeSerialMismatch, serialMismatchesOf } from './check.js';
 import { GatewayWeather } from './weather/gateway-weather.js';
+import { issueLines } from '../lib/zod-issues.js';
 
 const logger = log.child({ mod: 'gateway' });
 
@@ -183,7 +184,7 @@ export class Gateway extends EventEmitter<{ event: [ControlEvent]; step: [StepRe
       const parsed = GatewayConfig.safeParse(cfg);
       const reasons = parsed.success
         ? zonesAgainstHardware(parsed.data, hardwareOf(this.file))
-        : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+        : issueLines(parsed.error, Infinity);
       const now = this.clock.now();
       if (!parsed.success || reasons.length) {
         this.publishEvent({

@@ -6,6 +6,7 @@ import { Id, type Command, type GatewayConfig } from '../protocol/index.js';
 import { log } from '../lib/log.js';
 import { RuongSoError, errorMessage } from '../lib/errors.js';
 import { systemClock, type Clock } from '../lib/time.js';
+import { issueSummary } from '../lib/zod-issues.js';
 import type { LoopState } from './control/index.js';
 
 const logger = log.child({ mod: 'local-control' });
@@ -170,7 +171,7 @@ export class LocalControl {
     }
     const parsed = LocalCommandRequest.safeParse(raw);
     if (!parsed.success) {
-      const why = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+      const why = issueSummary(parsed.error, Infinity, '(body)');
       return reply(res, 400, {
         error: `bad command: ${why}. Expected {kind:"open", zone|valve, minutes} | {kind:"close", zone|valve} | {kind:"stop-all"} | {kind:"resume", zone|valve?}`,
       });

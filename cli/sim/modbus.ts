@@ -1,6 +1,7 @@
 /** `ruongso sim modbus`, loaded only when it runs: options checked with zod, then one device served. */
 import { z } from 'zod';
 import { RuongSoError } from '../../lib/errors.js';
+import { issueSummary } from '../../lib/zod-issues.js';
 import { driftingValues, openPtyPair, startModbusSimulator, type PtyPair } from '../../simulators/modbus/index.js';
 import { FAULTS } from '../commands/sim-modbus.js';
 
@@ -22,8 +23,9 @@ const Options = z
 export async function runSimModbus(raw: Record<string, unknown>): Promise<void> {
   const parsed = Options.safeParse(raw);
   if (!parsed.success) {
-    const i = parsed.error.issues[0];
-    throw new RuongSoError('CLI_USAGE', `sim modbus: ${i?.path.length ? `--${i.path.join('.')}: ` : ''}${i?.message}`);
+    // an option is named as it is typed (--tcp); a rule across options by its message alone
+    const why = issueSummary(parsed.error, { max: 1, where: (_i, path) => (path ? `--${path}` : '') });
+    throw new RuongSoError('CLI_USAGE', `sim modbus: ${why}`);
   }
   await serve(parsed.data);
 }

@@ -1,6 +1,7 @@
 /** `ruongso sim paddy`, loaded only when it runs. */
 import { z } from 'zod';
 import { RuongSoError } from '../../lib/errors.js';
+import { issueSummary } from '../../lib/zod-issues.js';
 
 const Options = z.object({
   tcp: z.coerce.number().int().min(1).max(65535),
@@ -15,8 +16,9 @@ const Options = z.object({
 export async function runSimPaddy(raw: Record<string, unknown>): Promise<void> {
   const parsed = Options.safeParse({ ...raw, noRain: raw.rain === false });
   if (!parsed.success) {
-    const i = parsed.error.issues[0];
-    throw new RuongSoError('CLI_USAGE', `sim paddy: ${i?.path.length ? `--${i.path.join('.')}: ` : ''}${i?.message}`);
+    // an option is named as it is typed (--tcp); a rule across options by its message alone
+    const why = issueSummary(parsed.error, { max: 1, where: (_i, path) => (path ? `--${path}` : '') });
+    throw new RuongSoError('CLI_USAGE', `sim paddy: ${why}`);
   }
   await serve(parsed.data);
 }

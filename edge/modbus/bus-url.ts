@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issueSummary } from '../../lib/zod-issues.js';
 import { ModbusError } from './errors.js';
 
 export interface TcpBusAddress {
@@ -35,15 +36,21 @@ export const RTU_QUERY_KEYS = {
   stopBits: [1, 2],
 } as const;
 
-const RtuQuery = z
-  .object({
+const RtuQuery = z.strictObject(
+  {
     // typical RS-485 soil sensors ship at 9600 8N1
     baud: oneOf('baud', BAUDS).default(9600),
     parity: z.enum(['none', 'even', 'odd'], { message: 'parity must be one of none, even, odd' }).default('none'),
     dataBits: oneOf('dataBits', [7, 8] as const).default(8),
     stopBits: oneOf('stopBits', [1, 2] as const).default(1),
-  })
-  .strict();
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown ${issue.keys.length > 1 ? 'keys' : 'key'} ${issue.keys.join(', ')}; allowed keys: ${Object.keys(RTU_QUERY_KEYS).join(', ')}`
+        : undefined,
+  },
+);
 
 function invalid(url: string, why: string, cause?: unknown): ModbusError {
   return new ModbusError(
@@ -83,14 +90,12 @@ export function parseBusUrl(input: string): BusAddress {
 function rtuAddress(path: string, params: URLSearchParams, text: string): RtuBusAddress {
   const parsed = RtuQuery.safeParse(Object.fromEntries(params));
   if (!parsed.success) {
-    const why = parsed.error.issues.map((issue) => {
-      if (issue.code === 'unrecognized_keys') {
-        return `unknown ${issue.keys.length > 1 ? 'keys' : 'key'} ${issue.keys.join(', ')}; allowed keys: ${Object.keys(RTU_QUERY_KEYS).join(', ')}`;
-      }
-      const key = String(issue.path[0] ?? 'query');
-      return `${key}=${params.get(key) ?? ''}: ${issue.message}`;
+    // a bad value is named with what was given (`baud=fast`); an unknown key by its message alone
+    const why = issueSummary(parsed.error, {
+      max: Infinity,
+      where: (i) => (i.path.length ? `${String(i.path[0])}=${params.get(String(i.path[0])) ?? ''}` : ''),
     });
-    throw invalid(text, why.join('; '), parsed.error);
+    throw invalid(text, why, parsed.error);
   }
   const q = parsed.data;
   return {

@@ -6,6 +6,7 @@ import { Id } from '../../protocol/schemas/common.js';
 import type { Reading } from '../../protocol/schemas/messages.js';
 import type { ModbusBus } from './bus.js';
 import { decodeValue } from './decode.js';
+import { issueSummary } from '../../lib/zod-issues.js';
 import { ModbusError, type ModbusFault } from './errors.js';
 import { loadProfile, parseProfile, type DeviceProfile } from './profile.js';
 import { planReads, type ReadBlock } from './read-plan.js';
@@ -90,10 +91,9 @@ export class DevicePoller {
     for (const raw of options.devices) {
       const parsed = DeviceConfigSchema.safeParse(raw);
       if (!parsed.success) {
-        const i = parsed.error.issues[0];
         throw new ModbusError(
           'MODBUS_CONFIG_INVALID',
-          `device ${String((raw as { id?: unknown }).id)}: ${i?.path.join('.')}: ${i?.message}`,
+          `device ${String((raw as { id?: unknown }).id)}: ${issueSummary(parsed.error)}`,
           { cause: parsed.error },
         );
       }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { acceptedUnits, metricInfo, unitConversion } from '../../protocol/metrics.js';
 import { Metric } from '../../protocol/schemas/messages.js';
 import { ID_PATTERN } from '../../protocol/topics.js';
+import { issueSummary } from '../../lib/zod-issues.js';
 import { ModbusError } from './errors.js';
 import { registerCount, type WordOrder } from './decode.js';
 
@@ -202,20 +203,13 @@ export const DeviceProfileSchema = ProfileInput.transform((p, ctx) => {
 export type DeviceProfile = z.output<typeof DeviceProfileSchema>;
 export type DeviceProfileInput = z.input<typeof DeviceProfileSchema>;
 
-function describeIssues(err: z.ZodError): string {
-  return err.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`)
-    .join('; ');
-}
-
 /** Validates a parsed profile; the error names the source and the field. */
 export function parseProfile(data: unknown, source = 'profile'): DeviceProfile {
   const r = DeviceProfileSchema.safeParse(data);
   if (!r.success) {
     throw new ModbusError(
       'MODBUS_PROFILE_INVALID',
-      `${source} is not a valid device profile: ${describeIssues(r.error)}`,
+      `${source} is not a valid device profile: ${issueSummary(r.error, 5, '(top level)')}`,
       { cause: r.error, context: { source } },
     );
   }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { log } from '../../lib/log.js';
 import { Id } from '../../protocol/schemas/common.js';
 import type { ModbusBus } from './bus.js';
+import { issueSummary } from '../../lib/zod-issues.js';
 import { ModbusError } from './errors.js';
 import { loadProfile } from './profile.js';
 
@@ -67,12 +68,9 @@ export class RelayBoard {
     for (const raw of options.actuators) {
       const parsed = ActuatorConfigSchema.safeParse(raw);
       if (!parsed.success) {
-        const i = parsed.error.issues[0];
-        throw new ModbusError(
-          'MODBUS_CONFIG_INVALID',
-          `actuator ${String(raw.id)}: ${i?.path.join('.')}: ${i?.message}`,
-          { cause: parsed.error },
-        );
+        throw new ModbusError('MODBUS_CONFIG_INVALID', `actuator ${String(raw.id)}: ${issueSummary(parsed.error)}`, {
+          cause: parsed.error,
+        });
       }
       const a = parsed.data;
       const bus = buses.get(a.bus);

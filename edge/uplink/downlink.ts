@@ -3,6 +3,7 @@ import type { Clock } from '../../lib/time.js';
 import { hours } from '../../lib/time.js';
 import { errorMessage } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
+import { issueLines, issueSummary } from '../../lib/zod-issues.js';
 import type { DiskQueue } from './disk-queue.js';
 
 export type ConfigResult = { status: 'applied' } | { status: 'rejected'; reasons: string[] };
@@ -14,12 +15,8 @@ export type CommandHandler = (cmd: Command) => CommandResult | Promise<CommandRe
 // remember a command id this long after its expiry, against clock skew between cloud and edge
 const KEEP_AFTER_EXPIRY_MS = hours(24);
 
-interface ZodIssueLike {
-  path: PropertyKey[];
-  message: string;
-}
-const describeIssues = (issues: readonly ZodIssueLike[]) =>
-  issues.slice(0, 20).map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`.slice(0, 500));
+// what a rejection names of a bad message: the first issues, each within the ack's 500 characters
+const ISSUES = { max: 20, maxLength: 500 };
 
 /**
  * Cloud → edge: retained config and commands. Messages are handled one at a time, in arrival
@@ -59,7 +56,7 @@ export class Downlink {
     const parsed = GatewayConfig.safeParse(raw);
     if (!parsed.success) {
       this.log.warn({ version }, 'config rejected: schema');
-      this.ackConfig(version, 'rejected', describeIssues(parsed.error.issues));
+      this.ackConfig(version, 'rejected', issueLines(parsed.error, ISSUES));
       return;
     }
     const cfg = parsed.data;
@@ -104,7 +101,7 @@ export class Downlink {
     const parsed = Command.safeParse(raw);
     if (!parsed.success) {
       const id = (raw as { id?: unknown } | null)?.id;
-      const reason = describeIssues(parsed.error.issues).join('; ');
+      const reason = issueSummary(parsed.error, ISSUES);
       if (typeof id === 'string' && id.length > 0 && id.length <= 64)
         this.ackCommand(id, 'rejected', `invalid command: ${reason}`);
       else this.log.warn({ reason }, 'invalid command without an id; dropped');

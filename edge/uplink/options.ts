@@ -3,6 +3,7 @@ import { Id, Inventory } from '../../protocol/index.js';
 import { MAX_READINGS_PER_MESSAGE } from '../../protocol/index.js';
 import type { Clock } from '../../lib/time.js';
 import type { Logger } from '../../lib/log.js';
+import { issueSummary } from '../../lib/zod-issues.js';
 import { UplinkError } from './errors.js';
 import type { StatFs } from './disk-guard.js';
 
@@ -90,8 +91,7 @@ export function parseUplinkOptions(opts: UplinkOptions): UplinkSettings {
   const { clock: _c, log: _l, statfs: _s, ...rest } = opts;
   const r = UplinkSettings.safeParse(rest);
   if (!r.success) {
-    const why = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new UplinkError('UPLINK_OPTIONS_INVALID', `uplink options are invalid: ${why}`);
+    throw new UplinkError('UPLINK_OPTIONS_INVALID', `uplink options are invalid: ${issueSummary(r.error, Infinity)}`);
   }
   return r.data;
 }

@@ -23,6 +23,7 @@ import { Forwarder } from './forwarder.js';
 import { HostStates } from './host-state.js';
 import { fittingCapacity, realStatFs, type StatFs } from './disk-guard.js';
 import { Downlink, type CommandHandler, type ConfigHandler } from './downlink.js';
+import { issueSummary } from '../../lib/zod-issues.js';
 import { UplinkError } from './errors.js';
 import { parseUplinkOptions, type UplinkOptions, type UplinkSettings } from './options.js';
 
@@ -429,8 +430,7 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     const queue = this.requireQueue();
     const parsed = ReadingList.safeParse(readings);
     if (!parsed.success) {
-      const i = parsed.error.issues[0];
-      throw new UplinkError('UPLINK_READING_INVALID', `reading rejected: ${i?.path.join('.')}: ${i?.message}`);
+      throw new UplinkError('UPLINK_READING_INVALID', `reading rejected: ${issueSummary(parsed.error)}`);
     }
     if (parsed.data.length === 0) return;
     let pending: number;
@@ -506,8 +506,7 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
     const queue = this.requireQueue();
     const parsed = GatewayEvent.safeParse({ ts: this.clock.now(), ...e, bootId: this.bootId, seq: this.eventSeq });
     if (!parsed.success) {
-      const i = parsed.error.issues[0];
-      throw new UplinkError('UPLINK_EVENT_INVALID', `event rejected: ${i?.path.join('.')}: ${i?.message}`);
+      throw new UplinkError('UPLINK_EVENT_INVALID', `event rejected: ${issueSummary(parsed.error)}`);
     }
     this.write(() => queue.enqueue('event', JSON.stringify(parsed.data), 1, 0));
     this.eventSeq++;

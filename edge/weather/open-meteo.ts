@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issueSummary } from '../../lib/zod-issues.js';
 import { WeatherError } from './errors.js';
 import type { ForecastProvider, ForecastRequest } from './provider.js';
 import type { ForecastHour } from './types.js';
@@ -123,13 +124,9 @@ export class OpenMeteoProvider implements ForecastProvider {
     }
     const r = OpenMeteoResponse.safeParse(body);
     if (!r.success) {
-      const issues = r.error.issues
-        .slice(0, 3)
-        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-        .join('; ');
       throw new WeatherError(
         'FORECAST_INVALID',
-        `forecast ${this.baseUrl} is not in the Open-Meteo format: ${issues}`,
+        `forecast ${this.baseUrl} is not in the Open-Meteo format: ${issueSummary(r.error, 3)}`,
         { cause: r.error },
       );
     }

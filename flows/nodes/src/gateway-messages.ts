@@ -1,14 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Command, GatewayConfig, type GatewayConfigInput } from '../../../protocol/index.js';
+import { issueSummary } from '../../../lib/zod-issues.js';
 
 export type Built<T> = { ok: true; value: T } | { ok: false; message: string };
-
-function issues(err: { issues: { path: PropertyKey[]; message: string }[] }): string {
-  return err.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
-    .join('; ');
-}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -63,7 +57,9 @@ export function nextGatewayConfig(
     ...(by ? { issuedBy: by } : {}),
   };
   const r = GatewayConfig.safeParse(candidate);
-  return r.success ? { ok: true, value: r.data } : { ok: false, message: `config rejected: ${issues(r.error)}` };
+  return r.success
+    ? { ok: true, value: r.data }
+    : { ok: false, message: `config rejected: ${issueSummary(r.error, 3)}` };
 }
 
 /** A command with a fresh id and an expiry, validated against the contract. */
@@ -78,5 +74,7 @@ export function buildCommand(input: unknown, now: number, ttlMs: number, by?: st
     ...(by && input.by === undefined ? { by } : {}),
   };
   const r = Command.safeParse(candidate);
-  return r.success ? { ok: true, value: r.data } : { ok: false, message: `command rejected: ${issues(r.error)}` };
+  return r.success
+    ? { ok: true, value: r.data }
+    : { ok: false, message: `command rejected: ${issueSummary(r.error, 3)}` };
 }
