@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS } from './support/fault-scenarios.js';
-import { drainAndReconcile, startFaultStack, untilFlowing } from './support/fault-stack.js';
+import { runAndReconcile, startStackWithCloud } from './support/fault-run.js';
 import { services } from './support/services.js';
 
 const ok = (await services.mosquittoBinary()) && (await services.influxd());
@@ -17,12 +17,9 @@ describe.skipIf(!ok)(
       'reconciles every reading after: %s — missing 0, doubled 0',
       { timeout: 240_000 },
       async (_name, scenario) => {
-        const stack = await startFaultStack({ gateways: 2 });
+        const stack = await startStackWithCloud();
         try {
-          await stack.cloud.start();
-          await untilFlowing(stack);
-          const notes = await scenario.run(stack);
-          const r = await drainAndReconcile(stack);
+          const { notes, reconciled: r } = await runAndReconcile(stack, scenario);
           expect(r.produced).toBeGreaterThan(1000);
           expect({ missing: r.missing, doubled: r.doubled }).toEqual({ missing: 0, doubled: 0 });
           if ('cloudLinkDown' in notes) expect(notes.cloudLinkDown).toBe(0);
