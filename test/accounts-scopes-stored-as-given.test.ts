@@ -1,58 +1,41 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { accountsOnRegistry } from './support/accounts-app.js';
+import { describe, expect, it } from 'vitest';
+import { accountsPerTest } from './support/accounts-per-test.js';
 import { ReportService } from '../cloud/reports/service.js';
 import { DEMO_FARMS, DEMO_UNITS } from '../cloud/demo/seed.js';
 import type { ReportFacts } from '../cloud/reports/facts.js';
 
-let done: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await done?.();
-  done = undefined;
-});
-
+const start = accountsPerTest();
 const COMMUNES = DEMO_UNITS.filter((u) => u.level === 'commune').map((u) => u.id);
 const GOOD_PW = 'lúa mùa khô về sớm 2026';
 
 describe('accounts on the registry: scopes as given, one id, one phone, deactivation', () => {
   it('stores several farms and several communes, returns the stored id, and the officer logs in with them', async () => {
-    const t = await accountsOnRegistry();
-    done = t.done;
-    const admin = await t.login('admin');
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/users',
-      headers: admin,
-      payload: {
-        username: 'bahai',
-        name: 'Ba Hai',
-        role: 'farmer',
-        password: GOOD_PW,
-        farmIds: [DEMO_FARMS[0].id, DEMO_FARMS[1].id],
-      },
+    const { t, admin } = await start();
+    const res = await admin.post('/api/v1/users', {
+      username: 'bahai',
+      name: 'Ba Hai',
+      role: 'farmer',
+      password: GOOD_PW,
+      farmIds: [DEMO_FARMS[0].id, DEMO_FARMS[1].id],
     });
     expect(res.statusCode).toBe(201);
     const farmer = res.json();
     expect(farmer.farmIds).toEqual([DEMO_FARMS[0].id, DEMO_FARMS[1].id]);
     const stored = (await t.reg.listUsers()).find((u) => u.username === 'bahai')!;
     expect(farmer.id).toBe(String(stored.id));
-    expect((await t.app.inject({ url: `/api/v1/users/${farmer.id}`, headers: admin })).json()).toEqual(farmer);
+    expect((await admin.get(`/api/v1/users/${farmer.id}`)).json()).toEqual(farmer);
     const farms = (await t.app.inject({ url: '/api/v1/my/farms', headers: await t.login('bahai', GOOD_PW) }))
       .json()
       .farms.map((f: { id: string }) => f.id);
     expect(farms.sort()).toEqual([DEMO_FARMS[0].id, DEMO_FARMS[1].id].sort());
 
     // communes by id or by their unique name: stored as unit ids
-    const off = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/users',
-      headers: admin,
-      payload: {
-        username: 'canbo2',
-        name: 'Cán bộ',
-        role: 'officer',
-        password: GOOD_PW,
-        communes: ['Đại Ân 2', COMMUNES[1]],
-      },
+    const off = await admin.post('/api/v1/users', {
+      username: 'canbo2',
+      name: 'Cán bộ',
+      role: 'officer',
+      password: GOOD_PW,
+      communes: ['Đại Ân 2', COMMUNES[1]],
     });
     expect(off.statusCode).toBe(201);
     expect(off.json().communes).toEqual(COMMUNES);
@@ -61,8 +44,7 @@ describe('accounts on the registry: scopes as given, one id, one phone, deactiva
   });
 
   it('gives the demo officer the demo communes, so his reports have roots', async () => {
-    const t = await accountsOnRegistry();
-    done = t.done;
+    const { t } = await start();
     const canbo = (await t.app.inject({ url: '/api/v1/auth/me', headers: await t.login('canbo') })).json();
     expect([...canbo.communes].sort()).toEqual([...COMMUNES].sort());
     const roots = new ReportService(t.reg, {} as ReportFacts).roots(
@@ -73,16 +55,9 @@ describe('accounts on the registry: scopes as given, one id, one phone, deactiva
   });
 
   it('keeps one account per phone number however it is written, and refuses unknown scopes with 400 naming the field', async () => {
-    const t = await accountsOnRegistry();
-    done = t.done;
-    const admin = await t.login('admin');
+    const { t, admin } = await start();
     const post = (payload: object) =>
-      t.app.inject({
-        method: 'POST',
-        url: '/api/v1/users',
-        headers: admin,
-        payload: { name: 'X', role: 'farmer', password: GOOD_PW, ...payload },
-      });
+      admin.post('/api/v1/users', { name: 'X', role: 'farmer', password: GOOD_PW, ...payload });
     const dup = await post({ username: 'trung', phone: '+84 900000001' });
     expect(dup.statusCode).toBe(409);
     expect(dup.json()).toMatchObject({ error: 'USER_TAKEN', params: { field: 'phone' } });
@@ -106,9 +81,7 @@ describe('accounts on the registry: scopes as given, one id, one phone, deactiva
   });
 
   it("ends a deactivated user's sessions and live stream at once, and records old → new", async () => {
-    const t = await accountsOnRegistry();
-    done = t.done;
-    const admin = await t.login('admin');
+    const { t, admin } = await start();
     const farmer = await t.login('nongdan');
     const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
     const stream = await fetch(`${address}/api/v1/stream`, { headers: farmer });
@@ -116,12 +89,7 @@ describe('accounts on the registry: scopes as given, one id, one phone, deactiva
     const reader = stream.body!.getReader();
     await reader.read();
     const id = (await t.app.inject({ url: '/api/v1/auth/me', headers: farmer })).json().id;
-    const off = await t.app.inject({
-      method: 'PATCH',
-      url: `/api/v1/users/${id}`,
-      headers: admin,
-      payload: { active: false },
-    });
+    const off = await admin.patch(`/api/v1/users/${id}`, { active: false });
     expect(off.statusCode).toBe(200);
     expect(off.json().active).toBe(false);
     // the stream ends: read() resolves done instead of waiting for the next heartbeat
@@ -139,7 +107,7 @@ describe('accounts on the registry: scopes as given, one id, one phone, deactiva
         })
       ).statusCode,
     ).toBe(401);
-    const audit = (await t.app.inject({ url: `/api/v1/audit?target=user:${id}`, headers: admin })).json().entries;
+    const audit = (await admin.get(`/api/v1/audit?target=user:${id}`)).json().entries;
     expect(audit[0]).toMatchObject({
       action: 'deactivate',
       actor: 'admin',

@@ -1,12 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { accountsOnRegistry } from './support/accounts-app.js';
-import { unitRoutes } from '../cloud/routes/units/index.js';
+import { describe, expect, it } from 'vitest';
+import { accountsPerTest, withUnitRoutes } from './support/accounts-per-test.js';
 
-let done: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await done?.();
-  done = undefined;
-});
+const start = accountsPerTest();
 
 const RING = [
   [105.56, 10.07],
@@ -39,19 +34,8 @@ const district = (ring: number[][]) => ({
 
 describe('POST /api/v1/onboarding/district with fields', () => {
   it('refuses the whole district for one bad boundary, naming the field, and writes a good one with its farm', async () => {
-    const t = await accountsOnRegistry({
-      extend: async (app, reg) => {
-        await app.register(unitRoutes, { registry: reg, scoped: true });
-      },
-    });
-    done = t.done;
-    const admin = await t.login('admin');
-    const bad = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/onboarding/district',
-      headers: admin,
-      payload: district(BOW_TIE),
-    });
+    const { t, admin } = await start(withUnitRoutes());
+    const bad = await admin.post('/api/v1/onboarding/district', district(BOW_TIE));
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({
       error: 'ONBOARDING_INVALID',
@@ -60,12 +44,7 @@ describe('POST /api/v1/onboarding/district with fields', () => {
     expect((await t.reg.listFarms()).map((f) => f.id)).not.toContain('farm-tam');
     expect((await t.reg.listUnits()).map((u) => u.id)).not.toContain('vn-ct-dm');
 
-    const good = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/onboarding/district',
-      headers: admin,
-      payload: district(RING),
-    });
+    const good = await admin.post('/api/v1/onboarding/district', district(RING));
     expect(good.statusCode).toBe(200);
     expect(good.json()).toMatchObject({ farms: 1, fields: 1 });
     expect(await t.reg.listAudit({ entity: 'field', entityId: 'field-tam-1' })).toEqual([
@@ -89,21 +68,12 @@ describe('POST /api/v1/onboarding/district with gateway zones', () => {
 
   it('refuses a bad zone at its path, then stores and publishes a good one once, not again on a reload', async () => {
     const published: [string, unknown][] = [];
-    const t = await accountsOnRegistry({
-      extend: async (app, reg) => {
-        await app.register(unitRoutes, {
-          registry: reg,
-          scoped: true,
-          publishConfig: async (gw, cfg) => {
-            published.push([gw, cfg]);
-          },
-        });
-      },
-    });
-    done = t.done;
-    const admin = await t.login('admin');
-    const post = (payload: Record<string, unknown>) =>
-      t.app.inject({ method: 'POST', url: '/api/v1/onboarding/district', headers: admin, payload });
+    const { t, admin } = await start(
+      withUnitRoutes(async (gw, cfg) => {
+        published.push([gw, cfg]);
+      }),
+    );
+    const post = (payload: Record<string, unknown>) => admin.post('/api/v1/onboarding/district', payload);
 
     const bad = await post(withZones({ ...zone, valves: [] }));
     expect(bad.statusCode).toBe(400);
