@@ -1,6 +1,8 @@
-// `npm run bench plan [-- --smoke]`: plans the generated fields and prints time and quality.
+// `npm run bench plan [-- --smoke]`: plans the generated fields and the Fields2Cover ones and prints time and quality.
 // Last line: {"fields":[{"name","ms","coverage","overspray","doubleDose","pathRatio","pathRatioWithFerries","ferryM","turns"}]} (fractions).
 import { makeField } from '../cloud/missions/field.js';
+import type { Polygon } from 'geojson';
+import { fields2coverFields } from '../cloud/missions/fixtures/f2c-bench/fields.js';
 import { generatedFields, type GeneratedFieldName } from '../cloud/missions/fixtures/fields.js';
 import { planMission, type PlanRequest } from '../cloud/missions/planner.js';
 
@@ -11,7 +13,13 @@ const runs = smoke ? 1 : 7;
 const drone = { swathM: 6, tankL: 40, maxFlowLpm: 16, speedMps: 6, enduranceMin: 18 };
 const product = { name: 'fungicide', rateLPerHa: 15, maxWindMps: 5 };
 
-const cases: Array<{ name: string; field: GeneratedFieldName; convex: boolean; targetMs?: number; refill?: 'auto' }> = [
+const cases: Array<{
+  name: string;
+  field: GeneratedFieldName | (() => Polygon);
+  convex: boolean;
+  targetMs?: number;
+  refill?: 'auto';
+}> = [
   { name: 'rotated-rectangle', field: 'rotatedRectangle', convex: true },
   { name: 'l-shape', field: 'lShape', convex: false },
   { name: 'strip-30x600', field: 'strip', convex: true },
@@ -21,12 +29,14 @@ const cases: Array<{ name: string; field: GeneratedFieldName; convex: boolean; t
   { name: 'concave-kite-0.7ha', field: 'concaveKite', convex: false },
   // the same 50 ha with refill points along the boundary (the truck follows on the dyke)
   { name: '50ha-refill-auto', field: 'big50ha', convex: false, refill: 'auto' },
+  // real fields from Fields2Cover (fixtures/fields2cover/, fixtures/f2c-bench/): all concave
+  ...fields2coverFields().map((f) => ({ name: f.name, field: () => f.polygon, convex: false })),
 ];
 
 const results = [];
 for (const c of cases) {
   const req: PlanRequest = {
-    field: makeField({ boundary: generatedFields[c.field]() }),
+    field: makeField({ boundary: typeof c.field === 'function' ? c.field() : generatedFields[c.field]() }),
     drone,
     product,
     ...(c.refill ? { refill: c.refill } : {}),

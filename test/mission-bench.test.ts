@@ -7,7 +7,7 @@ const run = promisify(execFile);
 describe('npm run bench plan -- --smoke', () => {
   it('plans every generated field and ends with one JSON line of results', async () => {
     const bench = new URL('../bench/plan.ts', import.meta.url).pathname;
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', bench, '--smoke'], { timeout: 60_000 });
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', bench, '--smoke'], { timeout: 120_000 });
     const last = stdout.trim().split('\n').at(-1)!;
     const { fields } = JSON.parse(last) as { fields: Array<Record<string, number | string>> };
     expect(fields.map((f) => f.name)).toEqual([
@@ -19,10 +19,24 @@ describe('npm run bench plan -- --smoke', () => {
       'u-shape-1.3ha',
       'concave-kite-0.7ha',
       '50ha-refill-auto',
+      'f2c-test-parcel',
+      'f2c-2-cell-field1',
+      'f2c-2-cell-field2',
+      'f2c-ee-field-103',
+      'f2c-ee-field-130-holes',
+      'f2c-nl-field-188',
     ]);
+    const by = new Map(fields.map((f) => [f.name, f]));
+    // coverage where it stood before the double-dose work: the kite is narrower than four swaths in
+    // places, two Fields2Cover fields keep slivers narrower than a swath along their wiggly edges
+    const minCoverage: Record<string, number> = {
+      'concave-kite-0.7ha': 0.985,
+      'f2c-test-parcel': 0.99,
+      'f2c-2-cell-field2': 0.988,
+      'f2c-nl-field-188': 0.993,
+    };
     for (const f of fields) {
-      // the 0.7 ha kite is narrower than four swaths in places: 98.9 %
-      expect(f.coverage).toBeGreaterThanOrEqual(f.name === 'concave-kite-0.7ha' ? 0.985 : 0.995);
+      expect(f.coverage, f.name as string).toBeGreaterThanOrEqual(minCoverage[f.name as string] ?? 0.995);
       expect(f.doubleDose).toBeLessThan(0.09);
       expect(f.ferryM).toBeGreaterThan(0);
       expect(f.overspray).toBeLessThanOrEqual(0.01);
@@ -37,8 +51,19 @@ describe('npm run bench plan -- --smoke', () => {
     // a heading chosen for overlap where the fewest-passes one double-doses: the irregular field and the U
     expect(fields[3]!.doubleDose).toBeLessThanOrEqual(0.03);
     expect(fields[5]!.doubleDose).toBeLessThanOrEqual(0.03);
-    expect(fields[6]!.doubleDose).toBeLessThan(0.07);
+    // the loop off where it runs back over its own swath at the tips: 6.78 → 6.1 %; the rest is
+    // the square ends of whole-boom passes against its 30–40° sides (see the README)
+    expect(fields[6]!.doubleDose).toBeLessThan(0.065);
+    // Fields2Cover: within 3 % on the three larger fields
+    for (const name of ['f2c-test-parcel', 'f2c-2-cell-field1', 'f2c-2-cell-field2'])
+      expect(by.get(name)!.doubleDose, name).toBeLessThanOrEqual(0.03);
+    // the 274-vertex strip flown across (11.8 % along it) for a pattern no more than 5 % longer
+    expect(by.get('f2c-ee-field-103')!.doubleDose).toBeLessThan(0.035);
+    expect(by.get('f2c-ee-field-103')!.pathRatio).toBeLessThan(1.165 * 1.05);
+    // not yet within 3 %: whole-boom pass ends against slanted and nearly parallel sides
+    expect(by.get('f2c-ee-field-130-holes')!.doubleDose).toBeLessThan(0.045);
+    expect(by.get('f2c-nl-field-188')!.doubleDose).toBeLessThan(0.062);
     // refill points along the boundary: the whole path with ferries within 1.20 × area/swath
     expect(fields[7]!.pathRatioWithFerries).toBeLessThanOrEqual(1.2);
-  }, 90_000);
+  }, 150_000);
 });

@@ -87,4 +87,40 @@ describe('double dose', () => {
     );
     expect(measureCoverage(lines, square, 6).doubleM2).toBeLessThan(1);
   });
+
+  it('counts the inside of a turn twice only where the drone turns (over 30°), not along a curve', () => {
+    const big: LocalMulti = [
+      [
+        [
+          [-100, -100],
+          [100, -100],
+          [100, 100],
+          [-100, 100],
+          [-100, -100],
+        ],
+      ],
+    ];
+    // a loop of radius 40 m in 5° steps: flown as a curve, its boom never sweeps back
+    const circle = Array.from({ length: 73 }, (_, i) => {
+      const a = (i * 5 * Math.PI) / 180;
+      return [40 * Math.cos(a), 40 * Math.sin(a)] as [number, number];
+    });
+    expect(measureCoverage([circle], big, 6).doubleM2).toBeLessThan(1);
+    // a square loop stops and yaws at each of its four corners (the start too): 3 × 3 m inside each twice
+    const square40: Array<[number, number]> = [
+      [-40, -40],
+      [40, -40],
+      [40, 40],
+      [-40, 40],
+      [-40, -40],
+    ];
+    expect(measureCoverage([square40], big, 6).doubleM2).toBeCloseTo(4 * 9, 0);
+    // an acute tip (a 150° turn) overlaps for metres along both sides
+    const tip: Array<[number, number]> = [
+      [-50, 0],
+      [0, 0],
+      [-50, 13.4],
+    ];
+    expect(measureCoverage([tip], big, 6).doubleM2).toBeGreaterThan(30);
+  });
 });

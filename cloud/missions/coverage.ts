@@ -24,21 +24,34 @@ export interface CoverageResult {
   doubleDose: number;
 }
 
-type Shape = { kind: 'quad'; pts: XY[] } | { kind: 'disk'; c: XY; r: number };
+/**
+ * A swath segment; `gentle`: it continues the line's previous segment through a direction change
+ * of at most `GENTLE_DEG` — not a turn (the planner counts turns over 30°): the drone flies it as a
+ * curve, and the boom does not pivot back over the inside of it.
+ */
+type Shape = { kind: 'quad'; pts: XY[]; gentle: boolean } | { kind: 'disk'; c: XY; r: number };
+
+const GENTLE_DEG = 30;
 
 function shapesOf(sprayLines: XY[][], halfW: number, cos: number, sin: number): Shape[] {
   const shapes: Shape[] = [];
+  const cosGentle = Math.cos((GENTLE_DEG * Math.PI) / 180);
   for (const line of sprayLines) {
     const pts = line.map((p) => rotate(p, cos, sin));
+    let prev: XY | null = null; // unit direction of the line's previous segment
     for (let i = 1; i < pts.length; i++) {
       const a = pts[i - 1]!,
         b = pts[i]!;
       const len = Math.hypot(b[0] - a[0], b[1] - a[1]);
       if (len < 1e-9) continue;
+      const dir: XY = [(b[0] - a[0]) / len, (b[1] - a[1]) / len];
+      const gentle = prev !== null && prev[0] * dir[0] + prev[1] * dir[1] >= cosGentle;
+      prev = dir;
       const nx = (-(b[1] - a[1]) / len) * halfW,
         ny = ((b[0] - a[0]) / len) * halfW;
       shapes.push({
         kind: 'quad',
+        gentle,
         pts: [
           [a[0] + nx, a[1] + ny],
           [b[0] + nx, b[1] + ny],
@@ -83,9 +96,23 @@ function shapeInterval(s: Shape, y: number): [number, number] | null {
 /**
  * Length of a row under two or more swaths. Quads only (a turn's round join is single ground
  * beside its two segments); two segments of one line that overlap count — the inside of a
- * sharp turn is sprayed twice — but the shared edge of consecutive segments has no length.
+ * sharp turn is sprayed twice — but the shared edge of consecutive segments has no length, and
+ * a segment that continues the previous one gently (`gentle`, flown as a curve) is one sweep with
+ * it: their intervals are joined before counting. Input in shape order.
  */
-function doubleLength(ivs: Array<[number, number]>): number {
+function doubleLength(quads: Array<{ iv: [number, number]; gentle: boolean; at: number }>): number {
+  if (quads.length < 2) return 0;
+  const ivs: Array<[number, number]> = [];
+  let lastAt = -2;
+  for (const q of quads) {
+    const last = ivs.at(-1);
+    // consecutive segments of one line sit next to each other in shape order (a disc between)
+    if (last && q.gentle && q.at - lastAt <= 2 && q.iv[0] <= last[1] && q.iv[1] >= last[0]) {
+      last[0] = Math.min(last[0], q.iv[0]);
+      last[1] = Math.max(last[1], q.iv[1]);
+    } else ivs.push([q.iv[0], q.iv[1]]);
+    lastAt = q.at;
+  }
   if (ivs.length < 2) return 0;
   const ev: Array<[number, number]> = [];
   for (const [a, b] of ivs) {
@@ -147,7 +174,12 @@ export function measureCoverage(
     const hits = buckets[k]!.map((i) => shapeInterval(shapes[i]!, y));
     const c = mergeIntervals(hits.filter((v): v is [number, number] => v !== null));
     twice +=
-      doubleLength(buckets[k]!.flatMap((i, j) => (shapes[i]!.kind === 'quad' && hits[j] ? [hits[j]] : []))) * step;
+      doubleLength(
+        buckets[k]!.flatMap((i, j) => {
+          const sh = shapes[i]!;
+          return sh.kind === 'quad' && hits[j] ? [{ iv: hits[j], gentle: sh.gentle, at: i }] : [];
+        }),
+      ) * step;
     const inS = overlapLength(s, c);
     inside += intervalsLength(s) * step;
     covered += inS * step;

@@ -42,6 +42,23 @@ export interface DoseChoice {
   passes: number;
   doubleDose: number;
   coverage: number;
+  /** the pattern's length: passes from first to last spray, the turns between a cell's passes, the loops */
+  pathM: number;
+}
+
+const dist = (a: XY, b: XY) => Math.hypot(a[0] - b[0], a[1] - b[1]);
+
+/** Length of loops and cells as flown (transits between elements left out: they are short). */
+export function patternLength(loops: XY[][], cells: LocalPass[][]): number {
+  let len = 0;
+  for (const ring of loops) for (let i = 1; i < ring.length; i++) len += dist(ring[i - 1]!, ring[i]!);
+  for (const c of cells)
+    c.forEach((p, i) => {
+      len += dist(p.ends[0], p.ends[1]);
+      // boustrophedon: pass i ends where pass i + 1 starts, on alternating sides
+      if (i > 0) len += dist(c[i - 1]!.ends[i % 2 === 1 ? 1 : 0], p.ends[i % 2 === 1 ? 1 : 0]);
+    });
+  return len;
 }
 
 /**
@@ -51,7 +68,10 @@ export interface DoseChoice {
  * chosen for turns double-doses more than `maxDouble` of the sprayed ground, every candidate
  * heading is measured; the one with the fewest passes among those within `maxDouble` (not
  * losing more than `covSlack` of coverage nor needing over `maxPassGrowth` × the passes) wins;
- * when none is, the fewest-passes heading stays.
+ * when none is, the fewest-passes heading stays — unless it double-doses over twice
+ * `maxDouble`: then the heading with the least double dose among those whose pattern is at
+ * most `maxPathGrowth` longer (more passes are then allowed: a narrow strip flown across) is
+ * taken, refined to 2.5°, when it cuts the double dose by at least a third.
  */
 export function chooseHeadingForDose(p: {
   sprayable: LocalMulti;
@@ -62,15 +82,23 @@ export function chooseHeadingForDose(p: {
   maxDouble?: number;
   covSlack?: number;
   maxPassGrowth?: number;
+  maxPathGrowth?: number;
 }): DoseChoice {
   const maxDouble = p.maxDouble ?? 0.03,
     covSlack = p.covSlack ?? 0.001,
-    growth = p.maxPassGrowth ?? 1.4;
+    growth = p.maxPassGrowth ?? 1.4,
+    pathGrowth = p.maxPathGrowth ?? 1.05;
   const target = p.inner.length ? p.inner : p.sprayable;
   const measure = (b: number): DoseChoice => {
     const { cells, cos, sin } = interiorCells(p.inner, p.w, b);
     const r = patternDose(p.loops, cells, p.sprayable, p.w, cos, sin);
-    return { headingDeg: b, passes: headingPassCount(target, p.w, b), doubleDose: r.doubleDose, coverage: r.coverage };
+    return {
+      headingDeg: b,
+      passes: headingPassCount(target, p.w, b),
+      doubleDose: r.doubleDose,
+      coverage: r.coverage,
+      pathM: patternLength(p.loops, cells),
+    };
   };
   const base = measure(p.base);
   if (base.doubleDose <= maxDouble || p.inner.length === 0) return base;
@@ -85,8 +113,21 @@ export function chooseHeadingForDose(p: {
   const ok = all.filter((c) => c.coverage >= base.coverage - covSlack && c.passes <= base.passes * growth);
   const within = ok.filter((c) => c.doubleDose <= maxDouble);
   // a heading that only trims the double dose a little is not worth its extra turns
-  if (within.length === 0) return base;
+  if (within.length === 0) return base.doubleDose > 2 * maxDouble ? leastDouble(all, base) : base;
   return within.reduce((a, c) =>
     c.passes < a.passes || (c.passes === a.passes && c.doubleDose < a.doubleDose) ? c : a,
   );
+
+  function leastDouble(all: DoseChoice[], base: DoseChoice): DoseChoice {
+    const fits = (c: DoseChoice) => c.coverage >= base.coverage - covSlack && c.pathM <= base.pathM * pathGrowth;
+    let best = all.filter(fits).reduce((a, c) => (c.doubleDose < a.doubleDose ? c : a), base);
+    if (best === base) return base;
+    for (const step of [5, 2.5]) {
+      for (const b of [best.headingDeg - step, best.headingDeg + step]) {
+        const c = measure((b + 180) % 180);
+        if (fits(c) && c.doubleDose < best.doubleDose) best = c;
+      }
+    }
+    return best.doubleDose <= (base.doubleDose * 2) / 3 ? best : base;
+  }
 }

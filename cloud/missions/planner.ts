@@ -12,6 +12,7 @@ import { orderRoute, type LocalLeg } from './route.js';
 import { TransitRouter, polylineLength } from './router.js';
 import { nearestOf, refillCandidates, refillPointsOf } from './refill.js';
 import { splitSorties } from './sorties.js';
+import { sprayOffOverCovered } from './spray-off.js';
 import {
   DroneProfile,
   Heading,
@@ -195,11 +196,15 @@ export function planMission(req: PlanRequest): Plan {
   const router = new TransitRouter(allowed, loops);
   const home = req.home ?? req.field.home ?? defaultHome(req.field);
   const homeXY = frame.toLocal(home);
-  const route = orderRoute(
-    loops.map((l) => l.ring),
-    cells,
-    homeXY,
-    router,
+  // the loops' nozzles go off where they run over ground already sprayed (acute tips)
+  const route = sprayOffOverCovered(
+    orderRoute(
+      loops.map((l) => l.ring),
+      cells,
+      homeXY,
+      router,
+    ),
+    w,
   );
   const litresPerM = (product.rateLPerHa * w) / 10_000;
   const legs = splitSorties(route, homeXY, router, {
