@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { routeFromQgc } from '../cloud/missions/qgc-plan.js';
 import { wplToPlan } from '../cloud/missions/qgc-wpl.js';
 import { fieldIssues, DEFAULT_FIELD_LIMITS } from '../cloud/missions/field.js';
-import { buildMemoryApp, bearer } from '../cloud/auth/testing.js';
+import { buildMemoryApp, bearer } from './support/memory-app.js';
 
 const FIX = new URL('../cloud/missions/fixtures/', import.meta.url);
 const wpl = readFileSync(new URL('ardupilot/copter_mission.waypoints', FIX), 'utf8');
@@ -49,16 +49,20 @@ describe('imports name what they cannot fly', () => {
   });
 
   it('names QGroundControl survey and structure-scan items as what they are', () => {
-    for (const kind of ['survey', 'StructureScan', 'CorridorScan']) {
+    for (const [kind, named] of [
+      ['survey', 'survey'],
+      ['StructureScan', 'structure scan'],
+      ['CorridorScan', 'corridor scan'],
+    ]) {
       const f = qgc();
       f.mission.items.splice(1, 0, { type: 'ComplexItem', complexItemType: kind, version: 5 });
       const e = errorOf(() => routeFromQgc(f)) as { code: string; params: Record<string, unknown>; message: string };
       expect(e).toMatchObject({
         code: 'QGC_UNSUPPORTED_ITEM',
-        params: { item: 2, itemType: 'ComplexItem', complexItemType: kind },
+        params: { item: 2, itemType: 'ComplexItem', complexItemType: kind, kind: named },
       });
       expect(e.message).toMatch(
-        new RegExp(`^QGC ${kind} items are not supported here: convert them to waypoints in QGC`),
+        new RegExp(`^QGC ${named} items are not supported here: convert them to waypoints in QGC`),
       );
     }
   });
@@ -75,8 +79,8 @@ describe('imports name what they cannot fly', () => {
     });
     const { mission: _m, ...noMission } = qgc();
     expect(errorOf(() => routeFromQgc(noMission))).toMatchObject({
-      code: 'QGC_PARSE_ERROR',
-      params: { path: 'mission' },
+      code: 'QGC_NO_MISSION',
+      params: { members: 'fileType,geoFence,groundStation,rallyPoints,version' },
     });
   });
 

@@ -84,10 +84,22 @@ function jsonToFeatures(text: string): FeatureCollection {
   });
 }
 
+/**
+ * Positions as [lon, lat]: Fields2Cover's fields and Google Earth's KML carry a third number
+ * (altitude, often 0) that a field on the ground has no use for. Anything not an array of
+ * numbers is left for validation to name.
+ */
+function flat(rings: unknown): Polygon['coordinates'] {
+  if (!Array.isArray(rings)) return rings as Polygon['coordinates'];
+  return rings.map((r: unknown) =>
+    Array.isArray(r) ? r.map((p: unknown) => (Array.isArray(p) && p.length > 2 ? p.slice(0, 2) : p)) : r,
+  ) as Polygon['coordinates'];
+}
+
 function asPolygon(g: Geometry | null, what: string): Polygon {
-  if (g?.type === 'Polygon') return g;
+  if (g?.type === 'Polygon') return { type: 'Polygon', coordinates: flat(g.coordinates) };
   if (g?.type === 'MultiPolygon' && g.coordinates.length === 1)
-    return { type: 'Polygon', coordinates: g.coordinates[0]! };
+    return { type: 'Polygon', coordinates: flat(g.coordinates[0]) };
   if (g?.type === 'MultiPolygon') {
     throw new MissionError(
       'FIELD_MULTIPLE_POLYGONS',
@@ -98,6 +110,13 @@ function asPolygon(g: Geometry | null, what: string): Polygon {
   throw new MissionError('FIELD_NOT_POLYGON', `${what} is a ${g?.type ?? 'null geometry'}; a field must be a Polygon`, {
     context: { params: { geometryType: String(g?.type ?? 'null') } },
   });
+}
+
+/** `name` (ours, KML), else `Name` (QGIS and Fields2Cover exports). */
+function nameOf(f: Feature): string | undefined {
+  const p: Record<string, unknown> = f.properties ?? {};
+  const n = p.name ?? p.Name;
+  return typeof n === 'string' || typeof n === 'number' ? String(n) || undefined : undefined;
 }
 
 function fromFeatures(fc: FeatureCollection): {
@@ -111,9 +130,9 @@ function fromFeatures(fc: FeatureCollection): {
   let home: LonLat | undefined;
   for (const f of fc.features ?? []) {
     const role = String(f.properties?.role ?? 'field').toLowerCase();
-    const name = f.properties?.name == null ? undefined : String(f.properties.name);
+    const name = nameOf(f);
     if (role === 'home' && f.geometry?.type === 'Point') {
-      home = [f.geometry.coordinates[0]!, f.geometry.coordinates[1]!];
+      home = [f.geometry.coordinates[0]!, f.geometry.coordinates[1]!]; // altitude dropped
     } else if (role === 'exclusion') {
       const bufferM = Number(f.properties?.bufferM ?? 0);
       exclusions.push({ name, polygon: asPolygon(f.geometry, `exclusion${name ? ` "${name}"` : ''}`), bufferM });
@@ -136,6 +155,5 @@ function fromFeatures(fc: FeatureCollection): {
     );
   }
   const f = fields[0]!;
-  const name = f.properties?.name == null ? undefined : String(f.properties.name);
-  return { boundary: asPolygon(f.geometry, 'the field'), exclusions, home, name };
+  return { boundary: asPolygon(f.geometry, 'the field'), exclusions, home, name: nameOf(f) };
 }

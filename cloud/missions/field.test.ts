@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MissionError } from './errors.js';
-import { fieldIssues } from './field.js';
+import { DEFAULT_FIELD_LIMITS, fieldIssues } from './field.js';
 import { parseFieldFile } from './field-import.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
@@ -93,6 +93,77 @@ describe('field import and validation', () => {
     expect(codeOf(() => parse('two-fields.geojson'))).toBe('FIELD_MULTIPLE_POLYGONS');
     expect(codeOf(() => parse('broken.geojson'))).toBe('FIELD_PARSE_ERROR');
     expect(codeOf(() => parse('broken.kml'))).toBe('FIELD_PARSE_ERROR');
+  });
+});
+
+describe('lon/lat swap told apart anywhere on Earth, first field included', () => {
+  /** a 200 × 200 m square field whose south-west corner is [lon, lat] */
+  const at = (lon: number, lat: number) => {
+    const d = 200 / 111_320;
+    const dl = d / Math.cos((lat * Math.PI) / 180);
+    return [
+      [
+        [lon, lat],
+        [lon + dl, lat],
+        [lon + dl, lat + d],
+        [lon, lat + d],
+        [lon, lat],
+      ],
+    ];
+  };
+  const swap = (rings: number[][][]) => rings.map((r) => r.map(([a, b]) => [b!, a!]));
+  const first = (rings: number[][][]) => fieldIssues(rings, DEFAULT_FIELD_LIMITS).issues;
+
+  it('refuses a Dutch field written [lat, lon], which would lie in the Indian Ocean', () => {
+    expect(first(swap(at(6.54, 51.9)))[0]).toMatchObject({
+      code: 'FIELD_LONLAT_SWAPPED',
+      params: { lon: expect.closeTo(51.9, 2), lat: expect.closeTo(6.54, 2), reason: 'ocean' },
+    });
+  });
+
+  it('refuses an Argentine field written [lat, lon], which would lie in the Southern Ocean', () => {
+    expect(first(swap(at(-60.57, -33.89)))[0]).toMatchObject({
+      code: 'FIELD_LONLAT_SWAPPED',
+      params: { swappedLon: expect.closeTo(-60.57, 2), swappedLat: expect.closeTo(-33.89, 2), reason: 'ocean' },
+    });
+  });
+
+  it('refuses a Vietnamese field written [lat, lon] (latitude over 90)', () => {
+    expect(first(swap(at(105.78, 10.03)))[0]).toMatchObject({
+      code: 'FIELD_LONLAT_SWAPPED',
+      params: { reason: 'range' },
+    });
+  });
+
+  it('refuses a field on the Gulf coast written [lat, lon], which would lie in Antarctica', () => {
+    expect(first(swap(at(-87.2, 30.6)))[0]).toMatchObject({
+      code: 'FIELD_LONLAT_SWAPPED',
+      params: { reason: 'ocean' },
+    });
+  });
+
+  it('accepts fields written the right way round everywhere, coasts and polders included, with no warning', () => {
+    const fields: Array<[string, number, number]> = [
+      ['Winterswijk', 6.54, 51.9],
+      ['Flevoland polder', 5.5, 52.5],
+      ['Zeeland', 3.8, 51.5],
+      ['Pergamino', -60.57, -33.89],
+      ['Cần Thơ', 105.78, 10.03],
+      ['Bạc Liêu coast', 105.7, 9.2],
+      ['Illinois', -90.13, 41.47],
+      ['Nile delta', 31, 30.5],
+      ['Canberra', 149.16, -35.36],
+      ['Iceland', -21, 64],
+      ['Kenya', 36.8, -1.3],
+      ['Punjab', 75.8, 30.9],
+    ];
+    for (const [name, lon, lat] of fields) expect({ name, issues: first(at(lon, lat)) }).toEqual({ name, issues: [] });
+  });
+
+  it('accepts a field out at sea when the cooperative already works there (an island the map lacks)', () => {
+    const ring = at(51.9, 6.54);
+    expect(first(ring)[0]?.code).toBe('FIELD_LONLAT_SWAPPED');
+    expect(fieldIssues(ring, { ...DEFAULT_FIELD_LIMITS, near: [[51.91, 6.55]] }).issues).toEqual([]);
   });
 });
 

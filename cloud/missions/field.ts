@@ -1,6 +1,7 @@
 import { area, booleanWithin, kinks, polygon as turfPolygon } from '@turf/turf';
 import type { Polygon } from 'geojson';
 import { MissionError, type FieldIssue } from './errors.js';
+import { offshore, onLand } from './geo/land-mask.js';
 import type { LonLat } from './geo/local-frame.js';
 
 /** A no-spray area inside or beside a field (canal, shrimp pond, house) with its own buffer. */
@@ -119,10 +120,32 @@ function km(a: LonLat, b: LonLat): number {
   return 12_742 * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
-/** Is [lon, lat] where fields are expected: near a known place, else inside the region. */
-function expected(p: LonLat, limits: FieldLimits): boolean {
-  if (limits.near && limits.near.length > 0) return limits.near.some((q) => km(p, q) <= (limits.nearKm ?? 50));
-  return inRegion(p[0], p[1], limits.region);
+function nearKnown(p: LonLat, limits: FieldLimits): boolean {
+  return (limits.near ?? []).some((q) => km(p, q) <= (limits.nearKm ?? 50));
+}
+
+// rice, wheat or pasture: none beyond Tierra del Fuego (−55°) or northern Norway (71°)
+const farmland = (p: LonLat) => p[1] >= -56 && p[1] <= 72 && onLand(p[0], p[1]);
+// open sea, Antarctica, the high Arctic
+const noFarmland = (p: LonLat) => p[1] < -60 || p[1] > 80 || offshore(p[0], p[1]);
+
+/**
+ * Why the pair [lon, lat] reads better as [lat, lon], or undefined: far from every place the
+ * cooperative works while swapped it lands near one; out at sea (or on the ice) while swapped
+ * it lands on farmland — anywhere on Earth, first field included; outside the service region
+ * while swapped it lands inside.
+ */
+function swapReason(p: LonLat, limits: FieldLimits): 'far' | 'ocean' | 'region' | undefined {
+  const q: LonLat = [p[1], p[0]];
+  if (Math.abs(p[0]) > 90) return undefined; // swapped it would be a latitude beyond ±90
+  if (limits.near && limits.near.length > 0) {
+    if (nearKnown(p, limits)) return undefined;
+    if (nearKnown(q, limits)) return 'far';
+  }
+  if (noFarmland(p) && farmland(q)) return 'ocean';
+  if (!limits.near?.length && !inRegion(p[0], p[1], limits.region) && inRegion(q[0], q[1], limits.region))
+    return 'region';
+  return undefined;
 }
 
 function swapIssues(rings: number[][][], limits: FieldLimits, out: FieldIssue[]): void {
@@ -134,7 +157,7 @@ function swapIssues(rings: number[][][], limits: FieldLimits, out: FieldIssue[])
       swappedOk
         ? {
             code: 'FIELD_LONLAT_SWAPPED',
-            params: { lon: bad[0]!, lat: bad[1]! },
+            params: { lon: bad[0]!, lat: bad[1]!, reason: 'range' },
             message: 'latitude outside ±90°: the positions look like [lat, lon]; GeoJSON wants [lon, lat]',
           }
         : {
@@ -148,12 +171,18 @@ function swapIssues(rings: number[][][], limits: FieldLimits, out: FieldIssue[])
   const n = pts.length;
   const lon = pts.reduce((s, p) => s + p[0]!, 0) / n;
   const lat = pts.reduce((s, p) => s + p[1]!, 0) / n;
-  if (!expected([lon, lat], limits) && Math.abs(lon) <= 90 && expected([lat, lon], limits)) {
+  const reason = swapReason([lon, lat], limits);
+  if (reason) {
     const r = (v: number) => Math.round(v * 1e6) / 1e6;
+    const where = {
+      far: 'far from where this cooperative works, but swapped it lands there',
+      ocean: 'out at sea, but swapped it lands on farmland',
+      region: 'outside the service region, but swapped it lands inside',
+    }[reason];
     out.push({
       code: 'FIELD_LONLAT_SWAPPED',
-      params: { lon: r(lon), lat: r(lat), swappedLon: r(lat), swappedLat: r(lon) },
-      message: `the field lies at lon ${lon.toFixed(3)}, lat ${lat.toFixed(3)}, far from where this cooperative works, but swapped it lands there: the positions look like [lat, lon]; GeoJSON wants [lon, lat]`,
+      params: { lon: r(lon), lat: r(lat), swappedLon: r(lat), swappedLat: r(lon), reason },
+      message: `the field lies at lon ${lon.toFixed(3)}, lat ${lat.toFixed(3)}, ${where}: the positions look like [lat, lon]; GeoJSON wants [lon, lat]`,
     });
   }
 }

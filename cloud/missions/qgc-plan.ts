@@ -179,21 +179,42 @@ export interface QgcImportOptions {
   speedMps?: number;
 }
 
-function checkItems(items: Array<Record<string, unknown>>): Array<z.infer<typeof SimpleItem>> {
-  return items.map((it, i) => {
-    if (it.type !== 'SimpleItem') {
-      // QGC writes surveys, corridor and structure scans as ComplexItems: name the kind found
-      const kind = typeof it.complexItemType === 'string' ? it.complexItemType : String(it.type);
-      throw new MissionError(
-        'QGC_UNSUPPORTED_ITEM',
-        `QGC ${kind} items are not supported here: convert them to waypoints in QGC (mission item ${i + 1} is a ${String(it.type)} "${kind}")`,
-        {
-          context: {
-            params: { item: i + 1, itemType: String(it.type).slice(0, 40), complexItemType: kind.slice(0, 40) },
-          },
+/** How the web app and the message name a QGC ComplexItem kind. */
+const COMPLEX_KIND: Record<string, string> = {
+  survey: 'survey',
+  StructureScan: 'structure scan',
+  CorridorScan: 'corridor scan',
+  fwLandingPattern: 'fixed-wing landing pattern',
+  vtolLandingPattern: 'VTOL landing pattern',
+};
+
+function refuseComplex(items: Array<Record<string, unknown>>): void {
+  // checked before any simple command: a survey plan also carries camera commands (MAVSDK's
+  // test plans start with SET_CAMERA_MODE), and the survey is what the person must convert
+  const i = items.findIndex((it) => it.type !== 'SimpleItem');
+  if (i < 0) return;
+  const it = items[i]!;
+  const kind = typeof it.complexItemType === 'string' ? it.complexItemType : String(it.type);
+  const named = COMPLEX_KIND[kind] ?? kind;
+  throw new MissionError(
+    'QGC_UNSUPPORTED_ITEM',
+    `QGC ${named} items are not supported here: convert them to waypoints in QGC (mission item ${i + 1} is a ${String(it.type)} "${kind}")`,
+    {
+      context: {
+        params: {
+          item: i + 1,
+          itemType: String(it.type).slice(0, 40),
+          complexItemType: kind.slice(0, 40),
+          kind: named.slice(0, 40),
         },
-      );
-    }
+      },
+    },
+  );
+}
+
+function checkItems(items: Array<Record<string, unknown>>): Array<z.infer<typeof SimpleItem>> {
+  refuseComplex(items);
+  return items.map((it, i) => {
     const r = SimpleItem.safeParse(it);
     if (!r.success) {
       const path = `mission.items.${i}.${r.error.issues[0]!.path.join('.')}`;
@@ -223,10 +244,16 @@ function checkItems(items: Array<Record<string, unknown>>): Array<z.infer<typeof
 
 /** Reads a QGroundControl `.plan`; one sortie per return-to-launch or landing. */
 export function routeFromQgc(json: unknown, opts: QgcImportOptions = {}): FlightRoute {
+  const o = json as Record<string, unknown> | null;
+  if (o && typeof o === 'object' && o.fileType === 'Plan' && o.mission === undefined) {
+    // MAVSDK's "without mission" test plan: a geofence and nothing to fly
+    throw new MissionError('QGC_NO_MISSION', 'the plan file holds no mission (only a geofence or rally points)', {
+      context: { params: { members: Object.keys(o).sort().join(',').slice(0, 120) } },
+    });
+  }
   const parsed = QgcFile.safeParse(json);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
-    // MAVSDK's "no mission" test plan lacks `mission`: say which member is missing
     throw new MissionError('QGC_PARSE_ERROR', `not a QGroundControl plan: ${issueSummary(parsed.error)}`, {
       context: { params: { path: i.path.join('.') || '(root)' } },
     });
