@@ -9,9 +9,12 @@ import {
   SqliteDriver,
   SqliteIntrospector,
   SqliteQueryCompiler,
+  sql,
   type DatabaseConnection,
   type Dialect,
+  type Expression,
   type Kysely,
+  type RawBuilder,
 } from 'kysely';
 import pg from 'pg';
 
@@ -107,4 +110,14 @@ export const isPostgres = (db: { getExecutor(): { adapter: unknown } }): boolean
  */
 export function forUpdate<S extends { forUpdate(): S }>(db: { getExecutor(): { adapter: unknown } }, s: S): S {
   return isPostgres(db) ? s.forUpdate() : s;
+}
+
+/** The larger of two numbers, NULL-safe: `max(a, b)` in SQLite, `GREATEST(a, b)` in PostgreSQL. */
+export function greatest(
+  db: { getExecutor(): { adapter: unknown } },
+  a: Expression<number | null>,
+  b: Expression<number> | number,
+): RawBuilder<number> {
+  // SQLite's scalar max() is NULL when either is; GREATEST ignores NULLs: COALESCE makes them agree
+  return sql<number>`${sql.raw(isPostgres(db) ? 'GREATEST' : 'max')}(COALESCE(${a}, ${b}), ${b})`;
 }

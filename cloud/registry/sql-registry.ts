@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { CommandAck, ConfigAck, GatewayEvent, GatewayState } from '../../protocol/index.js';
 import type { Db } from '../db/database.js';
-import { forUpdate } from '../db/dialects.js';
-import { prepared, transact, type Q } from '../db/queries.js';
+import { forUpdate, greatest } from '../db/dialects.js';
+import { affected, prepared, transact, type Q } from '../db/queries.js';
 import { RegistryError } from './errors.js';
 import { migrate } from './migrations.js';
 import type {
@@ -42,6 +42,15 @@ function excluded<R extends object>(row: R, key: keyof R) {
 }
 
 // the ingest's path, once per message: compiled once per dialect (see prepared)
+/** the same boot again (the usual message): one statement, no transaction; 0 rows = another boot */
+const advanceSeq = prepared(['id', 'boot', 'seq', 'at'], (db, a) =>
+  db
+    .updateTable('reg_gateways')
+    .set({ last_seq: greatest(db, sql.ref('last_seq'), a.seq), last_seen: greatest(db, sql.ref('last_seen'), a.at) })
+    .where('id', '=', a.id)
+    .where('boot_id', '=', a.boot)
+    .where('last_seq', 'is not', null),
+);
 const gatewaySeq = prepared(['id'], (db, a) =>
   forUpdate(db, db.selectFrom('reg_gateways').select(['boot_id', 'last_seq', 'last_seen']).where('id', '=', a.id)),
 );
@@ -386,17 +395,18 @@ export class SqlRegistry implements Registry {
     });
   }
 
-  recordTelemetry(id: string, meta: { bootId: string; seq: number }, at: number): Promise<SeqResult> {
+  async recordTelemetry(id: string, meta: { bootId: string; seq: number }, at: number): Promise<SeqResult> {
+    // gaps and duplicates are the seq tracker's (cloud/ingest/seq-tracker.ts): counting them
+    // here too gave a second, wrong figure (a backlog drain counted as gaps, then duplicates)
+    if (affected(await advanceSeq(this.#q, { id, boot: meta.bootId, seq: meta.seq, at }))) return { newBoot: false };
+    // first contact, another boot, or no seq yet: read and write under the row's lock
     return transact(this.#q, async (q) => {
       const cur = await this.#contact(q, id, at, async (t) => (await gatewaySeq(t, { id })).rows[0]);
       const newBoot = cur.boot_id !== meta.bootId || cur.last_seq === null;
-      const last = newBoot ? null : Number(cur.last_seq);
-      // gaps and duplicates are the seq tracker's (cloud/ingest/seq-tracker.ts): counting them
-      // here too gave a second, wrong figure (a backlog drain counted as gaps, then duplicates)
       await updateSeq(q, {
         id,
         boot: meta.bootId,
-        seq: last === null ? meta.seq : Math.max(last, meta.seq),
+        seq: newBoot ? meta.seq : Math.max(Number(cur.last_seq), meta.seq),
         seen: cur.last_seen === null || Number(cur.last_seen) < at ? at : cur.last_seen,
       });
       return { newBoot };

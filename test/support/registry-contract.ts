@@ -117,6 +117,19 @@ export function registryContract(
       expect(await r.getGateway(id)).not.toHaveProperty('seqGaps');
     });
 
+    it('keeps lastSeen at the latest receipt when an older message of the same boot lands late', async () => {
+      const id = 'gw-late';
+      expect(await r.recordTelemetry(id, { bootId: 'boot-late', seq: 1 }, T0 + 10)).toEqual({ newBoot: true });
+      expect(await r.recordTelemetry(id, { bootId: 'boot-late', seq: 2 }, T0 + 5)).toEqual({ newBoot: false });
+      expect(await r.getGateway(id)).toMatchObject({ lastSeq: 2, lastSeen: T0 + 10 });
+      expect(await r.recordTelemetry(id, { bootId: 'boot-late', seq: 3 }, T0 + 20)).toEqual({ newBoot: false });
+      expect(await r.getGateway(id)).toMatchObject({ lastSeq: 3, lastSeen: T0 + 20 });
+      // a birth of another boot clears the seq: its first message is a new boot
+      await r.recordState(id, { online: true, bootId: 'boot-next', ts: T0 + 30 }, T0 + 30);
+      expect(await r.recordTelemetry(id, { bootId: 'boot-next', seq: 8 }, T0 + 31)).toEqual({ newBoot: true });
+      expect(await r.getGateway(id)).toMatchObject({ lastSeq: 8, bootId: 'boot-next', lastSeen: T0 + 31 });
+    });
+
     it('loses no update when many messages of one gateway land at once', async () => {
       const id = 'gw-burst';
       await Promise.all(
