@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { databaseTarget, describeTarget, targetKey } from './target.js';
 
@@ -47,5 +49,21 @@ describe('choosing the database from DATABASE_URL', () => {
     expect(targetKey({ dialect: 'sqlite', file: 'a/../b.sqlite' })).toBe(
       targetKey({ dialect: 'sqlite', file: 'b.sqlite' }),
     );
+  });
+});
+
+describe('the SQLite file', () => {
+  it('is named in target.ts only: every production module takes it from defaultSqliteFile', () => {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const named: string[] = [];
+    for (const top of ['cloud', 'cli', 'lib', 'edge']) {
+      const dir = path.join(root, top);
+      if (!fs.existsSync(dir)) continue;
+      for (const f of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+        if (!/\.tsx?$/.test(f) || /\.(test|bench)\.tsx?$/.test(f) || f.includes('node_modules')) continue;
+        if (fs.readFileSync(path.join(dir, f), 'utf8').includes("'ruongso.sqlite'")) named.push(`${top}/${f}`);
+      }
+    }
+    expect(named).toEqual(['cloud/db/target.ts']);
   });
 });

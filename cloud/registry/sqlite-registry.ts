@@ -1,11 +1,11 @@
-import path from 'node:path';
 import { openSqliteDb } from './sqlite-db.js';
 import { SqlRegistry } from './sql-registry.js';
 
-/** The file the registry shares with the SQLite telemetry store. */
-export const sqliteFile = (dataDir: string) => path.join(dataDir, 'ruongso.sqlite');
-
-/** Embedded default: the registry in `${DATA_DIR}/ruongso.sqlite` (or ':memory:'). */
+/**
+ * The registry on a SQLite file (or ':memory:'), for tests and tools that name the file; the
+ * cloud opens its database from DATABASE_URL (create-registry.ts), whose default file is
+ * defaultSqliteFile() in cloud/db/target.ts.
+ */
 export function createSqliteRegistry(file: string): SqlRegistry {
   return new SqlRegistry(openSqliteDb(file), `SQLite ${file}`);
 }

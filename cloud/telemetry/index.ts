@@ -1,4 +1,4 @@
-import path from 'node:path';
+import { defaultSqliteFile } from '../db/target.js';
 import type { Logger } from '../../lib/log.js';
 import type { CloudConfig } from '../config.js';
 import { InfluxTelemetryStore } from './influx/influx-store.js';
@@ -23,11 +23,6 @@ export type TelemetryStoreConfig = Partial<
   >
 >;
 
-/** The SQLite file shared with the registry (telemetry tables are prefixed `telemetry_`). */
-export function sqliteFile(dataDir: string): string {
-  return path.join(dataDir, 'ruongso.sqlite');
-}
-
 /**
  * INFLUX_URL set → InfluxDB (1.x or 2.x, detected from /ping unless INFLUX_API forces it);
  * otherwise SQLite in `${dataDir}/ruongso.sqlite`. The store is returned NOT initialised:
@@ -50,5 +45,6 @@ export function createTelemetryStore(
       log: deps.log,
     });
   }
-  return new SqliteTelemetryStore({ file: sqliteFile(deps.dataDir), log: deps.log });
+  // the file shared with the registry (telemetry tables are prefixed `telemetry_`)
+  return new SqliteTelemetryStore({ file: defaultSqliteFile(deps.dataDir), log: deps.log });
 }
