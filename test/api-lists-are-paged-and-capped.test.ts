@@ -1,28 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CloudService } from '../cloud/server.js';
-import { loadConfig } from '../cloud/config.js';
-import { DEMO_PASSWORD } from '../cloud/auth/seed.js';
-import { seedDemoDistrict } from '../cloud/demo/seed.js';
 import { MAX_PAGE } from '../cloud/routes/paging.js';
 import { fixture } from '../protocol/fixtures/index.js';
 import { GatewayEvent } from '../protocol/index.js';
-import { freePort } from '../lib/ports.js';
+import { startCloudWeb } from './support/cloud-web.js';
+import { bearerLogins } from './support/bearer-logins.js';
 
 type Json = Record<string, unknown>;
 
 /** Every list route of the API takes limit + offset, refuses a limit over its cap, and pages disjointly. */
 describe('API lists are paged and capped (full cloud, demo district)', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'rs-paging-'));
-  let svc: CloudService;
-  let base = '';
-  const auth: Record<string, Record<string, string>> = {};
+  let t: Awaited<ReturnType<typeof startCloudWeb>>;
+  let as: Awaited<ReturnType<typeof bearerLogins>>;
   let gw = '';
 
   const get = async (url: string, who: string) => {
-    const r = await fetch(`${base}${url}`, { headers: auth[who] });
+    const r = await as.get(url, who);
     return { status: r.status, body: (await r.json()) as Json };
   };
   const sep = (url: string) => (url.includes('?') ? '&' : '?');
@@ -57,39 +49,12 @@ describe('API lists are paged and capped (full cloud, demo district)', () => {
   }
 
   beforeAll(async () => {
-    const config = loadConfig(
-      {},
-      {
-        PORT: await freePort(),
-        MQTT_PORT: await freePort(),
-        HOST: '127.0.0.1',
-        DATA_DIR: dir,
-        LOG_LEVEL: 'silent',
-        RUONGSO_MODE: 'demo',
-      },
-    );
-    svc = new CloudService({
-      config,
-      webApp: true,
-      seed: async (r) => {
-        await seedDemoDistrict(r);
-      },
-    });
-    await svc.start();
-    base = `http://127.0.0.1:${svc.port}`;
-    for (const u of ['admin', 'nongdan', 'kythuat']) {
-      const r = await fetch(`${base}/api/v1/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ login: u, password: DEMO_PASSWORD }),
-      });
-      expect(r.status, `login ${u}`).toBe(200);
-      auth[u] = { authorization: `Bearer ${((await r.json()) as { token: string }).token}` };
-    }
+    t = await startCloudWeb();
+    as = await bearerLogins(t, ['admin', 'nongdan', 'kythuat']);
     gw = ((await get('/api/v1/gateways', 'nongdan')).body.gateways as Array<{ id: string }>)[0]!.id;
     const ev = GatewayEvent.parse(fixture('event-opened'));
     for (let i = 1; i <= 3; i++)
-      await svc.registry.recordEvent(gw, { ...ev, ts: ev.ts + i * 1000, seq: ev.seq! + i }, ev.ts + i * 1000);
+      await t.cloud.registry.recordEvent(gw, { ...ev, ts: ev.ts + i * 1000, seq: ev.seq! + i }, ev.ts + i * 1000);
     // three fields on the technician's first farm, 1 km apart
     const farmId = ((await get('/api/v1/my/farms', 'kythuat')).body.farms as Array<{ id: string }>)[0]!.id;
     for (let i = 0; i < 3; i++) {
@@ -106,9 +71,9 @@ describe('API lists are paged and capped (full cloud, demo district)', () => {
           ],
         ],
       };
-      const r = await fetch(`${base}/api/v1/fields`, {
+      const r = await fetch(`${t.base}/api/v1/fields`, {
         method: 'POST',
-        headers: { ...auth.kythuat, 'content-type': 'application/json' },
+        headers: { ...as.auth.kythuat, 'content-type': 'application/json' },
         body: JSON.stringify({ farmId, name: `Thửa ${i}`, geojson }),
       });
       expect(r.status, await r.clone().text()).toBe(201);
@@ -116,8 +81,7 @@ describe('API lists are paged and capped (full cloud, demo district)', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await svc?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await t?.stop();
   });
 
   it('pages the gateways and their events', async () => {

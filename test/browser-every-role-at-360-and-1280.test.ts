@@ -1,14 +1,9 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { loadConfig } from '../cloud/config.js';
-import { seedDemoDistrict } from '../cloud/demo/seed.js';
 import { seedDemoHistory, seedDemoTelemetry } from '../cloud/demo/history.js';
-import { CloudService } from '../cloud/server.js';
-import { freePort } from '../lib/ports.js';
+import type { CloudService } from '../cloud/server.js';
 import { startBrowser } from './support/browser.js';
+import { startCloudWeb } from './support/cloud-web.js';
 import { services } from './support/services.js';
 
 /**
@@ -48,32 +43,15 @@ async function overflow(page: Page): Promise<number> {
 }
 
 describe.skipIf(!ok)("browser: every role's pages at 360 px (vi) and 1280 px (en) on the running demo", () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruongso-roles-'));
+  let t: Awaited<ReturnType<typeof startCloudWeb>>;
   let cloud: CloudService;
   let browser: Awaited<ReturnType<typeof startBrowser>>;
   const password = (u: string) =>
     new RegExp(`\\b${u}\\b.*?password: (\\S+)`).exec(cloud.demoLogins)?.[1] ?? 'demo-ruongso';
 
   beforeAll(async () => {
-    const config = loadConfig(
-      {},
-      {
-        PORT: await freePort(),
-        MQTT_PORT: await freePort(),
-        HOST: '127.0.0.1',
-        DATA_DIR: dir,
-        RUONGSO_MODE: 'demo',
-        TILE_URL: '',
-      },
-    );
-    cloud = new CloudService({
-      config,
-      webApp: true,
-      seed: async (r) => {
-        await seedDemoDistrict(r);
-      },
-    });
-    await cloud.start();
+    t = await startCloudWeb({ TILE_URL: '' });
+    cloud = t.cloud;
     await seedDemoHistory(cloud.registry, cloud.facts!);
     await seedDemoTelemetry(cloud.store);
     browser = await startBrowser({ width: 360, height: 740 });
@@ -81,8 +59,7 @@ describe.skipIf(!ok)("browser: every role's pages at 360 px (vi) and 1280 px (en
 
   afterAll(async () => {
     await browser?.close();
-    await cloud?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await t?.stop();
   });
 
   for (const r of ROLES) {

@@ -1,12 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CloudService } from '../cloud/server.js';
-import { loadConfig } from '../cloud/config.js';
-import { DEMO_PASSWORD } from '../cloud/auth/seed.js';
-import { DEMO_FARMS, seedDemoDistrict } from '../cloud/demo/seed.js';
-import { freePort } from '../lib/ports.js';
+import { DEMO_FARMS } from '../cloud/demo/seed.js';
+import { startCloudWeb } from './support/cloud-web.js';
+import { bearerLogins } from './support/bearer-logins.js';
 
 /**
  * The gateway read routes in the full cloud: a session is required, officers see only aggregates
@@ -20,46 +15,15 @@ const perGateway = (id: string) => [
 ];
 
 describe('gateway read routes by role (embedded defaults, web app on)', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'rs-gw-roles-'));
-  let svc: CloudService;
-  let base = '';
-  const auth: Record<string, Record<string, string>> = {};
+  let t: Awaited<ReturnType<typeof startCloudWeb>>;
+  let get: Awaited<ReturnType<typeof bearerLogins>>['get'];
   // the demo binds each farmer to one farm; which one is the seed's business, so ask the API
   let own = ''; // nongdan's gateway
   let other = ''; // nongdan2's gateway
 
-  const get = (url: string, who?: string) => fetch(`${base}${url}`, { headers: who ? auth[who] : {} });
-
   beforeAll(async () => {
-    const config = loadConfig(
-      {},
-      {
-        PORT: await freePort(),
-        MQTT_PORT: await freePort(),
-        HOST: '127.0.0.1',
-        DATA_DIR: dir,
-        LOG_LEVEL: 'silent',
-        RUONGSO_MODE: 'demo',
-      },
-    );
-    svc = new CloudService({
-      config,
-      webApp: true,
-      seed: async (r) => {
-        await seedDemoDistrict(r);
-      },
-    });
-    await svc.start();
-    base = `http://127.0.0.1:${svc.port}`;
-    for (const u of ['admin', 'nongdan', 'nongdan2', 'kythuat', 'canbo']) {
-      const r = await fetch(`${base}/api/v1/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ login: u, password: DEMO_PASSWORD }),
-      });
-      expect(r.status, `login ${u}`).toBe(200);
-      auth[u] = { authorization: `Bearer ${((await r.json()) as { token: string }).token}` };
-    }
+    t = await startCloudWeb();
+    ({ get } = await bearerLogins(t, ['admin', 'nongdan', 'nongdan2', 'kythuat', 'canbo']));
     const listOf = async (who: string) =>
       ((await (await get('/api/v1/gateways', who)).json()) as { gateways: Array<{ id: string }> }).gateways.map(
         (g) => g.id,
@@ -71,8 +35,7 @@ describe('gateway read routes by role (embedded defaults, web app on)', () => {
   }, 30_000);
 
   afterAll(async () => {
-    await svc?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await t?.stop();
   });
 
   it('answers 401 on every route without a session', async () => {
