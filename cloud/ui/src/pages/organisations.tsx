@@ -1,39 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { Cooperative, Farm, Unit, UnitLevel as Level } from '../../../registry/registry.js';
 import { api, type Me } from '../api.js';
 import { fmtNumber, locale, t, type MsgKey } from '../i18n.js';
 import { useSignal } from '../state.js';
 import { ErrorBox } from '../components/error-box.js';
 import { SelectField, type SelectOption } from '../components/select-field.js';
 
-interface Level {
-  level: string;
-  rank: number;
-  nameVi: string;
-  nameEn: string;
-}
-interface Unit {
-  id: string;
-  parentId: string | null;
-  level: string;
-  name: string;
-}
-interface Coop {
-  id: string;
-  name: string;
-  unitId: string | null;
-}
-interface Farm {
-  id: string;
-  name: string;
-  owner: string | null;
-  unitId: string | null;
-  cooperativeId: string | null;
-  areaHa: number | null;
-}
 interface Orgs {
   levels: Level[];
   units: Unit[];
-  coops: Coop[];
+  coops: Cooperative[];
   farms: Farm[];
 }
 
@@ -124,7 +100,7 @@ export function OrganisationsPage({ user }: { user: Me }) {
   const load = () =>
     Promise.all([
       api<{ levels: Level[]; units: Unit[] }>('GET', '/api/v1/units'),
-      api<{ cooperatives: Coop[] }>('GET', '/api/v1/cooperatives'),
+      api<{ cooperatives: Cooperative[] }>('GET', '/api/v1/cooperatives'),
       api<{ farms: Farm[] }>('GET', '/api/v1/farms'),
     ]).then(([u, c, f]) => setO({ levels: u.levels, units: u.units, coops: c.cooperatives, farms: f.farms }), setError);
   useEffect(() => {
