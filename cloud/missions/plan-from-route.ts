@@ -2,9 +2,10 @@ import type { MultiPolygon } from 'geojson';
 import { measureCoverage } from './coverage.js';
 import type { Field } from './field.js';
 import type { FlightRoute } from './flight-route.js';
-import { frameFor, type XY } from './geo/local-frame.js';
+import { frameFor, type LocalFrame, type LocalMulti, type XY } from './geo/local-frame.js';
+import { bufferLocal, unionLocal } from './geo/ops.js';
 import { MissionError } from './errors.js';
-import { requiredFlowLpm } from './planner.js';
+import { fieldAreas, requiredFlowLpm } from './planner.js';
 import type { DroneProfile, Plan, PlanLeg, Product, RouteCheck, SortieSummary } from './types.js';
 
 /** What an uploaded route must do on its field to be accepted; the cooperative may set both. */
@@ -13,8 +14,89 @@ export interface RouteLimits {
   minCoverage: number;
   /** most ground sprayed outside the field, as a share of the field (default 0.02) */
   maxOverspray: number;
+  /**
+   * most ground sprayed inside the no-spray zones (holes, exclusions and their buffers), m²
+   * (default 1: a swath edge grazing a buffer line, not a pass across it)
+   */
+  maxNoSprayM2: number;
 }
-export const DEFAULT_ROUTE_LIMITS: RouteLimits = { minCoverage: 0.9, maxOverspray: 0.02 };
+export const DEFAULT_ROUTE_LIMITS: RouteLimits = { minCoverage: 0.9, maxOverspray: 0.02, maxNoSprayM2: 1 };
+
+/** A no-spray zone of a field as the planner keeps it clear: a hole or an exclusion, grown by its buffer. */
+interface NoSprayZone {
+  kind: 'hole' | 'exclusion';
+  /** 1-based among its kind */
+  index: number;
+  /** for logs: its own name, else "hole N" / "exclusion N" */
+  name: string;
+  /** for the web app: the name the technician gave it, else "#N" (with zoneKind to word it) */
+  label: string;
+  bufferM: number;
+  area: LocalMulti;
+}
+
+function noSprayZones(field: Field, frame: LocalFrame, holeBufferM: number): NoSprayZone[] {
+  const holes = field.boundary.coordinates.slice(1).map((r, i): NoSprayZone => ({
+    kind: 'hole',
+    index: i + 1,
+    name: `hole ${i + 1}`,
+    label: `#${i + 1}`,
+    bufferM: holeBufferM,
+    area: bufferLocal([[frame.ringToLocal(r)]], holeBufferM),
+  }));
+  const excl = field.exclusions.map((e, i): NoSprayZone => ({
+    kind: 'exclusion',
+    index: i + 1,
+    name: e.name ?? `exclusion ${i + 1}`,
+    label: e.name ?? `#${i + 1}`,
+    bufferM: e.bufferM,
+    area: bufferLocal([frame.polygonToLocal(e.polygon.coordinates)], e.bufferM),
+  }));
+  return [...holes, ...excl];
+}
+
+/**
+ * Ground the route sprays inside the field's no-spray zones, and the zone it sprays most; the
+ * zones are measured one by one only when their union is sprayed at all.
+ */
+function sprayedZones(
+  sprayLines: XY[][],
+  zones: NoSprayZone[],
+  swathM: number,
+): { sprayedM2: number; worst?: { zone: NoSprayZone; sprayedM2: number } } {
+  if (zones.length === 0) return { sprayedM2: 0 };
+  const all = unionLocal(zones.map((z) => z.area));
+  const sprayedM2 = measureCoverage(sprayLines, all, swathM).coveredM2;
+  if (sprayedM2 <= 0) return { sprayedM2 };
+  let worst: { zone: NoSprayZone; sprayedM2: number } | undefined;
+  for (const zone of zones) {
+    const m2 = measureCoverage(sprayLines, zone.area, swathM).coveredM2;
+    if (!worst || m2 > worst.sprayedM2) worst = { zone, sprayedM2: m2 };
+  }
+  return { sprayedM2, ...(worst ? { worst } : {}) };
+}
+
+function checkZones(z: ReturnType<typeof sprayedZones>, maxM2: number): void {
+  if (z.sprayedM2 <= maxM2 || !z.worst) return;
+  const { zone } = z.worst;
+  throw new MissionError(
+    'ROUTE_SPRAYS_NO_SPRAY_ZONE',
+    `the uploaded route sprays ${Math.round(z.sprayedM2)} m² inside the field's no-spray zones, ${Math.round(z.worst.sprayedM2)} m² of it in ${zone.name} (with its ${zone.bufferM} m buffer); at most ${maxM2} m²`,
+    {
+      context: {
+        params: {
+          sprayedM2: round(z.sprayedM2, 1),
+          maxM2,
+          zone: zone.label.slice(0, 80),
+          zoneKind: zone.kind,
+          zoneIndex: zone.index,
+          zoneSprayedM2: round(z.worst.sprayedM2, 1),
+          bufferM: zone.bufferM,
+        },
+      },
+    },
+  );
+}
 
 const round = (v: number, d = 4) => Math.round(v * 10 ** d) / 10 ** d;
 
@@ -53,7 +135,8 @@ export function joinSorties(routes: FlightRoute[]): FlightRoute {
 
 /**
  * Refuses a route that does not spray this field: nowhere on it (another farm's plan, a plan
- * elsewhere on Earth), over its edge beyond the limit, or over too little of it.
+ * elsewhere on Earth), over its edge beyond the limit, or over too little of it. (Its no-spray
+ * zones are checked before, in `planFromRoute`, so a pass across a pond's buffer is named as such.)
  */
 export function checkRoute(check: RouteCheck, limits: RouteLimits): void {
   if (check.coverage <= 0 || check.distanceFromFieldM > 0) {
@@ -93,16 +176,31 @@ const dist = (a: XY, b: XY) => Math.hypot(b[0] - a[0], b[1] - a[1]);
 /**
  * A Plan (the shape missions store, export and verify) of a route flown as uploaded — e.g. a
  * QGroundControl `.plan` — on a registered field: the flow comes from the product's rate at the
- * route's speed and swath, the sprayable area is the field minus its holes (an uploaded route
- * brings no buffers), and coverage/overspray are measured exactly as for our own plans.
+ * route's speed and swath, the sprayable area is the planner's (the field minus its holes grown
+ * by `holeBufferM` and its exclusions grown by their own buffers), and coverage/overspray are
+ * measured exactly as for our own plans. A route that sprays inside a hole, an exclusion or
+ * their buffers is refused naming the zone (`ROUTE_SPRAYS_NO_SPRAY_ZONE`).
  */
 export function planFromRoute(
   route: FlightRoute,
-  o: { field: Field; drone: DroneProfile; product: Product; limits?: Partial<RouteLimits> },
+  o: {
+    field: Field;
+    drone: DroneProfile;
+    product: Product;
+    limits?: Partial<RouteLimits>;
+    /** no-spray distance around the field's holes, m (default 0: the holes themselves) */
+    holeBufferM?: number;
+  },
 ): Plan {
+  const limits = { ...DEFAULT_ROUTE_LIMITS, ...o.limits };
   const flowLpm = route.flowLpm || requiredFlowLpm(o.product.rateLPerHa, route.swathM, route.speedMps);
   const frame = frameFor(o.field.boundary.coordinates[0]!);
-  const sprayable: MultiPolygon = { type: 'MultiPolygon', coordinates: [o.field.boundary.coordinates] };
+  const holeBufferM = o.holeBufferM ?? 0;
+  const areas = fieldAreas(o.field, frame, { boundaryM: 0, holeM: holeBufferM });
+  const sprayable: MultiPolygon = {
+    type: 'MultiPolygon',
+    coordinates: areas.sprayable.map((p) => p.map((r) => frame.ringToLonLat(r))),
+  };
   const legs: PlanLeg[] = [];
   const sorties = new Map<number, SortieSummary>();
   const sprayLines: XY[][] = [];
@@ -132,20 +230,28 @@ export function planFromRoute(
     }
     sorties.set(l.sortie, s);
   }
-  const local = [frame.polygonToLocal(o.field.boundary.coordinates)];
-  const cov = measureCoverage(sprayLines, local, route.swathM);
   if (sprayLines.length === 0)
     throw new MissionError('ROUTE_NO_SPRAY', 'the uploaded route never turns the sprayer on', {
       context: { params: {} },
     });
-  const routeCheck: RouteCheck = {
-    distanceFromFieldM: cov.coveredM2 >= 1 ? 0 : round(distanceToField(sprayLines, local[0]!), 1),
+  const local = [frame.polygonToLocal(o.field.boundary.coordinates)];
+  const cov = measureCoverage(sprayLines, areas.sprayable, route.swathM);
+  const onField = cov.coveredM2 >= 1 || measureCoverage(sprayLines, local, route.swathM).coveredM2 >= 1;
+  const distanceFromFieldM = onField ? 0 : round(distanceToField(sprayLines, local[0]!), 1);
+  const zones =
+    distanceFromFieldM > 0
+      ? { sprayedM2: 0 }
+      : sprayedZones(sprayLines, noSprayZones(o.field, frame, holeBufferM), route.swathM);
+  const routeCheck: RouteCheck & { noSprayM2: number } = {
+    distanceFromFieldM,
     outsideM2: round(cov.outsideM2, 1),
     coverage: round(cov.coverage),
     overspray: round(cov.overspray),
     doubleDose: round(cov.doubleDose),
+    noSprayM2: round(zones.sprayedM2, 1),
   };
-  checkRoute(routeCheck, { ...DEFAULT_ROUTE_LIMITS, ...o.limits });
+  if (distanceFromFieldM === 0) checkZones(zones, limits.maxNoSprayM2);
+  checkRoute(routeCheck, limits);
   if (flowLpm > o.drone.maxFlowLpm) {
     throw new MissionError(
       'PLAN_FLOW_EXCEEDED',

@@ -477,4 +477,8 @@ export const en: Record<MsgKey, string> = {
   mw_ROUTE_COVERAGE_TOO_LOW: 'The route does not cover enough of the field',
   mw_ROUTE_OFF_FIELD: 'The route leaves the field',
   mw_ROUTE_SPRAYS_OUTSIDE_FIELD: 'The route sprays outside the field',
+  mw_ROUTE_SPRAYS_NO_SPRAY_ZONE: 'The route sprays a no-spray zone ({zone})',
+  err_ROUTE_SPRAYS_NO_SPRAY_ZONE:
+    'The route sprays {sprayedM2} m² inside no-spray zones, most in {zone} (with its {bufferM} m buffer): change the route to keep clear of it',
+  err_QGC_NO_MISSION: 'The plan file holds no mission (only a geofence or rally points)',
 };

@@ -486,6 +486,10 @@ export const vi = {
   mw_ROUTE_COVERAGE_TOO_LOW: 'Đường bay phủ chưa đủ diện tích',
   mw_ROUTE_OFF_FIELD: 'Đường bay đi ra ngoài thửa',
   mw_ROUTE_SPRAYS_OUTSIDE_FIELD: 'Đường bay phun ra ngoài thửa',
+  mw_ROUTE_SPRAYS_NO_SPRAY_ZONE: 'Đường bay phun vào vùng cấm phun ({zone})',
+  err_ROUTE_SPRAYS_NO_SPRAY_ZONE:
+    'Đường bay phun {sprayedM2} m² vào vùng cấm phun, nhiều nhất ở {zone} (kể cả vùng đệm {bufferM} m): sửa đường bay để tránh vùng này',
+  err_QGC_NO_MISSION: 'Tệp kế hoạch không có nhiệm vụ bay (chỉ có hàng rào địa lý hoặc điểm tập kết)',
 } as const;
 
 export type MsgKey = keyof typeof vi;
