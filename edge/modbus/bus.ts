@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { Backoff, backoffDelay } from '../../lib/backoff.js';
 import { log } from '../../lib/log.js';
 import { systemClock, type Clock } from '../../lib/time.js';
 import { parseBusUrl, type BusAddress } from './bus-url.js';
@@ -11,6 +12,9 @@ export interface BackoffOptions {
   baseMs: number;
   maxMs: number;
 }
+
+// lib/backoff without jitter: doubling from baseMs up to maxMs (a base above the cap is the cap)
+const libBackoff = ({ baseMs, maxMs }: BackoffOptions) => ({ minMs: Math.min(baseMs, maxMs), maxMs });
 
 export interface BusOptions {
   /** tcp://host:port, rtu:///dev/ttyUSB0?baud=9600…, or a bare serial path */
@@ -89,7 +93,7 @@ export class ModbusBus extends EventEmitter {
   private inFlight = 0;
   private running = false;
   private connecting = false;
-  private reconnectAttempt = 0;
+  private readonly reconnectBackoff: Backoff;
   private readonly counters = { requests: 0, ok: 0, failed: 0, retried: 0, maxInFlight: 0, reconnects: 0 };
 
   constructor(options: BusOptions) {
@@ -106,6 +110,7 @@ export class ModbusBus extends EventEmitter {
       reconnect: options.reconnect ?? BUS_DEFAULTS.reconnect,
       quietAfterErrorMs: options.quietAfterErrorMs ?? BUS_DEFAULTS.quietAfterErrorMs,
     };
+    this.reconnectBackoff = new Backoff(libBackoff(this.opts.reconnect));
     // 'error' is not used: a bus that is down is normal operation, reported as 'disconnected'
   }
 
@@ -256,7 +261,8 @@ export class ModbusBus extends EventEmitter {
     if (retryable && job.attempt < this.opts.retries && this.running) {
       job.attempt++;
       this.counters.retried++;
-      this.later(this.opts.retryDelayMs * 2 ** (job.attempt - 1), () => {
+      // doubling per retry, not capped: the retries are few (`retries`)
+      this.later(backoffDelay(job.attempt - 1, { minMs: this.opts.retryDelayMs, maxMs: Infinity }), () => {
         const refusal = this.refuse(job.req);
         if (refusal) return job.reject(refusal);
         this.enqueue(job);
@@ -274,8 +280,7 @@ export class ModbusBus extends EventEmitter {
     const s = this.slaves.get(unitId) ?? { failures: 0, until: 0 };
     s.failures++;
     s.lastError = error;
-    const { baseMs, maxMs } = this.opts.slaveBackoff;
-    s.until = this.clock.now() + Math.min(maxMs, baseMs * 2 ** (s.failures - 1));
+    s.until = this.clock.now() + backoffDelay(s.failures - 1, libBackoff(this.opts.slaveBackoff));
     this.slaves.set(unitId, s);
     if (s.failures === 1) logger.warn({ bus: this.name, unitId, code: error.code }, 'unit not answering; backing off');
   }
@@ -320,7 +325,7 @@ export class ModbusBus extends EventEmitter {
         return;
       }
       this.link = link;
-      this.reconnectAttempt = 0;
+      this.reconnectBackoff.reset();
       link.onDrop((err) => this.onDrop(link, err));
       logger.info({ bus: this.name }, 'bus connected');
       this.emit('connected');
@@ -349,8 +354,7 @@ export class ModbusBus extends EventEmitter {
 
   private scheduleReconnect(err: unknown): void {
     if (!this.running) return;
-    const { baseMs, maxMs } = this.opts.reconnect;
-    const delay = Math.min(maxMs, baseMs * 2 ** this.reconnectAttempt++);
+    const delay = this.reconnectBackoff.next();
     this.counters.reconnects++;
     logger.warn(
       { bus: this.name, delayMs: delay, err: err instanceof Error ? err.message : String(err) },

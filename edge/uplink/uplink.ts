@@ -23,6 +23,7 @@ import { Forwarder } from './forwarder.js';
 import { HostStates } from './host-state.js';
 import { fittingCapacity, realStatFs, type StatFs } from './disk-guard.js';
 import { Downlink, type CommandHandler, type ConfigHandler } from './downlink.js';
+import { backoffDelay } from '../../lib/backoff.js';
 import { issueSummary } from '../../lib/zod-issues.js';
 import { UplinkError } from './errors.js';
 import { parseUplinkOptions, type UplinkOptions, type UplinkSettings } from './options.js';
@@ -401,10 +402,10 @@ export class Uplink extends EventEmitter<{ connected: []; disconnected: [] }> {
 
   private backoff(): void {
     const { minMs, maxMs } = this.settings.reconnect;
-    this.attempts++;
-    const base = Math.min(maxMs, minMs * 2 ** Math.min(this.attempts, 20));
-    // jitter so a district of gateways does not reconnect in lockstep after a broker restart
-    if (this.client) this.client.options.reconnectPeriod = Math.round(base / 2 + (Math.random() * base) / 2);
+    // mqtt.js waits reconnectPeriod before each try: minMs before the first (set on connect), then
+    // doubling, jittered so a district of gateways does not reconnect in lockstep after a broker restart
+    const wait = backoffDelay(++this.attempts, { minMs: Math.min(minMs, maxMs), maxMs, jitter: 'equal' });
+    if (this.client) this.client.options.reconnectPeriod = wait;
   }
 
   private send(channel: string, payload: string, done: (err?: Error) => void): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, parseRetryAfter, withRetry } from './retry.js';
+import { parseRetryAfter, retryDelay, withRetry } from './retry.js';
 
 describe('retry', () => {
   it('reads Retry-After as seconds, or as an HTTP date', () => {
@@ -11,10 +11,35 @@ describe('retry', () => {
 
   it('backs off exponentially with jitter, capped', () => {
     const o = { minDelayMs: 100, maxDelayMs: 1000 };
-    expect(backoffDelay(0, { ...o, random: () => 1 })).toBe(100);
-    expect(backoffDelay(3, { ...o, random: () => 1 })).toBe(800);
-    expect(backoffDelay(10, { ...o, random: () => 1 })).toBe(1000);
-    expect(backoffDelay(10, { ...o, random: () => 0 })).toBe(50);
+    expect(retryDelay(0, { ...o, random: () => 1 })).toBe(100);
+    expect(retryDelay(3, { ...o, random: () => 1 })).toBe(800);
+    expect(retryDelay(10, { ...o, random: () => 1 })).toBe(1000);
+    expect(retryDelay(10, { ...o, random: () => 0 })).toBe(50);
+    expect(retryDelay(0, { ...o, random: () => 0 })).toBe(50);
+    expect(retryDelay(2, { ...o, random: () => 0.5 })).toBe(225);
+  });
+
+  it('waits the backoff when the server asks for nothing', async () => {
+    const waits: number[] = [];
+    await expect(
+      withRetry(
+        async () => {
+          throw new Error('down');
+        },
+        () => ({ retry: true }),
+        {
+          maxRetries: 4,
+          minDelayMs: 100,
+          maxDelayMs: 500,
+          maxTotalMs: 60_000,
+          random: () => 1,
+          sleep: async (ms) => {
+            waits.push(ms);
+          },
+        },
+      ),
+    ).rejects.toThrow('down');
+    expect(waits).toEqual([100, 200, 400, 500]);
   });
 
   it('retries what may succeed, honours the longer server delay, and gives up after maxRetries', async () => {

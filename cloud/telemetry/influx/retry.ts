@@ -1,3 +1,5 @@
+import { backoffDelay } from '../../../lib/backoff.js';
+
 /**
  * Retry with exponential backoff and full jitter, bounded by attempts and by total time.
  * The delay a server asks for (Retry-After, in SECONDS per RFC 9110 — influxdb-client reads
@@ -23,13 +25,19 @@ export interface RetryDecision {
   retryAfterMs?: number;
 }
 
-export function backoffDelay(
-  attempt: number,
-  opts: Pick<RetryOptions, 'minDelayMs' | 'maxDelayMs' | 'random'>,
-): number {
-  const cap = Math.min(opts.maxDelayMs, opts.minDelayMs * 2 ** attempt);
-  // full jitter: many writers retrying at once do not hit the server in step
-  return Math.round(opts.minDelayMs / 2 + (cap - opts.minDelayMs / 2) * (opts.random ?? Math.random)());
+/**
+ * The wait before retry `attempt` (0-based): uniform between half the first delay and
+ * min(maxDelayMs, minDelayMs × 2^attempt), so writers retrying at once do not hit the server in
+ * step. lib/backoff's full jitter starts at its minMs: started at minDelayMs / 2 one attempt
+ * on, its caps are the same.
+ */
+export function retryDelay(attempt: number, opts: Pick<RetryOptions, 'minDelayMs' | 'maxDelayMs' | 'random'>): number {
+  return backoffDelay(attempt + 1, {
+    minMs: opts.minDelayMs / 2,
+    maxMs: opts.maxDelayMs,
+    jitter: 'full',
+    ...(opts.random ? { random: opts.random } : {}),
+  });
 }
 
 /** Parses a Retry-After header: delta-seconds or an HTTP date; null when absent or unreadable. */
@@ -55,7 +63,7 @@ export async function withRetry<T>(
     } catch (err) {
       const decision = classify(err);
       if (!decision.retry || attempt >= opts.maxRetries) throw err;
-      const wait = Math.max(backoffDelay(attempt, opts), decision.retryAfterMs ?? 0);
+      const wait = Math.max(retryDelay(attempt, opts), decision.retryAfterMs ?? 0);
       if (now() + wait - started > opts.maxTotalMs) throw err;
       await sleep(wait);
     }
