@@ -94,25 +94,12 @@ function shapeInterval(s: Shape, y: number): [number, number] | null {
 }
 
 /**
- * Length of a row under two or more swaths. Quads only (a turn's round join is single ground
- * beside its two segments); two segments of one line that overlap count — the inside of a
- * sharp turn is sprayed twice — but the shared edge of consecutive segments has no length, and
- * a segment that continues the previous one gently (`gentle`, flown as a curve) is one sweep with
- * it: their intervals are joined before counting. Input in shape order.
+ * Length of a row under two or more swaths, from the row's quad intervals (a turn's round join
+ * is single ground beside its two segments). Two segments of one line that overlap count — the
+ * inside of a sharp turn is sprayed twice — but the shared edge of consecutive segments has no
+ * length.
  */
-function doubleLength(quads: Array<{ iv: [number, number]; gentle: boolean; at: number }>): number {
-  if (quads.length < 2) return 0;
-  const ivs: Array<[number, number]> = [];
-  let lastAt = -2;
-  for (const q of quads) {
-    const last = ivs.at(-1);
-    // consecutive segments of one line sit next to each other in shape order (a disc between)
-    if (last && q.gentle && q.at - lastAt <= 2 && q.iv[0] <= last[1] && q.iv[1] >= last[0]) {
-      last[0] = Math.min(last[0], q.iv[0]);
-      last[1] = Math.max(last[1], q.iv[1]);
-    } else ivs.push([q.iv[0], q.iv[1]]);
-    lastAt = q.at;
-  }
+function doubleLength(ivs: Array<[number, number]>): number {
   if (ivs.length < 2) return 0;
   const ev: Array<[number, number]> = [];
   for (const [a, b] of ivs) {
@@ -173,13 +160,25 @@ export function measureCoverage(
     const s = index.intervals(y);
     const hits = buckets[k]!.map((i) => shapeInterval(shapes[i]!, y));
     const c = mergeIntervals(hits.filter((v): v is [number, number] => v !== null));
-    twice +=
-      doubleLength(
-        buckets[k]!.flatMap((i, j) => {
-          const sh = shapes[i]!;
-          return sh.kind === 'quad' && hits[j] ? [{ iv: hits[j], gentle: sh.gentle, at: i }] : [];
-        }),
-      ) * step;
+    // a segment that continues the previous one gently (`gentle`, flown as a curve) is one sweep
+    // with it: their intervals are joined before counting (consecutive segments of a line sit two
+    // apart in shape order, a disc between)
+    const quadIvs: Array<[number, number]> = [];
+    let lastAt = -3;
+    const bucket = buckets[k]!;
+    for (let j = 0; j < bucket.length; j++) {
+      const i = bucket[j]!,
+        sh = shapes[i]!,
+        iv = hits[j];
+      if (sh.kind !== 'quad' || !iv) continue;
+      const last = quadIvs[quadIvs.length - 1];
+      if (last && sh.gentle && i - lastAt <= 2 && iv[0] <= last[1] && iv[1] >= last[0]) {
+        if (iv[0] < last[0]) last[0] = iv[0];
+        if (iv[1] > last[1]) last[1] = iv[1];
+      } else quadIvs.push([iv[0], iv[1]]);
+      lastAt = i;
+    }
+    twice += doubleLength(quadIvs) * step;
     const inS = overlapLength(s, c);
     inside += intervalsLength(s) * step;
     covered += inS * step;
