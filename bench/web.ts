@@ -13,7 +13,7 @@ import { chromium } from 'playwright-core';
 process.env.LOG_LEVEL ??= 'warn';
 const { startWebChain } = await import('../test/support/web-chain.js');
 const { CHROMIUM, CHROMIUM_ARGS } = await import('../test/support/browser.js');
-const { bearer } = await import('../cloud/auth/testing.js');
+const { bearer } = await import('../test/support/memory-app.js');
 const { DEMO_PASSWORD } = await import('../cloud/auth/seed.js');
 
 const args = process.argv.slice(2);

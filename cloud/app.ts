@@ -21,6 +21,45 @@ import type { TelemetryStore } from './telemetry/store.js';
 import type { GatewaySeqStats } from './ingest/seq-tracker.js';
 import { webRoutes } from './web/page.js';
 import { securityHeaders, type SecurityOptions } from './auth/security-headers.js';
+import { authPlugin, registryAuthStores } from './auth/plugin.js';
+import type { DemoLogin } from './auth/seed.js';
+import { controlPlugin, farmerStart, registryControlStores } from './control/plugin.js';
+import type { LiveBus } from './control/bus.js';
+import { RegistryProvisioner } from './control/registry-stores.js';
+import type { CloudMqtt } from './ingest/sink.js';
+import { demoFields, missionsPlugin } from './missions/plugin.js';
+import type { MissionFeed } from './missions/live.js';
+import type { SqlDb } from './registry/sql.js';
+import { reportsPlugin } from './reports/plugin.js';
+import type { ReportFacts } from './reports/facts.js';
+import { DEMO_CATALOG, loadMissionCatalog } from './routes/missions/catalog.js';
+import { uiPlugin } from './ui/plugin.js';
+
+/**
+ * What the product's features run on besides the registry, the store and the clock: the
+ * process's components, built, started and closed by server.ts.
+ */
+export interface Product {
+  mode: 'demo' | 'production';
+  /** production: the first admin's password; demo: every demo account's (default DEMO_PASSWORD) */
+  adminPassword?: string | undefined;
+  /** the instance's one broker connection (its ingest): control and missions publish on it */
+  uplink: CloudMqtt;
+  /** what the web app hears live (SSE) */
+  bus: LiveBus;
+  /** mission changes onto `bus`; the ingest's as-applied sink feeds it progress too */
+  missionFeed: MissionFeed;
+  /** the process's database: fields, missions, acknowledged alerts; absent = in memory */
+  db?: SqlDb;
+  /** the facts the adoption reports count; absent = no reports */
+  facts?: ReportFacts;
+  /** Leaflet tile template for the web app; '' = plain background; default OpenStreetMap */
+  tileUrl?: string;
+  /** production: the cooperative's drones and products (MISSION_CATALOG_FILE); unset = none */
+  missionCatalogFile?: string | undefined;
+  /** called once with the demo logins (demo mode), e.g. to print them */
+  onDemoLogins?: (logins: DemoLogin[], text: string) => void;
+}
 
 export interface AppOptions {
   registry: Registry;
@@ -31,13 +70,16 @@ export interface AppOptions {
   metrics?: PromRegistry;
   clock?: Clock;
   /**
-   * where the first server-rendered page lives; default '/'. Set another path (or false) when
-   * the full web app (cloud/ui) is registered through `plugins` and serves '/'.
+   * where the first server-rendered page lives; default '/', none with the product (the web app
+   * serves '/'). Set another path (or false) when a plugin of `plugins` serves '/'.
    */
   page?: string | false;
-  /** gateways and units need a session and are scoped by role and farm (set with the accounts plugin) */
-  scoped?: boolean;
-  /** further route plugins (accounts, control, …), registered before the gateway routes inside the app */
+  /**
+   * the whole product: accounts, control, missions, reports and the web app, with every gateway
+   * and unit route scoped to the user's role and farms. Absent = the bare API shell, open.
+   */
+  product?: Product;
+  /** further route plugins (tests), registered after the product's and before the gateway routes */
   // each plugin has its own options type, checked where its entry is built; one list cannot name them all
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   plugins?: { plugin: FastifyPluginAsync<any>; options?: Record<string, unknown> }[];
@@ -51,7 +93,8 @@ export interface AppOptions {
 
 /**
  * The cloud's HTTP app as a plugin (fastify/demo style): zod type provider, OpenAPI at /docs/json
- * with the UI at /docs, one error handler, the routes per feature. server.ts only listens.
+ * with the UI at /docs, one error handler, then every feature as one plugin — the one place that
+ * lists them. server.ts builds the components they run on, starts and stops them.
  */
 export async function app(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   const clock = opts.clock ?? systemClock;
@@ -101,19 +144,57 @@ export async function app(fastify: FastifyInstance, opts: AppOptions): Promise<v
     broker: opts.brokerHealth,
   });
   await z.register(metricsRoutes, { registry: opts.metrics ?? metricsRegistry });
-  // before the gateway routes: a non-encapsulated plugin (accounts) must add its session hook
-  // to this context before the route contexts that rely on it are created
-  for (const p of opts.plugins ?? []) await z.register(p.plugin, p.options ?? {});
-  await z.register(gatewayRoutes, {
-    registry: opts.registry,
-    store: opts.store,
+  // before the gateway routes: the accounts plugin must add its session hook to this context
+  // before the route contexts that rely on it are created
+  const p = opts.product;
+  if (p) await product(z, opts.registry, opts.store, clock, p);
+  for (const x of opts.plugins ?? []) await z.register(x.plugin, x.options ?? {});
+  const scoped = !!p;
+  await z.register(gatewayRoutes, { registry: opts.registry, store: opts.store, clock, scoped, seq: opts.seq });
+  await z.register(unitRoutes, { registry: opts.registry, scoped, publishConfig: opts.publishConfig });
+  const page = opts.page ?? (p ? false : '/');
+  if (page !== false) await z.register(webRoutes, { registry: opts.registry, store: opts.store, clock, path: page });
+}
+
+/**
+ * The product's features, one plugin each, in the order they depend on one another: accounts
+ * (sessions at the root, which every later route relies on), control, missions, the web app,
+ * reports (its activity hook counts every logged-in request). No feature registers another.
+ */
+async function product(
+  fastify: FastifyInstance,
+  registry: Registry,
+  store: TelemetryStore,
+  clock: Clock,
+  p: Product,
+): Promise<void> {
+  const demo = p.mode === 'demo';
+  await fastify.register(authPlugin, {
+    ...registryAuthStores(registry, p.mode),
     clock,
-    scoped: opts.scoped,
-    seq: opts.seq,
+    seed: { mode: p.mode, adminPassword: p.adminPassword, onDemoLogins: p.onDemoLogins },
+    // a farmer's first page comes with the login: farms and the first gateway's view
+    routes: { secureCookie: p.mode === 'production', start: farmerStart(fastify) },
   });
-  await z.register(unitRoutes, { registry: opts.registry, scoped: opts.scoped, publishConfig: opts.publishConfig });
-  if (opts.page !== false)
-    await z.register(webRoutes, { registry: opts.registry, store: opts.store, clock, path: opts.page ?? '/' });
+  await fastify.register(controlPlugin, {
+    stores: registryControlStores(registry, p.db),
+    bus: p.bus,
+    uplink: p.uplink,
+    clock,
+    provisioner: new RegistryProvisioner(registry),
+  });
+  await fastify.register(missionsPlugin, {
+    // demo drones only in the demo; production plans with the cooperative's own catalogue file
+    catalog: demo ? DEMO_CATALOG : loadMissionCatalog(p.missionCatalogFile),
+    ...(p.db ? { db: p.db } : {}),
+    seedFields: demo ? demoFields(await fastify.auth.farms.listFarms()) : [],
+    feed: p.missionFeed,
+    publish: p.uplink.publish,
+    telemetry: store,
+    clock,
+  });
+  await fastify.register(uiPlugin, p.tileUrl === undefined ? {} : { tileUrl: p.tileUrl });
+  if (p.facts) await fastify.register(reportsPlugin, { registry, facts: p.facts, clock });
 }
 
 export interface BuildOptions {

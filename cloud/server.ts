@@ -3,7 +3,7 @@ import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { log as rootLog, type Logger } from '../lib/log.js';
 import { systemClock, type Clock } from '../lib/time.js';
-import { buildApp, type AppOptions } from './app.js';
+import { buildApp, type Product } from './app.js';
 import { BrokerAuth } from './broker/auth.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.js';
 import { portInUse } from './broker/errors.js';
@@ -16,7 +16,6 @@ import { createTelemetryStore } from './telemetry/index.js';
 import type { TelemetryStore } from './telemetry/store.js';
 import { DeferredInitStore } from './telemetry/deferred-init.js';
 import type { ComponentHealth } from './routes/health.js';
-import { registryWebAppPlugin } from './auth/wire.js';
 import { withAsAppliedLog } from './missions/as-applied.js';
 import { MissionFeed } from './missions/live.js';
 import { MemoryLiveBus } from './control/bus.js';
@@ -36,10 +35,6 @@ export interface CloudServiceOptions {
   /** use these instead of building them from the config (they are still init()ed and closed) */
   registry?: Registry;
   store?: TelemetryStore;
-  /** more route plugins for the app (auth, control, web app, …) */
-  plugins?: AppOptions['plugins'];
-  /** path of the first server-rendered page, or false (see AppOptions.page) */
-  page?: AppOptions['page'];
   /** stable per instance: the ingest's persistent MQTT session hangs on it; default host name */
   instanceId?: string;
   /** ingest tuning (flushMs, batchMaxReadings, …) */
@@ -62,10 +57,12 @@ export interface CloudServiceOptions {
 }
 
 /**
- * The cloud in one object: config → registry → telemetry store → broker (MQTT_URL, else embedded
- * Aedes on MQTT_PORT) → ingest → HTTP app on PORT. start() brings them up in that order and
- * takes down what it started if a step fails; stop() closes in reverse: HTTP first (no new
- * requests), the ingest flushes and acks, then broker, store, registry.
+ * The cloud in one object: config → registry → telemetry store → report facts → broker (MQTT_URL,
+ * else embedded Aedes on MQTT_PORT) → ingest → (with the web app) the process's database → HTTP
+ * app on PORT. It builds the components and hands them to buildApp once; which features run on
+ * them is app.ts's business. start() brings them up in that order and takes down what it started
+ * if a step fails; stop() closes in reverse: HTTP first (no new requests), the ingest flushes and
+ * acks, then broker, store, registry.
  */
 export class CloudService {
   readonly config: CloudConfig;
@@ -197,37 +194,32 @@ export class CloudService {
 
     const web = this.opts.webApp;
     const tileUrl = typeof web === 'object' && web.tileUrl !== undefined ? web.tileUrl : c.TILE_URL;
-    const plugins = [...(this.opts.plugins ?? [])];
+    let product: Product | undefined;
     if (web) {
-      plugins.unshift({
-        plugin: registryWebAppPlugin,
-        options: {
-          registry: this.registry,
-          mode: c.RUONGSO_MODE,
-          adminPassword: c.ADMIN_PASSWORD,
-          reports: facts,
-          clock: this.#clock,
-          missionDb: () => openMissionDb(c, { pgSchema: this.opts.pgSchema }),
-          telemetry: () => this.store,
-          uplink: () => this.ingest,
-          bus,
-          missionFeed,
-          tileUrl,
-          missionCatalogFile: c.MISSION_CATALOG_FILE,
-          onDemoLogins: (_logins: unknown, text: string) => {
-            this.demoLogins = text;
-          },
+      // fields, missions and acknowledged alerts, in the registry's database
+      const db = openMissionDb(c, { pgSchema: this.opts.pgSchema });
+      this.#started.push(() => db.close());
+      product = {
+        mode: c.RUONGSO_MODE,
+        adminPassword: c.ADMIN_PASSWORD,
+        uplink: ingest,
+        bus,
+        missionFeed,
+        db,
+        facts,
+        tileUrl,
+        missionCatalogFile: c.MISSION_CATALOG_FILE,
+        onDemoLogins: (_logins, text) => {
+          this.demoLogins = text;
         },
-      });
+      };
     }
     this.app = await buildApp(
       {
         registry: this.registry,
         store: this.store,
         clock: this.#clock,
-        plugins,
-        scoped: !!web,
-        page: web ? false : this.opts.page,
+        ...(product ? { product } : {}),
         security: { production: c.RUONGSO_MODE === 'production', tileUrl },
         brokerHealth: () => this.#brokerHealth(),
         seq: (id) => this.ingest.seqStats(id),

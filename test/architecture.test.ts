@@ -96,3 +96,52 @@ describe('the shape of the codebase', () => {
     expect(productionFiles(ROOT, ['edge'])).not.toContain('edge/control/testing.ts');
   });
 });
+
+/**
+ * The cloud's features are wired in one place: a feature plugin (`authPlugin`, `controlPlugin`, …,
+ * exported by a `cloud/<feature>/plugin.ts`) is imported by cloud/app.ts alone, so no feature
+ * registers another and server.ts only starts and stops what the features run on.
+ */
+export function featurePluginImports(rel: string, text: string): string[] {
+  const src = ts.createSourceFile(rel, text, ts.ScriptTarget.Latest, false);
+  const out: string[] = [];
+  for (const s of src.statements) {
+    if (!ts.isImportDeclaration(s) || !ts.isStringLiteral(s.moduleSpecifier)) continue;
+    const target = path.posix.normalize(path.posix.join(path.posix.dirname(rel), s.moduleSpecifier.text));
+    if (!/^cloud\/[^/]+\/plugin\.js$/.test(target)) continue;
+    const named = s.importClause?.namedBindings;
+    if (!named || !ts.isNamedImports(named)) continue;
+    for (const e of named.elements) {
+      const name = (e.propertyName ?? e.name).text;
+      if (!e.isTypeOnly && /Plugin$/.test(name)) out.push(`${name} from ${target}`);
+    }
+  }
+  return out;
+}
+
+describe('the cloud wiring', () => {
+  it('registers the feature plugins in cloud/app.ts only', () => {
+    const elsewhere = productionFiles(ROOT, ['cloud'])
+      .filter((rel) => rel !== path.join('cloud', 'app.ts'))
+      .flatMap((rel) =>
+        featurePluginImports(rel.split(path.sep).join('/'), fs.readFileSync(path.join(ROOT, rel), 'utf8')).map(
+          (i) => `${rel}: ${i}`,
+        ),
+      );
+    expect(elsewhere).toEqual([]);
+  });
+
+  it('sees a feature plugin imported by another feature, and not a helper beside it', () => {
+    const src = [
+      "import { controlPlugin, farmerStart } from '../control/plugin.js';",
+      "import { type AuthPluginOptions } from './plugin.js';",
+      "import { sessionPlugin } from './session.js';",
+    ].join('\n');
+    expect(featurePluginImports('cloud/missions/plugin.ts', src)).toEqual([
+      'controlPlugin from cloud/control/plugin.js',
+    ]);
+    expect(featurePluginImports('cloud/app.ts', "import { uiPlugin } from './ui/plugin.js';")).toEqual([
+      'uiPlugin from cloud/ui/plugin.js',
+    ]);
+  });
+});

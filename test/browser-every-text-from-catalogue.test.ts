@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { services } from './support/services.js';
 import { startBrowser } from './support/browser.js';
 import { initialConfigZones, startWebChain } from './support/web-chain.js';
-import { bearer } from '../cloud/auth/testing.js';
+import { bearer } from './support/memory-app.js';
 import { DEMO_PASSWORD } from '../cloud/auth/seed.js';
 import { DEMO_DRONES, DEMO_PRODUCTS } from '../cloud/routes/missions/catalog.js';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { services } from './support/services.js';
 import { startBrowser } from './support/browser.js';
 import { startWebChain } from './support/web-chain.js';
-import { bearer } from '../cloud/auth/testing.js';
+import { bearer } from './support/memory-app.js';
 import { DEMO_PASSWORD } from '../cloud/auth/seed.js';
 
 const ok = (await services.chromium()) && (await services.mosquitto());

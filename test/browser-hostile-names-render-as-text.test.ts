@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { services } from './support/services.js';
 import { startBrowser } from './support/browser.js';
 import { ensureUiBuilt } from './support/web-chain.js';
-import { bearer, buildMemoryApp } from '../cloud/auth/testing.js';
+import { bearer, buildMemoryApp } from './support/memory-app.js';
 import { DEMO_PASSWORD } from '../cloud/auth/seed.js';
 import { uiPlugin } from '../cloud/ui/plugin.js';
 import { freePort } from '../lib/ports.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildMemoryApp, bearer } from '../cloud/auth/testing.js';
+import { buildMemoryApp, bearer } from './support/memory-app.js';
 import { createSqliteRegistry } from '../cloud/registry/sqlite-registry.js';
 import { fixture } from '../protocol/fixtures/index.js';
 import { GatewayConfig } from '../protocol/index.js';

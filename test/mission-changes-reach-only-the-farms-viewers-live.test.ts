@@ -4,7 +4,6 @@ import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuthService } from '../cloud/auth/service.js';
 import {
   MemoryAuditLog,
   MemoryFarmDirectory,
@@ -12,20 +11,18 @@ import {
   MemoryUserStore,
 } from '../cloud/auth/memory-stores.js';
 import { seedUsers } from '../cloud/auth/seed.js';
-import { registerAccountsAndControl } from '../cloud/auth/register.js';
-import { DEMO_FARMS, bearer, demoFields } from '../cloud/auth/testing.js';
-import { ControlService } from '../cloud/control/service.js';
+import { DEMO_FARMS, bearer, demoFields, registerFeatures } from './support/memory-app.js';
 import { MemoryCommandStore, MemoryConfigStore, MemoryEventStore } from '../cloud/control/stores.js';
 import { MemoryLiveBus } from '../cloud/control/bus.js';
-import { DEMO_CATALOG, MemoryFieldStore, MemoryMissionStore } from '../cloud/routes/missions/catalog.js';
-import { MissionFeed, withMissionFeed } from '../cloud/missions/live.js';
+import { DEMO_CATALOG } from '../cloud/routes/missions/catalog.js';
+import { MissionFeed } from '../cloud/missions/live.js';
 import { withAsAppliedLog } from '../cloud/missions/as-applied.js';
 import { SqliteTelemetryStore } from '../cloud/telemetry/sqlite-store.js';
 import type { Clock } from '../lib/time.js';
 
 /**
- * The mission routes wired as cloud/auth/wire.ts does (the store behind the live feed, the feed
- * on the control service's bus): the stream tells the cooperative's technician of an approval and
+ * The mission routes wired as cloud/app.ts does (the store behind the live feed, the feed on the
+ * control service's bus): the stream tells the cooperative's technician of an approval and
  * keeps it from a farmer of another farm.
  */
 let app: FastifyInstance | undefined;
@@ -38,40 +35,27 @@ afterEach(async () => {
 
 async function build(clock: Clock = { now: () => Date.now() }): Promise<{ app: FastifyInstance; feed: MissionFeed }> {
   const users = new MemoryUserStore();
-  const auth = new AuthService({
-    users,
-    sessions: new MemorySessionStore(),
-    audit: new MemoryAuditLog(),
-    farms: new MemoryFarmDirectory(DEMO_FARMS),
-    clock,
-  });
   await seedUsers(users, { mode: 'demo', farms: DEMO_FARMS });
   const bus = new MemoryLiveBus();
-  const control = new ControlService({
-    configs: new MemoryConfigStore(),
-    commands: new MemoryCommandStore(),
-    events: new MemoryEventStore(),
-    bus,
-    publish: async () => undefined,
-    auth,
-    clock,
-  });
   const feed = new MissionFeed(bus, { clock });
-  const store = new MemoryMissionStore();
-  feed.attach(store);
   const a = Fastify({ logger: false });
   a.setValidatorCompiler(validatorCompiler);
   a.setSerializerCompiler(serializerCompiler);
-  await registerAccountsAndControl(a, {
-    auth,
-    control,
-    authRoutes: { loginMax: 1000 },
-    missions: {
-      fields: new MemoryFieldStore(demoFields(DEMO_FARMS)),
-      missions: withMissionFeed(store, feed),
-      ...DEMO_CATALOG,
+  await registerFeatures(a, {
+    auth: {
+      users,
+      sessions: new MemorySessionStore(),
+      audit: new MemoryAuditLog(),
+      farms: new MemoryFarmDirectory(DEMO_FARMS),
+      clock,
+      routes: { loginMax: 1000 },
+    },
+    control: {
+      stores: { configs: new MemoryConfigStore(), commands: new MemoryCommandStore(), events: new MemoryEventStore() },
+      bus,
       clock,
     },
+    missions: { catalog: DEMO_CATALOG, seedFields: demoFields(DEMO_FARMS), feed, clock },
   });
   await a.ready();
   return { app: a, feed };

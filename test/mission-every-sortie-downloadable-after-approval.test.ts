@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildMemoryApp, bearer } from '../cloud/auth/testing.js';
+import { buildMemoryApp, bearer } from './support/memory-app.js';
 import { routeFromQgc } from '../cloud/missions/qgc-plan.js';
 
 type Built = Awaited<ReturnType<typeof buildMemoryApp>>;

@@ -3,7 +3,7 @@ import { makeField } from '../cloud/missions/field.js';
 import { generatedFields, rectangle, toPolygon } from '../cloud/missions/fixtures/fields.js';
 import { planMission, type PlanRequest } from '../cloud/missions/planner.js';
 import { planToQgc, routeFromQgc } from '../cloud/missions/qgc-plan.js';
-import { buildMemoryApp, bearer } from '../cloud/auth/testing.js';
+import { buildMemoryApp, bearer } from './support/memory-app.js';
 
 const drone = { swathM: 6, tankL: 40, maxFlowLpm: 16, speedMps: 6, enduranceMin: 15 };
 const product = { name: 'fungicide', rateLPerHa: 15, maxWindMps: 5 };

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildMemoryApp, bearer, demoFields, DEMO_FARMS } from '../cloud/auth/testing.js';
+import { buildMemoryApp, bearer, demoFields, DEMO_FARMS } from './support/memory-app.js';
 import { fieldOf } from '../cloud/missions/field-store.js';
 import { planMission } from '../cloud/missions/planner.js';
 import { planToQgc } from '../cloud/missions/qgc-plan.js';

@@ -1,6 +1,6 @@
 import area from '@turf/area';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bearer } from '../cloud/auth/testing.js';
+import { bearer } from './support/memory-app.js';
 import { routeFromGeoJson } from '../cloud/missions/export-geojson.js';
 import { simulateFlight, type FlightOptions } from '../simulators/drone/flight.js';
 import { buildMissionApp, type MissionApp } from './support/mission-app.js';

@@ -3,28 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
-import type { FastifyPluginAsync } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MissionStatus, filters, topics } from '../protocol/index.js';
 import { loadConfig } from '../cloud/config.js';
 import { CloudService } from '../cloud/server.js';
-import { AuthService } from '../cloud/auth/service.js';
-import {
-  MemoryAuditLog,
-  MemoryFarmDirectory,
-  MemorySessionStore,
-  MemoryUserStore,
-} from '../cloud/auth/memory-stores.js';
-import { DEMO_PASSWORD, seedUsers } from '../cloud/auth/seed.js';
-import { registerAccountsAndControl } from '../cloud/auth/register.js';
-import { DEMO_FARMS } from '../cloud/auth/testing.js';
-import { ControlService } from '../cloud/control/service.js';
-import { MemoryCommandStore, MemoryConfigStore, MemoryEventStore } from '../cloud/control/stores.js';
-import { MemoryLiveBus } from '../cloud/control/bus.js';
-import { mqttPublisher } from '../cloud/control/mqtt-bridge.js';
-import { missionPlatform } from '../cloud/routes/missions/platform.js';
-import { DEMO_CATALOG } from '../cloud/routes/missions/catalog.js';
-import { openMissionDb } from '../cloud/missions/mission-db.js';
+import { DEMO_PASSWORD } from '../cloud/auth/seed.js';
 import { loadAsApplied } from '../cloud/missions/as-applied.js';
 import { routeFromGeoJson } from '../cloud/missions/export-geojson.js';
 import { flyMission } from '../simulators/drone/fly.js';
@@ -52,46 +35,6 @@ describe('a spray mission from plan to verified on the cloud', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  /** what cloud/auth/wire.ts does for missions, on memory accounts */
-  const webApp: FastifyPluginAsync = async (app) => {
-    const c = cloud!;
-    const users = new MemoryUserStore();
-    const auth = new AuthService({
-      users,
-      sessions: new MemorySessionStore(),
-      audit: new MemoryAuditLog(),
-      farms: new MemoryFarmDirectory(DEMO_FARMS),
-    });
-    await seedUsers(users, { mode: 'demo', farms: DEMO_FARMS });
-    const client = await mqtt.connectAsync(c.brokerUrl, {
-      clientId: `${c.cloudCredentials!.username}:web-${suffix}`,
-      ...c.cloudCredentials,
-    });
-    const db = openMissionDb(c.config);
-    app.addHook('onClose', async () => {
-      await client.endAsync();
-      await db.close();
-    });
-    const control = new ControlService({
-      configs: new MemoryConfigStore(),
-      commands: new MemoryCommandStore(),
-      events: new MemoryEventStore(),
-      bus: new MemoryLiveBus(),
-      publish: mqttPublisher(client),
-      auth,
-    });
-    await registerAccountsAndControl(app, {
-      auth,
-      control,
-      missions: await missionPlatform({
-        db,
-        telemetry: c.store,
-        publish: mqttPublisher(client),
-        catalog: DEMO_CATALOG,
-      }),
-    });
-  };
-
   it('plans, approves with a notice on the broker, flies over MQTT, stores the log and verifies it', async () => {
     const config = loadConfig(
       {},
@@ -101,7 +44,23 @@ describe('a spray mission from plan to verified on the cloud', () => {
       config,
       instanceId: `msn-${suffix}`,
       ingest: { flushMs: 50 },
-      plugins: [{ plugin: webApp }],
+      webApp: true,
+      // the farm the technician plans on, of the cooperative the demo technician is seeded into
+      seed: async (r) => {
+        await r.upsertUnit({ id: 'dai-an-2', parentId: null, level: 'commune', name: 'Đại Ân 2' }, 'test');
+        await r.upsertCooperative({ id: 'htx-dai-an', name: 'HTX Đại Ân', unitId: 'dai-an-2' }, 'test');
+        await r.upsertFarm(
+          {
+            id: 'farm-dai-an-1',
+            name: 'Ruộng ông Ba',
+            owner: null,
+            unitId: 'dai-an-2',
+            cooperativeId: 'htx-dai-an',
+            areaHa: 2,
+          },
+          'test',
+        );
+      },
       brokerUsers: { drones: { [droneId]: dronePassword }, cloud: { [watcher.username]: watcher.password } },
     });
     await cloud.start();

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MissionStatus, topics } from '../protocol/index.js';
-import { bearer } from '../cloud/auth/testing.js';
+import { bearer } from './support/memory-app.js';
 import { buildMissionApp, type MissionApp } from './support/mission-app.js';
 import { simulateFlight } from '../simulators/drone/flight.js';
 import { routeFromGeoJson } from '../cloud/missions/export-geojson.js';

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { DEMO_FARMS as AUTH_FARMS, bearer, buildMemoryApp } from '../cloud/auth/testing.js';
+import { DEMO_FARMS as AUTH_FARMS, bearer, buildMemoryApp } from './support/memory-app.js';
 import { seedDemoHistory } from '../cloud/demo/history.js';
 import { openSqliteDb } from '../cloud/registry/sqlite-db.js';
 import { createSqliteRegistry } from '../cloud/registry/sqlite-registry.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { DEMO_FARMS as AUTH_FARMS, buildMemoryApp } from '../cloud/auth/testing.js';
+import { DEMO_FARMS as AUTH_FARMS, buildMemoryApp } from './support/memory-app.js';
 import { DEMO_PASSWORD } from '../cloud/auth/seed.js';
 import { seedDemoHistory } from '../cloud/demo/history.js';
 import { openSqliteDb } from '../cloud/registry/sqlite-db.js';

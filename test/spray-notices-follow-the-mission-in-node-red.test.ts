@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt, { type MqttClient } from 'mqtt';
 import { topics, type MissionStatus } from '../protocol/index.js';
-import { demoFields, DEMO_FARMS } from '../cloud/auth/testing.js';
+import { demoFields, DEMO_FARMS } from './support/memory-app.js';
 import { services } from './support/services.js';
 import { startHttpReceiver, type HttpReceiver, type ReceivedRequest } from './support/http-receiver.js';
 import { startNodeRed, type NodeRedRuntime } from './support/node-red.js';

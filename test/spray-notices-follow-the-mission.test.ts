@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MissionStatus, topics } from '../protocol/index.js';
-import { bearer, demoFields, DEMO_FARMS } from '../cloud/auth/testing.js';
+import { bearer, demoFields, DEMO_FARMS } from './support/memory-app.js';
 import { buildMissionApp } from './support/mission-app.js';
 import { Neighbourhood, sprayNotices } from '../flows/nodes/src/spray-neighbours.js';
 import { NotifyGate } from '../flows/nodes/src/notify-gate.js';

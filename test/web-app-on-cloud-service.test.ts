@@ -6,7 +6,6 @@ import mqtt from 'mqtt';
 import { CloudService } from '../cloud/server.js';
 import { loadConfig } from '../cloud/config.js';
 import { createSqliteRegistry } from '../cloud/registry/sqlite-registry.js';
-import { registryWebAppPlugin } from '../cloud/auth/wire.js';
 import { DEMO_PASSWORD } from '../cloud/auth/seed.js';
 import { freePort } from '../lib/ports.js';
 import { GatewayConfig, topics } from '../protocol/index.js';
@@ -31,7 +30,7 @@ async function until<T>(
   }
 }
 
-describe('web app plugin on the cloud service (embedded Aedes, SQLite registry)', () => {
+describe('the web app on the cloud service (embedded Aedes, SQLite registry)', () => {
   it("prints demo logins, provisions a gateway the broker accepts, delivers a farmer's config to it and shows its ack", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'rs-webapp-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,6 +40,7 @@ describe('web app plugin on the cloud service (embedded Aedes, SQLite registry)'
       MQTT_PORT: String(await freePort()),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
+      RUONGSO_MODE: 'demo',
     });
     const registry = createSqliteRegistry(path.join(dir, 'registry.sqlite'));
     await registry.init();
@@ -50,29 +50,10 @@ describe('web app plugin on the cloud service (embedded Aedes, SQLite registry)'
       { id: 'farm-1', name: 'Ruộng ông Ba', owner: null, unitId: 'dai-an-2', cooperativeId: 'htx-dai-an', areaHa: 2 },
       'test',
     );
-    let printed = '';
-    const svc: CloudService = new CloudService({
-      config,
-      registry,
-      page: false,
-      plugins: [
-        {
-          plugin: registryWebAppPlugin,
-          options: {
-            registry,
-            mode: 'demo',
-            tileUrl: '',
-            uplink: () => svc.ingest,
-            onDemoLogins: (_l: unknown, text: string) => {
-              printed = text;
-            },
-          },
-        },
-      ],
-    });
+    const svc = new CloudService({ config, registry, webApp: { tileUrl: '' } });
     await svc.start();
     cleanups.push(() => svc.stop());
-    expect(printed).toMatch(/DEMO farmer +nongdan/);
+    expect(svc.demoLogins).toMatch(/DEMO farmer +nongdan/);
     const base = `http://127.0.0.1:${svc.port}`;
     const login = async (u: string) => {
       const r = await fetch(`${base}/api/v1/auth/login`, {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildMemoryApp, bearer } from './testing.js';
+import { buildMemoryApp, bearer } from '../../test/support/memory-app.js';
 import { hashPassword, verifyPassword, generatePassword } from './password.js';
 import { seedUsers, formatDemoLogins } from './seed.js';
 import { MemoryUserStore } from './memory-stores.js';

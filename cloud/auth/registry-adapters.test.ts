@@ -8,21 +8,13 @@ import { createSqliteRegistry } from '../registry/sqlite-registry.js';
 import type { Registry } from '../registry/registry.js';
 import { hashPassword as registryHash } from '../registry/password.js';
 import { RegistryAuditLog, RegistryFarmDirectory, RegistryUserStore } from './registry-adapters.js';
-import {
-  RegistryCommandStore,
-  RegistryConfigStore,
-  RegistryEventStore,
-  RegistryProvisioner,
-} from '../control/registry-stores.js';
-import { AuthService } from './service.js';
+import { RegistryProvisioner } from '../control/registry-stores.js';
+import { registryControlStores } from '../control/plugin.js';
 import { MemorySessionStore } from './memory-stores.js';
 import { seedUsers, DEMO_PASSWORD } from './seed.js';
-import { registerAccountsAndControl } from './register.js';
-import { ControlService } from '../control/service.js';
-import { MemoryLiveBus } from '../control/bus.js';
 import { verifyPassword } from './password.js';
-import { makeErrorHandler } from '../routes/errors.js';
 import { initialConfigZones } from '../../test/support/web-chain.js';
+import { memoryUplink, registerFeatures } from '../../test/support/memory-app.js';
 
 let dir: string | undefined;
 let reg: Registry | undefined;
@@ -45,29 +37,21 @@ async function setup() {
   await reg.upsertGateway({ id: 'gw-1', farmId: 'farm-1', name: null }, 'test');
   const farms = new RegistryFarmDirectory(reg);
   const users = new RegistryUserStore(reg, new Set(['nongdan', 'kythuat', 'canbo', 'nongdan2', 'admin']));
-  const auth = new AuthService({
-    users,
-    sessions: new MemorySessionStore(),
-    audit: new RegistryAuditLog(reg, farms),
-    farms,
-  });
   await seedUsers(users, { mode: 'demo', farms: await farms.listFarms() });
   const published: string[] = [];
-  const control = new ControlService({
-    configs: new RegistryConfigStore(reg),
-    commands: new RegistryCommandStore(reg),
-    events: new RegistryEventStore(reg),
-    bus: new MemoryLiveBus(),
-    auth,
-    publish: async (t) => {
-      published.push(t);
-    },
-  });
   const app = Fastify();
-  app.setErrorHandler(makeErrorHandler());
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  await registerAccountsAndControl(app, { auth, control, provisioner: new RegistryProvisioner(reg) });
+  await registerFeatures(app, {
+    auth: { users, sessions: new MemorySessionStore(), audit: new RegistryAuditLog(reg, farms), farms },
+    control: {
+      stores: registryControlStores(reg),
+      uplink: memoryUplink(async (t) => {
+        published.push(t);
+      }),
+      provisioner: new RegistryProvisioner(reg),
+    },
+  });
   await app.ready();
   const login = async (u: string) => ({
     authorization: `Bearer ${(await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: u, password: DEMO_PASSWORD } })).json().token}`,

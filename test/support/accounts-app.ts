@@ -12,17 +12,12 @@ import {
   RegistrySessionStore,
   RegistryUserStore,
 } from '../../cloud/auth/registry-adapters.js';
-import { AuthService } from '../../cloud/auth/service.js';
+import type { AuthService } from '../../cloud/auth/service.js';
 import { seedUsers } from '../../cloud/auth/seed.js';
-import { registerAccountsAndControl } from '../../cloud/auth/register.js';
-import { ControlService } from '../../cloud/control/service.js';
+import { registryControlStores } from '../../cloud/control/plugin.js';
 import { MemoryLiveBus } from '../../cloud/control/bus.js';
-import {
-  RegistryCommandStore,
-  RegistryConfigStore,
-  RegistryEventStore,
-  RegistryProvisioner,
-} from '../../cloud/control/registry-stores.js';
+import { RegistryProvisioner } from '../../cloud/control/registry-stores.js';
+import { registerFeatures } from './memory-app.js';
 import { seedDemoDistrict } from '../../cloud/demo/seed.js';
 
 export const TEST_DEMO_PASSWORD = 'kiem-thu-lua-2026';
@@ -43,28 +38,23 @@ export async function accountsOnRegistry(
   await seedDemoDistrict(reg);
   const farms = new RegistryFarmDirectory(reg);
   const users = new RegistryUserStore(reg, new Set(['admin', 'nongdan', 'nongdan2', 'kythuat', 'canbo']));
-  const auth = new AuthService({
-    users,
-    sessions: new RegistrySessionStore(reg),
-    audit: new RegistryAuditLog(reg, farms),
-    farms,
-    mode: o.mode ?? 'production',
-  });
   await seedUsers(users, { mode: 'demo', adminPassword: TEST_DEMO_PASSWORD, farms: await farms.listFarms() });
   const bus = new MemoryLiveBus();
-  const control = new ControlService({
-    configs: new RegistryConfigStore(reg),
-    commands: new RegistryCommandStore(reg),
-    events: new RegistryEventStore(reg),
-    bus,
-    auth,
-    publish: async () => {},
-  });
   const app = Fastify({ logger: false });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(swagger, { openapi: { info: { title: 'test', version: '1' } }, transform: jsonSchemaTransform });
-  await registerAccountsAndControl(app, { auth, control, provisioner: new RegistryProvisioner(reg) });
+  await registerFeatures(app, {
+    auth: {
+      users,
+      sessions: new RegistrySessionStore(reg),
+      audit: new RegistryAuditLog(reg, farms),
+      farms,
+      mode: o.mode ?? 'production',
+    },
+    control: { stores: registryControlStores(reg), bus, provisioner: new RegistryProvisioner(reg) },
+  });
+  const auth: AuthService = app.auth;
   await o.extend?.(app, reg, auth);
   await app.ready();
   const login = async (u: string, password = TEST_DEMO_PASSWORD) => {

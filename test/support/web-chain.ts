@@ -9,7 +9,7 @@ import { topics, type GatewayConfig } from '../../protocol/index.js';
 import { Gateway } from '../../edge/gateway.js';
 import { parseGatewayFile } from '../../edge/config.js';
 import { gatewayFileFor, startPaddySite } from '../../simulators/paddy-site.js';
-import { buildMemoryApp } from '../../cloud/auth/testing.js';
+import { buildMemoryApp } from './memory-app.js';
 import { uiPlugin, UI_DIST } from '../../cloud/ui/plugin.js';
 import { bridgeControlToMqtt, mqttPublisher } from '../../cloud/control/mqtt-bridge.js';
 import type { FarmInfo } from '../../cloud/auth/types.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildMemoryApp, bearer } from '../../auth/testing.js';
+import { buildMemoryApp, bearer } from '../../../test/support/memory-app.js';
 import { fixture } from '../../../protocol/fixtures/index.js';
 import { topics, GatewayConfig } from '../../../protocol/index.js';
 import type { LiveEvent } from '../../control/bus.js';

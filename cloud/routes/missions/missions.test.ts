@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildMemoryApp, bearer } from '../../auth/testing.js';
+import { buildMemoryApp, bearer } from '../../../test/support/memory-app.js';
 
 type Built = Awaited<ReturnType<typeof buildMemoryApp>>;
 let built: Built | undefined;
