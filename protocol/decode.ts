@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import { issueSummary } from '../lib/zod-issues.js';
+import { fastTelemetry } from './fast-telemetry.js';
 import { parseTopic, type GatewayChannel, type ParsedTopic } from './topics.js';
 import {
   ConfigAck,
@@ -60,8 +62,16 @@ export type DecodeResult =
 /** Largest payload decoded at all (a telemetry message of 5,000 readings is ~0.6 MB). */
 export const MAX_PAYLOAD_BYTES = 2 * 1024 * 1024;
 
+export interface DecodeOptions {
+  /**
+   * telemetry through the hand-written fast path (protocol/fast-telemetry.ts, held equal to
+   * zod by a property test); false: zod only (the reference, for the decode benchmark). Default true
+   */
+  fast?: boolean;
+}
+
 /** Topic + bytes → a typed, validated message, or why not (for counting and logging, never throwing). */
-export function decodePayload(topic: string, bytes: Uint8Array | string): DecodeResult {
+export function decodePayload(topic: string, bytes: Uint8Array | string, opts?: DecodeOptions): DecodeResult {
   const parsed = parseTopic(topic);
   if (!parsed)
     return { ok: false, topic: null, reason: 'topic', message: `not a Ruộng Số topic: ${topic.slice(0, 200)}` };
@@ -72,21 +82,33 @@ export function decodePayload(topic: string, bytes: Uint8Array | string): Decode
       reason: 'size',
       message: `payload of ${bytes.length} bytes is over ${MAX_PAYLOAD_BYTES}`,
     };
+  const text = typeof bytes === 'string' ? bytes : utf8(bytes);
   let json: unknown;
   try {
-    json = JSON.parse(typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('utf8'));
+    json = JSON.parse(text);
   } catch (err) {
     return { ok: false, topic: parsed, reason: 'json', message: `payload is not JSON: ${(err as Error).message}` };
   }
-  const result = payloadSchemaFor(parsed).safeParse(json);
-  if (!result.success) {
-    const first = result.error.issues
-      .slice(0, 3)
-      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-      .join('; ');
-    return { ok: false, topic: parsed, reason: 'schema', message: first };
+  let payload: unknown;
+  if (parsed.kind === 'gw' && parsed.channel === 'telemetry' && opts?.fast !== false) {
+    payload = fastTelemetry(json);
+    // refused (or, never seen, a case the fast path does not know): zod has the last word and
+    // the message. The fast path may have written defaults into `json`: zod gets the text again
+    if (payload === undefined) json = JSON.parse(text);
+  }
+  if (payload === undefined) {
+    const result = payloadSchemaFor(parsed).safeParse(json);
+    if (!result.success) return { ok: false, topic: parsed, reason: 'schema', message: issueSummary(result.error, 3) };
+    payload = result.data;
   }
   // the schema was chosen by the topic: the pairing is right by construction
-  const message = { ...parsed, payload: result.data } as DecodedMessage;
+  const message = { ...parsed, payload } as DecodedMessage;
   return { ok: true, topic: parsed, message, payload: message.payload };
+}
+
+/** The bytes as text without copying them first (an MQTT payload is a Buffer already). */
+function utf8(bytes: Uint8Array): string {
+  return (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString(
+    'utf8',
+  );
 }
