@@ -52,8 +52,92 @@ export function toLine(p: StoredReading): string {
   return `${MEASUREMENT},gateway=${tagEsc(p.gatewayId)},metric=${tagEsc(p.metric)},sensor=${tagEsc(p.sensor)} ${fields} ${p.ts}`;
 }
 
-export function toLines(points: StoredReading[]): string {
-  return points.map(toLine).join('\n');
+/**
+ * What a point's line is up to its value (`text`) and between value and timestamp (`tail`): the
+ * same for every point of one sensor as long as its metric, unit, quality, fault and having a
+ * value stay the same — which is every message of a gateway, one after the other.
+ */
+interface Head {
+  metric: string;
+  unit: string;
+  quality: string | undefined;
+  fault: string | undefined;
+  hasValue: boolean;
+  text: string;
+  tail: string;
+}
+
+function headOf(p: StoredReading): Head {
+  const quality = p.quality ?? 'good';
+  const tags = `${MEASUREMENT},gateway=${tagEsc(p.gatewayId)},metric=${tagEsc(p.metric)},sensor=${tagEsc(p.sensor)} `;
+  const head = p.fault ? `${tags}fault="${strEsc(p.fault)}",quality="${quality}"` : `${tags}quality="${quality}"`;
+  const unit = `unit="${strEsc(p.unit)}"`;
+  const hasValue = p.value !== null;
+  const [text, tail] = !hasValue
+    ? [`${head},${unit} `, '']
+    : quality === 'good'
+      ? [`${head},${unit},value=`, ' ']
+      : [`${head},raw=`, `,${unit} `];
+  return { metric: p.metric, unit: p.unit, quality: p.quality, fault: p.fault, hasValue, text, tail };
+}
+
+/**
+ * Lines of many points, each byte-identical to toLine's (a property test holds them equal), at a
+ * third of its cost: the part of a line before the value is kept per gateway and sensor, so a
+ * point usually costs a lookup, a few string compares and three concatenations (no escaping, no
+ * regex). Bounded: past `maxEntries` sensors the cache starts again from empty.
+ */
+export class LineHeads {
+  private gateways = new Map<string, Map<string, Head>>();
+  private entries = 0;
+
+  constructor(readonly maxEntries = 50_000) {}
+
+  get size(): number {
+    return this.entries;
+  }
+
+  lines(points: readonly StoredReading[]): string {
+    let body = '';
+    let gatewayId: string | undefined;
+    let sensors: Map<string, Head> | undefined;
+    for (let i = 0; i < points.length; i++) {
+      const p = points[i]!;
+      // points come in runs of one gateway (one message after another)
+      if (p.gatewayId !== gatewayId || !sensors) {
+        gatewayId = p.gatewayId;
+        sensors = this.gateways.get(gatewayId);
+        if (!sensors) this.gateways.set(gatewayId, (sensors = new Map<string, Head>()));
+      }
+      let h = sensors.get(p.sensor);
+      if (
+        !h ||
+        h.metric !== p.metric ||
+        h.unit !== p.unit ||
+        h.quality !== p.quality ||
+        h.fault !== p.fault ||
+        h.hasValue !== (p.value !== null)
+      ) {
+        if (!h && ++this.entries > this.maxEntries) {
+          this.gateways.clear();
+          this.entries = 1;
+          this.gateways.set(gatewayId, (sensors = new Map<string, Head>()));
+        }
+        h = headOf(p);
+        sensors.set(p.sensor, h);
+      }
+      if (i) body += '\n';
+      body += h.hasValue ? `${h.text}${p.value}${h.tail}${p.ts}` : `${h.text}${p.ts}`;
+    }
+    return body;
+  }
+}
+
+const shared = new LineHeads();
+
+/** Points as one line-protocol body, a line each (see LineHeads). */
+export function toLines(points: readonly StoredReading[], heads: LineHeads = shared): string {
+  return heads.lines(points);
 }
 
 /**
