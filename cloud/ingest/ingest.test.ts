@@ -134,6 +134,11 @@ describe('Ingest', () => {
       { ...at(-8), sensor: 'wl2' },
       { ...at(-5, now + 3_600_000), sensor: 'wl3' },
     ];
+    const rejected = async (reason: string) => {
+      const m = await metricsRegistry.getSingleMetric('ruongso_ingest_rejected_total')?.get();
+      return m?.values.find((v) => v.labels.reason === reason)?.value ?? 0;
+    };
+    const before = { range: await rejected('range'), future: await rejected('future') };
     await watch.publishAsync(topics.telemetry('gw-u3'), JSON.stringify({ bootId: 'boot-u3', seq: 0, readings }), {
       qos: 1,
     });
@@ -145,9 +150,8 @@ describe('Ingest', () => {
         ]),
       { timeout: 5000 },
     );
-    const m = await metricsRegistry.getSingleMetric('ruongso_ingest_rejected_total')?.get();
-    const n = (reason: string) => m?.values.find((v) => v.labels.reason === reason)?.value ?? 0;
-    expect(n('range')).toBeGreaterThanOrEqual(1);
-    expect(n('future')).toBeGreaterThanOrEqual(1);
+    // one of each, counted per reading (the counter is bumped once per message)
+    expect((await rejected('range')) - before.range).toBe(1);
+    expect((await rejected('future')) - before.future).toBe(1);
   });
 });
