@@ -1,3 +1,4 @@
+import { Backoff } from '../../lib/backoff.js';
 import { log as rootLog, type Logger } from '../../lib/log.js';
 import { readingsIngestedTotal, storeWriteErrorsTotal, storeWriteSeconds } from '../metrics.js';
 import type { StoredReading, TelemetryStore } from '../telemetry/store.js';
@@ -7,10 +8,12 @@ export interface TelemetryWriterOptions {
   store: TelemetryStore;
   spool: DiskSpool;
   log?: Logger;
-  /** replay backoff while the store stays down */
+  /** replay backoff while the store stays down (full jitter between min and the growing cap) */
   replayMinDelayMs?: number;
   replayMaxDelayMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** [0, 1) for the jitter; inject for deterministic tests */
+  random?: () => number;
 }
 
 /**
@@ -69,7 +72,9 @@ export class TelemetryWriter {
   }
 
   private async spoolWithBackpressure(points: StoredReading[]): Promise<void> {
-    for (let delay = 200; ; delay = Math.min(delay * 2, 5000)) {
+    // a full spool empties only as fast as the store takes the replay: no jitter needed, one writer
+    const backoff = new Backoff({ minMs: 200, maxMs: 5000 });
+    for (;;) {
       try {
         await this.opts.spool.append(points);
         if (this.fullSince !== undefined) {
@@ -87,7 +92,7 @@ export class TelemetryWriter {
         }
         if (!(err instanceof SpoolError)) throw err;
         this.kickReplay();
-        await this.sleep(delay);
+        await this.sleep(backoff.next());
       }
     }
   }
@@ -101,9 +106,12 @@ export class TelemetryWriter {
 
   private async replay(): Promise<void> {
     const spool = this.opts.spool;
-    const min = this.opts.replayMinDelayMs ?? 250;
-    const max = this.opts.replayMaxDelayMs ?? 5000;
-    let delay = min;
+    const backoff = new Backoff({
+      minMs: this.opts.replayMinDelayMs ?? 250,
+      maxMs: this.opts.replayMaxDelayMs ?? 5000,
+      jitter: 'full',
+      random: this.opts.random,
+    });
     let replayed = 0;
     while (!spool.isEmpty() && !this.stopped) {
       try {
@@ -111,11 +119,10 @@ export class TelemetryWriter {
         if (batch) await this.write(batch);
         await spool.shift();
         replayed += batch?.length ?? 0;
-        delay = min;
+        backoff.reset();
       } catch (err) {
         this.log.debug({ err, spool: spool.size }, 'spool replay: store still down');
-        await this.sleep(delay + Math.random() * delay);
-        delay = Math.min(delay * 2, max);
+        await this.sleep(backoff.next());
       }
     }
     if (replayed) this.log.info({ replayed, spool: spool.size }, 'telemetry spool replayed into the store');
