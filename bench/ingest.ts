@@ -37,22 +37,38 @@ const THROUGHPUT_MS = opt('seconds', smoke ? 1 : 10) * 1000;
 const LATENCY_MS = opt('latency-seconds', smoke ? 1 : 8) * 1000;
 const LATENCY_RATE = opt('latency-rate', 10_000);
 const DRAIN_DAYS = opt('drain-days', smoke ? 0.1 : 7);
+/** `--only ours|bare|scale`: that consumer's full-speed phase alone (scale: the scale-out phase) */
+const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const GENERATOR = fileURLToPath(new URL('../test/support/ingest/load-generator.ts', import.meta.url));
 const PEER = fileURLToPath(new URL('./lib/node-red-peer.ts', import.meta.url));
+const INSTANCE = fileURLToPath(new URL('./lib/ingest-instance.ts', import.meta.url));
+/**
+ * `--instances 1,2`: the scale-out phase, N ingest processes in one $share group for each N
+ * (default 1,2 in the full run, none in the smoke; `--instances 0` skips it)
+ */
+const INSTANCES = (args.includes('--instances') ? args[args.indexOf('--instances') + 1]! : smoke ? '0' : '1,2')
+  .split(',')
+  .map(Number)
+  .filter((n) => Number.isInteger(n) && n > 0);
+// one login per ingest instance (cloud1, cloud2, …): two connections on one login would take
+// over each other's session
+const CLOUD_USERS = Array.from({ length: Math.max(0, ...INSTANCES) }, (_, i) => `cloud${i + 1}`);
 // one login per simulated gateway (bench0, bench1, …): the broker binds a client id to its
 // login, so gateways sharing one would take over each other's session
 const LOAD_USERS = Array.from({ length: GATEWAYS }, (_, i) => `bench${i}`);
-const USERS: Record<string, string> = {
+const USERS: { cloud: string; bench: string; nodered: string } & Record<string, string> = {
   cloud: 'cloud-secret',
   bench: 'bench-secret',
   nodered: 'nodered-secret',
   ...Object.fromEntries(LOAD_USERS.map((u) => [u, 'bench-secret'])),
+  ...Object.fromEntries(CLOUD_USERS.map((u) => [u, 'cloud-secret'])),
 };
 const ACL = [
   'user cloud\ntopic readwrite ruongso/v1/#\ntopic read $SYS/#',
   'user bench\ntopic readwrite ruongso/v1/#',
   'user nodered\ntopic read ruongso/v1/#',
   ...LOAD_USERS.map((u) => `user ${u}\ntopic write ruongso/v1/gw/+/telemetry`),
+  ...CLOUD_USERS.map((u) => `user ${u}\ntopic readwrite ruongso/v1/#\ntopic read $SYS/#`),
   '',
 ].join('\n');
 
@@ -266,6 +282,78 @@ async function runPeer(mq: MosquittoServer, influx: InfluxServer, durationMs: nu
   }
 }
 
+interface IpcStored {
+  kind: 'ready' | 'stored';
+  n?: number;
+  ts?: number[];
+  at?: number;
+  cpuMs: number;
+}
+
+/**
+ * N ingest instances, each a process of its own with its own login, in one $share group: the
+ * broker deals the messages out among them. CPU per reading is all instances' together.
+ */
+async function runScaleOut(
+  mq: MosquittoServer,
+  influx: InfluxServer,
+  n: number,
+  durationMs: number,
+  dataDir: string,
+): Promise<Phase & { instances: number; perInstance: number[] }> {
+  const meter = new Meter();
+  const db = `scale${n}_${randomBytes(3).toString('hex')}`;
+  await influx.createDb(db);
+  const group = `bench${randomBytes(2).toString('hex')}`;
+  const children = CLOUD_USERS.slice(0, n).map((username) => {
+    const cfg = {
+      mqttUrl: mq.url,
+      username,
+      password: USERS[username],
+      shareGroup: group,
+      influxUrl: influx.url,
+      db,
+      dataDir: path.join(dataDir, `${group}-${username}`),
+    };
+    const child = fork(INSTANCE, [JSON.stringify(cfg)], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+    const state = { cpuStart: NaN, cpuLast: NaN, stored: 0 };
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const ready = new Promise<void>((resolve, reject) => {
+      void exited.then((code) => reject(new Error(`ingest instance ${username} exited ${code} before it was ready`)));
+      child.on('message', (m: IpcStored) => {
+        if (m.kind === 'ready') {
+          state.cpuStart = state.cpuLast = m.cpuMs;
+          resolve();
+          return;
+        }
+        state.cpuLast = m.cpuMs;
+        state.stored += m.n!;
+        if (!meter.first) meter.first = m.at!;
+        meter.last = Math.max(meter.last, m.at!);
+        meter.stored += m.n!;
+        for (const ts of m.ts!) meter.lat.push(m.at! - ts);
+      });
+    });
+    return { child, state, exited, ready };
+  });
+  try {
+    await Promise.all(children.map((c) => c.ready));
+    const gen = await generate(mq, durationMs, 0, `s${n}${randomBytes(2).toString('hex')}-`);
+    await waitStored(meter, gen.readings);
+    const cpu = children.reduce((sum, c) => sum + (c.state.cpuLast - c.state.cpuStart), 0);
+    return {
+      instances: n,
+      ...phase(gen.readings, meter, gen.start, cpu),
+      perInstance: children.map((c) => c.state.stored),
+    };
+  } finally {
+    for (const c of children) if (c.child.connected) c.child.send('stop');
+    const timer = setTimeout(() => children.forEach((c) => c.child.kill('SIGKILL')), 15_000);
+    await Promise.all(children.map((c) => c.exited));
+    clearTimeout(timer);
+  }
+}
+
 function phase(readings: number, m: Meter, started: number, cpuMsSpent: number): Phase {
   return {
     readings,
@@ -325,6 +413,21 @@ async function main(): Promise<void> {
     );
     // latency first: a full-speed phase leaves InfluxDB compacting for a while, which would
     // slow whichever latency phase came right after it
+    if (ONLY === 'scale') {
+      for (const n of INSTANCES)
+        say(`${n} instance(s), max: ${JSON.stringify(await runScaleOut(mq, influx, n, THROUGHPUT_MS, dataDir))}`);
+      return;
+    }
+    if (ONLY === 'ours' || ONLY === 'bare') {
+      // one full-speed phase, nothing else in the process: for profiling (node --cpu-prof) and
+      // for comparing CPU per reading on a busy machine, ours and bare one after the other
+      const p =
+        ONLY === 'ours'
+          ? await runOurs(mq, influx, THROUGHPUT_MS, 0, dataDir)
+          : await runBaseline(mq, influx, THROUGHPUT_MS, 0);
+      say(`${ONLY.padEnd(9)} max: ${JSON.stringify(p)}`);
+      return;
+    }
     if (args.includes('--peer-only')) {
       say(`node-red  at ${LATENCY_RATE}/s: ${JSON.stringify(await runPeer(mq, influx, LATENCY_MS, LATENCY_RATE))}`);
       return;
@@ -360,6 +463,18 @@ async function main(): Promise<void> {
     say(
       `ours ÷ bare ${(ours.readingsPerSec / base.readingsPerSec).toFixed(2)}, ours ÷ Node-RED ${(ours.readingsPerSec / peer.readingsPerSec).toFixed(2)}`,
     );
+    const scaleOut: Record<string, number> = {};
+    const scaleOutCpu: Record<string, number> = {};
+    for (const n of INSTANCES) {
+      const r = await runScaleOut(mq, influx, n, THROUGHPUT_MS, dataDir);
+      scaleOut[n] = r.readingsPerSec;
+      scaleOutCpu[n] = r.cpuUsPerReading;
+      say(`${n} instance(s) in one $share group, max: ${JSON.stringify(r)}`);
+    }
+    if (INSTANCES.length)
+      say(
+        `scale-out, readings/s by instance count: ${INSTANCES.map((n) => `${n}: ${scaleOut[n]} (${scaleOutCpu[n]} µs CPU/reading)`).join(', ')}`,
+      );
     const drain = await runDrain(mq, influx, dataDir);
     say(`drain ${DRAIN_DAYS} d backlog of 32 sensors: ${JSON.stringify(drain)}`);
     process.stdout.write(
@@ -376,6 +491,7 @@ async function main(): Promise<void> {
         cpuUsPerReading: ours.cpuUsPerReading,
         baselineCpuUsPerReading: base.cpuUsPerReading,
         peerCpuUsPerReading: peer.cpuUsPerReading,
+        ...(INSTANCES.length ? { scaleOut, scaleOutCpuUsPerReading: scaleOutCpu } : {}),
       })}\n`,
     );
   } finally {
