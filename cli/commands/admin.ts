@@ -131,7 +131,7 @@ export function register(program: Command): void {
       await withRegistry(async (reg) => {
         for (const u of await reg.listUsers()) {
           process.stdout.write(
-            `${String(u.id).padStart(4)} ${u.username.padEnd(16)} ${u.role.padEnd(10)} ${u.disabled ? 'inactive' : 'active  '} farms=${u.farmIds.join(',') || '-'} units=${u.unitIds.join(',') || '-'} coop=${u.cooperativeId ?? '-'}\n`,
+            `${String(u.id).padStart(4)} ${u.username.padEnd(16)} ${u.role.padEnd(10)} ${u.disabled ? 'inactive' : 'active  '} farms=${u.farmIds.join(',') || '-'} units=${u.communes.join(',') || '-'} coop=${u.cooperativeId ?? '-'}\n`,
           );
         }
       });

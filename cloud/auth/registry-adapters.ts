@@ -1,4 +1,4 @@
-import type { Registry, Unit, User as RegUser, AuditEntry as RegAudit } from '../registry/registry.js';
+import type { Registry, Unit, User, AuditEntry as RegAudit } from '../registry/registry.js';
 import { RegistryError } from '../registry/errors.js';
 import { log } from '../../lib/log.js';
 import { AuthError } from './errors.js';
@@ -13,7 +13,6 @@ import type {
   Session,
   SessionStore,
   StoredUser,
-  User,
   UserStore,
 } from './types.js';
 
@@ -33,25 +32,12 @@ function accountError(err: unknown): never {
   throw err;
 }
 
-/**
- * The registry's user as the accounts API sees it: one id (the registry's), every farm and unit in
- * scope. Officers' `communes` are unit ids: the reports take a unit and everything below it.
- */
-function toUser(u: RegUser, hash: string, demo: ReadonlySet<string>): StoredUser {
-  return {
-    id: String(u.id),
-    username: u.username,
-    phone: u.phone ?? undefined,
-    name: u.displayName ?? u.username,
-    role: u.role,
-    farmIds: u.farmIds,
-    cooperativeId: u.cooperativeId ?? undefined,
-    communes: u.unitIds,
-    demo: demo.has(u.username),
-    disabled: u.disabled,
-    passwordHash: hash,
-  };
-}
+/** The registry's user is the accounts' user (one model): only the demo flag and the hash are added. */
+const stored = (u: User, passwordHash: string, demo: ReadonlySet<string>): StoredUser => ({
+  ...u,
+  demo: demo.has(u.username),
+  passwordHash,
+});
 
 /** Accounts on the registry's tables (reg_users, reg_user_scopes). */
 export class RegistryUserStore implements UserStore {
@@ -77,21 +63,20 @@ export class RegistryUserStore implements UserStore {
   async findByLogin(login: string) {
     const r = await this.reg.findUserForLogin(login.trim());
     if (!r || r.user.disabled) return undefined;
-    return toUser(r.user, r.passwordHash, this.demoUsernames);
+    return stored(r.user, r.passwordHash, this.demoUsernames);
   }
   async get(id: string) {
     const u = await this.find(id);
     return u && !u.disabled ? u : undefined;
   }
   async find(id: string) {
-    if (!/^\d{1,15}$/.test(id)) return undefined;
-    const u = await this.reg.getUser(Number(id));
+    const u = await this.reg.getUser(id);
     if (!u) return undefined;
     const r = await this.reg.findUserForLogin(u.username);
-    return toUser(u, r?.passwordHash ?? '', this.demoUsernames);
+    return stored(u, r?.passwordHash ?? '', this.demoUsernames);
   }
   async list() {
-    return (await this.reg.listUsers()).map((u) => toUser(u, '', this.demoUsernames));
+    return (await this.reg.listUsers()).map((u) => stored(u, '', this.demoUsernames));
   }
   async create(user: NewAccount, actor = 'auth') {
     const unitIds = await this.unitIds(user.communes);
@@ -111,13 +96,12 @@ export class RegistryUserStore implements UserStore {
         Date.now(),
       )
       .catch(accountError);
-    return toUser(u, user.passwordHash, this.demoUsernames);
+    return stored(u, user.passwordHash, this.demoUsernames);
   }
   async update(id: string, e: AccountEdit, actor = 'auth') {
-    if (!/^\d{1,15}$/.test(id)) throw new AuthError('USER_NOT_FOUND', `user ${id} does not exist`);
     const u = await this.reg
       .updateUser(
-        Number(id),
+        id,
         {
           ...(e.phone !== undefined ? { phone: e.phone } : {}),
           ...(e.name !== undefined ? { displayName: e.name } : {}),
@@ -131,10 +115,10 @@ export class RegistryUserStore implements UserStore {
         Date.now(),
       )
       .catch(accountError);
-    return toUser(u, '', this.demoUsernames);
+    return stored(u, '', this.demoUsernames);
   }
   async setPasswordHash(id: string, hash: string) {
-    await this.reg.setUserPassword(Number(id), hash, 'auth');
+    await this.reg.setUserPassword(id, hash, 'auth');
   }
 }
 
@@ -263,17 +247,16 @@ export type { User };
 /** Sessions in the registry database: they survive a restart and are shared by cloud instances. */
 export class RegistrySessionStore implements SessionStore {
   constructor(private readonly reg: Registry) {}
-  async put(s: Session) {
-    await this.reg.putSession({ ...s, userId: Number(s.userId) });
+  put(s: Session) {
+    return this.reg.putSession(s);
   }
   async get(tokenHash: string) {
-    const s = await this.reg.getSession(tokenHash);
-    return s ? { ...s, userId: String(s.userId) } : undefined;
+    return (await this.reg.getSession(tokenHash)) ?? undefined;
   }
-  async delete(tokenHash: string) {
-    await this.reg.deleteSession(tokenHash);
+  delete(tokenHash: string) {
+    return this.reg.deleteSession(tokenHash);
   }
-  async deleteForUser(userId: string) {
-    await this.reg.deleteSessionsForUser(Number(userId));
+  deleteForUser(userId: string) {
+    return this.reg.deleteSessionsForUser(userId);
   }
 }

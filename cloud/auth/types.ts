@@ -5,31 +5,16 @@ import { z } from 'zod';
  * AuditLog, FarmDirectory) so the same routes run on the in-memory stores of the tests and on
  * the registry's SQL tables in production (see registry-adapters.ts).
  */
-import { ROLES } from '../registry/registry.js';
+import { ROLES, type Session, type User } from '../registry/registry.js';
 
 // one list of roles: the registry's (its CHECK constraint holds the same four)
 export { ROLES };
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
-export interface User {
-  id: string;
-  username: string;
-  phone?: string | undefined;
-  name: string;
-  role: Role;
-  /** farmer: the farms they own */
-  farmIds: string[];
-  /** technician: their cooperative */
-  cooperativeId?: string | undefined;
-  /** officer: the administrative units (unit ids: communes, or a district) they report on */
-  communes: string[];
-  /** seeded by the demo; shown with a DEMO badge and printed at start */
-  demo: boolean;
-  /** deactivated: cannot log in, every session ended */
-  disabled?: boolean | undefined;
-  locale?: 'vi' | 'en' | undefined;
-}
+// one user model: the registry's (ids as text, every farm and unit in scope); the stores below
+// (memory for tests, the registry's tables in production) hand it out as it is
+export type { Session, User };
 
 /** A user to create: the store gives the id (the one every API answer then carries). */
 export type NewAccount = Omit<StoredUser, 'id' | 'disabled'>;
@@ -71,7 +56,7 @@ export function toPublicUser(u: User): PublicUser {
     role: u.role,
     farmIds: u.farmIds,
     communes: u.communes,
-    demo: u.demo,
+    demo: u.demo === true,
     active: !u.disabled,
     ...(u.phone ? { phone: u.phone } : {}),
     ...(u.cooperativeId ? { cooperativeId: u.cooperativeId } : {}),
@@ -91,14 +76,6 @@ export interface UserStore {
   find(id: string): Promise<StoredUser | undefined>;
   update(id: string, edit: AccountEdit, actor?: string): Promise<StoredUser>;
   setPasswordHash(id: string, hash: string): Promise<void>;
-}
-
-export interface Session {
-  /** sha-256 of the token: a leaked session table does not leak tokens */
-  tokenHash: string;
-  userId: string;
-  createdAt: number;
-  expiresAt: number;
 }
 
 export interface SessionStore {

@@ -129,7 +129,7 @@ function suite(dialect: 'sqlite' | 'postgres') {
       ]);
       // the auto-increment ids made by the old DDL still count on
       const u = await registry.createUser({ username: 'lan', role: 'technician', passwordHash: 'x' }, 'test', 1);
-      expect(u.id).toBeGreaterThan(0);
+      expect(Number(u.id)).toBeGreaterThan(0);
     } finally {
       await db.close();
     }

@@ -206,7 +206,12 @@ async function seedActivity(registry: Registry, facts: Batch, from: number, now:
   const units = new Set<string>(DEMO_UNITS.map((u) => u.id));
   const farms = new Set<string>(DEMO_FARMS.map((f) => f.id));
   for (const u of await registry.listUsers()) {
-    if (!(u.farmId && farms.has(u.farmId)) && !(u.unitId && units.has(u.unitId)) && u.role !== 'admin') continue;
+    if (
+      !(u.farmIds[0] && farms.has(u.farmIds[0])) &&
+      !(u.communes[0] && units.has(u.communes[0])) &&
+      u.role !== 'admin'
+    )
+      continue;
     const r = rng(`user-${u.username}`);
     const every = u.role === 'farmer' ? 2.5 : u.role === 'technician' ? 2 : 7;
     for (let t = from; t < now; t += every * (0.6 + r() * 0.8) * DAY_MS)

@@ -48,7 +48,7 @@ export interface AddUser {
 }
 
 /** Creates one user; without a password one is generated (returned once). */
-export async function addUser(reg: Registry, u: AddUser): Promise<{ id: number; password: string }> {
+export async function addUser(reg: Registry, u: AddUser): Promise<{ id: string; password: string }> {
   const password = u.password ?? generatePassword(16);
   const why = checkPasswordPolicy(password, { username: u.username, mode: 'production' });
   if (why) throw new AdminError('ADMIN_INPUT', `password refused: ${why.reason}`);

@@ -106,21 +106,33 @@ export interface StoredEvent extends GatewayEvent {
 
 export const ROLES = ['farmer', 'technician', 'officer', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
+/**
+ * A person with an account: the one user model of the registry, the accounts API and the routes
+ * (cloud/auth/types.ts re-exports it). Stored in reg_users with its scopes in reg_user_scopes;
+ * the in-memory stores of the tests keep the same shape.
+ */
 export interface User {
-  id: number;
+  /** the registry's row id as text: the id every API answer carries */
+  id: string;
   username: string;
-  phone: string | null;
-  displayName: string | null;
+  /** E.164 */
+  phone?: string | undefined;
+  /** for people: the display name, else the username */
+  name: string;
   role: Role;
-  farmId: string | null;
-  cooperativeId: string | null;
-  unitId: string | null;
-  /** every farm the user is scoped to (farmId first when set) */
+  /** every farm in scope (a farmer's farms), the one stored on the user's row first */
   farmIds: string[];
-  /** every administrative unit the user is scoped to (unitId first when set) */
-  unitIds: string[];
-  disabled: boolean;
-  createdAt: number;
+  /** technician: their cooperative */
+  cooperativeId?: string | undefined;
+  /** officer: every administrative unit in scope (unit ids: communes, or a district), the row's first */
+  communes: string[];
+  /** seeded by the demo: shown with a DEMO badge (the accounts store knows which; the registry does not) */
+  demo?: boolean | undefined;
+  /** deactivated: cannot log in, every session ended */
+  disabled?: boolean | undefined;
+  locale?: 'vi' | 'en' | undefined;
+  /** when the account was made (registry users) */
+  createdAt?: number | undefined;
 }
 export interface NewUser {
   username: string;
@@ -148,8 +160,9 @@ export interface UserPatch {
 }
 
 export interface Session {
+  /** sha-256 of the token: a leaked session table does not leak tokens */
   tokenHash: string;
-  userId: number;
+  userId: string;
   createdAt: number;
   expiresAt: number;
 }
@@ -244,17 +257,18 @@ export interface Registry {
   /** by username or phone number */
   findUserForLogin(login: string): Promise<{ user: User; passwordHash: string } | null>;
   listUsers(): Promise<User[]>;
-  getUser(id: number): Promise<User | null>;
+  /** null for an id that does not exist (or is not a registry id) */
+  getUser(id: string): Promise<User | null>;
   /** edits a user in one transaction (audited old → new); disabling ends every session of the user */
-  updateUser(id: number, patch: UserPatch, actor: Actor, at: number): Promise<User>;
+  updateUser(id: string, patch: UserPatch, actor: Actor, at: number): Promise<User>;
   /** audited as a password change, never with the hash */
-  setUserPassword(id: number, passwordHash: string, actor: Actor): Promise<void>;
+  setUserPassword(id: string, passwordHash: string, actor: Actor): Promise<void>;
 
   // sessions: the token's hash only, never the token
   putSession(s: Session): Promise<void>;
   getSession(tokenHash: string): Promise<Session | null>;
   deleteSession(tokenHash: string): Promise<void>;
-  deleteSessionsForUser(userId: number): Promise<void>;
+  deleteSessionsForUser(userId: string): Promise<void>;
   /** removes expired sessions; returns how many */
   pruneSessions(now: number): Promise<number>;
 

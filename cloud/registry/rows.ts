@@ -97,17 +97,16 @@ export const eventOf = (r: Row): StoredEvent =>
     receivedAt: Number(r.received_at),
   }) as StoredEvent;
 
+/** a user's row; farmIds / communes start with the row's farm_id / unit_id, the scopes are added by the caller */
 export const userOf = (r: Row): User => ({
-  id: Number(r.id),
+  id: text(r.id),
   username: String(r.username),
-  phone: str(r.phone),
-  displayName: str(r.display_name),
+  ...(r.phone ? { phone: text(r.phone) } : {}),
+  name: str(r.display_name) ?? String(r.username),
   role: String(r.role) as Role,
-  farmId: str(r.farm_id),
-  cooperativeId: str(r.cooperative_id),
-  unitId: str(r.unit_id),
   farmIds: r.farm_id ? [text(r.farm_id)] : [],
-  unitIds: r.unit_id ? [text(r.unit_id)] : [],
+  ...(r.cooperative_id ? { cooperativeId: text(r.cooperative_id) } : {}),
+  communes: r.unit_id ? [text(r.unit_id)] : [],
   disabled: Number(r.disabled) === 1,
   createdAt: Number(r.created_at),
 });

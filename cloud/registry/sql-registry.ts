@@ -618,13 +618,13 @@ export class SqlRegistry implements Registry {
   listUsers(): Promise<User[]> {
     return this.#users.list();
   }
-  getUser(id: number): Promise<User | null> {
+  getUser(id: string): Promise<User | null> {
     return this.#users.get(id);
   }
-  updateUser(id: number, patch: UserPatch, actor: Actor, at: number): Promise<User> {
+  updateUser(id: string, patch: UserPatch, actor: Actor, at: number): Promise<User> {
     return this.#users.update(id, patch, actor, at);
   }
-  setUserPassword(id: number, hash: string, actor: Actor): Promise<void> {
+  setUserPassword(id: string, hash: string, actor: Actor): Promise<void> {
     return this.#users.setPassword(id, hash, actor);
   }
   putSession(x: Session): Promise<void> {
@@ -636,7 +636,7 @@ export class SqlRegistry implements Registry {
   deleteSession(tokenHash: string): Promise<void> {
     return this.#users.deleteSession(tokenHash);
   }
-  deleteSessionsForUser(userId: number): Promise<void> {
+  deleteSessionsForUser(userId: string): Promise<void> {
     return this.#users.deleteSessionsForUser(userId);
   }
   pruneSessions(now: number): Promise<number> {

@@ -40,6 +40,8 @@ export function rethrowConstraint(message: string) {
 
 const uniq = (xs: (string | null | undefined)[]) => [...new Set(xs.filter((x): x is string => !!x))];
 type UserRow = Selectable<RegUsersTable>;
+/** a user id of the registry (decimal row id), or null for any other text: it names nobody */
+const rowId = (id: string): number | null => (/^\d{1,15}$/.test(id) ? Number(id) : null);
 
 /** Users with their scopes, and login sessions (token hashes only). */
 export class SqlUsers {
@@ -55,20 +57,21 @@ export class SqlUsers {
       .where(
         'user_id',
         'in',
-        users.map((u) => u.id),
+        rows.map((r) => Number(r.id)),
       )
       .orderBy('ref')
       .execute();
     for (const u of users) {
-      const mine = scopes.filter((s) => Number(s.user_id) === u.id);
-      u.farmIds = uniq([u.farmId, ...mine.filter((s) => s.kind === 'farm').map((s) => s.ref)]);
-      u.unitIds = uniq([u.unitId, ...mine.filter((s) => s.kind === 'unit').map((s) => s.ref)]);
+      const mine = scopes.filter((s) => String(s.user_id) === u.id);
+      u.farmIds = uniq([...u.farmIds, ...mine.filter((s) => s.kind === 'farm').map((s) => s.ref)]);
+      u.communes = uniq([...u.communes, ...mine.filter((s) => s.kind === 'unit').map((s) => s.ref)]);
     }
     return users;
   }
 
-  #byId(q: Q, id: number): Promise<UserRow[]> {
-    return q.selectFrom('reg_users').selectAll().where('id', '=', id).execute();
+  async #byId(q: Q, id: string): Promise<UserRow[]> {
+    const n = rowId(id);
+    return n === null ? [] : q.selectFrom('reg_users').selectAll().where('id', '=', n).execute();
   }
 
   /** The phone in E.164; a number that does not parse is refused (INVALID, context.field = phone). */
@@ -82,9 +85,9 @@ export class SqlUsers {
     return p;
   }
 
-  async #phoneTaken(q: Q, phone: string, other?: number): Promise<void> {
+  async #phoneTaken(q: Q, phone: string, other?: string): Promise<void> {
     let s = q.selectFrom('reg_users').select('id').where('phone', '=', phone);
-    if (other !== undefined) s = s.where('id', '<>', other);
+    if (other !== undefined) s = s.where('id', '<>', Number(other));
     if (await s.executeTakeFirst())
       throw new RegistryError('CONFLICT', `phone ${phone} belongs to another user`, {
         context: { field: 'phone', value: phone },
@@ -164,37 +167,39 @@ export class SqlUsers {
     }).catch(rethrowConstraint(`user ${u.username}: username or phone already taken`));
   }
 
-  async update(id: number, p: UserPatch, actor: Actor, at: number): Promise<User> {
+  async update(id: string, p: UserPatch, actor: Actor, at: number): Promise<User> {
     const phone = p.phone === undefined ? undefined : this.#phone(p.phone);
     return transact(this.q(), async (q) => {
       const [before] = await this.#withScopes(q, await this.#byId(q, id));
       if (!before) throw new RegistryError('NOT_FOUND', `user ${id} does not exist`);
+      const n = Number(before.id);
       const farmIds = p.farmIds ? uniq(p.farmIds) : before.farmIds;
-      const unitIds = p.unitIds ? uniq(p.unitIds) : before.unitIds;
-      const cooperativeId = p.cooperativeId === undefined ? before.cooperativeId : p.cooperativeId;
+      const unitIds = p.unitIds ? uniq(p.unitIds) : before.communes;
+      const cooperativeId = p.cooperativeId === undefined ? (before.cooperativeId ?? null) : p.cooperativeId;
       await this.#checkScopes(
         q,
         { farmIds, unitIds, cooperativeId },
-        { unitIds: before.unitIds, cooperativeId: before.cooperativeId },
+        { unitIds: before.communes, cooperativeId: before.cooperativeId ?? null },
       );
       if (phone) await this.#phoneTaken(q, phone, id);
-      const disabled = p.disabled ?? before.disabled;
+      const disabled = p.disabled ?? before.disabled === true;
       await q
         .updateTable('reg_users')
         .set({
-          phone: phone === undefined ? before.phone : phone,
-          display_name: p.displayName === undefined ? before.displayName : p.displayName,
-          role: p.role ?? before.role,
+          // what the patch leaves out stays as stored
+          ...(phone !== undefined ? { phone } : {}),
+          ...(p.displayName !== undefined ? { display_name: p.displayName } : {}),
+          ...(p.role ? { role: p.role } : {}),
           farm_id: farmIds[0] ?? null,
           cooperative_id: cooperativeId,
           unit_id: unitIds[0] ?? null,
           disabled: disabled ? 1 : 0,
         })
-        .where('id', '=', id)
+        .where('id', '=', n)
         .execute();
-      await this.#writeScopes(q, id, farmIds, unitIds);
+      await this.#writeScopes(q, n, farmIds, unitIds);
       // a deactivated user is out at once, on every device
-      if (disabled) await q.deleteFrom('reg_sessions').where('user_id', '=', id).execute();
+      if (disabled) await q.deleteFrom('reg_sessions').where('user_id', '=', n).execute();
       const [after] = await this.#withScopes(q, await this.#byId(q, id));
       await writeAudit(q, {
         actor,
@@ -258,25 +263,29 @@ export class SqlUsers {
     return this.#withScopes(q, await q.selectFrom('reg_users').selectAll().orderBy('id').execute());
   }
 
-  async get(id: number): Promise<User | null> {
+  async get(id: string): Promise<User | null> {
     const q = this.q();
     return (await this.#withScopes(q, await this.#byId(q, id)))[0] ?? null;
   }
 
-  async setPassword(id: number, hash: string, actor: Actor): Promise<void> {
+  async setPassword(id: string, hash: string, actor: Actor): Promise<void> {
+    const n = rowId(id);
+    if (n === null) throw new RegistryError('NOT_FOUND', `user ${id} does not exist`);
     await transact(this.q(), async (q) => {
-      const r = await q.updateTable('reg_users').set({ password_hash: hash }).where('id', '=', id).executeTakeFirst();
+      const r = await q.updateTable('reg_users').set({ password_hash: hash }).where('id', '=', n).executeTakeFirst();
       if (!Number(r.numUpdatedRows)) throw new RegistryError('NOT_FOUND', `user ${id} does not exist`);
       // a new password ends every session of the user
-      await q.deleteFrom('reg_sessions').where('user_id', '=', id).execute();
+      await q.deleteFrom('reg_sessions').where('user_id', '=', n).execute();
       await writeAudit(q, { actor, action: 'password', entity: 'user', entityId: String(id) });
     });
   }
 
   async putSession(s: Session): Promise<void> {
+    const userId = rowId(s.userId);
+    if (userId === null) throw new RegistryError('CONFLICT', `session for user ${s.userId}: the user does not exist`);
     await this.q()
       .insertInto('reg_sessions')
-      .values({ token_hash: s.tokenHash, user_id: s.userId, created_at: s.createdAt, expires_at: s.expiresAt })
+      .values({ token_hash: s.tokenHash, user_id: userId, created_at: s.createdAt, expires_at: s.expiresAt })
       .execute()
       .catch(rethrowConstraint(`session for user ${s.userId}: the user does not exist or the token is reused`));
   }
@@ -290,7 +299,7 @@ export class SqlUsers {
     return r
       ? {
           tokenHash: r.token_hash,
-          userId: Number(r.user_id),
+          userId: String(r.user_id),
           createdAt: Number(r.created_at),
           expiresAt: Number(r.expires_at),
         }
@@ -300,8 +309,9 @@ export class SqlUsers {
   async deleteSession(tokenHash: string): Promise<void> {
     await this.q().deleteFrom('reg_sessions').where('token_hash', '=', tokenHash).execute();
   }
-  async deleteSessionsForUser(userId: number): Promise<void> {
-    await this.q().deleteFrom('reg_sessions').where('user_id', '=', userId).execute();
+  async deleteSessionsForUser(userId: string): Promise<void> {
+    const n = rowId(userId);
+    if (n !== null) await this.q().deleteFrom('reg_sessions').where('user_id', '=', n).execute();
   }
   async pruneSessions(now: number): Promise<number> {
     const r = await this.q().deleteFrom('reg_sessions').where('expires_at', '<=', now).executeTakeFirst();

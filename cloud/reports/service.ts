@@ -160,7 +160,7 @@ export class ReportService {
     const farmUnit = new Map(farms.map((f) => [f.id, f.unitId]));
     const unitOf = new Map<string, string>();
     for (const u of users) {
-      const unit = u.unitId ?? (u.farmId ? farmUnit.get(u.farmId) : null) ?? null;
+      const unit = u.communes[0] ?? (u.farmIds[0] ? farmUnit.get(u.farmIds[0]) : null) ?? null;
       if (unit) unitOf.set(String(u.id), unit);
     }
     const first = monthSpan(months[0]!).start;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../../protocol/fixtures/index.js';
 import { GatewayEvent, type CommandAck, type ConfigAck, type GatewayState } from '../../protocol/index.js';
 import { RegistryError } from '../../cloud/registry/errors.js';
+import { RegistryUserStore } from '../../cloud/auth/registry-adapters.js';
 import type { Registry } from '../../cloud/registry/registry.js';
 import { EVENTS_KEPT_PER_GATEWAY } from '../../cloud/registry/registry.js';
 
@@ -218,7 +219,8 @@ export function registryContract(
         'admin',
         T0,
       );
-      expect(u).toMatchObject({ username: 'tu', role: 'farmer', farmId: 'farm-a', disabled: false });
+      expect(u).toMatchObject({ username: 'tu', name: 'tu', role: 'farmer', farmIds: ['farm-a'], disabled: false });
+      expect(typeof u.id).toBe('string');
       expect((await r.findUserForLogin('0901234567'))?.user.id).toBe(u.id);
       expect((await r.findUserForLogin('tu'))?.passwordHash).toBe('scrypt$x');
       expect(u.phone).toBe('+84901234567');
@@ -254,7 +256,7 @@ export function registryContract(
         'admin',
         T0,
       );
-      expect(u).toMatchObject({ farmId: 'farm-a', farmIds: ['farm-a', 'farm-a2'], unitIds: ['dai-an-2', 'ct-tn'] });
+      expect(u).toMatchObject({ farmIds: ['farm-a', 'farm-a2'], communes: ['dai-an-2', 'ct-tn'] });
       expect((await r.getUser(u.id))?.farmIds).toEqual(['farm-a', 'farm-a2']);
       await expect(
         r.createUser({ username: 'ghost', role: 'farmer', farmIds: ['farm-nowhere'], passwordHash: 'h' }, 'admin', T0),
@@ -269,6 +271,44 @@ export function registryContract(
       expect(await r.findUserForLogin('ghost')).toBeNull();
     });
 
+    it('keeps every farm and unit of a user through the accounts store, on create, read, list and edit', async () => {
+      await r.upsertFarm(
+        { id: 'farm-a3', name: 'Ruộng thứ ba', owner: null, unitId: 'dai-an-2-a', cooperativeId: null, areaHa: 3 },
+        'test',
+      );
+      const store = new RegistryUserStore(r, new Set(['bahai']));
+      const made = await store.create({
+        username: 'bahai',
+        name: 'Ba Hai',
+        role: 'farmer',
+        farmIds: ['farm-a3', 'farm-a', 'farm-a2'],
+        // a unit by its id, another by its one name
+        communes: ['ct-tn', 'Đại Ân 2'],
+        passwordHash: 'scrypt$bahai',
+      });
+      const want = {
+        id: made.id,
+        username: 'bahai',
+        name: 'Ba Hai',
+        role: 'farmer',
+        farmIds: ['farm-a3', 'farm-a', 'farm-a2'],
+        communes: ['ct-tn', 'dai-an-2'],
+        demo: true,
+        disabled: false,
+      };
+      expect(made).toMatchObject({ ...want, passwordHash: 'scrypt$bahai' });
+      expect(await store.findByLogin('bahai')).toMatchObject({ ...want, passwordHash: 'scrypt$bahai' });
+      expect(await store.get(made.id)).toMatchObject(want);
+      expect((await store.list()).find((x) => x.id === made.id)).toMatchObject(want);
+      // the registry hands out the same model
+      const { demo: _demo, ...fromRegistry } = want;
+      expect(await r.getUser(made.id)).toMatchObject(fromRegistry);
+      const edited = await store.update(made.id, { farmIds: ['farm-a2', 'farm-a3'], communes: ['dai-an-2'] });
+      expect(edited).toMatchObject({ ...want, farmIds: ['farm-a2', 'farm-a3'], communes: ['dai-an-2'] });
+      expect(await store.get(made.id)).toMatchObject({ farmIds: ['farm-a2', 'farm-a3'], communes: ['dai-an-2'] });
+      expect(await store.get('bahai')).toBeUndefined();
+    });
+
     it("edits a user's scopes as given, audits old and new, and ends every session on deactivation", async () => {
       const u = (await r.findUserForLogin('nam'))!.user;
       const edited = await r.updateUser(
@@ -280,8 +320,8 @@ export function registryContract(
       expect(edited).toMatchObject({
         id: u.id,
         farmIds: ['farm-a2'],
-        unitIds: ['dai-an-2'],
-        displayName: 'Nam',
+        communes: ['dai-an-2'],
+        name: 'Nam',
         disabled: false,
       });
       expect((await r.listAudit({ entity: 'user', entityId: String(u.id) }))[0]).toMatchObject({
@@ -299,7 +339,11 @@ export function registryContract(
       expect((await r.listAudit({ entity: 'user', entityId: String(u.id) }))[0]).toMatchObject({
         action: 'deactivate',
       });
-      await expect(r.updateUser(999_999, { disabled: true }, 'admin', T0)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(r.updateUser('999999', { disabled: true }, 'admin', T0)).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      });
+      await expect(r.updateUser('nam', { disabled: true }, 'admin', T0)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      expect(await r.getUser('u-1')).toBeNull();
     });
 
     it('keeps sessions by token hash, ends them on a password change, and prunes expired ones', async () => {
@@ -322,9 +366,9 @@ export function registryContract(
         before: null,
         after: null,
       });
-      await expect(r.setUserPassword(999_999, 'h', 'x')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(r.setUserPassword('999999', 'h', 'x')).rejects.toMatchObject({ code: 'NOT_FOUND' });
       await expect(
-        r.putSession({ tokenHash: 'th-3', userId: 999_999, createdAt: T0, expiresAt: T0 + 1 }),
+        r.putSession({ tokenHash: 'th-3', userId: '999999', createdAt: T0, expiresAt: T0 + 1 }),
       ).rejects.toMatchObject({ code: 'CONFLICT' });
     });
 
