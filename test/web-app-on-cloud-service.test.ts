@@ -9,6 +9,7 @@ import { createSqliteRegistry } from '../cloud/registry/sqlite-registry.js';
 import { DEMO_PASSWORD } from '../cloud/auth/seed.js';
 import { freePort } from '../lib/ports.js';
 import { GatewayConfig, topics } from '../protocol/index.js';
+import { fixture } from '../protocol/fixtures/index.js';
 import { initialConfigZones } from './support/web-chain.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -31,7 +32,7 @@ async function until<T>(
 }
 
 describe('the web app on the cloud service (embedded Aedes, SQLite registry)', () => {
-  it("prints demo logins, provisions a gateway the broker accepts, delivers a farmer's config to it and shows its ack", async () => {
+  it("prints demo logins, provisions a gateway the broker accepts, delivers a farmer's config to it, shows its ack and its telemetry's seq figures", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'rs-webapp-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const config = loadConfig({
@@ -112,6 +113,16 @@ describe('the web app on the cloud service (embedded Aedes, SQLite registry)', (
       };
       return r.appliedVersion === 1;
     });
+    // the gateway's telemetry is counted by the ingest's seq tracker, which the control API shows
+    const telemetry = fixture<{ bootId: string; seq: number }>('telemetry');
+    await gw.publishAsync(topics.telemetry('gw-prov-1'), JSON.stringify({ ...telemetry, ts: Date.now() }), { qos: 1 });
+    const boots = await until('the seq figures of the boot', async () => {
+      const r = (await (await fetch(`${base}/api/v1/gateways/gw-prov-1/seq`, { headers: farmer })).json()) as {
+        boots: Array<{ bootId: string; received: number }>;
+      };
+      return r.boots.length ? r.boots : undefined;
+    });
+    expect(boots).toMatchObject([{ bootId: telemetry.bootId, received: 1 }]);
     const officer = await login('canbo');
     expect((await fetch(`${base}/api/v1/gateways/gw-prov-1/config`, { headers: officer })).status).toBe(403);
     const page = await fetch(`${base}/`);

@@ -37,7 +37,7 @@ export interface ControlPluginOptions extends Omit<ControlRoutesOptions, 'contro
    * the instance's one broker connection (its ingest): control publishes configs and commands on
    * it and hears acks, events, states and telemetry as one of its consumers (each decoded once)
    */
-  uplink: Pick<CloudMqtt, 'publish' | 'addConsumer'>;
+  uplink: Pick<CloudMqtt, 'publish' | 'addConsumer'> & Partial<Pick<CloudMqtt, 'seqStats'>>;
   clock?: ControlDeps['clock'];
 }
 
@@ -53,6 +53,8 @@ export const controlPlugin = fp<ControlPluginOptions>(
       bus: o.bus,
       publish: o.uplink.publish,
       auth: app.auth,
+      // GET /api/v1/gateways/:id/seq: the ingest's one tracker
+      ...(o.uplink.seqStats ? { seq: (id: string) => o.uplink.seqStats!(id) } : {}),
       ...(o.clock ? { clock: o.clock } : {}),
     });
     app.decorate('control', control);
