@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildMemoryApp, bearer, demoFields, DEMO_FARMS } from './support/memory-app.js';
 import { fieldOf } from '../cloud/missions/field-store.js';
+import { frameFor } from '../cloud/missions/geo/local-frame.js';
 import { planMission } from '../cloud/missions/planner.js';
 import { planToQgc } from '../cloud/missions/qgc-plan.js';
 import { DEMO_DRONES } from '../cloud/routes/missions/catalog.js';
@@ -99,5 +100,61 @@ describe('an uploaded .plan is measured against its field', () => {
     expect(res.json().routeCheck).toMatchObject({ distanceFromFieldM: 0 });
     expect(res.json().routeCheck.coverage).toBeGreaterThan(0.95);
     expect(res.json().metrics.doubleDose).toBeLessThan(0.1);
+  });
+});
+
+describe("an uploaded .plan is measured against its field's no-spray zones", () => {
+  it("refuses a plan sprayed across the field's pond and its buffer, naming the pond; accepts one that skirts it", async () => {
+    built = await buildMemoryApp();
+    const tech = await bearer(built.app, 'kythuat');
+    const bare = fieldOf(fieldA!);
+    // a 30 × 30 m fish pond in the middle of field A, 10 m no-spray buffer around it
+    const frame = frameFor(bare.boundary.coordinates[0]!);
+    const ll = (x: number, y: number) => frame.toLonLat([x, y]);
+    const pond = [[ll(-15, -15), ll(15, -15), ll(15, 15), ll(-15, 15), ll(-15, -15)]];
+    const geojson = {
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', properties: { role: 'field' }, geometry: bare.boundary },
+        {
+          type: 'Feature',
+          properties: { role: 'exclusion', name: 'ao cá', bufferM: 10 },
+          geometry: { type: 'Polygon', coordinates: pond },
+        },
+      ],
+    };
+    const created = await built.app.inject({
+      method: 'POST',
+      url: '/api/v1/fields',
+      headers: tech,
+      payload: { farmId: fieldA!.farmId, name: 'thửa có ao', geojson },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json<{ id: string }>().id;
+
+    // field A's plan, made before the pond was drawn: passes straight across it
+    const across = await upload(id, allSorties(fieldA));
+    expect(across.statusCode).toBeGreaterThanOrEqual(400);
+    expect(across.json()).toMatchObject({
+      error: 'ROUTE_SPRAYS_NO_SPRAY_ZONE',
+      params: { zone: 'ao cá', zoneKind: 'exclusion', zoneIndex: 1, bufferM: 10, maxM2: 1 },
+    });
+    // the pond and its buffer, 50 × 50 m less the buffer's rounded corners, nearly all under the passes
+    const zoneM2 = 2500 - (4 - Math.PI) * 100;
+    expect(across.json().params.sprayedM2).toBeGreaterThan(0.95 * zoneM2);
+    expect(across.json().params.sprayedM2).toBeLessThanOrEqual(zoneM2 + 1);
+
+    // planned with the pond: skirts its buffer
+    const withPond = fieldOf({
+      ...fieldA!,
+      exclusions: [{ name: 'ao cá', polygon: { type: 'Polygon', coordinates: pond }, bufferM: 10 }],
+    });
+    const p = planMission({ field: withPond, drone, product });
+    const skirts = await upload(
+      id,
+      p.sorties.map((s) => planToQgc(p, { sortie: s.sortie })),
+    );
+    expect(skirts.statusCode, skirts.body).toBe(201);
+    expect(skirts.json().routeCheck.coverage).toBeGreaterThan(0.95);
   });
 });
