@@ -8,6 +8,7 @@ import { textEl, type MapField } from './field-map.js';
 import type { UploadedField } from './field-upload.js';
 import { SelectField } from './select-field.js';
 import { FieldOutcome } from './field-outcome.js';
+import { InputField } from './input-field.js';
 
 type LatLngs = Array<{ lat: number; lng: number }>;
 type Mode = 'boundary' | 'nospray';
@@ -212,15 +213,7 @@ export function FieldDraw({
           onChange={startFrom}
         />
         <SelectField id="draw-farm" label={t('farmId')} options={farms} value={farmId} onChange={setFarmId} />
-        <div class="field">
-          <label for="draw-name">{t('fieldName')}</label>
-          <input
-            id="draw-name"
-            maxLength={100}
-            value={name}
-            onInput={(e) => setName((e.target as HTMLInputElement).value)}
-          />
-        </div>
+        <InputField id="draw-name" label={t('fieldName')} maxLength={100} value={name} onValue={setName} />
         <button type="submit" class="primary" disabled={!ready}>
           {t('saveField')}
         </button>

@@ -4,6 +4,7 @@ import { t } from '../i18n.js';
 import type { MapField } from './field-map.js';
 import { SelectField } from './select-field.js';
 import { FieldOutcome } from './field-outcome.js';
+import { InputField } from './input-field.js';
 
 export type UploadedField = MapField & { farmId: string; areaHa?: number };
 
@@ -53,15 +54,7 @@ export function FieldUpload({
       <h2 id="up-h">{t('uploadField')}</h2>
       <form onSubmit={(e) => void submit(e)} class="row">
         <SelectField id="up-farm" label={t('farmId')} options={farms} value={farmId} onChange={setFarmId} />
-        <div class="field">
-          <label for="up-name">{t('fieldName')}</label>
-          <input
-            id="up-name"
-            maxLength={100}
-            value={name}
-            onInput={(e) => setName((e.target as HTMLInputElement).value)}
-          />
-        </div>
+        <InputField id="up-name" label={t('fieldName')} maxLength={100} value={name} onValue={setName} />
         {/* the browser's own file button speaks its own language: ours is a label in the app's */}
         <div class="field">
           <label for="up-file">{t('boundaryFile')}</label>

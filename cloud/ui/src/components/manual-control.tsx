@@ -4,6 +4,7 @@ import { fmtTime, t, type MsgKey } from '../i18n.js';
 import { ErrorBox } from './error-box.js';
 import { SelectField } from './select-field.js';
 import { checkNumber } from '../validate.js';
+import { InputField } from './input-field.js';
 
 export interface CmdState {
   id: string;
@@ -146,23 +147,21 @@ export function ManualControl({
           value={valve}
           onChange={setValve}
         />
-        <div class="field">
-          <label for="mc-min">{t('openFor')}</label>
-          <input
-            id="mc-min"
-            type="number"
-            min="1"
-            max="1440"
-            step="1"
-            inputMode="numeric"
-            value={minutes}
-            aria-invalid={invalid ? 'true' : undefined}
-            onInput={(e) => {
-              setMinutes((e.target as HTMLInputElement).value);
-              setInvalid('');
-            }}
-          />
-        </div>
+        <InputField
+          id="mc-min"
+          label={t('openFor')}
+          type="number"
+          min="1"
+          max="1440"
+          step="1"
+          inputMode="numeric"
+          value={minutes}
+          aria-invalid={invalid ? 'true' : undefined}
+          onValue={(v) => {
+            setMinutes(v);
+            setInvalid('');
+          }}
+        />
       </div>
       <ul class="plain">
         <li>

@@ -8,6 +8,7 @@ import { ErrorBox } from './error-box.js';
 import { SelectField } from './select-field.js';
 import { IssueList } from './issue-list.js';
 import { warningText, type WarningLike } from '../codes.js';
+import { InputField } from './input-field.js';
 
 interface Options {
   drones: Array<{ id: string; name: string }>;
@@ -86,18 +87,16 @@ export function MissionPlanner({ fields, tileUrl }: { fields: MapField[]; tileUr
           value={productId}
           onChange={setProductId}
         />
-        <div class="field">
-          <label for="mis-rate">{t('rateLha')}</label>
-          <input
-            id="mis-rate"
-            type="number"
-            step="0.5"
-            min="1"
-            max="200"
-            value={rate}
-            onInput={(e) => setRate((e.target as HTMLInputElement).value)}
-          />
-        </div>
+        <InputField
+          id="mis-rate"
+          label={t('rateLha')}
+          type="number"
+          step="0.5"
+          min="1"
+          max="200"
+          value={rate}
+          onValue={setRate}
+        />
         <button type="submit" class="primary">
           {t('planMission')}
         </button>

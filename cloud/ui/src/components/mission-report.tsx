@@ -4,6 +4,7 @@ import { fmtDateTime, t, type MsgKey } from '../i18n.js';
 import { ErrorBox } from './error-box.js';
 import { FieldMap, type MapField, type MapOverlay } from './field-map.js';
 import { RATE_COLOURS, rateStyle, reportRows, type RateClass, type ReportFigures } from './mission-report-scale.js';
+import { InputField } from './input-field.js';
 
 interface MissionRow {
   id: string;
@@ -164,16 +165,14 @@ export function MissionReports({ fields, tileUrl }: { fields: MapField[]; tileUr
         >
           {t('refresh')}
         </button>
-        <div class="field">
-          <label for="mr-drone">{t('flownByDrone')}</label>
-          <input
-            id="mr-drone"
-            value={droneId}
-            maxLength={64}
-            autocomplete="off"
-            onInput={(e) => setDroneId((e.target as HTMLInputElement).value)}
-          />
-        </div>
+        <InputField
+          id="mr-drone"
+          label={t('flownByDrone')}
+          value={droneId}
+          maxLength={64}
+          autocomplete="off"
+          onValue={setDroneId}
+        />
       </div>
       {missions.length === 0 ? (
         <p class="muted">{t('noMissions')}</p>

@@ -4,6 +4,7 @@ import { t } from '../i18n.js';
 import { warningText } from '../codes.js';
 import { IssueList } from './issue-list.js';
 import { ErrorBox } from './error-box.js';
+import { InputField } from './input-field.js';
 
 type Finding = NonNullable<ErrorDetails['findings']>[number];
 
@@ -49,8 +50,8 @@ export function WeatherApproval<M>({ missionId, onApproved }: { missionId: strin
     }
   };
   // a changed value is a new check: old findings no longer apply
-  const edit = (set: (v: string) => void) => (e: Event) => {
-    set((e.target as HTMLInputElement).value);
+  const edit = (set: (v: string) => void) => (v: string) => {
+    set(v);
     setFindings([]);
     setRefused(false);
   };
@@ -58,22 +59,47 @@ export function WeatherApproval<M>({ missionId, onApproved }: { missionId: strin
     <form onSubmit={(e) => void approve(e)} aria-labelledby="wx-h">
       <h3 id="wx-h">{t('weatherCheck')}</h3>
       <div class="row">
-        <div class="field">
-          <label for="wx-wind">{t('windMps')}</label>
-          <input id="wx-wind" type="number" required step="0.1" min="0" max="80" value={wind} onInput={edit(setWind)} />
-        </div>
-        <div class="field">
-          <label for="wx-gust">{t('gustMps')}</label>
-          <input id="wx-gust" type="number" step="0.1" min="0" max="100" value={gust} onInput={edit(setGust)} />
-        </div>
-        <div class="field">
-          <label for="wx-rain">{t('rainMmH')}</label>
-          <input id="wx-rain" type="number" step="0.1" min="0" max="500" value={rain} onInput={edit(setRain)} />
-        </div>
-        <div class="field">
-          <label for="wx-rainp">{t('rainChancePct')}</label>
-          <input id="wx-rainp" type="number" step="1" min="0" max="100" value={rainPct} onInput={edit(setRainPct)} />
-        </div>
+        <InputField
+          id="wx-wind"
+          label={t('windMps')}
+          type="number"
+          required
+          step="0.1"
+          min="0"
+          max="80"
+          value={wind}
+          onValue={edit(setWind)}
+        />
+        <InputField
+          id="wx-gust"
+          label={t('gustMps')}
+          type="number"
+          step="0.1"
+          min="0"
+          max="100"
+          value={gust}
+          onValue={edit(setGust)}
+        />
+        <InputField
+          id="wx-rain"
+          label={t('rainMmH')}
+          type="number"
+          step="0.1"
+          min="0"
+          max="500"
+          value={rain}
+          onValue={edit(setRain)}
+        />
+        <InputField
+          id="wx-rainp"
+          label={t('rainChancePct')}
+          type="number"
+          step="1"
+          min="0"
+          max="100"
+          value={rainPct}
+          onValue={edit(setRainPct)}
+        />
       </div>
       {findings.length > 0 && (
         <div class={`status ${refused ? 'bad' : 'wait'}`} role="alert" data-testid="weather-findings">

@@ -5,6 +5,7 @@ import { issueText } from '../codes.js';
 import { checkNumber, type NumberRule } from '../validate.js';
 import { SelectField } from './select-field.js';
 import { IssueList } from './issue-list.js';
+import { InputField } from './input-field.js';
 
 const MODES = ['awd', 'threshold', 'schedule', 'off'] as const;
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -81,20 +82,18 @@ export function ZoneEditor({ zone, onSave, busy }: { zone: Zone; onSave: (z: Zon
   const [issues, setIssues] = useState<string[]>([]);
   const id = (k: string) => `${zone.id}-${k}`;
   const field = (k: MsgKey, step = '1') => (
-    <div class="field">
-      <label for={id(k)}>{t(k)}</label>
-      <input
-        id={id(k)}
-        name={k}
-        inputMode="decimal"
-        type="number"
-        step={step}
-        min={RULES[k]?.min}
-        max={RULES[k]?.max}
-        value={f[k]}
-        onInput={(e) => setF({ ...f, [k]: (e.target as HTMLInputElement).value })}
-      />
-    </div>
+    <InputField
+      id={id(k)}
+      label={t(k)}
+      name={k}
+      inputMode="decimal"
+      type="number"
+      step={step}
+      min={RULES[k]?.min}
+      max={RULES[k]?.max}
+      value={f[k] ?? ''}
+      onValue={(v) => setF({ ...f, [k]: v })}
+    />
   );
   const submit = (e: Event) => {
     e.preventDefault();
@@ -159,14 +158,12 @@ export function ZoneEditor({ zone, onSave, busy }: { zone: Zone; onSave: (z: Zon
         </>
       )}
       {mode === 'schedule' && (
-        <div class="field">
-          <label for={id('windows')}>{t('scheduleWindows')}</label>
-          <input
-            id={id('windows')}
-            value={f.windows}
-            onInput={(e) => setF({ ...f, windows: (e.target as HTMLInputElement).value })}
-          />
-        </div>
+        <InputField
+          id={id('windows')}
+          label={t('scheduleWindows')}
+          value={f.windows ?? ''}
+          onValue={(v) => setF({ ...f, windows: v })}
+        />
       )}
       {field('salinityLimitPpt', '0.1')}
       {field('maxRunMinutes')}

@@ -3,6 +3,7 @@ import { api, type Me } from '../api.js';
 import { fmtDateTime, t } from '../i18n.js';
 import { ErrorBox } from '../components/error-box.js';
 import { diffRows, whatText, type Entry, type Shown } from './audit-diff.js';
+import { InputField } from '../components/input-field.js';
 
 const V = ({ v, cls }: { v: Shown; cls: string }) =>
   v.code ? <code class={cls}>{v.text}</code> : <span class={cls}>{v.text}</span>;
@@ -32,18 +33,16 @@ export function AuditPage({ user }: { user: Me }) {
   return (
     <section class="card">
       <h1>{t('audit')}</h1>
-      <div class="field">
-        <label for="audit-filter">{t('auditFilter')}</label>
-        <input
-          id="audit-filter"
-          type="search"
-          value={filter}
-          onInput={(e) => {
-            setFilter((e.target as HTMLInputElement).value);
-            setPage(0);
-          }}
-        />
-      </div>
+      <InputField
+        id="audit-filter"
+        label={t('auditFilter')}
+        type="search"
+        value={filter}
+        onValue={(v) => {
+          setFilter(v);
+          setPage(0);
+        }}
+      />
       {shown.length === 0 && <p class="muted">{t('noEntries')}</p>}
       <ol class="audit plain" data-testid="audit-list">
         {shown.slice(p * PAGE, (p + 1) * PAGE).map((e, i) => (

@@ -5,6 +5,7 @@ import { fmtNumber, locale, t, type MsgKey } from '../i18n.js';
 import { useSignal } from '../state.js';
 import { ErrorBox } from '../components/error-box.js';
 import { SelectField, type SelectOption } from '../components/select-field.js';
+import { InputField } from '../components/input-field.js';
 
 interface Orgs {
   levels: Level[];
@@ -66,15 +67,14 @@ function AddForm({
             onChange={(val) => setV({ ...v, [f.k]: val })}
           />
         ) : (
-          <div class="field" key={f.k}>
-            <label for={id(f.k)}>{t(f.label)}</label>
-            <input
-              id={id(f.k)}
-              inputMode={f.number ? 'decimal' : 'text'}
-              value={v[f.k] ?? ''}
-              onInput={(e) => setV({ ...v, [f.k]: (e.target as HTMLInputElement).value })}
-            />
-          </div>
+          <InputField
+            key={f.k}
+            id={id(f.k)}
+            label={t(f.label)}
+            inputMode={f.number ? 'decimal' : 'text'}
+            value={v[f.k] ?? ''}
+            onValue={(val) => setV({ ...v, [f.k]: val })}
+          />
         ),
       )}
       <button type="submit" class="primary">

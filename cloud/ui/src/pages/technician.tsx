@@ -9,6 +9,7 @@ import { MissionReports } from '../components/mission-report.js';
 import { ErrorBox } from '../components/error-box.js';
 import { SelectField } from '../components/select-field.js';
 import { FarmView } from './farmer.js';
+import { InputField } from '../components/input-field.js';
 
 interface Farm {
   id: string;
@@ -46,25 +47,24 @@ function Provision({ farms }: { farms: Farm[] }) {
     <section class="card" aria-labelledby="prov-h">
       <h2 id="prov-h">{t('provisioning')}</h2>
       <form onSubmit={(e) => void submit(e)} class="row" noValidate>
-        <div class="field">
-          <label for="prov-id">{t('gatewayId')}</label>
-          {/* the `-` escaped: pattern attributes are compiled with the `v` flag */}
-          <input
-            id="prov-id"
-            required
-            pattern="[a-z0-9][a-z0-9_\-]{0,63}"
-            aria-describedby="prov-id-hint"
-            aria-invalid={invalid ? 'true' : undefined}
-            value={id}
-            onInput={(e) => {
-              setId((e.target as HTMLInputElement).value);
-              setInvalid(false);
-            }}
-          />
+        {/* the `-` escaped: pattern attributes are compiled with the `v` flag */}
+        <InputField
+          id="prov-id"
+          label={t('gatewayId')}
+          required
+          pattern="[a-z0-9][a-z0-9_\-]{0,63}"
+          aria-describedby="prov-id-hint"
+          aria-invalid={invalid ? 'true' : undefined}
+          value={id}
+          onValue={(v) => {
+            setId(v);
+            setInvalid(false);
+          }}
+        >
           <small id="prov-id-hint" class={invalid ? 'error' : 'muted'} role={invalid ? 'alert' : undefined}>
             {t('gatewayIdHint')}
           </small>
-        </div>
+        </InputField>
         <SelectField id="prov-farm" label={t('farmId')} options={farms} value={farmId} onChange={setFarmId} />
         <button type="submit" class="primary">
           {t('register')}

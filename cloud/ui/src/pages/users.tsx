@@ -3,6 +3,7 @@ import { api, type Me, type Role } from '../api.js';
 import { t, type MsgKey } from '../i18n.js';
 import { ErrorBox } from '../components/error-box.js';
 import { SelectField } from '../components/select-field.js';
+import { InputField } from '../components/input-field.js';
 
 interface User {
   id: string;
@@ -21,7 +22,6 @@ const ROLES: Role[] = ['farmer', 'technician', 'officer', 'admin'];
 function CreateUser({ onCreated }: { onCreated: (u: User) => void }) {
   const [f, setF] = useState({ username: '', name: '', phone: '', role: 'farmer' as Role, password: '', scope: '' });
   const [error, setError] = useState<unknown>(null);
-  const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: (e.target as HTMLInputElement).value });
   const submit = async (e: Event) => {
     e.preventDefault();
     setError(null);
@@ -54,16 +54,14 @@ function CreateUser({ onCreated }: { onCreated: (u: User) => void }) {
     }
   };
   const input = (k: keyof typeof f, label: MsgKey, type: 'text' | 'tel' | 'password' = 'text') => (
-    <div class="field">
-      <label for={`nu-${k}`}>{t(label)}</label>
-      {type === 'password' ? (
-        <input id={`nu-${k}`} type="password" autocomplete="new-password" value={f[k]} onInput={set(k)} />
-      ) : type === 'tel' ? (
-        <input id={`nu-${k}`} type="tel" value={f[k]} onInput={set(k)} />
-      ) : (
-        <input id={`nu-${k}`} type="text" value={f[k]} onInput={set(k)} />
-      )}
-    </div>
+    <InputField
+      id={`nu-${k}`}
+      label={t(label)}
+      type={type}
+      {...(type === 'password' ? { autocomplete: 'new-password' } : {})}
+      value={f[k]}
+      onValue={(v) => setF({ ...f, [k]: v })}
+    />
   );
   return (
     <form onSubmit={(e) => void submit(e)} class="row" aria-labelledby="nu-h">
