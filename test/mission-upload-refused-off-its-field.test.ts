@@ -30,13 +30,13 @@ const zurich = fs.readFileSync(
   'utf8',
 );
 
-async function upload(fieldId: string, qgcPlan: unknown) {
+async function upload(fieldId: string, qgcPlan: unknown, extra: Record<string, unknown> = {}) {
   const tech = await bearer(built!.app, 'kythuat');
   return built!.app.inject({
     method: 'POST',
     url: '/api/v1/missions',
     headers: tech,
-    payload: { fieldId, droneId: 'drone-10l', productId: 'tricyclazole', qgcPlan } as object,
+    payload: { fieldId, droneId: 'drone-10l', productId: 'tricyclazole', qgcPlan, ...extra } as object,
   });
 }
 
@@ -134,7 +134,7 @@ describe("an uploaded .plan is measured against its field's no-spray zones", () 
 
     // field A's plan, made before the pond was drawn: passes straight across it
     const across = await upload(id, allSorties(fieldA));
-    expect(across.statusCode).toBeGreaterThanOrEqual(400);
+    expect(across.statusCode).toBe(422);
     expect(across.json()).toMatchObject({
       error: 'ROUTE_SPRAYS_NO_SPRAY_ZONE',
       params: { zone: 'ao cá', zoneKind: 'exclusion', zoneIndex: 1, bufferM: 10, maxM2: 1 },
@@ -156,5 +156,46 @@ describe("an uploaded .plan is measured against its field's no-spray zones", () 
     );
     expect(skirts.statusCode, skirts.body).toBe(201);
     expect(skirts.json().routeCheck.coverage).toBeGreaterThan(0.95);
+  });
+});
+
+describe("an uploaded .plan keeps the no-spray buffer asked for around the field's holes", () => {
+  it('refuses a plan that sprays up to the hole when holeBufferM asks for 8 m; accepts it without the buffer and a plan made with it', async () => {
+    built = await buildMemoryApp();
+    const tech = await bearer(built.app, 'kythuat');
+    const bare = fieldOf(fieldA!);
+    const frame = frameFor(bare.boundary.coordinates[0]!);
+    const ll = (x: number, y: number) => frame.toLonLat([x, y]);
+    // a 20 × 20 m hole (a house plot) in the middle of field A
+    const hole = [ll(-10, -10), ll(-10, 10), ll(10, 10), ll(10, -10), ll(-10, -10)];
+    const holed = { type: 'Polygon', coordinates: [bare.boundary.coordinates[0]!, hole] };
+    const created = await built.app.inject({
+      method: 'POST',
+      url: '/api/v1/fields',
+      headers: tech,
+      payload: { farmId: fieldA!.farmId, name: 'thửa có nhà', geojson: holed },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json<{ id: string }>().id;
+    const field = fieldOf({ ...fieldA!, boundary: holed as typeof bare.boundary });
+    const sortiesOf = (holeM: number) => {
+      const p = planMission({ field, drone, product, buffers: { boundaryM: 0, holeM } });
+      return p.sorties.map((s) => planToQgc(p, { sortie: s.sortie }));
+    };
+
+    // planned with no buffer: sprays right up to the hole
+    const tight = sortiesOf(0);
+    const refused = await upload(id, tight, { holeBufferM: 8 });
+    expect(refused.statusCode, refused.body).toBe(422);
+    expect(refused.json()).toMatchObject({
+      error: 'ROUTE_SPRAYS_NO_SPRAY_ZONE',
+      params: { zoneKind: 'hole', bufferM: 8 },
+    });
+    expect(refused.json().params.sprayedM2).toBeGreaterThan(100);
+    // the same route with no buffer asked for is fine
+    expect((await upload(id, tight, { holeBufferM: 0 })).statusCode).toBe(201);
+    // planned with the 8 m buffer: accepted with it
+    const kept = await upload(id, sortiesOf(8), { holeBufferM: 8 });
+    expect(kept.statusCode, kept.body).toBe(201);
   });
 });

@@ -87,6 +87,8 @@ function planOf(
         field: f,
         drone: droneProfile,
         product: prod,
+        // the same buffer around holes the planner would keep
+        holeBufferM: body.holeBufferM ?? body.bufferM,
         ...(ctx.o.routeLimits ? { limits: ctx.o.routeLimits } : {}),
       }),
       droneId: drone.id,
