@@ -59,47 +59,28 @@ export function WeatherApproval<M>({ missionId, onApproved }: { missionId: strin
     <form onSubmit={(e) => void approve(e)} aria-labelledby="wx-h">
       <h3 id="wx-h">{t('weatherCheck')}</h3>
       <div class="row">
-        <InputField
-          id="wx-wind"
-          label={t('windMps')}
-          type="number"
-          required
-          step="0.1"
-          min="0"
-          max="80"
-          value={wind}
-          onValue={edit(setWind)}
-        />
-        <InputField
-          id="wx-gust"
-          label={t('gustMps')}
-          type="number"
-          step="0.1"
-          min="0"
-          max="100"
-          value={gust}
-          onValue={edit(setGust)}
-        />
-        <InputField
-          id="wx-rain"
-          label={t('rainMmH')}
-          type="number"
-          step="0.1"
-          min="0"
-          max="500"
-          value={rain}
-          onValue={edit(setRain)}
-        />
-        <InputField
-          id="wx-rainp"
-          label={t('rainChancePct')}
-          type="number"
-          step="1"
-          min="0"
-          max="100"
-          value={rainPct}
-          onValue={edit(setRainPct)}
-        />
+        {/* id, label, value, setter, step, max; only the wind is required, the rest may stay empty */}
+        {(
+          [
+            ['wx-wind', 'windMps', wind, setWind, '0.1', '80'],
+            ['wx-gust', 'gustMps', gust, setGust, '0.1', '100'],
+            ['wx-rain', 'rainMmH', rain, setRain, '0.1', '500'],
+            ['wx-rainp', 'rainChancePct', rainPct, setRainPct, '1', '100'],
+          ] as const
+        ).map(([id, label, value, set, step, max]) => (
+          <InputField
+            key={id}
+            id={id}
+            label={t(label)}
+            type="number"
+            required={id === 'wx-wind'}
+            step={step}
+            min="0"
+            max={max}
+            value={value}
+            onValue={edit(set)}
+          />
+        ))}
       </div>
       {findings.length > 0 && (
         <div class={`status ${refused ? 'bad' : 'wait'}`} role="alert" data-testid="weather-findings">
