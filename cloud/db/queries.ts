@@ -27,7 +27,7 @@ export function prepared<A extends string, R>(
   // one compilation per dialect (SQLite and PostgreSQL place and number parameters differently)
   const byAdapter = new Map<unknown, { compiled: CompiledQuery<R>; slots: A[] }>();
   const markers = Object.fromEntries(names.map((n) => [n, `${MARK}${n}`])) as unknown as Record<A, never>;
-  return (db, args) => {
+  return async (db, args) => {
     const adapter = db.getExecutor().adapter.constructor;
     let c = byAdapter.get(adapter);
     if (!c) {
