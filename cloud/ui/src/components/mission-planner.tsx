@@ -105,26 +105,20 @@ export function MissionPlanner({ fields, tileUrl }: { fields: MapField[]; tileUr
       {mission && m && (
         <div data-testid="mission">
           <dl class="values">
-            <div>
-              <dt>{t('area')}</dt>
-              <dd>{fmtNumber(m.sprayableAreaHa, 2)} ha</dd>
-            </div>
-            <div>
-              <dt>{t('pathLength')}</dt>
-              <dd>{fmtNumber(m.pathLengthM / 1000, 2)} km</dd>
-            </div>
-            <div>
-              <dt>{t('litres')}</dt>
-              <dd>{fmtNumber(m.litres, 1)} L</dd>
-            </div>
-            <div>
-              <dt>{t('sorties')}</dt>
-              <dd>{m.sorties}</dd>
-            </div>
-            <div>
-              <dt>{t('coverage')}</dt>
-              <dd>{fmtNumber(m.coverage * 100, 1)} %</dd>
-            </div>
+            {(
+              [
+                ['area', `${fmtNumber(m.sprayableAreaHa, 2)} ha`],
+                ['pathLength', `${fmtNumber(m.pathLengthM / 1000, 2)} km`],
+                ['litres', `${fmtNumber(m.litres, 1)} L`],
+                ['sorties', String(m.sorties)],
+                ['coverage', `${fmtNumber(m.coverage * 100, 1)} %`],
+              ] as const
+            ).map(([k, v]) => (
+              <div key={k}>
+                <dt>{t(k)}</dt>
+                <dd>{v}</dd>
+              </div>
+            ))}
           </dl>
           {mission.warnings.length > 0 && (
             <div class="status wait">
