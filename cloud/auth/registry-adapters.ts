@@ -1,8 +1,6 @@
 import type { Registry, Unit, User, AuditEntry as RegAudit } from '../registry/registry.js';
 import { RegistryError } from '../registry/errors.js';
-import { log } from '../../lib/log.js';
 import { AuthError } from './errors.js';
-import { MemoryAuditLog } from './memory-stores.js';
 import type {
   AccountEdit,
   AuditEntry,
@@ -15,8 +13,6 @@ import type {
   StoredUser,
   UserStore,
 } from './types.js';
-
-const logger = log.child({ mod: 'auth-registry' });
 
 /** Registry refusals of a user write, in the words of the accounts API (code + the field at fault). */
 function accountError(err: unknown): never {
@@ -165,27 +161,15 @@ export class RegistryFarmDirectory implements FarmDirectory {
 
 /**
  * The registry writes its own audit rows with configs, commands, users and gateways; rows only
- * this component makes (missions, password changes) go to appendAudit when the registry has it,
- * otherwise to memory (logged). Technicians see the rows of their cooperative's gateways.
+ * this component makes (missions, password changes) go to appendAudit. Technicians see the rows
+ * of their cooperative's gateways.
  */
 export class RegistryAuditLog implements AuditLog {
-  private readonly extra = new MemoryAuditLog();
   constructor(
     private readonly reg: Registry,
     private readonly farms: FarmDirectory,
   ) {}
   async append(e: AuditEntry) {
-    const r = this.reg as Registry & {
-      appendAudit?: (e: {
-        at: number;
-        actor: string;
-        action: string;
-        entity: string;
-        entityId: string;
-        before: unknown;
-        after: unknown;
-      }) => Promise<void>;
-    };
     // the registry already audits these writes inside their own transaction
     if (
       e.action === 'config.put' ||
@@ -197,20 +181,15 @@ export class RegistryAuditLog implements AuditLog {
     )
       return;
     const [entity = 'other', ...rest] = e.target.split(':');
-    if (r.appendAudit)
-      await r.appendAudit({
-        at: e.ts,
-        actor: e.actor,
-        action: e.action,
-        entity,
-        entityId: rest.join(':'),
-        before: e.old ?? null,
-        after: e.new ?? null,
-      });
-    else {
-      logger.info({ action: e.action, target: e.target }, 'audit row kept in memory: registry has no appendAudit');
-      await this.extra.append(e);
-    }
+    await this.reg.appendAudit({
+      at: e.ts,
+      actor: e.actor,
+      action: e.action,
+      entity,
+      entityId: rest.join(':'),
+      before: e.old ?? null,
+      after: e.new ?? null,
+    });
   }
   async list(f: { limit: number; farmIds?: string[]; cooperativeId?: string; target?: string }) {
     const [entity, ...id] = (f.target ?? '').split(':');
@@ -237,8 +216,7 @@ export class RegistryAuditLog implements AuditLog {
       old: e.before,
       new: e.after,
     }));
-    const extra = await this.extra.list(f);
-    return [...fromReg, ...extra].sort((a, b) => b.ts - a.ts).slice(0, f.limit);
+    return fromReg.sort((a, b) => b.ts - a.ts).slice(0, f.limit);
   }
 }
 

@@ -3,7 +3,6 @@ import { SqlRegistry } from './sql-registry.js';
 
 /** The registry in PostgreSQL (DATABASE_URL; schema from `?schema=` or the option, default public). */
 export function createPgRegistry(url: string, opts: { schema?: string } = {}): SqlRegistry {
-  const safe = new URL(url);
-  safe.password = '';
-  return new SqlRegistry(openPgDb(url, opts), `PostgreSQL ${safe.host}${safe.pathname}`);
+  const db = openPgDb(url, opts);
+  return new SqlRegistry(db, db.describe);
 }

@@ -7,5 +7,6 @@ import { SqlRegistry } from './sql-registry.js';
  * defaultSqliteFile() in cloud/db/target.ts.
  */
 export function createSqliteRegistry(file: string): SqlRegistry {
-  return new SqlRegistry(openSqliteDb(file), `SQLite ${file}`);
+  const db = openSqliteDb(file);
+  return new SqlRegistry(db, db.describe);
 }
