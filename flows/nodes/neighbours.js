@@ -8,10 +8,7 @@ function loadJson(file, inline, schema, what) {
   const text = path ? readFileSync(path, 'utf8') : R.configured(inline);
   if (!text) throw new Error(`no ${what} configured: set a file or inline JSON`);
   const r = schema.safeParse(JSON.parse(text));
-  if (!r.success) {
-    const i = r.error.issues[0];
-    throw new Error(`${what} invalid at ${i.path.join('.') || '(root)'}: ${i.message}`);
-  }
+  if (!r.success) throw new Error(`${what} invalid: ${R.issueSummary(r.error)}`);
   return r.data;
 }
 
@@ -25,7 +22,7 @@ module.exports = function (RED) {
     node.on('input', (msg, send, done) => {
       try {
         const m = R.MissionStatus.safeParse(msg.payload);
-        if (!m.success) throw new Error(`not a mission status: ${m.error.issues[0].message}`);
+        if (!m.success) throw new Error(`not a mission status: ${R.issueSummary(m.error)}`);
         const hood = loadJson(config.neighboursFile, config.neighbours, R.Neighbourhood, 'neighbours');
         const { farms, loudspeaker } = R.sprayNotices(m.data, hood, distanceM, leadMs, Date.now(), tz);
         // topic = the notice's key (mission, status, window): what the notify gate de-duplicates on

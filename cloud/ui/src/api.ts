@@ -5,7 +5,7 @@ import type { GatewayEvent, Reading } from '../../../protocol/schemas/messages.j
 
 export type { LiveEvent, Reading, Role };
 /** an event as the app receives it: `code` is the gateway's reason code (older gateways: absent) */
-export type GwEvent = GatewayEvent & { code?: string };
+export type GwEvent = GatewayEvent;
 export interface Me {
   id: string;
   username: string;

@@ -13,6 +13,7 @@ export {
   MissionStatus,
   EVENT_KINDS,
 } from '../../../protocol/index.js';
+export { issueSummary } from '../../../lib/zod-issues.js';
 export * from './format.js';
 export * from './alerts.js';
 export * from './notify-gate.js';
