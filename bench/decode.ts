@@ -68,7 +68,7 @@ function payloads(kind: Kind): Buffer[] {
 const TOPIC = topics.telemetry('gw-bench-01');
 const LATEST = T0 + 365 * 24 * 3600_000;
 
-/** The ingest's path for n messages; returns the bodies' total length (so nothing is optimised away). */
+/** The ingest's path for n messages; returns the bodies' total bytes (so nothing is optimised away). */
 function run(msgs: Buffer[], fast: boolean, n: number, bodies?: string[]): number {
   let points: StoredReading[] = [];
   let chars = 0;
@@ -78,7 +78,8 @@ function run(msgs: Buffer[], fast: boolean, n: number, bodies?: string[]): numbe
     acceptReadings('gw-bench-01', (d.payload as Telemetry).readings, LATEST, points);
     if (points.length >= BATCH) {
       const body = toLines(points);
-      chars += body.length;
+      // the HTTP client's first step: the body's UTF-8 length (which flattens the string)
+      chars += Buffer.byteLength(body);
       bodies?.push(body);
       points = [];
     }

@@ -17,7 +17,14 @@ export class AckGate {
   private readonly deferred = new Set<number>();
   private generation = 0;
 
-  constructor(client: MqttClient) {
+  /**
+   * `readNext(next)`: called where mqtt.js would read the next packet after a held PUBACK; call
+   * `next` now, or later to hold reading back (the ingest does while too much waits for the store)
+   */
+  constructor(
+    client: MqttClient,
+    private readonly readNext: (next: () => void) => void = (next) => next(),
+  ) {
     const c = client as unknown as { _sendPacket: SendPacket };
     const send = c._sendPacket.bind(client);
     c._sendPacket = (packet, cb, ...rest) => {
@@ -25,8 +32,8 @@ export class AckGate {
       if (packet.cmd === 'puback' && id !== undefined && this.deferred.has(id)) {
         this.deferred.delete(id);
         this.held.set(id, () => send(packet, undefined, ...rest));
-        // let mqtt.js read the next packet now; the PUBACK leaves later
-        cb?.();
+        // let mqtt.js read the next packet (now, unless the ingest holds reading back); the PUBACK leaves later
+        this.readNext(() => cb?.());
         return;
       }
       send(packet, cb, ...rest);

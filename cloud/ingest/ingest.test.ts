@@ -9,7 +9,8 @@ import { fixture } from '../../protocol/fixtures/index.js';
 import { filters, topics, type DecodedMessage, type Telemetry } from '../../protocol/index.js';
 import { SqliteTelemetryStore } from '../telemetry/sqlite-store.js';
 import { metricsRegistry } from '../metrics.js';
-import { Ingest } from './ingest.js';
+import type { StoredReading, TelemetryStore } from '../telemetry/store.js';
+import { Ingest, type IngestOptions } from './ingest.js';
 import type { IngestSink } from './sink.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -18,7 +19,10 @@ afterEach(async () => {
 });
 
 /** The ingest on a real in-process broker (Aedes, as the demo runs it) and a SQLite store in a temp dir. */
-async function setup(sink: Partial<IngestSink> = {}) {
+async function setup(
+  sink: Partial<IngestSink> = {},
+  opts: Partial<IngestOptions> & { wrapStore?: (s: TelemetryStore) => TelemetryStore } = {},
+) {
   const aedes = await Aedes.createBroker();
   const server = net.createServer(aedes.handle);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -49,14 +53,16 @@ async function setup(sink: Partial<IngestSink> = {}) {
     onCmdAck: () => undefined,
     ...sink,
   };
+  const { wrapStore, ...more } = opts;
   const ingest = new Ingest({
-    store,
+    store: wrapStore ? wrapStore(store) : store,
     sink: full,
     mqttUrl: url,
     instanceId: 'unit-1',
     shared: false,
     dataDir: dir,
     flushMs: 10,
+    ...more,
   });
   const watch: MqttClient = await mqtt.connectAsync(url, { clientId: 'watch' });
   cleanups.push(() => watch.endAsync());
@@ -153,5 +159,54 @@ describe('Ingest', () => {
     // one of each, counted per reading (the counter is bumped once per message)
     expect((await rejected('range')) - before.range).toBe(1);
     expect((await rejected('future')) - before.future).toBe(1);
+  });
+  it('stops reading from the broker while too many readings wait for a slow store, for at most maxReadPauseMs', async () => {
+    let release: () => void = () => undefined;
+    let blocked = true;
+    const { ingest, watch, store } = await setup(
+      {},
+      {
+        batchMaxReadings: 2,
+        maxQueuedReadings: 4,
+        maxReadPauseMs: 1500,
+        // a store that takes nothing until told to
+        wrapStore: (inner) =>
+          Object.assign(Object.create(inner) as TelemetryStore, {
+            write: async (points: StoredReading[]) => {
+              if (blocked) await new Promise<void>((r) => (release = r));
+              return inner.write(points);
+            },
+          }),
+      },
+    );
+    await ingest.start();
+    cleanups.push(() => ingest.stop());
+    const readings = (seq: number) =>
+      [0, 1].map((i) => ({
+        sensor: `s${i}`,
+        metric: 'water_level',
+        value: -seq,
+        unit: 'cm',
+        ts: 1_764_288_060_000 + seq,
+      }));
+    for (let seq = 0; seq < 30; seq++)
+      await watch.publishAsync(
+        topics.telemetry('gw-u4'),
+        JSON.stringify({ bootId: 'boot-u4', seq, readings: readings(seq) }),
+        {
+          qos: 1,
+        },
+      );
+    // 2 readings a message, at most 4 waiting: reading stops at 3 messages (the one over the limit included)
+    await vi.waitFor(() => expect(ingest.status()).toMatchObject({ heldAcks: 3, queuedReadings: 6, readPaused: true }));
+    // the pause runs out while the store stays stuck: it reads on (the broker's window bounds it then)
+    await vi.waitFor(() => expect(ingest.status().heldAcks).toBe(30), { timeout: 5000 });
+    blocked = false;
+    release();
+    await vi.waitFor(async () => expect(await store.latest('gw-u4')).toHaveLength(2), { timeout: 5000 });
+    await vi.waitFor(() =>
+      expect(ingest.status()).toMatchObject({ heldAcks: 0, queuedReadings: 0, readPaused: false }),
+    );
+    expect(ingest.seqStats('gw-u4')?.boots[0]).toMatchObject({ received: 30, missing: 0 });
   });
 });

@@ -60,6 +60,13 @@ export interface IngestOptions {
   maxFutureMs?: number;
   /** longest wait between spool replay attempts while the store stays down (default 5 s) */
   replayMaxDelayMs?: number;
+  /**
+   * readings accepted but not yet stored beyond which the ingest stops reading from the broker
+   * until a batch lands (default 2 batches): the backlog waits at the broker, not in this heap
+   */
+  maxQueuedReadings?: number;
+  /** the longest such a pause lasts (default 5 s), well inside the MQTT keepalive */
+  maxReadPauseMs?: number;
   clock?: Clock;
   log?: Logger;
 }
@@ -93,6 +100,13 @@ export class Ingest implements CloudMqtt {
   private readonly rejects: RejectLog;
   private sharedInUse = false;
   private connects = 0;
+  /** readings accepted and not yet stored or spooled */
+  private queued = 0;
+  /** mqtt.js's "read the next packet", held while `queued` is over the limit */
+  private pausedRead: (() => void) | undefined;
+  private pauseTimer: NodeJS.Timeout | undefined;
+  /** a pause ran out (the store is stuck, not slow): read on until a batch lands */
+  private pauseExpired = false;
   private readonly throttle = new LogThrottle(30_000);
 
   constructor(private readonly opts: IngestOptions) {
@@ -142,7 +156,8 @@ export class Ingest implements CloudMqtt {
       client.options.will = this.hostWill();
     });
     this.client = client;
-    this.gate = new AckGate(client);
+    this.gate = new AckGate(client, (next) => this.readNext(next));
+    client.on('close', () => this.resumeReading());
     client.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet.messageId));
     client.on('connect', () => {
       this.connects++;
@@ -282,13 +297,18 @@ export class Ingest implements CloudMqtt {
     return this.seq.stats(gatewayId);
   }
 
-  /** `connects`: CONNACKs this instance got (1 + reconnects; a session taken over shows here) */
+  /**
+   * `connects`: CONNACKs this instance got (1 + reconnects; a session taken over shows here);
+   * `queuedReadings`: accepted, not yet stored or spooled; `readPaused`: reading held back for them
+   */
   status(): {
     connected: boolean;
     shared: boolean;
     spool: { batches: number; bytes: number; maxBytes: number } | null;
     heldAcks: number;
     connects: number;
+    queuedReadings: number;
+    readPaused: boolean;
   } {
     return {
       connected: !!this.client?.connected,
@@ -296,6 +316,8 @@ export class Ingest implements CloudMqtt {
       spool: this.writer?.spool.size ?? null,
       heldAcks: this.gate?.pending ?? 0,
       connects: this.connects,
+      queuedReadings: this.queued,
+      readPaused: this.pausedRead !== undefined,
     };
   }
 
@@ -334,6 +356,33 @@ export class Ingest implements CloudMqtt {
     }
   }
 
+  /**
+   * Backpressure: while more readings wait for the store than `maxQueuedReadings`, mqtt.js reads
+   * no further packet (the broker keeps the backlog, unacknowledged messages count against its
+   * in-flight window) — for at most maxReadPauseMs, so a store that stays down (spool full) does
+   * not starve the connection of its keepalive replies.
+   */
+  private readNext(next: () => void): void {
+    if (this.pauseExpired || this.queued <= this.maxQueued) return next();
+    this.pausedRead = next;
+    this.pauseTimer ??= setTimeout(() => {
+      this.pauseExpired = true;
+      this.resumeReading();
+    }, this.opts.maxReadPauseMs ?? 5000);
+  }
+
+  private get maxQueued(): number {
+    return this.opts.maxQueuedReadings ?? 2 * (this.opts.batchMaxReadings ?? 5000);
+  }
+
+  private resumeReading(): void {
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.pauseTimer = undefined;
+    const next = this.pausedRead;
+    this.pausedRead = undefined;
+    next?.();
+  }
+
   private onMessage(topic: string, payload: Buffer, messageId: number | undefined): void {
     // the broker probe's own subscription, QoS 0: not ours to count
     if (topic.startsWith('$SYS/')) return;
@@ -369,6 +418,7 @@ export class Ingest implements CloudMqtt {
   private addTelemetry(gatewayId: string, msg: Telemetry): void {
     const latest = this.clock.now() + (this.opts.maxFutureMs ?? 5 * 60_000);
     const a = acceptReadings(gatewayId, msg.readings, latest, this.batch.points);
+    this.queued += a.stored;
     // counted per message, not per reading: a labelled counter's lookup costs more than the check
     if (a.bad) readingsBadQualityTotal.inc(a.bad);
     if (a.firstRefused) {
@@ -401,7 +451,15 @@ export class Ingest implements CloudMqtt {
   }
 
   private async commit(b: Pending): Promise<void> {
-    if (b.points.length) await this.writer!.persist(b.points);
+    if (b.points.length) {
+      try {
+        await this.writer!.persist(b.points);
+        this.pauseExpired = false;
+      } finally {
+        this.queued -= b.points.length;
+        if (this.queued <= this.maxQueued) this.resumeReading();
+      }
+    }
     for (const fn of b.after) {
       try {
         await fn();
