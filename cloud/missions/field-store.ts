@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Polygon } from 'geojson';
-import type { SqlDb, SqlValue } from '../registry/sql.js';
+import type { Selectable } from 'kysely';
+import type { Db } from '../db/index.js';
+import type { MsnFieldsTable } from '../db/tables.js';
 import { MissionError } from './errors.js';
 import { DEFAULT_FIELD_LIMITS, makeField, type Exclusion, type Field, type FieldLimits } from './field.js';
 import { parseFieldFile, type FieldFormat } from './field-import.js';
@@ -94,17 +96,7 @@ export class MemoryFieldStore implements FieldStore {
   }
 }
 
-interface Row {
-  id: string;
-  farm_id: string;
-  name: string;
-  boundary: string;
-  exclusions: string;
-  home: string | null;
-  area_ha: number;
-  created_by: string;
-  created_at: number;
-}
+type Row = Selectable<MsnFieldsTable>;
 
 const recordOf = (r: Row): FieldRecord => ({
   id: r.id,
@@ -121,7 +113,7 @@ const recordOf = (r: Row): FieldRecord => ({
 /** Fields in the registry database (`msn_fields`); geometry as GeoJSON text. */
 export class SqlFieldStore implements FieldStore {
   #ready: Promise<unknown> | undefined;
-  constructor(private readonly db: SqlDb) {}
+  constructor(private readonly db: Db) {}
 
   init(): Promise<void> {
     this.#ready ??= migrateMissions(this.db).catch((err: unknown) => {
@@ -133,39 +125,40 @@ export class SqlFieldStore implements FieldStore {
 
   async list(filter: FieldFilter = {}): Promise<FieldRecord[]> {
     await this.init();
-    if (filter.farmIds && !filter.farmIds.length) return [];
-    const params: SqlValue[] = filter.farmIds ?? [];
-    const where = filter.farmIds ? `WHERE farm_id IN (${filter.farmIds.map(() => '?').join(', ')})` : '';
-    return (await this.db.query<Row>(`SELECT * FROM msn_fields ${where} ORDER BY farm_id, name, id`, params)).map(
-      recordOf,
-    );
+    const { farmIds } = filter;
+    if (farmIds && !farmIds.length) return [];
+    let q = this.db.kysely.selectFrom('msn_fields').selectAll();
+    if (farmIds) q = q.where('farm_id', 'in', farmIds);
+    return (await q.orderBy('farm_id').orderBy('name').orderBy('id').execute()).map(recordOf);
   }
 
   async get(id: string): Promise<FieldRecord | undefined> {
     await this.init();
-    const r = (await this.db.query<Row>('SELECT * FROM msn_fields WHERE id = ?', [id]))[0];
+    const r = await this.db.kysely.selectFrom('msn_fields').selectAll().where('id', '=', id).executeTakeFirst();
     return r ? recordOf(r) : undefined;
   }
 
   async create(f: FieldRecord): Promise<FieldRecord> {
     await this.init();
     const area = f.areaHa ?? fieldOf(f).areaM2 / 10_000;
-    const n = await this.db.run(
-      `INSERT INTO msn_fields (id, farm_id, name, boundary, exclusions, home, area_ha, created_by, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-      [
-        f.id,
-        f.farmId,
-        f.name,
-        JSON.stringify(f.boundary),
-        JSON.stringify(f.exclusions ?? []),
-        f.home ? JSON.stringify(f.home) : null,
-        area,
-        f.createdBy ?? 'unknown',
-        f.createdAt ?? Date.now(),
-      ],
-    );
-    if (n === 0) throw new MissionError('MISSION_CONFLICT', `field ${f.id} already exists`);
+    const r = await this.db.kysely
+      .insertInto('msn_fields')
+      .values({
+        id: f.id,
+        farm_id: f.farmId,
+        name: f.name,
+        boundary: JSON.stringify(f.boundary),
+        exclusions: JSON.stringify(f.exclusions ?? []),
+        home: f.home ? JSON.stringify(f.home) : null,
+        area_ha: area,
+        created_by: f.createdBy ?? 'unknown',
+        created_at: f.createdAt ?? Date.now(),
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .executeTakeFirst();
+    // SQLite and PostgreSQL both count a skipped (conflicting) row as 0
+    if (Number(r.numInsertedOrUpdatedRows ?? 0) === 0)
+      throw new MissionError('MISSION_CONFLICT', `field ${f.id} already exists`);
     return { ...structuredClone(f), areaHa: area };
   }
 }
