@@ -1,26 +1,32 @@
-// `node --import tsx cloud/registry/record-telemetry.bench.ts [--messages N] [--rounds R]`:
+// `npm run bench registry [-- --messages N --rounds R --only PATH | --smoke]`:
 // Registry.recordTelemetry on SQLite, one message after another as the ingest's sink sends them,
 // side by side in one run (rounds interleaved, so a busy machine slows every path alike):
 //   before-raw     the pre-Kysely adapter: better-sqlite3 direct, cached statements, BEGIN IMMEDIATE
 //   raw-on-kysely  the same SQL through the shared Kysely handle (CompiledQuery.raw), as until 12d9c2f
 //   kysely-built   typed queries built and compiled on every call
 //   registry       SqlRegistry.recordTelemetry today: typed queries compiled once (prepared)
-// Prints messages per CPU-second per path (median of the rounds) and a JSON line. Not part of the
-// test suite.
+// Prints messages per CPU-second per path (median of the rounds) and, last, a JSON line. `--smoke`
+// (200 messages, one round) only shows that every path runs: test/registry-bench-smoke.test.ts.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { CompiledQuery } from 'kysely';
-import { openDatabaseAt, type Db } from '../db/index.js';
-import { SqlRegistry } from './sql-registry.js';
+import { openDatabaseAt, type Db } from '../cloud/db/index.js';
+import { SqlRegistry } from '../cloud/registry/sql-registry.js';
 
 const { values } = parseArgs({
-  options: { messages: { type: 'string' }, rounds: { type: 'string' }, only: { type: 'string' } },
+  options: {
+    messages: { type: 'string' },
+    rounds: { type: 'string' },
+    only: { type: 'string' },
+    smoke: { type: 'boolean', default: false },
+  },
 });
-const MESSAGES = Number(values.messages ?? 5_000);
-const ROUNDS = Number(values.rounds ?? 9);
+const SMOKE = values.smoke === true;
+const MESSAGES = Number(values.messages ?? (SMOKE ? 200 : 5_000));
+const ROUNDS = Number(values.rounds ?? (SMOKE ? 1 : 9));
 const GATEWAYS = 50;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruongso-bench-reg-'));
 
@@ -171,5 +177,5 @@ for (const p of paths)
       .join(', ')})\n`,
   );
 process.stdout.write(
-  `${JSON.stringify({ messages: MESSAGES, rounds: ROUNDS, load1: os.loadavg()[0]!.toFixed(2), messagesPerCpuSec: out, messagesPerSec: wall })}\n`,
+  `${JSON.stringify({ smoke: SMOKE, messages: MESSAGES, rounds: ROUNDS, load1: os.loadavg()[0]!.toFixed(2), messagesPerCpuSec: out, messagesPerSec: wall })}\n`,
 );
