@@ -29,7 +29,7 @@ import { RegistryProvisioner } from './control/registry-stores.js';
 import type { CloudMqtt } from './ingest/sink.js';
 import { demoFields, missionsPlugin } from './missions/plugin.js';
 import type { MissionFeed } from './missions/live.js';
-import type { SqlDb } from './registry/sql.js';
+import type { Db } from './db/index.js';
 import { reportsPlugin } from './reports/plugin.js';
 import type { ReportFacts } from './reports/facts.js';
 import { DEMO_CATALOG, loadMissionCatalog } from './routes/missions/catalog.js';
@@ -50,7 +50,7 @@ export interface Product {
   /** mission changes onto `bus`; the ingest's as-applied sink feeds it progress too */
   missionFeed: MissionFeed;
   /** the process's database: fields, missions, acknowledged alerts; absent = in memory */
-  db?: SqlDb;
+  db?: Db;
   /** the facts the adoption reports count; absent = no reports */
   facts?: ReportFacts;
   /** Leaflet tile template for the web app; '' = plain background; default OpenStreetMap */

@@ -145,3 +145,54 @@ describe('the cloud wiring', () => {
     ]);
   });
 });
+
+/**
+ * Production code queries the database through typed Kysely queries (cloud/db/tables.ts): no SQL
+ * string handed to `sql.raw`, `CompiledQuery.raw` or the handle's raw `query`/`run` face. The
+ * allow-list names each file that must keep one, and why; it only shrinks.
+ */
+const RAW_SQL_ALLOWED: Record<string, string> = {
+  'cloud/db/migration.ts': 'migrations are SQL text per dialect, run statement by statement',
+  'cloud/db/dialects.ts': 'BEGIN IMMEDIATE on SQLite, CREATE SCHEMA on a new pool, GREATEST vs max by dialect',
+  'cloud/db/raw.ts': 'the raw `?` face of the handle, called only by cloud/db/database.test.ts',
+};
+
+export function rawSqlCalls(text: string): string[] {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const found = [
+    ...code.matchAll(/\b(?:sql|CompiledQuery)\.raw\(/g),
+    ...code.matchAll(/\.(?:query|run)(?:<[^>()]*>)?\(\s*['"`]/g),
+  ];
+  return found.map((m) => m[0]);
+}
+
+describe('the database layer', () => {
+  it('lets production code send no hand-written SQL string, outside the allow-list', () => {
+    const unexpected = productionFiles(ROOT, ['cloud', 'edge', 'protocol', 'lib'])
+      .map((rel) => rel.split(path.sep).join('/'))
+      .filter((rel) => !(rel in RAW_SQL_ALLOWED))
+      .flatMap((rel) => rawSqlCalls(fs.readFileSync(path.join(ROOT, rel), 'utf8')).map((c) => `${rel}: ${c}`));
+    expect(unexpected).toEqual([]);
+  });
+
+  it('allows only files that still call a raw SQL API', () => {
+    const stale = Object.keys(RAW_SQL_ALLOWED).filter(
+      (rel) => !rawSqlCalls(fs.readFileSync(path.join(ROOT, rel), 'utf8')).length,
+    );
+    expect(stale).toEqual([]);
+  });
+
+  it('sees sql.raw, CompiledQuery.raw and a string to query/run, not a typed query or a comment', () => {
+    const src = [
+      'await sql.raw(text).execute(db);',
+      "await db.executeQuery(CompiledQuery.raw('SELECT 1'));",
+      "const rows = await this.db.query<Row>('SELECT * FROM msn_fields WHERE id = ?', [id]);",
+      'const n = await db.run(`DELETE FROM t`);',
+      '// db.query("SELECT 1") in a comment',
+      "await db.kysely.selectFrom('msn_fields').selectAll().execute();",
+      'const series = await this.inner.query(q);',
+      'stmt.run(p.gatewayId, p.ts);',
+    ].join('\n');
+    expect(rawSqlCalls(src)).toEqual(['sql.raw(', 'CompiledQuery.raw(', ".query<Row>('", '.run(`']);
+  });
+});

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPgDb } from '../cloud/registry/pg-db.js';
 import { openSqliteDb } from '../cloud/registry/sqlite-db.js';
-import type { SqlDb } from '../cloud/registry/sql.js';
+import type { Db } from '../cloud/db/index.js';
 import { SqlFieldStore, importField, type FieldStore } from '../cloud/missions/field-store.js';
 import { migrateMissions } from '../cloud/missions/sql-migrations.js';
 import { SqlMissionStore } from '../cloud/missions/sql-store.js';
@@ -55,7 +55,7 @@ function fieldStoreSuite(make: () => FieldStore) {
 }
 
 describe('mission stores on SQLite', () => {
-  const dbs: SqlDb[] = [];
+  const dbs: Db[] = [];
   const open = () => {
     const db = openSqliteDb(':memory:');
     dbs.push(db);

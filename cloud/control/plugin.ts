@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { Registry } from '../registry/registry.js';
-import type { SqlDb } from '../registry/sql.js';
+import type { Db } from '../db/index.js';
 import type { CloudMqtt } from '../ingest/sink.js';
 import { visibleFarms, type AuthService, type User } from '../auth/index.js';
 import { controlRoutes, type ControlRoutesOptions } from '../routes/control/index.js';
@@ -21,7 +21,7 @@ declare module 'fastify' {
 type ControlStores = Pick<ControlDeps, 'configs' | 'commands' | 'events' | 'alertAcks'>;
 
 /** Configs, commands and events on the registry; acknowledged alerts in the process's database (alr_acks). */
-export function registryControlStores(registry: Registry, db?: SqlDb): ControlStores {
+export function registryControlStores(registry: Registry, db?: Db): ControlStores {
   return {
     configs: new RegistryConfigStore(registry),
     commands: new RegistryCommandStore(registry),

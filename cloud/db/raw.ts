@@ -2,9 +2,10 @@ import { CompiledQuery } from 'kysely';
 import type { AnyKysely } from './migration.js';
 
 /**
- * The raw-SQL face of the handle (`?` placeholders, rows as plain objects), left for the one store
- * that still writes SQL by hand (cloud/missions/field-store.ts) and for tests; everything else
- * queries through Kysely (tables.ts, queries.ts). Remove it when field-store.ts moves.
+ * The raw-SQL face of the handle (`?` placeholders, rows as plain objects), left for
+ * cloud/db/database.test.ts alone (a database as release 0.1.0 left it, a closed handle refusing):
+ * production code queries through Kysely (tables.ts, queries.ts), and test/architecture.test.ts
+ * fails when it hands a SQL string to `query`/`run`.
  */
 export type SqlValue = string | number | null;
 

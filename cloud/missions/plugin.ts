@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import type { SqlDb } from '../registry/sql.js';
+import type { Db } from '../db/index.js';
 import type { FarmInfo } from '../auth/index.js';
 import { missionRoutes, type MissionRoutesOptions } from '../routes/missions/index.js';
 import { missionPlatform } from '../routes/missions/platform.js';
@@ -19,7 +19,7 @@ export interface MissionsPluginOptions extends Omit<
   /** drones and products: the cooperative's catalogue file, or DEMO_CATALOG in the demo */
   catalog: MissionCatalog;
   /** fields and missions in the process's database (its msn_* tables); absent = in memory */
-  db?: SqlDb;
+  db?: Db;
   /** fields created once if missing (the demo's) */
   seedFields?: FieldRecord[];
   /** every plan and state change goes out live as a `mission` event (cloud/missions/live.ts) */

@@ -1,6 +1,6 @@
 import { DbError } from '../db/errors.js';
 import { runStatements, type FeatureMigration } from '../db/migration.js';
-import type { SqlDb } from '../registry/sql.js';
+import type { Db } from '../db/index.js';
 import { MissionError } from './errors.js';
 
 /**
@@ -54,7 +54,7 @@ CREATE INDEX msn_missions_created ON msn_missions(created_at);
 ];
 
 /** Applies what is missing (all features share the migrator); returns the mission versions applied by this call. */
-export async function migrateMissions(db: SqlDb): Promise<number[]> {
+export async function migrateMissions(db: Db): Promise<number[]> {
   try {
     const names = await db.migrate();
     return names

@@ -1,6 +1,6 @@
 import { DbError } from '../db/errors.js';
 import { runStatements, type FeatureMigration } from '../db/migration.js';
-import type { SqlDb } from './sql.js';
+import type { Db } from '../db/index.js';
 import { RegistryError } from './errors.js';
 import { ACTIVE_FLAGS } from './migration-0003-active.js';
 
@@ -168,7 +168,7 @@ CREATE TABLE reg_user_scopes (
  * Applies what is missing in the database (every feature's migrations: they share one
  * migrator); returns the registry versions applied by this call.
  */
-export async function migrate(db: SqlDb): Promise<number[]> {
+export async function migrate(db: Db): Promise<number[]> {
   try {
     const names = await db.migrate();
     return names

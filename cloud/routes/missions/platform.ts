@@ -1,4 +1,4 @@
-import type { SqlDb } from '../../registry/sql.js';
+import type { Db } from '../../db/index.js';
 import { SqlFieldStore, type FieldRecord } from '../../missions/field-store.js';
 import { SqlMissionStore } from '../../missions/sql-store.js';
 import type { TelemetryStore } from '../../telemetry/store.js';
@@ -9,7 +9,7 @@ import type { MissionRoutesOptions } from './context.js';
 
 export interface MissionPlatformDeps {
   /** the registry database (openMissionDb); its msn_* migrations run here */
-  db: SqlDb;
+  db: Db;
   /** the cloud's telemetry store, where the as-applied log lands (verify reads it) */
   telemetry?: TelemetryStore;
   /** MissionStatus on approval, e.g. mqttPublisher(client) */
