@@ -29,15 +29,75 @@ export interface CoverageResult {
  * of at most `GENTLE_DEG` — not a turn (the planner counts turns over 30°): the drone flies it as a
  * curve, and the boom does not pivot back over the inside of it.
  */
-type Shape = { kind: 'quad'; pts: XY[]; gentle: boolean } | { kind: 'disk'; c: XY; r: number };
+type Shape =
+  | { kind: 'quad'; pts: XY[]; gentle: boolean }
+  | { kind: 'disk'; c: XY; r: number }
+  /** a piece of the ring a band of open sections sweeps where the drone turns (single ground, as a disc) */
+  | { kind: 'fan'; pts: XY[] };
 
 const GENTLE_DEG = 30;
 
-function shapesOf(sprayLines: XY[][], halfW: number, cos: number, sin: number): Shape[] {
+/**
+ * The lateral bands (left positive, in swath halves' units of metres) a line sprays: the whole
+ * swath, or each run of adjacent open sections of `mask` (left to right in the direction of flight).
+ */
+function bandsOf(halfW: number, mask: boolean[] | undefined): Array<[number, number]> | null {
+  if (!mask || mask.every(Boolean)) return null;
+  const k = mask.length,
+    w = 2 * halfW;
+  const bands: Array<[number, number]> = [];
+  for (let j = 0; j < k; j++) {
+    if (!mask[j]) continue;
+    const lo = halfW - ((j + 1) * w) / k,
+      hi = halfW - (j * w) / k;
+    const last = bands.at(-1);
+    if (last && Math.abs(last[0] - hi) < 1e-9) last[0] = lo;
+    else bands.push([lo, hi]);
+  }
+  return bands;
+}
+
+const FAN_STEP = Math.PI / 12;
+
+/**
+ * What the bands sweep while the drone turns at `v` from direction `d0` to `d1`: each band, split
+ * at the track (a piece never straddles it), as chords of the ring between its two offsets.
+ */
+function fans(v: XY, d0: XY, d1: XY, bands: Array<[number, number]>, out: Shape[]) {
+  const turn = Math.atan2(d0[0] * d1[1] - d0[1] * d1[0], d0[0] * d1[0] + d0[1] * d1[1]);
+  if (Math.abs(turn) < 1e-6) return;
+  const steps = Math.ceil(Math.abs(turn) / FAN_STEP);
+  const base = Math.atan2(d0[0], -d0[1]); // the left normal's angle
+  const at = (r: number, k: number): XY => {
+    const a = base + (turn * k) / steps;
+    return [v[0] + r * Math.cos(a), v[1] + r * Math.sin(a)];
+  };
+  for (const [lo, hi] of bands)
+    for (const [r0, r1] of lo < 0 && hi > 0 ? [[lo, 0] as const, [0, hi] as const] : [[lo, hi] as const])
+      for (let k = 0; k < steps; k++)
+        out.push({ kind: 'fan', pts: [at(r0, k), at(r0, k + 1), at(r1, k + 1), at(r1, k)] });
+}
+
+const FULL: boolean[] = [true];
+
+function shapesOf(
+  sprayLines: XY[][],
+  halfW: number,
+  cos: number,
+  sin: number,
+  masks: Array<boolean[] | undefined> = [],
+): Shape[] {
   const shapes: Shape[] = [];
   const cosGentle = Math.cos((GENTLE_DEG * Math.PI) / 180);
-  for (const line of sprayLines) {
+  // sectional legs: where one ends and the next starts at the same point (a switch point), the
+  // drone turns there with the sections open on both
+  let end: { p: XY; dir: XY; mask: boolean[] } | null = null;
+  for (const [li, line] of sprayLines.entries()) {
     const pts = line.map((p) => rotate(p, cos, sin));
+    const bands = bandsOf(halfW, masks[li]);
+    const sectional = masks.length > 0;
+    const joined = end !== null && pts.length > 0 && Math.hypot(pts[0]![0] - end.p[0], pts[0]![1] - end.p[1]) < 1e-6;
+    let first = true;
     let prev: XY | null = null; // unit direction of the line's previous segment
     for (let i = 1; i < pts.length; i++) {
       const a = pts[i - 1]!,
@@ -46,7 +106,35 @@ function shapesOf(sprayLines: XY[][], halfW: number, cos: number, sin: number): 
       if (len < 1e-9) continue;
       const dir: XY = [(b[0] - a[0]) / len, (b[1] - a[1]) / len];
       const gentle = prev !== null && prev[0] * dir[0] + prev[1] * dir[1] >= cosGentle;
+      if (sectional && first && joined) {
+        const m0 = end!.mask,
+          m1 = masks[li] ?? FULL;
+        const both =
+          m0.length === m1.length ? m0.map((v, q) => v && m1[q]!) : m0.length === 1 ? m1 : m1.length === 1 ? m0 : [];
+        const b = bandsOf(halfW, both.some((v) => !v) ? both : undefined) ?? [[-halfW, halfW]];
+        if (both.some(Boolean)) fans(a, end!.dir, dir, b, shapes);
+      }
+      if (bands && prev) fans(a, prev, dir, bands, shapes);
+      first = false;
       prev = dir;
+      if (bands) {
+        // open sections only: one quad per run of adjacent open sections, no round join (the
+        // closed sections' side of a turn is not swept)
+        const ux = -dir[1],
+          uy = dir[0];
+        for (const [lo, hi] of bands)
+          shapes.push({
+            kind: 'quad',
+            gentle: gentle && bands.length === 1,
+            pts: [
+              [a[0] + ux * hi, a[1] + uy * hi],
+              [b[0] + ux * hi, b[1] + uy * hi],
+              [b[0] + ux * lo, b[1] + uy * lo],
+              [a[0] + ux * lo, a[1] + uy * lo],
+            ],
+          });
+        continue;
+      }
       const nx = (-(b[1] - a[1]) / len) * halfW,
         ny = ((b[0] - a[0]) / len) * halfW;
       shapes.push({
@@ -62,6 +150,7 @@ function shapesOf(sprayLines: XY[][], halfW: number, cos: number, sin: number): 
       // the boom sweeps a disc where the drone turns on a polyline (round join)
       if (i < pts.length - 1) shapes.push({ kind: 'disk', c: b, r: halfW });
     }
+    end = prev && pts.length > 1 ? { p: pts.at(-1)!, dir: prev, mask: masks[li] ?? FULL } : null;
   }
   return shapes;
 }
@@ -129,9 +218,11 @@ export function measureCoverage(
   cos = 1,
   sin = 0,
   maxRows = 4_000,
+  /** per line, its open nozzle sections (left to right in the direction of flight); absent = whole swath */
+  masks: Array<boolean[] | undefined> = [],
 ): CoverageResult {
   const area = rotateMulti(sprayable, cos, sin);
-  const shapes = shapesOf(sprayLines, swathM / 2, cos, sin);
+  const shapes = shapesOf(sprayLines, swathM / 2, cos, sin, masks);
   const bb = bboxOf(area);
   let y0 = bb.minY,
     y1 = bb.maxY;

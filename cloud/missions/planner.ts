@@ -12,7 +12,7 @@ import { orderRoute, type LocalLeg } from './route.js';
 import { TransitRouter, polylineLength } from './router.js';
 import { nearestOf, refillCandidates, refillPointsOf } from './refill.js';
 import { splitSorties } from './sorties.js';
-import { sprayOffOverCovered } from './spray-off.js';
+import { openShare, sprayOffOverCovered, switchSections, type SectionLeg } from './spray-off.js';
 import {
   DroneProfile,
   Heading,
@@ -207,7 +207,8 @@ export function planMission(req: PlanRequest): Plan {
     w,
   );
   const litresPerM = (product.rateLPerHa * w) / 10_000;
-  const legs = splitSorties(route, homeXY, router, {
+  const sections = drone.sprayer?.sections ?? 1;
+  const sorted = splitSorties(route, homeXY, router, {
     litresPerM,
     tankL: drone.tankL,
     speedMps: drone.speedMps,
@@ -215,12 +216,18 @@ export function planMission(req: PlanRequest): Plan {
     reserve: RESERVE,
     ...(req.refill ? { refillNear: nearestOf(refillCandidates(req.refill, req.field, frame, w)) } : {}),
   });
+  // a sectional boom: each section off where its own strip is over ground already sprayed (the
+  // sorties are cut by the whole swath's litres, a little on the safe side)
+  const legs: SectionLeg[] = switchSections(sorted, w, sections);
+  const sprayLegs = legs.filter((l) => l.kind === 'spray');
   const cov = measureCoverage(
-    legs.filter((l) => l.kind === 'spray').map((l) => l.pts),
+    sprayLegs.map((l) => l.pts),
     sprayable,
     w,
     cos,
     sin,
+    4_000,
+    sprayLegs.map((l) => l.sections),
   );
   const metrics = planMetrics(req.field, legs, sprayable, {
     w,
@@ -249,6 +256,7 @@ export function planMission(req: PlanRequest): Plan {
       spray: l.kind === 'spray',
       coordinates: frame.ringToLonLat(l.pts),
       lengthM: round2(polylineLength(l.pts)),
+      ...(l.sections ? { sections: l.sections } : {}),
     })),
     sorties: sortieSummaries(legs, litresPerM, drone.speedMps),
     refillPoints: refillPointsOf(legs, frame),
@@ -259,18 +267,22 @@ export function planMission(req: PlanRequest): Plan {
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
 
-function sortieSummaries(legs: LocalLeg[], litresPerM: number, speed: number): SortieSummary[] {
+function sortieSummaries(legs: SectionLeg[], litresPerM: number, speed: number): SortieSummary[] {
   const by = new Map<number, SortieSummary>();
   for (const l of legs) {
     const s = by.get(l.sortie!) ?? { sortie: l.sortie!, litres: 0, sprayM: 0, lengthM: 0, timeS: 0 };
     const len = polylineLength(l.pts);
     s.lengthM += len;
-    if (l.kind === 'spray') s.sprayM += len;
+    if (l.kind === 'spray') {
+      s.sprayM += len;
+      // closed sections pump nothing
+      s.litres += len * openShare(l);
+    }
     by.set(l.sortie!, s);
   }
   return [...by.values()].map((s) => ({
     sortie: s.sortie,
-    litres: round2(s.sprayM * litresPerM),
+    litres: round2(s.litres * litresPerM),
     sprayM: round2(s.sprayM),
     lengthM: round2(s.lengthM),
     timeS: Math.round(s.lengthM / speed),
@@ -279,7 +291,7 @@ function sortieSummaries(legs: LocalLeg[], litresPerM: number, speed: number): S
 
 function planMetrics(
   field: Field,
-  legs: LocalLeg[],
+  legs: SectionLeg[],
   sprayable: LocalMulti,
   p: {
     w: number;
@@ -308,7 +320,10 @@ function planMetrics(
     turns,
     sprayTimeS: Math.round(sprayLengthM / p.speed),
     totalTimeS: Math.round(pathLengthM / p.speed + turns * TURN_S),
-    litres: round2(sprayLengthM * p.litresPerM),
+    litres: round2(
+      legs.filter((l) => l.kind === 'spray').reduce((s, l) => s + polylineLength(l.pts) * openShare(l), 0) *
+        p.litresPerM,
+    ),
     sorties: new Set(legs.map((l) => l.sortie)).size,
     ferries: ferriesOf(legs),
     coverage: round4(p.cov.coverage),

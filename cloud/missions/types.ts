@@ -3,6 +3,20 @@ import type { MultiPolygon } from 'geojson';
 import type { LonLat } from './geo/local-frame.js';
 import type { LegKind } from './route.js';
 
+/** Nozzle sections across the swath, switched one by one (absent: one section, the whole boom). */
+export const Sprayer = z.object({
+  sections: z
+    .number()
+    .int()
+    .min(1)
+    .max(8)
+    .default(1)
+    .describe('equal-width nozzle sections across the swath, left to right'),
+  /** ArduPilot: the servo output of each section's valve (default consecutive from SECTION_SERVO_FIRST) */
+  servoChannels: z.array(z.number().int().min(1).max(32)).min(1).max(8).optional(),
+});
+export type Sprayer = z.infer<typeof Sprayer>;
+
 export const DroneProfile = z.object({
   swathM: z.number().min(1).max(50).describe('effective swath width, m'),
   tankL: z.number().positive().max(500).describe('spray tank, litres'),
@@ -10,6 +24,7 @@ export const DroneProfile = z.object({
   speedMps: z.number().min(0.5).max(20).describe('cruise / spray speed, m/s'),
   enduranceMin: z.number().min(1).max(120).describe('flight time per battery, min'),
   altitudeM: z.number().min(1).max(30).default(3).describe('spray height above take-off, m'),
+  sprayer: Sprayer.optional(),
 });
 export type DroneProfile = z.infer<typeof DroneProfile>;
 
@@ -35,6 +50,11 @@ export interface PlanLeg {
   spray: boolean;
   coordinates: LonLat[];
   lengthM: number;
+  /**
+   * open nozzle sections on a spray leg, left to right in the direction of flight (a drone with
+   * `sprayer.sections` > 1); absent = all open
+   */
+  sections?: boolean[];
 }
 
 export interface SortieSummary {
