@@ -30,7 +30,15 @@ export function planToGeoJson(plan: Plan): PlanFeatureCollection {
     },
     features: plan.legs.map((l, i): Feature<LineString> => ({
       type: 'Feature',
-      properties: { spray: l.spray, sortie: l.sortie, kind: l.kind, seq: i, lengthM: l.lengthM },
+      properties: {
+        spray: l.spray,
+        sortie: l.sortie,
+        kind: l.kind,
+        seq: i,
+        lengthM: l.lengthM,
+        // open nozzle sections, left to right in the direction of flight (only on a leg with some closed)
+        ...(l.sections ? { sections: l.sections } : {}),
+      },
       geometry: { type: 'LineString', coordinates: l.coordinates },
     })),
   };
@@ -51,7 +59,11 @@ const GeoJsonPlan = z.object({
   features: z
     .array(
       z.object({
-        properties: z.object({ spray: z.boolean(), sortie: z.number().int().min(1) }),
+        properties: z.object({
+          spray: z.boolean(),
+          sortie: z.number().int().min(1),
+          sections: z.array(z.boolean()).min(1).max(8).optional(),
+        }),
         geometry: z.object({ type: z.literal('LineString'), coordinates: z.array(Position).min(2) }),
       }),
     )
@@ -78,6 +90,7 @@ export function routeFromGeoJson(json: unknown): FlightRoute {
       sortie: f.properties.sortie,
       spray: f.properties.spray,
       coordinates: f.geometry.coordinates.map(pos),
+      ...(f.properties.sections ? { sections: f.properties.sections } : {}),
     })),
   };
 }

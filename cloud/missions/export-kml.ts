@@ -15,7 +15,14 @@ export function planToKml(plan: Plan): string {
     const name = `${l.spray ? 'pass' : l.kind} ${i + 1} (sortie ${l.sortie})`;
     return (
       `<Placemark><name>${esc(name)}</name><styleUrl>#${l.spray ? 'spray' : 'transit'}</styleUrl>` +
-      data({ spray: l.spray, sortie: l.sortie, kind: l.kind, lengthM: l.lengthM }) +
+      data({
+        spray: l.spray,
+        sortie: l.sortie,
+        kind: l.kind,
+        lengthM: l.lengthM,
+        // open nozzle sections left to right, e.g. "1100" (only on a leg with some closed)
+        ...(l.sections ? { sections: l.sections.map((o) => (o ? '1' : '0')).join('') } : {}),
+      }) +
       `<LineString><altitudeMode>relativeToGround</altitudeMode><coordinates>${coords}</coordinates></LineString></Placemark>`
     );
   });

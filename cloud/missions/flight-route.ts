@@ -14,5 +14,6 @@ export interface FlightRoute {
   rateLPerHa?: number;
   /** tank at take-off, L */
   tankL?: number;
-  legs: Array<{ sortie: number; spray: boolean; coordinates: LonLat[] }>;
+  /** `sections`: the open nozzle sections of a spray leg, left to right (absent: the whole swath) */
+  legs: Array<{ sortie: number; spray: boolean; coordinates: LonLat[]; sections?: boolean[] }>;
 }

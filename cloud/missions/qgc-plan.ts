@@ -4,7 +4,17 @@ import { MissionError } from './errors.js';
 import type { FlightRoute } from './flight-route.js';
 import type { LonLat } from './geo/local-frame.js';
 import type { Plan } from './types.js';
-import { MAV_AUTOPILOT, PUMP_CMD, pumpItem, pumpState, type Firmware } from './firmware.js';
+import {
+  MAV_AUTOPILOT,
+  PUMP_CMD,
+  PX4_MAX_SECTIONS,
+  pumpItem,
+  pumpState,
+  sectionChannels,
+  sectionItems,
+  sectionState,
+  type Firmware,
+} from './firmware.js';
 
 /** MAVLink commands we write and read (MAV_CMD_*). */
 export const MAV_CMD = {
@@ -18,6 +28,7 @@ export const MAV_CMD = {
   DO_SET_ROI_NONE: 197,
   DO_SPRAYER: PUMP_CMD.DO_SPRAYER,
   DO_SET_ACTUATOR: PUMP_CMD.DO_SET_ACTUATOR,
+  DO_SET_SERVO: PUMP_CMD.DO_SET_SERVO,
 } as const;
 
 /** Names of common commands we do not fly, so a rejection can say what it found. */
@@ -31,7 +42,6 @@ const OTHER_CMD_NAMES: Record<number, string> = {
   93: 'NAV_DELAY',
   177: 'DO_JUMP',
   181: 'DO_SET_RELAY',
-  183: 'DO_SET_SERVO',
   201: 'DO_SET_ROI',
   112: 'CONDITION_DELAY',
   113: 'CONDITION_CHANGE_ALT',
@@ -101,9 +111,23 @@ export function planToQgc(plan: Plan, opts: QgcOptions = {}): Record<string, unk
   const alt = plan.altitudeM;
   const items: Item[] = [];
   const id = () => items.length + 1;
+  const k = plan.drone?.sprayer?.sections ?? 1;
+  if (k > 1 && fw === 'px4' && k > PX4_MAX_SECTIONS) {
+    throw new MissionError(
+      'EXPORT_INVALID',
+      `PX4 sets at most ${PX4_MAX_SECTIONS} nozzle sections from a mission (one actuator set); this drone has ${k}`,
+      { context: { params: { firmware: fw, sections: k, maxSections: PX4_MAX_SECTIONS } } },
+    );
+  }
+  const channels = sectionChannels(k, plan.drone?.sprayer?.servoChannels);
+  let sections: boolean[] | undefined;
   const pump = (on: boolean) => {
-    const p = pumpItem(fw, on);
-    items.push(doItem(id(), p.command, p.params));
+    // a sectional boom: each spray leg opens its own sections (absent: all), the end closes them
+    const ps =
+      k > 1
+        ? sectionItems(fw, on ? (sections ?? Array<boolean>(k).fill(true)) : Array<boolean>(k).fill(false), channels)
+        : [pumpItem(fw, on)];
+    for (const p of ps) items.push(doItem(id(), p.command, p.params));
   };
   // with refill points along the boundary a sortie may take off in one place and land in another
   const launch = legs[0]!.coordinates[0]!;
@@ -113,6 +137,7 @@ export function planToQgc(plan: Plan, opts: QgcOptions = {}): Record<string, unk
   items.push(doItem(id(), MAV_CMD.DO_CHANGE_SPEED, [1, plan.speedMps, -1, 0, 0, 0, 0]));
   let last: LonLat | undefined;
   for (const leg of legs) {
+    sections = leg.sections;
     for (const [i, p] of leg.coordinates.entries()) {
       if (!(last && last[0] === p[0] && last[1] === p[1])) items.push(navItem(id(), MAV_CMD.NAV_WAYPOINT, p, alt));
       last = p;
@@ -282,11 +307,21 @@ export function routeFromQgc(json: unknown, opts: QgcImportOptions = {}): Flight
     pos: LonLat = home,
     alt = 0;
   const legs: FlightRoute['legs'] = [];
+  // a pump-on item starts a new spray leg (a sectional boom switches sections at a waypoint)
+  let cut = false;
+  let sections: boolean[] | undefined;
   const moveTo = (p: LonLat) => {
     if (p[0] === pos[0] && p[1] === pos[1]) return;
     const cur = legs.at(-1);
-    if (cur && cur.spray === spray && cur.sortie === sortie) cur.coordinates.push(p);
-    else legs.push({ sortie, spray, coordinates: [pos, p] });
+    if (cur && cur.spray === spray && cur.sortie === sortie && !cut) cur.coordinates.push(p);
+    else
+      legs.push({
+        sortie,
+        spray,
+        coordinates: [pos, p],
+        ...(spray && sections && sections.some((o) => !o) ? { sections } : {}),
+      });
+    cut = false;
     pos = p;
   };
   for (const it of items) {
@@ -294,9 +329,13 @@ export function routeFromQgc(json: unknown, opts: QgcImportOptions = {}): Flight
     const at: LonLat | null = lat && lon ? [lon, lat] : null;
     switch (it.command) {
       case MAV_CMD.DO_SPRAYER:
-      case MAV_CMD.DO_SET_ACTUATOR:
-        spray = pumpState(it.command, it.params) ?? spray;
+      case MAV_CMD.DO_SET_ACTUATOR: {
+        const on = pumpState(it.command, it.params);
+        if (on) cut = true;
+        if (it.command === MAV_CMD.DO_SET_ACTUATOR) sections = sectionState(it.command, it.params);
+        spray = on ?? spray;
         break;
+      }
       case MAV_CMD.DO_CHANGE_SPEED:
         if (p2 && p2 > 0) speed = p2;
         break;
@@ -312,6 +351,7 @@ export function routeFromQgc(json: unknown, opts: QgcImportOptions = {}): Flight
         break;
       case MAV_CMD.DO_SET_ROI_LOCATION:
       case MAV_CMD.DO_SET_ROI_NONE:
+      case MAV_CMD.DO_SET_SERVO: // a section valve of ours: the sprayer's 216 says whether it sprays
         break;
       default:
         if (at) moveTo(at);
