@@ -4,6 +4,13 @@ import { LocalFrame, frameFor, type LocalMulti, type XY } from './geo/local-fram
 import { EdgeIndex, bboxOf, edgesOf } from './geo/scanline.js';
 import { DEFAULT_VERIFY_THRESHOLDS, verdictOf, type Verdict, type VerifyThresholds } from './verdict.js';
 
+/**
+ * An as-applied sample that may say which nozzle sections were open (left to right in the
+ * direction of flight, equal widths across `swathM`); absent = the whole swath, as every sample
+ * logged before sectional booms.
+ */
+export type AppliedSample = AsAppliedSample & { sections?: boolean[] };
+
 export interface VerifyOptions {
   cellM?: number;
   /** ± share of the target rate that counts as correctly dosed */
@@ -57,8 +64,7 @@ export interface VerificationReport extends Verdict {
  * swath, so neighbouring passes overlap and sum to the nominal rate (how swath width is
  * defined in spray-pattern tests). `profile` integrates to the swath width.
  */
-function profile(d: number, w: number): number {
-  const t = w / 4;
+function profile(d: number, w: number, t = w / 4): number {
   const a = Math.abs(d);
   if (a <= (w - t) / 2) return 1;
   if (a >= (w + t) / 2) return 0;
@@ -77,7 +83,7 @@ function toMulti(g: MultiPolygon | Polygon, frame: LocalFrame): LocalMulti {
  */
 export function verifyAsApplied(
   target: VerifyTarget,
-  samples: AsAppliedSample[],
+  samples: AppliedSample[],
   opts: VerifyOptions = {},
 ): VerificationReport {
   const cellM = opts.cellM ?? 2;
@@ -104,13 +110,20 @@ export function verifyAsApplied(
     if (dt <= 0 || dt > 30) continue; // a gap in the log, not a segment flown
     const litres = (s.flowLpm / 60) * dt;
     litresUsed += litres;
-    deposit(dose, pts[i - 1]!, pts[i]!, litres, s.swathM ?? opts.swathM ?? target.swathM, {
-      x0,
-      y0,
-      cellM,
-      cols,
-      rows,
-    });
+    const w = s.swathM ?? opts.swathM ?? target.swathM;
+    const g = { x0, y0, cellM, cols, rows };
+    const bands = openBands(s.sections, w);
+    if (!bands) deposit(dose, pts[i - 1]!, pts[i]!, litres, w, g);
+    else {
+      // the open sections' strips, each with its share of the litres and the swath's edge taper
+      const open = bands.reduce((a, [lo, hi]) => a + hi - lo, 0);
+      for (const [lo, hi] of bands)
+        deposit(dose, pts[i - 1]!, pts[i]!, (litres * (hi - lo)) / open, hi - lo, g, {
+          offset: (lo + hi) / 2,
+          taper: Math.min(w / 4, hi - lo),
+          reachW: w,
+        });
+    }
   }
   const report = summarise(dose, inside, {
     target,
@@ -153,12 +166,36 @@ function insideMask(area: LocalMulti, x0: number, y0: number, cellM: number, col
   return mask;
 }
 
-function deposit(dose: Float64Array, a: XY, b: XY, litres: number, w: number, g: GridDims): void {
+/** Lateral bands (left positive) of the runs of adjacent open sections, or null for the whole swath. */
+function openBands(sections: boolean[] | undefined, w: number): Array<[number, number]> | null {
+  if (!sections || sections.every(Boolean) || !sections.some(Boolean)) return null;
+  const k = sections.length;
+  const bands: Array<[number, number]> = [];
+  sections.forEach((o, j) => {
+    if (!o) return;
+    const lo = w / 2 - ((j + 1) * w) / k,
+      hi = w / 2 - (j * w) / k;
+    const last = bands.at(-1);
+    if (last && Math.abs(last[0] - hi) < 1e-9) last[0] = lo;
+    else bands.push([lo, hi]);
+  });
+  return bands;
+}
+
+function deposit(
+  dose: Float64Array,
+  a: XY,
+  b: XY,
+  litres: number,
+  w: number,
+  g: GridDims,
+  band: { offset: number; taper: number; reachW: number } = { offset: 0, taper: w / 4, reachW: w },
+): void {
   const len = Math.hypot(b[0] - a[0], b[1] - a[1]);
   if (len < 0.01) return;
   const ux = (b[0] - a[0]) / len,
     uy = (b[1] - a[1]) / len;
-  const reach = (w * 1.25) / 2;
+  const reach = (band.reachW * 1.25) / 2;
   const perM2 = litres / (len * w);
   const c0 = Math.max(0, Math.floor((Math.min(a[0], b[0]) - reach - g.x0) / g.cellM));
   const c1 = Math.min(g.cols - 1, Math.floor((Math.max(a[0], b[0]) + reach - g.x0) / g.cellM));
@@ -170,7 +207,7 @@ function deposit(dose: Float64Array, a: XY, b: XY, litres: number, w: number, g:
       const cx = g.x0 + (c + 0.5) * g.cellM - a[0];
       const along = cx * ux + cy * uy;
       if (along < 0 || along >= len) continue; // half-open: joints are not counted twice
-      const p = profile(cx * -uy + cy * ux, w);
+      const p = profile(cx * -uy + cy * ux - band.offset, w, band.taper);
       if (p > 0) dose[r * g.cols + c]! += perM2 * p * 10_000;
     }
   }

@@ -1,4 +1,4 @@
-import type { AsAppliedSample } from '../../protocol/index.js';
+import type { AppliedSample } from '../../cloud/missions/verify.js';
 import type { FlightRoute } from '../../cloud/missions/flight-route.js';
 import { LocalFrame, type XY } from '../../cloud/missions/geo/local-frame.js';
 
@@ -24,7 +24,8 @@ export interface FlightOptions {
 
 export interface SortieLog {
   sortie: number;
-  samples: AsAppliedSample[];
+  /** `sections` on a sample: the open nozzle sections of a sectional boom (absent: the whole swath) */
+  samples: AppliedSample[];
 }
 
 /** mulberry32 + Box–Muller: reproducible noise for a given seed. */
@@ -45,6 +46,7 @@ interface Seg {
   b: XY;
   len: number;
   spray: boolean;
+  sections?: boolean[];
 }
 
 function segmentsOf(route: FlightRoute, frame: LocalFrame, sortie: number): Seg[] {
@@ -53,7 +55,14 @@ function segmentsOf(route: FlightRoute, frame: LocalFrame, sortie: number): Seg[
     const pts = leg.coordinates.map((c) => frame.toLocal(c));
     for (let i = 1; i < pts.length; i++) {
       const len = Math.hypot(pts[i]![0] - pts[i - 1]![0], pts[i]![1] - pts[i - 1]![1]);
-      if (len > 1e-6) segs.push({ a: pts[i - 1]!, b: pts[i]!, len, spray: leg.spray });
+      if (len > 1e-6)
+        segs.push({
+          a: pts[i - 1]!,
+          b: pts[i]!,
+          len,
+          spray: leg.spray,
+          ...(leg.sections ? { sections: leg.sections } : {}),
+        });
     }
   }
   return segs;
@@ -81,10 +90,12 @@ export function simulateFlight(route: FlightRoute, opts: FlightOptions): SortieL
   let t0 = opts.startTs;
   for (const sortie of sorties) {
     const segs = segmentsOf(route, frame, sortie);
-    const sprayM = segs.filter((s) => s.spray).reduce((s, g) => s + g.len, 0);
+    // closed sections pump nothing: the flow is the open share of the nominal
+    const share = (g: Seg) => (g.sections ? g.sections.filter(Boolean).length / g.sections.length : 1);
+    const sprayM = segs.filter((s) => s.spray).reduce((s, g) => s + g.len * share(g), 0);
     const capacity = opts.tankL ?? route.tankL ?? Infinity;
     let tank = Math.min(capacity, (route.flowLpm / 60) * (sprayM / route.speedMps) * 1.05);
-    const samples: AsAppliedSample[] = [];
+    const samples: AppliedSample[] = [];
     const total = segs.reduce((s, g) => s + g.len, 0);
     let noise: XY = [0, 0];
     const k = Math.exp(-dt / 30); // 30 s correlation time
@@ -109,7 +120,7 @@ export function simulateFlight(route: FlightRoute, opts: FlightOptions): SortieL
       const failed =
         opts.nozzleFailure?.sortie === sortie && t >= opts.nozzleFailure.fromS && t < opts.nozzleFailure.toS;
       const spraying = seg.spray && d < total && tank > 0 && !failed;
-      const flow = spraying ? Math.max(0, route.flowLpm * (1 + jitter * rnd())) : 0;
+      const flow = spraying ? Math.max(0, route.flowLpm * share(seg) * (1 + jitter * rnd())) : 0;
       const [lon, lat] = frame.toLonLat(p);
       samples.push({
         ts: Math.round(t0 + t * 1000),
@@ -121,6 +132,7 @@ export function simulateFlight(route: FlightRoute, opts: FlightOptions): SortieL
         spraying,
         tankL: round2(Math.max(0, tank)),
         swathM: route.swathM,
+        ...(spraying && seg.sections ? { sections: seg.sections } : {}),
       });
       tank -= (flow / 60) * dt;
       if (d >= total) break;

@@ -18,6 +18,8 @@ export interface DroneRecord {
   speedMps: number;
   enduranceMin: number;
   altitudeM?: number;
+  /** nozzle sections switched one by one (absent: one, the whole boom); ArduPilot valve outputs */
+  sprayer?: { sections: number; servoChannels?: number[] };
 }
 export interface ProductRecord {
   id: string;
@@ -31,7 +33,8 @@ export const newMissionId = () => randomUUID();
 /**
  * The drones and products a cooperative plans with, in production from its own catalogue file
  * (`MISSION_CATALOG_FILE`: `{drones: [{id, name, swathM, tankL, maxFlowLpm, speedMps,
- * enduranceMin, altitudeM?}], products: [{id, name, rateLPerHa, maxWindMps}]}`), validated here.
+ * enduranceMin, altitudeM?, sprayer?: {sections (1–8, default 1), servoChannels?}}], products:
+ * [{id, name, rateLPerHa, maxWindMps}]}`), validated here.
  */
 export interface MissionCatalog {
   drones: DroneRecord[];
@@ -77,6 +80,8 @@ export const DEMO_DRONES: DroneRecord[] = [
     speedMps: 4,
     enduranceMin: 12,
     altitudeM: 3,
+    // a nozzle pair on each arm, left and right switched apart
+    sprayer: { sections: 2 },
   },
   {
     id: 'drone-30l',
@@ -87,6 +92,8 @@ export const DEMO_DRONES: DroneRecord[] = [
     speedMps: 6,
     enduranceMin: 10,
     altitudeM: 3,
+    // four nozzles under the four arms, each with its own valve (a T30/T40-class drone)
+    sprayer: { sections: 4 },
   },
 ];
 export const DEMO_PRODUCTS: ProductRecord[] = [
