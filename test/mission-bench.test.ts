@@ -9,7 +9,13 @@ describe('npm run bench plan -- --smoke', () => {
     const bench = new URL('../bench/plan.ts', import.meta.url).pathname;
     const { stdout } = await run(process.execPath, ['--import', 'tsx', bench, '--smoke'], { timeout: 120_000 });
     const last = stdout.trim().split('\n').at(-1)!;
-    const { fields } = JSON.parse(last) as { fields: Array<Record<string, number | string>> };
+    const { fields } = JSON.parse(last) as {
+      fields: Array<
+        Record<string, number | string> & {
+          sectional: { sections: number; coverage: number; overspray: number; doubleDose: number };
+        }
+      >;
+    };
     expect(fields.map((f) => f.name)).toEqual([
       'rotated-rectangle',
       'l-shape',
@@ -65,5 +71,16 @@ describe('npm run bench plan -- --smoke', () => {
     expect(by.get('f2c-nl-field-188')!.doubleDose).toBeLessThan(0.062);
     // refill points along the boundary: the whole path with ferries within 1.20 × area/swath
     expect(fields[7]!.pathRatioWithFerries).toBeLessThanOrEqual(1.2);
+    // four nozzle sections switched one by one: every concave field within 3 % — the kite and the
+    // Fields2Cover ones the whole boom cannot bring there included — for at most 0.1 point of coverage
+    const convex = new Set(['rotated-rectangle', 'strip-30x600']);
+    for (const f of fields) {
+      const name = f.name as string;
+      expect(f.sectional.sections).toBe(4);
+      if (!convex.has(name)) expect(f.sectional.doubleDose, name).toBeLessThanOrEqual(0.03);
+      expect(f.sectional.doubleDose, name).toBeLessThanOrEqual((f.doubleDose as number) + 1e-4);
+      expect(f.sectional.coverage, name).toBeGreaterThanOrEqual((f.coverage as number) - 0.001);
+      expect(f.sectional.overspray, name).toBeLessThanOrEqual(0.01);
+    }
   }, 150_000);
 });
