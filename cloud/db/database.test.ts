@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { services } from '../../test/support/services.js';
@@ -52,7 +53,9 @@ afterAll(async () => {
 });
 
 const recorded = async (db: Db) =>
-  (await db.query<{ name: string }>('SELECT name FROM db_migrations ORDER BY name')).map((r) => r.name);
+  (await sql<{ name: string }>`SELECT name FROM db_migrations ORDER BY name`.execute(db.kysely)).rows.map(
+    (r) => r.name,
+  );
 /** migrations newer than the earlier runners: taking over their database runs just these */
 const AFTER_LEGACY = ['alerts/0001_alert_acks', 'registry/0003_units_cooperatives_farms_active'];
 const ALL = [
@@ -148,7 +151,7 @@ function suite(dialect: 'sqlite' | 'postgres') {
       });
       const registry = new SqlRegistry(db.share(), db.describe);
       await expect(registry.init()).rejects.toMatchObject({ code: 'REGISTRY_MIGRATION' });
-      await expect(db.query('SELECT name FROM db_migrations')).rejects.toThrow();
+      await expect(sql`SELECT name FROM db_migrations`.execute(db.kysely)).rejects.toThrow();
     } finally {
       await db.close();
     }
@@ -181,7 +184,7 @@ function suite(dialect: 'sqlite' | 'postgres') {
       });
       // PostgreSQL runs the pending migrations in one transaction, SQLite each in its own
       expect(await recorded(db)).toEqual(dialect === 'sqlite' ? ['demo/0001_ok'] : []);
-      await expect(db.query('SELECT * FROM demo_b')).rejects.toThrow();
+      await expect(sql`SELECT * FROM demo_b`.execute(db.kysely)).rejects.toThrow();
     } finally {
       await db.close();
     }
@@ -192,8 +195,8 @@ function suite(dialect: 'sqlite' | 'postgres') {
     const db = openDatabaseAt(target);
     try {
       await db.migrate();
-      await db.run(
-        "INSERT INTO db_migrations (name, timestamp) VALUES ('missions/0099_later', '2030-01-01T00:00:00.000Z')",
+      await sql`INSERT INTO db_migrations (name, timestamp) VALUES ('missions/0099_later', '2030-01-01T00:00:00.000Z')`.execute(
+        db.kysely,
       );
       const again = openDatabaseAt(target, { own: true });
       await expect(again.migrate()).rejects.toMatchObject({
@@ -244,7 +247,7 @@ describe('the database layer on SQLite', () => {
     expect(a.kysely).toBe(b.kysely);
     await a.close();
     await a.close();
-    await expect(a.query('SELECT 1')).rejects.toMatchObject({ code: 'DB_CLOSED' });
+    await expect(a.ping()).rejects.toMatchObject({ code: 'DB_CLOSED' });
     await b.ping();
     await b.close();
     expect(() => b.kysely).toThrow(expect.objectContaining({ code: 'DB_CLOSED' }));

@@ -3,7 +3,6 @@ import { postgresDialect, sqliteDialect } from './dialects.js';
 import { DbError } from './errors.js';
 import type { FeatureMigrations } from './migration.js';
 import { migrateAll } from './migrator.js';
-import { rawRunner, type SqlRunner, type SqlValue } from './raw.js';
 import type { Tables } from './tables.js';
 import { describeTarget, targetKey, type DbTarget } from './target.js';
 
@@ -21,12 +20,12 @@ const open = new Map<string, Core>();
 
 /**
  * The process's handle on its database: a Kysely instance (typed tables in tables.ts) and the one
- * migrator; `query`/`run` are a raw-SQL face left for the missions' field store (the last caller
- * of hand-written SQL, cloud/missions/field-store.ts) and for tests. Several
+ * migrator; every query is a typed Kysely query (test/architecture.test.ts fails on SQL strings
+ * handed to a raw runner). Several
  * components may hold a handle on the same database: each close() releases one hold, the last
  * one closes the connection (pool).
  */
-export class Db implements SqlRunner {
+export class Db {
   readonly dialect: 'sqlite' | 'postgres';
   readonly describe: string;
   #core: Core;
@@ -61,14 +60,7 @@ export class Db implements SqlRunner {
     return c.migrated;
   }
 
-  // through the kysely getter: a closed handle refuses, even while others still hold the connection
-  async query<T = Record<string, unknown>>(text: string, params?: SqlValue[]): Promise<T[]> {
-    return rawRunner(this.kysely, this.dialect).query<T>(text, params);
-  }
-  async run(text: string, params?: SqlValue[]): Promise<number> {
-    return rawRunner(this.kysely, this.dialect).run(text, params);
-  }
-
+  /** through the kysely getter: a closed handle refuses, even while others still hold the connection */
   async ping(): Promise<void> {
     await sql`SELECT 1`.execute(this.kysely);
   }

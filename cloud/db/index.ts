@@ -7,7 +7,6 @@ export { Db } from './database.js';
 export { DbError } from './errors.js';
 export { MIGRATION_TABLE } from './migrator.js';
 export type { FeatureMigration, FeatureMigrations } from './migration.js';
-export type { SqlRunner, SqlValue } from './raw.js';
 export type { Tables } from './tables.js';
 export { databaseTarget, defaultSqliteFile, describeTarget, type DbTarget } from './target.js';
 

@@ -107,7 +107,12 @@ export async function migrateAll(
     // features are numbered on their own: a feature's next migration may sort before another's last
     allowUnorderedMigrations: true,
   });
-  const { error, results = [] } = await migrator.migrateToLatest();
+  let { error, results = [] } = await migrator.migrateToLatest();
+  // Kysely's Migrator looks for its tables by listing every schema's tables: a schema another
+  // instance (or test) drops meanwhile fails that listing with 3F000 before anything of ours ran
+  for (let retry = 0; error && retry < 3 && isOtherSchemaGone(error, schema, results); retry++) {
+    ({ error, results = [] } = await migrator.migrateToLatest());
+  }
   if (error) {
     const failed = results.find((r) => r.status === 'Error')?.migrationName;
     const msg = error instanceof Error ? error.message : JSON.stringify(error);
@@ -117,4 +122,17 @@ export async function migrateAll(
     });
   }
   return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** The setup's table listing failed because some other schema vanished while it ran. */
+export function isOtherSchemaGone(
+  error: unknown,
+  schema: string | undefined,
+  results: readonly { status: string }[],
+): boolean {
+  if (results.some((r) => r.status === 'Error')) return false;
+  const e = error as { code?: unknown; message?: unknown };
+  if (e?.code !== '3F000' || typeof e.message !== 'string') return false;
+  const gone = /schema "([^"]+)" does not exist/.exec(e.message)?.[1];
+  return gone !== undefined && gone !== schema;
 }
