@@ -152,7 +152,8 @@ export const METRICS = {
 export type KnownMetric = keyof typeof METRICS;
 
 export function metricInfo(metric: string): MetricInfo | undefined {
-  return (METRICS as Record<string, MetricInfo>)[metric];
+  // own names only: 'constructor' or '__proto__' from a payload is not a metric
+  return Object.hasOwn(METRICS, metric) ? (METRICS as Record<string, MetricInfo>)[metric] : undefined;
 }
 
 /** The units a known metric accepts, canonical first; undefined for a metric the platform does not know. */
