@@ -4,7 +4,13 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DroneTelemetry } from '../protocol/index.js';
-import { asAppliedPoints, loadAsApplied, withAsAppliedLog } from '../cloud/missions/as-applied.js';
+import {
+  asAppliedPoints,
+  decodeSections,
+  encodeSections,
+  loadAsApplied,
+  withAsAppliedLog,
+} from '../cloud/missions/as-applied.js';
 import { makeField } from '../cloud/missions/field.js';
 import { planMission } from '../cloud/missions/planner.js';
 import { verifyAsApplied } from '../cloud/missions/verify.js';
@@ -39,6 +45,27 @@ const messages: DroneTelemetry[] = simulateFlight(plan, {
   return out;
 });
 const allSamples = messages.flatMap((m) => m.samples);
+// the same field flown by a drone with four nozzle sections: its samples carry the open ones
+const sectional = planMission({
+  field: makeField({ boundary: demoRectangle(105.78, 10.03, 120, 80) }),
+  drone: { swathM: 6, tankL: 20, maxFlowLpm: 10, speedMps: 5, enduranceMin: 15, sprayer: { sections: 4 } },
+  product: { name: 'fungicide', rateLPerHa: 15, maxWindMps: 5 },
+});
+const sectionalMission = `${missionId}-s`;
+const sectionalMessages: DroneTelemetry[] = simulateFlight(sectional, { startTs: START, seed: 5 }).flatMap(
+  ({ sortie, samples }) => {
+    const out: DroneTelemetry[] = [];
+    for (let i = 0; i < samples.length; i += 50)
+      out.push({
+        bootId: 'boot-2',
+        seq: out.length,
+        missionId: sectionalMission,
+        sortie,
+        samples: samples.slice(i, i + 50),
+      });
+    return out;
+  },
+);
 const base: IngestSink & { drones: number } = {
   drones: 0,
   onState: () => undefined,
@@ -76,9 +103,41 @@ function asAppliedSuite(open: () => Promise<TelemetryStore>) {
     );
     expect(r.inTolerance).toBeGreaterThan(0.85);
   });
+
+  it("keeps a sectional boom's open sections, so the stored log is verified strip by strip", async () => {
+    const store = await open();
+    const sink = withAsAppliedLog(base, store);
+    for (const m of sectionalMessages) await sink.onDroneTelemetry!(droneId, m);
+    const sent = sectionalMessages.flatMap((m) => m.samples);
+    // the plan switches sections somewhere: otherwise this test would prove nothing
+    expect(sent.some((x) => x.sections?.includes(false))).toBe(true);
+    const back = await loadAsApplied(store, {
+      droneId,
+      missionId: sectionalMission,
+      from: START - 1000,
+      to: START + 24 * 3_600_000,
+    });
+    expect(back).toHaveLength(sent.length);
+    expect(back.map((x) => x.sections)).toEqual(sent.map((x) => x.sections));
+    const target = {
+      sprayable: sectional.sprayable,
+      rateLPerHa: sectional.rateLPerHa,
+      swathM: sectional.swathM,
+      litresPlanned: sectional.metrics.litres,
+    };
+    const stripped = back.map(({ sections: _s, ...rest }) => rest);
+    // read as the whole swath, the closed sections' lower flow looks like under-dose
+    expect(verifyAsApplied(target, back).inTolerance).toBeGreaterThan(verifyAsApplied(target, stripped).inTolerance);
+  });
 }
 
 describe('as-applied points', () => {
+  it('encode open sections as one number and back, and refuse values no encoding gives', () => {
+    for (const sections of [[true], [false, true], [true, false, true, true], Array(8).fill(true) as boolean[]])
+      expect(decodeSections(encodeSections(sections))).toEqual(sections);
+    for (const bad of [0, 255, 256 + 2, 9 * 256, 512.5, -256]) expect(decodeSections(bad)).toBeUndefined();
+  });
+
   it('key a drone by a gateway id no gateway can have, the mission by sensor, one point per metric and sample', () => {
     const pts = asAppliedPoints('d1', messages[0]!);
     expect(new Set(pts.map((p) => p.gatewayId))).toEqual(new Set(['drone:d1']));

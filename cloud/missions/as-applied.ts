@@ -7,7 +7,8 @@ import type { StoredReading, TelemetryStore } from '../telemetry/store.js';
  * The as-applied log in the telemetry store. One drone message becomes points keyed
  *   gatewayId = `drone:<droneId>` (a colon never appears in a gateway id, so no clash),
  *   sensor    = the mission id (`unassigned` when the drone sent none),
- *   metric    = lat | lon | alt | speed | flow_lpm | spraying (1/0) | tank_l | swath_m | sortie,
+ *   metric    = lat | lon | alt | speed | flow_lpm | spraying (1/0) | tank_l | swath_m | sortie
+ *               | sections (a sectional boom's open sections: count × 256 + bit i for section i open),
  *   ts        = the sample's own time,
  * so a replayed message overwrites the same points (the store's identity is gateway, sensor,
  * metric, ts) and both adapters (SQLite, InfluxDB) keep it without knowing about drones.
@@ -25,7 +26,25 @@ const METRICS: Array<{ metric: string; unit: string; value: (s: AsAppliedSample)
   { metric: 'spraying', unit: 'bool', value: (s) => (s.spraying ? 1 : 0) },
   { metric: 'tank_l', unit: 'L', value: (s) => s.tankL },
   { metric: 'swath_m', unit: 'm', value: (s) => s.swathM },
+  { metric: 'sections', unit: '', value: (s) => (s.sections ? encodeSections(s.sections) : undefined) },
 ];
+
+/** Open sections as one number: count × 256 + bit i set when section i is open (at most 8). */
+export function encodeSections(sections: readonly boolean[]): number {
+  let mask = 0;
+  sections.forEach((open, i) => {
+    if (open) mask |= 1 << i;
+  });
+  return sections.length * 256 + mask;
+}
+
+/** The inverse of encodeSections; undefined for a value no encoding gives. */
+export function decodeSections(value: number): boolean[] | undefined {
+  const count = Math.floor(value / 256);
+  const mask = value - count * 256;
+  if (!Number.isInteger(value) || count < 1 || count > 8 || mask >= 1 << count) return undefined;
+  return Array.from({ length: count }, (_, i) => (mask & (1 << i)) !== 0);
+}
 
 export function asAppliedPoints(droneId: string, msg: DroneTelemetry): StoredReading[] {
   const gatewayId = droneLogKey(droneId);
@@ -125,6 +144,8 @@ export async function loadAsApplied(store: TelemetryStore, q: AsAppliedQuery): P
       tankL: r.tank_l ?? 0,
     };
     if (r.swath_m !== undefined) s.swathM = r.swath_m;
+    const sections = r.sections === undefined ? undefined : decodeSections(r.sections);
+    if (sections) s.sections = sections;
     out.push(s);
   }
   return out;

@@ -15,6 +15,8 @@ export const AsAppliedSample = z.object({
   tankL: z.number().min(0).max(500),
   /** swath width in use, m */
   swathM: z.number().positive().max(50).optional(),
+  /** open nozzle sections, left to right in the direction of flight (absent: the whole swath) */
+  sections: z.array(z.boolean()).min(1).max(8).optional(),
 });
 export type AsAppliedSample = z.infer<typeof AsAppliedSample>;
 
