@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPgDb } from '../cloud/registry/pg-db.js';
@@ -92,7 +93,9 @@ describe.skipIf(!pgOk)('mission stores on PostgreSQL', () => {
   it('applies its migrations once even when two stores start together', async () => {
     await Promise.all([new SqlMissionStore(db!).init(), new SqlFieldStore(db!).init()]);
     expect(await migrateMissions(db!)).toEqual([]);
-    const rows = await db!.query<{ name: string }>("SELECT name FROM db_migrations WHERE name LIKE 'missions/%'");
+    const { rows } = await sql<{ name: string }>`SELECT name FROM db_migrations WHERE name LIKE 'missions/%'`.execute(
+      db!.kysely,
+    );
     expect(rows.map((r) => r.name)).toEqual(['missions/0001_fields_missions']);
   });
 });
