@@ -194,7 +194,7 @@ export function FarmView({ farms }: { farms: Farm[] }) {
         patch((v) => ({ ...v, live: { ...v.live, online: e.online, lastSeen: e.online ? e.ts : v.live.lastSeen } }));
         void reload(gw);
       } else if (e.type === 'event') {
-        const ev = e.event as GwEvent;
+        const ev = e.event;
         patch((v) => ({ ...v, events: [ev, ...v.events].slice(0, 50) }));
         const held = heldBy(ev.code, ev.data, ev.ts);
         if (held) setCmd((c) => (c && c.id === held.cmdId ? { ...c, what: held.what } : c));
