@@ -12,7 +12,7 @@ import { log as rootLog, type Logger } from '../lib/log.js';
 import { systemClock, type Clock } from '../lib/time.js';
 import { metricsRegistry } from './metrics.js';
 import type { Registry } from './registry/registry.js';
-import { makeErrorHandler } from './routes/errors.js';
+import { makeErrorHandler } from './http/errors.js';
 import { gatewayRoutes } from './routes/gateways/index.js';
 import { healthRoutes, type HealthCheck } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -32,7 +32,7 @@ import type { MissionFeed } from './missions/live.js';
 import type { Db } from './db/index.js';
 import { reportsPlugin } from './reports/plugin.js';
 import type { ReportFacts } from './reports/facts.js';
-import { DEMO_CATALOG, loadMissionCatalog } from './routes/missions/catalog.js';
+import { DEMO_CATALOG, loadMissionCatalog } from './missions/catalog.js';
 import { uiPlugin } from './ui/plugin.js';
 
 /**

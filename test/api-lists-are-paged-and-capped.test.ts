@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_PAGE } from '../cloud/routes/paging.js';
+import { MAX_PAGE } from '../cloud/http/paging.js';
 import { fixture } from '../protocol/fixtures/index.js';
 import { GatewayEvent } from '../protocol/index.js';
 import { startCloudWeb } from './support/cloud-web.js';

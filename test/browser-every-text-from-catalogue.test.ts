@@ -5,7 +5,7 @@ import { startBrowser } from './support/browser.js';
 import { initialConfigZones, startWebChain } from './support/web-chain.js';
 import { bearer } from './support/memory-app.js';
 import { DEMO_PASSWORD } from '../cloud/auth/seed.js';
-import { DEMO_DRONES, DEMO_PRODUCTS } from '../cloud/routes/missions/catalog.js';
+import { DEMO_DRONES, DEMO_PRODUCTS } from '../cloud/missions/catalog.js';
 
 const ok = (await services.chromium()) && (await services.mosquitto());
 

@@ -6,7 +6,7 @@ import { planToQgc, routeFromQgc } from '../cloud/missions/qgc-plan.js';
 import { joinSorties } from '../cloud/missions/plan-from-route.js';
 import { verifyAsApplied } from '../cloud/missions/verify.js';
 import { simulateFlight } from '../simulators/drone/flight.js';
-import { demoRectangle } from '../cloud/routes/missions/catalog.js';
+import { demoRectangle } from '../cloud/missions/catalog.js';
 
 // the demo's 10 L drone on a 2 ha field: several sorties
 const field = makeField({ boundary: demoRectangle(106.15, 9.55, 200, 100) });

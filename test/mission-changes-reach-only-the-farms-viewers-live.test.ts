@@ -14,7 +14,7 @@ import { seedUsers } from '../cloud/auth/seed.js';
 import { DEMO_FARMS, bearer, demoFields, registerFeatures } from './support/memory-app.js';
 import { MemoryCommandStore, MemoryConfigStore, MemoryEventStore } from '../cloud/control/stores.js';
 import { MemoryLiveBus } from '../cloud/control/bus.js';
-import { DEMO_CATALOG } from '../cloud/routes/missions/catalog.js';
+import { DEMO_CATALOG } from '../cloud/missions/catalog.js';
 import { MissionFeed } from '../cloud/missions/live.js';
 import { withAsAppliedLog } from '../cloud/missions/as-applied.js';
 import { SqliteTelemetryStore } from '../cloud/telemetry/sqlite-store.js';

@@ -6,7 +6,7 @@ import { fieldOf } from '../cloud/missions/field-store.js';
 import { frameFor } from '../cloud/missions/geo/local-frame.js';
 import { planMission } from '../cloud/missions/planner.js';
 import { planToQgc } from '../cloud/missions/qgc-plan.js';
-import { DEMO_DRONES } from '../cloud/routes/missions/catalog.js';
+import { DEMO_DRONES } from '../cloud/missions/catalog.js';
 
 type Built = Awaited<ReturnType<typeof buildMemoryApp>>;
 let built: Built | undefined;

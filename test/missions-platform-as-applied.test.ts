@@ -18,7 +18,7 @@ import type { IngestSink } from '../cloud/ingest/sink.js';
 import { InfluxTelemetryStore } from '../cloud/telemetry/influx/influx-store.js';
 import { SqliteTelemetryStore } from '../cloud/telemetry/sqlite-store.js';
 import type { TelemetryStore } from '../cloud/telemetry/store.js';
-import { demoRectangle } from '../cloud/routes/missions/catalog.js';
+import { demoRectangle } from '../cloud/missions/catalog.js';
 import { simulateFlight } from '../simulators/drone/flight.js';
 import { startInflux, type InfluxServer } from './support/influx.js';
 import { services } from './support/services.js';

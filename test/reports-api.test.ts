@@ -7,7 +7,7 @@ import { openSqliteDb } from '../cloud/registry/sqlite-db.js';
 import { createSqliteRegistry } from '../cloud/registry/sqlite-registry.js';
 import { ReportFacts } from '../cloud/reports/facts.js';
 import { ReportService } from '../cloud/reports/service.js';
-import { reportRoutes } from '../cloud/routes/reports/index.js';
+import { reportRoutes } from '../cloud/reports/routes/index.js';
 
 const NOW = Date.UTC(2026, 10, 20, 3);
 const DAI_AN = 'vn-st-tde-dai-an-2';

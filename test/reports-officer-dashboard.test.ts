@@ -11,7 +11,7 @@ import { openSqliteDb } from '../cloud/registry/sqlite-db.js';
 import { createSqliteRegistry } from '../cloud/registry/sqlite-registry.js';
 import { ReportFacts } from '../cloud/reports/facts.js';
 import { ReportService } from '../cloud/reports/service.js';
-import { reportRoutes } from '../cloud/routes/reports/index.js';
+import { reportRoutes } from '../cloud/reports/routes/index.js';
 import { uiPlugin, UI_DIST } from '../cloud/ui/plugin.js';
 import { freePort } from '../lib/ports.js';
 import { startBrowser } from './support/browser.js';

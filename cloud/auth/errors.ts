@@ -1,5 +1,5 @@
 import { RuongSoError } from '../../lib/errors.js';
-import { statusOf } from '../routes/errors.js';
+import { statusOf } from '../http/errors.js';
 
 export type AuthErrorCode =
   | 'AUTH_REQUIRED'
@@ -18,7 +18,7 @@ export type AuthErrorCode =
 
 /**
  * Errors of accounts and of the routes built on them. `params` go to the client beside the code
- * (the web app words them); the status comes from the one table in routes/errors.ts.
+ * (the web app words them); the status comes from the one table in http/errors.ts.
  */
 export class AuthError extends RuongSoError<AuthErrorCode> {
   constructor(

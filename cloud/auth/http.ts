@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ErrorBody } from '../routes/errors.js';
+import { ErrorBody } from '../http/errors.js';
 
-/** Shared response schemas of the auth, users, audit and control routes (one error body: routes/errors.ts). */
+/** Shared response schemas of the auth, users, audit and control routes (one error body: http/errors.ts). */
 export { ErrorBody };
 export const errorResponses = {
   400: ErrorBody,

@@ -1,8 +1,8 @@
 import fp from 'fastify-plugin';
 import type { Registry } from '../registry/registry.js';
-import { authRoutes, type AuthRoutesOptions } from '../routes/auth/index.js';
-import { usersRoutes } from '../routes/users/index.js';
-import { auditRoutes } from '../routes/audit/index.js';
+import { authRoutes, type AuthRoutesOptions } from './routes/auth/index.js';
+import { usersRoutes } from './routes/users/index.js';
+import { auditRoutes } from './routes/audit/index.js';
 import {
   RegistryAuditLog,
   RegistryFarmDirectory,

@@ -3,7 +3,8 @@ import type { Registry } from '../registry/registry.js';
 import type { Db } from '../db/index.js';
 import type { CloudMqtt } from '../ingest/sink.js';
 import { visibleFarms, type AuthService, type User } from '../auth/index.js';
-import { controlRoutes, type ControlRoutesOptions } from '../routes/control/index.js';
+import { controlRoutes, type ControlRoutesOptions } from './routes/index.js';
+import { StartView } from './routes/schemas.js';
 import { SqlAlertAckStore } from './alert-acks.js';
 import type { LiveBus } from './bus.js';
 import { RegistryCommandStore, RegistryConfigStore, RegistryEventStore } from './registry-stores.js';
@@ -70,11 +71,14 @@ export const controlPlugin = fp<ControlPluginOptions>(
 );
 
 /**
- * A farmer's first page, answered with the login (`start` of the auth routes): farms and the
- * first gateway's view. Reads `app.control` when a farmer logs in, so it may be given before the
+ * A farmer's first page, answered with the login (`start` of the auth routes, with its schema):
+ * farms and the first gateway's view. Reads `app.control` when a farmer logs in, so it may be given before the
  * control plugin is registered.
  */
 export function farmerStart(app: { control: ControlService; auth: AuthService }) {
-  return async (u: User) =>
-    u.role === 'farmer' ? startOf(app.control, visibleFarms(u, await app.auth.farms.listFarms())) : null;
+  return {
+    schema: StartView,
+    of: async (u: User) =>
+      u.role === 'farmer' ? startOf(app.control, visibleFarms(u, await app.auth.farms.listFarms())) : null,
+  };
 }

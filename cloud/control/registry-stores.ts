@@ -2,7 +2,7 @@ import type { Registry, GatewayConfigVersion, CommandRecord as RegCommand } from
 import { provisionGateway } from '../registry/provision.js';
 import { Command, GatewayConfig, type GatewayEvent } from '../../protocol/index.js';
 import type { CommandRecord, CommandStore, ConfigRecord, ConfigStore, EventStore } from './stores.js';
-import type { GatewayProvisioner } from '../routes/control/provision.js';
+import type { GatewayProvisioner } from './routes/provision.js';
 
 /**
  * The control plane's stores on the registry's tables. Events and acks are written once, by the

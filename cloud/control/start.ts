@@ -5,7 +5,7 @@ import type { ControlService } from './service.js';
 /**
  * What the farmer's page needs first, answered with the login (one round trip instead of three on
  * a slow link): the farms one may see with their gateways, and the first gateway's view — config,
- * live values, recent decisions, alerts — the same data as the routes of cloud/routes/control.
+ * live values, recent decisions, alerts — the same data as the routes of cloud/control/routes.
  */
 export async function startOf(control: ControlService, farms: FarmInfo[]) {
   const farmViews = farms.map((f) => ({

@@ -1,15 +1,15 @@
 import fp from 'fastify-plugin';
 import type { Db } from '../db/index.js';
 import type { FarmInfo } from '../auth/index.js';
-import { missionRoutes, type MissionRoutesOptions } from '../routes/missions/index.js';
-import { missionPlatform } from '../routes/missions/platform.js';
+import { missionRoutes, type MissionRoutesOptions } from './routes/index.js';
+import { missionPlatform } from './platform.js';
 import {
   MemoryFieldStore,
   MemoryMissionStore,
   demoRectangle,
   type FieldRecord,
   type MissionCatalog,
-} from '../routes/missions/catalog.js';
+} from './catalog.js';
 import { withMissionFeed, type MissionFeed } from './live.js';
 
 export interface MissionsPluginOptions extends Omit<

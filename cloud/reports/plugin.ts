@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import { systemClock, type Clock } from '../../lib/time.js';
 import type { Registry } from '../registry/registry.js';
-import { reportRoutes } from '../routes/reports/index.js';
+import { reportRoutes } from './routes/index.js';
 import type { ReportFacts } from './facts.js';
 import { userActivityPlugin } from './recording.js';
 import { ReportService } from './service.js';

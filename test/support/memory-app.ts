@@ -17,9 +17,9 @@ import { MemoryCommandStore, MemoryConfigStore, MemoryEventStore } from '../../c
 import { MemoryLiveBus, type LiveBus } from '../../cloud/control/bus.js';
 import type { UplinkConsumer } from '../../cloud/ingest/sink.js';
 import { missionsPlugin, type MissionsPluginOptions } from '../../cloud/missions/plugin.js';
-import { makeErrorHandler } from '../../cloud/routes/errors.js';
-import { MemoryProvisioner } from '../../cloud/routes/control/provision.js';
-import { DEMO_CATALOG } from '../../cloud/routes/missions/catalog.js';
+import { makeErrorHandler } from '../../cloud/http/errors.js';
+import { MemoryProvisioner } from '../../cloud/control/routes/provision.js';
+import { DEMO_CATALOG } from '../../cloud/missions/catalog.js';
 import { demoFields } from '../../cloud/missions/plugin.js';
 
 export { demoFields };

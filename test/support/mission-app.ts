@@ -13,8 +13,8 @@ import {
 import { seedUsers } from '../../cloud/auth/seed.js';
 import { DEMO_FARMS, demoFields, registerFeatures } from './memory-app.js';
 import { MemoryCommandStore, MemoryConfigStore, MemoryEventStore } from '../../cloud/control/stores.js';
-import type { MissionPlatformDeps } from '../../cloud/routes/missions/platform.js';
-import { DEMO_CATALOG } from '../../cloud/routes/missions/catalog.js';
+import type { MissionPlatformDeps } from '../../cloud/missions/platform.js';
+import { DEMO_CATALOG } from '../../cloud/missions/catalog.js';
 import { openSqliteDb } from '../../cloud/registry/sqlite-db.js';
 import { SqliteTelemetryStore } from '../../cloud/telemetry/sqlite-store.js';
 import { withAsAppliedLog } from '../../cloud/missions/as-applied.js';

@@ -6,8 +6,8 @@ import { hours, type Clock } from '../../../lib/time.js';
 import type { GatewayView, Registry, StoredEvent } from '../../registry/registry.js';
 import type { LatestReading, TelemetryStore } from '../../telemetry/store.js';
 import type { GatewaySeqStats } from '../../ingest/seq-tracker.js';
-import { BadRequestError, errorResponses, NotFoundError } from '../errors.js';
-import { PageFields, pageOf, pageQuery, readUpTo } from '../paging.js';
+import { BadRequestError, errorResponses, NotFoundError } from '../../http/errors.js';
+import { PageFields, pageOf, pageQuery, readUpTo } from '../../http/paging.js';
 import {
   EventsOut,
   GatewayDetail,

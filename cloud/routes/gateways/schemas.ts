@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EVENT_KINDS, Id, Metric } from '../../../protocol/index.js';
 import { EVERY_PATTERN, parseTime } from './time-params.js';
-import { pageQuery } from '../paging.js';
+import { pageQuery } from '../../http/paging.js';
 
 /** Response and request schemas of /api/v1/gateways (also the OpenAPI document). */
 const ms = z.number().int().describe('milliseconds since 1970-01-01 UTC');

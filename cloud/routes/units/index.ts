@@ -5,8 +5,8 @@ import type { Registry } from '../../registry/registry.js';
 import { RegistryError } from '../../registry/errors.js';
 import { applyDistrict, checkDistrict, DistrictFile } from '../../registry/onboarding.js';
 import type { GatewayConfig } from '../../../protocol/index.js';
-import { errorResponses as base, ErrorBody, NotFoundError } from '../errors.js';
-import { MAX_PAGE, PageFields, pageOf, pageQuery } from '../paging.js';
+import { errorResponses as base, ErrorBody, NotFoundError } from '../../http/errors.js';
+import { MAX_PAGE, PageFields, pageOf, pageQuery } from '../../http/paging.js';
 
 const errorResponses = { ...base, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody };
 const Id = z

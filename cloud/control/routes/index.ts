@@ -11,7 +11,7 @@ import {
   type Access,
   type FarmInfo,
 } from '../../auth/index.js';
-import { Alert, acknowledgeAlert, alertsFor, withAcks } from '../../control/alerts.js';
+import { Alert, acknowledgeAlert, alertsFor, withAcks } from '../alerts.js';
 import {
   CommandBody,
   CommandView,
@@ -24,9 +24,9 @@ import {
   PutConfigBody,
   SeqView,
 } from './schemas.js';
-import type { ControlService } from '../../control/service.js';
+import type { ControlService } from '../service.js';
 import { streamRoute } from './stream.js';
-import { MAX_PAGE, PageFields, pageOf, pageQuery, readUpTo } from '../paging.js';
+import { MAX_PAGE, PageFields, pageOf, pageQuery, readUpTo } from '../../http/paging.js';
 
 // the web app reads these lists whole (one farm's alerts, a user's farms): default one full page
 const MAX_PAGE_DEFAULT = MAX_PAGE;

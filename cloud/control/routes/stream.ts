@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { currentUser, requireRole, errorResponses, visibleFarms } from '../../auth/index.js';
-import type { ControlService } from '../../control/service.js';
-import type { LiveEvent } from '../../control/bus.js';
+import type { ControlService } from '../service.js';
+import type { LiveEvent } from '../bus.js';
 
 // proxies and phone carriers drop idle connections; a comment line every 20 s keeps it open
 const HEARTBEAT_MS = 20_000;

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { currentUser, requireRole } from '../../auth/index.js';
-import { MissionError } from '../../missions/errors.js';
-import { exportFiles, exportName, sortieOf } from '../../missions/export-files.js';
-import { planToGeoJson } from '../../missions/export-geojson.js';
-import { planToKml } from '../../missions/export-kml.js';
-import { FIRMWARES } from '../../missions/firmware.js';
-import { planToQgc } from '../../missions/qgc-plan.js';
-import type { MissionRecord } from '../../missions/store.js';
+import { MissionError } from '../errors.js';
+import { exportFiles, exportName, sortieOf } from '../export-files.js';
+import { planToGeoJson } from '../export-geojson.js';
+import { planToKml } from '../export-kml.js';
+import { FIRMWARES } from '../firmware.js';
+import { planToQgc } from '../qgc-plan.js';
+import type { MissionRecord } from '../store.js';
 import type { MissionCtx } from './context.js';
 import { IdParams, missionErrors } from './schemas.js';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { currentUser, requireRole, errorResponses } from '../../auth/index.js';
-import { PageFields, pageOf, pageQuery, readUpTo } from '../paging.js';
+import { currentUser, requireRole, errorResponses } from '../../index.js';
+import { PageFields, pageOf, pageQuery, readUpTo } from '../../../http/paging.js';
 
 const Entry = z.object({
   id: z.number().optional(),

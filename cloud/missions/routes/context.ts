@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { AuthError, visibleFarms, type StoredUser } from '../../auth/index.js';
-import type { FieldRecord, FieldStore } from '../../missions/field-store.js';
-import type { MissionRecord, MissionStore } from '../../missions/store.js';
-import type { WeatherInput } from '../../missions/weather.js';
-import type { RouteLimits } from '../../missions/plan-from-route.js';
-import type { VerifyThresholds } from '../../missions/verdict.js';
+import type { FieldRecord, FieldStore } from '../field-store.js';
+import type { MissionRecord, MissionStore } from '../store.js';
+import type { WeatherInput } from '../weather.js';
+import type { RouteLimits } from '../plan-from-route.js';
+import type { VerifyThresholds } from '../verdict.js';
 import type { TelemetryStore } from '../../telemetry/store.js';
 import type { PublishFn } from '../../control/service.js';
 import type { Clock } from '../../../lib/time.js';
-import type { DroneRecord, ProductRecord } from './catalog.js';
+import type { DroneRecord, ProductRecord } from '../catalog.js';
 
 export interface MissionRoutesOptions {
   fields: FieldStore;

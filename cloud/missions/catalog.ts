@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Polygon } from 'geojson';
 import { z } from 'zod';
-import { issueSummary } from '../../../lib/zod-issues.js';
-import { DroneProfile, Product } from '../../missions/types.js';
-import { MissionError } from '../../missions/errors.js';
+import { issueSummary } from '../../lib/zod-issues.js';
+import { DroneProfile, Product } from './types.js';
+import { MissionError } from './errors.js';
 
 /** Drones and products the mission routes plan with; fields and missions live in cloud/missions stores. */
-export { MemoryFieldStore, type FieldRecord, type FieldStore } from '../../missions/field-store.js';
-export { MemoryMissionStore, type MissionRecord, type MissionStore } from '../../missions/store.js';
+export { MemoryFieldStore, type FieldRecord, type FieldStore } from './field-store.js';
+export { MemoryMissionStore, type MissionRecord, type MissionStore } from './store.js';
 export interface DroneRecord {
   id: string;
   name: string;

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { ErrorBody, errorResponses } from '../../auth/index.js';
-import { allowedActions } from '../../missions/lifecycle.js';
-import type { MissionRecord } from '../../missions/store.js';
-import type { FieldRecord } from '../../missions/field-store.js';
-import type { Plan } from '../../missions/types.js';
-import { pageQuery } from '../paging.js';
-import { WeatherInput } from '../../missions/weather.js';
+import { allowedActions } from '../lifecycle.js';
+import type { MissionRecord } from '../store.js';
+import type { FieldRecord } from '../field-store.js';
+import type { Plan } from '../types.js';
+import { pageQuery } from '../../http/paging.js';
+import { WeatherInput } from '../weather.js';
 
 /** Request and response schemas of the mission routes (zod → validation and OpenAPI). */
 const Ring = z.array(z.array(z.number()));

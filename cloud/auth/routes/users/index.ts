@@ -12,9 +12,9 @@ import {
   type StoredUser,
   type User,
   type AuthService,
-} from '../../auth/index.js';
-import { normalizePhone } from '../../registry/phone.js';
-import { MAX_PAGE, PageFields, pageOf, pageQuery } from '../paging.js';
+} from '../../index.js';
+import { normalizePhone } from '../../../registry/phone.js';
+import { MAX_PAGE, PageFields, pageOf, pageQuery } from '../../../http/paging.js';
 
 const Phone = z
   .string()

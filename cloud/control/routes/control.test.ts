@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildMemoryApp, bearer } from '../../../test/support/memory-app.js';
 import { fixture } from '../../../protocol/fixtures/index.js';
 import { topics, GatewayConfig } from '../../../protocol/index.js';
-import type { LiveEvent } from '../../control/bus.js';
+import type { LiveEvent } from '../bus.js';
 
 type Built = Awaited<ReturnType<typeof buildMemoryApp>>;
 let built: Built | undefined;

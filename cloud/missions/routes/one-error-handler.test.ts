@@ -25,7 +25,7 @@ describe('mission routes and the one error handler', () => {
     expect(warnings).not.toContain('FSTWRN004');
   });
 
-  it('answers mission errors with the body and status of routes/errors.ts', async () => {
+  it('answers mission errors with the body and status of http/errors.ts', async () => {
     built = await buildMemoryApp();
     const tech = await bearer(built.app, 'kythuat');
     const ghost = await built.app.inject({ url: '/api/v1/missions/ghost/exports', headers: tech });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { MonthString } from '../../reports/months.js';
-import { AdoptionRow } from '../../reports/rollup.js';
+import { MonthString } from '../months.js';
+import { AdoptionRow } from '../rollup.js';
 
 export const Lang = z.enum(['vi', 'en']).default('vi');
 

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { currentUser, requireRole } from '../../auth/index.js';
-import { MissionError } from '../../missions/errors.js';
-import { fieldOf } from '../../missions/field-store.js';
-import { createMission } from '../../missions/missions.js';
-import { resprayPlan } from '../../missions/respray.js';
-import { newMissionId } from './catalog.js';
+import { MissionError } from '../errors.js';
+import { fieldOf } from '../field-store.js';
+import { createMission } from '../missions.js';
+import { resprayPlan } from '../respray.js';
+import { newMissionId } from '../catalog.js';
 import type { MissionCtx } from './context.js';
 import { IdParams, MissionView, ResprayBody, missionErrors, missionView } from './schemas.js';
 

@@ -1,11 +1,11 @@
-import type { Db } from '../../db/index.js';
-import { SqlFieldStore, type FieldRecord } from '../../missions/field-store.js';
-import { SqlMissionStore } from '../../missions/sql-store.js';
-import type { TelemetryStore } from '../../telemetry/store.js';
-import type { PublishFn } from '../../control/service.js';
-import type { Clock } from '../../../lib/time.js';
+import type { Db } from '../db/index.js';
+import { SqlFieldStore, type FieldRecord } from './field-store.js';
+import { SqlMissionStore } from './sql-store.js';
+import type { TelemetryStore } from '../telemetry/store.js';
+import type { PublishFn } from '../control/service.js';
+import type { Clock } from '../../lib/time.js';
 import type { MissionCatalog } from './catalog.js';
-import type { MissionRoutesOptions } from './context.js';
+import type { MissionRoutesOptions } from './routes/context.js';
 
 export interface MissionPlatformDeps {
   /** the registry database (openMissionDb); its msn_* migrations run here */

@@ -11,9 +11,8 @@ import {
   toPublicUser,
   AuthError,
   type User,
-} from '../../auth/index.js';
-import { StartView } from '../control/schemas.js';
-import { normalizePhone } from '../../registry/phone.js';
+} from '../../index.js';
+import { normalizePhone } from '../../../registry/phone.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export interface AuthRoutesOptions {
@@ -23,8 +22,17 @@ export interface AuthRoutesOptions {
   loginMaxPerAddress?: number;
   loginWindowMs?: number;
   secureCookie?: boolean;
-  /** what the user's first page needs, answered with the login (`start`; null = nothing) */
-  start?: (user: User) => Promise<StartView | null>;
+  /** what the user's first page needs, answered with the login (`start`) */
+  start?: LoginStart;
+}
+
+/**
+ * The login's `start`: its schema, owned by the feature that answers it (control's `farmerStart`),
+ * and how to read it for a user (null = nothing). Given by app.ts, so accounts import no feature.
+ */
+export interface LoginStart<T = unknown> {
+  schema: z.ZodType<T>;
+  of: (user: User) => Promise<T | null>;
 }
 
 const LoginBody = z.object({
@@ -88,7 +96,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
             token: z.string(),
             expiresAt: z.number(),
             user: PublicUser,
-            start: StartView.nullable().optional(),
+            start: (opts.start?.schema ?? z.null()).nullable().optional(),
           }),
           ...errorResponses,
         },
@@ -103,7 +111,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
         secure: opts.secureCookie ?? false,
         expires: new Date(expiresAt),
       });
-      const start = opts.start ? await opts.start(user) : undefined;
+      const start = opts.start ? await opts.start.of(user) : undefined;
       return { token, expiresAt, user: toPublicUser(user), ...(start !== undefined ? { start } : {}) };
     },
   );

@@ -1,22 +1,22 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { currentUser, requireRole, AuthError, type StoredUser } from '../../auth/index.js';
-import { createMission } from '../../missions/missions.js';
-import { fieldOf, type FieldRecord } from '../../missions/field-store.js';
-import { planMission } from '../../missions/planner.js';
-import { joinSorties, planFromRoute } from '../../missions/plan-from-route.js';
-import { routeFromQgc } from '../../missions/qgc-plan.js';
-import { wplToPlan } from '../../missions/qgc-wpl.js';
-import { MissionError } from '../../missions/errors.js';
-import type { Plan } from '../../missions/types.js';
+import { createMission } from '../missions.js';
+import { fieldOf, type FieldRecord } from '../field-store.js';
+import { planMission } from '../planner.js';
+import { joinSorties, planFromRoute } from '../plan-from-route.js';
+import { routeFromQgc } from '../qgc-plan.js';
+import { wplToPlan } from '../qgc-wpl.js';
+import { MissionError } from '../errors.js';
+import type { Plan } from '../types.js';
 import { systemClock } from '../../../lib/time.js';
-import { newMissionId } from './catalog.js';
+import { newMissionId } from '../catalog.js';
 import { missionCtx, type MissionCtx } from './context.js';
 import { fieldRoutes } from './fields.js';
 import { lifecycleRoutes } from './lifecycle.js';
 import { exportRoutes } from './exports.js';
 import { resprayRoutes } from './respray.js';
-import { PageFields, pageOf, readUpTo } from '../paging.js';
+import { PageFields, pageOf, readUpTo } from '../../http/paging.js';
 import {
   IdParams,
   ListQuery,

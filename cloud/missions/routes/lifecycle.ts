@@ -2,12 +2,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { MissionStatus, topics } from '../../../protocol/index.js';
 import { log } from '../../../lib/log.js';
 import { currentUser, requireRole, type StoredUser } from '../../auth/index.js';
-import { loadAsApplied } from '../../missions/as-applied.js';
-import { MissionError } from '../../missions/errors.js';
-import { actOnMission } from '../../missions/missions.js';
-import type { MissionRecord } from '../../missions/store.js';
-import { verifyAsApplied, gridToGeoJson } from '../../missions/verify.js';
-import { checkWeather, type WeatherInput, type WeatherVerdict } from '../../missions/weather.js';
+import { loadAsApplied } from '../as-applied.js';
+import { MissionError } from '../errors.js';
+import { actOnMission } from '../missions.js';
+import type { MissionRecord } from '../store.js';
+import { verifyAsApplied, gridToGeoJson } from '../verify.js';
+import { checkWeather, type WeatherInput, type WeatherVerdict } from '../weather.js';
 import type { MissionCtx } from './context.js';
 import {
   ApproveBody,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Alert } from '../../control/alerts.js';
+import { Alert } from '../alerts.js';
 import { GatewayConfig, GatewayEvent, Command, Reading, Zone, PumpRule } from '../../../protocol/index.js';
 
 export const GatewayParams = z.object({ id: z.string().min(1).max(64) });

@@ -3,11 +3,11 @@ import { z } from 'zod';
 import type { Clock } from '../../../lib/time.js';
 import { systemClock } from '../../../lib/time.js';
 import { requireRole } from '../../auth/index.js';
-import { adoptionCsv, adoptionXlsx } from '../../reports/export.js';
-import { addMonths, monthOf, type Month } from '../../reports/months.js';
-import { methodNotes, monthlyReportHtml } from '../../reports/printable.js';
-import type { ReportService, Viewer } from '../../reports/service.js';
-import { ErrorBody, errorResponses } from '../errors.js';
+import { adoptionCsv, adoptionXlsx } from '../export.js';
+import { addMonths, monthOf, type Month } from '../months.js';
+import { methodNotes, monthlyReportHtml } from '../printable.js';
+import type { ReportService, Viewer } from '../service.js';
+import { ErrorBody, errorResponses } from '../../http/errors.js';
 import { AdoptionQuery, AdoptionResponse, ExportQuery, MonthlyParams, MonthlyQuery } from './schemas.js';
 
 export interface ReportRoutesOptions {

@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { currentUser, requireRole, AuthError } from '../../auth/index.js';
-import { importField } from '../../missions/field-store.js';
-import { DEFAULT_FIELD_LIMITS } from '../../missions/field.js';
+import { importField } from '../field-store.js';
+import { DEFAULT_FIELD_LIMITS } from '../field.js';
 
 const centroidOf = (ring: number[][]): [number, number] => {
   const pts = ring.slice(0, -1);
   return [pts.reduce((s, p) => s + p[0]!, 0) / pts.length, pts.reduce((s, p) => s + p[1]!, 0) / pts.length];
 };
 import type { MissionCtx } from './context.js';
-import { MAX_PAGE, PageFields, pageOf, pageQuery } from '../paging.js';
+import { MAX_PAGE, PageFields, pageOf, pageQuery } from '../../http/paging.js';
 import { FieldBody, FieldView, IdParams, fieldView, missionErrors } from './schemas.js';
 
 /** A field file may be 2 MB (FIELD_FILE_TOO_LARGE past it): room for that inside JSON. */
