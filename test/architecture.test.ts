@@ -195,3 +195,124 @@ describe('the database layer', () => {
     expect(rawSqlCalls(src)).toEqual(['sql.raw(', 'CompiledQuery.raw(', ".query<Row>('", '.run(`']);
   });
 });
+
+/**
+ * The folders directly under cloud/ form no import cycle: the graph of which folder's production
+ * code imports which (cloud/auth → cloud/http, cloud/routes → cloud/auth, …) has a direction, so
+ * a feature's routes sit in the feature's folder and the helpers every feature shares in a lower
+ * one (cloud/http). Files directly in cloud/ (app.ts, server.ts, config.ts, …) are the top and may
+ * import anything; an import of one of them is not an edge. Tests are not counted.
+ */
+export function cloudFolderEdges(files: { rel: string; text: string }[]): Map<string, Map<string, string>> {
+  const edges = new Map<string, Map<string, string>>(); // from → to → one import that makes the edge
+  for (const { rel, text } of files) {
+    const [root, from, ...rest] = rel.split('/');
+    if (root !== 'cloud' || !rest.length) continue; // a file directly in cloud/: the top
+    for (const { fileName: spec } of ts.preProcessFile(text, true, true).importedFiles) {
+      if (!spec.startsWith('.')) continue;
+      const [troot, to, ...trest] = path.posix.normalize(path.posix.join(path.posix.dirname(rel), spec)).split('/');
+      if (troot !== 'cloud' || !trest.length || to === from) continue;
+      const out = edges.get(from!) ?? new Map<string, string>();
+      if (!out.has(to!)) out.set(to!, `${rel} → ${spec}`);
+      edges.set(from!, out);
+    }
+  }
+  return edges;
+}
+
+/** Each cycle of the folder graph (one per strongly connected set, shortest from its first folder), as lines to print. */
+export function folderCycles(edges: Map<string, Map<string, string>>): string[] {
+  const nodes = [...new Set([...edges.keys(), ...[...edges.values()].flatMap((m) => [...m.keys()])])].sort();
+  const reach = (a: string, b: string) => {
+    // breadth-first path a → … → b, or null
+    const prev = new Map<string, string>([[a, '']]);
+    const queue = [a];
+    while (queue.length) {
+      const n = queue.shift()!;
+      for (const m of [...(edges.get(n)?.keys() ?? [])].sort()) {
+        if (m === b) {
+          const p = [n];
+          for (let x = n; x !== a; x = prev.get(x)!) p.unshift(prev.get(x)!);
+          return [...p, b];
+        }
+        if (prev.has(m)) continue;
+        prev.set(m, n);
+        queue.push(m);
+      }
+    }
+    return null;
+  };
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const n of nodes) {
+    if (seen.has(n)) continue;
+    const loop = reach(n, n);
+    if (!loop) continue;
+    const inSet = nodes.filter((m) => m === n || (reach(n, m) && reach(m, n)));
+    for (const m of inSet) seen.add(m);
+    const via = loop.slice(0, -1).map((a, i) => `    ${a} → ${loop[i + 1]}: ${edges.get(a)!.get(loop[i + 1]!)}`);
+    out.push([`cloud/{${inSet.join(', ')}}: ${loop.join(' → ')}`, ...via].join('\n'));
+  }
+  return out;
+}
+
+/**
+ * Files whose imports out of their folder still close a folder cycle, left out of the graph
+ * until they move; each must still close one (the list only shrinks), and a new cycle fails.
+ */
+const FOLDER_CYCLE_ALLOWED: Record<string, string> = {
+  'cloud/db/features.ts': "db/ lists every feature's migrations (db → control, missions, registry, reports)",
+  'cloud/registry/admin-tasks.ts': 'admin tasks hash and check passwords with auth/ (registry → auth)',
+  'cloud/registry/onboarding.ts': "a district file's fields are checked by missions/field.ts (registry → missions)",
+  'cloud/auth/security-headers.ts':
+    "the CSP names the web app's tile server, DEFAULT_TILE_URL of ui/plugin.ts (auth → ui)",
+};
+
+describe('the cloud folders', () => {
+  const files = productionFiles(ROOT, ['cloud']).map((rel) => ({
+    rel: rel.split(path.sep).join('/'),
+    text: fs.readFileSync(path.join(ROOT, rel), 'utf8'),
+  }));
+
+  it('import one another without a cycle, outside the allow-list', () => {
+    const edges = cloudFolderEdges(files.filter((f) => !(f.rel in FOLDER_CYCLE_ALLOWED)));
+    expect(edges.get('routes')?.has('auth')).toBe(true); // the graph is built from real imports
+    expect(folderCycles(edges)).toEqual([]);
+  });
+
+  it('allows only files whose imports still close a folder cycle', () => {
+    const stale = Object.keys(FOLDER_CYCLE_ALLOWED).filter(
+      (allowed) =>
+        !folderCycles(cloudFolderEdges(files.filter((f) => f.rel === allowed || !(f.rel in FOLDER_CYCLE_ALLOWED))))
+          .length,
+    );
+    expect(stale).toEqual([]);
+  });
+
+  it('sees a folder cycle with no file cycle, and not an import of the top or inside a folder', () => {
+    const files = [
+      // the layout before each feature's routes moved beside it: auth/ ↔ routes/, missions/ ↔ routes/
+      { rel: 'cloud/auth/plugin.ts', text: "import { authRoutes } from '../routes/auth/index.js';" },
+      { rel: 'cloud/routes/auth/index.ts', text: "import { currentUser } from '../../auth/index.js';" },
+      { rel: 'cloud/missions/plugin.ts', text: "export { missionRoutes } from '../routes/missions/index.js';" },
+      { rel: 'cloud/routes/missions/index.ts', text: "const s = await import('../../missions/store.js');" },
+      {
+        rel: 'cloud/routes/units/index.ts',
+        text: "import { x } from '../../http/errors.js';\nimport '../../config.js';",
+      },
+      {
+        rel: 'cloud/http/errors.ts',
+        text: "import { y } from './paging.js';\nimport { AppConfig } from '../config.js';",
+      },
+      { rel: 'cloud/app.ts', text: "import { authPlugin } from './auth/plugin.js';" },
+    ];
+    expect(folderCycles(cloudFolderEdges(files))).toEqual([
+      [
+        'cloud/{auth, missions, routes}: auth → routes → auth',
+        '    auth → routes: cloud/auth/plugin.ts → ../routes/auth/index.js',
+        '    routes → auth: cloud/routes/auth/index.ts → ../../auth/index.js',
+      ].join('\n'),
+    ]);
+    expect(folderCycles(cloudFolderEdges(files.slice(4)))).toEqual([]);
+  });
+});
