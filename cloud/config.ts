@@ -4,6 +4,7 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { RuongSoError } from '../lib/errors.js';
 import { issueSummary } from '../lib/zod-issues.js';
+import { DEFAULT_TILE_URL } from './http/tiles.js';
 
 /**
  * The one cloud configuration: environment variables over an optional file (RUONGSO_CONFIG,
@@ -82,7 +83,7 @@ export const CONFIG_KEYS = {
       .refine((s) => s === '' || /^https?:\/\/[^/]+\//.test(s), {
         message: 'must be an http(s) tile template like https://tile.openstreetmap.org/{z}/{x}/{y}.png, or empty',
       })
-      .default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
+      .default(DEFAULT_TILE_URL),
     doc: 'map tiles of the web app (Leaflet template); its host is allowed in the CSP; empty = plain background',
   },
   MISSION_CATALOG_FILE: {

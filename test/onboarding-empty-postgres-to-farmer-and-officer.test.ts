@@ -19,7 +19,7 @@ import { until } from './support/wait.js';
 const ok = await services.postgres();
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const BIN = fileURLToPath(new URL('../bin/ruongso.js', import.meta.url));
-const DISTRICT = fileURLToPath(new URL('../cloud/registry/examples/district.yaml', import.meta.url));
+const DISTRICT = fileURLToPath(new URL('../cloud/onboarding/examples/district.yaml', import.meta.url));
 const ADMIN_PASSWORD = 'đồng lúa Thới Lai mùa nước nổi';
 
 function ruongso(

@@ -30,8 +30,8 @@ export function register(program: Command): void {
     )
     .option('--dry-run', 'check the file only')
     .action(async (file: string, o: { dryRun?: boolean }) => {
-      const { loadDistrictFile, formatIssues } = await import('../../cloud/registry/admin-tasks.js');
-      const { OnboardingError } = await import('../../cloud/registry/onboarding.js');
+      const { loadDistrictFile, formatIssues } = await import('../../cloud/onboarding/admin-tasks.js');
+      const { OnboardingError } = await import('../../cloud/onboarding/onboarding.js');
       await withRegistry(async (reg) => {
         try {
           const { result, passwords } = await loadDistrictFile(reg, file, o);
@@ -77,7 +77,7 @@ export function register(program: Command): void {
           cooperative?: string;
         },
       ) => {
-        const { addUser } = await import('../../cloud/registry/admin-tasks.js');
+        const { addUser } = await import('../../cloud/onboarding/admin-tasks.js');
         await withRegistry(async (reg) => {
           const r = await addUser(reg, {
             username,
@@ -102,7 +102,7 @@ export function register(program: Command): void {
         active ? 'let a deactivated user log in again' : 'stop a user at once: no login, every session ended',
       )
       .action(async (username: string) => {
-        const { setActive } = await import('../../cloud/registry/admin-tasks.js');
+        const { setActive } = await import('../../cloud/onboarding/admin-tasks.js');
         await withRegistry(async (reg) => {
           await setActive(reg, username, active);
           process.stdout.write(`user ${username} ${active ? 'activated' : 'deactivated'}\n`);
@@ -116,7 +116,7 @@ export function register(program: Command): void {
       ['activate', true],
     ] as const) {
       cmd.command(`${name} <id>`).action(async (id: string) => {
-        const { setEntityActive } = await import('../../cloud/registry/admin-tasks.js');
+        const { setEntityActive } = await import('../../cloud/onboarding/admin-tasks.js');
         await withRegistry(async (reg) => {
           await setEntityActive(reg, kind, id, active);
           process.stdout.write(`${kind} ${id} ${active ? 'activated' : 'deactivated'}\n`);

@@ -1,6 +1,6 @@
 import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
-import { DEFAULT_TILE_URL } from '../ui/plugin.js';
+import { DEFAULT_TILE_URL } from '../http/tiles.js';
 
 export interface SecurityOptions {
   /** production: HSTS on (the site is served over HTTPS) */

@@ -3,10 +3,10 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
 import { log } from '../../lib/log.js';
+import { DEFAULT_TILE_URL } from '../http/tiles.js';
 
 export const UI_DIST = fileURLToPath(new URL('./dist/', import.meta.url));
 /** OpenStreetMap's standard tiles; point tileUrl at a local tile server where there is no internet */
-export const DEFAULT_TILE_URL = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
 
 export interface UiPluginOptions {
   /** folder of the built app; default cloud/ui/dist */

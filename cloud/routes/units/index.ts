@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { currentUser, requireRole, visibleFarms, generatePassword, hashPassword } from '../../auth/index.js';
 import type { Registry } from '../../registry/registry.js';
 import { RegistryError } from '../../registry/errors.js';
-import { applyDistrict, checkDistrict, DistrictFile } from '../../registry/onboarding.js';
+import { applyDistrict, checkDistrict, DistrictFile } from '../../onboarding/onboarding.js';
 import type { GatewayConfig } from '../../../protocol/index.js';
 import { errorResponses as base, ErrorBody, NotFoundError } from '../../http/errors.js';
 import { MAX_PAGE, PageFields, pageOf, pageQuery } from '../../http/paging.js';

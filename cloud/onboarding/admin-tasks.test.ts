@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRegistry } from './create-registry.js';
-import type { Registry } from './registry.js';
-import { verifyPassword } from './password.js';
+import { createRegistry } from '../registry/create-registry.js';
+import type { Registry } from '../registry/registry.js';
+import { verifyPassword } from '../registry/password.js';
 import { addUser, loadDistrictFile, setActive, setEntityActive } from './admin-tasks.js';
 
 const EXAMPLE = new URL('./examples/district.yaml', import.meta.url).pathname;

@@ -5,7 +5,7 @@ import { RuongSoError } from '../../lib/errors.js';
 import { generatePassword, hashPassword } from '../auth/password.js';
 import { checkPasswordPolicy } from '../auth/password-policy.js';
 import { applyDistrict, checkDistrict, OnboardingError, type OnboardingResult } from './onboarding.js';
-import type { NewUser, Registry, Role } from './registry.js';
+import type { NewUser, Registry, Role } from '../registry/registry.js';
 
 /** What `ruongso admin …` does, on a registry opened from the configuration (no HTTP). */
 export class AdminError extends RuongSoError<'ADMIN_INPUT' | 'USER_NOT_FOUND' | 'NOT_FOUND'> {}

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { RuongSoError } from '../../lib/errors.js';
 import { GatewayConfig, Zone } from '../../protocol/index.js';
 import { fieldIssues } from '../missions/field.js';
-import { normalizePhone } from './phone.js';
-import { ROLES, type Actor, type Registry } from './registry.js';
+import { normalizePhone } from '../registry/phone.js';
+import { ROLES, type Actor, type Registry } from '../registry/registry.js';
 
 /**
  * A whole district in one file (YAML or JSON): the administrative tree, cooperatives, farms with
