@@ -40,5 +40,15 @@ export function stackForBlock(): () => FaultStack {
 export async function runAndReconcile(stack: FaultStack, scenario: Scenario) {
   await untilFlowing(stack);
   const notes = await scenario.run(stack);
+  // a fault over in a moment (the takeover attempts on a quiet machine) leaves too few readings
+  // to judge by: keep producing until each gateway has made MIN_PRODUCED of them
+  await Promise.all(
+    stack.gateways.map((g) =>
+      g.child.until(() => g.child.produced * g.sensors >= MIN_PRODUCED, 60_000, `${MIN_PRODUCED} readings produced`),
+    ),
+  );
   return { notes, reconciled: await drainAndReconcile(stack) };
 }
+
+/** readings each gateway has produced at least before the count (the suite asks for > 1,000 in all) */
+export const MIN_PRODUCED = 600;
