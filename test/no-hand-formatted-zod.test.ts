@@ -1,6 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { scanProduction } from './support/source-guard.js';
 
 /**
  * Zod issues become text in one place, lib/zod-issues.ts (issueSummary / issueLines; zod's own
@@ -8,32 +7,10 @@ import { describe, expect, it } from 'vitest';
  * hand fails here. Mapping issues to codes with params (`{ path, code, params }`, for the web
  * app's translations) is not formatting and is not matched.
  */
-const ROOT = path.resolve(import.meta.dirname, '..');
-const DIRS = ['bin', 'cli', 'cloud', 'edge', 'flows', 'lib', 'protocol', 'simulators', 'bench'];
-const SKIP_DIRS = new Set(['node_modules', 'dist', 'fixtures', 'public']);
-const SOURCE = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;
-const TEST_FILE = /\.(test|spec)\.[cm]?[jt]sx?$/;
 const HOME = 'lib/zod-issues.ts';
 
 /** Files that still format by hand, each with why; every entry must still offend (the list only shrinks). */
 const ALLOWED: Record<string, string> = {};
-
-function sourceFiles(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        // flows/nodes/lib holds the generated bundle of protocol/ and flows/nodes/src/
-        if (!SKIP_DIRS.has(e.name) && path.relative(ROOT, p) !== path.join('flows', 'nodes', 'lib')) walk(p);
-      } else if (SOURCE.test(e.name) && !TEST_FILE.test(e.name) && !e.name.endsWith('.d.ts')) {
-        out.push(path.relative(ROOT, p).split(path.sep).join('/'));
-      }
-    }
-  };
-  for (const d of DIRS) if (fs.existsSync(path.join(ROOT, d))) walk(path.join(ROOT, d));
-  return out.sort();
-}
 
 // one template that interpolates an issue's path and then its message: `${i.path.join('.')}: ${i.message}`
 const PATH_THEN_MESSAGE = /\$\{[^{}`]*\.path\b[^{}`]*\}[^`]{0,40}?\$\{[^{}`]*\.message\b[^{}`]*\}/g;
@@ -73,15 +50,8 @@ describe('zod issues become text only in lib/zod-issues.ts', () => {
   });
 
   it('holds for every production file', () => {
-    const offenders: Record<string, string[]> = {};
-    for (const rel of sourceFiles()) {
-      if (rel === HOME) continue;
-      const hits = handFormatted(fs.readFileSync(path.join(ROOT, rel), 'utf8'));
-      if (hits.length) offenders[rel] = hits;
-    }
-    const unexpected = Object.fromEntries(Object.entries(offenders).filter(([f]) => !(f in ALLOWED)));
+    const { unexpected, stale } = scanProduction(handFormatted, { home: HOME, allowed: ALLOWED });
     expect(unexpected, 'format these with issueSummary/issueLines from lib/zod-issues.ts').toEqual({});
-    const stale = Object.keys(ALLOWED).filter((f) => !(f in offenders));
     expect(stale, 'these no longer format by hand: remove them from ALLOWED').toEqual([]);
   });
 });

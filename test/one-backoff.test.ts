@@ -1,38 +1,15 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { scanProduction } from './support/source-guard.js';
 
 /**
  * One exponential backoff, lib/backoff.ts (Backoff, backoffDelay): a production file that grows
  * a delay by powers of two itself fails here. Squares and other powers (`d ** 2`, `10 ** d`)
  * are not backoff and are not matched.
  */
-const ROOT = path.resolve(import.meta.dirname, '..');
-const DIRS = ['bin', 'cli', 'cloud', 'edge', 'flows', 'lib', 'protocol', 'simulators', 'bench'];
-const SKIP_DIRS = new Set(['node_modules', 'dist', 'fixtures', 'public']);
-const SOURCE = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;
-const TEST_FILE = /\.(test|spec)\.[cm]?[jt]sx?$/;
 const HOME = 'lib/backoff.ts';
 
 /** Files allowed to grow a delay themselves, each with why; every entry must still offend. */
 const ALLOWED: Record<string, string> = {};
-
-function sourceFiles(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        // flows/nodes/lib holds the generated bundle of protocol/ and flows/nodes/src/
-        if (!SKIP_DIRS.has(e.name) && path.relative(ROOT, p) !== path.join('flows', 'nodes', 'lib')) walk(p);
-      } else if (SOURCE.test(e.name) && !TEST_FILE.test(e.name) && !e.name.endsWith('.d.ts')) {
-        out.push(path.relative(ROOT, p).split(path.sep).join('/'));
-      }
-    }
-  };
-  for (const d of DIRS) if (fs.existsSync(path.join(ROOT, d))) walk(path.join(ROOT, d));
-  return out.sort();
-}
 
 const SHAPES: Array<[string, RegExp]> = [
   // a power of two of a variable (2 ** 16, a register bound, is a constant)
@@ -75,15 +52,8 @@ describe('exponential backoff comes only from lib/backoff.ts', () => {
   });
 
   it('holds for every production file', () => {
-    const offenders: Record<string, string[]> = {};
-    for (const rel of sourceFiles()) {
-      if (rel === HOME) continue;
-      const hits = handWrittenBackoff(fs.readFileSync(path.join(ROOT, rel), 'utf8'));
-      if (hits.length) offenders[rel] = hits;
-    }
-    const unexpected = Object.fromEntries(Object.entries(offenders).filter(([f]) => !(f in ALLOWED)));
+    const { unexpected, stale } = scanProduction(handWrittenBackoff, { home: HOME, allowed: ALLOWED });
     expect(unexpected, 'use Backoff / backoffDelay from lib/backoff.ts').toEqual({});
-    const stale = Object.keys(ALLOWED).filter((f) => !(f in offenders));
     expect(stale, 'these no longer back off by hand: remove them from ALLOWED').toEqual([]);
   });
 });
