@@ -136,3 +136,28 @@ describe('decodePayload', () => {
     expect(ok.ok).toBe(true);
   });
 });
+
+describe('a drone sample with nozzle sections', () => {
+  const withSections = (sections: unknown) => {
+    const msg = fixture<{ samples: Array<Record<string, unknown>> }>('drone-telemetry');
+    return JSON.stringify({ ...msg, samples: msg.samples.map((s) => ({ ...s, sections })) });
+  };
+
+  it('keeps 1 to 8 open/closed sections through decoding', () => {
+    const r = decodePayload(topics.drone('drone-1'), withSections([true, false, true, true]));
+    expect(r.ok && r.message.kind === 'drone' && r.message.payload.samples[0]!.sections).toEqual([
+      true,
+      false,
+      true,
+      true,
+    ]);
+  });
+
+  it('refuses no sections, more than 8, and anything but booleans, naming the field', () => {
+    for (const bad of [[], Array(9).fill(true), [1, 0], ['<b>open</b>'], 'true', { 0: true }]) {
+      const r = decodePayload(topics.drone('drone-1'), withSections(bad));
+      expect(r, JSON.stringify(bad)).toMatchObject({ ok: false, reason: 'schema' });
+      expect(r.ok ? '' : r.message).toContain('sections');
+    }
+  });
+});
